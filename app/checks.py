@@ -1,0 +1,190 @@
+"""Consistency check of a contract packet: stable codes, severity, a message, and where.
+
+`where` is a field path (``party_a_number``, ``payments[1].amount``, ``signing.b.signatory``),
+``clause:5.4`` for a clause, or ``annex:3`` for an annex, so the UI can jump to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from app.credit_code import credit_code_problem
+from app.domain import Clause, Contract, table_total
+from app.i18n import _
+from app.money import format_amount
+from app.numbering import article_no, cn_to_int, parse_no
+from app.templating import TemplateProblem, context_for, render
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    severity: Severity
+    message: str
+    where: str
+
+    def as_dict(self) -> dict[str, str]:
+        d = asdict(self)
+        d["severity"] = self.severity.value
+        return d
+
+
+DOUBLED_PUNCTUATION = re.compile(r"[，。；：、！？,;:]{2,}")
+ANNEX_CITATION = re.compile(r"附件\s*([0-9一二三四五六七八九十]+)")
+
+
+def _clause_where(clause: Clause) -> str:
+    return f"clause:{clause.no}"
+
+
+def _check_numbering(clauses: list[Clause], parent: tuple[int, ...] | None, out: list[Finding]) -> None:
+    """Siblings must count 1, 2, 3 … under their parent's number, with no gaps or repeats."""
+    seen: dict[tuple[int, ...], Clause] = {}
+    expected = 1
+    for clause in clauses:
+        parsed = parse_no(clause.no)
+        if parsed is None:
+            if clause.no.strip():
+                out.append(Finding("clause-numbering", Severity.WARNING,
+                                   _("clause number \"{no}\" is not in a known style (第一条, 1.1, 1.1.1)").format(no=clause.no),
+                                   _clause_where(clause)))
+            _check_numbering(clause.clauses, None, out)
+            continue
+        if parsed in seen:
+            out.append(Finding("clause-numbering", Severity.WARNING,
+                               _("clause number {no} is used twice").format(no=clause.no), _clause_where(clause)))
+        else:
+            seen[parsed] = clause
+            if parent is not None and parsed[:-1] != parent:
+                out.append(Finding("clause-numbering", Severity.WARNING,
+                                   _("clause {no} does not belong under its parent clause").format(no=clause.no),
+                                   _clause_where(clause)))
+            index = parsed[-1]
+            if index > expected:
+                missing = [_number_text(parsed[:-1], i, top=parent is None and len(parsed) == 1) for i in range(expected, index)]
+                out.append(Finding("clause-numbering", Severity.WARNING,
+                                   _("clause numbering skips {missing} (before {no})").format(missing="、".join(missing), no=clause.no),
+                                   _clause_where(clause)))
+            expected = max(expected, index + 1)
+        _check_numbering(clause.clauses, parsed, out)
+
+
+def _number_text(prefix: tuple[int, ...], index: int, top: bool) -> str:
+    return article_no(index) if top else ".".join(str(p) for p in (*prefix, index))
+
+
+def check(contract: Contract) -> list[Finding]:
+    """All findings for a contract, errors first, in document order within each severity."""
+    out: list[Finding] = []
+    c = contract
+
+    # money: instalments against the total
+    for i, p in enumerate(c.payments):
+        if p.amount is None or p.amount == 0:
+            out.append(Finding("payment-amount", Severity.ERROR,
+                               _("instalment {n} has no amount").format(n=i + 1), f"payments[{i}].amount"))
+    if c.payments:
+        paid = sum((p.amount or Decimal(0) for p in c.payments), Decimal("0.00"))
+        if paid != c.total:
+            diff = paid - c.total
+            out.append(Finding("payment-sum", Severity.ERROR,
+                               _("instalments add up to ¥{paid}, the contract total is ¥{total}: {more_less} by ¥{diff}").format(
+                                   paid=format_amount(paid), total=format_amount(c.total),
+                                   more_less=_("more") if diff > 0 else _("less"), diff=format_amount(abs(diff))),
+                               "payments"))
+
+    # blank fill-in fields
+    for field, label in (("party_a_number", _("Party A contract number")), ("party_b_number", _("Party B contract number")),
+                         ("drafted", _("drafting date"))):
+        if not str(getattr(c, field)).strip():
+            out.append(Finding("blank-field", Severity.WARNING, _("{field} is blank").format(field=label), field))
+    context = context_for(c)
+    rendered: list[tuple[Clause, str]] = []
+    for source, where in [(c.preamble, "preamble")] + [(cl.text, _clause_where(cl)) for _d, cl in c.all_clauses()]:
+        try:
+            result = render(source, context)
+        except TemplateProblem as exc:
+            out.append(Finding("template", Severity.ERROR, exc.message, where))
+            continue
+        for expr in result.blanks:
+            out.append(Finding("blank-field", Severity.WARNING,
+                               _("fill-in field {{{{ {expr} }}}} is blank").format(expr=expr), where))
+        rendered.append((where, result.text))  # type: ignore[arg-type]
+    signed = c.status.value in ("signed", "archived")
+    for role in ("a", "b"):
+        s = c.signing(role)
+        if signed and s.date is None:
+            out.append(Finding("blank-field", Severity.WARNING,
+                               _("the signing date of Party {party} is blank").format(party=role.upper()), f"signing.{role}.date"))
+
+    # parties
+    for role in ("a", "b"):
+        party = c.party(role)
+        if party.credit_code.strip():
+            problem = credit_code_problem(party.credit_code.strip())
+            if problem:
+                out.append(Finding("credit-code", Severity.ERROR,
+                                   _("the unified social credit code {code} is invalid: {problem}").format(
+                                       code=party.credit_code, problem=_(problem)),
+                                   f"parties.{role}.credit_code"))
+        signatory = c.signing(role).signatory.strip()
+        if signatory and party.representative.strip() and signatory != party.representative.strip():
+            out.append(Finding("signatory", Severity.WARNING,
+                               _("Party {party} is signed by {signatory}, not the legal representative {rep}: "
+                                 "a written authorisation (授权委托书) is needed (clause 5.3)").format(
+                                   party=role.upper(), signatory=signatory, rep=party.representative),
+                               f"signing.{role}.signatory"))
+
+    # copies
+    copies = c.terms.copies
+    if copies.total and copies.a + copies.b != copies.total:
+        out.append(Finding("copies", Severity.ERROR,
+                           _("copies for Party A ({a}) and Party B ({b}) do not add up to {total}").format(
+                               a=copies.a, b=copies.b, total=copies.total), "terms.copies"))
+
+    # clause numbering
+    _check_numbering(c.clauses, None, out)
+
+    # punctuation
+    for where, text in rendered:
+        for m in DOUBLED_PUNCTUATION.finditer(text):
+            out.append(Finding("punctuation", Severity.WARNING,
+                               _("doubled punctuation \"{mark}\"").format(mark=m.group(0)), where))
+
+    # annexes
+    cited: set[str] = set()
+    for _where, text in rendered:
+        for m in ANNEX_CITATION.finditer(text):
+            value = cn_to_int(m.group(1))
+            if value:
+                cited.add(str(value))
+    present = {a.no for a in c.annexes}
+    for no in sorted(cited - present, key=lambda n: int(n)):
+        out.append(Finding("annex-missing", Severity.ERROR,
+                           _("annex {no} is cited in the text but not in the packet").format(no=no), f"annex:{no}"))
+    for a in c.annexes:
+        if a.no not in cited:
+            out.append(Finding("annex-uncited", Severity.WARNING,
+                               _("annex {no} is in the packet but the text never cites it").format(no=a.no), f"annex:{a.no}"))
+        if a.table is not None:
+            table_sum = table_total(a.table)
+            if table_sum != c.total:
+                out.append(Finding("cost-table-total", Severity.ERROR,
+                                   _("the cost table of annex {no} adds up to ¥{sum}, the contract total is ¥{total}").format(
+                                       no=a.no, sum=format_amount(table_sum), total=format_amount(c.total)),
+                                   f"annex:{a.no}"))
+
+    out.sort(key=lambda f: 0 if f.severity is Severity.ERROR else 1)
+    return out
+
+
+def has_errors(findings: list[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)

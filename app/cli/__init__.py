@@ -1,0 +1,83 @@
+"""The `contractdesk` command line. Subcommands live in app/cli/cmd_*.py, each with `register()`.
+
+Exit codes: 0 success; 1 `check` found errors (or `verify` found a changed/invalid signature);
+2 bad input or usage. Errors are one clear line naming the field; never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import pkgutil
+import sys
+from collections.abc import Sequence
+
+from app import __version__
+from app.errors import UserError
+from app.i18n import _, language_from_environment, set_language
+
+log = logging.getLogger("contractdesk")
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str):  # usage errors: exit 2 with one line
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: {_('error')}: {message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="contractdesk", description=_("ContractDesk: contract packets kept in a local database."))
+    parser.add_argument("--db", metavar="PATH_OR_URL", help=_("database file or SQLAlchemy URL (default: the one in your data folder)"))
+    parser.add_argument("--lang", metavar="LANG", help=_("language: zh_CN or en (default: from the environment, else zh_CN)"))
+    parser.add_argument("--version", action="version", version=f"ContractDesk {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    from app import cli
+
+    for info in sorted(pkgutil.iter_modules(cli.__path__), key=lambda m: m.name):
+        if info.name.startswith("cmd_"):
+            importlib.import_module(f"app.cli.{info.name}").register(sub)
+    return parser
+
+
+def _preparse_language(argv: Sequence[str]) -> None:
+    lang = None
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+    set_language(lang or language_from_environment())
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
+            try:
+                stream.reconfigure(encoding="utf-8")
+            except (ValueError, OSError):
+                pass
+    _preparse_language(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        args.command = "gui"
+        args.handler = _gui_handler()
+        args.exit_after_paint = False
+    try:
+        return int(args.handler(args) or 0)
+    except UserError as exc:
+        print(f"{_('error')}: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(_("cancelled"), file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def _gui_handler():
+    from app.cli.cmd_contracts import run_gui
+
+    return run_gui

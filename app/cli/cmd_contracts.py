@@ -1,0 +1,169 @@
+"""Contract subcommands: gui, list, import, export, check, delete."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from app.cli.common import open_store, print_json
+from app.errors import UserError
+from app.i18n import _
+
+MAX_IMPORT_BYTES = 200 * 1024 * 1024
+
+
+def register(sub) -> None:
+    p = sub.add_parser("gui", help=_("open the desktop app (the default)"))
+    p.add_argument("--exit-after-paint", action="store_true", help=_("print the start-up time and exit once the window is painted"))
+    p.set_defaults(handler=run_gui)
+
+    p = sub.add_parser("list", help=_("list the contracts"))
+    p.add_argument("--json", action="store_true", help=_("print a JSON array"))
+    p.add_argument("--search", default="", help=_("only contracts whose number, title, parties or clauses contain this text"))
+    p.set_defaults(handler=run_list)
+
+    p = sub.add_parser("import", help=_("import a contract from a contractdesk/1 JSON file"))
+    p.add_argument("file", metavar="FILE.json")
+    p.add_argument("--replace", action="store_true", help=_("overwrite a contract with the same number"))
+    p.set_defaults(handler=run_import)
+
+    p = sub.add_parser("export", help=_("export a contract as JSON, PDF or Excel"))
+    p.add_argument("number", metavar="NUMBER")
+    p.add_argument("--json", metavar="OUT.json", help=_("write the contractdesk/1 JSON document"))
+    p.add_argument("--pdf", metavar="OUT.pdf", help=_("write the printable PDF packet"))
+    p.add_argument("--xlsx", metavar="OUT.xlsx", help=_("write the Excel workbook"))
+    p.add_argument("--no-annexes", action="store_true", help=_("leave the annexes out of the PDF packet"))
+    p.add_argument("--cross-page-seal", metavar="IMG", help=_("seal image to print across the page edges (骑缝章)"))
+    p.add_argument("--sign-with", metavar="P12", help=_("sign with this PKCS#12 certificate (password from CONTRACTDESK_P12_PASSWORD)"))
+    p.set_defaults(handler=run_export)
+
+    p = sub.add_parser("check", help=_("check a contract for inconsistencies"))
+    p.add_argument("number", metavar="NUMBER")
+    p.add_argument("--json", action="store_true", help=_("print the findings as JSON"))
+    p.set_defaults(handler=run_check)
+
+    p = sub.add_parser("delete", help=_("delete a contract"))
+    p.add_argument("number", metavar="NUMBER")
+    p.set_defaults(handler=run_delete)
+
+
+def run_gui(args) -> int:
+    try:
+        from ui.main import run
+    except ImportError as exc:
+        raise UserError(_("the desktop app cannot start: {error}").format(error=exc)) from exc
+    return run(args)
+
+
+def run_list(args) -> int:
+    from app.store.contracts import list_contracts
+
+    db = open_store(args)
+    rows = list_contracts(db, args.search)
+    if args.json:
+        print_json(
+            [
+                {
+                    "number": r.number,
+                    "title": r.title,
+                    "party_a": r.party_a,
+                    "party_b": r.party_b,
+                    "total": f"{r.total:.2f}",
+                    "status": r.status.value,
+                }
+                for r in rows
+            ]
+        )
+        return 0
+    for r in rows:
+        print(f"{r.number}\t{r.status.value}\t¥{r.total:,.2f}\t{r.title}")
+    return 0
+
+
+def read_input_file(path: str, limit: int = MAX_IMPORT_BYTES) -> bytes:
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+        if size > limit:
+            raise UserError(_("the file is larger than {mb} MB").format(mb=limit // (1024 * 1024)), path)
+        return file.read_bytes()
+    except FileNotFoundError as exc:
+        raise UserError(_("no such file"), path) from exc
+    except IsADirectoryError as exc:
+        raise UserError(_("is a folder, not a file"), path) from exc
+    except OSError as exc:
+        raise UserError(_("cannot read the file: {error}").format(error=exc.strerror), path) from exc
+
+
+def run_import(args) -> int:
+    from app.interchange.json_codec import loads
+    from app.store.contracts import exists, save
+
+    contract = loads(read_input_file(args.file))
+    db = open_store(args)
+    if exists(db, contract.number) and not args.replace:
+        raise UserError(_("a contract with this number already exists; use --replace to overwrite it"), contract.number)
+    save(db, contract, replace=args.replace)
+    print(contract.number)
+    return 0
+
+
+def run_export(args) -> int:
+    from app.store.contracts import load
+
+    if not (args.json or args.pdf or args.xlsx):
+        raise UserError(_("say what to write: --json, --pdf or --xlsx"), "export")
+    db = open_store(args)
+    contract = load(db, args.number)
+    if args.json:
+        from app.fileio import atomic_write_text
+        from app.interchange.json_codec import dumps
+
+        atomic_write_text(args.json, dumps(contract))
+    if args.pdf:
+        from app.export.pdf import PdfOptions, export_pdf
+
+        export_pdf(
+            contract,
+            Path(args.pdf),
+            PdfOptions(
+                annexes=not args.no_annexes,
+                cross_page_seal=Path(args.cross_page_seal) if args.cross_page_seal else None,
+                sign_with=Path(args.sign_with) if args.sign_with else None,
+            ),
+        )
+    if args.xlsx:
+        from app.export.xlsx import XlsxOptions, export_xlsx
+
+        export_xlsx(
+            contract,
+            Path(args.xlsx),
+            XlsxOptions(sign_with=Path(args.sign_with) if args.sign_with else None),
+        )
+    return 0
+
+
+def run_check(args) -> int:
+    from app.checks import check, has_errors
+    from app.store.contracts import load
+
+    db = open_store(args)
+    findings = check(load(db, args.number))
+    if args.json:
+        print_json([f.as_dict() for f in findings])
+    else:
+        labels = {"error": _("error"), "warning": _("warning")}
+        for f in findings:
+            print(f"{labels[f.severity.value]}\t{f.code}\t{f.where}\t{f.message}")
+        if not findings:
+            print(_("no problems found"))
+    return 1 if has_errors(findings) else 0
+
+
+def run_delete(args) -> int:
+    from app.store.contracts import delete_contract
+
+    db = open_store(args)
+    delete_contract(db, args.number)
+    print(_("deleted {number}").format(number=args.number), file=sys.stderr)
+    return 0

@@ -1,0 +1,553 @@
+"""The "contractdesk/1" JSON document for one contract (see resources/schema/contract.schema.json).
+
+Writing is canonical (fixed key order, amounts with two decimals, UTF-8, two-space indent, final
+newline), so export → import → export is byte-identical. Reading validates everything and raises
+`UserError` naming the field path (``payments[1].amount``) and the problem; nothing partial is
+returned.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Callable
+from datetime import date
+from decimal import Decimal
+from typing import Any, TypeVar
+
+from app.domain import (
+    Annex,
+    BankAccount,
+    Clause,
+    Contract,
+    Copies,
+    CostRow,
+    Due,
+    DueAfter,
+    Events,
+    Invoice,
+    Party,
+    Payment,
+    Signing,
+    Status,
+    Terms,
+)
+from app.errors import UserError
+from app.i18n import _
+from app.money import AmountError, parse_amount, parse_decimal
+
+FORMAT = "contractdesk/1"
+MAX_CLAUSE_DEPTH = 8
+QUANTITY_PLACES = 4
+
+T = TypeVar("T")
+
+
+# ---------------------------------------------------------------- writing
+
+
+def _amount(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def _quantity(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+def _date(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _blob(value: bytes | None) -> str | None:
+    return base64.b64encode(value).decode("ascii") if value else None
+
+
+def _party_dict(party: Party) -> dict[str, Any]:
+    bank = party.bank
+    return {
+        "name": party.name,
+        "representative": party.representative,
+        "address": party.address,
+        "credit_code": party.credit_code,
+        "bank": None
+        if bank is None
+        else {
+            "account_name": bank.account_name,
+            "bank_name": bank.bank_name,
+            "account_no": bank.account_no,
+            "address": bank.address,
+            "phone": bank.phone,
+        },
+    }
+
+
+def _clause_dict(clause: Clause) -> dict[str, Any]:
+    return {
+        "no": clause.no,
+        "title": clause.title,
+        "text": clause.text,
+        "clauses": [_clause_dict(c) for c in clause.clauses],
+    }
+
+
+def _annex_dict(annex: Annex) -> dict[str, Any]:
+    out: dict[str, Any] = {"no": annex.no, "title": annex.title}
+    if annex.table is not None:
+        out["table"] = {
+            "rows": [
+                {
+                    "item": r.item,
+                    "spec": r.spec,
+                    "unit": r.unit,
+                    "quantity": _quantity(r.quantity),
+                    "unit_price": _amount(r.unit_price),
+                    "remark": r.remark,
+                }
+                for r in annex.table
+            ]
+        }
+    else:
+        out["text"] = annex.text
+    if annex.pdf:
+        out["pdf"] = _blob(annex.pdf)
+    return out
+
+
+def _signing_dict(s: Signing) -> dict[str, Any]:
+    return {
+        "seal_caption": s.seal_caption,
+        "signatory": s.signatory,
+        "date": _date(s.date),
+        "seal_image": _blob(s.seal_image),
+        "signature_image": _blob(s.signature_image),
+    }
+
+
+def contract_to_dict(c: Contract) -> dict[str, Any]:
+    """The contract as a JSON-ready dict in canonical key order."""
+    t = c.terms
+    e = c.events
+    return {
+        "format": FORMAT,
+        "number": c.number,
+        "party_a_number": c.party_a_number,
+        "party_b_number": c.party_b_number,
+        "title": c.title,
+        "project": c.project,
+        "drafted": c.drafted,
+        "jurisdiction": c.jurisdiction,
+        "currency": c.currency,
+        "total": _amount(c.total),
+        "tax_inclusive": c.tax_inclusive,
+        "fixed_price": c.fixed_price,
+        "status": c.status.value,
+        "payee": c.payee,
+        "parties": {"a": _party_dict(c.party_a), "b": _party_dict(c.party_b)},
+        "preamble": c.preamble,
+        "payments": [
+            {
+                "amount": _amount(p.amount),
+                "due": {
+                    "after": p.due.after.value,
+                    "years": p.due.years,
+                    "months": p.due.months,
+                    "days": p.due.days,
+                    "invoice_days": p.due.invoice_days,
+                },
+                "wording": p.wording,
+            }
+            for p in c.payments
+        ],
+        "terms": {
+            "delivery_days": t.delivery_days,
+            "maintenance_months": t.maintenance_months,
+            "acceptance_request_days": t.acceptance_request_days,
+            "acceptance_working_days": t.acceptance_working_days,
+            "reminder_working_days": t.reminder_working_days,
+            "change_notice_days": t.change_notice_days,
+            "copies": {"total": t.copies.total, "a": t.copies.a, "b": t.copies.b},
+        },
+        "events": {
+            "signed_a": _date(e.signed_a),
+            "signed_b": _date(e.signed_b),
+            "acceptance_requested": _date(e.acceptance_requested),
+            "reminder_sent": _date(e.reminder_sent),
+            "accepted": _date(e.accepted),
+            "invoices": [
+                {"date": _date(i.date), "payment": i.payment, "note": i.note} for i in e.invoices
+            ],
+        },
+        "clauses": [_clause_dict(cl) for cl in c.clauses],
+        "annexes": [_annex_dict(a) for a in c.annexes],
+        "signing": {"a": _signing_dict(c.signing_a), "b": _signing_dict(c.signing_b)},
+    }
+
+
+def dumps(contract: Contract, extra: dict[str, Any] | None = None) -> str:
+    """Canonical JSON text; `extra` top-level keys (e.g. review comments) are appended in order."""
+    data = contract_to_dict(contract)
+    if extra:
+        data.update(extra)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+# ---------------------------------------------------------------- reading
+
+
+class _Reader:
+    """Typed access to a JSON object that names the path of whatever is wrong."""
+
+    def __init__(self, data: Any, path: str) -> None:
+        self.path = path
+        if not isinstance(data, dict):
+            raise UserError(_("must be an object"), path or "(document)")
+        self.data = data
+
+    def _sub(self, key: str) -> str:
+        return f"{self.path}.{key}" if self.path else key
+
+    def fail(self, key: str, message: str) -> UserError:
+        return UserError(message, self._sub(key))
+
+    def raw(self, key: str, required: bool = True) -> Any:
+        if key not in self.data:
+            if required:
+                raise self.fail(key, _("is missing"))
+            return None
+        return self.data[key]
+
+    def str(self, key: str, required: bool = False, default: str = "") -> str:
+        value = self.raw(key, required)
+        if value is None:
+            if required:
+                raise self.fail(key, _("must not be empty"))
+            return default
+        if not isinstance(value, str):
+            raise self.fail(key, _("must be text"))
+        return value
+
+    def bool(self, key: str, default: bool) -> bool:
+        value = self.raw(key, False)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise self.fail(key, _("must be true or false"))
+        return value
+
+    def int(self, key: str, default: int | None = None, minimum: int = 0) -> int | None:
+        value = self.raw(key, False)
+        if value is None:
+            return default
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.fail(key, _("{value} is not a whole number").format(value=json.dumps(value, ensure_ascii=False)))
+        if value < minimum:
+            raise self.fail(key, _("must not be less than {minimum}").format(minimum=minimum))
+        if value > 10**9:
+            raise self.fail(key, _("is too large"))
+        return value
+
+    def amount(self, key: str, required: bool = True) -> Decimal | None:
+        value = self.raw(key, required)
+        if value is None:
+            if required:
+                raise self.fail(key, _("is missing"))
+            return None
+        return _parse_amount(value, self._sub(key))
+
+    def date(self, key: str) -> date | None:
+        value = self.raw(key, False)
+        if value is None:
+            return None
+        return _parse_date(value, self._sub(key))
+
+    def blob(self, key: str) -> bytes | None:
+        value = self.raw(key, False)
+        if value is None:
+            return None
+        if not isinstance(value, str):
+            raise self.fail(key, _("must be base64 text"))
+        try:
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError) as exc:
+            raise self.fail(key, _("is not valid base64")) from exc
+
+    def obj(self, key: str, required: bool = False) -> _Reader | None:
+        value = self.raw(key, required)
+        if value is None:
+            return None
+        return _Reader(value, self._sub(key))
+
+    def list(self, key: str, item: Callable[[Any, str], T]) -> list[T]:
+        value = self.raw(key, False)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self.fail(key, _("must be a list"))
+        return [item(v, f"{self._sub(key)}[{i}]") for i, v in enumerate(value)]
+
+
+def _parse_amount(value: Any, path: str) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise UserError(
+            _("{value} is not an amount (write it as a decimal string, e.g. \"1424430.00\")").format(
+                value=json.dumps(value, ensure_ascii=False)
+            ),
+            path,
+        )
+    try:
+        return parse_amount(value)
+    except AmountError as exc:
+        raise UserError(amount_problem(value, exc), path) from exc
+
+
+def amount_problem(value: Any, exc: AmountError) -> str:
+    """The user-facing sentence for an amount that did not parse."""
+    shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else f'"{value}"'
+    reason = str(exc)
+    if reason == "negative":
+        return _("{value} is negative; amounts must be zero or more").format(value=shown)
+    if reason.startswith("more than"):
+        return _("{value} has more than two decimal places").format(value=shown)
+    if reason == "too large":
+        return _("{value} is too large").format(value=shown)
+    return _("{value} is not an amount").format(value=shown)
+
+
+def _parse_date(value: Any, path: str) -> date:
+    if not isinstance(value, str):
+        raise UserError(_("must be a date written YYYY-MM-DD"), path)
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise UserError(_("\"{value}\" is not a date (YYYY-MM-DD)").format(value=value), path) from exc
+
+
+def _enum(value: Any, enum: type, path: str):
+    try:
+        return enum(value)
+    except ValueError as exc:
+        choices = ", ".join(e.value for e in enum)
+        raise UserError(
+            _("\"{value}\" is not one of: {choices}").format(value=value, choices=choices), path
+        ) from exc
+
+
+def _party(data: Any, path: str) -> Party:
+    r = _Reader(data, path)
+    bank_r = r.obj("bank")
+    bank = None
+    if bank_r is not None:
+        bank = BankAccount(
+            account_name=bank_r.str("account_name"),
+            bank_name=bank_r.str("bank_name"),
+            account_no=bank_r.str("account_no"),
+            address=bank_r.str("address"),
+            phone=bank_r.str("phone"),
+        )
+    return Party(
+        name=r.str("name", required=True),
+        representative=r.str("representative"),
+        address=r.str("address"),
+        credit_code=r.str("credit_code"),
+        bank=bank,
+    )
+
+
+def _payment(data: Any, path: str) -> Payment:
+    r = _Reader(data, path)
+    due_r = r.obj("due", required=True)
+    assert due_r is not None
+    due = Due(
+        after=_enum(due_r.raw("after"), DueAfter, due_r._sub("after")),
+        years=due_r.int("years", 0) or 0,
+        months=due_r.int("months", 0) or 0,
+        days=due_r.int("days", 0) or 0,
+        invoice_days=due_r.int("invoice_days"),
+    )
+    return Payment(amount=r.amount("amount", required=False), due=due, wording=r.str("wording"))
+
+
+def _clause(data: Any, path: str, depth: int = 0) -> Clause:
+    r = _Reader(data, path)
+    if depth >= MAX_CLAUSE_DEPTH:
+        raise UserError(_("clauses nest deeper than {n} levels").format(n=MAX_CLAUSE_DEPTH), path)
+    return Clause(
+        no=r.str("no"),
+        title=r.str("title"),
+        text=r.str("text"),
+        clauses=r.list("clauses", lambda v, p: _clause(v, p, depth + 1)),
+    )
+
+
+def _cost_row(data: Any, path: str) -> CostRow:
+    r = _Reader(data, path)
+    qty_raw = r.raw("quantity")
+    if isinstance(qty_raw, bool) or not isinstance(qty_raw, (str, int, Decimal)):
+        raise r.fail("quantity", _("{value} is not a quantity").format(value=json.dumps(qty_raw, ensure_ascii=False)))
+    try:
+        quantity = parse_decimal(qty_raw, places=QUANTITY_PLACES)
+    except AmountError as exc:
+        raise r.fail("quantity", _("\"{value}\" is not a quantity ({reason})").format(value=qty_raw, reason=_(str(exc)))) from exc
+    unit_price = r.amount("unit_price")
+    assert unit_price is not None
+    return CostRow(
+        item=r.str("item"),
+        spec=r.str("spec"),
+        unit=r.str("unit"),
+        quantity=quantity,
+        unit_price=unit_price,
+        remark=r.str("remark"),
+    )
+
+
+def _annex(data: Any, path: str) -> Annex:
+    r = _Reader(data, path)
+    no = r.str("no", required=True)
+    if not no.strip():
+        raise r.fail("no", _("must not be empty"))
+    table_r = r.obj("table")
+    if table_r is not None and "text" in r.data and r.data["text"] is not None:
+        raise UserError(_("an annex has either text or a table, not both"), path)
+    return Annex(
+        no=no,
+        title=r.str("title"),
+        text=None if table_r is not None else r.str("text"),
+        table=table_r.list("rows", _cost_row) if table_r is not None else None,
+        pdf=r.blob("pdf"),
+    )
+
+
+def _signing(data: Any, path: str) -> Signing:
+    r = _Reader(data, path)
+    return Signing(
+        seal_caption=r.str("seal_caption"),
+        signatory=r.str("signatory"),
+        date=r.date("date"),
+        seal_image=r.blob("seal_image"),
+        signature_image=r.blob("signature_image"),
+    )
+
+
+def _invoice(data: Any, path: str) -> Invoice:
+    r = _Reader(data, path)
+    when = r.date("date")
+    if when is None:
+        raise r.fail("date", _("is missing"))
+    return Invoice(date=when, payment=r.int("payment", minimum=1), note=r.str("note"))
+
+
+def contract_from_dict(data: Any) -> Contract:
+    """Validate a parsed JSON document and build the contract; `UserError` names the bad field."""
+    r = _Reader(data, "")
+    fmt = r.raw("format")
+    if fmt != FORMAT:
+        raise UserError(
+            _("\"{value}\" is not a supported format (expected \"{expected}\")").format(
+                value=fmt, expected=FORMAT
+            ),
+            "format",
+        )
+    number = r.str("number", required=True).strip()
+    if not number:
+        raise r.fail("number", _("must not be empty"))
+    drafted = r.str("drafted")
+    if drafted and not _is_year_month(drafted):
+        raise r.fail("drafted", _("\"{value}\" is not a year and month (YYYY-MM)").format(value=drafted))
+    total = r.amount("total")
+    assert total is not None
+    parties = r.obj("parties", required=True)
+    assert parties is not None
+    payee = r.str("payee", default="b")
+    if payee not in ("a", "b"):
+        raise r.fail("payee", _("must be \"a\" or \"b\""))
+    terms_r = r.obj("terms")
+    terms = Terms()
+    if terms_r is not None:
+        copies_r = terms_r.obj("copies")
+        terms = Terms(
+            delivery_days=terms_r.int("delivery_days"),
+            maintenance_months=terms_r.int("maintenance_months"),
+            acceptance_request_days=terms_r.int("acceptance_request_days"),
+            acceptance_working_days=terms_r.int("acceptance_working_days"),
+            reminder_working_days=terms_r.int("reminder_working_days"),
+            change_notice_days=terms_r.int("change_notice_days"),
+            copies=Copies(
+                total=copies_r.int("total", 0) or 0,
+                a=copies_r.int("a", 0) or 0,
+                b=copies_r.int("b", 0) or 0,
+            )
+            if copies_r
+            else Copies(),
+        )
+    events_r = r.obj("events")
+    events = Events()
+    if events_r is not None:
+        events = Events(
+            signed_a=events_r.date("signed_a"),
+            signed_b=events_r.date("signed_b"),
+            acceptance_requested=events_r.date("acceptance_requested"),
+            reminder_sent=events_r.date("reminder_sent"),
+            accepted=events_r.date("accepted"),
+            invoices=events_r.list("invoices", _invoice),
+        )
+    signing_r = r.obj("signing")
+    annexes = r.list("annexes", _annex)
+    seen: set[str] = set()
+    for i, annex in enumerate(annexes):
+        if annex.no in seen:
+            raise UserError(_("annex number \"{no}\" is used twice").format(no=annex.no), f"annexes[{i}].no")
+        seen.add(annex.no)
+    status_raw = r.raw("status", False)
+    return Contract(
+        number=number,
+        party_a_number=r.str("party_a_number"),
+        party_b_number=r.str("party_b_number"),
+        title=r.str("title", required=True),
+        project=r.str("project"),
+        drafted=drafted,
+        jurisdiction=r.str("jurisdiction"),
+        currency=r.str("currency", default="CNY") or "CNY",
+        total=total,
+        tax_inclusive=r.bool("tax_inclusive", True),
+        fixed_price=r.bool("fixed_price", False),
+        status=Status.DRAFT if status_raw is None else _enum(status_raw, Status, "status"),
+        payee=payee,
+        party_a=_party(parties.raw("a"), "parties.a"),
+        party_b=_party(parties.raw("b"), "parties.b"),
+        preamble=r.str("preamble"),
+        payments=r.list("payments", _payment),
+        terms=terms,
+        events=events,
+        clauses=r.list("clauses", _clause),
+        annexes=annexes,
+        signing_a=_signing(signing_r.raw("a"), "signing.a") if signing_r and signing_r.raw("a", False) is not None else Signing(),
+        signing_b=_signing(signing_r.raw("b"), "signing.b") if signing_r and signing_r.raw("b", False) is not None else Signing(),
+    )
+
+
+def _is_year_month(text: str) -> bool:
+    if len(text) != 7 or text[4] != "-":
+        return False
+    try:
+        date(int(text[:4]), int(text[5:]), 1)
+    except ValueError:
+        return False
+    return True
+
+
+def loads(text: str | bytes) -> Contract:
+    """Parse JSON text into a contract; `UserError` for malformed JSON or any invalid field."""
+    try:
+        data = json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise UserError(
+            _("not valid JSON (line {line}, column {col}: {msg})").format(
+                line=exc.lineno, col=exc.colno, msg=exc.msg
+            ),
+            "(document)",
+        ) from exc
+    except (UnicodeDecodeError, RecursionError) as exc:
+        raise UserError(_("not a readable JSON text file"), "(document)") from exc
+    return contract_from_dict(data)

@@ -1,0 +1,165 @@
+"""Money as Decimal to the fen: parsing what clerks type, formatting, and the Chinese uppercase amount.
+
+The uppercase follows the People's Bank of China rules for writing amounts on bills
+(零 for zeros between digits, 元整 when there is no jiao/fen, 壹拾 at the start of a group).
+Where the rules allow a choice, one style is used everywhere:
+- a zero at a group boundary (万位/亿位) directly followed by a non-zero 千位 is not written
+  (¥107,000.53 → 壹拾万柒仟元零伍角叁分);
+- a zero 元 digit before a non-zero 角 is written as 零 (¥1,680.32 → 壹仟陆佰捌拾元零叁角贰分);
+- no 整 after 角.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+FEN = Decimal("0.01")
+UPPER_DIGITS = "零壹贰叁肆伍陆柒捌玖"
+_SMALL_UNITS = ("", "拾", "佰", "仟")
+_GROUP_UNITS = ("", "万", "亿", "万亿")
+#: The largest amount the uppercase writer handles (below 10^16 yuan).
+MAX_AMOUNT = Decimal("9999999999999999.99")
+
+
+class AmountError(ValueError):
+    """A text that is not an amount; the message says why, in plain words."""
+
+
+def quantize(value: Decimal) -> Decimal:
+    """Round half up to the fen, the way amounts are settled."""
+    return value.quantize(FEN, rounding=ROUND_HALF_UP)
+
+
+_STRIP = str.maketrans({"¥": "", "￥": "", ",": "", "，": "", " ": "", "\u3000": "", "_": ""})
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def parse_decimal(text: str | int | Decimal, *, places: int = 2, allow_negative: bool = False) -> Decimal:
+    """Parse a number as a clerk types it: "1,424,430.00", "¥1424430", "１４２４４３０元", " 12.5 ".
+
+    Refuses (AmountError) rather than rounds: more than `places` decimals, a negative number
+    unless allowed, anything that is not a plain decimal number.
+    """
+    if isinstance(text, bool):
+        raise AmountError("not a number")
+    if isinstance(text, (int, Decimal)):
+        raw = str(text)
+    else:
+        raw = unicodedata.normalize("NFKC", str(text)).translate(_STRIP).strip()
+        if raw.endswith("元"):
+            raw = raw[:-1]
+    if not raw:
+        raise AmountError("empty")
+    if not _NUMBER.fullmatch(raw):
+        raise AmountError("not a number")
+    try:
+        value = Decimal(raw)
+    except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
+        raise AmountError("not a number") from exc
+    if value < 0 and not allow_negative:
+        raise AmountError("negative")
+    exponent = value.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        raise AmountError(f"more than {places} decimal places")
+    return value
+
+
+def parse_amount(text: str | int | Decimal) -> Decimal:
+    """A non-negative amount to the fen, quantized to two places."""
+    value = parse_decimal(text, places=2)
+    if value > MAX_AMOUNT:
+        raise AmountError("too large")
+    return value.quantize(FEN)
+
+
+def format_amount(value: Decimal, *, grouping: bool = True) -> str:
+    """1424430 → "1,424,430.00" (or "1424430.00" without grouping)."""
+    value = quantize(value)
+    return f"{value:,.2f}" if grouping else f"{value:.2f}"
+
+
+def format_plain(value: Decimal) -> str:
+    """The contract's own plain style: whole yuan without decimals ("4273290"), else two places."""
+    value = quantize(value)
+    if value == value.to_integral_value():
+        return f"{value:.0f}"
+    return f"{value:.2f}"
+
+
+def _group_upper(group: int) -> str:
+    """Uppercase of 0 < group < 10000 without its group unit, zeros inside collapsed to one 零."""
+    digits = f"{group:04d}"
+    out: list[str] = []
+    pending_zero = False
+    started = False
+    for pos, ch in enumerate(digits):
+        d = int(ch)
+        unit = _SMALL_UNITS[3 - pos]
+        if d == 0:
+            if started:
+                pending_zero = True
+            continue
+        if pending_zero:
+            out.append("零")
+            pending_zero = False
+        out.append(UPPER_DIGITS[d] + unit)
+        started = True
+    return "".join(out)
+
+
+def integer_upper(n: int) -> str:
+    """Uppercase numerals for a whole number (no 元): 4 → 肆, 16 → 壹拾陆, 100500 → 壹拾万零伍佰."""
+    if n < 0:
+        raise AmountError("negative")
+    if n == 0:
+        return "零"
+    groups: list[int] = []
+    while n:
+        groups.append(n % 10000)
+        n //= 10000
+    if len(groups) > len(_GROUP_UNITS):
+        raise AmountError("too large")
+    out: list[str] = []
+    need_zero = False
+    for idx in range(len(groups) - 1, -1, -1):
+        group = groups[idx]
+        if group == 0:
+            need_zero = bool(out)
+            continue
+        # A lower group whose 千位 is zero needs a 零 after the higher group (壹万零伍佰);
+        # so does a whole zero group in between (壹亿零壹).
+        if out and (need_zero or group < 1000):
+            out.append("零")
+        out.append(_group_upper(group) + _GROUP_UNITS[idx])
+        need_zero = False
+    return "".join(out)
+
+
+def rmb_upper(value: Decimal | int | str) -> str:
+    """The Chinese uppercase amount: 4273290 → 肆佰贰拾柒万叁仟贰佰玖拾元整."""
+    amount = quantize(Decimal(value))
+    if amount < 0:
+        raise AmountError("negative")
+    if amount > MAX_AMOUNT:
+        raise AmountError("too large")
+    fen_total = int(amount * 100)
+    yuan, rest = divmod(fen_total, 100)
+    jiao, fen = divmod(rest, 10)
+    if yuan == 0 and rest == 0:
+        return "零元整"
+    out = ""
+    if yuan:
+        out = integer_upper(yuan) + "元"
+    if rest == 0:
+        return out + "整"
+    if jiao:
+        if yuan and yuan % 10 == 0:
+            out += "零"
+        out += UPPER_DIGITS[jiao] + "角"
+    if fen:
+        if yuan and not jiao:
+            out += "零"
+        out += UPPER_DIGITS[fen] + "分"
+    return out

@@ -1,0 +1,1 @@
+"""Digital signatures on exported packets (PAdES for PDF, detached CMS for Excel)."""

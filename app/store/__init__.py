@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy over SQLite (default) or PostgreSQL, with Alembic migrations."""

@@ -1,0 +1,447 @@
+"""Whole-contract operations on the store: save, load, list, delete.
+
+Each call is one transaction. Saving an existing number requires `replace=True` and, when the
+caller read the contract earlier, its `expected_version` (optimistic locking: a stale edit is
+refused with Conflict instead of overwriting somebody else's change).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from app.domain import (
+    Annex,
+    BankAccount,
+    Clause,
+    Contract,
+    Copies,
+    CostRow,
+    Due,
+    DueAfter,
+    Events,
+    Invoice,
+    Party,
+    Payment,
+    Signing,
+    Status,
+    Terms,
+)
+from app.errors import Conflict, NotFound
+from app.i18n import _
+from app.store.db import Database
+from app.store.schema import (
+    AnnexRow,
+    ClauseRow,
+    ContractRow,
+    CostRowRow,
+    InvoiceRow,
+    PartyRow,
+    PaymentRow,
+    SigningRow,
+)
+
+
+@dataclass(frozen=True)
+class ContractSummary:
+    """A row of the contract list."""
+
+    number: str
+    title: str
+    party_a: str
+    party_b: str
+    total: Decimal
+    status: Status
+    version: int
+
+
+def _get_row(session: Session, number: str) -> ContractRow:
+    row = session.scalar(select(ContractRow).where(ContractRow.number == number))
+    if row is None:
+        raise NotFound(_("no contract with this number"), number)
+    return row
+
+
+def contract_id(db: Database, number: str) -> int:
+    with db.read() as s:
+        return _get_row(s, number).id
+
+
+def exists(db: Database, number: str) -> bool:
+    with db.read() as s:
+        return s.scalar(select(func.count()).where(ContractRow.number == number)) > 0
+
+
+def version_of(db: Database, number: str) -> int:
+    with db.read() as s:
+        return _get_row(s, number).version
+
+
+# ------------------------------------------------------------------ writing
+
+
+def _fill_row(row: ContractRow, c: Contract) -> None:
+    t, e = c.terms, c.events
+    row.number = c.number
+    row.party_a_number = c.party_a_number
+    row.party_b_number = c.party_b_number
+    row.title = c.title
+    row.project = c.project
+    row.drafted = c.drafted
+    row.jurisdiction = c.jurisdiction
+    row.currency = c.currency
+    row.total = c.total
+    row.tax_inclusive = c.tax_inclusive
+    row.fixed_price = c.fixed_price
+    row.status = c.status.value
+    row.payee = c.payee
+    row.preamble = c.preamble
+    row.delivery_days = t.delivery_days
+    row.maintenance_months = t.maintenance_months
+    row.acceptance_request_days = t.acceptance_request_days
+    row.acceptance_working_days = t.acceptance_working_days
+    row.reminder_working_days = t.reminder_working_days
+    row.change_notice_days = t.change_notice_days
+    row.copies_total, row.copies_a, row.copies_b = t.copies.total, t.copies.a, t.copies.b
+    row.signed_a, row.signed_b = e.signed_a, e.signed_b
+    row.acceptance_requested, row.reminder_sent, row.accepted = (
+        e.acceptance_requested,
+        e.reminder_sent,
+        e.accepted,
+    )
+    row.updated_at = func.current_timestamp()
+
+
+def _party_row(role: str, p: Party) -> PartyRow:
+    b = p.bank or BankAccount()
+    return PartyRow(
+        role=role,
+        name=p.name,
+        representative=p.representative,
+        address=p.address,
+        credit_code=p.credit_code,
+        has_bank=p.bank is not None,
+        account_name=b.account_name,
+        bank_name=b.bank_name,
+        account_no=b.account_no,
+        bank_address=b.address,
+        phone=b.phone,
+    )
+
+
+def _insert_clauses(session: Session, contract_id: int, clauses: list[Clause], parent_id: int | None) -> None:
+    for pos, clause in enumerate(clauses):
+        row = ClauseRow(
+            contract_id=contract_id,
+            parent_id=parent_id,
+            position=pos,
+            no=clause.no,
+            title=clause.title,
+            text=clause.text,
+        )
+        session.add(row)
+        session.flush()
+        _insert_clauses(session, contract_id, clause.clauses, row.id)
+
+
+def insert_cost_rows(session: Session, annex_id: int, rows: list[CostRow], start: int = 0) -> None:
+    """Bulk-insert cost rows at positions start, start+1, … (Core insert: fast for 100k rows)."""
+    if not rows:
+        return
+    session.execute(
+        insert(CostRowRow),
+        [
+            {
+                "annex_id": annex_id,
+                "position": start + i,
+                "item": r.item,
+                "spec": r.spec,
+                "unit": r.unit,
+                "quantity": r.quantity,
+                "unit_price": r.unit_price,
+                "remark": r.remark,
+            }
+            for i, r in enumerate(rows)
+        ],
+    )
+
+
+def _write_children(session: Session, row: ContractRow, c: Contract) -> None:
+    row.parties = [_party_row("a", c.party_a), _party_row("b", c.party_b)]
+    row.payments = [
+        PaymentRow(
+            position=i,
+            amount=p.amount,
+            due_after=p.due.after.value,
+            due_years=p.due.years,
+            due_months=p.due.months,
+            due_days=p.due.days,
+            invoice_days=p.due.invoice_days,
+            wording=p.wording,
+        )
+        for i, p in enumerate(c.payments)
+    ]
+    row.invoices = [
+        InvoiceRow(position=i, date=inv.date, payment=inv.payment, note=inv.note)
+        for i, inv in enumerate(c.events.invoices)
+    ]
+    row.signings = [
+        SigningRow(
+            role=role,
+            seal_caption=s.seal_caption,
+            signatory=s.signatory,
+            date=s.date,
+            seal_image=s.seal_image,
+            signature_image=s.signature_image,
+        )
+        for role, s in (("a", c.signing_a), ("b", c.signing_b))
+    ]
+    session.flush()
+    _insert_clauses(session, row.id, c.clauses, None)
+    for pos, annex in enumerate(c.annexes):
+        arow = AnnexRow(
+            contract_id=row.id,
+            position=pos,
+            no=annex.no,
+            title=annex.title,
+            kind=annex.kind.value,
+            text=annex.text,
+            pdf=annex.pdf,
+        )
+        session.add(arow)
+        session.flush()
+        if annex.table is not None:
+            insert_cost_rows(session, arow.id, annex.table)
+
+
+def _clear_children(session: Session, row: ContractRow) -> None:
+    for table in (PartyRow, PaymentRow, InvoiceRow, SigningRow, ClauseRow, AnnexRow):
+        session.execute(delete(table).where(table.contract_id == row.id))
+    session.expire(row, ["parties", "payments", "invoices", "signings", "clauses", "annexes"])
+
+
+def save_in(session: Session, c: Contract, *, replace: bool = False, expected_version: int | None = None) -> int:
+    """Save inside an open transaction; returns the new version. See `save`."""
+    row = session.scalar(select(ContractRow).where(ContractRow.number == c.number))
+    if row is None:
+        row = ContractRow()
+        _fill_row(row, c)
+        session.add(row)
+        session.flush()
+    else:
+        if not replace:
+            raise Conflict(_("a contract with this number already exists (use --replace to overwrite it)"), c.number)
+        if expected_version is not None and row.version != expected_version:
+            raise Conflict(
+                _("someone else changed this contract since you opened it; reload it and apply your change again"),
+                c.number,
+            )
+        _clear_children(session, row)
+        _fill_row(row, c)
+        session.flush()
+    _write_children(session, row, c)
+    session.flush()
+    return row.version
+
+
+def save(db: Database, c: Contract, *, replace: bool = False, expected_version: int | None = None) -> int:
+    """Insert or (with replace) overwrite a whole contract in one transaction; returns its version."""
+    with db.transaction() as s:
+        return save_in(s, c, replace=replace, expected_version=expected_version)
+
+
+def delete_contract(db: Database, number: str) -> None:
+    with db.transaction() as s:
+        row = _get_row(s, number)
+        s.delete(row)
+
+
+# ------------------------------------------------------------------ reading
+
+
+def _clause_tree(rows: list[ClauseRow]) -> list[Clause]:
+    children: dict[int | None, list[ClauseRow]] = {}
+    for r in rows:
+        children.setdefault(r.parent_id, []).append(r)
+    for siblings in children.values():
+        siblings.sort(key=lambda r: r.position)
+
+    def build(parent: int | None) -> list[Clause]:
+        return [Clause(r.no, r.title, r.text, build(r.id)) for r in children.get(parent, [])]
+
+    return build(None)
+
+
+def load_cost_rows(session: Session, annex_id: int) -> list[CostRow]:
+    result = session.execute(
+        select(
+            CostRowRow.item,
+            CostRowRow.spec,
+            CostRowRow.unit,
+            CostRowRow.quantity,
+            CostRowRow.unit_price,
+            CostRowRow.remark,
+        )
+        .where(CostRowRow.annex_id == annex_id)
+        .order_by(CostRowRow.position)
+    )
+    return [CostRow(*r) for r in result]
+
+
+def _party(p: PartyRow | None) -> Party:
+    if p is None:
+        return Party()
+    bank = (
+        BankAccount(p.account_name, p.bank_name, p.account_no, p.bank_address, p.phone) if p.has_bank else None
+    )
+    return Party(p.name, p.representative, p.address, p.credit_code, bank)
+
+
+def _signing(s: SigningRow | None) -> Signing:
+    if s is None:
+        return Signing()
+    return Signing(s.seal_caption, s.signatory, s.date, s.seal_image, s.signature_image)
+
+
+def load_in(session: Session, number: str) -> tuple[Contract, int]:
+    row = session.scalar(
+        select(ContractRow)
+        .where(ContractRow.number == number)
+        .options(
+            selectinload(ContractRow.parties),
+            selectinload(ContractRow.payments),
+            selectinload(ContractRow.invoices),
+            selectinload(ContractRow.clauses),
+            selectinload(ContractRow.annexes),
+            selectinload(ContractRow.signings),
+        )
+    )
+    if row is None:
+        raise NotFound(_("no contract with this number"), number)
+    parties = {p.role: p for p in row.parties}
+    signings = {s.role: s for s in row.signings}
+    annexes = [
+        Annex(
+            no=a.no,
+            title=a.title,
+            text=a.text if a.kind != "table" else None,
+            table=load_cost_rows(session, a.id) if a.kind == "table" else None,
+            pdf=a.pdf,
+        )
+        for a in row.annexes
+    ]
+    contract = Contract(
+        number=row.number,
+        party_a_number=row.party_a_number,
+        party_b_number=row.party_b_number,
+        title=row.title,
+        project=row.project,
+        drafted=row.drafted,
+        jurisdiction=row.jurisdiction,
+        currency=row.currency,
+        total=row.total,
+        tax_inclusive=row.tax_inclusive,
+        fixed_price=row.fixed_price,
+        status=Status(row.status),
+        payee=row.payee,
+        party_a=_party(parties.get("a")),
+        party_b=_party(parties.get("b")),
+        preamble=row.preamble,
+        payments=[
+            Payment(
+                p.amount,
+                Due(DueAfter(p.due_after), p.due_years, p.due_months, p.due_days, p.invoice_days),
+                p.wording,
+            )
+            for p in row.payments
+        ],
+        terms=Terms(
+            row.delivery_days,
+            row.maintenance_months,
+            row.acceptance_request_days,
+            row.acceptance_working_days,
+            row.reminder_working_days,
+            row.change_notice_days,
+            Copies(row.copies_total, row.copies_a, row.copies_b),
+        ),
+        events=Events(
+            row.signed_a,
+            row.signed_b,
+            row.acceptance_requested,
+            row.reminder_sent,
+            row.accepted,
+            [Invoice(i.date, i.payment, i.note) for i in row.invoices],
+        ),
+        clauses=_clause_tree(list(row.clauses)),
+        annexes=annexes,
+        signing_a=_signing(signings.get("a")),
+        signing_b=_signing(signings.get("b")),
+    )
+    return contract, row.version
+
+
+def load(db: Database, number: str) -> Contract:
+    """The whole contract packet; NotFound for an unknown number."""
+    with db.read() as s:
+        return load_in(s, number)[0]
+
+
+def load_versioned(db: Database, number: str) -> tuple[Contract, int]:
+    """The contract and the version it was read at (pass it back as `expected_version`)."""
+    with db.read() as s:
+        return load_in(s, number)
+
+
+def list_contracts(db: Database, query: str = "", status: Status | None = None) -> list[ContractSummary]:
+    """Contracts whose number, title, parties or clause text contain `query`, by number."""
+    a = PartyRow.__table__.alias("pa")
+    b = PartyRow.__table__.alias("pb")
+    stmt = (
+        select(
+            ContractRow.number,
+            ContractRow.title,
+            a.c.name,
+            b.c.name,
+            ContractRow.total,
+            ContractRow.status,
+            ContractRow.version,
+        )
+        .outerjoin(a, (a.c.contract_id == ContractRow.id) & (a.c.role == "a"))
+        .outerjoin(b, (b.c.contract_id == ContractRow.id) & (b.c.role == "b"))
+        .order_by(ContractRow.number)
+    )
+    if status is not None:
+        stmt = stmt.where(ContractRow.status == status.value)
+    needle = query.strip()
+    if needle:
+        in_clauses = select(ClauseRow.contract_id).where(ClauseRow.text.contains(needle, autoescape=True))
+        stmt = stmt.where(
+            or_(
+                ContractRow.number.contains(needle, autoescape=True),
+                ContractRow.title.contains(needle, autoescape=True),
+                ContractRow.project.contains(needle, autoescape=True),
+                a.c.name.contains(needle, autoescape=True),
+                b.c.name.contains(needle, autoescape=True),
+                ContractRow.id.in_(in_clauses),
+            )
+        )
+    with db.read() as s:
+        return [
+            ContractSummary(n, t or "", pa or "", pb or "", total, Status(st), v)
+            for n, t, pa, pb, total, st, v in s.execute(stmt)
+        ]
+
+
+def set_event(db: Database, number: str, name: str, when: date | None) -> None:
+    """Record (or with None clear) one of the schedule events on a contract."""
+    from app.domain import EVENT_NAMES
+
+    if name not in EVENT_NAMES:
+        raise NotFound(_("unknown event name"), name)
+    with db.transaction() as s:
+        row = _get_row(s, number)
+        setattr(row, name, when)

@@ -1,0 +1,22 @@
+"""Alembic environment: the app passes its own connection (see app.store.db._upgrade)."""
+
+from alembic import context
+
+from app.store.schema import Base
+
+target_metadata = Base.metadata
+connection = context.config.attributes.get("connection")
+
+if connection is None:  # `alembic` run by a developer: use the URL from the config
+    from sqlalchemy import create_engine
+
+    engine = create_engine(context.config.get_main_option("sqlalchemy.url"))
+    connection = engine.connect()
+
+context.configure(
+    connection=connection,
+    target_metadata=target_metadata,
+    render_as_batch=connection.dialect.name == "sqlite",
+)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,234 @@
+"""Tables of the contract store (SQLAlchemy 2 ORM). Alembic migrations under migrations/ create them.
+
+Money and quantities are stored as exact decimal text on SQLite (its NUMERIC would go through a
+float) and as NUMERIC on PostgreSQL; either way Python sees Decimal.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+
+class DecimalText(TypeDecorator):
+    """Exact Decimal: TEXT on SQLite, NUMERIC(precision, scale) elsewhere."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def __init__(self, scale: int = 2) -> None:
+        super().__init__()
+        self.scale = scale
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(40))
+        return dialect.type_descriptor(Numeric(20, self.scale, asdecimal=True))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        value = Decimal(value)
+        return format(value, "f") if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return Decimal(value) if not isinstance(value, Decimal) else value
+
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class ContractRow(Base):
+    __tablename__ = "contracts"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(100), unique=True)
+    party_a_number: Mapped[str] = mapped_column(String(100), default="")
+    party_b_number: Mapped[str] = mapped_column(String(100), default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    project: Mapped[str] = mapped_column(Text, default="")
+    drafted: Mapped[str] = mapped_column(String(7), default="")
+    jurisdiction: Mapped[str] = mapped_column(Text, default="")
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    total: Mapped[Decimal] = mapped_column(DecimalText(2))
+    tax_inclusive: Mapped[bool] = mapped_column(Boolean, default=True)
+    fixed_price: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    payee: Mapped[str] = mapped_column(String(1), default="b")
+    preamble: Mapped[str] = mapped_column(Text, default="")
+    delivery_days: Mapped[int | None] = mapped_column(Integer)
+    maintenance_months: Mapped[int | None] = mapped_column(Integer)
+    acceptance_request_days: Mapped[int | None] = mapped_column(Integer)
+    acceptance_working_days: Mapped[int | None] = mapped_column(Integer)
+    reminder_working_days: Mapped[int | None] = mapped_column(Integer)
+    change_notice_days: Mapped[int | None] = mapped_column(Integer)
+    copies_total: Mapped[int] = mapped_column(Integer, default=0)
+    copies_a: Mapped[int] = mapped_column(Integer, default=0)
+    copies_b: Mapped[int] = mapped_column(Integer, default=0)
+    signed_a: Mapped[date | None] = mapped_column(Date)
+    signed_b: Mapped[date | None] = mapped_column(Date)
+    acceptance_requested: Mapped[date | None] = mapped_column(Date)
+    reminder_sent: Mapped[date | None] = mapped_column(Date)
+    accepted: Mapped[date | None] = mapped_column(Date)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+    updated_at: Mapped[datetime] = mapped_column(DateTime, server_default=func.current_timestamp())
+
+    parties: Mapped[list[PartyRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+    payments: Mapped[list[PaymentRow]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="PaymentRow.position"
+    )
+    invoices: Mapped[list[InvoiceRow]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="InvoiceRow.position"
+    )
+    clauses: Mapped[list[ClauseRow]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="ClauseRow.position"
+    )
+    annexes: Mapped[list[AnnexRow]] = relationship(
+        cascade="all, delete-orphan", passive_deletes=True, order_by="AnnexRow.position"
+    )
+    signings: Mapped[list[SigningRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class PartyRow(Base):
+    __tablename__ = "parties"
+    __table_args__ = (UniqueConstraint("contract_id", "role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(1))
+    name: Mapped[str] = mapped_column(Text, default="")
+    representative: Mapped[str] = mapped_column(Text, default="")
+    address: Mapped[str] = mapped_column(Text, default="")
+    credit_code: Mapped[str] = mapped_column(String(32), default="")
+    has_bank: Mapped[bool] = mapped_column(Boolean, default=False)
+    account_name: Mapped[str] = mapped_column(Text, default="")
+    bank_name: Mapped[str] = mapped_column(Text, default="")
+    account_no: Mapped[str] = mapped_column(String(64), default="")
+    bank_address: Mapped[str] = mapped_column(Text, default="")
+    phone: Mapped[str] = mapped_column(String(64), default="")
+
+
+class PaymentRow(Base):
+    __tablename__ = "payments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[Decimal | None] = mapped_column(DecimalText(2))
+    due_after: Mapped[str] = mapped_column(String(16))
+    due_years: Mapped[int] = mapped_column(Integer, default=0)
+    due_months: Mapped[int] = mapped_column(Integer, default=0)
+    due_days: Mapped[int] = mapped_column(Integer, default=0)
+    invoice_days: Mapped[int | None] = mapped_column(Integer)
+    wording: Mapped[str] = mapped_column(Text, default="")
+
+
+class InvoiceRow(Base):
+    __tablename__ = "invoices"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    date: Mapped[date] = mapped_column(Date)
+    payment: Mapped[int | None] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class ClauseRow(Base):
+    __tablename__ = "clauses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("clauses.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    no: Mapped[str] = mapped_column(String(50), default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class AnnexRow(Base):
+    __tablename__ = "annexes"
+    __table_args__ = (UniqueConstraint("contract_id", "no"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    no: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(Text, default="")
+    kind: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str | None] = mapped_column(Text)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class CostRowRow(Base):
+    """A cost-table row; `position` orders the rows as stored (view sorting never changes it)."""
+
+    __tablename__ = "annex_rows"
+    __table_args__ = (Index("ix_annex_rows_annex_position", "annex_id", "position"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    annex_id: Mapped[int] = mapped_column(ForeignKey("annexes.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    item: Mapped[str] = mapped_column(Text, default="")
+    spec: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str] = mapped_column(String(32), default="")
+    quantity: Mapped[Decimal] = mapped_column(DecimalText(4))
+    unit_price: Mapped[Decimal] = mapped_column(DecimalText(2))
+    remark: Mapped[str] = mapped_column(Text, default="")
+
+
+class SigningRow(Base):
+    __tablename__ = "signings"
+    __table_args__ = (UniqueConstraint("contract_id", "role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"))
+    role: Mapped[str] = mapped_column(String(1))
+    seal_caption: Mapped[str] = mapped_column(Text, default="")
+    signatory: Mapped[str] = mapped_column(Text, default="")
+    date: Mapped[date | None] = mapped_column(Date)
+    seal_image: Mapped[bytes | None] = mapped_column(LargeBinary)
+    signature_image: Mapped[bytes | None] = mapped_column(LargeBinary)
+
+
+class HolidayRow(Base):
+    """The editable holiday calendar: public holidays and make-up working days (调休上班)."""
+
+    __tablename__ = "holidays"
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # "holiday" | "workday"
+    name: Mapped[str] = mapped_column(Text, default="")

@@ -1,0 +1,75 @@
+"""Shared fixtures: every test gets its own data folder and database; Qt runs offscreen."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("CONTRACTDESK_LANG", "en")
+
+import pytest
+
+from app.i18n import set_language
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_NUMBER = "CMHA-AY-202500441"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path_factory, monkeypatch):
+    """Never touch the user's real data folder; messages in English unless a test switches."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("CONTRACTDESK_HOME", str(home))
+    monkeypatch.setenv("CONTRACTDESK_LANG", "en")
+    set_language("en")
+    yield home
+    set_language("en")
+
+
+@pytest.fixture
+def db_path(tmp_path) -> Path:
+    return tmp_path / "contracts.db"
+
+
+@pytest.fixture
+def db(db_path):
+    """A fresh database holding the bundled sample."""
+    from app.store.db import open_database
+
+    database = open_database(db_path)
+    yield database
+    database.close()
+
+
+@pytest.fixture
+def sample():
+    from app.sample import sample_contract
+
+    return sample_contract()
+
+
+class CliResult:
+    def __init__(self, code: int, out: str, err: str) -> None:
+        self.code, self.out, self.err = code, out, err
+
+    def __repr__(self) -> str:
+        return f"CliResult(code={self.code}, out={self.out[:200]!r}, err={self.err[:200]!r})"
+
+
+@pytest.fixture
+def cli(db_path):
+    """Run `contractdesk --db <test db> ARGS…` in a subprocess, as a user would."""
+
+    def run(*args: str, db: Path | None = db_path, env: dict[str, str] | None = None, input: str | None = None) -> CliResult:
+        cmd = [sys.executable, "-m", "app"]
+        if db is not None:
+            cmd += ["--db", str(db)]
+        cmd += list(args)
+        full_env = {**os.environ, **(env or {})}
+        proc = subprocess.run(cmd, capture_output=True, text=True, encoding="utf-8", env=full_env, cwd=ROOT, input=input, timeout=300)
+        return CliResult(proc.returncode, proc.stdout, proc.stderr)
+
+    return run

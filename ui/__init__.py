@@ -1,0 +1,1 @@
+"""ContractDesk's Qt layer: views, item models, delegates, dialogs, undo commands."""
