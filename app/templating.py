@@ -14,7 +14,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from jinja2 import StrictUndefined, TemplateError, nodes
+from jinja2 import StrictUndefined, TemplateError, Undefined, nodes
 from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -43,23 +43,35 @@ class Rendered:
     blanks: list[str] = field(default_factory=list)  # source of each expression that came out blank
 
 
+def _defined(value: Any) -> Any:
+    """Make an unknown name in a filtered field fail with its name ("'totl' is undefined")."""
+    if isinstance(value, Undefined):
+        value._fail_with_undefined_error()
+    return value
+
+
 def _yuan(value: Any) -> str:
+    value = _defined(value)
     return "" if value is None else format_plain(Decimal(value))
 
 
 def _money(value: Any) -> str:
+    value = _defined(value)
     return "" if value is None else format_amount(Decimal(value))
 
 
 def _rmb_upper(value: Any) -> str:
+    value = _defined(value)
     return "" if value is None else rmb_upper(Decimal(value))
 
 
 def _upper(value: Any) -> str:
+    value = _defined(value)
     return "" if value is None or value == "" else integer_upper(int(value))
 
 
 def _cn_date(value: Any) -> str:
+    value = _defined(value)
     if not isinstance(value, date):
         return ""
     return f"{value.year}年{value.month}月{value.day}日"

@@ -1,0 +1,101 @@
+"""The consistency check: each rule fires on its defect, and the sample shows only its real ones."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from app.checks import Severity, check, has_errors
+from app.domain import Annex, Clause, CostRow
+
+
+def codes(contract) -> list[tuple[str, str]]:
+    return [(f.code, f.where) for f in check(contract)]
+
+
+def test_sample_has_no_errors_and_exactly_its_defects(sample):
+    findings = check(sample)
+    assert not has_errors(findings)
+    assert sorted((f.code, f.where) for f in findings) == [
+        ("blank-field", "party_a_number"),
+        ("blank-field", "party_b_number"),
+        ("clause-numbering", "clause:第十二条"),
+        ("punctuation", "clause:4.1"),
+        ("signatory", "signing.b.signatory"),
+    ]
+
+
+def test_instalments_not_adding_up_say_by_how_much(sample):
+    sample.payments[0].amount = Decimal("1424000.00")
+    [finding] = [f for f in check(sample) if f.code == "payment-sum"]
+    assert finding.severity is Severity.ERROR
+    assert "430.00" in finding.message and "less" in finding.message
+
+
+def test_payment_without_amount(sample):
+    sample.payments[1].amount = None
+    assert ("payment-amount", "payments[1].amount") in codes(sample)
+
+
+def test_invalid_credit_code(sample):
+    sample.party_b.credit_code = "91410500721816077A"
+    assert ("credit-code", "parties.b.credit_code") in codes(sample)
+
+
+def test_copies_must_add_up(sample):
+    sample.terms.copies.a = 3
+    assert ("copies", "terms.copies") in codes(sample)
+
+
+def test_duplicate_and_misplaced_clause_numbers(sample):
+    sample.clauses[0].clauses[1].no = "1.1"
+    sample.clauses[1].clauses.append(Clause("3.9", "", "错位的条款"))
+    found = codes(sample)
+    assert ("clause-numbering", "clause:1.1") in found
+    assert ("clause-numbering", "clause:3.9") in found
+
+
+def test_gap_inside_an_article(sample):
+    del sample.clauses[2].clauses[3]  # drop 3.4
+    [finding] = [f for f in check(sample) if f.where == "clause:3.5"]
+    assert "3.4" in finding.message
+
+
+def test_cited_annex_missing_and_uncited_annex(sample):
+    sample.annexes = [a for a in sample.annexes if a.no != "2"]
+    sample.annexes.append(Annex("4", "补充材料", "正文"))
+    found = codes(sample)
+    assert ("annex-missing", "annex:2") in found
+    assert ("annex-uncited", "annex:4") in found
+
+
+def test_cost_table_total_differs(sample):
+    sample.annexes[2].table.append(CostRow("额外", "", "项", Decimal("1"), Decimal("0.01"), ""))
+    [finding] = [f for f in check(sample) if f.code == "cost-table-total"]
+    assert finding.severity is Severity.ERROR and "4,273,290.01" in finding.message
+
+
+def test_blank_fill_in_field_inside_a_clause(sample):
+    sample.party_b.bank.account_no = ""
+    assert ("blank-field", "clause:1.4") in codes(sample)
+
+
+def test_template_error_names_the_clause_instead_of_crashing(sample):
+    sample.clauses[0].clauses[0].text = "共计【{{ totl | yuan }}】元"
+    [finding] = [f for f in check(sample) if f.code == "template"]
+    assert finding.where == "clause:1.1" and "totl" in finding.message
+
+
+@pytest.mark.parametrize("text", ["甲方。。乙方", "甲方，，乙方", "条款；。"])
+def test_doubled_punctuation(sample, text):
+    sample.clauses[2].clauses[0].text = text
+    assert ("punctuation", "clause:3.1") in codes(sample)
+
+
+def test_signing_dates_blank_only_matter_once_signed(sample):
+    from app.domain import Status
+
+    assert not any(f.where.startswith("signing.a.date") for f in check(sample))
+    sample.status = Status.SIGNED
+    assert ("blank-field", "signing.a.date") in codes(sample)

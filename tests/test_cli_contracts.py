@@ -1,0 +1,182 @@
+"""The command line as scripts use it: exact names, exit codes, one-line errors, nothing changed on bad input."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+import pytest
+
+from app.sample import sample_path
+
+from .conftest import SAMPLE_NUMBER
+
+
+def _digest(path) -> str:
+    """The database's content (not its bytes: SQLite may rewrite pages on open)."""
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    dump = "\n".join(con.iterdump())
+    con.close()
+    return hashlib.sha256(dump.encode()).hexdigest()
+
+
+def test_list_json(cli):
+    result = cli("list", "--json")
+    assert result.code == 0, result
+    rows = json.loads(result.out)
+    assert rows == [
+        {
+            "number": SAMPLE_NUMBER,
+            "title": rows[0]["title"],
+            "party_a": "汤阴县公安局",
+            "party_b": "中国移动通信集团河南有限公司安阳分公司",
+            "total": "4273290.00",
+            "status": "draft",
+        }
+    ]
+    assert "云存储服务项目" in rows[0]["title"]
+
+
+def test_sample_round_trips_byte_identical(cli, tmp_path):
+    first = tmp_path / "first.json"
+    second = tmp_path / "second.json"
+    assert cli("export", SAMPLE_NUMBER, "--json", str(first)).code == 0
+    assert first.read_bytes() == sample_path().read_bytes()
+    other_db = tmp_path / "other.db"
+    assert cli("delete", SAMPLE_NUMBER, db=other_db).code == 0
+    imported = cli("import", str(first), db=other_db)
+    assert imported.code == 0, imported
+    assert imported.out.strip() == SAMPLE_NUMBER
+    assert cli("export", SAMPLE_NUMBER, "--json", str(second), db=other_db).code == 0
+    assert second.read_bytes() == first.read_bytes()
+
+
+def test_check_reports_exactly_the_sample_defects(cli):
+    result = cli("check", SAMPLE_NUMBER, "--json")
+    assert result.code == 0, result  # warnings only: no errors
+    findings = json.loads(result.out)
+    assert sorted((f["code"], f["severity"], f["where"]) for f in findings) == sorted(
+        [
+            ("blank-field", "warning", "party_a_number"),
+            ("blank-field", "warning", "party_b_number"),
+            ("clause-numbering", "warning", "clause:第十二条"),
+            ("punctuation", "warning", "clause:4.1"),
+            ("signatory", "warning", "signing.b.signatory"),
+        ]
+    )
+    assert any("第十一条" in f["message"] for f in findings)
+    assert all(set(f) == {"code", "severity", "message", "where"} for f in findings)
+
+
+def test_check_exit_1_on_errors(cli, tmp_path):
+    data = json.loads(sample_path().read_text(encoding="utf-8"))
+    data["payments"][2]["amount"] = "1424429.00"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    assert cli("import", str(bad), "--replace").code == 0
+    result = cli("check", SAMPLE_NUMBER)
+    assert result.code == 1
+    assert "payment-sum" in result.out
+    assert "1.00" in result.out
+
+
+def _mutated(tmp_path, mutate) -> str:
+    data = json.loads(sample_path().read_text(encoding="utf-8"))
+    mutate(data)
+    path = tmp_path / "in.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return str(path)
+
+
+def _set(path: str, value):
+    def mutate(data):
+        *parents, last = path.split(".")
+        node = data
+        for part in parents:
+            node = node[int(part)] if part.isdigit() else node[part]
+        if value is KeyError:
+            del node[int(last) if last.isdigit() else last]
+        else:
+            node[int(last) if last.isdigit() else last] = value
+
+    return mutate
+
+
+BAD_INPUTS = [
+    (_set("payments.1.amount", "12,3x"), 'payments[1].amount: "12,3x" is not an amount'),
+    (_set("total", "-5.00"), "total: \"-5.00\" is negative"),
+    (_set("total", "12.345"), "total: \"12.345\" has more than two decimal places"),
+    (_set("format", "contractdesk/2"), "format: \"contractdesk/2\" is not a supported format"),
+    (_set("number", KeyError), "number: is missing"),
+    (_set("parties.a.name", KeyError), "parties.a.name: is missing"),
+    (_set("events.accepted", "2025-13-01"), "events.accepted: \"2025-13-01\" is not a date"),
+    (_set("annexes.2.table.rows.1.quantity", "abc"), "annexes[2].table.rows[1].quantity"),
+    (_set("annexes.2.table.rows.0.unit_price", "-1"), "annexes[2].table.rows[0].unit_price: \"-1\" is negative"),
+    (_set("terms.delivery_days", "thirty"), "terms.delivery_days: \"thirty\" is not a whole number"),
+    (_set("payments.0.due.after", "delivery"), "payments[0].due.after: \"delivery\" is not one of"),
+    (_set("signing.b.seal_image", "not base64!"), "signing.b.seal_image: is not valid base64"),
+    (_set("drafted", "2025/05"), "drafted:"),
+]
+
+
+@pytest.mark.parametrize("mutate, message", BAD_INPUTS)
+def test_bad_input_names_the_field_and_changes_nothing(cli, db_path, tmp_path, mutate, message):
+    cli("list")  # create the database
+    before = _digest(db_path)
+    result = cli("import", _mutated(tmp_path, mutate), "--replace")
+    assert result.code == 2, result
+    assert message in result.err
+    assert len(result.err.strip().splitlines()) == 1, "one clear line"
+    assert "Traceback" not in result.err
+    assert _digest(db_path) == before
+
+
+def test_malformed_json(cli, db_path, tmp_path):
+    cli("list")
+    before = _digest(db_path)
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "contractdesk/1", "number": ', encoding="utf-8")
+    result = cli("import", str(bad))
+    assert result.code == 2
+    assert "not valid JSON" in result.err and "line 1" in result.err
+    assert _digest(db_path) == before
+
+
+def test_import_existing_number_asks_for_replace(cli, db_path):
+    cli("list")
+    before = _digest(db_path)
+    result = cli("import", str(sample_path()))
+    assert result.code == 2
+    assert "--replace" in result.err
+    assert _digest(db_path) == before
+    assert cli("import", str(sample_path()), "--replace").code == 0
+
+
+@pytest.mark.parametrize("args", [("check", "NO-SUCH"), ("export", "NO-SUCH", "--json", "x.json"), ("delete", "NO-SUCH")])
+def test_unknown_number(cli, args):
+    result = cli(*args)
+    assert result.code == 2
+    assert "NO-SUCH: no contract with this number" in result.err
+
+
+def test_missing_file_and_usage_errors(cli):
+    assert cli("import", "does-not-exist.json").code == 2
+    usage = cli("frobnicate")
+    assert usage.code == 2
+    assert "invalid choice" in usage.err
+
+
+def test_python_dash_m_app_and_help(cli):
+    result = cli("--help", db=None)
+    assert result.code == 0
+    for name in ("list", "import", "export", "check", "delete", "gui"):
+        assert name in result.out
+
+
+def test_db_url_is_accepted(cli, tmp_path):
+    url = "sqlite:///" + str(tmp_path / "via-url.db")
+    result = cli("--db", url, "list", "--json", db=None)
+    assert result.code == 0, result
+    assert json.loads(result.out)[0]["number"] == SAMPLE_NUMBER
