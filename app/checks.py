@@ -107,7 +107,7 @@ def check(contract: Contract) -> list[Finding]:
         if not str(getattr(c, field)).strip():
             out.append(Finding("blank-field", Severity.WARNING, _("{field} is blank").format(field=label), field))
     context = context_for(c)
-    rendered: list[tuple[Clause, str]] = []
+    rendered: list[tuple[str, str]] = []
     for source, where in [(c.preamble, "preamble")] + [(cl.text, _clause_where(cl)) for _d, cl in c.all_clauses()]:
         try:
             result = render(source, context)
@@ -117,7 +117,7 @@ def check(contract: Contract) -> list[Finding]:
         for expr in result.blanks:
             out.append(Finding("blank-field", Severity.WARNING,
                                _("fill-in field {{{{ {expr} }}}} is blank").format(expr=expr), where))
-        rendered.append((where, result.text))  # type: ignore[arg-type]
+        rendered.append((where, result.text))
     signed = c.status.value in ("signed", "archived")
     for role in ("a", "b"):
         s = c.signing(role)

@@ -218,7 +218,7 @@ class _Reader:
             return None
         return self.data[key]
 
-    def str(self, key: str, required: bool = False, default: str = "") -> str:
+    def text(self, key: str, required: bool = False, default: str = "") -> str:
         value = self.raw(key, required)
         if value is None:
             if required:
@@ -228,7 +228,7 @@ class _Reader:
             raise self.fail(key, _("must be text"))
         return value
 
-    def bool(self, key: str, default: bool) -> bool:
+    def flag(self, key: str, default: bool) -> bool:
         value = self.raw(key, False)
         if value is None:
             return default
@@ -236,7 +236,7 @@ class _Reader:
             raise self.fail(key, _("must be true or false"))
         return value
 
-    def int(self, key: str, default: int | None = None, minimum: int = 0) -> int | None:
+    def integer(self, key: str, default: int | None = None, minimum: int = 0) -> int | None:
         value = self.raw(key, False)
         if value is None:
             return default
@@ -279,7 +279,7 @@ class _Reader:
             return None
         return _Reader(value, self._sub(key))
 
-    def list(self, key: str, item: Callable[[Any, str], T]) -> list[T]:
+    def items(self, key: str, item: Callable[[Any, str], T]) -> list[T]:
         value = self.raw(key, False)
         if value is None:
             return []
@@ -324,7 +324,7 @@ def _parse_date(value: Any, path: str) -> date:
         raise UserError(_("\"{value}\" is not a date (YYYY-MM-DD)").format(value=value), path) from exc
 
 
-def _enum(value: Any, enum: type, path: str):
+def _enum(value: Any, enum: Any, path: str) -> Any:
     try:
         return enum(value)
     except ValueError as exc:
@@ -340,17 +340,17 @@ def _party(data: Any, path: str) -> Party:
     bank = None
     if bank_r is not None:
         bank = BankAccount(
-            account_name=bank_r.str("account_name"),
-            bank_name=bank_r.str("bank_name"),
-            account_no=bank_r.str("account_no"),
-            address=bank_r.str("address"),
-            phone=bank_r.str("phone"),
+            account_name=bank_r.text("account_name"),
+            bank_name=bank_r.text("bank_name"),
+            account_no=bank_r.text("account_no"),
+            address=bank_r.text("address"),
+            phone=bank_r.text("phone"),
         )
     return Party(
-        name=r.str("name", required=True),
-        representative=r.str("representative"),
-        address=r.str("address"),
-        credit_code=r.str("credit_code"),
+        name=r.text("name", required=True),
+        representative=r.text("representative"),
+        address=r.text("address"),
+        credit_code=r.text("credit_code"),
         bank=bank,
     )
 
@@ -361,12 +361,12 @@ def _payment(data: Any, path: str) -> Payment:
     assert due_r is not None
     due = Due(
         after=_enum(due_r.raw("after"), DueAfter, due_r._sub("after")),
-        years=due_r.int("years", 0) or 0,
-        months=due_r.int("months", 0) or 0,
-        days=due_r.int("days", 0) or 0,
-        invoice_days=due_r.int("invoice_days"),
+        years=due_r.integer("years", 0) or 0,
+        months=due_r.integer("months", 0) or 0,
+        days=due_r.integer("days", 0) or 0,
+        invoice_days=due_r.integer("invoice_days"),
     )
-    return Payment(amount=r.amount("amount", required=False), due=due, wording=r.str("wording"))
+    return Payment(amount=r.amount("amount", required=False), due=due, wording=r.text("wording"))
 
 
 def _clause(data: Any, path: str, depth: int = 0) -> Clause:
@@ -374,10 +374,10 @@ def _clause(data: Any, path: str, depth: int = 0) -> Clause:
     if depth >= MAX_CLAUSE_DEPTH:
         raise UserError(_("clauses nest deeper than {n} levels").format(n=MAX_CLAUSE_DEPTH), path)
     return Clause(
-        no=r.str("no"),
-        title=r.str("title"),
-        text=r.str("text"),
-        clauses=r.list("clauses", lambda v, p: _clause(v, p, depth + 1)),
+        no=r.text("no"),
+        title=r.text("title"),
+        text=r.text("text"),
+        clauses=r.items("clauses", lambda v, p: _clause(v, p, depth + 1)),
     )
 
 
@@ -393,18 +393,18 @@ def _cost_row(data: Any, path: str) -> CostRow:
     unit_price = r.amount("unit_price")
     assert unit_price is not None
     return CostRow(
-        item=r.str("item"),
-        spec=r.str("spec"),
-        unit=r.str("unit"),
+        item=r.text("item"),
+        spec=r.text("spec"),
+        unit=r.text("unit"),
         quantity=quantity,
         unit_price=unit_price,
-        remark=r.str("remark"),
+        remark=r.text("remark"),
     )
 
 
 def _annex(data: Any, path: str) -> Annex:
     r = _Reader(data, path)
-    no = r.str("no", required=True)
+    no = r.text("no", required=True)
     if not no.strip():
         raise r.fail("no", _("must not be empty"))
     table_r = r.obj("table")
@@ -412,9 +412,9 @@ def _annex(data: Any, path: str) -> Annex:
         raise UserError(_("an annex has either text or a table, not both"), path)
     return Annex(
         no=no,
-        title=r.str("title"),
-        text=None if table_r is not None else r.str("text"),
-        table=table_r.list("rows", _cost_row) if table_r is not None else None,
+        title=r.text("title"),
+        text=None if table_r is not None else r.text("text"),
+        table=table_r.items("rows", _cost_row) if table_r is not None else None,
         pdf=r.blob("pdf"),
     )
 
@@ -422,8 +422,8 @@ def _annex(data: Any, path: str) -> Annex:
 def _signing(data: Any, path: str) -> Signing:
     r = _Reader(data, path)
     return Signing(
-        seal_caption=r.str("seal_caption"),
-        signatory=r.str("signatory"),
+        seal_caption=r.text("seal_caption"),
+        signatory=r.text("signatory"),
         date=r.date("date"),
         seal_image=r.blob("seal_image"),
         signature_image=r.blob("signature_image"),
@@ -435,7 +435,7 @@ def _invoice(data: Any, path: str) -> Invoice:
     when = r.date("date")
     if when is None:
         raise r.fail("date", _("is missing"))
-    return Invoice(date=when, payment=r.int("payment", minimum=1), note=r.str("note"))
+    return Invoice(date=when, payment=r.integer("payment", minimum=1), note=r.text("note"))
 
 
 def contract_from_dict(data: Any) -> Contract:
@@ -449,17 +449,17 @@ def contract_from_dict(data: Any) -> Contract:
             ),
             "format",
         )
-    number = r.str("number", required=True).strip()
+    number = r.text("number", required=True).strip()
     if not number:
         raise r.fail("number", _("must not be empty"))
-    drafted = r.str("drafted")
+    drafted = r.text("drafted")
     if drafted and not _is_year_month(drafted):
         raise r.fail("drafted", _("\"{value}\" is not a year and month (YYYY-MM)").format(value=drafted))
     total = r.amount("total")
     assert total is not None
     parties = r.obj("parties", required=True)
     assert parties is not None
-    payee = r.str("payee", default="b")
+    payee = r.text("payee", default="b")
     if payee not in ("a", "b"):
         raise r.fail("payee", _("must be \"a\" or \"b\""))
     terms_r = r.obj("terms")
@@ -467,16 +467,16 @@ def contract_from_dict(data: Any) -> Contract:
     if terms_r is not None:
         copies_r = terms_r.obj("copies")
         terms = Terms(
-            delivery_days=terms_r.int("delivery_days"),
-            maintenance_months=terms_r.int("maintenance_months"),
-            acceptance_request_days=terms_r.int("acceptance_request_days"),
-            acceptance_working_days=terms_r.int("acceptance_working_days"),
-            reminder_working_days=terms_r.int("reminder_working_days"),
-            change_notice_days=terms_r.int("change_notice_days"),
+            delivery_days=terms_r.integer("delivery_days"),
+            maintenance_months=terms_r.integer("maintenance_months"),
+            acceptance_request_days=terms_r.integer("acceptance_request_days"),
+            acceptance_working_days=terms_r.integer("acceptance_working_days"),
+            reminder_working_days=terms_r.integer("reminder_working_days"),
+            change_notice_days=terms_r.integer("change_notice_days"),
             copies=Copies(
-                total=copies_r.int("total", 0) or 0,
-                a=copies_r.int("a", 0) or 0,
-                b=copies_r.int("b", 0) or 0,
+                total=copies_r.integer("total", 0) or 0,
+                a=copies_r.integer("a", 0) or 0,
+                b=copies_r.integer("b", 0) or 0,
             )
             if copies_r
             else Copies(),
@@ -490,10 +490,10 @@ def contract_from_dict(data: Any) -> Contract:
             acceptance_requested=events_r.date("acceptance_requested"),
             reminder_sent=events_r.date("reminder_sent"),
             accepted=events_r.date("accepted"),
-            invoices=events_r.list("invoices", _invoice),
+            invoices=events_r.items("invoices", _invoice),
         )
     signing_r = r.obj("signing")
-    annexes = r.list("annexes", _annex)
+    annexes = r.items("annexes", _annex)
     seen: set[str] = set()
     for i, annex in enumerate(annexes):
         if annex.no in seen:
@@ -502,25 +502,25 @@ def contract_from_dict(data: Any) -> Contract:
     status_raw = r.raw("status", False)
     return Contract(
         number=number,
-        party_a_number=r.str("party_a_number"),
-        party_b_number=r.str("party_b_number"),
-        title=r.str("title", required=True),
-        project=r.str("project"),
+        party_a_number=r.text("party_a_number"),
+        party_b_number=r.text("party_b_number"),
+        title=r.text("title", required=True),
+        project=r.text("project"),
         drafted=drafted,
-        jurisdiction=r.str("jurisdiction"),
-        currency=r.str("currency", default="CNY") or "CNY",
+        jurisdiction=r.text("jurisdiction"),
+        currency=r.text("currency", default="CNY") or "CNY",
         total=total,
-        tax_inclusive=r.bool("tax_inclusive", True),
-        fixed_price=r.bool("fixed_price", False),
+        tax_inclusive=r.flag("tax_inclusive", True),
+        fixed_price=r.flag("fixed_price", False),
         status=Status.DRAFT if status_raw is None else _enum(status_raw, Status, "status"),
         payee=payee,
         party_a=_party(parties.raw("a"), "parties.a"),
         party_b=_party(parties.raw("b"), "parties.b"),
-        preamble=r.str("preamble"),
-        payments=r.list("payments", _payment),
+        preamble=r.text("preamble"),
+        payments=r.items("payments", _payment),
         terms=terms,
         events=events,
-        clauses=r.list("clauses", _clause),
+        clauses=r.items("clauses", _clause),
         annexes=annexes,
         signing_a=_signing(signing_r.raw("a"), "signing.a") if signing_r and signing_r.raw("a", False) is not None else Signing(),
         signing_b=_signing(signing_r.raw("b"), "signing.b") if signing_r and signing_r.raw("b", False) is not None else Signing(),

@@ -73,7 +73,7 @@ def contract_id(db: Database, number: str) -> int:
 
 def exists(db: Database, number: str) -> bool:
     with db.read() as s:
-        return s.scalar(select(func.count()).where(ContractRow.number == number)) > 0
+        return bool(s.scalar(select(func.count()).where(ContractRow.number == number)))
 
 
 def version_of(db: Database, number: str) -> int:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
-from typing import ClassVar
 
 from sqlalchemy import (
     Boolean,
@@ -120,7 +119,7 @@ class ContractRow(Base):
     )
     signings: Mapped[list[SigningRow]] = relationship(cascade="all, delete-orphan", passive_deletes=True)
 
-    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy reads it as declared
 
 
 class PartyRow(Base):
