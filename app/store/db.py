@@ -163,6 +163,10 @@ def open_database(target: str | os.PathLike[str], *, load_sample: bool = True) -
         engine.dispose()
         raise
     db = Database(engine)
+    if new_file:
+        from app.store.seed import seed_holidays
+
+        seed_holidays(db)
     if new_file and load_sample:
         from app.sample import install_sample
 
