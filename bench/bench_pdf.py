@@ -1,0 +1,83 @@
+"""PDF packet export speed: the sample packet, and a packet whose cost table has 5,000 rows (about 150 pages).
+
+Run: `python -m bench.bench_pdf [RUNS]`. Each run is a fresh process, so the peak RSS is that export's own;
+"cold" is the first export in a process (fonts parsed), "warm" a second one. Targets from issue 4: sample
+under 1 s, 5,000 rows under 5 s and 300 MB. Prints median/min/max and exits 1 when a median misses its target.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+TARGETS = {"sample": (1.0, None), "rows5000": (5.0, 300)}
+
+
+def contract_for(case: str):
+    from app.domain import CostRow
+    from app.sample import sample_contract
+
+    contract = sample_contract()
+    if case == "rows5000":
+        contract.annexes[2].table = [
+            CostRow(f"摄像机{i}", "红外枪型 400万像素", "台", Decimal(i % 9 + 1), Decimal("1234.50"), "")
+            for i in range(1, 5001)
+        ]
+    return contract
+
+
+def one(case: str) -> None:
+    """Child process: export twice, print timings and peak RSS as JSON."""
+    from app.export.pdf import export_pdf
+
+    contract = contract_for(case)
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "packet.pdf"
+        times = []
+        for _ in range(2):
+            start = time.perf_counter()
+            export_pdf(contract, out)
+            times.append(time.perf_counter() - start)
+        pages = out.read_bytes().count(b"/Type /Page\n")
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"cold": times[0], "warm": times[1], "rss_mb": rss_mb, "pages": pages}))
+
+
+def summary(values: list[float]) -> str:
+    return f"median {statistics.median(values):.3f}  min {min(values):.3f}  max {max(values):.3f}"
+
+
+def main(runs: int) -> int:
+    failed = False
+    for case, (seconds, megabytes) in TARGETS.items():
+        results = []
+        for _ in range(runs):
+            proc = subprocess.run(
+                [sys.executable, "-m", "bench.bench_pdf", "--one", case], capture_output=True, text=True, check=True
+            )
+            results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        cold = [r["cold"] for r in results]
+        warm = [r["warm"] for r in results]
+        rss = [r["rss_mb"] for r in results]
+        print(f"{case} ({results[0]['pages']} pages, {runs} runs)")
+        print(f"  cold s : {summary(cold)}   target < {seconds} s")
+        print(f"  warm s : {summary(warm)}")
+        print(f"  peak MB: {summary(rss)}" + (f"   target < {megabytes} MB" if megabytes else ""))
+        if statistics.median(cold) >= seconds or (megabytes and statistics.median(rss) >= megabytes):
+            failed = True
+            print("  MISSED TARGET")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) > 2 and sys.argv[1] == "--one":
+        one(sys.argv[2])
+    else:
+        sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 5))

@@ -1,0 +1,158 @@
+"""PAdES: a signed packet verifies, a changed byte or an appended update is reported, unsigned is exit 2."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko_certvalidator import ValidationContext
+from pypdf import PdfReader, PdfWriter
+
+from app.errors import UserError
+from app.export.pdf import PdfOptions, export_pdf
+from app.sample import SAMPLE_NUMBER, sample_contract
+from app.signing.credentials import PASSWORD_VARIABLE
+from app.signing.pdf import FIELD_NAME, verify_pdf
+from app.signing.result import SignatureState
+from tests.pdf_specimens import make_p12
+from tests.pdf_tools import pages_text, squash
+
+PASSWORD = "样章-secret"
+
+
+@pytest.fixture(scope="module")
+def signed(tmp_path_factory):
+    """(signed packet, certificate DER, p12 path), exported once for the module."""
+    folder = tmp_path_factory.mktemp("signed")
+    p12 = folder / "signer.p12"
+    cert = make_p12(p12, PASSWORD.encode())
+    out = folder / "signed.pdf"
+    mp = pytest.MonkeyPatch()
+    mp.setenv(PASSWORD_VARIABLE, PASSWORD)
+    try:
+        export_pdf(sample_contract(), out, PdfOptions(sign_with=p12))
+    finally:
+        mp.undo()
+    return out, cert, p12
+
+
+def test_signed_packet_validates_with_a_context_trusting_the_certificate(signed):
+    out, cert, _p12 = signed
+    with out.open("rb") as fh:
+        sig = PdfFileReader(fh).embedded_signatures[0]
+        status = validate_pdf_signature(sig, ValidationContext(trust_roots=[asn1_x509.Certificate.load(cert)]))
+    assert status.intact and status.valid and status.trusted
+    assert status.coverage.name == "ENTIRE_FILE"
+
+
+def test_verify_reports_signer_time_and_trust(signed):
+    out, cert, _p12 = signed
+    result = verify_pdf(out)
+    assert result.state == SignatureState.INTACT and result.exit_code == 0
+    assert result.signer == "样章 SPECIMEN Signer"
+    assert result.signed_at is not None
+    assert "not from a trusted authority" in result.detail
+    trusted = verify_pdf(out, trust_roots=[asn1_x509.Certificate.load(cert)])
+    assert trusted.state == SignatureState.INTACT and "is trusted" in trusted.detail
+
+
+def test_visible_signature_box_is_on_the_signing_page(signed):
+    out, _cert, _p12 = signed
+    reader = PdfReader(out)
+    signing = next(i for i, p in enumerate(pages_text(out)) if "签字页" in squash(p)[:40])
+    annots = [a.get_object() for a in reader.pages[signing].get("/Annots", [])]
+    fields = [a for a in annots if a.get("/FT") == "/Sig"]
+    assert [f["/T"] for f in fields] == [FIELD_NAME]
+    x1, y1, x2, y2 = (float(v) for v in fields[0]["/Rect"])
+    assert x2 - x1 > 100 and y2 - y1 > 40
+    assert squash(SAMPLE_NUMBER) in squash(pages_text(out)[signing])
+
+
+def flip_byte_in_signed_content(data: bytes) -> bytes:
+    """Change one byte of page content inside the signed range (not the signature itself)."""
+    pos = data.index(b"stream", len(data) // 3) + 40
+    changed = bytearray(data)
+    changed[pos] ^= 0x01
+    return bytes(changed)
+
+
+def test_verify_cli_intact_then_a_changed_byte_is_reported(signed, cli, tmp_path):
+    out, _cert, _p12 = signed
+    result = cli("verify", str(out))
+    assert result.code == 0, result
+    assert "intact" in result.out and "样章 SPECIMEN Signer" in result.out
+    bad = tmp_path / "changed.pdf"
+    bad.write_bytes(flip_byte_in_signed_content(out.read_bytes()))
+    result = cli("verify", str(bad))
+    assert result.code == 1, result
+    assert "MODIFIED" in result.out
+    assert "Traceback" not in result.err
+
+
+def test_content_appended_after_signing_is_reported(signed, tmp_path):
+    out, _cert, _p12 = signed
+    writer = PdfWriter(out, incremental=True)
+    writer.add_blank_page()
+    appended = tmp_path / "appended.pdf"
+    with appended.open("wb") as fh:
+        writer.write(fh)
+    result = verify_pdf(appended)
+    assert result.state == SignatureState.MODIFIED
+    assert result.exit_code == 1
+
+
+def test_verify_unsigned_pdf_exits_2(cli, tmp_path):
+    plain = tmp_path / "plain.pdf"
+    export_pdf(sample_contract(), plain)
+    result = cli("verify", str(plain))
+    assert result.code == 2 and "no signature" in result.out
+
+
+def test_cli_export_signed_with_password_from_environment(cli, db, signed, tmp_path):
+    _out, _cert, p12 = signed
+    out = tmp_path / "cli-signed.pdf"
+    result = cli("export", SAMPLE_NUMBER, "--pdf", str(out), "--sign-with", str(p12), env={PASSWORD_VARIABLE: PASSWORD})
+    assert result.code == 0, result
+    assert verify_pdf(out).state == SignatureState.INTACT
+
+
+def test_wrong_password_is_a_user_error_and_writes_nothing(signed, tmp_path, monkeypatch):
+    _out, _cert, p12 = signed
+    monkeypatch.setenv(PASSWORD_VARIABLE, "wrong")
+    out = tmp_path / "x.pdf"
+    with pytest.raises(UserError) as err:
+        export_pdf(sample_contract(), out, PdfOptions(sign_with=p12))
+    assert err.value.where == str(p12)
+    assert not out.exists()
+
+
+def test_no_password_without_terminal_is_a_user_error(signed, cli, db, tmp_path):
+    _out, _cert, p12 = signed
+    env = {PASSWORD_VARIABLE: ""}
+    result = cli("export", SAMPLE_NUMBER, "--pdf", str(tmp_path / "y.pdf"), "--sign-with", str(p12), env=env)
+    assert result.code == 2
+    assert not (tmp_path / "y.pdf").exists()
+
+
+def test_signing_after_merging_an_attached_annex_keeps_the_signature(signed, tmp_path, monkeypatch):
+    from tests.test_pdf_export import attached_pdf
+
+    _out, _cert, p12 = signed
+    monkeypatch.setenv(PASSWORD_VARIABLE, PASSWORD)
+    contract = sample_contract()
+    contract.annexes[0].pdf = attached_pdf(2)
+    out = tmp_path / "merged-signed.pdf"
+    export_pdf(contract, out, PdfOptions(sign_with=p12))
+    assert verify_pdf(out).state == SignatureState.INTACT
+    assert "ATTACHED PAGE 2" in "".join(pages_text(out))
+
+
+def test_verify_non_pdf_is_a_user_error(tmp_path):
+    junk = tmp_path / "junk.pdf"
+    junk.write_bytes(b"hello")
+    with pytest.raises(UserError):
+        verify_pdf(junk)
+    assert Path(junk).exists()
