@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 from app.cli.common import open_store, print_json
@@ -133,12 +134,17 @@ def run_export(args) -> int:
             ),
         )
     if args.xlsx:
+        from app.calendar.store import load_calendar
         from app.export.xlsx import XlsxOptions, export_xlsx
+        from app.schedule import build_schedule
 
         export_xlsx(
             contract,
             Path(args.xlsx),
-            XlsxOptions(sign_with=Path(args.sign_with) if args.sign_with else None),
+            XlsxOptions(
+                sign_with=Path(args.sign_with) if args.sign_with else None,
+                schedule=build_schedule(contract, load_calendar(db), date.today()),
+            ),
         )
     return 0
 

@@ -1,0 +1,1 @@
+"""Reading data back in from files other people edited (Excel cost tables)."""

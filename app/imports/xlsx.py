@@ -1,0 +1,381 @@
+"""Reading a cost table back from a workbook someone else filled in or marked up.
+
+The file is untrusted: it is size-limited, its zip members are checked for bombs, every XML part is
+refused if it declares a DTD (no entity expansion, via defusedxml), and the table is limited to
+MAX_ROWS rows. Values are parsed the way a clerk types them; formulas other than the exported ones
+are not evaluated: their saved result is used and the row is flagged.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from app.domain import CostRow
+from app.errors import UserError
+from app.export.xlsx.layout import AMOUNT, COLUMN_LABELS, annex_sheet_name, column_for_header, is_total_label
+from app.i18n import _
+from app.money import AmountError, parse_decimal, quantize
+
+MAX_FILE_BYTES = 50 * 1024 * 1024
+#: All members unpacked; a real 100,000-row table is far below this.
+MAX_UNPACKED_BYTES = 600 * 1024 * 1024
+#: Members larger than 1 MB may not compress better than this (a zip bomb does, by far).
+MAX_RATIO = 150
+MAX_ROWS = 100_000
+#: Blank rows tolerated between data rows before the reader gives up looking.
+MAX_BLANK_RUN = 1_000
+#: The header must be within the first rows of the sheet.
+HEADER_SEARCH_ROWS = 30
+QUANTITY_PLACES = 4
+PRICE_PLACES = 2
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+REQUIRED_COLUMNS = ("item", "quantity", "unit_price")
+TEXT_COLUMNS = ("item", "spec", "unit", "remark")
+
+
+@dataclass(frozen=True)
+class RowFlag:
+    """Something the reviewer should look at; the row was still read."""
+
+    cell: str
+    message: str
+
+
+@dataclass
+class ImportedTable:
+    sheet: str
+    header_row: int
+    rows: list[CostRow] = field(default_factory=list)
+    #: Sheet row number of each entry of `rows`.
+    sheet_rows: list[int] = field(default_factory=list)
+    flags: list[RowFlag] = field(default_factory=list)
+
+
+class _StopAtRoot(Exception):
+    pass
+
+
+class _RootTarget:
+    def start(self, tag, attrib):
+        raise _StopAtRoot
+
+    def close(self):
+        return None
+
+
+def _refuse_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> None:
+    """Parse the XML prolog with defusedxml (DTDs forbidden) up to the root element: entity bombs and
+    external entities can only be declared there."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import DefusedXMLParser, ParseError
+
+    parser = DefusedXMLParser(target=_RootTarget(), forbid_dtd=True)
+    try:
+        with archive.open(info) as fh:
+            while chunk := fh.read(64 * 1024):
+                parser.feed(chunk)
+    except _StopAtRoot:
+        return
+    except DefusedXmlException as exc:
+        raise UserError(_("the workbook declares XML entities or a DTD ({part}); refused").format(part=info.filename),
+                        where) from exc
+    except ParseError as exc:
+        raise UserError(_("the workbook is damaged: {part} is not valid XML").format(part=info.filename), where) from exc
+
+
+def check_container(path: Path) -> None:
+    """Refuse what is not a plain, reasonably sized .xlsx before any XML is parsed."""
+    where = path.name
+    try:
+        size = path.stat().st_size
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except FileNotFoundError as exc:
+        raise UserError(_("no such file"), str(path)) from exc
+    except OSError as exc:
+        raise UserError(_("cannot read the file: {error}").format(error=exc.strerror), str(path)) from exc
+    if size > MAX_FILE_BYTES:
+        raise UserError(_("the file is larger than {mb} MB").format(mb=MAX_FILE_BYTES // (1024 * 1024)), where)
+    if head.startswith(OLE_MAGIC):
+        raise UserError(
+            _("the workbook is password-protected (encrypted) or an old .xls file; save it as an .xlsx without a password"),
+            where)
+    if not head.startswith(ZIP_MAGIC):
+        raise UserError(_("not an Excel .xlsx workbook"), where)
+    try:
+        with zipfile.ZipFile(path) as archive:
+            infos = archive.infolist()
+            names = {i.filename for i in infos}
+            if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
+                raise UserError(_("not an Excel .xlsx workbook (no workbook part inside)"), where)
+            if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
+                raise UserError(_("the workbook unpacks to more than {mb} MB; refused").format(
+                    mb=MAX_UNPACKED_BYTES // (1024 * 1024)), where)
+            for info in infos:
+                if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+                    raise UserError(_("the workbook part {part} is compressed suspiciously well (a zip bomb?); refused")
+                                    .format(part=info.filename), where)
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels", ".vml")):
+                    _refuse_dtd(archive, info, where)
+    except zipfile.BadZipFile as exc:
+        raise UserError(_("the workbook is damaged (not a readable zip file)"), where) from exc
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError) as exc:
+        raise UserError(_("the workbook is damaged or uses an unsupported compression"), where) from exc
+
+
+def _find_header(ws) -> tuple[int, dict[str, int]] | None:
+    """(row number, column → 0-based index) of the first row naming at least item, quantity and unit price."""
+    for r, values in enumerate(ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, values_only=True), start=1):
+        columns: dict[str, int] = {}
+        for i, value in enumerate(values):
+            if value is None:
+                continue
+            name = column_for_header(value)
+            if name and name not in columns:
+                columns[name] = i
+        if all(c in columns for c in REQUIRED_COLUMNS):
+            return r, columns
+    return None
+
+
+def _choose_sheet(wb, annex_no: str | None, annex_title: str, where: str):
+    found = []
+    for ws in wb.worksheets:
+        header = _find_header(ws)
+        if header:
+            found.append((ws, *header))
+    if not found:
+        labels = ", ".join(_(COLUMN_LABELS[c]) for c in REQUIRED_COLUMNS)
+        raise UserError(_("no sheet has a header row with the columns {labels} (or 项目, 数量, 单价)").format(labels=labels),
+                        where)
+    if len(found) == 1:
+        return found[0]
+    if annex_no is not None:
+        exact = annex_sheet_name(annex_no, annex_title).lower()
+        marks = (f"附件{annex_no}", f"annex {annex_no}", _("Annex {no}").format(no=annex_no).lower())
+        for match in (lambda t: t == exact, lambda t: any(t.startswith(m.lower()) for m in marks)):
+            hits = [f for f in found if match(f[0].title.lower())]
+            if len(hits) == 1:
+                return hits[0]
+    names = ", ".join(f[0].title for f in found)
+    raise UserError(_("several sheets hold a cost table ({names}); keep only the one for this annex").format(names=names),
+                    where)
+
+
+_SIMPLE_AMOUNT = re.compile(r"=\s*(?:ROUND\(\s*)?\$?([A-Z]+)\$?(\d+)\s*\*\s*\$?([A-Z]+)\$?(\d+)\s*(?:,\s*2\s*\))?\s*",
+                            re.IGNORECASE)
+
+
+def _cell_name(sheet: str, col: int, row: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return f"{sheet}!{get_column_letter(col + 1)}{row}"
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _number(value: Any, places: int, label: str, where: str, *, cached: bool = False) -> Decimal:
+    """A non-negative number with at most `places` decimals, from a cell value as a clerk left it."""
+    if isinstance(value, bool) or value is None or not isinstance(value, (int, float, Decimal, str)):
+        raise UserError(_("{column} is not a number").format(column=label), where)
+    try:
+        if isinstance(value, float):
+            number = Decimal(repr(value))
+        elif isinstance(value, (int, Decimal)):
+            number = Decimal(value)
+        else:
+            number = parse_decimal(value, places=places + 6, allow_negative=True)
+    except (AmountError, ArithmeticError) as exc:
+        raise UserError(_("{column} is not a number: {value}").format(column=label, value=value), where) from exc
+    if not number.is_finite():
+        raise UserError(_("{column} is not a number: {value}").format(column=label, value=value), where)
+    if number < 0:
+        raise UserError(_("{column} is negative: {value}").format(column=label, value=value), where)
+    exponent = number.as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        if cached:  # a computed result carries binary noise; round it like the app does
+            return number.quantize(Decimal(1).scaleb(-places))
+        if number != number.quantize(Decimal(1).scaleb(-places)):
+            raise UserError(_("{column} has more than {n} decimal places: {value}").format(
+                column=label, n=places, value=value), where)
+        number = number.quantize(Decimal(1).scaleb(-places))
+    if number > Decimal("1e15"):
+        raise UserError(_("{column} is too large: {value}").format(column=label, value=value), where)
+    return number
+
+
+@dataclass
+class _RawRow:
+    sheet_row: int
+    values: dict[str, Any]
+    formulas: dict[str, str]
+
+
+def _is_formula(cell) -> bool:
+    return getattr(cell, "data_type", None) == "f" and isinstance(cell.value, str)
+
+
+def _read_raw(ws, header_row: int, columns: dict[str, int], sheet: str) -> list[_RawRow]:
+    raw: list[_RawRow] = []
+    blank_run = 0
+    item_col = columns["item"]
+    for r, cells in enumerate(ws.iter_rows(min_row=header_row + 1), start=header_row + 1):
+        values: dict[str, Any] = {}
+        formulas: dict[str, str] = {}
+        for name, i in columns.items():
+            cell = cells[i] if i < len(cells) else None
+            value = getattr(cell, "value", None)
+            if cell is not None and _is_formula(cell):
+                formulas[name] = str(value)
+                value = None
+            values[name] = value
+        if all(_blank(v) for v in values.values()) and not formulas:
+            blank_run += 1
+            if blank_run > MAX_BLANK_RUN:
+                break
+            continue
+        blank_run = 0
+        if is_total_label(values.get("item")) or (
+            "item" not in formulas and _blank(values.get("item"))
+            and re.match(r"\s*=\s*SUM\(", formulas.get(AMOUNT, ""), re.IGNORECASE)
+        ):
+            break
+        if len(raw) >= MAX_ROWS:
+            raise UserError(_("the table has more than {n} rows").format(n=f"{MAX_ROWS:,}"),
+                            _cell_name(sheet, item_col, r))
+        raw.append(_RawRow(r, values, formulas))
+    return raw
+
+
+def _cached_values(path: Path, sheet: str, rows: set[int]) -> dict[int, tuple]:
+    """The saved results (as Excel last computed them) of the given sheet rows."""
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path, read_only=True, data_only=True)
+    try:
+        ws = wb[sheet]
+        first, last = min(rows), max(rows)
+        return {
+            r: values
+            for r, values in enumerate(ws.iter_rows(min_row=first, max_row=last, values_only=True), start=first)
+            if r in rows
+        }
+    finally:
+        wb.close()
+
+
+def _simple_amount(formula: str, row: int, q_letter: str, p_letter: str) -> bool:
+    m = _SIMPLE_AMOUNT.fullmatch(formula)
+    if not m:
+        return False
+    refs = {(m.group(1).upper(), int(m.group(2))), (m.group(3).upper(), int(m.group(4)))}
+    return refs == {(q_letter, row), (p_letter, row)}
+
+
+def _build_rows(table: ImportedTable, raw: list[_RawRow], columns: dict[str, int], cached: dict[int, tuple]) -> None:
+    from openpyxl.utils import get_column_letter
+
+    sheet = table.sheet
+    letters = {name: get_column_letter(i + 1) for name, i in columns.items()}
+    labels = {name: _(COLUMN_LABELS[name]) for name in columns}
+    for rr in raw:
+        r = rr.sheet_row
+        values = dict(rr.values)
+        for name, formula in rr.formulas.items():
+            if name == AMOUNT and _simple_amount(formula, r, letters["quantity"], letters["unit_price"]):
+                continue
+            saved = cached.get(r, ())
+            idx = columns[name]
+            value = saved[idx] if idx < len(saved) else None
+            where = _cell_name(sheet, idx, r)
+            if value is None and name != AMOUNT:
+                raise UserError(_("the formula {formula} has no saved result; open and save the workbook in Excel, "
+                                  "or type the value").format(formula=formula), where)
+            values[name] = value
+            table.flags.append(RowFlag(where, _("formula {formula} was not evaluated; its saved result {value} is used")
+                                       .format(formula=formula, value=value)))
+        row = CostRow(
+            item=_text(values.get("item")),
+            spec=_text(values.get("spec")),
+            unit=_text(values.get("unit")),
+            quantity=_number(values.get("quantity"), QUANTITY_PLACES, labels["quantity"],
+                             _cell_name(sheet, columns["quantity"], r), cached="quantity" in rr.formulas),
+            unit_price=_number(values.get("unit_price"), PRICE_PLACES, labels["unit_price"],
+                               _cell_name(sheet, columns["unit_price"], r),
+                               cached="unit_price" in rr.formulas).quantize(Decimal("0.01")),
+            remark=_text(values.get("remark")),
+        )
+        if not row.item:
+            raise UserError(_("{column} is empty").format(column=labels["item"]), _cell_name(sheet, columns["item"], r))
+        if AMOUNT in columns and not _blank(values.get(AMOUNT)) and (
+            AMOUNT not in rr.formulas or not _simple_amount(rr.formulas[AMOUNT], r, letters["quantity"],
+                                                            letters["unit_price"])):
+            where = _cell_name(sheet, columns[AMOUNT], r)
+            try:
+                shown = quantize(_number(values[AMOUNT], 6, labels[AMOUNT], where, cached=True))
+            except UserError:
+                shown = None
+            if shown != row.amount:
+                table.flags.append(RowFlag(where, _("the sheet's amount {shown} differs from quantity × unit price "
+                                                    "{amount}; the computed amount is used").format(
+                    shown=values[AMOUNT], amount=row.amount)))
+        table.rows.append(row)
+        table.sheet_rows.append(r)
+
+
+def read_cost_table(path: str | Path, annex_no: str | None = None, annex_title: str = "") -> ImportedTable:
+    """The cost table in the workbook at `path` (the exported layout, or any sheet whose header row names
+    the columns in Chinese or English). UserError with sheet!cell and the reason on anything wrong."""
+    from openpyxl import load_workbook
+
+    path = Path(path)
+    check_container(path)
+    try:
+        wb = load_workbook(path, read_only=True, data_only=False)
+    except UserError:
+        raise
+    except Exception as exc:  # openpyxl raises many kinds (KeyError, ValueError, TypeError…) on a damaged file
+        raise UserError(_("the workbook is damaged or not an .xlsx: {error}").format(error=type(exc).__name__),
+                        path.name) from exc
+    try:
+        ws, header_row, columns = _choose_sheet(wb, annex_no, annex_title, path.name)
+        table = ImportedTable(ws.title, header_row)
+        try:
+            raw = _read_raw(ws, header_row, columns, ws.title)
+        except UserError:
+            raise
+        except Exception as exc:
+            raise UserError(_("the sheet cannot be read: {error}").format(error=type(exc).__name__),
+                            f"{path.name} {ws.title}") from exc
+    finally:
+        wb.close()
+    from openpyxl.utils import get_column_letter
+
+    q, p = get_column_letter(columns["quantity"] + 1), get_column_letter(columns["unit_price"] + 1)
+    need = {
+        rr.sheet_row
+        for rr in raw
+        for name, formula in rr.formulas.items()
+        if not (name == AMOUNT and _simple_amount(formula, rr.sheet_row, q, p))
+    }
+    cached = _cached_values(path, table.sheet, need) if need else {}
+    _build_rows(table, raw, columns, cached)
+    return table

@@ -1,0 +1,1 @@
+"""Speed checks run by hand or in CI: `python -m bench.<name>`."""

@@ -1,0 +1,55 @@
+"""Excel speed: export a 20,000-row cost table (target under 3 s), then read it back and diff it.
+
+Run: `python -m bench.bench_xlsx [ROWS]`. Exits 1 when the export misses the target.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+from app.domain import CostRow
+from app.export.xlsx import export_xlsx
+from app.imports.xlsx import read_cost_table
+from app.sample import sample_contract
+from app.tablediff import diff_cost_rows
+
+TARGET_SECONDS = 3.0
+
+
+def big_contract(rows: int):
+    contract = sample_contract()
+    table = next(a for a in contract.annexes if a.table is not None)
+    table.table = [
+        CostRow(f"设备{i:05d}（含安装调试）", f"型号 XG-{i % 97}，汤阴县“天眼”工程配套", "台", Decimal(i % 9 + 1),
+                Decimal(f"{1000 + i % 500}.{i % 100:02d}"), "按验收合格后付款")
+        for i in range(rows)
+    ]
+    return contract, table
+
+
+def main(argv: list[str]) -> int:
+    rows = int(argv[0]) if argv else 20_000
+    contract, table = big_contract(rows)
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "big.xlsx"
+        start = time.perf_counter()
+        export_xlsx(contract, out)
+        export_s = time.perf_counter() - start
+        start = time.perf_counter()
+        imported = read_cost_table(out, table.no, table.title)
+        import_s = time.perf_counter() - start
+        start = time.perf_counter()
+        diff = diff_cost_rows(table.table, imported.rows)
+        diff_s = time.perf_counter() - start
+        size = out.stat().st_size
+    print(f"rows={rows} export={export_s:.2f}s (target < {TARGET_SECONDS:.0f}s) size={size / 1e6:.1f}MB "
+          f"import={import_s:.2f}s diff={diff_s:.2f}s changes={'none' if diff.is_empty else 'SOME'}")
+    return 0 if export_s < TARGET_SECONDS and diff.is_empty else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
