@@ -1,0 +1,498 @@
+"""Row-level editing of annexes: cost-table cells and rows, text bodies, attached PDFs.
+
+The annex editor commits every edit as it is made, so each call here is one transaction and returns
+what undo needs to write the previous state back. Rows keep their database ids across undo/redo
+(a deleted row is restored with its id and position), so undo commands can name rows by id.
+
+`position` orders the stored rows and may have gaps: deleting leaves a gap, inserting shifts the
+rows after it only when the gap is too small. Sorting in a view never touches it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import cast
+
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.domain import COST_COLUMNS, AnnexKind
+from app.errors import Conflict, NotFound, UserError
+from app.i18n import N_, _
+from app.money import MAX_AMOUNT, AmountError, parse_decimal
+from app.store.db import Database
+from app.store.schema import AnnexRow, ContractRow, CostRowRow
+
+_TABLE: Table = cast(Table, CostRowRow.__table__)
+#: Decimal places a quantity may have (money columns have two).
+QUANTITY_PLACES = 4
+#: The largest PDF file that can be attached to a text annex.
+MAX_PDF_BYTES = 20 * 1024 * 1024
+#: Column → the label used in messages (translated where shown).
+COLUMN_LABELS = {
+    "item": N_("Item"),
+    "spec": N_("Specification"),
+    "unit": N_("Unit"),
+    "quantity": N_("Quantity"),
+    "unit_price": N_("Unit price"),
+    "amount": N_("Amount"),
+    "remark": N_("Remark"),
+}
+NUMBER_COLUMNS = ("quantity", "unit_price")
+_MAX_UNIT_CHARS = 32
+_AMOUNT_REASONS = {
+    "empty": N_("a number is required"),
+    "not a number": N_("not a number"),
+    "negative": N_("must not be negative"),
+    "too large": N_("too large"),
+}
+
+#: One row's stored values in COST_COLUMNS order: (item, spec, unit, quantity, unit_price, remark).
+RowValues = tuple[str, str, str, Decimal, Decimal, str]
+
+
+@dataclass(frozen=True)
+class StoredRow:
+    """A row as stored: enough to put a deleted row back exactly where it was."""
+
+    id: int
+    position: int
+    values: RowValues
+
+
+@dataclass(frozen=True)
+class CellChange:
+    """A value for one cell of one row (by row id); `column` is one of COST_COLUMNS."""
+
+    row_id: int
+    column: str
+    value: str | Decimal
+
+
+@dataclass(frozen=True)
+class AnnexInfo:
+    """An annex as the annex list shows it (the PDF itself is read only when needed)."""
+
+    id: int
+    no: str
+    title: str
+    kind: AnnexKind
+    text: str | None
+    pdf_size: int | None
+
+
+@dataclass
+class LoadedRows:
+    """A cost table in stored order as parallel column lists (cheap for 100,000 rows)."""
+
+    ids: list[int]
+    columns: dict[str, list]
+    #: Position of the last row read (where the next page starts); None for an empty table.
+    last_position: int | None = None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+# ------------------------------------------------------------------ validation
+
+
+def column_label(column: str) -> str:
+    return _(COLUMN_LABELS[column])
+
+
+def cell_where(row: int, column: str) -> str:
+    """How a message names a cell: "row 12, Unit price" (rows counted from 1)."""
+    return _("row {row}, {column}").format(row=row, column=column_label(column))
+
+
+def parse_cell(column: str, value: str | Decimal, where: str) -> str | Decimal:
+    """The stored value for what a clerk typed or pasted; refuses (UserError) what may not be stored.
+
+    Numbers accept thousands separators, full-width digits and a ¥ sign; a quantity may have up to
+    four decimals, a unit price two; neither may be negative.
+    """
+    if column not in COST_COLUMNS:
+        raise UserError(_("this column cannot be edited"), where)
+    if column in NUMBER_COLUMNS:
+        places = QUANTITY_PLACES if column == "quantity" else 2
+        try:
+            number = parse_decimal(value, places=places)
+        except AmountError as exc:
+            reason = str(exc)
+            if reason.startswith("more than"):
+                message = _("more than {places} decimal places").format(places=places)
+            else:
+                message = _(_AMOUNT_REASONS.get(reason, N_("not a number")))
+            raise UserError(message, where) from exc
+        if number > MAX_AMOUNT:
+            raise UserError(_("too large"), where)
+        return number.quantize(Decimal(1).scaleb(-2)) if column == "unit_price" else number
+    text = str(value).replace("\r\n", "\n").strip()
+    if column == "unit" and len(text) > _MAX_UNIT_CHARS:
+        raise UserError(_("a unit has at most {n} characters").format(n=_MAX_UNIT_CHARS), where)
+    return text
+
+
+def parse_row(cells: Sequence[str | Decimal], row: int) -> RowValues:
+    """A whole row from cells in COST_COLUMNS order (missing cells are empty, numbers zero)."""
+    out: list[str | Decimal] = []
+    for i, column in enumerate(COST_COLUMNS):
+        raw = cells[i] if i < len(cells) else ""
+        if column in NUMBER_COLUMNS and (raw == "" or raw is None):
+            raw = "0"
+        out.append(parse_cell(column, raw, cell_where(row, column)))
+    return tuple(out)  # type: ignore[return-value]
+
+
+# ------------------------------------------------------------------ reading
+
+
+def list_annexes(db: Database, number: str) -> list[AnnexInfo]:
+    with db.read() as s:
+        cid = s.scalar(select(ContractRow.id).where(ContractRow.number == number))
+        if cid is None:
+            raise NotFound(_("no contract with this number"), number)
+        result = s.execute(
+            select(AnnexRow.id, AnnexRow.no, AnnexRow.title, AnnexRow.kind, AnnexRow.text, func.length(AnnexRow.pdf))
+            .where(AnnexRow.contract_id == cid)
+            .order_by(AnnexRow.position)
+        )
+        return [AnnexInfo(r[0], r[1], r[2], AnnexKind(r[3]), r[4], r[5]) for r in result]
+
+
+def contract_total(db: Database, annex_id: int) -> Decimal:
+    """The total of the contract the annex belongs to (the cost table should add up to it)."""
+    with db.read() as s:
+        total = s.scalar(
+            select(ContractRow.total)
+            .join(AnnexRow, AnnexRow.contract_id == ContractRow.id)
+            .where(AnnexRow.id == annex_id)
+        )
+    if total is None:
+        raise NotFound(_("no such annex"), str(annex_id))
+    return total
+
+
+def fetch_rows(
+    db: Database, annex_id: int, *, after_position: int | None = None, limit: int | None = None
+) -> LoadedRows:
+    """Rows of a cost table in stored order as column lists, in one query (no ORM objects).
+
+    `after_position` and `limit` read it in pages (keyset paging on position), so an editor can
+    show the first screen at once and read the rest afterwards. Raw DB-API rows on SQLite: the
+    type processors would cost more than the query.
+    """
+    table = _TABLE
+    names = ["id", "position", *COST_COLUMNS]
+    if db.is_sqlite:
+        sql = "SELECT " + ", ".join(names) + " FROM annex_rows WHERE annex_id = ?"
+        params: list = [annex_id]
+        if after_position is not None:
+            sql += " AND position > ?"
+            params.append(after_position)
+        sql += " ORDER BY position"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
+        raw = db.engine.raw_connection()
+        try:
+            rows = raw.cursor().execute(sql, params).fetchall()
+        finally:
+            raw.close()
+    else:
+        query = select(*[table.c[n] for n in names]).where(table.c.annex_id == annex_id).order_by(table.c.position)
+        if after_position is not None:
+            query = query.where(table.c.position > after_position)
+        if limit is not None:
+            query = query.limit(limit)
+        with db.engine.connect() as conn:
+            rows = conn.execute(query).fetchall()
+    if not rows:
+        return LoadedRows([], {name: [] for name in COST_COLUMNS}, after_position)
+    loaded = {name: [r[i + 2] for r in rows] for i, name in enumerate(COST_COLUMNS)}
+    for name in NUMBER_COLUMNS:
+        loaded[name] = [Decimal(v) for v in loaded[name]]
+    return LoadedRows([r[0] for r in rows], loaded, rows[-1][1])
+
+
+def fetch_row(db: Database, row_id: int) -> RowValues | None:
+    with db.read() as s:
+        r = s.execute(select(*[_TABLE.c[n] for n in COST_COLUMNS]).where(CostRowRow.id == row_id)).first()
+    return tuple(r) if r is not None else None  # type: ignore[return-value]
+
+
+# ------------------------------------------------------------------ writing cost rows
+
+
+def _touch(session: Session, annex_id: int) -> None:
+    """Count an annex edit as a change of its contract (optimistic locking sees it)."""
+    cid = select(AnnexRow.contract_id).where(AnnexRow.id == annex_id).scalar_subquery()
+    result = session.execute(
+        update(ContractRow)
+        .where(ContractRow.id == cid)
+        .values(version=ContractRow.version + 1, updated_at=func.current_timestamp())
+        .execution_options(synchronize_session=False)
+    )
+    if getattr(result, "rowcount", 1) == 0:
+        raise NotFound(_("no such annex"), str(annex_id))
+
+
+def _check_values(column: str, value: str | Decimal) -> str | Decimal:
+    """Last line of defence: a value that reaches the store is already parsed; refuse anything else."""
+    if column in NUMBER_COLUMNS:
+        if not isinstance(value, Decimal):
+            raise UserError(_("not a number"), column_label(column))
+    elif not isinstance(value, str):
+        raise UserError(_("not a text"), column_label(column))
+    return parse_cell(column, value, column_label(column))
+
+
+def update_cells(db: Database, annex_id: int, changes: Sequence[CellChange]) -> list[CellChange]:
+    """Write cell values (already parsed) in one transaction; returns the previous values, same order."""
+    if not changes:
+        return []
+    with db.transaction() as s:
+        old = _update_cells_in(s, annex_id, changes)
+        _touch(s, annex_id)
+    return old
+
+
+def _row_params(annex_id: int, row: StoredRow) -> dict:
+    params = dict(zip(COST_COLUMNS, row.values, strict=True))
+    params.update(id=row.id, annex_id=annex_id, position=row.position)
+    return params
+
+
+def insert_rows(db: Database, annex_id: int, before_id: int | None, rows: Sequence[RowValues]) -> list[StoredRow]:
+    """Insert rows before the row `before_id` (at the end when None); returns them with ids and positions."""
+    if not rows:
+        return []
+    rows = [parse_row(list(r), i + 1) for i, r in enumerate(rows)]
+    table = _TABLE
+    n = len(rows)
+    with db.transaction() as s:
+        if before_id is None:
+            last = s.scalar(select(func.max(table.c.position)).where(table.c.annex_id == annex_id))
+            start = 0 if last is None else last + 1
+        else:
+            pos = s.scalar(select(table.c.position).where(table.c.id == before_id, table.c.annex_id == annex_id))
+            if pos is None:
+                raise Conflict(_("the row was deleted meanwhile; reload the annex"), str(before_id))
+            prev = s.scalar(
+                select(func.max(table.c.position)).where(table.c.annex_id == annex_id, table.c.position < pos)
+            )
+            free_from = 0 if prev is None else prev + 1
+            if pos - free_from >= n:
+                start = free_from
+            else:
+                s.execute(
+                    update(table)
+                    .where(table.c.annex_id == annex_id, table.c.position >= pos)
+                    .values(position=table.c.position + (n - (pos - free_from)))
+                )
+                start = free_from
+        next_id = (s.scalar(select(func.max(table.c.id))) or 0) + 1
+        stored = [StoredRow(next_id + i, start + i, values) for i, values in enumerate(rows)]
+        s.execute(insert(table), [_row_params(annex_id, r) for r in stored])
+        _touch(s, annex_id)
+    return stored
+
+
+def restore_rows(db: Database, annex_id: int, rows: Sequence[StoredRow]) -> None:
+    """Put rows back with their own ids and positions (undo of a delete, redo of an insert)."""
+    if not rows:
+        return
+    try:
+        with db.transaction() as s:
+            s.execute(insert(_TABLE), [_row_params(annex_id, r) for r in rows])
+            _touch(s, annex_id)
+    except IntegrityError as exc:
+        raise Conflict(_("the table was changed meanwhile; reload the annex"), str(annex_id)) from exc
+
+
+def delete_rows(db: Database, annex_id: int, ids: Sequence[int]) -> list[StoredRow]:
+    """Delete rows by id in one transaction; returns them as they were, for undo."""
+    if not ids:
+        return []
+    table = _TABLE
+    wanted = sorted(set(ids))
+    out: list[StoredRow] = []
+    with db.transaction() as s:
+        for chunk_start in range(0, len(wanted), 500):
+            chunk = wanted[chunk_start : chunk_start + 500]
+            for r in s.execute(
+                select(table.c.id, table.c.position, *[table.c[n] for n in COST_COLUMNS]).where(
+                    table.c.annex_id == annex_id, table.c.id.in_(chunk)
+                )
+            ):
+                out.append(StoredRow(r[0], r[1], tuple(r[2:])))  # type: ignore[arg-type]
+            s.execute(delete(table).where(table.c.annex_id == annex_id, table.c.id.in_(chunk)))
+        if len(out) != len(wanted):
+            raise Conflict(_("the row was deleted meanwhile; reload the annex"), str(annex_id))
+        _touch(s, annex_id)
+    out.sort(key=lambda r: r.position)
+    return out
+
+
+def reorder_rows(db: Database, annex_id: int, ids_in_order: Sequence[int]) -> list[int]:
+    """Give the rows the positions they hold between them, in the order given (moving rows).
+
+    Returns the previous order of the same rows, which undoes the move.
+    """
+    table = _TABLE
+    with db.transaction() as s:
+        current = s.execute(
+            select(table.c.id, table.c.position)
+            .where(table.c.annex_id == annex_id, table.c.id.in_(list(ids_in_order)))
+            .order_by(table.c.position)
+        ).all()
+        if len(current) != len(set(ids_in_order)) or len(current) != len(ids_in_order):
+            raise Conflict(_("the row was deleted meanwhile; reload the annex"), str(annex_id))
+        positions = [r[1] for r in current]
+        s.connection().execute(
+            update(table).where(table.c.id == bindparam("rid")).values(position=bindparam("pos")),
+            [{"rid": rid, "pos": pos} for rid, pos in zip(ids_in_order, positions, strict=True)],
+        )
+        _touch(s, annex_id)
+    return [r[0] for r in current]
+
+
+def replace_block(
+    db: Database, annex_id: int, changes: Sequence[CellChange], appended: Sequence[RowValues] | Sequence[StoredRow]
+) -> tuple[list[CellChange], list[StoredRow]]:
+    """A paste: overwrite cells and append rows, all in one transaction.
+
+    `appended` are new rows (values) the first time and the StoredRows returned then on redo, so a
+    redo recreates the same ids. Returns (previous cell values, appended rows as stored).
+    """
+    table = _TABLE
+    old: list[CellChange] = []
+    stored: list[StoredRow] = []
+    with db.transaction() as s:
+        if changes:
+            old = _update_cells_in(s, annex_id, changes)
+        if appended:
+            if isinstance(appended[0], StoredRow):
+                stored = [r for r in appended if isinstance(r, StoredRow)]
+            else:
+                values = [
+                    parse_row(cast(RowValues, r), i + 1) for i, r in enumerate(appended) if not isinstance(r, StoredRow)
+                ]
+                last = s.scalar(select(func.max(table.c.position)).where(table.c.annex_id == annex_id))
+                start = 0 if last is None else last + 1
+                next_id = (s.scalar(select(func.max(table.c.id))) or 0) + 1
+                stored = [StoredRow(next_id + i, start + i, v) for i, v in enumerate(values)]
+            try:
+                s.execute(insert(table), [_row_params(annex_id, r) for r in stored])
+            except IntegrityError as exc:
+                raise Conflict(_("the table was changed meanwhile; reload the annex"), str(annex_id)) from exc
+        _touch(s, annex_id)
+    return old, stored
+
+
+def _update_cells_in(s: Session, annex_id: int, changes: Sequence[CellChange]) -> list[CellChange]:
+    checked = [CellChange(c.row_id, c.column, _check_values(c.column, c.value)) for c in changes]
+    table = _TABLE
+    ids = sorted({c.row_id for c in checked})
+    before: dict[int, tuple] = {}
+    for chunk_start in range(0, len(ids), 500):
+        chunk = ids[chunk_start : chunk_start + 500]
+        for r in s.execute(
+            select(table.c.id, *[table.c[n] for n in COST_COLUMNS]).where(
+                table.c.annex_id == annex_id, table.c.id.in_(chunk)
+            )
+        ):
+            before[r[0]] = tuple(r[1:])
+    missing = [i for i in ids if i not in before]
+    if missing:
+        raise Conflict(_("the row was deleted meanwhile; reload the annex"), str(missing[0]))
+    old = [CellChange(c.row_id, c.column, before[c.row_id][COST_COLUMNS.index(c.column)]) for c in checked]
+    by_column: dict[str, list[dict]] = {}
+    for c in checked:
+        by_column.setdefault(c.column, []).append({"rid": c.row_id, "val": c.value})
+    for column, params in by_column.items():
+        s.connection().execute(
+            update(table)
+            .where(table.c.id == bindparam("rid"))
+            .values({column: bindparam("val", type_=table.c[column].type)}),
+            params,
+        )
+    return old
+
+
+def delete_appended(db: Database, annex_id: int, old: Sequence[CellChange], appended: Sequence[StoredRow]) -> None:
+    """Undo of a paste: the previous cell values back, the appended rows gone; one transaction."""
+    table = _TABLE
+    with db.transaction() as s:
+        if old:
+            _update_cells_in(s, annex_id, old)
+        ids = [r.id for r in appended]
+        for chunk_start in range(0, len(ids), 500):
+            s.execute(
+                delete(table).where(table.c.annex_id == annex_id, table.c.id.in_(ids[chunk_start : chunk_start + 500]))
+            )
+        _touch(s, annex_id)
+
+
+# ------------------------------------------------------------------ text annexes
+
+
+def set_annex_text(db: Database, annex_id: int, text: str | None) -> str | None:
+    """Replace a text annex's body; returns the previous body."""
+    with db.transaction() as s:
+        row = s.get(AnnexRow, annex_id)
+        if row is None:
+            raise NotFound(_("no such annex"), str(annex_id))
+        if row.kind != AnnexKind.TEXT.value:
+            raise UserError(_("this annex is a table, not a text"), row.no)
+        previous, row.text = row.text, text
+        _touch(s, annex_id)
+    return previous
+
+
+def annex_pdf(db: Database, annex_id: int) -> bytes | None:
+    with db.read() as s:
+        return s.scalar(select(AnnexRow.pdf).where(AnnexRow.id == annex_id))
+
+
+def set_annex_pdf(db: Database, annex_id: int, pdf: bytes | None) -> bytes | None:
+    """Attach (or with None remove) a text annex's PDF; returns the previous file."""
+    if pdf is not None:
+        check_pdf(pdf, str(annex_id))
+    with db.transaction() as s:
+        row = s.get(AnnexRow, annex_id)
+        if row is None:
+            raise NotFound(_("no such annex"), str(annex_id))
+        if row.kind != AnnexKind.TEXT.value:
+            raise UserError(_("a PDF can only be attached to a text annex"), row.no)
+        previous, row.pdf = row.pdf, pdf
+        _touch(s, annex_id)
+    return previous
+
+
+def check_pdf(data: bytes, where: str) -> None:
+    if len(data) > MAX_PDF_BYTES:
+        raise UserError(
+            _("the PDF is larger than {mb} MB").format(mb=MAX_PDF_BYTES // (1024 * 1024)),
+            where,
+        )
+    if not data.lstrip()[:5] == b"%PDF-":
+        raise UserError(_("not a PDF file"), where)
+
+
+def read_pdf_file(path: Path) -> bytes:
+    """Read a PDF a clerk picked, refusing a file that is too large or not a PDF before reading it all."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_PDF_BYTES:
+            raise UserError(_("the PDF is larger than {mb} MB").format(mb=MAX_PDF_BYTES // (1024 * 1024)), path.name)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UserError(_("cannot read the file: {error}").format(error=exc.strerror), str(path)) from exc
+    check_pdf(data, path.name)
+    return data

@@ -1,0 +1,171 @@
+"""Annex editor speed: a 100,000-row cost table opened, edited and scrolled in the real widget.
+
+Run: `python -m bench.bench_annex [ROWS] [RUNS]` (offscreen unless a display is set). Targets from
+issue 7: first screen under 300 ms, a single-cell edit to the updated total under 50 ms, peak
+memory under 400 MB. Prints median/min/max per figure and exits 1 when a median misses its target.
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication
+
+from app.domain import CostRow
+from app.sample import sample_contract
+from app.store import annex_rows
+from app.store.contracts import save
+from app.store.db import open_database
+
+NUMBER = "BENCH-100K"
+TARGETS_MS = {"open to first screen": 300.0, "edit to updated total": 50.0}
+TARGET_PEAK_MB = 400.0
+
+
+def build(db_file: Path, rows: int) -> None:
+    """A database holding the sample plus a copy whose cost table has `rows` rows."""
+    db = open_database(db_file)
+    contract = sample_contract()
+    contract.number = NUMBER
+    table = next(a for a in contract.annexes if a.table is not None)
+    table.table = [
+        CostRow(
+            f"设备{i:06d}（含安装调试）",
+            f"型号 XG-{i % 97}，汤阴县“天眼”工程配套",
+            "台",
+            Decimal(i % 9 + 1),
+            Decimal(f"{1000 + i % 500}.{i % 100:02d}"),
+            "验收合格后付款",
+        )
+        for i in range(rows)
+    ]
+    save(db, contract)
+    db.close()
+
+
+def peak_rss_mb() -> float:
+    """Peak resident memory of this process (ru_maxrss is KiB on Linux, bytes on macOS)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
+
+
+def report(name: str, samples: list[float], target: float | None) -> bool:
+    med = statistics.median(samples)
+    ok = target is None or med <= target
+    goal = f" (target < {target:.0f} ms)" if target is not None else ""
+    print(
+        f"{name:28s} median {med:8.1f} ms  min {min(samples):8.1f}  max {max(samples):8.1f}{goal}  {'ok' if ok else 'MISSED'}"
+    )
+    return ok
+
+
+def main(argv: list[str]) -> int:
+    if argv and argv[0] == "--build":
+        build(Path(argv[1]), int(argv[2]))
+        return 0
+    rows = int(argv[0]) if argv else 100_000
+    runs = int(argv[1]) if len(argv) > 1 else 5
+    app = QApplication.instance() or QApplication([])
+    from PySide6.QtGui import QUndoStack
+
+    from ui.annex_table_view import CostTableEditor
+
+    with tempfile.TemporaryDirectory() as tmp:
+        db_file = Path(tmp) / "bench.db"
+        start = time.perf_counter()
+        # Built in a child process so that the peak memory below is the editor's alone.
+        subprocess.run([sys.executable, "-m", "bench.bench_annex", "--build", str(db_file), str(rows)], check=True)
+        print(f"built a {rows:,}-row annex in {time.perf_counter() - start:.1f} s")
+        db = open_database(db_file)
+        annex_id = next(a.id for a in annex_rows.list_annexes(db, NUMBER) if a.kind.value == "table")
+        timings: dict[str, list[float]] = {
+            "fetch rows (store)": [],
+            "open to first screen": [],
+            "open to all rows + total": [],
+            "edit to updated total": [],
+            "scroll to bottom + paint": [],
+            "page down + paint": [],
+            "sort by amount (view)": [],
+        }
+        for _run in range(runs):
+            t0 = time.perf_counter()
+            annex_rows.fetch_rows(db, annex_id)
+            timings["fetch rows (store)"].append((time.perf_counter() - t0) * 1000)
+        gc.collect()
+        # One editor opened repeatedly, as the annexes tab does when a clerk switches annexes.
+        stack = QUndoStack()
+        editor = CostTableEditor(db, stack)
+        editor.resize(1280, 720)
+        editor.show()
+        app.processEvents()
+        for run in range(runs):
+            editor.load(None)
+            gc.collect()
+            t0 = time.perf_counter()
+            editor.load(annex_id)
+            editor.table.viewport().repaint()
+            editor.footer.repaint()
+            timings["open to first screen"].append((time.perf_counter() - t0) * 1000)
+            while editor.model.loading:
+                app.processEvents()
+            timings["open to all rows + total"].append((time.perf_counter() - t0) * 1000)
+            assert editor.model.rowCount() == rows
+
+            model = editor.model
+            price_col = 4
+            for k in range(3):
+                index = model.index(10 + k, price_col)
+                before = editor.footer.total_label.text()
+                t0 = time.perf_counter()
+                model.setData(index, f"{2000 + run * 10 + k}.25")
+                editor.footer.repaint()
+                editor.table.viewport().repaint()
+                timings["edit to updated total"].append((time.perf_counter() - t0) * 1000)
+                assert editor.footer.total_label.text() != before, "the total did not change"
+
+            t0 = time.perf_counter()
+            editor.table.scrollToBottom()
+            editor.table.viewport().repaint()
+            timings["scroll to bottom + paint"].append((time.perf_counter() - t0) * 1000)
+            editor.table.scrollToTop()
+            bar = editor.table.verticalScrollBar()
+            for _step in range(20):
+                t0 = time.perf_counter()
+                bar.setValue(bar.value() + bar.pageStep())
+                editor.table.viewport().repaint()
+                timings["page down + paint"].append((time.perf_counter() - t0) * 1000)
+
+            t0 = time.perf_counter()
+            editor.sort_by(5)
+            editor.table.viewport().repaint()
+            timings["sort by amount (view)"].append((time.perf_counter() - t0) * 1000)
+            editor.sort_by(-1)
+
+            while stack.canUndo():
+                stack.undo()
+            stack.clear()
+        editor.close()
+        db.close()
+
+    ok = True
+    for name, samples in timings.items():
+        ok &= report(name, samples, TARGETS_MS.get(name))
+    peak = peak_rss_mb()
+    peak_ok = peak <= TARGET_PEAK_MB
+    print(f"{'peak RSS':28s} {peak:8.1f} MB (target < {TARGET_PEAK_MB:.0f} MB)  {'ok' if peak_ok else 'MISSED'}")
+    return 0 if ok and peak_ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

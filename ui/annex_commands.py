@@ -1,0 +1,256 @@
+"""Undoable annex edits. Each command writes the store, then updates the model if it still shows the annex.
+
+A command's first redo() does the edit (the stack calls it on push); undo() writes the previous
+state back through the same service. A write the store refuses marks the command obsolete, so the
+stack drops it and nothing half-done stays in the history; the message goes to the status bar.
+Rows are named by database id, which survives delete/undo (see app.store.annex_rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from PySide6.QtGui import QUndoCommand
+
+from app.errors import UserError
+from app.i18n import _, ngettext
+from app.store import annex_rows as store
+from app.store.annex_rows import CellChange, RowValues, StoredRow
+from ui.annex_table_model import CostTableModel
+
+
+class _TableCommand(QUndoCommand):
+    """Shared plumbing: the annex the command edits and error reporting."""
+
+    def __init__(self, model: CostTableModel, text: str) -> None:
+        super().__init__(text)
+        self.model = model
+        self.db = model.db
+        assert model.annex_id is not None
+        self.annex_id: int = model.annex_id
+
+    @property
+    def showing(self) -> bool:
+        """Whether the model shows this command's annex fully read (else the store alone is updated)."""
+        return self.model.annex_id == self.annex_id and not self.model.loading
+
+    def _guard(self, action: Callable[[], None], *, first: bool = False) -> None:
+        try:
+            action()
+            if self.model.annex_id == self.annex_id and self.model.loading:
+                self.model.load(self.annex_id)  # rows still arriving: read them again, with this edit
+        except UserError as exc:
+            self.model.report(exc)
+            self.setObsolete(True)
+            if not first and self.showing:
+                self.model.load(self.annex_id)
+
+
+class EditCellsCommand(_TableCommand):
+    """Set one or more cells; undo writes the old values back."""
+
+    def __init__(self, model: CostTableModel, changes: Sequence[CellChange], where: str) -> None:
+        super().__init__(model, _("Edit {cell}").format(cell=where))
+        self.new = list(changes)
+        self.old: list[CellChange] | None = None
+
+    def redo(self) -> None:
+        def run() -> None:
+            old = store.update_cells(self.db, self.annex_id, self.new)
+            if self.old is None:
+                self.old = old
+            if self.showing:
+                self.model.apply_cells(self.new)
+
+        self._guard(run, first=self.old is None)
+
+    def undo(self) -> None:
+        def run() -> None:
+            assert self.old is not None
+            store.update_cells(self.db, self.annex_id, self.old)
+            if self.showing:
+                self.model.apply_cells(self.old)
+
+        self._guard(run)
+
+
+class InsertRowsCommand(_TableCommand):
+    """Insert rows before a row (or at the end); undo deletes them, redo restores the same ids."""
+
+    def __init__(self, model: CostTableModel, before_id: int | None, rows: Sequence[RowValues]) -> None:
+        super().__init__(model, ngettext("Insert {n} row", "Insert {n} rows", len(rows)).format(n=len(rows)))
+        self.before_id = before_id
+        self.rows = list(rows)
+        self.stored: list[StoredRow] | None = None
+
+    def _at(self) -> int:
+        return self.model.index_of_id(self.before_id) if self.before_id is not None else self.model.stored_row_count
+
+    def redo(self) -> None:
+        def run() -> None:
+            if self.stored is None:
+                self.stored = store.insert_rows(self.db, self.annex_id, self.before_id, self.rows)
+            else:
+                store.restore_rows(self.db, self.annex_id, self.stored)
+            if self.showing:
+                self.model.insert_stored(self._at(), self.stored)
+
+        self._guard(run, first=self.stored is None)
+
+    def undo(self) -> None:
+        def run() -> None:
+            assert self.stored is not None
+            ids = [r.id for r in self.stored]
+            store.delete_rows(self.db, self.annex_id, ids)
+            if self.showing:
+                self.model.remove_ids(ids)
+
+        self._guard(run)
+
+
+class DeleteRowsCommand(_TableCommand):
+    """Delete rows by id; undo puts them back with their ids, values and places."""
+
+    def __init__(self, model: CostTableModel, ids: Sequence[int]) -> None:
+        super().__init__(model, ngettext("Delete {n} row", "Delete {n} rows", len(ids)).format(n=len(ids)))
+        self.ids = list(ids)
+        self.deleted: list[StoredRow] = []
+        self.indices: list[int] = []
+        self._done_once = False
+
+    def redo(self) -> None:
+        def run() -> None:
+            self.deleted = store.delete_rows(self.db, self.annex_id, self.ids)
+            if self.showing:
+                self.indices = self.model.remove_ids(self.ids)
+            self._done_once = True
+
+        self._guard(run, first=not self._done_once)
+
+    def undo(self) -> None:
+        def run() -> None:
+            store.restore_rows(self.db, self.annex_id, self.deleted)
+            if self.showing and len(self.indices) == len(self.deleted):
+                self.model.insert_rows_at(
+                    [(i, r.id, r.values) for i, r in zip(self.indices, self.deleted, strict=True)]
+                )
+            elif self.showing:
+                self.model.load(self.annex_id)
+
+        self._guard(run)
+
+
+class MoveRowsCommand(_TableCommand):
+    """Reorder rows among the slots they hold (move up/down); undo restores the previous order."""
+
+    def __init__(self, model: CostTableModel, ids_in_order: Sequence[int], text: str) -> None:
+        super().__init__(model, text)
+        self.new = list(ids_in_order)
+        self.old: list[int] | None = None
+
+    def redo(self) -> None:
+        def run() -> None:
+            old = store.reorder_rows(self.db, self.annex_id, self.new)
+            if self.old is None:
+                self.old = old
+            if self.showing:
+                self.model.reorder(self.new)
+
+        self._guard(run, first=self.old is None)
+
+    def undo(self) -> None:
+        def run() -> None:
+            assert self.old is not None
+            store.reorder_rows(self.db, self.annex_id, self.old)
+            if self.showing:
+                self.model.reorder(self.old)
+
+        self._guard(run)
+
+
+class PasteCommand(_TableCommand):
+    """A pasted block: cells overwritten and rows appended, as one step however large."""
+
+    def __init__(self, model: CostTableModel, changes: Sequence[CellChange], appended: Sequence[RowValues]) -> None:
+        rows = len({c.row_id for c in changes}) + len(appended)
+        super().__init__(model, ngettext("Paste {n} row", "Paste {n} rows", rows).format(n=rows))
+        self.changes = list(changes)
+        self.appended = list(appended)
+        self.old: list[CellChange] | None = None
+        self.stored: list[StoredRow] = []
+
+    def redo(self) -> None:
+        def run() -> None:
+            first = self.old is None
+            old, stored = store.replace_block(
+                self.db, self.annex_id, self.changes, self.appended if first else self.stored
+            )
+            if first:
+                self.old, self.stored = old, stored
+            if self.showing:
+                self.model.apply_cells(self.changes)
+                self.model.insert_stored(self.model.stored_row_count, self.stored)
+
+        self._guard(run, first=self.old is None)
+
+    def undo(self) -> None:
+        def run() -> None:
+            assert self.old is not None
+            store.delete_appended(self.db, self.annex_id, self.old, self.stored)
+            if self.showing:
+                self.model.remove_ids([r.id for r in self.stored])
+                self.model.apply_cells(self.old)
+
+        self._guard(run)
+
+
+class AnnexTextCommand(QUndoCommand):
+    """Replace a text annex's body; `refresh(annex_id)` redraws whoever shows it."""
+
+    def __init__(self, db, annex_id: int, new: str | None, old: str | None, no: str, refresh, report) -> None:
+        super().__init__(_("Edit the text of annex {no}").format(no=no))
+        self.db, self.annex_id, self.new, self.old = db, annex_id, new, old
+        self.refresh, self.report = refresh, report
+
+    def _set(self, text: str | None) -> None:
+        try:
+            store.set_annex_text(self.db, self.annex_id, text)
+        except UserError as exc:
+            self.report(exc)
+            self.setObsolete(True)
+        self.refresh(self.annex_id)
+
+    def redo(self) -> None:
+        self._set(self.new)
+
+    def undo(self) -> None:
+        self._set(self.old)
+
+
+class AnnexPdfCommand(QUndoCommand):
+    """Attach or remove a text annex's PDF; undo puts the previous file back."""
+
+    def __init__(self, db, annex_id: int, new: bytes | None, no: str, refresh, report) -> None:
+        text = _("Attach a PDF to annex {no}") if new is not None else _("Remove the PDF of annex {no}")
+        super().__init__(text.format(no=no))
+        self.db, self.annex_id, self.new = db, annex_id, new
+        self.old: bytes | None = None
+        self._first = True
+        self.refresh, self.report = refresh, report
+
+    def redo(self) -> None:
+        try:
+            old = store.set_annex_pdf(self.db, self.annex_id, self.new)
+            if self._first:
+                self.old, self._first = old, False
+        except UserError as exc:
+            self.report(exc)
+            self.setObsolete(True)
+        self.refresh(self.annex_id)
+
+    def undo(self) -> None:
+        try:
+            store.set_annex_pdf(self.db, self.annex_id, self.old)
+        except UserError as exc:
+            self.report(exc)
+        self.refresh(self.annex_id)

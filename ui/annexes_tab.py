@@ -1,0 +1,306 @@
+"""The 附件 tab: the contract's annexes on the left, the selected one's editor on the right.
+
+A text annex shows its body (committed a moment after typing stops, or when leaving the editor,
+as one undoable step) and its attached PDF; a table annex shows the cost-table editor. All edits
+share one QUndoStack, which the main window can put in its QUndoGroup.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeySequence, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import AnnexKind
+from app.errors import UserError
+from app.fileio import atomic_write_bytes
+from app.i18n import _
+from app.store import annex_rows as store
+from app.store.annex_rows import AnnexInfo
+from app.store.db import Database
+from ui.annex_commands import AnnexPdfCommand, AnnexTextCommand
+from ui.annex_table_view import CostTableEditor
+from ui.undo_history import UndoHistoryDialog
+
+#: How long typing may pause before a text annex's body is committed.
+TEXT_COMMIT_DELAY_MS = 800
+
+
+class TextAnnexEditor(QWidget):
+    """Body text and attached PDF of one text annex."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = QLabel()
+        self.title.setObjectName("annexTitle")
+        self.text_edit = QPlainTextEdit()
+        self.text_edit.setPlaceholderText(_("Text of the annex (leave empty when only a PDF is attached)"))
+        self.pdf_label = QLabel()
+        self.attach_button = QPushButton(_("Attach PDF…"))
+        self.remove_button = QPushButton(_("Remove PDF"))
+        self.export_button = QPushButton(_("Save PDF as…"))
+        pdf_row = QHBoxLayout()
+        pdf_row.addWidget(self.pdf_label, 1)
+        for button in (self.attach_button, self.remove_button, self.export_button):
+            pdf_row.addWidget(button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.title)
+        layout.addWidget(self.text_edit, 1)
+        layout.addLayout(pdf_row)
+
+    def show_pdf_state(self, size: int | None) -> None:
+        if size:
+            self.pdf_label.setText(_("PDF attached ({kb} KB)").format(kb=max(1, round(size / 1024))))
+        else:
+            self.pdf_label.setText(_("No PDF attached"))
+        self.remove_button.setEnabled(bool(size))
+        self.export_button.setEnabled(bool(size))
+
+
+class AnnexesTab(QWidget):
+    """Annex list + editors for one contract. `set_contract(None)` empties it."""
+
+    status_message = Signal(str)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self._undo_stack = QUndoStack(self)
+        self.number: str | None = None
+        self._annexes: list[AnnexInfo] = []
+        self._current: AnnexInfo | None = None
+        self._stored_text: str | None = None
+        self._history: UndoHistoryDialog | None = None
+
+        self.annex_list = QListWidget()
+        self.annex_list.currentRowChanged.connect(self._select_row)
+        self.history_button = QPushButton(_("Undo history…"))
+        self.history_button.clicked.connect(self.show_history)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.annex_list, 1)
+        left_layout.addWidget(self.history_button)
+
+        self.empty_page = QLabel(_("Open a contract to see its annexes"))
+        self.empty_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.text_page = TextAnnexEditor()
+        self.table_page = CostTableEditor(db, self._undo_stack)
+        self.table_page.status_message.connect(self.status_message)
+        self.pages = QStackedWidget()
+        for page in (self.empty_page, self.text_page, self.table_page):
+            self.pages.addWidget(page)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(self.pages)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([220, 900])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+
+        self._text_timer = QTimer(self)
+        self._text_timer.setSingleShot(True)
+        self._text_timer.setInterval(TEXT_COMMIT_DELAY_MS)
+        self._text_timer.timeout.connect(self.commit_text)
+        self.text_page.text_edit.textChanged.connect(self._text_timer.start)
+        self.text_page.text_edit.installEventFilter(self)
+        self.text_page.attach_button.clicked.connect(self.attach_pdf)
+        self.text_page.remove_button.clicked.connect(self.remove_pdf)
+        self.text_page.export_button.clicked.connect(self.export_pdf)
+
+    def install_undo_shortcuts(self) -> None:
+        """Ctrl+Z / Ctrl+Y inside this tab, for use without a main window.
+
+        A main window should instead put `undo_stack` in its QUndoGroup: two actions with the same
+        shortcut would be ambiguous and neither would fire.
+        """
+        undo = self._undo_stack.createUndoAction(self, _("Undo"))
+        undo.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo))
+        redo = self._undo_stack.createRedoAction(self, _("Redo"))
+        redo_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+        if QKeySequence("Ctrl+Y") not in redo_keys:  # WPS/Excel habit; a duplicate would be ambiguous
+            redo_keys.append(QKeySequence("Ctrl+Y"))
+        redo.setShortcuts(redo_keys)
+        for action in (undo, redo):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.addAction(action)
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        return self._undo_stack
+
+    @property
+    def table_editor(self) -> CostTableEditor:
+        return self.table_page
+
+    # ------------------------------------------------------------------ contract and annex selection
+
+    def set_contract(self, number: str | None) -> None:
+        """Show the annexes of contract `number`; the undo history starts afresh."""
+        self.commit_text()
+        self._undo_stack.clear()
+        self.number = number
+        self._current = None
+        self.table_page.load(None)
+        self.annex_list.blockSignals(True)
+        self.annex_list.clear()
+        self._annexes = []
+        if number is not None:
+            try:
+                self._annexes = store.list_annexes(self.db, number)
+            except UserError as exc:
+                self.status_message.emit(str(exc))
+        for annex in self._annexes:
+            item = QListWidgetItem(f"附件{annex.no} {annex.title}")
+            item.setToolTip(_("Cost table") if annex.kind is AnnexKind.TABLE else _("Text annex"))
+            self.annex_list.addItem(item)
+        self.annex_list.blockSignals(False)
+        if self._annexes:
+            self.annex_list.setCurrentRow(0)
+        else:
+            self.pages.setCurrentWidget(self.empty_page)
+
+    def select_annex(self, no: str) -> None:
+        for row, annex in enumerate(self._annexes):
+            if annex.no == no:
+                self.annex_list.setCurrentRow(row)
+                return
+        raise KeyError(no)
+
+    def _select_row(self, row: int) -> None:
+        self.commit_text()
+        if not 0 <= row < len(self._annexes):
+            self._current = None
+            self.pages.setCurrentWidget(self.empty_page)
+            return
+        annex = self._annexes[row]
+        self._current = annex
+        if annex.kind is AnnexKind.TABLE:
+            self.table_page.load(annex.id)
+            self.pages.setCurrentWidget(self.table_page)
+        else:
+            self._show_text_annex(annex.id)
+            self.pages.setCurrentWidget(self.text_page)
+
+    def _reload_info(self, annex_id: int) -> AnnexInfo | None:
+        if self.number is None:
+            return None
+        self._annexes = store.list_annexes(self.db, self.number)
+        info = next((a for a in self._annexes if a.id == annex_id), None)
+        if info is not None and self._current is not None and self._current.id == annex_id:
+            self._current = info
+        return info
+
+    def _show_text_annex(self, annex_id: int) -> None:
+        """(Re)draw a text annex from the store; also the refresh callback of its commands."""
+        info = self._reload_info(annex_id)
+        if info is None or self._current is None or self._current.id != annex_id:
+            return
+        page = self.text_page
+        page.title.setText(f"附件{info.no}：{info.title}")
+        self._stored_text = info.text
+        if page.text_edit.toPlainText() != (info.text or ""):
+            page.text_edit.blockSignals(True)
+            page.text_edit.setPlainText(info.text or "")
+            page.text_edit.blockSignals(False)
+        self._text_timer.stop()
+        page.show_pdf_state(info.pdf_size)
+
+    # ------------------------------------------------------------------ text annexes
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.text_page.text_edit and event.type() == QEvent.Type.FocusOut:
+            self.commit_text()
+        return super().eventFilter(watched, event)
+
+    def commit_text(self) -> None:
+        """Store the text annex's body if it changed since it was last stored (one undo step)."""
+        self._text_timer.stop()
+        annex = self._current
+        if annex is None or annex.kind is not AnnexKind.TEXT:
+            return
+        text = self.text_page.text_edit.toPlainText()
+        if text == (self._stored_text or ""):
+            return
+        new = text if text or self._stored_text is not None else None
+        self._undo_stack.push(
+            AnnexTextCommand(self.db, annex.id, new, self._stored_text, annex.no, self._show_text_annex, self._report)
+        )
+        self.status_message.emit(_("Annex {no} text saved").format(no=annex.no))
+
+    def _report(self, error: UserError) -> None:
+        self.status_message.emit(str(error))
+
+    # ------------------------------------------------------------------ attached PDFs
+
+    def attach_pdf(self, path: str | Path | None = None) -> None:
+        annex = self._current
+        if annex is None or annex.kind is not AnnexKind.TEXT:
+            return
+        if not path:
+            chosen, _filter = QFileDialog.getOpenFileName(self, _("Attach a PDF"), "", _("PDF files (*.pdf)"))
+            if not chosen:
+                return
+            path = chosen
+        try:
+            data = store.read_pdf_file(Path(path))
+        except UserError as exc:
+            self.status_message.emit(str(exc))
+            return
+        self._undo_stack.push(AnnexPdfCommand(self.db, annex.id, data, annex.no, self._show_text_annex, self._report))
+        self.status_message.emit(_("PDF attached to annex {no}").format(no=annex.no))
+
+    def remove_pdf(self) -> None:
+        annex = self._current
+        if annex is None or annex.kind is not AnnexKind.TEXT or not annex.pdf_size:
+            return
+        self._undo_stack.push(AnnexPdfCommand(self.db, annex.id, None, annex.no, self._show_text_annex, self._report))
+        self.status_message.emit(_("PDF removed from annex {no}").format(no=annex.no))
+
+    def export_pdf(self, path: str | Path | None = None) -> None:
+        annex = self._current
+        if annex is None or not annex.pdf_size:
+            return
+        if not path:
+            chosen, _filter = QFileDialog.getSaveFileName(
+                self, _("Save the PDF"), f"附件{annex.no}-{annex.title}.pdf", _("PDF files (*.pdf)")
+            )
+            if not chosen:
+                return
+            path = chosen
+        data = store.annex_pdf(self.db, annex.id)
+        if data is None:
+            return
+        try:
+            atomic_write_bytes(Path(path), data)
+        except OSError as exc:
+            self.status_message.emit(
+                str(UserError(_("cannot write the file: {error}").format(error=exc.strerror), str(path)))
+            )
+            return
+        self.status_message.emit(_("Saved {file}").format(file=Path(path).name))
+
+    # ------------------------------------------------------------------ history
+
+    def show_history(self) -> None:
+        if self._history is None:
+            self._history = UndoHistoryDialog(self._undo_stack, self)
+        self._history.show()
+        self._history.raise_()
