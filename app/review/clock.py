@@ -1,0 +1,26 @@
+"""Who and when for review records: the user name and a UTC timestamp as ISO text.
+
+Timestamps are stored as text so that the audit hash covers exactly the characters stored.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+from datetime import UTC, datetime
+
+
+def current_user() -> str:
+    """CONTRACTDESK_USER, else the operating-system login name."""
+    name = os.environ.get("CONTRACTDESK_USER", "").strip()
+    if name:
+        return name[:100]
+    try:
+        return getpass.getuser()[:100]
+    except (OSError, KeyError, ImportError):  # no login name (containers, services)
+        return "unknown"
+
+
+def now_iso() -> str:
+    """Current UTC time, microseconds, e.g. 2025-06-01T08:30:00.123456Z."""
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

@@ -1,0 +1,121 @@
+"""The diff as readable lines (CLI, review PDF): fields old → new, clauses with [-removed-]{+added+}, table rows."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from app.domain import COST_COLUMNS, CostRow
+from app.i18n import _
+from app.money import format_amount
+from app.review.diff import AnnexChange, ContractDiff, Span
+from app.tablediff import TableDiff
+
+KIND_MARK = {"added": "+", "removed": "-", "changed": "~"}
+
+
+def show(value: Any) -> str:
+    if value is None or value == "":
+        return _("(blank)")
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    return str(value)
+
+
+def marked(spans: list[Span]) -> str:
+    """Spans as one line of text: removed text as [-…-], added text as {+…+}."""
+    out = []
+    for s in spans:
+        if s.kind == "removed":
+            out.append(f"[-{s.text}-]")
+        elif s.kind == "added":
+            out.append(f"{{+{s.text}+}}")
+        else:
+            out.append(s.text)
+    return "".join(out)
+
+
+def row_text(row: CostRow) -> str:
+    return " | ".join(str(getattr(row, c)) for c in COST_COLUMNS if getattr(row, c) not in ("", None)) + f" = {format_amount(row.amount)}"
+
+
+def signed_amount(value: Decimal) -> str:
+    return ("+" if value > 0 else "") + format_amount(value)
+
+
+def table_lines(t: TableDiff) -> list[str]:
+    lines = []
+    for r in t.added:
+        lines.append("  + " + _("row {n}: {row}").format(n=r.index + 1, row=row_text(r.row)))
+    for r in t.removed:
+        lines.append("  - " + _("row {n}: {row}").format(n=r.index + 1, row=row_text(r.row)))
+    for c in t.changed:
+        cells = "; ".join(f"{cell.column}: {show(cell.old)} → {show(cell.new)}" for cell in c.cells)
+        lines.append("  ~ " + _("row {old} → {new}: {cells}").format(old=c.old_index + 1, new=c.new_index + 1, cells=cells))
+    for c in t.moved:
+        lines.append("  ↕ " + _("row {old} moved to {new}: {item}").format(old=c.old_index + 1, new=c.new_index + 1, item=c.new.item))
+    lines.append("  " + _("total {old} → {new} ({change})").format(
+        old=format_amount(t.old_total), new=format_amount(t.new_total), change=signed_amount(t.total_change)))
+    return lines
+
+
+def annex_lines(a: AnnexChange) -> list[str]:
+    title = a.new_title or a.old_title
+    lines = [f"{KIND_MARK[a.kind]} " + _("annex {no} {title}").format(no=a.no, title=title)]
+    if a.kind == "changed" and a.old_title != a.new_title:
+        lines.append("  " + _("title: {old} → {new}").format(old=show(a.old_title), new=show(a.new_title)))
+    if a.spans:
+        lines.append("  " + marked(a.spans))
+    if a.pdf_changed:
+        lines.append("  " + _("attached PDF changed"))
+    if a.table is not None:
+        lines += table_lines(a.table)
+    return lines
+
+
+def diff_lines(d: ContractDiff) -> list[str]:
+    if d.is_empty:
+        return [_("no changes")]
+    lines: list[str] = []
+    if d.fields:
+        lines.append(_("Fields"))
+        lines += [f"  {f.path}: {show(f.old)} → {show(f.new)}" for f in d.fields]
+    if d.clauses:
+        lines.append(_("Clauses"))
+        for c in d.clauses:
+            title = c.new_title or c.old_title
+            lines.append(f"  {KIND_MARK[c.kind]} {c.no} {title}".rstrip())
+            if c.kind == "changed" and c.old_title != c.new_title:
+                lines.append("    " + _("title: {old} → {new}").format(old=show(c.old_title), new=show(c.new_title)))
+            lines.append("    " + marked(c.spans))
+    if d.annexes:
+        lines.append(_("Annexes"))
+        for a in d.annexes:
+            lines += ["  " + x for x in annex_lines(a)]
+        if d.total_effect:
+            lines.append("  " + _("effect on the cost-table total: {change}").format(change=signed_amount(d.total_effect)))
+    return lines
+
+
+def diff_json(d: ContractDiff) -> dict[str, Any]:
+    def table(t: TableDiff | None) -> Any:
+        if t is None:
+            return None
+        return {
+            "added": [{"row": r.index + 1, "item": r.row.item, "amount": f"{r.row.amount:.2f}"} for r in t.added],
+            "removed": [{"row": r.index + 1, "item": r.row.item, "amount": f"{r.row.amount:.2f}"} for r in t.removed],
+            "changed": [{"from": c.old_index + 1, "to": c.new_index + 1,
+                         "cells": {x.column: [str(x.old), str(x.new)] for x in c.cells}} for c in t.changed],
+            "moved": [{"from": c.old_index + 1, "to": c.new_index + 1} for c in t.moved],
+            "old_total": f"{t.old_total:.2f}", "new_total": f"{t.new_total:.2f}", "total_change": f"{t.total_change:.2f}",
+        }
+
+    return {
+        "fields": [{"path": f.path, "old": f.old, "new": f.new} for f in d.fields],
+        "clauses": [{"no": c.no, "kind": c.kind, "spans": [[s.kind, s.text] for s in c.spans]} for c in d.clauses],
+        "annexes": [{"no": a.no, "kind": a.kind, "spans": [[s.kind, s.text] for s in a.spans], "pdf_changed": a.pdf_changed,
+                     "table": table(a.table)} for a in d.annexes],
+        "total_effect": f"{d.total_effect:.2f}",
+    }

@@ -1,0 +1,32 @@
+"""Gathering what the review PDF prints: the diff since a revision and the comments."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.errors import UserError
+from app.i18n import _
+from app.store.db import Database
+
+
+def write_review_pdf(db: Database, number: str, out: Path, since: str | None = None) -> None:
+    """Changes since `since` (default: the last revision marked as reviewed) and the open comments."""
+    from app.export.pdf.review import ReviewPacket, export_review_pdf
+    from app.review.comments import list_comments
+    from app.review.revisions import compare, last_reviewed, list_revisions, resolve
+    from app.store.contracts import load
+
+    if since is None:
+        base = last_reviewed(db, number)
+        if base is None:
+            raise UserError(_("no revision is marked as reviewed yet; name one with --since"), "--since")
+        seq = base.seq
+    else:
+        found = resolve(db, number, since)
+        if found is None:
+            raise UserError(_("name a stored revision, not the current state"), "--since")
+        seq = found
+    info = next(r for r in list_revisions(db, number) if r.seq == seq)
+    label = f"{seq}" + (f" ({info.name})" if info.name else "") + f", {info.at[:10]}"
+    packet = ReviewPacket(load(db, number), label, compare(db, number, seq), list_comments(db, number, open_only=True))
+    export_review_pdf(packet, out)

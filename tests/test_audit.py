@@ -1,0 +1,120 @@
+"""The hash-chained audit trail: every change logged, tampering in the database file detected."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from decimal import Decimal
+
+from app.review import audit, comments, states
+from app.store import annex_rows as ar
+from app.store.contracts import delete_contract, load_versioned, save
+from tests.conftest import SAMPLE_NUMBER as N
+
+
+def make_history(db) -> None:
+    contract, version = load_versioned(db, N)
+    contract.total = Decimal("4273291.00")
+    save(db, contract, replace=True, expected_version=version)
+    aid = next(a.id for a in ar.list_annexes(db, N) if a.kind.value == "table")
+    rid = ar.fetch_rows(db, aid).ids[0]
+    ar.update_cells(db, aid, [ar.CellChange(rid, "remark", "改")])
+    comments.add_comment(db, N, "clause", "4.1", "标点")
+    states.set_state(db, N, "review")
+
+
+def test_every_change_is_logged_with_old_and_new(db, monkeypatch):
+    monkeypatch.setenv("CONTRACTDESK_USER", "审计员")
+    make_history(db)
+    log = audit.entries(db, N)
+    assert [e.what for e in log] == ["create", "edit", "annex 3: cells", "comment added", "state"]
+    edit = log[1]
+    assert json.loads(edit.old) == {"total": "4273290.00"}
+    assert json.loads(edit.new) == {"total": "4273291.00"}
+    cells = log[2]
+    assert json.loads(cells.new)[0][1:] == ["remark", "改"]
+    assert (log[4].old, log[4].new) == ("draft", "review")
+    assert all(e.user == "审计员" for e in log[1:])
+    assert all(e.at.endswith("Z") for e in log)
+    assert audit.verify(db, N) is None
+
+
+def test_log_outlives_the_contract(db):
+    delete_contract(db, N)
+    assert audit.entries(db, N)[-1].what == "delete"
+    assert audit.verify(db, N) is None
+
+
+def tamper(db_path, sql: str, *params) -> None:
+    con = sqlite3.connect(db_path)
+    con.execute(sql, params)
+    con.commit()
+    con.close()
+
+
+def test_row_edited_directly_in_sqlite_is_detected(db, db_path):
+    make_history(db)
+    target = audit.entries(db, N)[2].seq
+    tamper(db_path, "UPDATE audit_log SET new = ? WHERE seq = ?", '[[1,"remark","别的"]]', target)
+    assert audit.verify(db, N) == target
+
+
+def test_deleted_entry_is_detected_at_the_next_one(db, db_path):
+    make_history(db)
+    log = audit.entries(db, N)
+    tamper(db_path, "DELETE FROM audit_log WHERE seq = ?", log[1].seq)
+    assert audit.verify(db, N) == log[2].seq
+
+
+def test_rehashed_entry_still_breaks_the_link_to_the_next(db, db_path):
+    """A forger who recomputes the edited entry's own hash still breaks the next entry's prev_hash."""
+    make_history(db)
+    e = audit.entries(db, N)[1]
+    forged = audit.entry_hash(e.prev_hash, e.seq, e.at, "someone else", e.contract, e.what, e.old, e.new)
+    tamper(db_path, "UPDATE audit_log SET user = ?, hash = ? WHERE seq = ?", "someone else", forged, e.seq)
+    assert audit.verify(db, N) == audit.entries(db, N)[2].seq
+
+
+def test_cli_audit_prints_and_verifies(cli, db_path):
+    assert cli("state", N, "review").code == 0
+    listing = cli("audit", N)
+    assert listing.code == 0
+    assert "draft → review" in listing.out
+    ok = cli("audit", N, "--verify")
+    assert ok.code == 0 and "intact" in ok.out
+    first = json.loads(cli("audit", N, "--json").out)[0]["seq"]
+    tamper(db_path, "UPDATE audit_log SET what = 'nothing' WHERE seq = ?", first)
+    broken = cli("audit", N, "--verify")
+    assert broken.code == 1
+    assert f"entry {first}" in broken.err
+
+
+def test_chain_is_per_contract(db, sample):
+    n = 3
+    for i in range(n):
+        c = sample
+        c.number = f"X-{i}"
+        save(db, c)
+    assert [audit.entries(db, f"X-{i}")[0].prev_hash for i in range(n)] == [audit.GENESIS] * n
+    assert audit.verify(db, N) is None
+
+
+def test_review_tables_work_on_every_store(store_db):
+    """The 0002_review tables on SQLite and PostgreSQL: state, revision, comment, amendment, intact chain."""
+    from app.domain.amendment import Amendment
+    from app.review import amendments, revisions
+
+    db = store_db
+    seq = revisions.mark_reviewed(db, N, "r1")
+    contract, version = load_versioned(db, N)
+    contract.total = Decimal("1.00")
+    save(db, contract, replace=True, expected_version=version)
+    assert [f.path for f in revisions.compare(db, N, seq).fields] == ["total"]
+    comments.add_comment(db, N, "clause", "4.1", "注意")
+    for target in ("review", "approved", "signed"):
+        states.set_state(db, N, target)
+    amendments.add_amendment(db, N, Amendment("BC-1", changes={"total": "2.00"}))
+    assert amendments.load_effective(db, N)[2].total == Decimal("2.00")
+    assert comments.open_comment_counts(db) == {N: 1}
+    assert len(audit.entries(db, N)) == 8
+    assert audit.verify(db, N) is None

@@ -1,0 +1,34 @@
+"""The contract list shows a badge with the number of open review comments."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from app.review.comments import add_comment, list_comments, set_resolved
+from tests.conftest import SAMPLE_NUMBER
+from ui.contract_list_model import NUMBER, ContractListModel
+
+
+def _number_cell(model: ContractListModel):
+    row = model.row_of(SAMPLE_NUMBER)
+    assert row >= 0
+    return model.index(row, NUMBER)
+
+
+def test_open_comments_show_a_badge_until_resolved(qtbot, db):
+    model = ContractListModel(db)
+    cell = _number_cell(model)
+    assert model.data(cell, Qt.ItemDataRole.DecorationRole) is None
+
+    add_comment(db, SAMPLE_NUMBER, "field", "total", "总价与费用明细表不一致，请核对")
+    add_comment(db, SAMPLE_NUMBER, "clause", "4.1", "标点重复")
+    model.refresh_contract(SAMPLE_NUMBER)
+    cell = _number_cell(model)
+    badge = model.data(cell, Qt.ItemDataRole.DecorationRole)
+    assert badge is not None and not badge.isNull()
+    assert model.data(cell, Qt.ItemDataRole.ToolTipRole) == "2 open review comments"
+
+    for comment in list_comments(db, SAMPLE_NUMBER):
+        set_resolved(db, SAMPLE_NUMBER, comment.uid, True)
+    model.refresh_contract(SAMPLE_NUMBER)
+    assert model.data(_number_cell(model), Qt.ItemDataRole.DecorationRole) is None

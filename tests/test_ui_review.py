@@ -1,0 +1,121 @@
+"""The 审阅 tab driven as a clerk would: state buttons, mark as reviewed, compare view, comments; read-only after signing."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtWidgets import QInputDialog
+
+from app.domain import Status
+from app.domain.amendment import Amendment
+from app.review import amendments, comments, states
+from app.store.contracts import load, load_versioned, save
+from tests.conftest import SAMPLE_NUMBER as N
+
+
+@pytest.fixture
+def tab(qtbot, db):
+    from ui.review_tab import ReviewTab
+
+    widget = ReviewTab(db)
+    qtbot.addWidget(widget)
+    widget.resize(1400, 700)
+    widget.show()
+    widget.messages = []
+    widget.changes = []
+    widget.status_message.connect(widget.messages.append)
+    widget.changed.connect(widget.changes.append)
+    widget.set_contract(N)
+    return widget
+
+
+def test_state_buttons_follow_the_workflow(qtbot, tab, db):
+    buttons = tab.state_buttons
+    assert [s for s, b in buttons.items() if b.isEnabled()] == [Status.REVIEW]
+    buttons[Status.REVIEW].click()
+    assert load(db, N).status == Status.REVIEW
+    buttons[Status.APPROVED].click()
+    buttons[Status.SIGNED].click()
+    assert load(db, N).status == Status.SIGNED
+    assert [s for s, b in buttons.items() if b.isEnabled()] == [Status.ARCHIVED]
+    assert "read-only" in tab.read_only_label.text()
+    assert tab.changes == [N, N, N]
+    assert [h.to_state for h in states.history(db, N)] == [Status.REVIEW, Status.APPROVED, Status.SIGNED]
+
+
+def test_mark_as_reviewed_asks_for_a_name_and_lists_it(qtbot, tab, db, monkeypatch):
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("第一次审阅", True)))
+    tab.mark_button.click()
+    assert "第一次审阅" in tab.revision_list.item(0).text()
+    assert tab.revision_list.item(0).text().startswith("✔")
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("第一次审阅", True)))
+    tab.mark_button.click()  # the same name again: refused with a message, nothing added
+    assert tab.revision_list.count() == 2
+    assert "already exists" in tab.messages[-1]
+
+
+def test_compare_view_highlights_added_and_removed_text(qtbot, tab, db):
+    tab.mark_reviewed("base")
+    contract, version = load_versioned(db, N)
+    clause = contract.clauses[3].clauses[0]
+    clause.text = clause.text.replace("，。", "。") + "新增文字"
+    save(db, contract, replace=True, expected_version=version)
+    tab.reload()
+    assert tab.compare.from_combo.currentText().find("base") >= 0
+    diff = tab.compare.last_diff
+    assert diff is not None and [c.no for c in diff.clauses] == [clause.no]
+    html = tab.compare.browser.toHtml()
+    assert "新增文字" in html and "underline" in html and "line-through" in html
+    assert "新增文字" in tab.compare.browser.toPlainText()
+
+
+def test_comments_panel_adds_resolves_and_reopens(qtbot, tab, db):
+    panel = tab.comments
+    panel.kind_combo.setCurrentIndex(panel.kind_combo.findData("clause"))
+    panel.target_edit.setText("4.1")
+    panel.text_edit.setPlainText("标点需改")
+    panel.add_button.click()
+    stored = comments.list_comments(db, N)
+    assert [(c.target, c.text) for c in stored] == [("4.1", "标点需改")]
+    assert panel.tree.topLevelItemCount() == 1
+    assert panel.resolve_button.isEnabled() and not panel.reopen_button.isEnabled()
+    panel.resolve_button.click()
+    assert not comments.list_comments(db, N)[0].is_open
+    assert panel.reopen_button.isEnabled()
+    panel.reopen_button.click()
+    assert comments.open_comment_counts(db) == {N: 1}
+    panel.target_edit.setText("99.9")
+    panel.text_edit.setPlainText("x")
+    panel.add_button.click()
+    assert "99.9" in tab.messages[-1]
+    assert len(comments.list_comments(db, N)) == 1
+
+
+def test_amendments_show_effective_values(qtbot, tab, db):
+    for target in ("review", "approved", "signed"):
+        states.set_state(db, N, target)
+    amendments.add_amendment(db, N, Amendment("BC-1", "补充协议（一）", None, {"total": "4300000.00"}))
+    tab.reload()
+    text = tab.amendments_view.toPlainText()
+    assert "BC-1" in text and "4273290.00" in text and "4300000.00" in text
+    assert "4,300,000.00" in text
+
+
+def test_annex_editor_refuses_edits_once_signed(qtbot, db):
+    from ui.annexes_tab import AnnexesTab
+
+    for target in ("review", "approved", "signed"):
+        states.set_state(db, N, target)
+    annexes = AnnexesTab(db)
+    qtbot.addWidget(annexes)
+    messages: list[str] = []
+    annexes.status_message.connect(messages.append)
+    annexes.set_contract(N)
+    annexes.select_annex("3")
+    model = annexes.table_editor.model
+    before = load(db, N).annex("3").table
+    model.setData(model.index(0, 4), "7")  # unit price
+    assert load(db, N).annex("3").table == before
+    assert load(db, N).annex("3").table[0].unit_price == Decimal("1424430.00")
+    assert any("read-only" in m for m in messages)

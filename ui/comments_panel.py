@@ -1,0 +1,160 @@
+"""Comments panel: the contract's review comments, adding one, resolving and reopening."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QHBoxLayout,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.errors import UserError
+from app.i18n import _
+from app.review import comments as store
+from app.review.model import TARGET_KINDS, TARGET_LABELS, Comment
+from app.store.db import Database
+
+
+class CommentsPanel(QWidget):
+    """List + editor. Emits `changed(number)` after every stored change and `status_message` for errors."""
+
+    changed = Signal(str)
+    status_message = Signal(str)
+
+    COLUMNS = 5
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.number: str | None = None
+        self.comments: list[Comment] = []
+        self.tree = QTreeWidget()
+        self.tree.setColumnCount(self.COLUMNS)
+        self.tree.setRootIsDecorated(False)
+        self.tree.setSelectionMode(QTreeWidget.SelectionMode.SingleSelection)
+        self.show_resolved = QCheckBox()
+        self.show_resolved.setChecked(True)
+        self.kind_combo = QComboBox()
+        for kind in TARGET_KINDS:
+            self.kind_combo.addItem("", kind)
+        self.target_edit = QLineEdit()
+        self.text_edit = QPlainTextEdit()
+        self.text_edit.setMaximumHeight(80)
+        self.add_button = QPushButton()
+        self.resolve_button = QPushButton()
+        self.reopen_button = QPushButton()
+        target_row = QHBoxLayout()
+        target_row.addWidget(self.kind_combo)
+        target_row.addWidget(self.target_edit, 1)
+        target_row.addWidget(self.add_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.show_resolved)
+        buttons.addStretch(1)
+        buttons.addWidget(self.resolve_button)
+        buttons.addWidget(self.reopen_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.tree, 1)
+        layout.addLayout(buttons)
+        layout.addWidget(self.text_edit)
+        layout.addLayout(target_row)
+        self.add_button.clicked.connect(self.add_comment)
+        self.resolve_button.clicked.connect(lambda: self.set_resolved(True))
+        self.reopen_button.clicked.connect(lambda: self.set_resolved(False))
+        self.show_resolved.toggled.connect(self.refresh)
+        self.tree.itemSelectionChanged.connect(self._update_buttons)
+        self.kind_combo.currentIndexChanged.connect(self._update_target)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.tree.setHeaderLabels([_("Id"), _("On"), _("Comment"), _("Author"), _("State")])
+        self.show_resolved.setText(_("Show resolved"))
+        for i, kind in enumerate(TARGET_KINDS):
+            self.kind_combo.setItemText(i, _(TARGET_LABELS[kind]))
+        self.text_edit.setPlaceholderText(_("Write a comment…"))
+        self.add_button.setText(_("Add comment"))
+        self.resolve_button.setText(_("Resolve"))
+        self.reopen_button.setText(_("Reopen"))
+        self._update_target()
+        self.refresh()
+
+    def _update_target(self) -> None:
+        hints = {"contract": "", "field": _("field, e.g. total"), "clause": _("clause number, e.g. 4.1"), "row": _("annex#row, e.g. 3#2")}
+        kind = self.kind_combo.currentData()
+        self.target_edit.setPlaceholderText(hints.get(kind, ""))
+        self.target_edit.setEnabled(kind != "contract")
+
+    def set_contract(self, number: str | None) -> None:
+        self.number = number
+        self.refresh()
+
+    def refresh(self) -> None:
+        self.tree.clear()
+        self.comments = []
+        if self.number is None:
+            self._update_buttons()
+            return
+        try:
+            self.comments = store.list_comments(self.db, self.number, open_only=not self.show_resolved.isChecked())
+        except UserError as exc:
+            self.status_message.emit(str(exc))
+        for c in self.comments:
+            item = QTreeWidgetItem([c.uid[:8], c.target_text(), c.text, c.author, _("open") if c.is_open else _("resolved")])
+            item.setData(0, Qt.ItemDataRole.UserRole, c.uid)
+            item.setToolTip(2, c.text)
+            self.tree.addTopLevelItem(item)
+        self._update_buttons()
+
+    def selected(self) -> Comment | None:
+        items = self.tree.selectedItems()
+        if not items:
+            return None
+        uid = items[0].data(0, Qt.ItemDataRole.UserRole)
+        return next((c for c in self.comments if c.uid == uid), None)
+
+    def select_uid(self, uid: str) -> None:
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item.data(0, Qt.ItemDataRole.UserRole) == uid:
+                self.tree.setCurrentItem(item)
+                return
+
+    def _update_buttons(self) -> None:
+        c = self.selected()
+        self.resolve_button.setEnabled(c is not None and c.is_open)
+        self.reopen_button.setEnabled(c is not None and not c.is_open)
+        self.add_button.setEnabled(self.number is not None)
+
+    def add_comment(self) -> None:
+        if self.number is None:
+            return
+        try:
+            c = store.add_comment(self.db, self.number, self.kind_combo.currentData(), self.target_edit.text(), self.text_edit.toPlainText())
+        except UserError as exc:
+            self.status_message.emit(str(exc))
+            return
+        self.text_edit.clear()
+        self.refresh()
+        self.select_uid(c.uid)
+        self.changed.emit(self.number)
+
+    def set_resolved(self, resolved: bool) -> None:
+        c = self.selected()
+        if c is None or self.number is None:
+            return
+        try:
+            store.set_resolved(self.db, self.number, c.uid, resolved)
+        except UserError as exc:
+            self.status_message.emit(str(exc))
+            return
+        self.refresh()
+        self.select_uid(c.uid)
+        self.changed.emit(self.number)

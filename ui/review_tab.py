@@ -1,0 +1,223 @@
+"""The 审阅 tab: approval state and its buttons, revisions with "mark as reviewed", the compare view,
+the comments panel, and the amendments with the effective values they set.
+
+All rules live in app.review; this tab only shows their results and reports refusals.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import Status
+from app.errors import UserError
+from app.i18n import N_, _
+from app.review import amendments, revisions, states
+from app.review.report import show
+from app.store.db import Database
+from ui.comments_panel import CommentsPanel
+from ui.revision_compare import RevisionCompare
+
+#: The state buttons: target state → button text.
+STATE_BUTTONS = (
+    (Status.REVIEW, N_("Send for review")),
+    (Status.APPROVED, N_("Approve")),
+    (Status.SIGNED, N_("Mark as signed")),
+    (Status.ARCHIVED, N_("Archive")),
+    (Status.DRAFT, N_("Back to draft")),
+)
+
+
+class ReviewTab(QWidget):
+    """Review of one contract. `changed(number)` after any stored change (state, revision, comment)."""
+
+    changed = Signal(str)
+    status_message = Signal(str)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.number: str | None = None
+        self.state: Status | None = None
+        self.state_label = QLabel()
+        self.state_label.setObjectName("reviewState")
+        self.read_only_label = QLabel()
+        self.read_only_label.setObjectName("readOnlyNote")
+        self.state_buttons: dict[Status, QPushButton] = {}
+        header = QHBoxLayout()
+        header.addWidget(self.state_label)
+        header.addWidget(self.read_only_label, 1)
+        for target, _text in STATE_BUTTONS:
+            button = QPushButton()
+            button.clicked.connect(lambda _checked=False, t=target: self.set_state(t))
+            self.state_buttons[target] = button
+            header.addWidget(button)
+
+        self.revisions_box = QGroupBox()
+        self.revision_list = QListWidget()
+        self.mark_button = QPushButton()
+        self.mark_button.clicked.connect(lambda: self.mark_reviewed())
+        box = QVBoxLayout(self.revisions_box)
+        box.addWidget(self.revision_list, 1)
+        box.addWidget(self.mark_button)
+        self.amendments_box = QGroupBox()
+        self.amendments_view = QTextBrowser()
+        QVBoxLayout(self.amendments_box).addWidget(self.amendments_view)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.revisions_box, 2)
+        left_layout.addWidget(self.amendments_box, 1)
+
+        self.compare_box = QGroupBox()
+        self.compare = RevisionCompare(db)
+        QVBoxLayout(self.compare_box).addWidget(self.compare)
+        self.comments_box = QGroupBox()
+        self.comments = CommentsPanel(db)
+        QVBoxLayout(self.comments_box).addWidget(self.comments)
+        self.comments.changed.connect(self.changed)
+        self.comments.status_message.connect(self.status_message)
+        self.revision_list.itemDoubleClicked.connect(self._compare_from_item)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        for w in (left, self.compare_box, self.comments_box):
+            splitter.addWidget(w)
+        splitter.setStretchFactor(1, 2)
+        splitter.setStretchFactor(2, 1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(header)
+        layout.addWidget(splitter, 1)
+        self.retranslate_ui()
+        self.set_contract(None)
+
+    def retranslate_ui(self) -> None:
+        for target, text in STATE_BUTTONS:
+            self.state_buttons[target].setText(_(text))
+        self.revisions_box.setTitle(_("Revisions"))
+        self.mark_button.setText(_("Mark as reviewed…"))
+        self.amendments_box.setTitle(_("Amendments"))
+        self.compare_box.setTitle(_("Changes"))
+        self.comments_box.setTitle(_("Comments"))
+        self.compare.retranslate_ui()
+        self.comments.retranslate_ui()
+        self._show_state()
+        self._show_revisions()
+        self._show_amendments()
+
+    # ------------------------------------------------------------------ loading
+
+    def set_contract(self, number: str | None) -> None:
+        self.number = number
+        self.reload()
+
+    def reload(self) -> None:
+        self.state = None
+        if self.number is not None:
+            try:
+                self.state = states.state_of(self.db, self.number)
+            except UserError as exc:
+                self.status_message.emit(str(exc))
+                self.number = None
+        self._show_state()
+        self._show_revisions()
+        self._show_amendments()
+        self.comments.set_contract(self.number)
+
+    def _show_state(self) -> None:
+        if self.state is None:
+            self.state_label.setText("")
+            self.read_only_label.setText("")
+        else:
+            self.state_label.setText(_("State: {state}").format(state=states.label(self.state)))
+            self.read_only_label.setText(
+                _("read-only: changes go through an amendment") if self.state in states.READ_ONLY else ""
+            )
+        allowed = states.allowed_targets(self.state) if self.state is not None else frozenset()
+        for target, button in self.state_buttons.items():
+            button.setEnabled(target in allowed)
+        self.mark_button.setEnabled(self.number is not None)
+
+    def _show_revisions(self) -> None:
+        self.revision_list.clear()
+        revs = revisions.list_revisions(self.db, self.number) if self.number is not None else []
+        for r in reversed(revs):
+            text = RevisionCompare.revision_label(r)
+            item = QListWidgetItem(("✔ " if r.reviewed else "") + text)
+            item.setData(Qt.ItemDataRole.UserRole, r.seq)
+            self.revision_list.addItem(item)
+        self.compare.set_revisions(self.number, revs)
+
+    def _show_amendments(self) -> None:
+        if self.number is None:
+            self.amendments_view.clear()
+            return
+        try:
+            stored, listed, effective = amendments.load_effective(self.db, self.number)
+        except UserError as exc:
+            self.amendments_view.setPlainText(str(exc))
+            return
+        if not listed:
+            self.amendments_view.setPlainText(_("No amendments."))
+            return
+        from app.review.diff import contract_fields
+
+        before, after = contract_fields(stored), contract_fields(effective)
+        parts = []
+        for a in listed:
+            signed = f" ({a.signed.isoformat()})" if a.signed else ""
+            parts.append(f"<p><b>{escape(a.number)}</b> {escape(a.title)}{escape(signed)}</p><ul>")
+            for path in sorted(a.changes):
+                old = before.get(path, "")
+                new = after.get(path, show(a.changes[path]))
+                parts.append(f"<li>{escape(path)}: {escape(show(old))} → <b>{escape(show(new))}</b></li>")
+            parts.append("</ul>")
+        parts.append(f"<p>{escape(_('Effective total: {total}').format(total=f'{effective.total:,.2f}'))}</p>")
+        self.amendments_view.setHtml("".join(parts))
+
+    def _compare_from_item(self, item: QListWidgetItem) -> None:
+        self.compare.select(item.data(Qt.ItemDataRole.UserRole))
+
+    # ------------------------------------------------------------------ actions
+
+    def set_state(self, target: Status) -> None:
+        if self.number is None:
+            return
+        try:
+            states.set_state(self.db, self.number, target)
+        except UserError as exc:
+            self.status_message.emit(str(exc))
+            return
+        self.reload()
+        self.status_message.emit(_("{number} is now {state}").format(number=self.number, state=states.label(target)))
+        self.changed.emit(self.number)
+
+    def mark_reviewed(self, name: str | None = None) -> None:
+        """Freeze the current state under a name (asked for when not given)."""
+        if self.number is None:
+            return
+        if name is None:
+            name, ok = QInputDialog.getText(self, _("Mark as reviewed"), _("Name of the reviewed revision:"))
+            if not ok:
+                return
+        try:
+            seq = revisions.mark_reviewed(self.db, self.number, name)
+        except UserError as exc:
+            self.status_message.emit(str(exc))
+            return
+        self._show_revisions()
+        self.status_message.emit(_("Revision {n} marked as reviewed").format(n=seq))
+        self.changed.emit(self.number)
