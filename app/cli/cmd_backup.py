@@ -1,0 +1,86 @@
+"""Backup subcommands: backup [--to FILE], restore FILE, backups (the list)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.errors import UserError
+from app.i18n import _
+
+
+def register(sub) -> None:
+    p = sub.add_parser("backup", help=_("back up the database now (to its backups folder, or to FILE)"))
+    p.add_argument("--to", metavar="FILE", help=_("write the backup to this file instead"))
+    p.set_defaults(handler=run_backup)
+
+    p = sub.add_parser("restore", help=_("replace the database with a backup (what it replaces is kept as a backup)"))
+    p.add_argument("file", metavar="FILE", help=_("the backup file, or 'latest' for the newest good backup"))
+    p.set_defaults(handler=run_restore)
+
+    p = sub.add_parser("backups", help=_("list the backups of the database"))
+    p.set_defaults(handler=run_backups)
+
+
+def _database_file(args) -> Path:
+    """The SQLite file named by --db (backups are SQLite files; a server is backed up by its own tools)."""
+    from app.paths import default_database
+    from app.store.db import database_url
+
+    url = database_url(args.db or default_database())
+    if not url.startswith("sqlite"):
+        raise UserError(_("a PostgreSQL server is backed up with its own tools (pg_dump); see the README"), "--db")
+    return Path(url.removeprefix("sqlite:///"))
+
+
+def _connector():
+    import os
+
+    passphrase = os.environ.get("CONTRACTDESK_PASSPHRASE")
+    if not passphrase:
+        return None
+    from app.store.encryption import connector
+
+    return connector(passphrase)
+
+
+def run_backup(args) -> int:
+    from app.store.backup import copy_database, make_backup
+    from app.store.db import open_database
+
+    path = _database_file(args)
+    if not path.exists():
+        raise UserError(_("no such file"), str(path))
+    # Opening checks the file is a sound ContractDesk database before it is copied.
+    open_database(path, backup=False).close()
+    if args.to:
+        target = copy_database(path, Path(args.to).expanduser(), _connector())
+    else:
+        target = make_backup(path, "manual", connect=_connector())
+    print(target)
+    return 0
+
+
+def run_restore(args) -> int:
+    from app.store.backup import latest_good_backup, restore_database
+
+    path = _database_file(args)
+    if args.file == "latest":
+        found = latest_good_backup(path, _connector())
+        if found is None:
+            raise UserError(_("there is no good backup of this database"), str(path))
+        source = found.path
+    else:
+        source = Path(args.file).expanduser()
+    kept = restore_database(source, path, connect=_connector())
+    print(_("restored {database} from {backup}").format(database=path, backup=source))
+    if kept is not None:
+        print(_("the replaced database was kept as {file}").format(file=kept))
+    return 0
+
+
+def run_backups(args) -> int:
+    from app.store.backup import list_backups
+
+    for info in list_backups(_database_file(args)):
+        print(f"{info.taken:%Y-%m-%d %H:%M:%S}\t{info.kind}\t{info.size}\t{info.path}")
+    return 0

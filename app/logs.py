@@ -1,0 +1,91 @@
+"""The app's log: a rotating file in the data folder, with bank account numbers and amounts masked.
+
+A log is sent along with bug reports, so what it says about a contract must not leak its bank
+accounts or prices. `mask_text` is the one masking rule; `MaskingFilter` applies it to every record
+(message and arguments, tracebacks included) before any handler writes it.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import re
+from pathlib import Path
+
+from app.paths import data_dir
+
+LOG_NAME = "contractdesk.log"
+MAX_BYTES = 1024 * 1024
+BACKUP_COUNT = 5
+FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+
+#: Runs of 8+ digits (single spaces allowed inside): bank account and card numbers. A run joined to a
+#: word by "-" (a contract number such as CMHA-AY-202500441) or a date is left alone.
+_ACCOUNT = re.compile(r"(?<![\w.-])\d(?: ?\d){7,}(?![\w.-])")
+#: Amounts: a currency sign or 元/万元, or a number with thousands separators or two decimals.
+_AMOUNT = re.compile(
+    r"(?:[¥￥]|RMB\s?|CNY\s?)\s?-?\d[\d,]*(?:\.\d+)?"
+    r"|-?\d[\d,]*(?:\.\d+)?\s?(?:万元|元)"
+    r"|(?<![\w.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w.])"
+    r"|(?<![\w.:-])-?\d+\.\d{2}(?![\w.])"
+)
+#: Uppercase (大写) amounts: 壹佰贰拾元整 and the like.
+_UPPER = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]{2,}[元圆角分整]*")
+MASK = "***"
+
+
+def mask_text(text: str) -> str:
+    """`text` with account numbers and amounts replaced by ***, keeping the last 4 digits of an account."""
+
+    def account(m: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", m.group())
+        return MASK + digits[-4:]
+
+    text = _ACCOUNT.sub(account, text)
+    text = _AMOUNT.sub(MASK, text)
+    return _UPPER.sub(MASK, text)
+
+
+class MaskingFilter(logging.Filter):
+    """Masks the formatted message (and any traceback text) of every record passing through."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        try:
+            message = record.getMessage()
+        except (TypeError, ValueError):
+            message = str(record.msg)
+        record.msg = mask_text(message)
+        record.args = None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = mask_text(record.exc_text)
+        record.exc_info = None
+        if record.stack_info:
+            record.stack_info = mask_text(record.stack_info)
+        return True
+
+
+def setup_logging(log_dir: Path | None = None, level: int = logging.INFO) -> Path:
+    """Send the app's log to a rotating file (readable by the user only); returns the file's path.
+
+    Safe to call twice: the handler is installed once.
+    """
+    folder = Path(log_dir) if log_dir is not None else data_dir() / "logs"
+    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path = folder / LOG_NAME
+    root = logging.getLogger()
+    for handler in root.handlers:
+        if getattr(handler, "_contractdesk", False) and Path(getattr(handler, "baseFilename", "")) == path:
+            return path
+    if not path.exists():
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+    handler._contractdesk = True  # type: ignore[attr-defined]
+    handler.setFormatter(logging.Formatter(FORMAT))
+    handler.addFilter(MaskingFilter())
+    root.addHandler(handler)
+    if root.level > level or root.level == logging.NOTSET:
+        root.setLevel(level)
+    return path

@@ -1,0 +1,116 @@
+"""Two clerks on one store (two app instances, or the app and a script): writes queue up, and a stale
+edit is refused as a conflict instead of silently overwriting. Runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+
+import pytest
+
+from app.errors import Conflict
+from app.store import contracts
+from app.store.db import open_database
+
+from .conftest import ROOT, SAMPLE_NUMBER
+
+HOLD_LOCK = """
+import sys, time
+from app.store.db import open_database
+from app.store import contracts
+db = open_database(sys.argv[1])
+with db.transaction() as s:
+    c, version = contracts.load_in(s, sys.argv[2])
+    c.project = "脚本的修改"
+    contracts.save_in(s, c, replace=True, expected_version=version)
+    print("holding", flush=True)
+    time.sleep(float(sys.argv[3]))
+print("committed", flush=True)
+"""
+
+INCREMENT = """
+import sys
+from app.errors import Conflict
+from app.store.db import open_database
+from app.store import contracts
+db = open_database(sys.argv[1])
+done = conflicts = 0
+while done < int(sys.argv[3]):
+    c, version = contracts.load_versioned(db, sys.argv[2])
+    c.project = str(int(c.project) + 1)
+    try:
+        contracts.save(db, c, replace=True, expected_version=version)
+        done += 1
+    except Conflict:
+        conflicts += 1
+print(done, conflicts, flush=True)
+"""
+
+
+def _child(code: str, *args: str) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-c", code, *args], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+
+
+def test_two_instances_stale_edit_is_a_conflict(store_url):
+    first = open_database(store_url)
+    second = open_database(store_url)
+    try:
+        mine, my_version = contracts.load_versioned(first, SAMPLE_NUMBER)
+        theirs, their_version = contracts.load_versioned(second, SAMPLE_NUMBER)
+        theirs.title = "第二个窗口的标题"
+        contracts.save(second, theirs, replace=True, expected_version=their_version)
+        mine.title = "第一个窗口的标题"
+        with pytest.raises(Conflict, match="someone else changed"):
+            contracts.save(first, mine, replace=True, expected_version=my_version)
+        assert contracts.load(first, SAMPLE_NUMBER).title == "第二个窗口的标题"
+        # Reloading and applying the change again is accepted.
+        mine, my_version = contracts.load_versioned(first, SAMPLE_NUMBER)
+        mine.title = "第一个窗口的标题"
+        contracts.save(first, mine, replace=True, expected_version=my_version)
+        assert contracts.load(second, SAMPLE_NUMBER).title == "第一个窗口的标题"
+    finally:
+        first.close()
+        second.close()
+
+
+def test_a_save_waits_for_the_other_writer_then_detects_the_stale_edit(store_url):
+    db = open_database(store_url)
+    try:
+        mine, my_version = contracts.load_versioned(db, SAMPLE_NUMBER)
+        script = _child(HOLD_LOCK, store_url, SAMPLE_NUMBER, "1.5")
+        assert script.stdout.readline().strip() == "holding", script.stderr.read()
+        mine.project = "我的修改"
+        started = time.monotonic()
+        with pytest.raises(Conflict):
+            contracts.save(db, mine, replace=True, expected_version=my_version)
+        waited = time.monotonic() - started
+        out, err = script.communicate(timeout=60)
+        assert script.returncode == 0, err
+        assert "committed" in out
+        assert waited > 0.5, "the second writer must wait for the first one's commit"
+        assert contracts.load(db, SAMPLE_NUMBER).project == "脚本的修改"
+    finally:
+        db.close()
+
+
+def test_concurrent_writers_lose_no_update(store_url):
+    db = open_database(store_url)
+    try:
+        c, version = contracts.load_versioned(db, SAMPLE_NUMBER)
+        c.project = "0"
+        contracts.save(db, c, replace=True, expected_version=version)
+    finally:
+        db.close()
+    each = 12
+    children = [_child(INCREMENT, store_url, SAMPLE_NUMBER, str(each)) for _ in range(2)]
+    results = [child.communicate(timeout=240) for child in children]
+    for child, (out, err) in zip(children, results, strict=True):
+        assert child.returncode == 0, err
+        assert int(out.split()[0]) == each
+    db = open_database(store_url)
+    try:
+        assert contracts.load(db, SAMPLE_NUMBER).project == str(2 * each)
+    finally:
+        db.close()
