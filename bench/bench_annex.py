@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import gc
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -27,10 +26,23 @@ from app.sample import sample_contract
 from app.store import annex_rows
 from app.store.contracts import save
 from app.store.db import open_database
+from bench.common import Metric, peak_rss_mb
 
 NUMBER = "BENCH-100K"
 TARGETS_MS = {"open to first screen": 300.0, "edit to updated total": 50.0}
 TARGET_PEAK_MB = 400.0
+ROWS, QUICK_ROWS = 100_000, 3_000
+TITLE = "Annex editor: a 100,000-row cost table"
+METRICS = [
+    Metric("open to first screen", "open to first screen", "ms", target=TARGETS_MS["open to first screen"]),
+    Metric("open to all rows + total", "open to all rows + total", "ms"),
+    Metric("edit to updated total", "cell edit to updated total", "ms", target=TARGETS_MS["edit to updated total"]),
+    Metric("page down + paint", "page down + paint", "ms"),
+    Metric("scroll to bottom + paint", "scroll to bottom + paint", "ms"),
+    Metric("sort by amount (view)", "sort by amount", "ms"),
+    Metric("fetch rows (store)", "fetch all rows from the store", "ms"),
+    Metric("peak_mb", "peak RSS, editor open", "MB", target=TARGET_PEAK_MB),
+]
 
 
 def build(db_file: Path, rows: int) -> None:
@@ -54,12 +66,6 @@ def build(db_file: Path, rows: int) -> None:
     db.close()
 
 
-def peak_rss_mb() -> float:
-    """Peak resident memory of this process (ru_maxrss is KiB on Linux, bytes on macOS)."""
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
-
-
 def report(name: str, samples: list[float], target: float | None) -> bool:
     med = statistics.median(samples)
     ok = target is None or med <= target
@@ -74,89 +80,15 @@ def main(argv: list[str]) -> int:
     if argv and argv[0] == "--build":
         build(Path(argv[1]), int(argv[2]))
         return 0
-    rows = int(argv[0]) if argv else 100_000
+    rows = int(argv[0]) if argv else ROWS
     runs = int(argv[1]) if len(argv) > 1 else 5
-    app = QApplication.instance() or QApplication([])
-    from PySide6.QtGui import QUndoStack
-
-    from ui.annex_table_view import CostTableEditor
-
     with tempfile.TemporaryDirectory() as tmp:
         db_file = Path(tmp) / "bench.db"
         start = time.perf_counter()
         # Built in a child process so that the peak memory below is the editor's alone.
         subprocess.run([sys.executable, "-m", "bench.bench_annex", "--build", str(db_file), str(rows)], check=True)
         print(f"built a {rows:,}-row annex in {time.perf_counter() - start:.1f} s")
-        db = open_database(db_file)
-        annex_id = next(a.id for a in annex_rows.list_annexes(db, NUMBER) if a.kind.value == "table")
-        timings: dict[str, list[float]] = {
-            "fetch rows (store)": [],
-            "open to first screen": [],
-            "open to all rows + total": [],
-            "edit to updated total": [],
-            "scroll to bottom + paint": [],
-            "page down + paint": [],
-            "sort by amount (view)": [],
-        }
-        for _run in range(runs):
-            t0 = time.perf_counter()
-            annex_rows.fetch_rows(db, annex_id)
-            timings["fetch rows (store)"].append((time.perf_counter() - t0) * 1000)
-        gc.collect()
-        # One editor opened repeatedly, as the annexes tab does when a clerk switches annexes.
-        stack = QUndoStack()
-        editor = CostTableEditor(db, stack)
-        editor.resize(1280, 720)
-        editor.show()
-        app.processEvents()
-        for run in range(runs):
-            editor.load(None)
-            gc.collect()
-            t0 = time.perf_counter()
-            editor.load(annex_id)
-            editor.table.viewport().repaint()
-            editor.footer.repaint()
-            timings["open to first screen"].append((time.perf_counter() - t0) * 1000)
-            while editor.model.loading:
-                app.processEvents()
-            timings["open to all rows + total"].append((time.perf_counter() - t0) * 1000)
-            assert editor.model.rowCount() == rows
-
-            model = editor.model
-            price_col = 4
-            for k in range(3):
-                index = model.index(10 + k, price_col)
-                before = editor.footer.total_label.text()
-                t0 = time.perf_counter()
-                model.setData(index, f"{2000 + run * 10 + k}.25")
-                editor.footer.repaint()
-                editor.table.viewport().repaint()
-                timings["edit to updated total"].append((time.perf_counter() - t0) * 1000)
-                assert editor.footer.total_label.text() != before, "the total did not change"
-
-            t0 = time.perf_counter()
-            editor.table.scrollToBottom()
-            editor.table.viewport().repaint()
-            timings["scroll to bottom + paint"].append((time.perf_counter() - t0) * 1000)
-            editor.table.scrollToTop()
-            bar = editor.table.verticalScrollBar()
-            for _step in range(20):
-                t0 = time.perf_counter()
-                bar.setValue(bar.value() + bar.pageStep())
-                editor.table.viewport().repaint()
-                timings["page down + paint"].append((time.perf_counter() - t0) * 1000)
-
-            t0 = time.perf_counter()
-            editor.sort_by(5)
-            editor.table.viewport().repaint()
-            timings["sort by amount (view)"].append((time.perf_counter() - t0) * 1000)
-            editor.sort_by(-1)
-
-            while stack.canUndo():
-                stack.undo()
-            stack.clear()
-        editor.close()
-        db.close()
+        timings = session(db_file, rows, runs)
 
     ok = True
     for name, samples in timings.items():
@@ -165,6 +97,101 @@ def main(argv: list[str]) -> int:
     peak_ok = peak <= TARGET_PEAK_MB
     print(f"{'peak RSS':28s} {peak:8.1f} MB (target < {TARGET_PEAK_MB:.0f} MB)  {'ok' if peak_ok else 'MISSED'}")
     return 0 if ok and peak_ok else 1
+
+
+def prepare(folder: Path, quick: bool) -> None:
+    """The suite's protocol: build the database once (the runner calls this in its own process)."""
+    build(folder / "annex.db", QUICK_ROWS if quick else ROWS)
+
+
+def measure(folder: Path, quick: bool) -> dict:
+    """One run in a fresh process: open, edit, scroll and sort once; each figure is that run's median."""
+    rows = QUICK_ROWS if quick else ROWS
+    timings = session(folder / "annex.db", rows, 1)
+    result: dict = {name: statistics.median(samples) for name, samples in timings.items()}
+    result["peak_mb"] = peak_rss_mb()
+    result["rows"] = rows
+    return result
+
+
+def session(db_file: Path, rows: int, runs: int) -> dict[str, list[float]]:
+    """Open the annex `runs` times in the real editor, as the annexes tab does; milliseconds per step."""
+    app = QApplication.instance() or QApplication([])
+    from PySide6.QtGui import QUndoStack
+
+    from ui.annex_table_view import CostTableEditor
+
+    db = open_database(db_file)
+    annex_id = next(a.id for a in annex_rows.list_annexes(db, NUMBER) if a.kind.value == "table")
+    timings: dict[str, list[float]] = {
+        "fetch rows (store)": [],
+        "open to first screen": [],
+        "open to all rows + total": [],
+        "edit to updated total": [],
+        "scroll to bottom + paint": [],
+        "page down + paint": [],
+        "sort by amount (view)": [],
+    }
+    for _run in range(runs):
+        t0 = time.perf_counter()
+        annex_rows.fetch_rows(db, annex_id)
+        timings["fetch rows (store)"].append((time.perf_counter() - t0) * 1000)
+    gc.collect()
+    # One editor opened repeatedly, as the annexes tab does when a clerk switches annexes.
+    stack = QUndoStack()
+    editor = CostTableEditor(db, stack)
+    editor.resize(1280, 720)
+    editor.show()
+    app.processEvents()
+    for run in range(runs):
+        editor.load(None)
+        gc.collect()
+        t0 = time.perf_counter()
+        editor.load(annex_id)
+        editor.table.viewport().repaint()
+        editor.footer.repaint()
+        timings["open to first screen"].append((time.perf_counter() - t0) * 1000)
+        while editor.model.loading:
+            app.processEvents()
+        timings["open to all rows + total"].append((time.perf_counter() - t0) * 1000)
+        assert editor.model.rowCount() == rows
+
+        model = editor.model
+        price_col = 4
+        for k in range(3):
+            index = model.index(10 + k, price_col)
+            before = editor.footer.total_label.text()
+            t0 = time.perf_counter()
+            model.setData(index, f"{2000 + run * 10 + k}.25")
+            editor.footer.repaint()
+            editor.table.viewport().repaint()
+            timings["edit to updated total"].append((time.perf_counter() - t0) * 1000)
+            assert editor.footer.total_label.text() != before, "the total did not change"
+
+        t0 = time.perf_counter()
+        editor.table.scrollToBottom()
+        editor.table.viewport().repaint()
+        timings["scroll to bottom + paint"].append((time.perf_counter() - t0) * 1000)
+        editor.table.scrollToTop()
+        bar = editor.table.verticalScrollBar()
+        for _step in range(20):
+            t0 = time.perf_counter()
+            bar.setValue(bar.value() + bar.pageStep())
+            editor.table.viewport().repaint()
+            timings["page down + paint"].append((time.perf_counter() - t0) * 1000)
+
+        t0 = time.perf_counter()
+        editor.sort_by(5)
+        editor.table.viewport().repaint()
+        timings["sort by amount (view)"].append((time.perf_counter() - t0) * 1000)
+        editor.sort_by(-1)
+
+        while stack.canUndo():
+            stack.undo()
+        stack.clear()
+    editor.close()
+    db.close()
+    return timings
 
 
 if __name__ == "__main__":

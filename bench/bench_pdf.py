@@ -8,7 +8,6 @@ under 1 s, 5,000 rows under 5 s and 300 MB. Prints median/min/max and exits 1 wh
 from __future__ import annotations
 
 import json
-import resource
 import statistics
 import subprocess
 import sys
@@ -17,18 +16,21 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from bench.common import peak_rss_mb, summary_text
+
 TARGETS = {"sample": (1.0, None), "rows5000": (5.0, 300)}
 
 
-def contract_for(case: str):
+def contract_for(case: str, rows: int | None = 5000):
+    """The sample, or ("rows5000") the sample whose cost table has `rows` rows."""
     from app.domain import CostRow
     from app.sample import sample_contract
 
     contract = sample_contract()
-    if case == "rows5000":
+    if case == "rows5000" and rows:
         contract.annexes[2].table = [
             CostRow(f"摄像机{i}", "红外枪型 400万像素", "台", Decimal(i % 9 + 1), Decimal("1234.50"), "")
-            for i in range(1, 5001)
+            for i in range(1, rows + 1)
         ]
     return contract
 
@@ -46,12 +48,7 @@ def one(case: str) -> None:
             export_pdf(contract, out)
             times.append(time.perf_counter() - start)
         pages = out.read_bytes().count(b"/Type /Page\n")
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(json.dumps({"cold": times[0], "warm": times[1], "rss_mb": rss_mb, "pages": pages}))
-
-
-def summary(values: list[float]) -> str:
-    return f"median {statistics.median(values):.3f}  min {min(values):.3f}  max {max(values):.3f}"
+    print(json.dumps({"cold": times[0], "warm": times[1], "rss_mb": peak_rss_mb(), "pages": pages}))
 
 
 def main(runs: int) -> int:
@@ -67,9 +64,9 @@ def main(runs: int) -> int:
         warm = [r["warm"] for r in results]
         rss = [r["rss_mb"] for r in results]
         print(f"{case} ({results[0]['pages']} pages, {runs} runs)")
-        print(f"  cold s : {summary(cold)}   target < {seconds} s")
-        print(f"  warm s : {summary(warm)}")
-        print(f"  peak MB: {summary(rss)}" + (f"   target < {megabytes} MB" if megabytes else ""))
+        print(f"  cold s : {summary_text(cold)}   target < {seconds} s")
+        print(f"  warm s : {summary_text(warm)}")
+        print(f"  peak MB: {summary_text(rss)}" + (f"   target < {megabytes} MB" if megabytes else ""))
         if statistics.median(cold) >= seconds or (megabytes and statistics.median(rss) >= megabytes):
             failed = True
             print("  MISSED TARGET")

@@ -1,10 +1,12 @@
-"""Excel speed: export a 20,000-row cost table (target under 3 s), then read it back and diff it.
+"""Excel speed: export a 20,000-row cost table (target under 3 s), then read it back and diff it; peak memory.
 
-Run: `python -m bench.bench_xlsx [ROWS]`. Exits 1 when the export misses the target.
+Run: `python -m bench.bench_xlsx [ROWS]` (exits 1 when the export misses the target), or in the suite
+(`python -m bench --only xlsx`), where each run is a fresh process so the peak memory is that run's own.
 """
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 import time
@@ -16,8 +18,18 @@ from app.export.xlsx import export_xlsx
 from app.imports.xlsx import read_cost_table
 from app.sample import sample_contract
 from app.tablediff import diff_cost_rows
+from bench.common import Metric, peak_rss_mb
 
 TARGET_SECONDS = 3.0
+ROWS, QUICK_ROWS = 20_000, 1_000
+TITLE = "Excel: export and import of a 20,000-row cost table"
+METRICS = [
+    Metric("export_s", "export 20,000 rows", "s", target=TARGET_SECONDS),
+    Metric("import_s", "import (read back) 20,000 rows", "s"),
+    Metric("diff_s", "compare imported rows with the table", "s"),
+    Metric("export_peak_mb", "peak RSS after the export", "MB"),
+    Metric("peak_mb", "peak RSS after export + import", "MB"),
+]
 
 
 def big_contract(rows: int):
@@ -29,6 +41,29 @@ def big_contract(rows: int):
         for i in range(rows)
     ]
     return contract, table
+
+
+def measure(folder: Path, quick: bool) -> dict:
+    """One run (the suite's protocol): export, import and diff in this fresh process."""
+    rows = QUICK_ROWS if quick else ROWS
+    contract, table = big_contract(rows)
+    out = folder / f"big-{os.getpid()}.xlsx"
+    start = time.perf_counter()
+    export_xlsx(contract, out)
+    export_s = time.perf_counter() - start
+    export_peak = peak_rss_mb()
+    start = time.perf_counter()
+    imported = read_cost_table(out, table.no, table.title)
+    import_s = time.perf_counter() - start
+    start = time.perf_counter()
+    diff = diff_cost_rows(table.table, imported.rows)
+    diff_s = time.perf_counter() - start
+    size_mb = out.stat().st_size / 1e6
+    out.unlink()
+    if not diff.is_empty:
+        raise RuntimeError("the imported table differs from the exported one")
+    return {"export_s": export_s, "import_s": import_s, "diff_s": diff_s, "export_peak_mb": export_peak,
+            "peak_mb": peak_rss_mb(), "rows": rows, "file_mb": round(size_mb, 2)}
 
 
 def main(argv: list[str]) -> int:

@@ -1,0 +1,145 @@
+"""Start-up: process start to the main window painted with the sample contract open, against the floor.
+
+The floor is a bare PySide6 script that shows an empty QMainWindow and exits after its first paint: no app can
+start faster on this machine with this Qt. Both are timed the same way from outside, spawn to the "painted" line
+on their output, alternately in the same run; the figure that matters is the ratio (target ≤ 1.5). The app's
+own `painted_ms=` is recorded too, and one run lists the heavy libraries imported before the paint (ReportLab,
+openpyxl, pyHanko should be imported lazily, when an export needs them).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.common import Metric
+
+TITLE = "Start-up to the painted main window, against a bare QMainWindow"
+METRICS = [
+    Metric("app_ms", "app: start to painted window (sample open)", "ms", target=1.5, vs="floor_ms"),
+    Metric("floor_ms", "floor: bare PySide6 QMainWindow painted", "ms"),
+    Metric("app_reported_ms", "app: its own painted_ms", "ms"),
+    Metric("app_rss_mb", "app: peak memory at start-up", "MB", vs="floor_rss_mb"),
+    Metric("floor_rss_mb", "floor: peak memory", "MB"),
+]
+ROUNDS = 2  # floor/app pairs per run, alternating which goes first
+HEAVY = ("reportlab", "openpyxl", "pyhanko", "pypdf", "pypdfium2", "docx", "jinja2", "babel", "sqlalchemy", "alembic")
+
+FLOOR = r"""
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+
+class Window(QMainWindow):
+    painted = False
+
+    def paintEvent(self, event):
+        super().paintEvent(event)
+        if not self.painted:
+            self.painted = True
+            print("painted", flush=True)
+            QTimer.singleShot(0, QApplication.instance().quit)
+
+app = QApplication(sys.argv)
+window = Window()
+window.resize(1280, 800)
+window.show()
+sys.exit(app.exec())
+"""
+
+PAINTED = re.compile(r"painted(?:_ms=([0-9.]+))?")
+
+
+def unavailable() -> str | None:
+    if importlib.util.find_spec("ui.main") is None:
+        return "ui/main.py (contractdesk gui --exit-after-paint) is not there yet"
+    return None
+
+
+def app_command(folder: Path, *extra: str) -> list[str]:
+    return [sys.executable, *extra, "-m", "app", "--db", str(folder / "startup.db"), "gui", "--exit-after-paint"]
+
+
+def floor_command() -> list[str]:
+    return [sys.executable, "-c", FLOOR]
+
+
+def launch(cmd: list[str]) -> tuple[float, float | None, float, str]:
+    """Spawn `cmd`; return (ms to its "painted" line, the ms it reported, its peak RSS in MB, its stderr)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stderr is not None
+    seen_ms: float | None = None
+    reported: float | None = None
+    for line in proc.stdout:
+        match = PAINTED.search(line)
+        if match and seen_ms is None:
+            seen_ms = (time.perf_counter() - start) * 1000
+            reported = float(match.group(1)) if match.group(1) else None
+    err = proc.stderr.read()
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0 or seen_ms is None:
+        raise RuntimeError(f"{' '.join(cmd[-3:])} exited {proc.returncode} without painting: {err.strip()[-500:]}")
+    rss_mb = usage.ru_maxrss / (1024 * 1024) if sys.platform == "darwin" else usage.ru_maxrss / 1024
+    return seen_ms, reported, rss_mb, err
+
+
+def heavy_imports(folder: Path) -> list[str]:
+    """Top-level packages from HEAVY that the app imports before its first paint (`-X importtime`)."""
+    _ms, _rep, _rss, err = launch(app_command(folder, "-X", "importtime"))
+    names = set()
+    for line in err.splitlines():
+        if line.startswith("import time:") and "|" in line:
+            names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
+    return sorted(n for n in names if n in HEAVY)
+
+
+def prepare(folder: Path, quick: bool) -> None:
+    """Create the database with the sample (first launch), then warm the file cache with one launch of each."""
+    subprocess.run(
+        [sys.executable, "-m", "app", "--db", str(folder / "startup.db"), "list"], check=True, capture_output=True
+    )
+    launch(floor_command())
+    launch(app_command(folder))
+
+
+def measure(folder: Path, quick: bool) -> dict[str, Any]:
+    floor, app, reported, floor_rss, app_rss = [], [], [], [], []
+    for k in range(ROUNDS):
+        order = ("floor", "app") if k % 2 == 0 else ("app", "floor")
+        for which in order:
+            if which == "floor":
+                ms, _rep, rss, _err = launch(floor_command())
+                floor.append(ms)
+                floor_rss.append(rss)
+            else:
+                ms, rep, rss, _err = launch(app_command(folder))
+                app.append(ms)
+                app_rss.append(rss)
+                if rep is not None:
+                    reported.append(rep)
+    marker = folder / "imports-listed"
+    result: dict[str, Any] = {
+        "floor_ms": min(floor), "app_ms": min(app), "floor_rss_mb": max(floor_rss), "app_rss_mb": max(app_rss),
+    }
+    if reported:
+        result["app_reported_ms"] = min(reported)
+    if not marker.exists():
+        marker.touch()
+        result["heavy_imports_before_paint"] = ", ".join(heavy_imports(folder)) or "none"
+    return result
+
+
+if __name__ == "__main__":
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        prepare(Path(tmp), False)
+        print(measure(Path(tmp), False))
