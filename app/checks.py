@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from app.credit_code import credit_code_problem
-from app.domain import Clause, Contract, table_total
+from app.domain import Clause, Contract, party_name, table_total
 from app.i18n import _
 from app.money import format_amount
 from app.numbering import article_no, cn_to_int, parse_no
@@ -123,7 +123,7 @@ def check(contract: Contract) -> list[Finding]:
         s = c.signing(role)
         if signed and s.date is None:
             out.append(Finding("blank-field", Severity.WARNING,
-                               _("the signing date of Party {party} is blank").format(party=role.upper()), f"signing.{role}.date"))
+                               _("the signing date of {party} is blank").format(party=party_name(role)), f"signing.{role}.date"))
 
     # parties
     for role in ("a", "b"):
@@ -138,9 +138,9 @@ def check(contract: Contract) -> list[Finding]:
         signatory = c.signing(role).signatory.strip()
         if signatory and party.representative.strip() and signatory != party.representative.strip():
             out.append(Finding("signatory", Severity.WARNING,
-                               _("Party {party} is signed by {signatory}, not the legal representative {rep}: "
+                               _("{party} is signed by {signatory}, not the legal representative {rep}: "
                                  "a written authorisation (授权委托书) is needed (clause 5.3)").format(
-                                   party=role.upper(), signatory=signatory, rep=party.representative),
+                                   party=party_name(role), signatory=signatory, rep=party.representative),
                                f"signing.{role}.signatory"))
 
     # copies

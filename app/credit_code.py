@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from app.i18n import N_, _
+
 ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"  # no I, O, S, V, Z
 WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
 
@@ -15,10 +17,10 @@ def check_character(first17: str) -> str:
 def credit_code_problem(code: str) -> str | None:
     """None when `code` is a valid code, else what is wrong with it, in a few words (English msgid)."""
     if len(code) != 18:
-        return "must be 18 characters"
+        return N_("must be 18 characters")
     bad = [ch for ch in code if ch not in ALPHABET]
     if bad:
-        return f"character {bad[0]!r} is not allowed"
+        return _("character “{char}” is not allowed").format(char=bad[0])
     if check_character(code[:17]) != code[17]:
-        return "check character does not match"
+        return N_("check character does not match")
     return None

@@ -15,6 +15,8 @@ import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from app.i18n import N_, _
+
 FEN = Decimal("0.01")
 UPPER_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ("", "拾", "佰", "仟")
@@ -43,7 +45,7 @@ def parse_decimal(text: str | int | Decimal, *, places: int = 2, allow_negative:
     unless allowed, anything that is not a plain decimal number.
     """
     if isinstance(text, bool):
-        raise AmountError("not a number")
+        raise AmountError(N_("not a number"))
     if isinstance(text, (int, Decimal)):
         raw = str(text)
     else:
@@ -51,18 +53,18 @@ def parse_decimal(text: str | int | Decimal, *, places: int = 2, allow_negative:
         if raw.endswith("元"):
             raw = raw[:-1]
     if not raw:
-        raise AmountError("empty")
+        raise AmountError(N_("empty"))
     if not _NUMBER.fullmatch(raw):
-        raise AmountError("not a number")
+        raise AmountError(N_("not a number"))
     try:
         value = Decimal(raw)
     except InvalidOperation as exc:  # pragma: no cover - the regex already guards this
-        raise AmountError("not a number") from exc
+        raise AmountError(N_("not a number")) from exc
     if value < 0 and not allow_negative:
-        raise AmountError("negative")
+        raise AmountError(N_("negative"))
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
-        raise AmountError(f"more than {places} decimal places")
+        raise AmountError(_("more than {places} decimal places").format(places=places))
     return value
 
 
@@ -70,7 +72,7 @@ def parse_amount(text: str | int | Decimal) -> Decimal:
     """A non-negative amount to the fen, quantized to two places."""
     value = parse_decimal(text, places=2)
     if value > MAX_AMOUNT:
-        raise AmountError("too large")
+        raise AmountError(N_("too large"))
     return value.quantize(FEN)
 
 
@@ -112,7 +114,7 @@ def _group_upper(group: int) -> str:
 def integer_upper(n: int) -> str:
     """Uppercase numerals for a whole number (no 元): 4 → 肆, 16 → 壹拾陆, 100500 → 壹拾万零伍佰."""
     if n < 0:
-        raise AmountError("negative")
+        raise AmountError(N_("negative"))
     if n == 0:
         return "零"
     groups: list[int] = []
@@ -120,7 +122,7 @@ def integer_upper(n: int) -> str:
         groups.append(n % 10000)
         n //= 10000
     if len(groups) > len(_GROUP_UNITS):
-        raise AmountError("too large")
+        raise AmountError(N_("too large"))
     out: list[str] = []
     need_zero = False
     for idx in range(len(groups) - 1, -1, -1):
@@ -141,9 +143,9 @@ def rmb_upper(value: Decimal | int | str) -> str:
     """The Chinese uppercase amount: 4273290 → 肆佰贰拾柒万叁仟贰佰玖拾元整."""
     amount = quantize(Decimal(value))
     if amount < 0:
-        raise AmountError("negative")
+        raise AmountError(N_("negative"))
     if amount > MAX_AMOUNT:
-        raise AmountError("too large")
+        raise AmountError(N_("too large"))
     fen_total = int(amount * 100)
     yuan, rest = divmod(fen_total, 100)
     jiao, fen = divmod(rest, 10)

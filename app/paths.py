@@ -21,17 +21,46 @@ def resource(*parts: str) -> Path:
     return resource_root().joinpath("resources", *parts)
 
 
+def _platform_data_dir() -> Path:
+    """platformdirs' answer for this system: %APPDATA%\\ContractDesk (roaming, so it follows a domain user)."""
+    if sys.platform == "win32":
+        from platformdirs.windows import Windows
+
+        return Path(Windows(APP_NAME, appauthor=False, roaming=True).user_data_dir)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False, roaming=True))
+
+
 def data_dir() -> Path:
     """The user's data folder (%APPDATA%\\ContractDesk on Windows); CONTRACTDESK_HOME overrides it."""
     override = os.environ.get("CONTRACTDESK_HOME")
-    if override:
-        path = Path(override)
-    else:
-        from platformdirs import user_data_dir
-
-        path = Path(user_data_dir(APP_NAME, appauthor=False, roaming=True))
+    path = Path(override).expanduser() if override else _platform_data_dir()
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def logs_dir() -> Path:
+    """Crash reports and logs: <data folder>/logs."""
+    path = data_dir() / "logs"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def windows_fonts_folder() -> Path | None:
+    """%WINDIR%\\Fonts on Windows (where SimSun, SimHei and FangSong live); None elsewhere."""
+    if sys.platform != "win32":
+        return None
+    windir = os.environ.get("WINDIR") or os.environ.get("SystemRoot") or "C:\\Windows"
+    return Path(windir) / "Fonts"
+
+
+def windows_user_fonts_folder() -> Path | None:
+    """Fonts installed "for this user only" (Windows 10 1809+): %LOCALAPPDATA%\\Microsoft\\Windows\\Fonts."""
+    if sys.platform != "win32":
+        return None
+    local = os.environ.get("LOCALAPPDATA")
+    return Path(local) / "Microsoft" / "Windows" / "Fonts" if local else None
 
 
 def default_database() -> Path:

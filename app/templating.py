@@ -19,7 +19,7 @@ from jinja2.exceptions import SecurityError
 from jinja2.sandbox import SandboxedEnvironment
 
 from app.domain import Contract
-from app.i18n import _
+from app.i18n import N_, _
 from app.money import format_amount, format_plain, integer_upper, rmb_upper
 
 #: What an unfilled field prints as: two full-width spaces between the brackets (【　　】).
@@ -138,35 +138,35 @@ def context_for(contract: Contract) -> dict[str, Any]:
 
 #: Fields offered by the editor's "insert field" menu: (expression, English label msgid).
 FIELD_CATALOG: tuple[tuple[str, str], ...] = (
-    ("number", "Registry number"),
-    ("party_a_number", "Party A contract number"),
-    ("party_b_number", "Party B contract number"),
-    ("project", "Project name"),
-    ("total | yuan", "Total (plain digits)"),
-    ("total | money", "Total (1,234.00)"),
-    ("total | rmb_upper", "Total in uppercase"),
-    ("party_a.name", "Party A name"),
-    ("party_b.name", "Party B name"),
-    ("party_a.representative", "Party A representative"),
-    ("party_b.representative", "Party B representative"),
-    ("payee.name", "Payee name"),
-    ("payee.credit_code", "Payee credit code"),
-    ("bank.account_name", "Account name"),
-    ("bank.bank_name", "Bank"),
-    ("bank.account_no", "Account number"),
-    ("bank.address", "Bank address"),
-    ("bank.phone", "Phone"),
-    ("payments[0].amount | yuan", "First instalment"),
-    ("payments[0].amount | rmb_upper", "First instalment in uppercase"),
-    ("terms.delivery_days", "Delivery days"),
-    ("terms.maintenance_months", "Maintenance months"),
-    ("terms.acceptance_working_days", "Acceptance working days"),
-    ("terms.reminder_working_days", "Deemed-acceptance working days"),
-    ("terms.change_notice_days", "Change notice days"),
-    ("copies.total | upper", "Copies in total (uppercase)"),
-    ("copies.a | upper", "Copies for Party A (uppercase)"),
-    ("copies.b | upper", "Copies for Party B (uppercase)"),
-    ("jurisdiction", "Court of jurisdiction"),
+    ("number", N_("Registry number")),
+    ("party_a_number", N_("Party A contract number")),
+    ("party_b_number", N_("Party B contract number")),
+    ("project", N_("Project name")),
+    ("total | yuan", N_("Total (plain digits)")),
+    ("total | money", N_("Total (1,234.00)")),
+    ("total | rmb_upper", N_("Total in uppercase")),
+    ("party_a.name", N_("Party A name")),
+    ("party_b.name", N_("Party B name")),
+    ("party_a.representative", N_("Party A representative")),
+    ("party_b.representative", N_("Party B representative")),
+    ("payee.name", N_("Payee name")),
+    ("payee.credit_code", N_("Payee credit code")),
+    ("bank.account_name", N_("Account name")),
+    ("bank.bank_name", N_("Bank")),
+    ("bank.account_no", N_("Account number")),
+    ("bank.address", N_("Bank address")),
+    ("bank.phone", N_("Phone")),
+    ("payments[0].amount | yuan", N_("First instalment")),
+    ("payments[0].amount | rmb_upper", N_("First instalment in uppercase")),
+    ("terms.delivery_days", N_("Delivery days")),
+    ("terms.maintenance_months", N_("Maintenance months")),
+    ("terms.acceptance_working_days", N_("Acceptance working days")),
+    ("terms.reminder_working_days", N_("Deemed-acceptance working days")),
+    ("terms.change_notice_days", N_("Change notice days")),
+    ("copies.total | upper", N_("Copies in total (uppercase)")),
+    ("copies.a | upper", N_("Copies for Party A (uppercase)")),
+    ("copies.b | upper", N_("Copies for Party B (uppercase)")),
+    ("jurisdiction", N_("Court of jurisdiction")),
 )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -40,6 +41,53 @@ def db(db_path):
     from app.store.db import open_database
 
     database = open_database(db_path)
+    yield database
+    database.close()
+
+
+PG_URL_VARIABLE = "CONTRACTDESK_TEST_PG_URL"
+
+
+def _pg_base_url() -> str | None:
+    return os.environ.get(PG_URL_VARIABLE) or None
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh, empty PostgreSQL database for this test (dropped afterwards); skipped without a server.
+
+    CI sets CONTRACTDESK_TEST_PG_URL (see .ci/postgres); its role must be allowed to create databases.
+    """
+    base = _pg_base_url()
+    if base is None:
+        pytest.skip(f"{PG_URL_VARIABLE} is not set (no PostgreSQL server for the shared-server tests)")
+    import psycopg
+    from sqlalchemy import make_url
+
+    url = make_url(base)
+    name = f"cd_test_{uuid.uuid4().hex[:12]}"
+    plain = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield url.set(database=name).render_as_string(hide_password=False)
+    with psycopg.connect(plain, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def store_url(request, tmp_path) -> str:
+    """The store a storage test runs against: a SQLite file, then (when configured) PostgreSQL."""
+    if request.param == "sqlite":
+        return str(tmp_path / "store.db")
+    return request.getfixturevalue("pg_url")
+
+
+@pytest.fixture
+def store_db(store_url):
+    """A fresh store holding the sample, on SQLite and on PostgreSQL."""
+    from app.store.db import open_database
+
+    database = open_database(store_url)
     yield database
     database.close()
 

@@ -68,12 +68,27 @@ def type_into_cell(qtbot, editor, row: int, column: int, text: str) -> None:
 
 def test_the_tab_lists_the_annexes_and_shows_text_or_table(tab):
     names = [tab.annex_list.item(i).text() for i in range(tab.annex_list.count())]
-    assert names == ["附件1 技术规范书", "附件2 网络与信息安全协议书", "附件3 费用明细表"]
+    assert names == ["Annex 1: 技术规范书", "Annex 2: 网络与信息安全协议书", "Annex 3: 费用明细表"]
     assert tab.pages.currentWidget() is tab.text_page
     assert tab.text_page.text_edit.toPlainText() == "（源合同文本未附本附件正文，待补充。）"
     tab.select_annex("3")
     assert tab.pages.currentWidget() is tab.table_page
     assert tab.table_editor.model.rowCount() == 3
+
+
+def test_the_annex_tab_follows_a_language_switch(tab, qapp):
+    from ui.i18n import switch_language
+
+    try:
+        switch_language(qapp, "zh_CN")
+        assert tab.annex_list.item(2).text() == "附件3：费用明细表"
+        assert tab.history_button.text() == "撤销历史……"
+        assert tab.text_page.attach_button.text() != "Attach PDF…"
+        assert tab.table_editor.delete_action.text() != "Delete rows"
+    finally:
+        switch_language(qapp, "en")
+    assert tab.annex_list.item(2).text() == "Annex 3: 费用明细表"
+    assert tab.text_page.attach_button.text() == "Attach PDF…"
 
 
 def test_edit_cells_through_the_delegate_updates_db_total_and_uppercase(qtbot, editor, db):

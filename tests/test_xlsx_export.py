@@ -55,7 +55,9 @@ def test_payment_schedule_total_formula_and_check(exported, sample):
     ws = load_workbook(exported)["Payment schedule"]
     assert [c.value for c in ws[1]] == ["No.", "Amount", "Rule", "Due date", "Waits for"]
     assert ws["C2"].value == "项目完工出具验收报告并出具发票后三十日内"
-    assert ws["E2"].value == "acceptance"  # not yet accepted: the due date waits for it
+    # Not yet accepted: the date waits for acceptance and the invoice that follows (from the schedule).
+    assert ws["E2"].value == "acceptance, then the invoice"
+    assert ws["D2"].value is None
     assert ws["A5"].value == "Total" and ws["B5"].value == "=SUM(B2:B4)"
     assert evaluate(ws, "B5") == sample.total == evaluate(ws, "B6")
     check = ws["B7"].value

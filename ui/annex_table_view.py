@@ -34,6 +34,7 @@ from app.tsv import format_tsv, parse_tsv
 from ui.annex_commands import DeleteRowsCommand, InsertRowsCommand, MoveRowsCommand, PasteCommand
 from ui.annex_delegates import DecimalDelegate, TextDelegate
 from ui.annex_table_model import AMOUNT_COLUMN, VIEW_COLUMNS, CostTableModel
+from ui.i18n import RetranslateMixin
 
 _DEFAULT_WIDTHS = {
     "item": 200,
@@ -104,7 +105,7 @@ class TotalsFooter(QFrame):
         return self._differs
 
 
-class CostTableEditor(QWidget):
+class CostTableEditor(RetranslateMixin, QWidget):
     """Edits one table annex; every change is an undoable command committed to the store at once."""
 
     status_message = Signal(str)
@@ -119,7 +120,6 @@ class CostTableEditor(QWidget):
         self.model.modelReset.connect(self._show_totals)
 
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText(_("Filter rows…"))
         self.filter_edit.setClearButtonEnabled(True)
         self.filter_edit.textChanged.connect(self.model.set_filter)
 
@@ -169,8 +169,8 @@ class CostTableEditor(QWidget):
 
     # ------------------------------------------------------------------ set-up
 
-    def _action(self, text: str, shortcut, slot) -> QAction:
-        action = QAction(text, self)
+    def _action(self, shortcut, slot) -> QAction:
+        action = QAction(self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
@@ -179,14 +179,30 @@ class CostTableEditor(QWidget):
         return action
 
     def _make_actions(self) -> None:
-        self.insert_action = self._action(_("Insert rows above"), Qt.Key.Key_Insert, self.insert_rows)
-        self.append_action = self._action(_("Add a row at the end"), "Ctrl+Shift+Insert", self.append_row)
-        self.delete_action = self._action(_("Delete rows"), Qt.Key.Key_Delete, self.delete_rows)
-        self.up_action = self._action(_("Move rows up"), "Alt+Up", lambda: self.move_rows(-1))
-        self.down_action = self._action(_("Move rows down"), "Alt+Down", lambda: self.move_rows(1))
-        self.copy_action = self._action(_("Copy"), QKeySequence.StandardKey.Copy, self.copy)
-        self.paste_action = self._action(_("Paste"), QKeySequence.StandardKey.Paste, self.paste)
-        self.unsort_action = self._action(_("Show stored order"), None, lambda: self.sort_by(-1))
+        self.insert_action = self._action(Qt.Key.Key_Insert, self.insert_rows)
+        self.append_action = self._action("Ctrl+Shift+Insert", self.append_row)
+        self.delete_action = self._action(Qt.Key.Key_Delete, self.delete_rows)
+        self.up_action = self._action("Alt+Up", lambda: self.move_rows(-1))
+        self.down_action = self._action("Alt+Down", lambda: self.move_rows(1))
+        self.copy_action = self._action(QKeySequence.StandardKey.Copy, self.copy)
+        self.paste_action = self._action(QKeySequence.StandardKey.Paste, self.paste)
+        self.unsort_action = self._action(None, lambda: self.sort_by(-1))
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.filter_edit.setPlaceholderText(_("Filter rows…"))
+        for action, text in (
+            (self.insert_action, _("Insert rows above")),
+            (self.append_action, _("Add a row at the end")),
+            (self.delete_action, _("Delete rows")),
+            (self.up_action, _("Move rows up")),
+            (self.down_action, _("Move rows down")),
+            (self.copy_action, _("Copy")),
+            (self.paste_action, _("Paste")),
+            (self.unsort_action, _("Show stored order")),
+        ):
+            action.setText(text)
+        self._show_totals()
 
     def _context_menu(self, pos) -> None:
         menu = QMenu(self)

@@ -34,13 +34,14 @@ from app.store.annex_rows import AnnexInfo
 from app.store.db import Database
 from ui.annex_commands import AnnexPdfCommand, AnnexTextCommand
 from ui.annex_table_view import CostTableEditor
+from ui.i18n import RetranslateMixin
 from ui.undo_history import UndoHistoryDialog
 
 #: How long typing may pause before a text annex's body is committed.
 TEXT_COMMIT_DELAY_MS = 800
 
 
-class TextAnnexEditor(QWidget):
+class TextAnnexEditor(RetranslateMixin, QWidget):
     """Body text and attached PDF of one text annex."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -48,11 +49,11 @@ class TextAnnexEditor(QWidget):
         self.title = QLabel()
         self.title.setObjectName("annexTitle")
         self.text_edit = QPlainTextEdit()
-        self.text_edit.setPlaceholderText(_("Text of the annex (leave empty when only a PDF is attached)"))
         self.pdf_label = QLabel()
-        self.attach_button = QPushButton(_("Attach PDF…"))
-        self.remove_button = QPushButton(_("Remove PDF"))
-        self.export_button = QPushButton(_("Save PDF as…"))
+        self._pdf_size: int | None = None
+        self.attach_button = QPushButton()
+        self.remove_button = QPushButton()
+        self.export_button = QPushButton()
         pdf_row = QHBoxLayout()
         pdf_row.addWidget(self.pdf_label, 1)
         for button in (self.attach_button, self.remove_button, self.export_button):
@@ -62,8 +63,17 @@ class TextAnnexEditor(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.text_edit, 1)
         layout.addLayout(pdf_row)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.text_edit.setPlaceholderText(_("Text of the annex (leave empty when only a PDF is attached)"))
+        self.attach_button.setText(_("Attach PDF…"))
+        self.remove_button.setText(_("Remove PDF"))
+        self.export_button.setText(_("Save PDF as…"))
+        self.show_pdf_state(self._pdf_size)
 
     def show_pdf_state(self, size: int | None) -> None:
+        self._pdf_size = size
         if size:
             self.pdf_label.setText(_("PDF attached ({kb} KB)").format(kb=max(1, round(size / 1024))))
         else:
@@ -72,7 +82,7 @@ class TextAnnexEditor(QWidget):
         self.export_button.setEnabled(bool(size))
 
 
-class AnnexesTab(QWidget):
+class AnnexesTab(RetranslateMixin, QWidget):
     """Annex list + editors for one contract. `set_contract(None)` empties it."""
 
     status_message = Signal(str)
@@ -89,7 +99,7 @@ class AnnexesTab(QWidget):
 
         self.annex_list = QListWidget()
         self.annex_list.currentRowChanged.connect(self._select_row)
-        self.history_button = QPushButton(_("Undo history…"))
+        self.history_button = QPushButton()
         self.history_button.clicked.connect(self.show_history)
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -97,7 +107,7 @@ class AnnexesTab(QWidget):
         left_layout.addWidget(self.annex_list, 1)
         left_layout.addWidget(self.history_button)
 
-        self.empty_page = QLabel(_("Open a contract to see its annexes"))
+        self.empty_page = QLabel()
         self.empty_page.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.text_page = TextAnnexEditor()
         self.table_page = CostTableEditor(db, self._undo_stack)
@@ -124,6 +134,18 @@ class AnnexesTab(QWidget):
         self.text_page.attach_button.clicked.connect(self.attach_pdf)
         self.text_page.remove_button.clicked.connect(self.remove_pdf)
         self.text_page.export_button.clicked.connect(self.export_pdf)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.history_button.setText(_("Undo history…"))
+        self.empty_page.setText(_("Open a contract to see its annexes"))
+        for row, annex in enumerate(self._annexes):
+            item = self.annex_list.item(row)
+            if item is not None:
+                item.setText(_("Annex {no}: {title}").format(no=annex.no, title=annex.title))
+                item.setToolTip(_("Cost table") if annex.kind is AnnexKind.TABLE else _("Text annex"))
+        if self._current is not None and self._current.kind is AnnexKind.TEXT:
+            self.text_page.title.setText(_("Annex {no}: {title}").format(no=self._current.no, title=self._current.title))
 
     def install_undo_shortcuts(self) -> None:
         """Ctrl+Z / Ctrl+Y inside this tab, for use without a main window.
@@ -167,10 +189,9 @@ class AnnexesTab(QWidget):
                 self._annexes = store.list_annexes(self.db, number)
             except UserError as exc:
                 self.status_message.emit(str(exc))
-        for annex in self._annexes:
-            item = QListWidgetItem(f"附件{annex.no} {annex.title}")
-            item.setToolTip(_("Cost table") if annex.kind is AnnexKind.TABLE else _("Text annex"))
-            self.annex_list.addItem(item)
+        for _annex in self._annexes:
+            self.annex_list.addItem(QListWidgetItem())
+        self.retranslate_ui()
         self.annex_list.blockSignals(False)
         if self._annexes:
             self.annex_list.setCurrentRow(0)
@@ -214,7 +235,7 @@ class AnnexesTab(QWidget):
         if info is None or self._current is None or self._current.id != annex_id:
             return
         page = self.text_page
-        page.title.setText(f"附件{info.no}：{info.title}")
+        self.retranslate_ui()
         self._stored_text = info.text
         if page.text_edit.toPlainText() != (info.text or ""):
             page.text_edit.blockSignals(True)

@@ -58,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 stream.reconfigure(encoding="utf-8")
             except (ValueError, OSError):
                 pass
+    if argv == ["--version"]:  # answered before the subcommands (and SQLAlchemy) are imported
+        print(f"ContractDesk {__version__}")
+        return 0
     _preparse_language(argv)
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from app.cli.common import open_store, print_json
-from app.domain import COST_COLUMNS, Contract, CostRow
+from app.domain import COST_COLUMN_LABELS, COST_COLUMNS, Contract, CostRow
 from app.errors import Conflict, NotFound, UserError
-from app.export.xlsx.layout import COLUMN_LABELS
 from app.i18n import _
 from app.money import format_amount
 from app.tablediff import TableDiff, diff_cost_rows
@@ -92,7 +91,7 @@ def _print_text(diff: TableDiff, table, effect: CheckEffect, sheet_rows: list[in
         print(_("removed  row {n}: {cells}").format(n=removed.index + 1, cells=_cells(removed.row)))
     for change in diff.changed:
         edits = "; ".join(
-            _("{column}: {old} → {new}").format(column=_(COLUMN_LABELS[c.column]), old=_value(c.old), new=_value(c.new))
+            _("{column}: {old} → {new}").format(column=_(COST_COLUMN_LABELS[c.column]), old=_value(c.old), new=_value(c.new))
             for c in change.cells
         )
         print(_("changed  row {old} → row {new} (sheet row {r}): {edits}").format(

@@ -36,6 +36,10 @@ def register(sub) -> None:
     p.add_argument("--no-annexes", action="store_true", help=_("leave the annexes out of the PDF packet"))
     p.add_argument("--cross-page-seal", metavar="IMG", help=_("seal image to print across the page edges (骑缝章)"))
     p.add_argument("--sign-with", metavar="P12", help=_("sign with this PKCS#12 certificate (password from CONTRACTDESK_P12_PASSWORD)"))
+    p.add_argument("--review-pdf", metavar="OUT.pdf", help=_("write the changes since --since and the open comments, for a review meeting"))
+    p.add_argument("--with-amendments", action="store_true", help=_("append the contract's amendments (补充协议) to the PDF packet"))
+    p.add_argument("--review", action="store_true", help=_("add a review sheet with the comments to the Excel workbook"))
+    p.add_argument("--since", metavar="REV", help=_("revision number or name for --review-pdf (default: the last one marked as reviewed)"))
     p.set_defaults(handler=run_export)
 
     p = sub.add_parser("check", help=_("check a contract for inconsistencies"))
@@ -77,7 +81,7 @@ def run_list(args) -> int:
         )
         return 0
     for r in rows:
-        print(f"{r.number}\t{r.status.value}\t¥{r.total:,.2f}\t{r.title}")
+        print(f"{r.number}\t{r.status.label}\t¥{r.total:,.2f}\t{r.title}")
     return 0
 
 
@@ -97,30 +101,34 @@ def read_input_file(path: str, limit: int = MAX_IMPORT_BYTES) -> bytes:
 
 
 def run_import(args) -> int:
-    from app.interchange.json_codec import loads
-    from app.store.contracts import exists, save
+    from app.interchange.json_codec import loads_document
+    from app.review.exchange import import_document
 
-    contract = loads(read_input_file(args.file))
+    text = read_input_file(args.file)
+    loads_document(text)  # a bad file is reported before the database is even opened
     db = open_store(args)
-    if exists(db, contract.number) and not args.replace:
-        raise UserError(_("a contract with this number already exists; use --replace to overwrite it"), contract.number)
-    save(db, contract, replace=args.replace)
-    print(contract.number)
+    # Comments and amendments in the file merge into the stored ones without duplicates.
+    result = import_document(db, text, replace=args.replace)
+    print(result.number)
     return 0
 
 
 def run_export(args) -> int:
     from app.store.contracts import load
 
-    if not (args.json or args.pdf or args.xlsx):
+    if not (args.json or args.pdf or args.xlsx or args.review_pdf):
         raise UserError(_("say what to write: --json, --pdf or --xlsx"), "export")
     db = open_store(args)
     contract = load(db, args.number)
+    if args.review_pdf:
+        from app.review.review_export import write_review_pdf
+
+        write_review_pdf(db, args.number, Path(args.review_pdf), args.since)
     if args.json:
         from app.fileio import atomic_write_text
-        from app.interchange.json_codec import dumps
+        from app.review.exchange import export_document
 
-        atomic_write_text(args.json, dumps(contract))
+        atomic_write_text(args.json, export_document(db, args.number))
     if args.pdf:
         from app.export.pdf import PdfOptions, export_pdf
 
@@ -131,6 +139,7 @@ def run_export(args) -> int:
                 annexes=not args.no_annexes,
                 cross_page_seal=Path(args.cross_page_seal) if args.cross_page_seal else None,
                 sign_with=Path(args.sign_with) if args.sign_with else None,
+                amendments=_amendments(db, args.number) if args.with_amendments else [],
             ),
         )
     if args.xlsx:
@@ -144,9 +153,23 @@ def run_export(args) -> int:
             XlsxOptions(
                 sign_with=Path(args.sign_with) if args.sign_with else None,
                 schedule=build_schedule(contract, load_calendar(db), date.today()),
+                include_review=args.review,
+                review_comments=_comments(db, args.number) if args.review else [],
             ),
         )
     return 0
+
+
+def _comments(db, number: str) -> list:
+    from app.review.comments import list_comments
+
+    return list_comments(db, number)
+
+
+def _amendments(db, number: str) -> list:
+    from app.review.amendments import list_amendments
+
+    return list_amendments(db, number)
 
 
 def run_check(args) -> int:

@@ -1,8 +1,10 @@
 """Domain model of a contract packet."""
 
 from app.domain.contract import (
+    COST_COLUMN_LABELS,
     COST_COLUMNS,
     EVENT_NAMES,
+    PARTY_NAMES,
     PARTY_ROLES,
     Annex,
     AnnexKind,
@@ -20,12 +22,15 @@ from app.domain.contract import (
     Signing,
     Status,
     Terms,
+    party_name,
     table_total,
 )
 
 __all__ = [
     "COST_COLUMNS",
+    "COST_COLUMN_LABELS",
     "EVENT_NAMES",
+    "PARTY_NAMES",
     "PARTY_ROLES",
     "Annex",
     "AnnexKind",
@@ -43,5 +48,6 @@ __all__ = [
     "Signing",
     "Status",
     "Terms",
+    "party_name",
     "table_total",
 ]

@@ -12,17 +12,32 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from app.i18n import N_, _
 from app.money import quantize
 
 
 class Status(StrEnum):
     """Life cycle of a contract; a signed contract changes only through an amendment."""
 
-    DRAFT = "draft"
-    REVIEW = "review"
-    APPROVED = "approved"
-    SIGNED = "signed"
-    ARCHIVED = "archived"
+    DRAFT = N_("draft")
+    REVIEW = N_("review")
+    APPROVED = N_("approved")
+    SIGNED = N_("signed")
+    ARCHIVED = N_("archived")
+
+    @property
+    def label(self) -> str:
+        """The state as the user reads it, in the current language."""
+        return _(STATUS_LABELS[self])
+
+
+STATUS_LABELS = {
+    Status.DRAFT: N_("draft"),
+    Status.REVIEW: N_("under review"),
+    Status.APPROVED: N_("approved"),
+    Status.SIGNED: N_("signed"),
+    Status.ARCHIVED: N_("archived"),
+}
 
 
 class DueAfter(StrEnum):
@@ -33,6 +48,12 @@ class DueAfter(StrEnum):
 
 
 PARTY_ROLES = ("a", "b")
+PARTY_NAMES = {"a": N_("Party A"), "b": N_("Party B")}
+
+
+def party_name(role: str) -> str:
+    """"Party A" / "Party B" in the current language, for role "a" / "b"."""
+    return _(PARTY_NAMES[role])
 
 #: Event names as the CLI, JSON and schedule spell them.
 EVENT_NAMES = ("signed_a", "signed_b", "acceptance_requested", "reminder_sent", "accepted")
@@ -149,6 +170,16 @@ class Clause:
 
 #: Cost-table columns in their fixed order; one place for the list (model, export, import).
 COST_COLUMNS = ("item", "spec", "unit", "quantity", "unit_price", "remark")
+#: English msgids of the cost-table column titles (the computed amount included), translated where shown.
+COST_COLUMN_LABELS: dict[str, str] = {
+    "item": N_("Item"),
+    "spec": N_("Specification"),
+    "unit": N_("Unit"),
+    "quantity": N_("Quantity"),
+    "unit_price": N_("Unit price"),
+    "amount": N_("Amount"),
+    "remark": N_("Remark"),
+}
 
 
 @dataclass

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -127,7 +128,7 @@ def check_container(path: Path) -> None:
                     _refuse_dtd(archive, info, where)
     except zipfile.BadZipFile as exc:
         raise UserError(_("the workbook is damaged (not a readable zip file)"), where) from exc
-    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError) as exc:
+    except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error) as exc:
         raise UserError(_("the workbook is damaged or uses an unsupported compression"), where) from exc
 
 

@@ -33,9 +33,11 @@ from app.domain import (
     Status,
     Terms,
 )
+from app.domain.amendment import Amendment
 from app.errors import UserError
 from app.i18n import _
 from app.money import AmountError, parse_amount, parse_decimal
+from app.review.model import Comment
 
 FORMAT = "contractdesk/1"
 MAX_CLAUSE_DEPTH = 8
@@ -241,7 +243,7 @@ class _Reader:
         if value is None:
             return default
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.fail(key, _("{value} is not a whole number").format(value=json.dumps(value, ensure_ascii=False)))
+            raise self.fail(key, _("{value} is not a whole number").format(value=json.dumps(value, ensure_ascii=False, default=str)))
         if value < minimum:
             raise self.fail(key, _("must not be less than {minimum}").format(minimum=minimum))
         if value > 10**9:
@@ -539,6 +541,10 @@ def _is_year_month(text: str) -> bool:
 
 def loads(text: str | bytes) -> Contract:
     """Parse JSON text into a contract; `UserError` for malformed JSON or any invalid field."""
+    return contract_from_dict(_parse(text))
+
+
+def _parse(text: str | bytes) -> Any:
     try:
         data = json.loads(text, parse_float=Decimal)
     except json.JSONDecodeError as exc:
@@ -550,4 +556,126 @@ def loads(text: str | bytes) -> Contract:
         ) from exc
     except (UnicodeDecodeError, RecursionError) as exc:
         raise UserError(_("not a readable JSON text file"), "(document)") from exc
-    return contract_from_dict(data)
+    return data
+
+
+# ---------------------------------------------------------------- review members (optional)
+# "comments" and "amendments" are written only when there are any, so a document without them stays
+# byte-identical to what earlier versions wrote.
+
+
+def comment_to_dict(c: Comment) -> dict[str, Any]:
+    return {
+        "id": c.uid,
+        "target": {"kind": c.target_kind, "ref": c.target},
+        "text": c.text,
+        "author": c.author,
+        "created": c.created_at,
+        "updated": c.updated_at,
+        "resolved": None if c.resolved_at is None else {"at": c.resolved_at, "by": c.resolved_by or ""},
+    }
+
+
+def amendment_to_dict(a: Amendment) -> dict[str, Any]:
+    return {
+        "number": a.number,
+        "title": a.title,
+        "signed": _date(a.signed),
+        "changes": {k: a.changes[k] for k in sorted(a.changes)},
+        "clauses": [_clause_dict(c) for c in a.clauses],
+        "annexes": [_annex_dict(x) for x in a.annexes],
+    }
+
+
+def review_extra(comments: list[Comment], amendments: list[Amendment]) -> dict[str, Any]:
+    """The optional top-level members for `dumps(contract, extra=…)`."""
+    extra: dict[str, Any] = {}
+    if comments:
+        extra["comments"] = [comment_to_dict(c) for c in comments]
+    if amendments:
+        extra["amendments"] = [amendment_to_dict(a) for a in amendments]
+    return extra
+
+
+_TIMESTAMP_LEN = (20, 32)
+
+
+def _timestamp(r: _Reader, key: str, required: bool = True) -> str | None:
+    value = r.text(key, required=required) if required else r.raw(key, False)
+    if value is None:
+        return None
+    if not isinstance(value, str) or not (_TIMESTAMP_LEN[0] <= len(value) <= _TIMESTAMP_LEN[1]) or not value.endswith("Z"):
+        raise r.fail(key, _("must be a UTC time written YYYY-MM-DDTHH:MM:SS…Z"))
+    return value
+
+
+def _comment(data: Any, path: str) -> Comment:
+    import uuid as _uuid
+
+    from app.review.model import TARGET_KINDS
+
+    r = _Reader(data, path)
+    uid = r.text("id", required=True).strip().lower()
+    try:
+        uid = str(_uuid.UUID(uid))
+    except ValueError as exc:
+        raise r.fail("id", _("\"{value}\" is not a comment id (UUID)").format(value=uid)) from exc
+    target = r.obj("target", required=True)
+    assert target is not None
+    kind = target.text("kind", required=True)
+    if kind not in TARGET_KINDS:
+        raise target.fail("kind", _("\"{value}\" is not one of: {choices}").format(value=kind, choices=", ".join(TARGET_KINDS)))
+    text = r.text("text", required=True)
+    if not text.strip():
+        raise r.fail("text", _("must not be empty"))
+    resolved = r.obj("resolved")
+    created = _timestamp(r, "created")
+    assert created is not None
+    return Comment(
+        uid=uid,
+        target_kind=kind,
+        target=target.text("ref"),
+        text=text,
+        author=r.text("author"),
+        created_at=created,
+        updated_at=_timestamp(r, "updated", required=False) or created,
+        resolved_at=_timestamp(resolved, "at") if resolved is not None else None,
+        resolved_by=resolved.text("by") if resolved is not None else None,
+    )
+
+
+def _amendment(data: Any, path: str) -> Amendment:
+    r = _Reader(data, path)
+    number = r.text("number", required=True).strip()
+    if not number:
+        raise r.fail("number", _("must not be empty"))
+    changes = r.raw("changes", False) or {}
+    if not isinstance(changes, dict):
+        raise r.fail("changes", _("must be an object"))
+    return Amendment(
+        number=number,
+        title=r.text("title"),
+        signed=r.date("signed"),
+        changes=_plain(changes),
+        clauses=r.items("clauses", _clause),
+        annexes=r.items("annexes", _annex),
+    )
+
+
+def _plain(value: Any) -> Any:
+    """Decimals parsed from JSON numbers back to text, so a change survives JSON storage unchanged."""
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
+
+
+def loads_document(text: str | bytes) -> tuple[Contract, list[Comment], list[Amendment]]:
+    """Parse a document with its optional review members; `UserError` names any bad field."""
+    data = _parse(text)
+    contract = contract_from_dict(data)
+    r = _Reader(data, "")
+    return contract, r.items("comments", _comment), r.items("amendments", _amendment)

@@ -20,7 +20,7 @@ from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain import COST_COLUMNS, AnnexKind
+from app.domain import COST_COLUMN_LABELS, COST_COLUMNS, AnnexKind
 from app.errors import Conflict, NotFound, UserError
 from app.i18n import N_, _
 from app.money import MAX_AMOUNT, AmountError, parse_decimal
@@ -33,15 +33,7 @@ QUANTITY_PLACES = 4
 #: The largest PDF file that can be attached to a text annex.
 MAX_PDF_BYTES = 20 * 1024 * 1024
 #: Column → the label used in messages (translated where shown).
-COLUMN_LABELS = {
-    "item": N_("Item"),
-    "spec": N_("Specification"),
-    "unit": N_("Unit"),
-    "quantity": N_("Quantity"),
-    "unit_price": N_("Unit price"),
-    "amount": N_("Amount"),
-    "remark": N_("Remark"),
-}
+COLUMN_LABELS = COST_COLUMN_LABELS
 NUMBER_COLUMNS = ("quantity", "unit_price")
 _MAX_UNIT_CHARS = 32
 _AMOUNT_REASONS = {
@@ -229,8 +221,15 @@ def fetch_row(db: Database, row_id: int) -> RowValues | None:
 # ------------------------------------------------------------------ writing cost rows
 
 
-def _touch(session: Session, annex_id: int) -> None:
-    """Count an annex edit as a change of its contract (optimistic locking sees it)."""
+def _touch(session: Session, annex_id: int, what: str = "edit", old: object = None, new: object = None) -> None:
+    """Count an annex edit as a change of its contract (optimistic locking sees it).
+
+    Also refuses the edit when the contract is signed or archived (the caller's transaction rolls
+    back) and appends `what`, `old` → `new` to the audit trail (app.review.hooks).
+    """
+    from app.review.hooks import annex_touched
+
+    annex_touched(session, annex_id, what, old, new)
     cid = select(AnnexRow.contract_id).where(AnnexRow.id == annex_id).scalar_subquery()
     result = session.execute(
         update(ContractRow)
@@ -258,8 +257,22 @@ def update_cells(db: Database, annex_id: int, changes: Sequence[CellChange]) -> 
         return []
     with db.transaction() as s:
         old = _update_cells_in(s, annex_id, changes)
-        _touch(s, annex_id)
+        _touch(s, annex_id, "cells", _cells(old), _cells(changes))
     return old
+
+
+def _cells(changes: Sequence[CellChange]) -> list:
+    """Cell changes as audit details: [[row id, column, value], …] (long lists summarised)."""
+    from app.review.audit import details
+
+    return details([[c.row_id, c.column, c.value] for c in changes])
+
+
+def _rows(rows: Sequence[StoredRow]) -> list:
+    """Rows as audit details: [[row id, position, *values], …] (long lists summarised)."""
+    from app.review.audit import details
+
+    return details([[r.id, r.position, *r.values] for r in rows])
 
 
 def _row_params(annex_id: int, row: StoredRow) -> dict:
@@ -299,7 +312,7 @@ def insert_rows(db: Database, annex_id: int, before_id: int | None, rows: Sequen
         next_id = (s.scalar(select(func.max(table.c.id))) or 0) + 1
         stored = [StoredRow(next_id + i, start + i, values) for i, values in enumerate(rows)]
         s.execute(insert(table), [_row_params(annex_id, r) for r in stored])
-        _touch(s, annex_id)
+        _touch(s, annex_id, "rows inserted", None, _rows(stored))
     return stored
 
 
@@ -310,7 +323,7 @@ def restore_rows(db: Database, annex_id: int, rows: Sequence[StoredRow]) -> None
     try:
         with db.transaction() as s:
             s.execute(insert(_TABLE), [_row_params(annex_id, r) for r in rows])
-            _touch(s, annex_id)
+            _touch(s, annex_id, "rows restored", None, _rows(rows))
     except IntegrityError as exc:
         raise Conflict(_("the table was changed meanwhile; reload the annex"), str(annex_id)) from exc
 
@@ -334,8 +347,8 @@ def delete_rows(db: Database, annex_id: int, ids: Sequence[int]) -> list[StoredR
             s.execute(delete(table).where(table.c.annex_id == annex_id, table.c.id.in_(chunk)))
         if len(out) != len(wanted):
             raise Conflict(_("the row was deleted meanwhile; reload the annex"), str(annex_id))
-        _touch(s, annex_id)
-    out.sort(key=lambda r: r.position)
+        out.sort(key=lambda r: r.position)
+        _touch(s, annex_id, "rows deleted", _rows(out), None)
     return out
 
 
@@ -358,7 +371,9 @@ def reorder_rows(db: Database, annex_id: int, ids_in_order: Sequence[int]) -> li
             update(table).where(table.c.id == bindparam("rid")).values(position=bindparam("pos")),
             [{"rid": rid, "pos": pos} for rid, pos in zip(ids_in_order, positions, strict=True)],
         )
-        _touch(s, annex_id)
+        from app.review.audit import details
+
+        _touch(s, annex_id, "rows moved", details([r[0] for r in current]), details(list(ids_in_order)))
     return [r[0] for r in current]
 
 
@@ -391,7 +406,7 @@ def replace_block(
                 s.execute(insert(table), [_row_params(annex_id, r) for r in stored])
             except IntegrityError as exc:
                 raise Conflict(_("the table was changed meanwhile; reload the annex"), str(annex_id)) from exc
-        _touch(s, annex_id)
+        _touch(s, annex_id, "paste", {"cells": _cells(old)}, {"cells": _cells(changes), "rows": _rows(stored)})
     return old, stored
 
 
@@ -436,7 +451,7 @@ def delete_appended(db: Database, annex_id: int, old: Sequence[CellChange], appe
             s.execute(
                 delete(table).where(table.c.annex_id == annex_id, table.c.id.in_(ids[chunk_start : chunk_start + 500]))
             )
-        _touch(s, annex_id)
+        _touch(s, annex_id, "paste undone", {"rows": _rows(appended)}, {"cells": _cells(old)})
 
 
 # ------------------------------------------------------------------ text annexes
@@ -451,7 +466,7 @@ def set_annex_text(db: Database, annex_id: int, text: str | None) -> str | None:
         if row.kind != AnnexKind.TEXT.value:
             raise UserError(_("this annex is a table, not a text"), row.no)
         previous, row.text = row.text, text
-        _touch(s, annex_id)
+        _touch(s, annex_id, "text", previous, text)
     return previous
 
 
@@ -471,8 +486,16 @@ def set_annex_pdf(db: Database, annex_id: int, pdf: bytes | None) -> bytes | Non
         if row.kind != AnnexKind.TEXT.value:
             raise UserError(_("a PDF can only be attached to a text annex"), row.no)
         previous, row.pdf = row.pdf, pdf
-        _touch(s, annex_id)
+        _touch(s, annex_id, "pdf", _pdf_note(previous), _pdf_note(pdf))
     return previous
+
+
+def _pdf_note(data: bytes | None) -> str | None:
+    if data is None:
+        return None
+    import hashlib
+
+    return f"{len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()}"
 
 
 def check_pdf(data: bytes, where: str) -> None:

@@ -1,51 +1,257 @@
-"""Copies of a SQLite store made with SQLite's online backup API (consistent while in use)."""
+"""Backups of a SQLite store, made with SQLite's online backup API (consistent while the app is in use).
+
+They live in a ``backups`` folder beside the database (for the default database: the data folder), are
+readable by the user only, and are named ``<db stem>-<kind>-<YYYYmmdd-HHMMSS>.db``. Kinds: ``auto``
+(made on open, at most daily, kept in rotation: the last 7 days and the last 4 weeks), ``manual``
+(``contractdesk backup``), ``before-<revision>`` (before a schema upgrade) and ``before-restore`` (what a
+restore replaced). Only ``auto`` backups are ever deleted, by the rotation.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import re
+import shutil
 import sqlite3
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from app.paths import data_dir
+from app.errors import UserError
+from app.i18n import _
 
 log = logging.getLogger(__name__)
 
+KEEP_DAILY = 7
+KEEP_WEEKLY = 4
+_STAMP = "%Y%m%d-%H%M%S"
+_NAME = re.compile(r"^(?P<stem>.+)-(?P<kind>auto|manual|before-[\w.-]+?)-(?P<stamp>\d{8}-\d{6})(?:-(?P<n>\d+))?\.db$")
 
-def backup_dir() -> Path:
-    path = data_dir() / "backups"
-    path.mkdir(parents=True, exist_ok=True)
+#: Opens a DB-API connection to a SQLite file (plain sqlite3, or SQLCipher with the key already set).
+Connector = Callable[..., sqlite3.Connection]
+
+
+@dataclass(frozen=True)
+class BackupInfo:
+    """One backup file of a database."""
+
+    path: Path
+    kind: str
+    taken: datetime
+    size: int
+
+
+def database_errors() -> tuple[type[Exception], ...]:
+    """The DB-API "database error" classes in use: sqlite3's, and SQLCipher's when it is loaded."""
+    import sys
+
+    errors: list[type[Exception]] = [sqlite3.DatabaseError]
+    for name in ("sqlcipher3.dbapi2", "pysqlcipher3.dbapi2"):
+        module = sys.modules.get(name)
+        if module is not None:
+            errors.append(module.DatabaseError)
+    return tuple(errors)
+
+
+def backup_dir(database: Path) -> Path:
+    """The ``backups`` folder beside `database`, created readable by the user only."""
+    path = database.parent / "backups"
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 
-def copy_database(source: Path, target: Path) -> Path:
-    """Write a consistent copy of the SQLite file `source` to `target` (readable by the user only)."""
+def _plain_connect(path: str) -> sqlite3.Connection:
+    return sqlite3.connect(path)
+
+
+def _read_only_connect(path: str) -> sqlite3.Connection:
+    """Open without ever creating or changing the file."""
+    return sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)
+
+
+def copy_database(source: Path, target: Path, connect: Connector | None = None) -> Path:
+    """Write a consistent copy of the SQLite file `source` to `target` (readable by the user only).
+
+    The copy is written beside the target and renamed into place, so a crash leaves no half backup.
+    """
+    connect = connect or _plain_connect
     target.parent.mkdir(parents=True, exist_ok=True)
     tmp = target.with_name(target.name + ".part")
-    if tmp.exists():
+    with contextlib.suppress(FileNotFoundError):
         tmp.unlink()
     fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
     os.close(fd)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
-    dst = sqlite3.connect(tmp)
     try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    os.replace(tmp, target)
+        src = connect(str(source))
+        try:
+            dst = connect(str(tmp))
+            try:
+                src.backup(dst)
+                dst.execute("PRAGMA journal_mode=DELETE")
+            finally:
+                dst.close()
+        finally:
+            src.close()
+        with open(tmp, "rb+") as fh:
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
     return target
+
+
+def _new_name(database: Path, kind: str, now: datetime) -> Path:
+    folder = backup_dir(database)
+    base = f"{database.stem}-{kind}-{now.strftime(_STAMP)}"
+    target = folder / f"{base}.db"
+    n = 2
+    while target.exists():
+        target = folder / f"{base}-{n}.db"
+        n += 1
+    return target
+
+
+def make_backup(database: Path, kind: str = "manual", *, now: datetime | None = None,
+                connect: Connector | None = None) -> Path:
+    """Back up `database` into its backups folder; returns the new file."""
+    target = _new_name(database, kind, now or datetime.now())
+    log.info("backing up %s (%s)", database.name, kind)
+    return copy_database(database, target, connect)
+
+
+def list_backups(database: Path) -> list[BackupInfo]:
+    """The backups of `database`, newest first."""
+    folder = database.parent / "backups"
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in folder.iterdir():
+        m = _NAME.match(path.name)
+        if not m or m["stem"] != database.stem or not path.is_file():
+            continue
+        taken = datetime.strptime(m["stamp"], _STAMP)
+        found.append((taken, int(m["n"] or 1), BackupInfo(path, m["kind"], taken, path.stat().st_size)))
+    found.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    return [info for *_key, info in found]
+
+
+def prune_auto_backups(database: Path) -> list[Path]:
+    """Rotation: keep the newest automatic backup of each of the last 7 days and of the last 4 weeks."""
+    autos = [b for b in list_backups(database) if b.kind == "auto"]
+    keep: set[Path] = set()
+    days: set = set()
+    weeks: set = set()
+    for b in autos:  # newest first
+        day = b.taken.date()
+        week = day.isocalendar()[:2]
+        if day not in days and len(days) < KEEP_DAILY:
+            days.add(day)
+            keep.add(b.path)
+        if week not in weeks and len(weeks) < KEEP_WEEKLY:
+            weeks.add(week)
+            keep.add(b.path)
+    removed = []
+    for b in autos:
+        if b.path not in keep:
+            with contextlib.suppress(OSError):
+                b.path.unlink()
+                removed.append(b.path)
+    return removed
+
+
+def auto_backup(database: Path, *, now: datetime | None = None, connect: Connector | None = None) -> Path | None:
+    """The backup on open: at most one a day, then the rotation. Returns the new file, or None."""
+    now = now or datetime.now()
+    if any(b.kind == "auto" and b.taken.date() == now.date() for b in list_backups(database)):
+        return None
+    path = make_backup(database, "auto", now=now, connect=connect)
+    prune_auto_backups(database)
+    return path
 
 
 def backup_before_migration(engine: Engine, revision: str) -> Path | None:
     """Keep a copy of the database as it was before a schema upgrade."""
     if engine.dialect.name != "sqlite" or not engine.url.database:
         return None
-    source = Path(engine.url.database)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    target = backup_dir() / f"{source.stem}-before-{revision}-{stamp}.db"
-    log.info("backing up %s before migration", source.name)
-    return copy_database(source, target)
+    return make_backup(Path(engine.url.database), f"before-{revision}")
+
+
+def check_backup(path: Path, connect: Connector | None = None) -> str | None:
+    """Why `path` is not a usable ContractDesk database (None when it is): integrity and schema revision."""
+    from app.store.migrations import KNOWN_REVISIONS
+
+    connect = connect or _read_only_connect
+    if not path.is_file():
+        return _("no such file")
+    try:
+        con = connect(str(path))
+        try:
+            verdict = con.execute("PRAGMA integrity_check").fetchone()[0]
+            if verdict != "ok":
+                return _("the file is damaged ({error})").format(error=verdict)
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            if "alembic_version" not in tables or "contracts" not in tables:
+                return _("this database was not made by ContractDesk")
+            revision = con.execute("SELECT version_num FROM alembic_version").fetchone()
+            if revision is None or revision[0] not in KNOWN_REVISIONS:
+                return _("this database was written by a newer version of ContractDesk")
+        finally:
+            con.close()
+    except database_errors() as exc:
+        return _("the file is damaged or is not a database ({error})").format(error=exc)
+    return None
+
+
+def latest_good_backup(database: Path, connect: Connector | None = None) -> BackupInfo | None:
+    """The newest backup of `database` that passes the integrity check and that this program can open."""
+    for info in list_backups(database):
+        if check_backup(info.path, connect) is None:
+            return info
+    return None
+
+
+def _set_aside(database: Path, now: datetime, connect: Connector | None) -> Path | None:
+    """Keep what a restore replaces: a clean copy if it can be read, else its raw files."""
+    if not database.exists():
+        return None
+    unreadable: tuple[type[Exception], ...] = (*database_errors(), OSError)
+    try:
+        return make_backup(database, "before-restore", now=now, connect=connect)
+    except unreadable:
+        target = _new_name(database, "before-restore", now)
+        shutil.copyfile(database, target)
+        os.chmod(target, 0o600)
+        wal = database.with_name(database.name + "-wal")
+        if wal.exists():
+            shutil.copyfile(wal, target.with_name(target.name + "-wal"))
+        return target
+
+
+def restore_database(backup: Path, database: Path, *, connect: Connector | None = None,
+                     now: datetime | None = None) -> Path | None:
+    """Replace `database` with a copy of `backup`; returns where the replaced database was kept.
+
+    The backup is checked first (a damaged or foreign file is refused and nothing changes). Close the
+    app's other windows on this database first.
+    """
+    backup = Path(backup)
+    problem = check_backup(backup, connect)
+    if problem:
+        raise UserError(problem, str(backup))
+    now = now or datetime.now()
+    kept = _set_aside(database, now, connect)
+    staged = database.with_name(f".{database.name}.restore")
+    copy_database(backup, staged, connect)
+    for suffix in ("-wal", "-shm", "-journal"):  # a stale WAL would be replayed onto the restored file
+        with contextlib.suppress(FileNotFoundError):
+            database.with_name(database.name + suffix).unlink()
+    os.replace(staged, database)
+    log.info("restored %s from %s", database.name, backup.name)
+    return kept

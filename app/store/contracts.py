@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, or_, select
+from sqlalchemy import delete, func, insert, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain import (
@@ -227,6 +227,7 @@ def _clear_children(session: Session, row: ContractRow) -> None:
 def save_in(session: Session, c: Contract, *, replace: bool = False, expected_version: int | None = None) -> int:
     """Save inside an open transaction; returns the new version. See `save`."""
     row = session.scalar(select(ContractRow).where(ContractRow.number == c.number))
+    changes: tuple[dict, dict] | None = None  # None: a new contract (audited as created)
     if row is None:
         row = ContractRow()
         _fill_row(row, c)
@@ -240,11 +241,17 @@ def save_in(session: Session, c: Contract, *, replace: bool = False, expected_ve
                 _("someone else changed this contract since you opened it; reload it and apply your change again"),
                 c.number,
             )
+        from app.review.hooks import check_replace
+
+        changes = check_replace(c.number, row.status, load_in(session, c.number)[0], c)
         _clear_children(session, row)
         _fill_row(row, c)
         session.flush()
     _write_children(session, row, c)
     session.flush()
+    from app.review.hooks import after_save
+
+    after_save(session, row, c, changes)
     return row.version
 
 
@@ -258,6 +265,9 @@ def delete_contract(db: Database, number: str) -> None:
     with db.transaction() as s:
         row = _get_row(s, number)
         s.delete(row)
+        from app.review.hooks import after_delete
+
+        after_delete(s, number)
 
 
 # ------------------------------------------------------------------ reading
@@ -397,43 +407,10 @@ def load_versioned(db: Database, number: str) -> tuple[Contract, int]:
 
 
 def list_contracts(db: Database, query: str = "", status: Status | None = None) -> list[ContractSummary]:
-    """Contracts whose number, title, parties or clause text contain `query`, by number."""
-    a = PartyRow.__table__.alias("pa")
-    b = PartyRow.__table__.alias("pb")
-    stmt = (
-        select(
-            ContractRow.number,
-            ContractRow.title,
-            a.c.name,
-            b.c.name,
-            ContractRow.total,
-            ContractRow.status,
-            ContractRow.version,
-        )
-        .outerjoin(a, (a.c.contract_id == ContractRow.id) & (a.c.role == "a"))
-        .outerjoin(b, (b.c.contract_id == ContractRow.id) & (b.c.role == "b"))
-        .order_by(ContractRow.number)
-    )
-    if status is not None:
-        stmt = stmt.where(ContractRow.status == status.value)
-    needle = query.strip()
-    if needle:
-        in_clauses = select(ClauseRow.contract_id).where(ClauseRow.text.contains(needle, autoescape=True))
-        stmt = stmt.where(
-            or_(
-                ContractRow.number.contains(needle, autoescape=True),
-                ContractRow.title.contains(needle, autoescape=True),
-                ContractRow.project.contains(needle, autoescape=True),
-                a.c.name.contains(needle, autoescape=True),
-                b.c.name.contains(needle, autoescape=True),
-                ContractRow.id.in_(in_clauses),
-            )
-        )
-    with db.read() as s:
-        return [
-            ContractSummary(n, t or "", pa or "", pb or "", total, Status(st), v)
-            for n, t, pa, pb, total, st, v in s.execute(stmt)
-        ]
+    """Contracts whose number, title, parties or clause text contain `query`, by number (all of them)."""
+    from app.store.contract_list import count_contracts, search_contracts
+
+    return search_contracts(db, query, status, limit=max(1, count_contracts(db, query, status)))
 
 
 def set_event(db: Database, number: str, name: str, when: date | None) -> None:
@@ -444,4 +421,7 @@ def set_event(db: Database, number: str, name: str, when: date | None) -> None:
         raise NotFound(_("unknown event name"), name)
     with db.transaction() as s:
         row = _get_row(s, number)
+        from app.review.hooks import before_event
+
+        before_event(s, row, name, when)  # read-only check (signed: post-signing events only) and audit
         setattr(row, name, when)

@@ -14,20 +14,31 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import create_engine, event, inspect, text
+from sqlalchemy import create_engine, event, inspect, make_url, text
 from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DatabaseError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, NotSupportedError, ProgrammingError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
-from app.errors import UserError
+from app.errors import Conflict, UserError
 from app.i18n import _
+from app.store.backup import Connector, database_errors
 from app.store.migrations import HEAD_REVISION, KNOWN_REVISIONS
 
 log = logging.getLogger(__name__)
 
 
 class DatabaseProblem(UserError):
-    """The database cannot be opened as it is (corrupt, not ours, too new, read-only)."""
+    """The database cannot be opened as it is. `kind` says why, so the app can offer the right remedy.
+
+    Kinds: ``folder``, ``cannot-create``, ``not-database``, ``not-ours``, ``damaged``, ``newer``,
+    ``read-only``, ``passphrase``. `path` is the SQLite file (None for a server URL).
+    """
+
+    def __init__(self, message: str, where: str = "", *, kind: str = "damaged", path: Path | None = None) -> None:
+        super().__init__(message, where)
+        self.kind = kind
+        self.path = path
 
 
 def database_url(target: str | os.PathLike[str]) -> str:
@@ -38,16 +49,30 @@ def database_url(target: str | os.PathLike[str]) -> str:
     return "sqlite:///" + str(Path(text_target).expanduser().resolve())
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+#: Files up to this size get a full `PRAGMA quick_check` on open; larger ones only the daily one.
+QUICK_CHECK_LIMIT = 256 * 1024 * 1024
+
+
 def _on_sqlite_connect(dbapi_connection, _record) -> None:
+    # Transactions are begun explicitly (see _on_sqlite_begin), not by the driver.
+    dbapi_connection.isolation_level = None
     cur = dbapi_connection.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
     cur.execute("PRAGMA busy_timeout=10000")
     try:
         cur.execute("PRAGMA journal_mode=WAL")
-    except sqlite3.OperationalError:  # read-only media: keep the existing journal mode
+    except sqlite3.DatabaseError:  # read-only media: keep the existing journal mode
         pass
     cur.execute("PRAGMA synchronous=FULL")
     cur.close()
+
+
+def _on_sqlite_begin(conn) -> None:
+    """Writers take the write lock when their transaction starts (BEGIN IMMEDIATE), so two clerks'
+    saves queue behind each other and each sees the other's committed version; readers never block."""
+    immediate = conn.get_execution_options().get("sqlite_immediate", False)
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
 
 def _create_private_file(path: Path) -> None:
@@ -59,12 +84,43 @@ def _create_private_file(path: Path) -> None:
     os.close(fd)
 
 
+#: Driver errors that are the caller's business (a broken constraint, a bad statement), not the store's.
+_CALLER_ERRORS = (IntegrityError, ProgrammingError, DataError, NotSupportedError)
+
+
+def _problem_for(exc: BaseException, shown: str, path: Path | None) -> UserError:
+    """A user-facing error for a driver error raised while reading or writing the store."""
+    message = str(getattr(exc, "orig", exc))
+    low = message.lower()
+    if isinstance(exc, StaleDataError):
+        return Conflict(_("someone else changed this record since you opened it; reload it and apply your change again"),
+                        shown)
+    if "readonly" in low or "read-only" in low:
+        return DatabaseProblem(_("the database file is read-only"), shown, kind="read-only", path=path)
+    if "locked" in low or "busy" in low:
+        return UserError(_("the database is busy (another ContractDesk is saving); try again in a moment"), shown)
+    if "could not serialize" in low or "deadlock" in low:
+        return Conflict(_("someone else changed this record at the same time; reload it and apply your change again"),
+                        shown)
+    if "disk is full" in low or "no space" in low:
+        return UserError(_("the disk is full; nothing was saved"), shown)
+    if "file is not a database" in low and path is not None and _has_sqlite_magic(path) is False:
+        return DatabaseProblem(_("the file is not a ContractDesk database, or it is encrypted and needs its passphrase"),
+                               shown, kind="passphrase", path=path)
+    return DatabaseProblem(_("the file is damaged or is not a database ({error})").format(error=message), shown,
+                           kind="damaged", path=path)
+
+
 class Database:
     """An open store: the engine plus a session factory. One user action = one `transaction()`."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, connector: Connector | None = None) -> None:
         self.engine = engine
+        #: How the backup code opens this file with the DB-API (None: plain sqlite3).
+        self.connector = connector
         self._sessions = sessionmaker(engine, expire_on_commit=False)
+        writer = engine.execution_options(sqlite_immediate=True) if engine.dialect.name == "sqlite" else engine
+        self._writer = sessionmaker(writer, expire_on_commit=False)
 
     @property
     def url(self) -> str:
@@ -80,14 +136,28 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed at the end of the block, or rolled back on error."""
-        with self._sessions() as session, session.begin():
-            yield session
+        """A session whose work is committed at the end of the block, or rolled back on error.
+
+        A stale edit (version column) becomes Conflict; a busy, read-only, full or damaged store a
+        UserError naming it; nothing is half-written either way.
+        """
+        try:
+            with self._writer() as session, session.begin():
+                yield session
+        except (DBAPIError, StaleDataError) as exc:
+            if isinstance(exc, _CALLER_ERRORS):
+                raise
+            raise _problem_for(exc, self.url if not self.is_sqlite else str(self.path), self.path) from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with self._sessions() as session:
-            yield session
+        try:
+            with self._sessions() as session:
+                yield session
+        except DBAPIError as exc:
+            if isinstance(exc, _CALLER_ERRORS):
+                raise
+            raise _problem_for(exc, self.url if not self.is_sqlite else str(self.path), self.path) from exc
 
     def close(self) -> None:
         self.engine.dispose()
@@ -111,58 +181,185 @@ def _upgrade(engine: Engine) -> None:
         command.upgrade(cfg, "head")
 
 
-def open_database(target: str | os.PathLike[str], *, load_sample: bool = True) -> Database:
+def _has_sqlite_magic(path: Path) -> bool | None:
+    """True/False for a file that does/does not start like SQLite; None for an empty or unreadable one."""
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(16)
+    except OSError:
+        return None
+    if not head:
+        return None
+    return head == SQLITE_MAGIC
+
+
+def _check_sqlite_file(path: Path, shown: str, encrypted: bool) -> None:
+    """Cheap checks before SQLite touches the file: not a database at all, or cut short."""
+    size = path.stat().st_size
+    if size == 0 or encrypted:
+        return
+    with open(path, "rb") as fh:
+        header = fh.read(100)
+    if header[:16] != SQLITE_MAGIC:
+        raise DatabaseProblem(
+            _("the file is not a ContractDesk database, or it is encrypted and needs its passphrase"),
+            shown, kind="not-database", path=path)
+    if len(header) < 100:
+        raise DatabaseProblem(_("the file is cut short (truncated)"), shown, kind="damaged", path=path)
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    pages = int.from_bytes(header[28:32], "big")
+    header_valid = header[24:28] == header[92:96]
+    if page_size < 512 or page_size & (page_size - 1):
+        raise DatabaseProblem(_("the file is damaged (bad header)"), shown, kind="damaged", path=path)
+    if header_valid and pages and size < pages * page_size:
+        raise DatabaseProblem(_("the file is cut short (truncated): {have} of {want} bytes").format(
+            have=f"{size:,}", want=f"{pages * page_size:,}"), shown, kind="damaged", path=path)
+
+
+def _check_writable(path: Path, shown: str) -> None:
+    if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
+        raise DatabaseProblem(
+            _("the database file is read-only (check its permissions, or copy it to a folder you can write to)"),
+            shown, kind="read-only", path=path)
+
+
+def integrity_problems(db: Database, *, quick: bool = False) -> list[str]:
+    """SQLite's own integrity check plus foreign keys: an empty list when the file is sound."""
+    if not db.is_sqlite:
+        return []
+    with db.engine.connect() as conn:
+        verdict = [r[0] for r in conn.exec_driver_sql("PRAGMA quick_check" if quick else "PRAGMA integrity_check")]
+        fk = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    problems = [] if verdict == ["ok"] else verdict
+    problems += [f"foreign key: {row[0]} row {row[1]} -> {row[2]}" for row in fk]
+    return problems
+
+
+def _make_engine(url: str, passphrase: str | None) -> tuple[Engine, Connector | None]:
+    if not url.startswith("sqlite"):
+        return create_engine(url, pool_pre_ping=True), None
+    connector = None
+    if passphrase:
+        from app.store import encryption
+
+        engine = create_engine(url, module=encryption.driver())
+        event.listen(engine, "connect", encryption.key_listener(passphrase))
+        connector = encryption.connector(passphrase)
+    else:
+        engine = create_engine(url)
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)
+    return engine, connector
+
+
+def _read_only(path: Path, passphrase: str | None) -> sqlite3.Connection:
+    """A connection that can neither create nor change the file (the existing file is inspected first)."""
+    uri = path.resolve().as_uri() + "?mode=ro"
+    if passphrase:
+        from app.store import encryption
+
+        return encryption.connector(passphrase)(uri, uri=True)
+    return sqlite3.connect(uri, uri=True)
+
+
+def _inspect_file(path: Path, shown: str, passphrase: str | None) -> str:
+    """Check an existing SQLite file read-only before anything may write to it; returns its revision."""
+    try:
+        con = _read_only(path, passphrase)
+        try:
+            tables = {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+            revision = None
+            if "alembic_version" in tables:
+                row = con.execute("SELECT version_num FROM alembic_version").fetchone()
+                revision = row[0] if row else None
+            if revision is None:
+                if tables:
+                    raise DatabaseProblem(_("this database was not made by ContractDesk"), shown, kind="not-ours",
+                                          path=path)
+                return ""
+            if revision not in KNOWN_REVISIONS:
+                raise DatabaseProblem(
+                    _("this database was written by a newer version of ContractDesk; please update the program"),
+                    shown, kind="newer", path=path)
+            if path.stat().st_size <= QUICK_CHECK_LIMIT:
+                verdict = [r[0] for r in con.execute("PRAGMA quick_check")]
+                if verdict != ["ok"]:
+                    raise DatabaseProblem(_("the file is damaged ({error})").format(error=verdict[0]), shown,
+                                          kind="damaged", path=path)
+            return revision
+        finally:
+            con.close()
+    except database_errors() as exc:
+        problem = _problem_for(exc, shown, path)
+        if isinstance(problem, DatabaseProblem):
+            raise problem from exc
+        raise DatabaseProblem(problem.message, shown, kind="damaged", path=path) from exc
+
+
+def open_database(target: str | os.PathLike[str], *, load_sample: bool = True, passphrase: str | None = None,
+                  backup: bool = True) -> Database:
     """Open (creating or upgrading as needed) the store at `target`.
 
-    Raises DatabaseProblem with a user-facing message for a file that is not a ContractDesk
-    database, is corrupt, or was written by a newer ContractDesk.
+    Raises DatabaseProblem with a user-facing message (and a `kind`) for a file that is not a
+    ContractDesk database, is damaged or truncated, is read-only, or was written by a newer
+    ContractDesk; such a file is inspected read-only and never written to. An existing SQLite store
+    is backed up on open (at most daily) and before any schema upgrade. `passphrase` (or
+    CONTRACTDESK_PASSPHRASE) opens an encrypted store (SQLCipher).
     """
     url = database_url(target)
     is_sqlite = url.startswith("sqlite")
+    passphrase = (passphrase or os.environ.get("CONTRACTDESK_PASSPHRASE") or None) if is_sqlite else None
     new_file = False
+    path: Path | None = None
+    shown = str(target) if is_sqlite else make_url(url).render_as_string(hide_password=True)
+    file_revision = ""
     if is_sqlite:
         path = Path(url.removeprefix("sqlite:///"))
-        new_file = not path.exists() or path.stat().st_size == 0
         if path.is_dir():
-            raise DatabaseProblem(_("is a folder, not a database file"), str(path))
+            raise DatabaseProblem(_("is a folder, not a database file"), str(path), kind="folder", path=path)
+        new_file = not path.exists() or path.stat().st_size == 0
+        if not new_file:
+            _check_sqlite_file(path, shown, encrypted=bool(passphrase))
+            file_revision = _inspect_file(path, shown, passphrase)
+            _check_writable(path, shown)
         try:
             _create_private_file(path)
         except OSError as exc:
-            raise DatabaseProblem(_("cannot create the database file: {error}").format(error=exc.strerror), str(path)) from exc
-        engine = create_engine(url)
-        event.listen(engine, "connect", _on_sqlite_connect)
-    else:
-        engine = create_engine(url, pool_pre_ping=True)
-    shown = str(target)
+            raise DatabaseProblem(_("cannot create the database file: {error}").format(error=exc.strerror), str(path),
+                                  kind="cannot-create", path=path) from exc
+    engine, connector = _make_engine(url, passphrase)
+    db = Database(engine, connector)
     try:
         revision = current_revision(engine)
         if revision is None:
             with engine.connect() as conn:
                 tables = inspect(conn).get_table_names()
             if tables:
-                raise DatabaseProblem(_("this database was not made by ContractDesk"), shown)
+                raise DatabaseProblem(_("this database was not made by ContractDesk"), shown, kind="not-ours", path=path)
             new_file = True
         elif revision not in KNOWN_REVISIONS:
             raise DatabaseProblem(
                 _("this database was written by a newer version of ContractDesk; please update the program"),
-                shown,
+                shown, kind="newer", path=path,
             )
+        if path is not None and file_revision and backup:
+            _back_up_on_open(db, path)
         if revision != HEAD_REVISION:
             if revision is not None:
                 from app.store.backup import backup_before_migration
 
                 backup_before_migration(engine, revision)
             _upgrade(engine)
-    except (DatabaseError, OperationalError, sqlite3.DatabaseError) as exc:
+    except (DBAPIError, sqlite3.DatabaseError) as exc:
         engine.dispose()
-        message = str(getattr(exc, "orig", exc))
-        if "readonly" in message or "read-only" in message:
-            raise DatabaseProblem(_("the database file is read-only"), shown) from exc
-        raise DatabaseProblem(_("the file is damaged or is not a database ({error})").format(error=message), shown) from exc
-    except DatabaseProblem:
+        problem = _problem_for(exc, shown, path)
+        if isinstance(problem, DatabaseProblem):
+            raise problem from exc
+        raise DatabaseProblem(problem.message, shown, kind="damaged", path=path) from exc
+    except BaseException:
         engine.dispose()
         raise
-    db = Database(engine)
     if new_file:
         from app.store.seed import seed_holidays
 
@@ -172,3 +369,14 @@ def open_database(target: str | os.PathLike[str], *, load_sample: bool = True) -
 
         install_sample(db)
     return db
+
+
+def _back_up_on_open(db: Database, path: Path) -> None:
+    """The daily backup; a failed backup is logged and never stops the app."""
+    from app.store.backup import auto_backup
+
+    failures: tuple[type[Exception], ...] = (OSError, sqlite3.Error, *database_errors())
+    try:
+        auto_backup(path, connect=db.connector)
+    except failures as exc:
+        log.warning("automatic backup of %s failed: %s", path.name, exc)

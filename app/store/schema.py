@@ -232,3 +232,117 @@ class HolidayRow(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     kind: Mapped[str] = mapped_column(String(16))  # "holiday" | "workday"
     name: Mapped[str] = mapped_column(Text, default="")
+
+
+# ------------------------------------------------------------------ review (issue 8)
+
+
+class RevisionRow(Base):
+    """A stored version of a contract as compressed canonical JSON; `name` set = marked as reviewed."""
+
+    __tablename__ = "revisions"
+    __table_args__ = (UniqueConstraint("contract_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    version: Mapped[int] = mapped_column(Integer)
+    at: Mapped[str] = mapped_column(String(32))
+    user: Mapped[str] = mapped_column(String(100), default="")
+    name: Mapped[str | None] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+    snapshot: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class CommentRow(Base):
+    """A review comment on a field, clause or cost-table row; `uid` keeps it unique across machines."""
+
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(36), unique=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    target_kind: Mapped[str] = mapped_column(String(16))  # "contract" | "field" | "clause" | "row"
+    target: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str] = mapped_column(String(100), default="")
+    created_at: Mapped[str] = mapped_column(String(32))
+    updated_at: Mapped[str] = mapped_column(String(32))
+    resolved_at: Mapped[str | None] = mapped_column(String(32))
+    resolved_by: Mapped[str | None] = mapped_column(String(100))
+
+
+class StateChangeRow(Base):
+    """One step of the approval workflow (draft → under review → approved → signed → archived)."""
+
+    __tablename__ = "state_changes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    from_state: Mapped[str] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    user: Mapped[str] = mapped_column(String(100), default="")
+    at: Mapped[str] = mapped_column(String(32))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class AuditRow(Base):
+    """Append-only, hash-chained change log. Keyed by contract number (not id) so it outlives deletion."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (
+        Index("ix_audit_log_contract_seq", "contract", "seq"),
+        UniqueConstraint("contract", "prev_hash", name="uq_audit_log_contract_prev_hash"),
+    )
+
+    seq: Mapped[int] = mapped_column(Integer, primary_key=True)
+    at: Mapped[str] = mapped_column(String(32))
+    user: Mapped[str] = mapped_column(String(100), default="")
+    contract: Mapped[str] = mapped_column(String(100))
+    what: Mapped[str] = mapped_column(Text)
+    old: Mapped[str | None] = mapped_column(Text)
+    new: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AmendmentRow(Base):
+    """A supplementary agreement (补充协议) to a signed contract: field changes, own clauses and annexes."""
+
+    __tablename__ = "amendments"
+    __table_args__ = (UniqueConstraint("contract_id", "number"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"))
+    position: Mapped[int] = mapped_column(Integer)
+    number: Mapped[str] = mapped_column(String(100))
+    title: Mapped[str] = mapped_column(Text, default="")
+    signed: Mapped[date | None] = mapped_column(Date)
+    changes: Mapped[str] = mapped_column(Text, default="{}")  # JSON object: field path → new value
+    created_at: Mapped[str] = mapped_column(String(32))
+    created_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class AmendmentClauseRow(Base):
+    __tablename__ = "amendment_clauses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    amendment_id: Mapped[int] = mapped_column(ForeignKey("amendments.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    no: Mapped[str] = mapped_column(String(50), default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str] = mapped_column(Text, default="")
+
+
+class AmendmentAnnexRow(Base):
+    """An amendment's annex; a cost table is kept as JSON rows (amendment annexes are small)."""
+
+    __tablename__ = "amendment_annexes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    amendment_id: Mapped[int] = mapped_column(ForeignKey("amendments.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+    no: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(Text, default="")
+    text: Mapped[str | None] = mapped_column(Text)
+    table: Mapped[str | None] = mapped_column(Text)

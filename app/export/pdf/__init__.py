@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.sax.saxutils import unescape
 
@@ -51,6 +51,8 @@ class PdfOptions:
     fonts_folder: Path | None = None  # system fonts folder; None means %WINDIR%\Fonts where there is one
     progress: Callable[[int, int], None] | None = None
     cancelled: Callable[[], bool] | None = None
+    #: Amendments (app.domain.amendment.Amendment) to append after the annexes, each from a new page.
+    amendments: list = field(default_factory=list)
 
 
 def _texts(flowable: Flowable):
@@ -96,6 +98,10 @@ def render_pdf(contract: Contract, options: PdfOptions | None = None) -> bytes:
         seal=CrossPageSeal(opts.cross_page_seal) if opts.cross_page_seal else None,
     )
     story = build_story(contract, styles, layout, annexes=opts.annexes)
+    if opts.amendments:
+        from app.export.pdf.review import amendment_flowables
+
+        story += amendment_flowables(contract, opts.amendments, styles)
     _check_glyphs(story, contract, (body_font, heading_font))
 
     steps = len(story) + 2

@@ -79,6 +79,11 @@ def merge_attachments(packet: io.BytesIO | str, layout: Layout, out) -> None:
     for attachment in sorted(layout.attachments, key=lambda a: a.after_page):
         position = attachment.after_page + offset
         for k, page in enumerate(attachment.reader.pages):
+            # No links or page actions (JavaScript) from an attached file reach the packet; removed before
+            # copying, because objects they reference would otherwise still be written.
+            for key in ("/Annots", "/AA"):
+                if key in page:
+                    del page[key]
             added = writer.insert_page(page, position + k)
             if added.rotation:
                 added.transfer_rotation_to_content()  # so the footer lands at the bottom of the page as seen

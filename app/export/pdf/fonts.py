@@ -8,16 +8,18 @@ font lacks as a blank without complaint, so `missing_characters` lets the export
 
 from __future__ import annotations
 
-import os
+import logging
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
 
 from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-from app.paths import resource
+from app.paths import resource, windows_fonts_folder, windows_user_fonts_folder
+
+log = logging.getLogger(__name__)
 
 BODY = "CDBody"
 HEADING = "CDHeading"
@@ -59,12 +61,13 @@ def bundled_fonts() -> FontSet:
     return FontSet(FontFile(folder / BUNDLED_REGULAR), FontFile(folder / BUNDLED_BOLD))
 
 
-def windows_fonts_folder() -> Path | None:
-    windir = os.environ.get("WINDIR") or os.environ.get("SystemRoot")
-    return Path(windir) / "Fonts" if windir else None
+__all__ = [
+    "FontFile", "FontPreference", "FontSet", "bundled_fonts", "choose_fonts", "missing_characters", "register",
+    "ttc_face_index", "windows_fonts_folder",
+]
 
 
-def _find(folder: Path, name: str) -> Path | None:
+def _find_in(folder: Path, name: str) -> Path | None:
     """Windows file names are case-insensitive; match them so here too."""
     exact = folder / name
     if exact.is_file():
@@ -76,18 +79,59 @@ def _find(folder: Path, name: str) -> Path | None:
         return None
 
 
+def _find(folders: list[Path], name: str) -> Path | None:
+    for folder in folders:
+        found = _find_in(folder, name)
+        if found:
+            return found
+    return None
+
+
+def ttc_face_index(path: Path, family: str) -> int:
+    """The index of the face named `family` in a .ttc collection (simsun.ttc holds SimSun and NSimSun); 0 if unsure.
+
+    The order of faces in a collection is the vendor's choice, so it is read from the name tables, not assumed.
+    """
+    if path.suffix.lower() != ".ttc":
+        return 0
+    try:
+        return _ttc_face_index(str(path), family, path.stat().st_mtime_ns)
+    except OSError:
+        return 0
+
+
+@lru_cache(maxsize=8)
+def _ttc_face_index(path: str, family: str, _mtime: int) -> int:
+    """Cached per file version: every export asks again."""
+    try:
+        from fontTools.ttLib import TTCollection
+
+        with TTCollection(path, lazy=True) as collection:
+            for index, face in enumerate(collection.fonts):
+                names = {str(rec.toUnicode()).strip().lower() for rec in face["name"].names if rec.nameID in (1, 16)}
+                if family.lower() in names:
+                    return index
+    except Exception as exc:  # a damaged or unusual file: register() will fall back to the bundled face
+        log.warning("cannot read the faces of %s: %s", path, exc)
+    return 0
+
+
 def choose_fonts(preference: FontPreference = FontPreference.AUTO, fonts_folder: Path | None = None) -> FontSet:
     """The faces for body text and headings; `fonts_folder` is the system fonts folder (Windows: %WINDIR%\\Fonts)."""
     bundled = bundled_fonts()
-    if preference == FontPreference.BUNDLED or fonts_folder is None or not fonts_folder.is_dir():
+    if preference == FontPreference.BUNDLED or fonts_folder is None:
         return bundled
-    simsun = _find(fonts_folder, "simsun.ttc")
-    simfang = _find(fonts_folder, "simfang.ttf")
-    simhei = _find(fonts_folder, "simhei.ttf")
+    user_folder = windows_user_fonts_folder()
+    folders = [f for f in (fonts_folder, user_folder) if f is not None and f.is_dir()]
+    if not folders:
+        return bundled
+    simsun = _find(folders, "simsun.ttc")
+    simfang = _find(folders, "simfang.ttf")
+    simhei = _find(folders, "simhei.ttf")
     if preference == FontPreference.WINDOWS_FANGSONG and simfang:
         body = FontFile(simfang)
     elif simsun:
-        body = FontFile(simsun, 0)  # SimSun is face 0 of simsun.ttc, NSimSun face 1
+        body = FontFile(simsun, ttc_face_index(simsun, "SimSun"))  # not NSimSun, its monospaced sibling
     elif simfang:
         body = FontFile(simfang)
     else:
@@ -101,12 +145,25 @@ def _tt_font(name: str, path: str, subfont_index: int) -> TTFont:
 
 
 def register(fonts: FontSet) -> tuple[str, str]:
-    """Register the faces with ReportLab under names unique to the files; return (body, heading) names."""
+    """Register the faces with ReportLab under names unique to the files; return (body, heading) names.
+
+    A system font ReportLab cannot read (damaged, or with PostScript outlines) is replaced by the bundled face
+    of the same role, so a broken Windows font never stops an export.
+    """
+    bundled = bundled_fonts()
     names = []
-    for role, f in ((BODY, fonts.body), (HEADING, fonts.heading)):
-        name = f"{role}-{abs(hash((str(f.path), f.subfont_index))) % 10**8}"
-        if name not in pdfmetrics.getRegisteredFontNames():
-            pdfmetrics.registerFont(_tt_font(name, str(f.path), f.subfont_index))
+    for role, f, fallback in ((BODY, fonts.body, bundled.body), (HEADING, fonts.heading, bundled.heading)):
+        for candidate in (f, fallback):
+            name = f"{role}-{abs(hash((str(candidate.path), candidate.subfont_index))) % 10**8}"
+            if name in pdfmetrics.getRegisteredFontNames():
+                break
+            try:
+                pdfmetrics.registerFont(_tt_font(name, str(candidate.path), candidate.subfont_index))
+                break
+            except (TTFError, OSError, ValueError) as exc:
+                if candidate == fallback:
+                    raise
+                log.warning("cannot use the font %s (face %d), using the bundled one: %s", candidate.path, candidate.subfont_index, exc)
         names.append(name)
     return names[0], names[1]
 

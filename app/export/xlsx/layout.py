@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from app.domain import COST_COLUMNS
+from app.domain import COST_COLUMN_LABELS, COST_COLUMNS
 from app.i18n import N_, _
 
 #: The amount column is computed (quantity × unit price); it sits after the unit price as printed.
@@ -17,16 +17,7 @@ AMOUNT = "amount"
 #: Sheet columns in order: the domain's cost columns with the computed amount after the unit price.
 SHEET_COLUMNS: tuple[str, ...] = (*COST_COLUMNS[:5], AMOUNT, *COST_COLUMNS[5:])
 
-#: English msgids of the column titles (translated where written).
-COLUMN_LABELS: dict[str, str] = {
-    "item": N_("Item"),
-    "spec": N_("Specification"),
-    "unit": N_("Unit"),
-    "quantity": N_("Quantity"),
-    "unit_price": N_("Unit price"),
-    AMOUNT: N_("Amount"),
-    "remark": N_("Remark"),
-}
+COLUMN_LABELS = COST_COLUMN_LABELS
 
 #: Titles the reader accepts for each column, compared after `header_key` normalisation.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
-from app.domain import Annex, Contract, table_total
+from app.domain import PARTY_ROLES, Annex, Contract, party_name, table_total
 from app.errors import UserError
 from app.export.xlsx.layout import (
     AMOUNT,
@@ -73,6 +73,9 @@ class XlsxOptions:
     schedule: Any = None
     progress: Callable[[int, int], None] | None = None
     cancelled: Callable[[], bool] | None = None
+    #: With include_review, a 审阅 (Review) sheet lists these comments (app.review.model.Comment).
+    include_review: bool = False
+    review_comments: list = field(default_factory=list)
 
 
 def display_width(text: str) -> int:
@@ -169,10 +172,10 @@ def _summary_rows(c: Contract) -> list[tuple[str, Any]]:
         (_("Title"), c.title),
         (_("Project"), c.project),
         (_("Drafted"), c.drafted),
-        (_("Status"), _(c.status.value)),
+        (_("Status"), c.status.label),
         (_("Jurisdiction"), c.jurisdiction),
     ]
-    for role, label in (("a", _("Party A")), ("b", _("Party B"))):
+    for role, label in ((r, party_name(r)) for r in PARTY_ROLES):
         p = c.party(role)
         rows += [
             (label, p.name),
@@ -366,7 +369,23 @@ def _build(contract: Contract, options: XlsxOptions) -> tuple[Workbook, dict[_Sh
     _tick(options, done, grand)
     _write_summary(summary, contract)
     _write_payments(payments, contract, options.schedule)
+    if options.include_review:
+        _write_review(_Sheet(wb, _("Review"), taken), options.review_comments)
     return wb, pending
+
+
+def _write_review(sheet: _Sheet, comments: list) -> None:
+    """The 审阅 sheet: one row per comment, open ones first."""
+    headers = [_("Comment id"), _("On"), _("Comment"), _("Author"), _("Written"), _("State"), _("Resolved by")]
+    rows = sorted(comments, key=lambda c: (not c.is_open, c.created_at))
+    sheet.set_widths([10, 20, 60, 12, 20, 10, 12])
+    sheet.ws.freeze_panes = "A2"
+    sheet.print_setup(landscape=True, title_rows="1:1")
+    sheet.append([sheet.text(h, font=_BOLD, fill=_HEADER_FILL) for h in headers])
+    for c in rows:
+        sheet.append([sheet.text(c.uid[:8]), sheet.text(c.target_text()), sheet.text(c.text, alignment=_WRAP), sheet.text(c.author),
+                      sheet.text(c.created_at[:19].replace("T", " ")), sheet.text(_("open") if c.is_open else _("resolved")),
+                      sheet.text(c.resolved_by or "")])
 
 
 def export_xlsx(contract: Contract, out: Path, options: XlsxOptions | None = None) -> None:

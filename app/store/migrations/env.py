@@ -2,6 +2,7 @@
 
 from alembic import context
 
+from app.store.migrations import include_name
 from app.store.schema import Base
 
 target_metadata = Base.metadata
@@ -17,6 +18,7 @@ context.configure(
     connection=connection,
     target_metadata=target_metadata,
     render_as_batch=connection.dialect.name == "sqlite",
+    include_name=include_name,
 )
 with context.begin_transaction():
     context.run_migrations()

@@ -1,0 +1,59 @@
+"""Dates as clerks type them: 2025-05-22, 2025/5/22, 2025.5.22, 2025年5月22日, full-width digits too.
+
+One parser for the form, the CLI and imports, so "what counts as a date" is decided in one place.
+Storage and JSON keep ISO dates (YYYY-MM-DD); this module only reads what people type.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+_DAY = re.compile(r"(\d{4})\s*(?:[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?)")
+_MONTH = re.compile(r"(\d{4})\s*(?:[-/.]\s*(\d{1,2})|年\s*(\d{1,2})\s*月?)")
+
+
+class DateError(ValueError):
+    """Text that is not a date; the message is a short English reason (callers translate and word it)."""
+
+
+def _normalise(text: str) -> str:
+    # NFKC turns full-width digits and separators (２０２５／５／２２) into ASCII ones.
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def parse_date(text: str) -> date:
+    """A calendar date from typed text; DateError for anything else (including 2025-02-30)."""
+    raw = _normalise(text)
+    if not raw:
+        raise DateError("empty")
+    m = _DAY.fullmatch(raw)
+    if m is None:
+        raise DateError("not a date")
+    year = int(m.group(1))
+    month = int(m.group(2) or m.group(4))
+    day = int(m.group(3) or m.group(5))
+    try:
+        return date(year, month, day)
+    except ValueError as exc:
+        raise DateError("no such day") from exc
+
+
+def parse_year_month(text: str) -> str:
+    """A year and month ("2025-05", "2025年5月", "2025/5") as the stored "YYYY-MM"; DateError otherwise."""
+    raw = _normalise(text)
+    if not raw:
+        raise DateError("empty")
+    m = _MONTH.fullmatch(raw)
+    if m is None:
+        raise DateError("not a year and month")
+    year, month = int(m.group(1)), int(m.group(2) or m.group(3))
+    if not 1 <= month <= 12 or year < 1:
+        raise DateError("no such month")
+    return f"{year:04d}-{month:02d}"
+
+
+def cn_date(day: date) -> str:
+    """2025年5月22日, the way the contract writes dates."""
+    return f"{day.year}年{day.month}月{day.day}日"

@@ -1,0 +1,116 @@
+"""Field-level edits with optimistic locking (app.store.edits), the field table and the typed-date parser."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from app import clauses as ops
+from app.dates import DateError, parse_date, parse_year_month
+from app.domain import Status
+from app.errors import Conflict, UserError
+from app.fields import FIELDS, get_value, parse_value
+from app.store import contracts, edits
+from tests.conftest import SAMPLE_NUMBER as N
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2025-05-22", date(2025, 5, 22)), ("2025年5月22日", date(2025, 5, 22)), ("２０２５/５/２２", date(2025, 5, 22)),
+     (" 2025.05.02 ", date(2025, 5, 2)), ("2025 年 5 月 2 号", date(2025, 5, 2))],
+)
+def test_typed_dates(text, expected):
+    assert parse_date(text) == expected
+
+
+@pytest.mark.parametrize("text", ["", "2025-02-30", "22/05/2025", "2025年13月1日", "tomorrow"])
+def test_bad_dates(text):
+    with pytest.raises(DateError):
+        parse_date(text)
+
+
+def test_year_month():
+    assert parse_year_month("2025年5月") == parse_year_month("2025-5") == "2025-05"
+    with pytest.raises(DateError):
+        parse_year_month("2025-13")
+
+
+@pytest.mark.parametrize(
+    ("path", "typed", "stored"),
+    [("total", "1,424,430.00", Decimal("1424430.00")), ("total", "¥1424430", Decimal("1424430.00")),
+     ("total", "１４２４４３０", Decimal("1424430.00")), ("payments[2].amount", "", None),
+     ("terms.delivery_days", "三十", 30), ("terms.delivery_days", "", None), ("terms.copies.a", "2", 2),
+     ("events.accepted", "2025年9月29日", date(2025, 9, 29)), ("parties.b.credit_code", "91410500721816077t", "91410500721816077T"),
+     ("payee", "甲方", "a"), ("tax_inclusive", "否", False), ("currency", "cny", "CNY"), ("drafted", "2025年5月", "2025-05")],
+)
+def test_field_parsers(path, typed, stored):
+    assert parse_value(path, typed) == stored
+
+
+@pytest.mark.parametrize(
+    ("path", "typed", "words"),
+    [("total", "12,3x", "not an amount"), ("total", "-5", "negative"), ("total", "1.005", "decimal places"),
+     ("parties.a.credit_code", "91410500721816077A", "check character"), ("events.signed_a", "2025-02-30", "not a date"),
+     ("terms.copies.total", "four", "whole number"), ("nonsense", "1", "not an editable field")],
+)
+def test_field_parsers_refuse_with_the_field_named(path, typed, words):
+    with pytest.raises(UserError) as err:
+        parse_value(path, typed)
+    assert err.value.where == path and words in err.value.message
+
+
+def test_every_field_reads_from_the_sample(sample):
+    for pattern in FIELDS:
+        get_value(sample, pattern.replace("[]", "[0]"))
+
+
+def test_set_field_stores_and_returns_old_value_and_version(db):
+    v = contracts.version_of(db, N)
+    old, v2 = edits.set_field(db, N, "total", "¥1,424,430.00", v)
+    assert old == Decimal("4273290.00") and v2 == v + 1
+    c = contracts.load(db, N)
+    assert c.total == Decimal("1424430.00")
+    assert len(c.annexes) == 3 and len(c.annexes[2].table) == 3  # annexes untouched
+    old_b, v3 = edits.set_field(db, N, "parties.a.bank.phone", "0372-1", v2)
+    assert old_b == "" and contracts.load(db, N).party_a.bank.phone == "0372-1"
+    edits.set_field(db, N, "parties.a.bank.phone", "", v3)
+    assert contracts.load(db, N).party_a.bank is None  # all-blank bank account is dropped again
+
+
+def test_invalid_value_stores_nothing(db):
+    v = contracts.version_of(db, N)
+    with pytest.raises(UserError):
+        edits.set_field(db, N, "total", "12,3x", v)
+    assert contracts.version_of(db, N) == v
+    assert contracts.load(db, N).total == Decimal("4273290.00")
+
+
+def test_stale_version_is_a_conflict_and_nothing_is_overwritten(db):
+    v = contracts.version_of(db, N)
+    edits.set_field(db, N, "title", "changed elsewhere", v)
+    with pytest.raises(Conflict):
+        edits.set_field(db, N, "total", "1", v)
+    c = contracts.load(db, N)
+    assert c.title == "changed elsewhere" and c.total == Decimal("4273290.00")
+
+
+def test_signed_contract_is_refused(db):
+    c, v = contracts.load_versioned(db, N)
+    c.status = Status.SIGNED
+    v = contracts.save(db, c, replace=True, expected_version=v)
+    with pytest.raises(UserError) as err:
+        edits.set_field(db, N, "total", "1", v)
+    assert "amendment" in err.value.message
+    assert contracts.version_of(db, N) == v
+
+
+def test_clause_edits_round_trip_through_the_store(db):
+    v = contracts.version_of(db, N)
+    before, after, path, v2 = edits.edit_clauses(db, N, v, lambda cl: ops.move(cl, (0,), 1))
+    assert path == (1,)
+    assert [c.no for c in contracts.load(db, N).clauses][:2] == ["第二条", "第一条"]
+    _old, v3 = edits.set_clauses(db, N, before, v2)
+    assert [c.no for c in contracts.load(db, N).clauses][:2] == ["第一条", "第二条"]
+    assert v3 == v2 + 1 and after[0].no == "第二条"

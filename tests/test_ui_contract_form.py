@@ -1,0 +1,152 @@
+"""The 概要 form: validation as you type, commits as undo steps, conflicts, read-only."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent, QUndoStack
+from PySide6.QtWidgets import QApplication
+
+from app.domain import Status
+from app.store import contracts, edits
+from tests.conftest import SAMPLE_NUMBER as N
+from ui.contract_form import ContractForm
+
+
+def type_into(widget, text: str) -> None:
+    """Key events per character (QTest.keyClicks aborts on Chinese/full-width characters)."""
+    for ch in text:
+        QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_unknown, Qt.KeyboardModifier.NoModifier, ch))
+
+
+def retype(edit, text: str) -> None:
+    edit.setFocus()
+    edit.selectAll()
+    edit.del_()
+    type_into(edit, text)
+
+
+@pytest.fixture
+def form(qtbot, db):
+    stack = QUndoStack()
+    widget = ContractForm(db, stack)
+    qtbot.addWidget(widget)
+    widget.stack = stack
+    widget.set_contract(N)
+    return widget
+
+
+def test_edit_total_shows_uppercase_and_is_stored(form, db, qtbot):
+    total = form.editors["total"]
+    assert total.upper.text() == "肆佰贰拾柒万叁仟贰佰玖拾元整"
+    retype(total.edit, "¥1,424,430")
+    assert total.upper.text() == "壹佰肆拾贰万肆仟肆佰叁拾元整"
+    with qtbot.waitSignal(form.changed, timeout=3000) as sig:
+        total.edit.editingFinished.emit()
+    assert sig.args == [N]
+    assert contracts.load(db, N).total == Decimal("1424430.00")
+    assert form.stack.count() == 1
+    form.stack.undo()
+    assert contracts.load(db, N).total == Decimal("4273290.00")
+    assert total.edit.text() == "4,273,290.00"
+
+
+def test_full_width_amount_in_an_instalment(form, db):
+    amount = form.editor_for("payments[0].amount")
+    retype(amount, "１２３４５６")
+    assert form.payment_editors[0]["upper"].text() == "壹拾贰万叁仟肆佰伍拾陆元整"
+    amount.editingFinished.emit()
+    assert contracts.load(db, N).payments[0].amount == Decimal("123456.00")
+
+
+def test_invalid_amount_is_marked_explained_and_not_saved(form, db):
+    version = contracts.version_of(db, N)
+    edit = form.editors["total"].edit
+    retype(edit, "12,3x")
+    edit.editingFinished.emit()
+    assert edit.property("invalid") is True
+    assert "not an amount" in edit.toolTip()
+    assert form.message.isVisibleTo(form) and "not an amount" in form.message.text()
+    assert form.editors["total"].upper.text() == ""
+    assert contracts.version_of(db, N) == version and form.stack.count() == 0
+    retype(edit, "100")
+    assert edit.property("invalid") is False and not form.message.isVisibleTo(form)
+
+
+def test_credit_code_and_typed_chinese_date(form, db):
+    code = form.editors["parties.a.credit_code"].edit if hasattr(form.editors["parties.a.credit_code"], "edit") else form.editors["parties.a.credit_code"]
+    retype(code, "91410500721816077A")
+    code.editingFinished.emit()
+    assert "check character" in code.toolTip()
+    assert contracts.load(db, N).party_a.credit_code == ""
+    day = form.editors["events.accepted"].edit
+    retype(day, "2025年9月29日")
+    day.editingFinished.emit()
+    assert contracts.load(db, N).events.accepted.isoformat() == "2025-09-29"
+    assert day.text() == "2025-09-29"
+
+
+def test_stale_edit_is_reported_with_reload_and_nothing_overwritten(form, db):
+    # another process changes the contract after the form read it
+    version = contracts.version_of(db, N)
+    edits.set_field(db, N, "title", "changed by someone else", version)
+    edit = form.editors["project"]
+    retype(edit, "my project")
+    edit.editingFinished.emit()
+    assert form.conflict_banner.isVisibleTo(form)
+    assert "someone else changed" in form.conflict_label.text()
+    stored = contracts.load(db, N)
+    assert stored.title == "changed by someone else" and stored.project != "my project"
+    assert form.stack.count() == 0
+    form.reload_button.click()
+    assert not form.conflict_banner.isVisibleTo(form)
+    assert form.editors["title"].text() == "changed by someone else"
+    retype(edit, "my project")
+    edit.editingFinished.emit()
+    assert contracts.load(db, N).project == "my project"
+
+
+def test_add_and_remove_instalment_with_undo(form, db):
+    form.add_payment_button.click()
+    assert len(contracts.load(db, N).payments) == 4
+    assert form.payments_table.rowCount() == 4
+    form.remove_payment()
+    assert len(contracts.load(db, N).payments) == 3
+    form.stack.undo()
+    form.stack.undo()
+    assert [p.amount for p in contracts.load(db, N).payments] == [Decimal("1424430.00")] * 3
+
+
+def test_read_only_when_signed(qtbot, db):
+    c, v = contracts.load_versioned(db, N)
+    c.status = Status.SIGNED
+    contracts.save(db, c, replace=True, expected_version=v)
+    form = ContractForm(db, QUndoStack())
+    qtbot.addWidget(form)
+    form.set_contract(N)
+    assert form.read_only_note.isVisibleTo(form) and "amendment" in form.read_only_note.text()
+    assert form.editors["total"].edit.isReadOnly()
+    assert not form.editors["tax_inclusive"].isEnabled()
+    assert not form.add_payment_button.isEnabled()
+    assert form.editor_for("payments[0].amount").isReadOnly()
+
+
+def test_focus_where_finding_paths(form, qtbot):
+    assert form.focus_where("parties.b.credit_code")
+    assert form.editors["parties.b.credit_code"].selectedText() == "91410500721816077T"
+    assert form.focus_where("payments[1].amount")
+    assert form.editor_for("payments[1].amount").selectedText() == "1,424,430.00"
+    assert form.focus_where("terms.copies")
+    assert not form.focus_where("clause:5.4")
+    assert not form.focus_where("signing.b.signatory")
+
+
+def test_retranslate_to_chinese(form):
+    from app.i18n import set_language
+
+    set_language("zh_CN")
+    form.retranslate_ui()
+    set_language("en")
+    assert form.labels["total"].text()

@@ -1,0 +1,170 @@
+"""Export dialog, worker thread and print rendering, driven as a clerk would; results checked in the files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QThreadPool
+from PySide6.QtPrintSupport import QPrinter
+
+from app.interchange.json_codec import loads
+from app.signing.result import SignatureState
+from tests.conftest import SAMPLE_NUMBER
+from tests.pdf_tools import page_count, pdftotext, squash
+from ui.export_dialog import ExportDialog
+from ui.export_worker import ExportJob, ExportKind, ExportWorker
+
+EXPORT_TIMEOUT_MS = 240_000
+
+
+@pytest.fixture
+def dialog_for(qtbot, sample, tmp_path):
+    made = []
+
+    def make(kind: ExportKind, name: str) -> ExportDialog:
+        dialog = ExportDialog(sample, kind, folder=str(tmp_path))
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.target.edit.setText(str(tmp_path / name))
+        made.append(dialog)
+        return dialog
+
+    yield make
+    for dialog in made:  # never leave a worker running into the next test
+        if dialog.worker is not None:
+            dialog.worker.cancel()
+    QThreadPool.globalInstance().waitForDone(EXPORT_TIMEOUT_MS)
+
+
+def test_pdf_export_through_the_dialog(qtbot, dialog_for, tmp_path):
+    dialog = dialog_for(ExportKind.PDF, "packet.pdf")
+    dialog.annexes.setChecked(False)
+    progress = []
+    with qtbot.waitSignal(dialog.exported, timeout=EXPORT_TIMEOUT_MS) as blocker:
+        dialog.export_button.click()
+        assert dialog.worker is not None  # runs off the GUI thread …
+        assert not dialog.format_combo.isEnabled() and dialog.progress.isVisible()  # … with a progress bar
+        dialog.worker.signals.progress.connect(lambda d, t: progress.append((d, t)))
+    out = tmp_path / "packet.pdf"
+    assert Path(blocker.args[0]) == out
+    text = squash(pdftotext(out))
+    assert SAMPLE_NUMBER in text and "汤阴县公安局" in text
+    assert "附件1" not in squash(pdftotext(out, first=page_count(out)))  # annexes left out as asked
+    assert not dialog.isVisible()  # closes once done
+
+
+def test_excel_export_through_the_dialog(qtbot, dialog_for, tmp_path):
+    from openpyxl import load_workbook
+
+    dialog = dialog_for(ExportKind.PDF, "packet.pdf")
+    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("xlsx"))
+    assert dialog.target.edit.text().endswith("packet.xlsx")  # the suffix follows the format
+    assert not dialog.annexes.isEnabled() and not dialog.seal_check.isEnabled()  # PDF-only options
+    with qtbot.waitSignal(dialog.exported, timeout=EXPORT_TIMEOUT_MS):
+        dialog.export_button.click()
+    wb = load_workbook(tmp_path / "packet.xlsx")
+    cells = {str(c.value) for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
+    assert any(SAMPLE_NUMBER in v for v in cells)
+
+
+def test_json_export_round_trips(qtbot, dialog_for, tmp_path, sample):
+    dialog = dialog_for(ExportKind.JSON, "c.json")
+    with qtbot.waitSignal(dialog.exported, timeout=EXPORT_TIMEOUT_MS):
+        dialog.export_button.click()
+    assert loads((tmp_path / "c.json").read_bytes()) == sample
+
+
+@pytest.mark.parametrize(
+    "setup, field",
+    [
+        (lambda d, tmp: d.target.edit.setText(""), "Save as"),
+        (lambda d, tmp: d.target.edit.setText(str(tmp / "missing-folder" / "x.pdf")), "missing-folder"),
+        (lambda d, tmp: d.seal_check.setChecked(True), "Seal image"),
+        (lambda d, tmp: (d.sign_check.setChecked(True), d.credential.edit.setText(str(tmp / "none.p12"))), "Credential"),
+    ],
+)
+def test_bad_input_is_refused_naming_the_field(qtbot, dialog_for, tmp_path, setup, field):
+    dialog = dialog_for(ExportKind.PDF, "x.pdf")
+    setup(dialog, tmp_path)
+    dialog.export_button.click()
+    assert dialog.worker is None
+    assert field in dialog.message.text()
+    assert dialog.isVisible()
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_cancel_stops_the_export_and_writes_nothing(qtbot, dialog_for, tmp_path):
+    dialog = dialog_for(ExportKind.PDF, "cancelled.pdf")
+    dialog.export_button.click()
+    worker = dialog.worker
+    assert worker is not None
+    with qtbot.waitSignal(worker.signals.cancelled, timeout=EXPORT_TIMEOUT_MS):
+        dialog.cancel_button.click()  # Cancel while running cancels the export, not the dialog
+        assert dialog.isVisible()
+    qtbot.waitUntil(lambda: dialog.worker is None)
+    assert "cancelled" in dialog.message.text()
+    assert not (tmp_path / "cancelled.pdf").exists()
+    assert dialog.export_button.isEnabled()
+
+
+def test_signed_export_with_passphrase_and_a_wrong_one(qtbot, dialog_for, tmp_path, monkeypatch):
+    from app.signing.pdf import verify_pdf
+    from tests.pdf_specimens import make_p12
+
+    monkeypatch.delenv("CONTRACTDESK_P12_PASSWORD", raising=False)
+    p12 = tmp_path / "signer.p12"
+    make_p12(p12, b"s3cret")
+    dialog = dialog_for(ExportKind.PDF, "bad.pdf")
+    dialog.annexes.setChecked(False)
+    dialog.sign_check.setChecked(True)
+    dialog.credential.edit.setText(str(p12))
+    dialog.password.setText("wrong")
+    with qtbot.waitSignal(dialog.export_failed, timeout=EXPORT_TIMEOUT_MS) as failed:
+        dialog.export_button.click()
+    assert "password" in failed.args[0]
+    assert not (tmp_path / "bad.pdf").exists()
+
+    dialog.target.edit.setText(str(tmp_path / "signed.pdf"))
+    dialog.password.setText("s3cret")
+    with qtbot.waitSignal(dialog.exported, timeout=EXPORT_TIMEOUT_MS):
+        dialog.export_button.click()
+    assert verify_pdf(tmp_path / "signed.pdf").state is SignatureState.INTACT
+    import os
+
+    assert "CONTRACTDESK_P12_PASSWORD" not in os.environ  # the passphrase did not outlive the export
+
+
+def test_print_renders_every_page_of_the_real_packet(qtbot, sample, tmp_path):
+    from ui.print_preview import page_count as pdf_pages
+    from ui.print_preview import paint_pdf, render_pages
+
+    worker = ExportWorker(ExportJob(ExportKind.PREVIEW, sample, annexes=False))
+    with qtbot.waitSignal(worker.signals.finished, timeout=EXPORT_TIMEOUT_MS) as done:
+        QThreadPool.globalInstance().start(worker)
+    pdf = done.args[0]
+    assert pdf.startswith(b"%PDF")
+    first = render_pages(pdf, 50, 0, 0)[0]
+    assert first.width() > 100 and first.height() > first.width()  # A4 portrait
+    colours = {first.pixel(x, y) for x in range(0, first.width(), 7) for y in range(0, first.height(), 7)}
+    assert len(colours) > 2  # text was drawn, not a blank sheet
+
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "printed.pdf"))
+    assert paint_pdf(printer, pdf) == pdf_pages(pdf)
+    assert page_count(tmp_path / "printed.pdf") == pdf_pages(pdf)
+
+
+def test_print_honours_a_page_range(qtbot, sample, tmp_path):
+    from app.export.pdf import PdfOptions, render_pdf
+    from ui.print_preview import paint_pdf
+
+    pdf = render_pdf(sample, PdfOptions(annexes=False))
+    printer = QPrinter(QPrinter.PrinterMode.ScreenResolution)
+    printer.setOutputFormat(QPrinter.OutputFormat.PdfFormat)
+    printer.setOutputFileName(str(tmp_path / "range.pdf"))
+    printer.setPrintRange(QPrinter.PrintRange.PageRange)
+    printer.setFromTo(2, 3)
+    assert paint_pdf(printer, pdf) == 2
+    assert page_count(tmp_path / "range.pdf") == 2

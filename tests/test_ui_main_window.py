@@ -1,0 +1,395 @@
+"""The main window driven as a clerk would: open the sample, read the check, search, filter, sort, jump, import."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from PySide6.QtCore import QSettings, Qt, QThreadPool
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.domain import Status
+from app.store import contracts
+from tests.conftest import SAMPLE_NUMBER
+from ui.contract_list_model import DEADLINE, NUMBER_ROLE, PAGE_SIZE, TOTAL
+from ui.main_window import ANNEXES, CHECKS, CLAUSES, SCHEDULE, SIGNING, SUMMARY, MainWindow
+
+TODAY = date(2025, 6, 1)
+
+
+@pytest.fixture
+def store(tmp_path) -> QSettings:
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, db, db_path, store):
+    w = MainWindow(db, str(db_path), store=store, today=TODAY)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    QThreadPool.globalInstance().waitForDone(120_000)
+
+
+def add_copy(db, number: str, title: str, status: Status = Status.DRAFT, total: str | None = None) -> None:
+    from decimal import Decimal
+
+    from app.sample import sample_contract
+
+    c = sample_contract()
+    c.number, c.title, c.status = number, title, status
+    if total is not None:
+        c.total = Decimal(total)
+    contracts.save(db, c)
+
+
+def listed(window) -> list[str]:
+    model = window.list_view.model
+    return [model.index(r, 0).data(NUMBER_ROLE) for r in range(model.rowCount())]
+
+
+def search(qtbot, window, text: str) -> None:
+    window.list_view.search.setText(text)  # typed CJK key events abort offscreen Qt; setText is what typing does
+    qtbot.waitUntil(lambda: window.list_view.model.search_text == text, timeout=3000)
+
+
+def test_first_launch_opens_the_sample_with_its_check_results(window):
+    assert window.number == SAMPLE_NUMBER
+    assert listed(window) == [SAMPLE_NUMBER]
+    assert window.list_view.selected_number() == SAMPLE_NUMBER
+    tree = window.pages[CHECKS].tree
+    rows = {(tree.topLevelItem(i).text(2), tree.topLevelItem(i).text(1)) for i in range(tree.topLevelItemCount())}
+    assert ("signatory", "Party B · Signatory") in rows
+    assert ("punctuation", "Clause 4.1") in rows
+    assert ("clause-numbering", "Clause 第十二条") in rows
+    assert "warning" in window.pages[CHECKS].summary.text()
+    assert window.windowTitle().startswith(SAMPLE_NUMBER)
+    assert "error" not in window.windowTitle()  # the sample has warnings only
+
+
+def test_title_counts_errors_after_an_edit(window, db):
+    c = contracts.load(db, SAMPLE_NUMBER)
+    c.terms.copies.a = 3  # 3 + 2 ≠ 4 copies
+    contracts.save(db, c, replace=True)
+    window.contract_changed(SAMPLE_NUMBER)  # what a tab's `changed` signal does
+    assert "1 error" in window.windowTitle()
+    codes = [window.pages[CHECKS].tree.topLevelItem(i).text(2) for i in range(window.pages[CHECKS].tree.topLevelItemCount())]
+    assert codes[0] == "copies"  # errors first
+
+
+def test_search_as_you_type_and_status_filter(qtbot, window, db):
+    add_copy(db, "T-0001", "内黄县教育局网络专线合同", Status.SIGNED)
+    add_copy(db, "T-0002", "滑县人民医院机房改造", Status.DRAFT)
+    window.list_view.model.reload()
+    assert len(listed(window)) == 3
+    window.list_view.focus_search()
+    qtbot.keyClicks(window.list_view.search, "T-0002")
+    qtbot.waitUntil(lambda: listed(window) == ["T-0002"], timeout=3000)
+    qtbot.waitUntil(lambda: window.list_view.count_label.text() == "1 contract", timeout=3000)
+    search(qtbot, window, "教育局")
+    assert listed(window) == ["T-0001"]
+    search(qtbot, window, "")
+    combo = window.list_view.status_combo
+    combo.setCurrentIndex(combo.findData(Status.SIGNED.value))
+    assert listed(window) == ["T-0001"]
+    combo.setCurrentIndex(0)
+    assert len(listed(window)) == 3
+
+
+def test_clicking_a_row_opens_that_contract(qtbot, window, db):
+    add_copy(db, "T-0002", "滑县人民医院机房改造")
+    window.list_view.model.reload()
+    row = window.list_view.model.row_of("T-0002")
+    rect = window.list_view.table.visualRect(window.list_view.model.index(row, 1))
+    qtbot.mouseClick(window.list_view.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert window.number == "T-0002"
+    assert window.windowTitle().startswith("T-0002")
+
+
+def test_sorting_by_total_and_back(qtbot, window, db):
+    add_copy(db, "T-0001", "a", total="9.00")
+    add_copy(db, "T-0002", "b", total="100.00")
+    window.list_view.model.reload()
+    header = window.list_view.table.horizontalHeader()
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=header.rect().topLeft() + _section_centre(header, TOTAL))
+    assert window.list_view.model.order_by == "total"
+    order = listed(window)
+    assert order in (["T-0001", "T-0002", SAMPLE_NUMBER], [SAMPLE_NUMBER, "T-0002", "T-0001"])
+    window.list_view.table.sortByColumn(TOTAL, Qt.SortOrder.DescendingOrder)
+    assert listed(window) == [SAMPLE_NUMBER, "T-0002", "T-0001"]
+
+
+def _section_centre(header, section: int):
+    from PySide6.QtCore import QPoint
+
+    return QPoint(header.sectionViewportPosition(section) + header.sectionSize(section) // 2, header.height() // 2)
+
+
+def test_long_lists_are_fetched_in_pages_with_lazy_deadlines(qtbot, window, db):
+    from bench.bench_list import generate_contracts
+
+    generate_contracts(db, PAGE_SIZE + 50)
+    model = window.list_view.model
+    model.reload()
+    assert model.rowCount() == PAGE_SIZE and model.canFetchMore()
+    window.list_view.table.scrollToBottom()
+    qtbot.waitUntil(lambda: model.rowCount() == PAGE_SIZE + 51, timeout=5000)
+    assert not model.canFetchMore()
+    qtbot.waitUntil(lambda: window.list_view.count_label.text() == f"{PAGE_SIZE + 51} contracts", timeout=3000)
+    # the deadline is worked out only for rows the view shows, after the paint that asked
+    assert len(model._deadlines) < model.rowCount()
+    index = model.index(model.row_of(SAMPLE_NUMBER), DEADLINE)
+    model.data(index)
+    qtbot.waitUntil(lambda: model.deadline(SAMPLE_NUMBER) is not ..., timeout=3000)
+
+
+def test_double_click_on_a_finding_jumps_to_the_place(qtbot, window):
+    tab = window.pages[CHECKS]
+    window.tabs.setCurrentWidget(tab)
+
+    def activate(where: str) -> None:
+        tree = tab.tree
+        item = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount()) if tree.topLevelItem(i).toolTip(1) == where)
+        tree.scrollToItem(item)
+        rect = tree.visualItemRect(item)
+        qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        qtbot.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+
+    activate("signing.b.signatory")
+    assert window.tabs.currentWidget() is window.pages[SIGNING]
+    window.tabs.setCurrentWidget(tab)
+    activate("clause:4.1")
+    assert window.tabs.currentWidget() is window.pages[CLAUSES]
+    window.tabs.setCurrentWidget(tab)
+    activate("party_a_number")
+    assert window.tabs.currentWidget() is window.pages[SUMMARY]
+
+
+def test_undo_follows_the_current_tab(window):
+    window.tabs.setCurrentWidget(window.pages[ANNEXES])
+    assert window.undo_group.activeStack() is window.pages[ANNEXES].undo_stack
+    window.tabs.setCurrentWidget(window.pages[SUMMARY])
+    assert window.undo_group.activeStack() is window.contract_stack
+    assert [k.toString() for k in window.act_redo.shortcuts()].count("Ctrl+Y") == 1
+    assert window.act_undo.shortcut().toString() == "Ctrl+Z"
+
+
+def test_ctrl_f_goes_to_the_search_box(qtbot, window):
+    window.tabs.setCurrentWidget(window.pages[SCHEDULE])
+    window.pages[SCHEDULE].tree.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.list_view.search, timeout=2000)
+
+
+def test_schedule_tab_shows_the_payments(window, db):
+    contracts.set_event(db, SAMPLE_NUMBER, "signed_a", date(2025, 5, 20))
+    contracts.set_event(db, SAMPLE_NUMBER, "signed_b", date(2025, 5, 22))
+    window.tabs.setCurrentWidget(window.pages[SCHEDULE])
+    tree = window.pages[SCHEDULE].tree
+    rows = [[tree.topLevelItem(i).text(c) for c in range(5)] for i in range(tree.topLevelItemCount())]
+    assert any(r[2] for r in rows)  # payments carry amounts
+    assert any(r[1][:4] == "2025" for r in rows)  # dates once both have signed
+    assert any("waits for" in r[1] for r in rows)  # acceptance has not happened
+
+
+def test_new_contract(window, monkeypatch, db):
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("NEW-1", True))
+    window.new_contract()
+    assert contracts.exists(db, "NEW-1")
+    assert window.number == "NEW-1" and "NEW-1" in listed(window)
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    window.new_contract()  # the same number again
+    assert warnings and "already exists" in warnings[0]
+
+
+def test_import_json_and_a_bad_file(window, db, tmp_path, sample, monkeypatch):
+    from app.interchange.json_codec import dumps
+
+    sample.number = "IMP-1"
+    good = tmp_path / "good.json"
+    good.write_text(dumps(sample), encoding="utf-8")
+    window.import_json(str(good))
+    assert window.number == "IMP-1" and "IMP-1" in listed(window)
+
+    data = json.loads(dumps(sample))
+    data["number"] = "IMP-2"
+    data["payments"][0]["amount"] = "12,3x"
+    bad = tmp_path / "bad.json"
+    bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    warnings = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
+    window.import_json(str(bad))
+    assert warnings and "payments[0].amount" in warnings[0]
+    assert not contracts.exists(db, "IMP-2")
+
+
+def test_export_from_the_menu_runs_through_the_dialog(qtbot, window, tmp_path):
+    from ui.export_worker import ExportKind
+
+    dialog = window.export(ExportKind.JSON)
+    assert dialog is not None and dialog.isVisible()
+    dialog.target.edit.setText(str(tmp_path / "menu.json"))
+    with qtbot.waitSignal(dialog.exported, timeout=60_000):
+        dialog.export_button.click()
+    assert (tmp_path / "menu.json").exists()
+    assert str(tmp_path) == window.store.value("export/folder")
+
+
+def test_print_preview_renders_the_packet(qtbot, window):
+    with qtbot.waitSignal(window.packet_ready, timeout=240_000) as ready:
+        window.print_preview()
+    assert ready.args[0].startswith(b"%PDF")
+    qtbot.waitUntil(lambda: window.preview_dialog is not None and window.preview_dialog.isVisible(), timeout=5000)
+    window.preview_dialog.close()
+
+
+def test_a_bad_database_is_refused_and_the_open_one_stays(window, tmp_path, monkeypatch):
+    bogus = tmp_path / "notes.db"
+    bogus.write_bytes(b"this is not sqlite" * 100)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: shown.append(a[2]))
+    assert not window.open_database(str(bogus))
+    assert shown and "notes.db" in shown[0]
+    assert window.number == SAMPLE_NUMBER and listed(window) == [SAMPLE_NUMBER]
+
+
+def test_open_another_database_and_recent_list(window, tmp_path, store):
+    other = tmp_path / "other.db"
+    assert window.open_database(str(other))  # a new file gets the sample
+    assert window.number == SAMPLE_NUMBER
+    window._fill_recent()
+    entries = [a.text() for a in window.recent_menu.actions()]
+    assert entries[0] == str(other) and len(entries) == 2
+    assert store.value("database/last") == str(other)
+
+
+def test_layout_is_remembered(qtbot, db, db_path, store):
+    first = MainWindow(db, str(db_path), store=store, today=TODAY)
+    qtbot.addWidget(first)
+    first.show()
+    first.splitter.setSizes([300, 500])
+    sizes = first.splitter.sizes()
+    first.close()
+    assert store.value("window/geometry") is not None
+    second = MainWindow(db, str(db_path), store=store, today=TODAY)
+    qtbot.addWidget(second)
+    second.show()
+    assert second.splitter.sizes() == sizes
+
+
+def test_language_switch_retranslates(window):
+    pytest.importorskip("ui.i18n")
+    from app.i18n import _
+    from ui.i18n import switch_language
+
+    app = QApplication.instance()
+    try:
+        switch_language(app, "zh_CN")
+        assert window.tabs.tabText(0) == _("Summary")
+        assert window.file_menu.title() == _("&File")
+        assert window.list_view.model.headerData(0, Qt.Orientation.Horizontal) == _("Number")
+        for action in window.toolbar.actions():  # toolbar buttons show no mnemonic "(&O)" and no "…"
+            assert "&" not in action.iconText() and "(" not in action.iconText() and "…" not in action.iconText()
+    finally:
+        switch_language(app, "en")
+    assert window.tabs.tabText(0) == "Summary"
+
+
+def test_run_refuses_a_bad_database_with_a_message(tmp_path, monkeypatch, qapp):
+    from ui import main
+
+    bogus = tmp_path / "bogus.db"
+    bogus.write_bytes(b"garbage" * 500)
+    shown = []
+    # The start-up explains the problem and offers the latest good backup; the user declines (None).
+    monkeypatch.setattr("ui.database_problem_dialog.offer_restore", lambda parent, problem: shown.append(str(problem)))
+    assert main.run(SimpleNamespace(db=str(bogus), lang="en", exit_after_paint=False)) == 2
+    assert shown and "bogus.db" in shown[0]
+
+
+def test_run_opens_the_restored_backup_when_the_user_accepts(tmp_path, monkeypatch, qapp):
+    from app.store.db import open_database
+    from ui import main
+
+    bogus = tmp_path / "broken.db"
+    bogus.write_bytes(b"garbage" * 500)
+    good = open_database(tmp_path / "good.db")  # stands in for the restored backup
+    opened = []
+    monkeypatch.setattr("ui.database_problem_dialog.offer_restore", lambda parent, problem: good)
+    monkeypatch.setattr(QApplication, "exec", lambda *a: opened.extend(
+        w for w in QApplication.topLevelWidgets() if hasattr(w, "db")) or 0)
+    assert main.run(SimpleNamespace(db=str(bogus), lang="en", exit_after_paint=False)) == 0
+    assert opened and opened[0].db is good
+    assert opened[0].list_view.model.row_of(SAMPLE_NUMBER) >= 0
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+
+
+def test_gui_command_paints_and_exits(cli, db_path):
+    result = cli("gui", "--exit-after-paint", env={"QT_QPA_PLATFORM": "offscreen"})
+    assert result.code == 0, result
+    line = next(line for line in result.out.splitlines() if line.startswith("painted_ms="))
+    assert int(line.split("=")[1]) > 0
+    assert Path(db_path).exists()  # the database was created with the sample
+
+
+def test_import_cost_table_from_excel(window, db, sample, tmp_path, monkeypatch):
+    from decimal import Decimal
+
+    from openpyxl import load_workbook
+
+    from app.export.xlsx import export_xlsx
+
+    workbook = tmp_path / "packet.xlsx"
+    export_xlsx(sample, workbook)
+    wb = load_workbook(workbook)
+    wb["Annex 3 费用明细表"]["D5"] = 2  # the third row's quantity 1 → 2
+    wb.save(workbook)
+    asked = []
+
+    def answer(*args, **kwargs):
+        asked.append(args[2])
+        return QMessageBox.StandardButton.No if len(asked) == 1 else QMessageBox.StandardButton.Yes
+
+    monkeypatch.setattr(QMessageBox, "question", answer)
+    window.import_excel(str(workbook))  # declined: nothing stored
+    assert [r.quantity for r in contracts.load(db, SAMPLE_NUMBER).annex("3").table] == [1, 1, 1]
+    window.import_excel(str(workbook))
+    assert "3 rows" in asked[1]
+    assert [r.quantity for r in contracts.load(db, SAMPLE_NUMBER).annex("3").table] == [Decimal(1), Decimal(1), Decimal(2)]
+    assert "cost-table-total" in [window.check_tab.tree.topLevelItem(i).text(2) for i in range(window.check_tab.tree.topLevelItemCount())]
+    assert "error" in window.windowTitle()  # the table no longer adds up to the total
+
+
+def test_last_database_broken_falls_back_to_the_default(tmp_path, monkeypatch, qapp, _isolated_home):
+    """A database remembered from last time that no longer opens must not lock the user out."""
+    from app.paths import default_database
+    from ui import main
+    from ui import settings as keys
+
+    bogus = tmp_path / "gone.db"
+    bogus.write_bytes(b"garbage" * 500)
+    keys.settings().setValue(keys.LAST_DATABASE_KEY, str(bogus))
+    shown = []
+    monkeypatch.setattr("ui.database_problem_dialog.offer_restore", lambda parent, problem: shown.append(str(problem)))
+    monkeypatch.setattr(QApplication, "exec", lambda *a: 0)
+    assert main.run(SimpleNamespace(db=None, lang="en", exit_after_paint=False)) == 0
+    assert shown and "gone.db" in shown[0]
+    assert keys.settings().value(keys.LAST_DATABASE_KEY) == str(default_database())
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+
+
+def test_enter_in_the_list_moves_to_the_contract(qtbot, window):
+    window.list_view.table.setFocus()
+    window.list_view.table.setCurrentIndex(window.list_view.model.index(0, 0))
+    qtbot.keyClick(window.list_view.table, Qt.Key.Key_Return)
+    focused = QApplication.focusWidget()
+    assert focused is not None and window.tabs.isAncestorOf(focused)

@@ -1,0 +1,138 @@
+"""The 校验 tab: the consistency check's findings for the open contract; double-click jumps to the place.
+
+The findings come from app.checks.check on the stored contract; `jump(where)` carries the finding's
+`where` (a field path, ``clause:5.4`` or ``annex:3``) for the main window to hand to the right tab.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QStyle,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.checks import Finding, Severity, check
+from app.errors import UserError
+from app.i18n import _, ngettext
+from app.store.contracts import load
+from app.store.db import Database
+
+WHERE_ROLE = Qt.ItemDataRole.UserRole
+
+
+def where_label(where: str) -> str:
+    """A finding's place as a clerk reads it: the field's label, 第四条 4.1, 附件3 (the raw path as a tooltip)."""
+    kind, _sep, name = where.partition(":")
+    if kind == "clause" and name:
+        return _("Clause {no}").format(no=name)
+    if kind == "annex" and name:
+        return _("Annex {no}").format(no=name)
+    try:
+        from app.fields import label_of
+
+        return label_of(where)
+    except (UserError, ImportError):
+        return where
+
+
+class CheckTab(QWidget):
+    """Findings of one contract, errors first."""
+
+    jump = Signal(str)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.number: str | None = None
+        self.findings: list[Finding] = []
+        self.summary = QLabel()
+        self.summary.setObjectName("checkSummary")
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("checkFindings")
+        self.tree.setRootIsDecorated(False)
+        self.tree.setUniformRowHeights(True)
+        self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.tree.setColumnCount(4)
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setStretchLastSection(True)
+        self.tree.itemActivated.connect(self._activated)  # double-click, Enter
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.tree, 1)
+        self.retranslate_ui()
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warning_count(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
+
+    def retranslate_ui(self) -> None:
+        self.tree.setHeaderLabels([_("Severity"), _("Where"), _("Check rule"), _("Problem")])
+        self.tree.setToolTip(_("Double-click a finding (or press Enter) to go to the field or clause"))
+        if self.number is not None:
+            self.refresh()  # messages are produced in the current language
+        else:
+            self._show_summary()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def set_contract(self, number: str | None) -> None:
+        self.number = number
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Check the stored contract again (after an edit)."""
+        self.findings = []
+        if self.number is not None:
+            try:
+                contract = load(self.db, self.number)
+            except UserError:
+                contract = None
+            if contract is not None:
+                self.findings = sorted(check(contract), key=lambda f: f.severity is not Severity.ERROR)
+        self.tree.clear()
+        style = self.style()
+        icons = {
+            Severity.ERROR: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxCritical),
+            Severity.WARNING: style.standardIcon(QStyle.StandardPixmap.SP_MessageBoxWarning),
+        }
+        labels = {Severity.ERROR: _("error"), Severity.WARNING: _("warning")}
+        for f in self.findings:
+            item = QTreeWidgetItem([labels[f.severity], where_label(f.where), f.code, f.message])
+            item.setIcon(0, icons[f.severity])
+            item.setData(0, WHERE_ROLE, f.where)
+            item.setToolTip(1, f.where)
+            item.setToolTip(3, f.message)
+            self.tree.addTopLevelItem(item)
+        self._show_summary()
+
+    def _show_summary(self) -> None:
+        if self.number is None:
+            self.summary.setText(_("Open a contract to check it"))
+        elif not self.findings:
+            self.summary.setText(_("No problems found"))
+        else:
+            parts = []
+            if self.error_count:
+                parts.append(ngettext("{n} error", "{n} errors", self.error_count).format(n=self.error_count))
+            if self.warning_count:
+                parts.append(ngettext("{n} warning", "{n} warnings", self.warning_count).format(n=self.warning_count))
+            self.summary.setText(", ".join(parts))
+
+    def _activated(self, item: QTreeWidgetItem, _column: int) -> None:
+        where = item.data(0, WHERE_ROLE)
+        if where:
+            self.jump.emit(str(where))

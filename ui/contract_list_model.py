@@ -1,0 +1,252 @@
+"""The contract list as a Qt table model: pages fetched on demand, re-queried on search, filter and sort.
+
+Rows come from app.store.contract_list in pages of PAGE_SIZE (canFetchMore/fetchMore), so 10,000
+contracts cost one page at a time. The next deadline is computed only for rows the view actually asks
+about, in one batch after the paint that asked (app.store.contract_list.next_deadlines), and cached.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QPainter, QPixmap
+
+from app.calendar.work_calendar import WorkCalendar
+from app.domain import Status
+from app.i18n import N_, _, ngettext
+from app.money import format_amount
+from app.review.comments import open_comment_counts
+from app.schedule import ScheduleItem
+from app.store.contract_list import get_summary, next_deadlines, search_contracts
+from app.store.contracts import ContractSummary
+from app.store.db import Database
+
+PAGE_SIZE = 200
+
+NUMBER, TITLE, OTHER_PARTY, TOTAL, STATUS, DEADLINE = range(6)
+HEADERS = (N_("Number"), N_("Title"), N_("Other party"), N_("Total"), N_("Status"), N_("Next deadline"))
+#: The store's sort key per column; None: not sortable (the deadline is computed per row, not stored).
+SORT_KEYS = ("number", "title", "party_a", "total", "status", None)
+
+NUMBER_ROLE = Qt.ItemDataRole.UserRole
+
+Index = QModelIndex | QPersistentModelIndex
+_ROOT = QModelIndex()
+
+
+class ContractListModel(QAbstractTableModel):
+    """Contracts matching the current search text and status, in the current order."""
+
+    #: Emitted after every re-query (search, filter, sort, reload).
+    requeried = Signal()
+
+    def __init__(self, db: Database, parent=None, today: date | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.today = today or date.today()
+        self.search_text = ""
+        self.status: Status | None = None
+        self.order_by = "number"
+        self.descending = False
+        self._rows: list[ContractSummary] = []
+        self._exhausted = True
+        self._deadlines: dict[str, ScheduleItem | None] = {}
+        self._pending: set[str] = set()
+        self._calendar: WorkCalendar | None = None
+        self._deadline_timer = QTimer(self)
+        self._deadline_timer.setSingleShot(True)
+        self._deadline_timer.setInterval(0)
+        self._deadline_timer.timeout.connect(self.compute_pending_deadlines)
+        self._open_comments: dict[str, int] = {}
+        self._badges: dict[int, QPixmap] = {}
+        self.requery()
+
+    # ------------------------------------------------------------------ querying
+
+    def requery(self) -> None:
+        """Start again from the first page with the current search, filter and order."""
+        self.beginResetModel()
+        self._rows = search_contracts(
+            self.db, self.search_text, self.status, offset=0, limit=PAGE_SIZE,
+            order_by=self.order_by, descending=self.descending,
+        )
+        self._exhausted = len(self._rows) < PAGE_SIZE
+        self._pending.clear()
+        self._open_comments = open_comment_counts(self.db)
+        self.endResetModel()
+        self.requeried.emit()
+
+    def set_filter(self, text: str, status: Status | None) -> None:
+        if text == self.search_text and status == self.status:
+            return
+        self.search_text, self.status = text, status
+        self.requery()
+
+    def reload(self) -> None:
+        """After a change elsewhere (import, another window): fresh rows, fresh deadlines."""
+        self._deadlines.clear()
+        self._calendar = None
+        self.requery()
+
+    def canFetchMore(self, parent: Index = _ROOT) -> bool:
+        return not parent.isValid() and not self._exhausted
+
+    def fetchMore(self, parent: Index = _ROOT) -> None:
+        if parent.isValid() or self._exhausted:
+            return
+        page = search_contracts(
+            self.db, self.search_text, self.status, offset=len(self._rows), limit=PAGE_SIZE,
+            order_by=self.order_by, descending=self.descending,
+        )
+        self._exhausted = len(page) < PAGE_SIZE
+        if page:
+            first = len(self._rows)
+            self.beginInsertRows(QModelIndex(), first, first + len(page) - 1)
+            self._rows.extend(page)
+            self.endInsertRows()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        key = SORT_KEYS[column] if 0 <= column < len(SORT_KEYS) else None
+        if key is None:
+            return
+        self.order_by, self.descending = key, order == Qt.SortOrder.DescendingOrder
+        self.requery()
+
+    # ------------------------------------------------------------------ rows
+
+    def summary(self, row: int) -> ContractSummary | None:
+        return self._rows[row] if 0 <= row < len(self._rows) else None
+
+    def row_of(self, number: str) -> int:
+        for row, s in enumerate(self._rows):
+            if s.number == number:
+                return row
+        return -1
+
+    def refresh_contract(self, number: str) -> None:
+        """Re-read one contract's row after an edit (its deadline too); a deleted one leaves the list."""
+        row = self.row_of(number)
+        self._deadlines.pop(number, None)
+        if row < 0:
+            return
+        fresh = get_summary(self.db, number)
+        if fresh is None:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._rows[row]
+            self.endRemoveRows()
+            return
+        self._rows[row] = fresh
+        self._open_comments = open_comment_counts(self.db)
+        self.dataChanged.emit(self.index(row, 0), self.index(row, DEADLINE))
+
+    def open_comments(self, number: str) -> int:
+        return self._open_comments.get(number, 0)
+
+    def _badge(self, count: int) -> QPixmap:
+        """A round red badge with the number of open review comments."""
+        if count not in self._badges:
+            pixmap = QPixmap(18, 18)
+            pixmap.fill(Qt.GlobalColor.transparent)
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setBrush(QColor("#c62828"))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawEllipse(1, 1, 16, 16)
+            painter.setPen(QColor("white"))
+            font = painter.font()
+            font.setPixelSize(11 if count < 10 else 9)
+            font.setBold(True)
+            painter.setFont(font)
+            painter.drawText(pixmap.rect(), int(Qt.AlignmentFlag.AlignCenter), str(count) if count < 100 else "99+")
+            painter.end()
+            self._badges[count] = pixmap
+        return self._badges[count]
+
+    # ------------------------------------------------------------------ deadlines
+
+    def compute_pending_deadlines(self) -> None:
+        """One batch for every row the view asked about since the last batch."""
+        numbers, self._pending = list(self._pending), set()
+        if not numbers:
+            return
+        if self._calendar is None:
+            from app.calendar.store import load_calendar
+
+            self._calendar = load_calendar(self.db)
+        found = next_deadlines(self.db, numbers, self.today, self._calendar)
+        for number in numbers:
+            self._deadlines[number] = found.get(number)
+        rows = [self.row_of(n) for n in numbers]
+        rows = [r for r in rows if r >= 0]
+        if rows:
+            self.dataChanged.emit(self.index(min(rows), DEADLINE), self.index(max(rows), DEADLINE))
+
+    def deadline(self, number: str):
+        """The cached next deadline (a ScheduleItem or None); ... means not computed yet."""
+        return self._deadlines.get(number, ...)
+
+    def _deadline_text(self, number: str, tooltip: bool) -> str:
+        if number not in self._deadlines:
+            self._pending.add(number)
+            self._deadline_timer.start()
+            return "…" if not tooltip else ""
+        item = self._deadlines[number]
+        if item is None:
+            return ""
+        when = item.date.isoformat() if item.date else ""
+        return f"{item.what}: {item.status}" if tooltip else f"{when} {item.what}"
+
+    # ------------------------------------------------------------------ Qt model interface
+
+    def rowCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: Index = _ROOT) -> int:
+        return 0 if parent.isValid() else len(HEADERS)
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
+            return _(HEADERS[section])
+        return None
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
+        s = self.summary(index.row()) if index.isValid() else None
+        if s is None:
+            return None
+        column = index.column()
+        if role == NUMBER_ROLE:
+            return s.number
+        if role == Qt.ItemDataRole.DisplayRole:
+            if column == NUMBER:
+                return s.number
+            if column == TITLE:
+                return s.title
+            if column == OTHER_PARTY:
+                return s.party_a
+            if column == TOTAL:
+                return format_amount(s.total)
+            if column == STATUS:
+                return s.status.label
+            if column == DEADLINE:
+                return self._deadline_text(s.number, tooltip=False)
+        if role == Qt.ItemDataRole.DecorationRole and column == NUMBER and self.open_comments(s.number):
+            return self._badge(self.open_comments(s.number))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            if column == NUMBER and self.open_comments(s.number):
+                count = self.open_comments(s.number)
+                return ngettext("{n} open review comment", "{n} open review comments", count).format(n=count)
+            if column == TITLE:
+                return s.title
+            if column == OTHER_PARTY:
+                return f"{_('Party A')}: {s.party_a}\n{_('Party B')}: {s.party_b}"
+            if column == DEADLINE:
+                return self._deadline_text(s.number, tooltip=True) or None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == TOTAL:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def retranslate(self) -> None:
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(HEADERS) - 1)
+        if self._rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self._rows) - 1, len(HEADERS) - 1))

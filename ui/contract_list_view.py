@@ -1,0 +1,163 @@
+"""The left pane: search box, status filter, the contract table and a match count.
+
+Typing re-queries after a short pause (SEARCH_DELAY_MS) so a burst of keys costs one query; the match
+count (a second query) waits a little longer. Selecting a row emits `contract_selected(number)`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QItemSelection, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import Status
+from app.i18n import _, ngettext
+from app.store.contract_list import count_contracts
+from app.store.db import Database
+from ui.contract_list_model import NUMBER_ROLE, TITLE, ContractListModel
+
+SEARCH_DELAY_MS = 150
+COUNT_DELAY_MS = 400
+
+
+class ContractListView(QWidget):
+    """Search + filter + table. `select_number` selects a contract programmatically."""
+
+    contract_selected = Signal(str)
+    #: Enter or double-click on a row: the user wants to work on that contract (focus moves to its tabs).
+    contract_activated = Signal(str)
+
+    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.search = QLineEdit()
+        self.search.setClearButtonEnabled(True)
+        self.search.setObjectName("contractSearch")
+        self.status_combo = QComboBox()
+        self.status_combo.setObjectName("statusFilter")
+        self.model = ContractListModel(db, self)
+        self.table = QTableView()
+        self.table.setObjectName("contractTable")
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.table.setWordWrap(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((150, 190, 130, 100, 84, 170)):
+            header.resizeSection(column, width)
+        header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Interactive)
+        self.count_label = QLabel()
+        self.count_label.setObjectName("matchCount")
+
+        top = QHBoxLayout()
+        top.addWidget(self.search, 1)
+        top.addWidget(self.status_combo)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.count_label)
+        self.setTabOrder(self.search, self.status_combo)
+        self.setTabOrder(self.status_combo, self.table)
+
+        self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
+        self._search_timer.timeout.connect(self.apply_filter)
+        self._count_timer = QTimer(self, singleShot=True, interval=COUNT_DELAY_MS)
+        self._count_timer.timeout.connect(self.update_count)
+        self.search.textChanged.connect(self._search_timer.start)
+        self.search.returnPressed.connect(self.apply_filter)
+        self.status_combo.currentIndexChanged.connect(self.apply_filter)
+        self.table.selectionModel().selectionChanged.connect(self._selection_changed)
+        self.table.activated.connect(lambda index: self.contract_activated.emit(index.data(NUMBER_ROLE)))
+        self.model.requeried.connect(self._count_timer.start)
+        self.retranslate_ui()
+        self.update_count()
+
+    def retranslate_ui(self) -> None:
+        self.search.setPlaceholderText(_("Search number, title, parties, clause text (Ctrl+F)"))
+        self.search.setToolTip(_("Three or more characters also search the clause text"))
+        current = self.status_combo.currentIndex()
+        self.status_combo.blockSignals(True)
+        self.status_combo.clear()
+        self.status_combo.addItem(_("All statuses"), None)
+        for status in Status:
+            self.status_combo.addItem(status.label, status.value)
+        self.status_combo.setCurrentIndex(max(0, current))
+        self.status_combo.blockSignals(False)
+        self.status_combo.setToolTip(_("Show only contracts in this status"))
+        self.model.retranslate()
+        self.update_count()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    # ------------------------------------------------------------------ filtering
+
+    def current_status(self) -> Status | None:
+        value = self.status_combo.currentData()
+        return Status(value) if value else None
+
+    def apply_filter(self) -> None:
+        """Re-query now (the typing pause is over, or Enter was pressed); keeps the selection if still listed."""
+        self._search_timer.stop()
+        selected = self.selected_number()
+        self.model.set_filter(self.search.text(), self.current_status())
+        if selected is not None:
+            self.select_number(selected, emit=False, fetch=False)
+
+    def update_count(self) -> None:
+        self._count_timer.stop()
+        n = count_contracts(self.db, self.model.search_text, self.model.status)
+        self.count_label.setText(ngettext("{n} contract", "{n} contracts", n).format(n=n))
+        self._last_count = n
+
+    def focus_search(self) -> None:
+        self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.selectAll()
+
+    # ------------------------------------------------------------------ selection
+
+    def selected_number(self) -> str | None:
+        rows = self.table.selectionModel().selectedRows()
+        return rows[0].data(NUMBER_ROLE) if rows else None
+
+    def select_number(self, number: str, *, emit: bool = True, fetch: bool = True) -> bool:
+        """Select `number` if it is listed (with `fetch`, fetching further pages); False if it is not."""
+        row = self.model.row_of(number)
+        while fetch and row < 0 and self.model.canFetchMore():
+            self.model.fetchMore()
+            row = self.model.row_of(number)
+        if row < 0:
+            return False
+        if not emit:
+            self.table.selectionModel().blockSignals(True)
+        self.table.selectRow(row)
+        self.table.scrollTo(self.model.index(row, 0))
+        if not emit:
+            self.table.selectionModel().blockSignals(False)
+            self.table.viewport().update()
+        return True
+
+    def _selection_changed(self, selected: QItemSelection, _deselected: QItemSelection) -> None:
+        number = self.selected_number()
+        if number is not None:
+            self.contract_selected.emit(number)

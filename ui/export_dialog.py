@@ -1,0 +1,311 @@
+"""Export dialog: format, target file and the packet options (annexes, cross-page seal, signing credential).
+
+The export runs on a worker thread (ui.export_worker) with a progress bar; while it runs the Cancel
+button cancels the export, and the rest of the window stays usable. Bad input (no file, a missing seal
+image or credential) is refused in the dialog, naming the field, before anything starts.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QEvent, QThreadPool, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import Contract
+from app.errors import UserError
+from app.i18n import _
+from ui.export_worker import ExportJob, ExportKind, ExportWorker
+
+SUFFIXES = {ExportKind.PDF: ".pdf", ExportKind.XLSX: ".xlsx", ExportKind.JSON: ".json"}
+
+
+def _filter_for(kind: ExportKind) -> str:
+    return {
+        ExportKind.PDF: _("PDF files (*.pdf)"),
+        ExportKind.XLSX: _("Excel workbooks (*.xlsx)"),
+        ExportKind.JSON: _("ContractDesk JSON (*.json)"),
+    }[kind]
+
+
+class PathField(QWidget):
+    """A line edit with a Browse… button."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.button = QPushButton()
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.button)
+
+    def path(self) -> Path | None:
+        text = self.edit.text().strip()
+        return Path(text) if text else None
+
+
+class ExportDialog(QDialog):
+    """Export one contract. `exported(path)` after a successful export; the dialog then closes."""
+
+    exported = Signal(object)
+    export_failed = Signal(str)
+
+    def __init__(self, contract: Contract, kind: ExportKind = ExportKind.PDF, *, schedule=None,
+                 folder: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.contract = contract
+        self.schedule = schedule
+        self.folder = folder
+        self.worker: ExportWorker | None = None
+        self.last_error = ""
+
+        self.format_combo = QComboBox()
+        for k in (ExportKind.PDF, ExportKind.XLSX, ExportKind.JSON):
+            self.format_combo.addItem("", k.value)
+        self.target = PathField()
+        self.annexes = QCheckBox()
+        self.annexes.setChecked(True)
+        self.seal_check = QCheckBox()
+        self.seal = PathField()
+        self.sign_check = QCheckBox()
+        self.credential = PathField()
+        self.password = QLineEdit()
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        self.message.setObjectName("exportMessage")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        self.export_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
+
+        self.form = QFormLayout()
+        self.labels = [QLabel() for _i in range(6)]
+        rows = (self.format_combo, self.target, self.annexes, self.seal_check, self.seal, self.sign_check)
+        for label, field in zip(self.labels, rows, strict=True):
+            self.form.addRow(label, field)
+        self.credential_label, self.password_label = QLabel(), QLabel()
+        self.form.addRow(self.credential_label, self.credential)
+        self.form.addRow(self.password_label, self.password)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.message)
+        layout.addWidget(self.buttons)
+
+        self.format_combo.currentIndexChanged.connect(self._kind_changed)
+        self.target.button.clicked.connect(self.browse_target)
+        self.seal.button.clicked.connect(self.browse_seal)
+        self.credential.button.clicked.connect(self.browse_credential)
+        self.seal_check.toggled.connect(self._update_enabled)
+        self.sign_check.toggled.connect(self._update_enabled)
+        self.buttons.accepted.connect(self.start)
+        self.buttons.rejected.connect(self.cancel_or_close)
+
+        self.retranslate_ui()
+        self.format_combo.setCurrentIndex(self.format_combo.findData(kind.value))
+        self._kind_changed()
+
+    # ------------------------------------------------------------------ texts and state
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Export {number}").format(number=self.contract.number))
+        names = {ExportKind.PDF: _("PDF packet"), ExportKind.XLSX: _("Excel workbook"), ExportKind.JSON: _("JSON document")}
+        for i in range(self.format_combo.count()):
+            self.format_combo.setItemText(i, names[ExportKind(self.format_combo.itemData(i))])
+        texts = (_("&Format:"), _("&Save as:"), _("Annexes:"), _("Cross-page seal:"), _("Seal &image:"), _("Signature:"))
+        for label, text in zip(self.labels, texts, strict=True):
+            label.setText(text)
+        self.labels[0].setBuddy(self.format_combo)
+        self.labels[1].setBuddy(self.target.edit)
+        self.labels[4].setBuddy(self.seal.edit)
+        self.credential_label.setText(_("&Credential (.p12/.pfx):"))
+        self.credential_label.setBuddy(self.credential.edit)
+        self.password_label.setText(_("&Passphrase:"))
+        self.password_label.setBuddy(self.password)
+        for field in (self.target, self.seal, self.credential):
+            field.button.setText(_("Browse…"))
+        self.annexes.setText(_("Include the annexes"))
+        self.seal_check.setText(_("Print a seal across the page edges (骑缝章)"))
+        self.sign_check.setText(_("Sign digitally with a certificate"))
+        self.export_button.setText(_("Export"))
+        self.cancel_button.setText(_("Cancel"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def kind(self) -> ExportKind:
+        return ExportKind(self.format_combo.currentData())
+
+    def _kind_changed(self) -> None:
+        kind = self.kind()
+        current = self.target.path()
+        stem = self.contract.number or "contract"
+        if current is None:
+            folder = Path(self.folder) if self.folder else Path.home()
+            self.target.edit.setText(str(folder / f"{stem}{SUFFIXES[kind]}"))
+        elif current.suffix.lower() in SUFFIXES.values():
+            self.target.edit.setText(str(current.with_suffix(SUFFIXES[kind])))
+        self._update_enabled()
+
+    def _update_enabled(self) -> None:
+        kind, running = self.kind(), self.worker is not None
+        for widget in (self.format_combo, self.target):
+            widget.setEnabled(not running)
+        is_pdf = kind is ExportKind.PDF
+        self.annexes.setEnabled(is_pdf and not running)
+        self.seal_check.setEnabled(is_pdf and not running)
+        self.seal.setEnabled(is_pdf and self.seal_check.isChecked() and not running)
+        can_sign = kind in (ExportKind.PDF, ExportKind.XLSX)
+        self.sign_check.setEnabled(can_sign and not running)
+        signing = can_sign and self.sign_check.isChecked() and not running
+        self.credential.setEnabled(signing)
+        self.password.setEnabled(signing)
+        self.export_button.setEnabled(not running)
+
+    # ------------------------------------------------------------------ file pickers
+
+    def browse_target(self) -> None:
+        kind = self.kind()
+        chosen, _selected = QFileDialog.getSaveFileName(self, _("Export to"), self.target.edit.text(), _filter_for(kind))
+        if chosen:
+            path = Path(chosen)
+            if path.suffix.lower() != SUFFIXES[kind]:
+                path = path.with_name(path.name + SUFFIXES[kind])
+            self.target.edit.setText(str(path))
+
+    def browse_seal(self) -> None:
+        chosen, _selected = QFileDialog.getOpenFileName(self, _("Seal image"), "", _("Images (*.png *.jpg *.jpeg)"))
+        if chosen:
+            self.seal.edit.setText(chosen)
+            self.seal_check.setChecked(True)
+
+    def browse_credential(self) -> None:
+        chosen, _selected = QFileDialog.getOpenFileName(
+            self, _("Signing credential"), "", _("PKCS#12 certificates (*.p12 *.pfx)")
+        )
+        if chosen:
+            self.credential.edit.setText(chosen)
+            self.sign_check.setChecked(True)
+
+    # ------------------------------------------------------------------ running
+
+    def job(self) -> ExportJob:
+        """The export as the dialog describes it; UserError naming the field when something is missing."""
+        kind = self.kind()
+        out = self.target.path()
+        if out is None:
+            raise UserError(_("choose the file to write"), _("Save as"))
+        if out.is_dir():
+            raise UserError(_("is a folder, not a file"), str(out))
+        if not out.parent.is_dir():
+            raise UserError(_("the folder does not exist"), str(out.parent))
+        seal = None
+        if kind is ExportKind.PDF and self.seal_check.isChecked():
+            seal = self.seal.path()
+            if seal is None or not seal.is_file():
+                raise UserError(_("choose an existing seal image"), _("Seal image"))
+        credential = None
+        if kind in (ExportKind.PDF, ExportKind.XLSX) and self.sign_check.isChecked():
+            credential = self.credential.path()
+            if credential is None or not credential.is_file():
+                raise UserError(_("choose an existing .p12/.pfx file"), _("Credential"))
+        return ExportJob(
+            kind=kind,
+            contract=self.contract,
+            out=out,
+            annexes=self.annexes.isChecked(),
+            cross_page_seal=seal,
+            sign_with=credential,
+            password=self.password.text(),
+            schedule=self.schedule,
+        )
+
+    def start(self) -> None:
+        """Validate and start the export on the thread pool (the dialog stays open with a progress bar)."""
+        if self.worker is not None:
+            return
+        try:
+            job = self.job()
+        except UserError as exc:
+            self._show_error(str(exc))
+            return
+        self.message.setStyleSheet("")
+        self.message.setText(_("Exporting…"))
+        self.progress.setRange(0, 0)
+        self.progress.setVisible(True)
+        self.worker = ExportWorker(job)
+        self.worker.signals.progress.connect(self._on_progress)
+        self.worker.signals.finished.connect(self._on_finished)
+        self.worker.signals.failed.connect(self._on_failed)
+        self.worker.signals.cancelled.connect(self._on_cancelled)
+        self._update_enabled()
+        QThreadPool.globalInstance().start(self.worker)
+
+    def cancel_or_close(self) -> None:
+        self.reject()
+
+    def reject(self) -> None:
+        """Cancel (and Escape) stop a running export first; the dialog closes once nothing runs."""
+        if self.worker is not None:
+            self.worker.cancel()
+            self.message.setText(_("Cancelling…"))
+            self.cancel_button.setEnabled(False)
+            return
+        super().reject()
+
+    def _on_progress(self, done: int, total: int) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(min(done, total))
+
+    def _finish(self) -> None:
+        self.worker = None
+        self.progress.setVisible(False)
+        self.cancel_button.setEnabled(True)
+        self._update_enabled()
+
+    def _on_finished(self, path) -> None:
+        self._finish()
+        self.message.setText(_("Saved {file}").format(file=Path(path).name))
+        self.exported.emit(path)
+        self.accept()
+
+    def _on_failed(self, message: str) -> None:
+        self._finish()
+        self._show_error(message)
+        self.export_failed.emit(message)
+
+    def _on_cancelled(self) -> None:
+        self._finish()
+        self.message.setText(_("The export was cancelled; nothing was written."))
+
+    def _show_error(self, message: str) -> None:
+        self.last_error = message
+        self.message.setText(message)
+        self.message.setStyleSheet("color: #b00020;")
+
+    def closeEvent(self, event) -> None:
+        if self.worker is not None:  # never orphan a running export: cancel it first
+            self.worker.cancel()
+            event.ignore()
+            return
+        super().closeEvent(event)

@@ -1,0 +1,361 @@
+"""Editors bound to one contract field path, and the base of the contract editor tabs, validating as the user types through app.fields.
+
+Each editor shows the stored value (`show_value`), marks an invalid entry with a red frame and a
+tooltip and reports the problem (`problem` signal, "" when it is gone), and emits `commit(path, value)`
+with the parsed value only when the entry is valid and differs from what is stored. Nothing here
+decides what a valid value is: app.fields does.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from PySide6.QtCore import QDate, QEvent, Qt, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtWidgets import (
+    QCalendarWidget,
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QPushButton,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+    QWidgetAction,
+)
+
+from app.domain import Contract
+from app.errors import Conflict, UserError
+from app.fields import format_value, label_of, parse_value
+from app.i18n import _
+from app.money import AmountError, rmb_upper
+from app.store import contracts
+from app.store.db import Database
+from app.store.edits import is_read_only
+from ui.edit_commands import EditContext, versions_for
+
+INVALID_STYLE = "QLineEdit { border: 2px solid #d0342c; background: #fff4f3; }"
+
+
+class FieldLineEdit(QLineEdit):
+    """A line edit for a text-like field path (text, amount, count, date, credit code …)."""
+
+    commit = Signal(str, object)
+    problem = Signal(str, str)  # path, message ("" when valid again)
+
+    def __init__(self, path: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.stored: Any = None
+        self.error: str = ""
+        self.textEdited.connect(self.validate)
+        self.editingFinished.connect(self.try_commit)
+
+    def show_value(self, value: Any) -> None:
+        """Show the stored value (clears any error: the stored value is valid by construction)."""
+        self.stored = value
+        self.blockSignals(True)
+        self.setText(format_value(self.path, value))
+        self.setCursorPosition(0)  # long titles show their beginning
+        self.blockSignals(False)
+        self._set_error("")
+
+    def parsed(self) -> Any:
+        return parse_value(self.path, self.text())
+
+    def validate(self) -> bool:
+        try:
+            self.parsed()
+        except UserError as exc:
+            self._set_error(exc.message)
+            return False
+        self._set_error("")
+        return True
+
+    def _set_error(self, message: str) -> None:
+        changed = message != self.error
+        self.error = message
+        self.setStyleSheet(INVALID_STYLE if message else "")
+        self.setToolTip(f"{label_of(self.path)}: {message}" if message else "")
+        self.setProperty("invalid", bool(message))
+        if changed:
+            self.problem.emit(self.path, message)
+
+    def try_commit(self) -> None:
+        if self.isReadOnly() or not self.validate():
+            return
+        value = self.parsed()
+        if value != self.stored:
+            self.stored = value
+            self.commit.emit(self.path, value)
+
+
+class AmountEdit(QWidget):
+    """An amount with its uppercase (大写) beside it, updated as the user types."""
+
+    def __init__(self, path: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = FieldLineEdit(path)
+        self.edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.upper = QLabel()
+        self.upper.setObjectName("amountUpper")
+        self.upper.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 2)
+        layout.addWidget(self.upper, 3)
+        self.edit.textChanged.connect(self._update_upper)
+
+    def _update_upper(self) -> None:
+        try:
+            value = self.edit.parsed()
+        except UserError:
+            self.upper.setText("")
+            return
+        try:
+            self.upper.setText(rmb_upper(value) if isinstance(value, Decimal) else "")
+        except AmountError:
+            self.upper.setText("")
+
+    def show_value(self, value: Any) -> None:
+        self.edit.show_value(value)
+        self._update_upper()
+
+
+class DateEdit(QWidget):
+    """A date typed as 2025-05-22 or 2025年5月22日, or picked from a calendar; blank clears it."""
+
+    def __init__(self, path: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = FieldLineEdit(path)
+        self.edit.setPlaceholderText(_("e.g. 2025-05-22 or 2025年5月22日"))
+        self.button = QToolButton()
+        self.button.setText("…")
+        self.button.setToolTip(_("Pick a date"))
+        self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.calendar = QCalendarWidget()
+        self.calendar.setGridVisible(True)
+        menu = QMenu(self.button)
+        action = QWidgetAction(menu)
+        action.setDefaultWidget(self.calendar)
+        menu.addAction(action)
+        menu.aboutToShow.connect(self._prepare_calendar)
+        self.button.setMenu(menu)
+        self.calendar.clicked.connect(self.pick)
+        self._menu = menu
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.edit, 1)
+        layout.addWidget(self.button)
+
+    def _prepare_calendar(self) -> None:
+        try:
+            value = self.edit.parsed()
+        except UserError:
+            value = None
+        if isinstance(value, date):
+            self.calendar.setSelectedDate(QDate(value.year, value.month, value.day))
+
+    def pick(self, qdate: QDate) -> None:
+        """Take a date from the calendar as if typed, and commit it."""
+        self._menu.hide()
+        self.edit.setText(date(qdate.year(), qdate.month(), qdate.day()).isoformat())
+        self.edit.try_commit()
+
+    def show_value(self, value: Any) -> None:
+        self.edit.show_value(value)
+
+    def setReadOnly(self, read_only: bool) -> None:
+        self.edit.setReadOnly(read_only)
+        self.button.setEnabled(not read_only)
+
+
+class FlagEdit(QCheckBox):
+    """A yes/no field committed when toggled."""
+
+    commit = Signal(str, object)
+
+    def __init__(self, path: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.toggled.connect(lambda on: self.commit.emit(self.path, bool(on)))
+
+    def show_value(self, value: Any) -> None:
+        self.blockSignals(True)
+        self.setChecked(bool(value))
+        self.blockSignals(False)
+
+
+class ChoiceEdit(QComboBox):
+    """A field with a few fixed values (payee, what a payment counts from); items are (label msgid, value)."""
+
+    commit = Signal(str, object)
+
+    def __init__(self, path: str, choices: list[tuple[str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.path = path
+        self.choices = choices
+        for label, value in choices:
+            self.addItem(_(label), value)
+        self.activated.connect(lambda _i: self.commit.emit(self.path, parse_value(self.path, self.currentData())))
+
+    def show_value(self, value: Any) -> None:
+        self.blockSignals(True)
+        index = self.findData(getattr(value, "value", value))
+        self.setCurrentIndex(max(index, 0))
+        self.blockSignals(False)
+
+    def retranslate(self) -> None:
+        for i, (label, _value) in enumerate(self.choices):
+            self.setItemText(i, _(label))
+
+
+def line_edit_of(widget: QWidget) -> FieldLineEdit | None:
+    """The FieldLineEdit inside an editor (itself, or an AmountEdit's/DateEdit's)."""
+    if isinstance(widget, FieldLineEdit):
+        return widget
+    return getattr(widget, "edit", None)
+
+
+class ContractEditorBase(QWidget):
+    """What the 概要, 条款 and 签署页 tabs share: the contract they show, its version, the read-only
+    note, the stale-edit banner with its Reload button, and the message line for refused edits."""
+
+    changed = Signal(str)
+
+    def __init__(self, db: Database, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.db, self.undo_stack = db, undo_stack
+        self.number: str | None = None
+        self.contract: Contract | None = None
+        self.read_only = False
+        self.versions = versions_for(db)
+        self.versions.changed.connect(self._stored_contract_changed)
+
+        self.read_only_note = QLabel()
+        self.read_only_note.setObjectName("readOnlyNote")
+        self.read_only_note.setWordWrap(True)
+        self.read_only_note.setStyleSheet("QLabel { background: #fff3cd; color: #664d03; padding: 6px; }")
+        self.read_only_note.hide()
+        self.conflict_banner = QFrame()
+        self.conflict_banner.setObjectName("conflictBanner")
+        self.conflict_banner.setStyleSheet("QFrame#conflictBanner { background: #f8d7da; } QLabel { color: #842029; }")
+        self.conflict_label = QLabel()
+        self.conflict_label.setWordWrap(True)
+        self.reload_button = QPushButton()
+        self.reload_button.clicked.connect(self.reload_from_store)
+        banner = QHBoxLayout(self.conflict_banner)
+        banner.addWidget(self.conflict_label, 1)
+        banner.addWidget(self.reload_button)
+        self.conflict_banner.hide()
+        self.message = QLabel()
+        self.message.setObjectName("editMessage")
+        self.message.setWordWrap(True)
+        self.message.setStyleSheet("QLabel { color: #b42318; }")
+        self.message.hide()
+
+    def header(self) -> QVBoxLayout:
+        """A layout holding the note, banner and message line, for the top of a subclass's layout."""
+        box = QVBoxLayout()
+        box.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.read_only_note, self.conflict_banner, self.message):
+            box.addWidget(widget)
+        return box
+
+    # ------------------------------------------------------------------ contract
+
+    def set_contract(self, number: str | None) -> None:
+        """Show contract `number` (None: nothing); read-only when it is signed or archived."""
+        self.number = number
+        self.conflict_banner.hide()
+        self.show_message("")
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the contract again and redraw; the version read is the one the next edit expects."""
+        contract: Contract | None = None
+        if self.number is not None:
+            try:
+                contract, version = contracts.load_versioned(self.db, self.number)
+            except UserError as exc:
+                self.show_message(str(exc))
+            else:
+                self.versions.seen(self.number, version)
+        self.contract = contract
+        self.show_contract(contract)
+        self.set_read_only(contract is not None and is_read_only(contract.status))
+
+    def reload_from_store(self) -> None:
+        """The banner's Reload: drop what this window believed and show what is stored now."""
+        self.conflict_banner.hide()
+        self.show_message("")
+        if self.number is not None:
+            self.versions.refresh(self.number)
+            self.versions.changed.emit(self.number)  # every editor of the contract redraws
+
+    def _stored_contract_changed(self, number: str) -> None:
+        if number == self.number:
+            self.reload()
+
+    def context(self) -> EditContext:
+        assert self.number is not None
+        return EditContext(self.db, self.number, self.report, self._committed)
+
+    def _committed(self, number: str) -> None:
+        self.show_message("")
+        self.changed.emit(number)
+
+    def push(self, command: QUndoCommand) -> None:
+        self.undo_stack.push(command)
+
+    def report(self, exc: UserError) -> None:
+        """A refused edit: a stale version gets the banner with Reload; anything else the message line."""
+        if isinstance(exc, Conflict):
+            self.conflict_label.setText(
+                _("Not saved: {message}.").format(message=exc.message)
+                + " "
+                + _("Reload to see the stored contract; your change was not applied.")
+            )
+            self.conflict_banner.show()
+        else:
+            self.show_message(str(exc))
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    # ------------------------------------------------------------------ read-only and language
+
+    def set_read_only(self, read_only: bool) -> None:
+        """Signed/archived contracts: every editor disabled, with the note saying why."""
+        self.read_only = read_only
+        self.read_only_note.setVisible(read_only)
+        self.apply_read_only(read_only)
+
+    def retranslate_ui(self) -> None:
+        self.read_only_note.setText(
+            _("This contract is signed: signed contracts change only through an amendment. The fields are read-only.")
+        )
+        self.reload_button.setText(_("Reload"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    # ------------------------------------------------------------------ for subclasses
+
+    def show_contract(self, contract: Contract | None) -> None:
+        raise NotImplementedError
+
+    def apply_read_only(self, read_only: bool) -> None:
+        raise NotImplementedError
+
+    def focus_where(self, where: str) -> bool:
+        raise NotImplementedError

@@ -1,0 +1,187 @@
+"""`contractdesk gui`: start the desktop app.
+
+Start-up time (`--exit-after-paint` prints ``painted_ms=<ms>``) is measured from the process's own start
+time as the operating system records it (GetProcessTimes on Windows, /proc on Linux, psutil elsewhere);
+where none answers, from the moment this module was imported (STARTED below), which leaves out the
+interpreter's start and the CLI's parsing.
+ReportLab, openpyxl, pyHanko and PDFium are imported only when exporting or printing.
+"""
+
+from __future__ import annotations
+
+import time
+
+STARTED = time.perf_counter()  # fallback origin of painted_ms; keep this the first statement that runs
+
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from PySide6.QtCore import QEvent, QObject, QTimer  # noqa: E402
+from PySide6.QtGui import QIcon  # noqa: E402
+from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory  # noqa: E402
+
+from app.i18n import _  # noqa: E402
+from ui import settings as keys  # noqa: E402
+
+
+def _process_age_seconds() -> float | None:
+    """Seconds since the operating system started this process, or None when it cannot say."""
+    try:
+        if sys.platform == "win32":
+            import ctypes
+            from ctypes import wintypes
+
+            created, exited, kernel, user, now = (wintypes.FILETIME() for _i in range(5))
+            k32 = ctypes.windll.kernel32
+            if not k32.GetProcessTimes(k32.GetCurrentProcess(), ctypes.byref(created), ctypes.byref(exited),
+                                       ctypes.byref(kernel), ctypes.byref(user)):
+                return None
+            k32.GetSystemTimeAsFileTime(ctypes.byref(now))
+
+            def ticks(ft) -> int:
+                return (ft.dwHighDateTime << 32) | ft.dwLowDateTime
+
+            return (ticks(now) - ticks(created)) / 1e7
+        if sys.platform.startswith("linux"):
+            import os
+
+            stat = Path("/proc/self/stat").read_text()
+            start_ticks = int(stat.rsplit(")", 1)[1].split()[19])
+            uptime = float(Path("/proc/uptime").read_text().split()[0])
+            return uptime - start_ticks / os.sysconf("SC_CLK_TCK")
+        import psutil
+
+        return time.time() - psutil.Process().create_time()
+    except (ImportError, OSError, ValueError, IndexError, AttributeError):
+        return None
+
+
+def elapsed_ms() -> float:
+    """Milliseconds since the process started (see the module docstring)."""
+    age = _process_age_seconds()
+    if age is None or age <= 0:
+        age = time.perf_counter() - STARTED
+    return age * 1000
+
+
+class _FirstPaint(QObject):
+    """Prints painted_ms on the window's first paint and quits (for start-up measurements)."""
+
+    def __init__(self, app: QApplication) -> None:
+        super().__init__()
+        self.app, self.done = app, False
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint and not self.done:
+            self.done = True
+            print(f"painted_ms={elapsed_ms():.0f}", flush=True)
+            QTimer.singleShot(0, self.app.quit)
+        return False
+
+
+def make_application() -> QApplication:
+    """The QApplication with its names (for QSettings), icon and style."""
+    app = QApplication.instance()
+    if not isinstance(app, QApplication):
+        app = QApplication(sys.argv[:1])
+    app.setOrganizationName(keys.ORGANIZATION)
+    app.setApplicationName(keys.APPLICATION)
+    app.setApplicationDisplayName("ContractDesk")
+    from app.paths import resource
+
+    app.setWindowIcon(QIcon(str(resource("icons", "contractdesk.png"))))
+    # The platform's own style on Windows and macOS; Fusion where Qt only has its bare fallback styles.
+    if app.style().name().lower() in ("windows", "") and "windowsvista" not in [k.lower() for k in QStyleFactory.keys()]:
+        app.setStyle("Fusion")
+    return app
+
+
+def database_target(args, store) -> str:
+    """--db, else the database used last, else the default one in the data folder."""
+    if getattr(args, "db", None):
+        return str(args.db)
+    last = keys.read_text(store, keys.LAST_DATABASE_KEY)
+    if last and ("://" in last or Path(last).exists()):
+        return last
+    from app.paths import default_database
+
+    return str(default_database())
+
+
+def _open_store(args, target: str):
+    """Open `target`; on a damaged, foreign or newer file explain it and offer the latest good backup.
+    Returns (database, target) or None when nothing could be opened."""
+    from app.store.db import DatabaseProblem, open_database
+    from ui.database_problem_dialog import offer_restore
+
+    try:
+        return open_database(target), target
+    except DatabaseProblem as problem:
+        restored = offer_restore(None, problem)
+        if restored is not None:
+            return restored, target
+    from app.paths import default_database
+
+    fallback = str(default_database())
+    if getattr(args, "db", None) or target == fallback:
+        return None
+    try:  # the database used last is gone or broken: start on the default one instead
+        return open_database(fallback), fallback
+    except DatabaseProblem as again:
+        QMessageBox.critical(None, _("ContractDesk cannot open the database"), str(again))
+        return None
+
+
+def run(args) -> int:
+    """Show the main window on the database and contract the user had last (the sample on first launch)."""
+    from app.logs import setup_logging
+
+    setup_logging()
+    app = make_application()
+    from ui.crash_handler import install as install_crash_handler
+
+    crash = install_crash_handler(app)
+    store = keys.settings()
+    try:
+        from ui.i18n import apply_startup_language
+
+        apply_startup_language(app, getattr(args, "lang", None), store)
+    except ImportError:
+        pass
+    from app.errors import UserError
+    from app.store.location import network_share_warning
+    from app.store.lock import acquire_for
+
+    target = database_target(args, store)
+    try:  # one desktop per database file: a second one is told who has it open
+        lock = acquire_for(target)
+    except UserError as exc:
+        QMessageBox.critical(None, _("ContractDesk cannot open the database"), str(exc))
+        crash.uninstall()
+        return 2
+    opened = _open_store(args, target)
+    if opened is None:
+        if lock:
+            lock.release()
+        crash.uninstall()
+        return 2
+    db, target = opened
+    warning = network_share_warning(target)
+    if warning and not getattr(args, "exit_after_paint", False):
+        QMessageBox.warning(None, _("Database on a network share"), warning)
+
+    from ui.main_window import MainWindow
+
+    window = MainWindow(db, target, store=store)
+    window.database_lock = lock
+    if getattr(args, "exit_after_paint", False):
+        watcher = _FirstPaint(app)
+        window.installEventFilter(watcher)
+        watcher.setParent(window)  # kept alive as long as the window
+    window.show()
+    code = app.exec()
+    window.db.close()
+    if window.database_lock:
+        window.database_lock.release()
+    crash.uninstall()
+    return int(code)

@@ -1,0 +1,711 @@
+"""The main window: contract list on the left, the open contract in tabs on the right, menus and toolbar.
+
+Every edit is committed as it is made (the tabs push undo commands that call app/ services), so there
+is no Save; the window title shows how many errors the consistency check finds in the open contract.
+Edit → Undo/Redo act on the current tab's stack through a QUndoGroup: the 概要/条款/签署页 tabs share
+one stack for contract edits, the 附件 tab has its own.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import re
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import QSettings, Qt, QThreadPool, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoGroup, QUndoStack
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QSplitter,
+    QStyle,
+    QTabWidget,
+    QWidget,
+)
+
+from app import __version__
+from app.domain import Contract
+from app.errors import UserError
+from app.i18n import N_, _, ngettext
+from app.store import contracts
+from app.store.db import Database, DatabaseProblem, open_database
+from app.store.location import network_share_warning
+from app.store.lock import DatabaseLock, acquire_for
+from ui import settings as keys
+from ui.check_tab import CheckTab
+from ui.contract_list_view import ContractListView
+from ui.export_worker import ExportJob, ExportKind, ExportWorker
+from ui.schedule_tab import ScheduleTab
+
+log = logging.getLogger(__name__)
+
+SUMMARY, CLAUSES, ANNEXES, SCHEDULE, SIGNING, CHECKS, REVIEW = (
+    "summary", "clauses", "annexes", "schedule", "signing", "checks", "review",
+)
+TAB_TITLES = {
+    SUMMARY: N_("Summary"),
+    CLAUSES: N_("Clauses"),
+    ANNEXES: N_("Annexes"),
+    SCHEDULE: N_("Payments and deadlines"),
+    SIGNING: N_("Signing page"),
+    CHECKS: N_("Check"),
+    REVIEW: N_("Review"),
+}
+#: Tabs built by other modules: (tab, module, class, takes the shared undo stack).
+OPTIONAL_TABS = (
+    (SUMMARY, "ui.contract_form", "ContractForm", True),
+    (CLAUSES, "ui.clause_editor", "ClauseEditor", True),
+    (SIGNING, "ui.signing_tab", "SigningTab", True),
+    (REVIEW, "ui.review_tab", "ReviewTab", False),
+)
+
+
+def _optional_widget(module: str, name: str, *args) -> QWidget | None:
+    """The widget if its module is there (it is built by another part of the project); None if not."""
+    try:
+        cls = getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError) as exc:
+        log.info("%s.%s not available: %s", module, name, exc)
+        return None
+    return cls(*args)
+
+
+class Placeholder(QLabel):
+    def __init__(self) -> None:
+        super().__init__()
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setText(_("Not available in this version"))
+
+    def set_contract(self, number: str | None) -> None:
+        pass
+
+
+class MainWindow(QMainWindow):
+    """The desktop app's window over one open database (File → Open database… swaps it)."""
+
+    #: A print-ready packet (PDF bytes) was rendered for preview or printing.
+    packet_ready = Signal(bytes)
+    contract_opened = Signal(str)
+
+    def __init__(self, db: Database, target: str = "", *, store: QSettings | None = None,
+                 today: date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.store = store if store is not None else keys.settings()
+        self.today = today
+        self.db = db
+        self.target = target or db.url
+        #: The single-instance lock of the open database (set by ui.main.run; switched with the database).
+        self.database_lock: DatabaseLock | None = None
+        self.number: str | None = None
+        self.export_dialog: QDialog | None = None
+        self.preview_dialog: QDialog | None = None
+        self._packet_worker: ExportWorker | None = None
+        self._progress: QProgressDialog | None = None
+        self.undo_group = QUndoGroup(self)
+        self.setWindowIcon(QIcon(str(_icon_path())))
+        self._make_actions()
+        self._make_menus()
+        self._build_panes()
+        self.statusBar()
+        self._restore_layout()
+        self.retranslate_ui()
+        keys.remember_database(self.store, self.target)
+        self.open_first_contract()
+
+    # ------------------------------------------------------------------ building
+
+    def _build_panes(self) -> None:
+        """(Re)build list and tabs for self.db."""
+        for stack in list(self.undo_group.stacks()):
+            self.undo_group.removeStack(stack)
+        self.contract_stack = QUndoStack(self)
+        self.list_view = ContractListView(self.db)
+        self.list_view.contract_selected.connect(self.open_contract)
+        self.list_view.contract_activated.connect(self._focus_contract)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("contractTabs")
+        self.tabs.setDocumentMode(True)
+        self.pages: dict[str, QWidget] = {}
+        self._stale: set[str] = set()
+        optional = {tab: (module, cls, shared) for tab, module, cls, shared in OPTIONAL_TABS}
+        from ui.annexes_tab import AnnexesTab
+
+        for tab in TAB_TITLES:
+            widget: QWidget | None
+            if tab == ANNEXES:
+                widget = self.annexes_tab = AnnexesTab(self.db)
+                self.annexes_tab.status_message.connect(self.show_status)
+            elif tab == SCHEDULE:
+                widget = self.schedule_tab = ScheduleTab(self.db, today=self.today)
+            elif tab == CHECKS:
+                widget = self.check_tab = CheckTab(self.db)
+                self.check_tab.jump.connect(self.jump_to)
+            else:
+                module, cls, shared = optional[tab]
+                args = (self.db, self.contract_stack) if shared else (self.db,)
+                widget = _optional_widget(module, cls, *args)
+                if widget is None:
+                    widget = Placeholder()
+            changed = getattr(widget, "changed", None)
+            if changed is not None and hasattr(changed, "connect"):
+                changed.connect(self.contract_changed)
+            message = getattr(widget, "status_message", None)
+            if message is not None and tab != ANNEXES and hasattr(message, "connect"):
+                message.connect(self.show_status)
+            self.pages[tab] = widget
+            self.tabs.addTab(widget, "")
+        self.undo_group.addStack(self.contract_stack)
+        self.undo_group.addStack(self.annexes_tab.undo_stack)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self.splitter = QSplitter()
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.list_view)
+        self.splitter.addWidget(self.tabs)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([620, 800])
+        self.splitter.setChildrenCollapsible(False)
+        old = self.centralWidget()
+        self.setCentralWidget(self.splitter)
+        if old is not None:
+            old.deleteLater()
+        self.setTabOrder(self.list_view.search, self.list_view.status_combo)
+        self.setTabOrder(self.list_view.status_combo, self.list_view.table)
+        self.setTabOrder(self.list_view.table, self.tabs)
+        self._tab_changed(self.tabs.currentIndex())
+        self._retranslate_tabs()
+
+    def _action(self, name: str, slot, shortcut=None, icon: QStyle.StandardPixmap | None = None) -> QAction:
+        action = QAction(self)
+        action.setObjectName(name)
+        if shortcut is not None:
+            if isinstance(shortcut, list):
+                action.setShortcuts(shortcut)
+            else:
+                action.setShortcut(QKeySequence(shortcut))
+        if icon is not None:
+            action.setIcon(self.style().standardIcon(icon))
+        action.triggered.connect(slot)
+        return action
+
+    def _make_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        self.act_new = self._action("new", self.new_contract, QKeySequence.StandardKey.New, sp.SP_FileIcon)
+        self.act_open = self._action("open", self.choose_database, QKeySequence.StandardKey.Open, sp.SP_DialogOpenButton)
+        self.act_import_json = self._action("importJson", self.import_json)
+        self.act_import_xlsx = self._action("importXlsx", self.import_excel)
+        self.act_export_pdf = self._action("exportPdf", lambda: self.export(ExportKind.PDF), "Ctrl+E", sp.SP_DialogSaveButton)
+        self.act_export_xlsx = self._action("exportXlsx", lambda: self.export(ExportKind.XLSX))
+        self.act_export_json = self._action("exportJson", lambda: self.export(ExportKind.JSON))
+        self.act_preview = self._action("printPreview", self.print_preview, "Ctrl+Shift+P", sp.SP_FileDialogContentsView)
+        self.act_print = self._action("print", self.print_packet, QKeySequence.StandardKey.Print, sp.SP_DialogApplyButton)
+        self.act_quit = self._action("quit", self.close, QKeySequence.StandardKey.Quit)
+        self.act_undo = self.undo_group.createUndoAction(self)
+        self.act_undo.setObjectName("undo")
+        self.act_undo.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo))
+        self.act_undo.setIcon(self.style().standardIcon(sp.SP_ArrowBack))
+        self.act_redo = self.undo_group.createRedoAction(self)
+        self.act_redo.setObjectName("redo")
+        redo_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
+        if QKeySequence("Ctrl+Y") not in redo_keys:  # the Windows/WPS habit
+            redo_keys.append(QKeySequence("Ctrl+Y"))
+        self.act_redo.setShortcuts(redo_keys)
+        self.act_redo.setIcon(self.style().standardIcon(sp.SP_ArrowForward))
+        self.act_find = self._action("find", self.find_contract, QKeySequence.StandardKey.Find, sp.SP_FileDialogDetailedView)
+        self.act_about = self._action("about", self.about)
+        for action in (self.act_undo, self.act_redo):
+            self.addAction(action)
+
+    def _make_menus(self) -> None:
+        bar = self.menuBar()
+        self.file_menu = bar.addMenu("")
+        self.file_menu.addActions([self.act_new, self.act_open])
+        self.recent_menu = self.file_menu.addMenu("")
+        self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.file_menu.addSeparator()
+        self.file_menu.addActions([self.act_import_json, self.act_import_xlsx])
+        self.file_menu.addSeparator()
+        self.file_menu.addActions([self.act_export_pdf, self.act_export_xlsx, self.act_export_json])
+        self.file_menu.addSeparator()
+        self.file_menu.addActions([self.act_preview, self.act_print])
+        self.file_menu.addSeparator()
+        self.file_menu.addAction(self.act_quit)
+        self.edit_menu = bar.addMenu("")
+        self.edit_menu.addActions([self.act_undo, self.act_redo])
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.act_find)
+        self.view_menu = bar.addMenu("")
+        self.language_menu = self.view_menu.addMenu("")
+        try:
+            from ui.i18n import add_language_actions
+
+            self.language_group = add_language_actions(self.language_menu, self.store)
+        except ImportError:
+            self.language_menu.menuAction().setVisible(False)
+        self.help_menu = bar.addMenu("")
+        self.help_menu.addAction(self.act_about)
+        self.toolbar = self.addToolBar("")
+        self.toolbar.setObjectName("mainToolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.toolbar.addActions([self.act_new, self.act_open])
+        self.toolbar.addSeparator()
+        self.toolbar.addActions([self.act_export_pdf, self.act_preview, self.act_print])
+        self.toolbar.addSeparator()
+        self.toolbar.addActions([self.act_undo, self.act_redo, self.act_find])
+
+    # ------------------------------------------------------------------ texts
+
+    def retranslate_ui(self) -> None:
+        texts = {
+            self.act_new: _("&New contract…"),
+            self.act_open: _("&Open database…"),
+            self.act_import_json: _("Import &JSON…"),
+            self.act_import_xlsx: _("Import cost table from &Excel…"),
+            self.act_export_pdf: _("Export &PDF…"),
+            self.act_export_xlsx: _("Export E&xcel…"),
+            self.act_export_json: _("Export JS&ON…"),
+            self.act_preview: _("Print pre&view…"),
+            self.act_print: _("&Print…"),
+            self.act_quit: _("&Quit"),
+            self.act_find: _("&Find"),
+            self.act_about: _("&About ContractDesk"),
+        }
+        texts[self.act_undo] = _("&Undo")
+        texts[self.act_redo] = _("&Redo")
+        for action, text in texts.items():
+            action.setText(text)
+            action.setIconText(plain_text(text))  # toolbar buttons: no mnemonic, no ellipsis
+            action.setToolTip(plain_text(text) + _shortcut_hint(action))
+        self.file_menu.setTitle(_("&File"))
+        self.recent_menu.setTitle(_("&Recent databases"))
+        self.edit_menu.setTitle(_("&Edit"))
+        self.view_menu.setTitle(_("&View"))
+        self.language_menu.setTitle(_("&Language"))
+        self.help_menu.setTitle(_("&Help"))
+        self.toolbar.setWindowTitle(_("Toolbar"))
+        self._retranslate_tabs()
+        self.update_title()
+
+    def _retranslate_tabs(self) -> None:
+        if not hasattr(self, "tabs"):
+            return
+        for i, tab in enumerate(self.pages):
+            self.tabs.setTabText(i, _(TAB_TITLES[tab]))
+
+    def changeEvent(self, event) -> None:
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def update_title(self) -> None:
+        parts = []
+        if self.number:
+            parts.append(self.number)
+            errors = self.check_tab.error_count if hasattr(self, "check_tab") else 0
+            if errors:
+                parts.append(ngettext("{n} error", "{n} errors", errors).format(n=errors))
+        parts.append(_("ContractDesk"))
+        self.setWindowTitle(" — ".join(parts))
+
+    def show_status(self, message: str) -> None:
+        self.statusBar().showMessage(message, 8000)
+
+    # ------------------------------------------------------------------ contracts
+
+    def open_first_contract(self) -> None:
+        summary = self.list_view.model.summary(0)
+        if summary is not None:
+            self.list_view.select_number(summary.number)
+        else:
+            self.open_contract(None)
+
+    def open_contract(self, number: str | None) -> None:
+        """Show `number` (None: nothing open). The current tab and the check (for the title) load now;
+        the others when they are first shown, so opening a contract never waits for a hidden tab."""
+        if number == self.number and number is not None:
+            return
+        self.number = number
+        self.contract_stack.clear()
+        self._stale = set(self.pages)
+        self.ensure_loaded(CHECKS)
+        self.ensure_loaded(self._current_tab())
+        self.update_title()
+        if number is not None:
+            self.contract_opened.emit(number)
+
+    def _current_tab(self) -> str | None:
+        page = self.tabs.currentWidget()
+        return next((tab for tab, widget in self.pages.items() if widget is page), None)
+
+    def ensure_loaded(self, tab: str | None) -> QWidget | None:
+        """The tab's widget, showing the open contract (loaded now if it was not yet)."""
+        if tab is None or tab not in self.pages:
+            return None
+        page = self.pages[tab]
+        if tab in self._stale:
+            self._stale.discard(tab)
+            setter = getattr(page, "set_contract", None)
+            if setter is not None:
+                setter(self.number)
+        return page
+
+    def contract_changed(self, number: str) -> None:
+        """A tab committed an edit: refresh the list row, the check and schedule tabs, the title."""
+        self.list_view.model.refresh_contract(number)
+        if number == self.number:
+            self.check_tab.refresh()
+            if SCHEDULE not in self._stale:
+                self.schedule_tab.refresh()
+        self.update_title()
+
+    def _tab_changed(self, index: int) -> None:
+        page = self.tabs.widget(index)
+        if page is self.pages.get(ANNEXES):
+            self.undo_group.setActiveStack(self.annexes_tab.undo_stack)
+        else:
+            self.undo_group.setActiveStack(self.contract_stack)
+        tab = self._current_tab()
+        if tab in self._stale:
+            self.ensure_loaded(tab)
+        elif tab == CHECKS:
+            self.check_tab.refresh()  # annex edits do not announce themselves; re-read on show
+        elif tab == SCHEDULE:
+            self.schedule_tab.refresh()
+        self.update_title()
+
+    def jump_to(self, where: str) -> None:
+        """Go to the field, clause or annex a check finding names."""
+        if where.startswith("annex:"):
+            self.ensure_loaded(ANNEXES)
+            try:
+                self.annexes_tab.select_annex(where.split(":", 1)[1])
+            except KeyError:
+                pass
+            self.tabs.setCurrentWidget(self.pages[ANNEXES])
+            return
+        for tab in (SUMMARY, CLAUSES, SIGNING):
+            page = self.ensure_loaded(tab)
+            focus = getattr(page, "focus_where", None)
+            if page is None or focus is None:
+                continue
+            self.tabs.setCurrentWidget(page)
+            if focus(where):
+                return
+        self.tabs.setCurrentWidget(self.pages[CHECKS])
+        self.show_status(_("Cannot go to {where}").format(where=where))
+
+    def _focus_contract(self, number: str) -> None:
+        self.open_contract(number)
+        page = self.tabs.currentWidget()
+        if page is not None:
+            page.setFocus(Qt.FocusReason.OtherFocusReason)
+            page.focusNextChild()
+
+    def find_contract(self) -> None:
+        self.list_view.focus_search()
+
+    def _require_contract(self) -> str | None:
+        if self.number is None:
+            self.show_status(_("Open a contract first"))
+        return self.number
+
+    def new_contract(self) -> None:
+        number, ok = QInputDialog.getText(self, _("New contract"), _("Contract number:"))
+        if not ok:
+            return
+        number = number.strip()
+        try:
+            if not number:
+                raise UserError(_("a contract needs a number"), _("Contract number"))
+            if contracts.exists(self.db, number):
+                raise UserError(_("a contract with this number already exists"), number)
+            contracts.save(self.db, Contract(number=number, title=_("New contract")))
+        except UserError as exc:
+            QMessageBox.warning(self, _("New contract"), str(exc))
+            return
+        self._after_import(number)
+
+    def _after_import(self, number: str) -> None:
+        self.list_view.model.reload()
+        self.list_view.update_count()
+        if self.number == number:
+            self.number = None  # force every tab to re-read it
+        if not self.list_view.select_number(number):
+            self.list_view.search.clear()
+            self.list_view.status_combo.setCurrentIndex(0)
+            self.list_view.apply_filter()
+            self.list_view.select_number(number)
+
+    def import_json(self, path: str | None = None) -> None:
+        if not path:
+            path, _selected = QFileDialog.getOpenFileName(self, _("Import a contract"), "", _("ContractDesk JSON (*.json)"))
+            if not path:
+                return
+        from app.cli.cmd_contracts import read_input_file
+        from app.interchange.json_codec import loads
+
+        try:
+            contract = loads(read_input_file(path))
+            replace = False
+            if contracts.exists(self.db, contract.number):
+                answer = QMessageBox.question(
+                    self, _("Import"),
+                    _("Contract {number} is already in the database. Replace it with the imported one?").format(
+                        number=contract.number),
+                )
+                if answer != QMessageBox.StandardButton.Yes:
+                    return
+                replace = True
+            contracts.save(self.db, contract, replace=replace)
+        except UserError as exc:
+            QMessageBox.warning(self, _("Import"), str(exc))
+            return
+        self.show_status(_("Imported {number}").format(number=contract.number))
+        self._after_import(contract.number)
+
+    def import_excel(self, path: str | None = None) -> None:
+        """Replace the current contract's cost table with one read from a workbook, after confirmation."""
+        number = self._require_contract()
+        if number is None:
+            return
+        from app.cli.cmd_annex import replace_table
+        from app.tablediff import diff_cost_rows
+
+        try:
+            contract, version = contracts.load_versioned(self.db, number)
+            annex = next((a for a in contract.annexes if a.table is not None), None)
+            if annex is None:
+                raise UserError(_("this contract has no cost-table annex"), number)
+            if not path:
+                path, _selected = QFileDialog.getOpenFileName(self, _("Import a cost table"), "", _("Excel workbooks (*.xlsx)"))
+                if not path:
+                    return
+            from app.imports.xlsx import read_cost_table
+
+            table = read_cost_table(Path(path), annex.no, annex.title)
+            diff = diff_cost_rows(annex.table or [], table.rows)
+            if diff.is_empty:
+                self.show_status(_("The workbook holds the same table; nothing changed"))
+                return
+            answer = QMessageBox.question(
+                self, _("Import cost table"),
+                _("Replace the table of annex {no} ({old} rows) with the {new} rows of the workbook?").format(
+                    no=annex.no, old=len(annex.table or []), new=len(table.rows)),
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+            replace_table(self.db, number, annex.no, table.rows, version)
+        except UserError as exc:
+            QMessageBox.warning(self, _("Import cost table"), str(exc))
+            return
+        self._stale.add(ANNEXES)
+        if self._current_tab() == ANNEXES:
+            self.ensure_loaded(ANNEXES)
+        self.contract_changed(number)
+        self.show_status(_("Annex {no} now holds {n} rows").format(no=annex.no, n=len(table.rows)))
+
+    # ------------------------------------------------------------------ export and print
+
+    def _load_for_export(self):
+        number = self._require_contract()
+        if number is None:
+            return None, None
+        from app.calendar.store import load_calendar
+        from app.schedule import build_schedule
+
+        try:
+            contract = contracts.load(self.db, number)
+        except UserError as exc:
+            QMessageBox.warning(self, _("Export"), str(exc))
+            return None, None
+        return contract, build_schedule(contract, load_calendar(self.db), self.today or date.today())
+
+    def export(self, kind: ExportKind = ExportKind.PDF):
+        """Open the export dialog (window-modal, so the window keeps painting); returns it."""
+        contract, schedule = self._load_for_export()
+        if contract is None:
+            return None
+        from ui.export_dialog import ExportDialog
+
+        folder = keys.read_text(self.store, keys.EXPORT_FOLDER_KEY)
+        dialog = ExportDialog(contract, kind, schedule=schedule, folder=folder, parent=self)
+        dialog.exported.connect(self._exported)
+        dialog.finished.connect(dialog.deleteLater)
+        self.export_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _exported(self, path) -> None:
+        self.store.setValue(keys.EXPORT_FOLDER_KEY, str(Path(path).parent))
+        self.show_status(_("Saved {file}").format(file=str(path)))
+
+    def render_packet(self, then) -> ExportWorker | None:
+        """Lay the packet out off the GUI thread (progress dialog with Cancel), then call then(pdf_bytes)."""
+        contract, _schedule = self._load_for_export()
+        if contract is None or self._packet_worker is not None:
+            return None
+        worker = ExportWorker(ExportJob(ExportKind.PREVIEW, contract))
+        progress = QProgressDialog(_("Laying out the packet…"), _("Cancel"), 0, 0, self)
+        progress.setWindowTitle(_("Print"))
+        progress.setMinimumDuration(400)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        progress.canceled.connect(worker.cancel)
+
+        def advance(done: int, total: int) -> None:
+            progress.setMaximum(total)
+            progress.setValue(done)
+
+        worker.signals.progress.connect(advance)
+
+        def done() -> None:
+            self._packet_worker = None
+            self._progress = None
+            progress.reset()
+            progress.deleteLater()
+
+        def finished(pdf: bytes) -> None:
+            done()
+            self.packet_ready.emit(pdf)
+            then(pdf)
+
+        def failed(message: str) -> None:
+            done()
+            QMessageBox.warning(self, _("Print"), message)
+
+        worker.signals.finished.connect(finished)
+        worker.signals.failed.connect(failed)
+        worker.signals.cancelled.connect(done)
+        self._packet_worker, self._progress = worker, progress
+        QThreadPool.globalInstance().start(worker)
+        return worker
+
+    def print_preview(self) -> None:
+        from ui.print_preview import show_preview
+
+        def show(pdf: bytes) -> None:
+            dialog = show_preview(pdf, self.number or "", self)
+            self.preview_dialog = dialog
+            dialog.open()
+
+        self.render_packet(show)
+
+    def print_packet(self) -> None:
+        from ui.print_preview import print_with_dialog
+
+        def print_it(pdf: bytes) -> None:
+            try:
+                if print_with_dialog(pdf, self.number or "", self):
+                    self.show_status(_("Sent to the printer"))
+            except UserError as exc:
+                QMessageBox.warning(self, _("Print"), str(exc))
+
+        self.render_packet(print_it)
+
+    # ------------------------------------------------------------------ databases
+
+    def choose_database(self) -> None:
+        path, _selected = QFileDialog.getOpenFileName(
+            self, _("Open database"), "", _("ContractDesk databases (*.db *.sqlite);;All files (*)")
+        )
+        if path:
+            self.open_database(path)
+
+    def open_database(self, target: str) -> bool:
+        """Switch to another database; on a problem the current one stays open and the user is told."""
+        try:
+            lock = acquire_for(target) if target != self.target else None
+            try:
+                db = open_database(target)
+            except DatabaseProblem:
+                if lock:
+                    lock.release()
+                raise
+        except UserError as exc:  # DatabaseProblem, or DatabaseInUse naming who has it open
+            QMessageBox.critical(self, _("Open database"), str(exc))
+            return False
+        if lock is not None:
+            if self.database_lock is not None:
+                self.database_lock.release()
+            self.database_lock = lock
+        warning = network_share_warning(target)
+        if warning:
+            QMessageBox.warning(self, _("Database on a network share"), warning)
+        old = self.db
+        self.db, self.target, self.number = db, target, None
+        self._build_panes()
+        old.close()
+        keys.remember_database(self.store, target)
+        self.open_first_contract()
+        self.show_status(_("Opened {file}").format(file=target))
+        return True
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        for target in keys.recent_databases(self.store):
+            action = self.recent_menu.addAction(target)
+            action.triggered.connect(lambda _checked=False, t=target: self.open_database(t))
+        if self.recent_menu.isEmpty():
+            self.recent_menu.addAction(_("(none)")).setEnabled(False)
+
+    def about(self) -> None:
+        QMessageBox.about(
+            self,
+            _("About ContractDesk"),
+            _("ContractDesk {version}\nContract packets kept in a local database: check, schedule, export and print.\n\n"
+              "Database: {db}").format(version=__version__, db=self.target),
+        )
+
+    # ------------------------------------------------------------------ layout memory
+
+    def _restore_layout(self) -> None:
+        geometry = keys.read_bytes(self.store, keys.GEOMETRY_KEY)
+        if geometry is None or not self.restoreGeometry(geometry):
+            screen = self.screen().availableGeometry()
+            self.resize(min(1400, int(screen.width() * 0.9)), min(860, int(screen.height() * 0.9)))
+        state = keys.read_bytes(self.store, keys.WINDOW_STATE_KEY)
+        if state is not None:
+            self.restoreState(state)
+        splitter = keys.read_bytes(self.store, keys.SPLITTER_KEY)
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+
+    def save_layout(self) -> None:
+        self.store.setValue(keys.GEOMETRY_KEY, self.saveGeometry())
+        self.store.setValue(keys.WINDOW_STATE_KEY, self.saveState())
+        self.store.setValue(keys.SPLITTER_KEY, self.splitter.saveState())
+        self.store.sync()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        commit = getattr(self.pages.get(ANNEXES), "commit_text", None)
+        if commit is not None:
+            commit()  # a text annex typed into a moment ago
+        if self._packet_worker is not None:
+            self._packet_worker.cancel()
+        self.save_layout()
+        super().closeEvent(event)
+
+
+def plain_text(text: str) -> str:
+    """A menu text without its mnemonic ("&Open…", "打开(&O)…") and trailing ellipsis, for toolbars and tooltips."""
+    text = re.sub(r"\s*[(（]&\w[)）]", "", text).replace("&&", "\0").replace("&", "").replace("\0", "&")
+    return re.sub(r"(…|\.\.\.)+$", "", text.strip()).strip()
+
+
+def _shortcut_hint(action: QAction) -> str:
+    shortcut = action.shortcut()
+    return f" ({shortcut.toString(QKeySequence.SequenceFormat.NativeText)})" if not shortcut.isEmpty() else ""
+
+
+def _icon_path() -> Path:
+    from app.paths import resource
+
+    return resource("icons", "contractdesk.png")
+

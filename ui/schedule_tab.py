@@ -1,0 +1,87 @@
+"""The 付款与期限 tab: every deadline and payment of the open contract, from app.schedule.
+
+Each row says what, when it falls due (or what it still waits for), the amount for a payment, and its
+state compared with today (done, due in N days, overdue …). Calendar warnings show above the table.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+
+from app.errors import UserError
+from app.i18n import _
+from app.money import format_amount
+from app.schedule import ItemState, Schedule, build_schedule
+from app.store.contracts import load
+from app.store.db import Database
+
+STATE_COLOURS = {ItemState.OVERDUE: QColor("#b00020"), ItemState.TODAY: QColor("#b35c00"), ItemState.DONE: QColor("#5f6368")}
+
+
+class ScheduleTab(QWidget):
+    """Deadlines and payments; `today` is fixed by tests, otherwise the real date at each refresh."""
+
+    def __init__(self, db: Database, parent: QWidget | None = None, today: date | None = None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.number: str | None = None
+        self.fixed_today = today
+        self.schedule: Schedule | None = None
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setObjectName("scheduleWarnings")
+        self.tree = QTreeWidget()
+        self.tree.setObjectName("scheduleItems")
+        self.tree.setRootIsDecorated(False)
+        self.tree.setColumnCount(5)
+        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.header().setStretchLastSection(True)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.warnings)
+        layout.addWidget(self.tree, 1)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.tree.setHeaderLabels([_("What"), _("Due date or waits for"), _("Amount"), _("State"), _("As the contract says")])
+        if self.number is not None:
+            self.refresh()
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    def set_contract(self, number: str | None) -> None:
+        self.number = number
+        self.refresh()
+
+    def refresh(self) -> None:
+        from app.calendar.store import load_calendar
+
+        self.tree.clear()
+        self.schedule = None
+        if self.number is not None:
+            try:
+                contract = load(self.db, self.number)
+            except UserError:
+                contract = None
+            if contract is not None:
+                self.schedule = build_schedule(contract, load_calendar(self.db), self.fixed_today or date.today())
+        items = self.schedule.items if self.schedule else []
+        for item in items:
+            when = item.date.isoformat() if item.date else _("waits for: {event}").format(event=item.waits_for or "")
+            amount = format_amount(item.amount) if item.amount is not None else ""
+            row = QTreeWidgetItem([item.what, when, amount, item.status, item.wording or item.rule])
+            row.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            row.setToolTip(4, item.wording or item.rule)
+            colour = STATE_COLOURS.get(item.state)
+            if colour is not None:
+                row.setForeground(3, QBrush(colour))
+            self.tree.addTopLevelItem(row)
+        warnings = self.schedule.warnings if self.schedule else []
+        self.warnings.setText("\n".join(warnings))
+        self.warnings.setVisible(bool(warnings))

@@ -1,0 +1,61 @@
+"""What the desktop app remembers between runs (QSettings): window layout, databases, language.
+
+One place for the keys; the language key is ui.i18n's. Values are read defensively: a settings file
+from another version or another platform may hold anything.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings
+
+ORGANIZATION = "ContractDesk"
+APPLICATION = "ContractDesk"
+
+GEOMETRY_KEY = "window/geometry"
+WINDOW_STATE_KEY = "window/state"
+SPLITTER_KEY = "window/splitter"
+LAST_DATABASE_KEY = "database/last"
+RECENT_DATABASES_KEY = "database/recent"
+EXPORT_FOLDER_KEY = "export/folder"
+
+#: How many databases File → Recent databases lists.
+RECENT_LIMIT = 8
+
+
+def settings() -> QSettings:
+    """The user's settings (registry on Windows); with CONTRACTDESK_HOME set, an INI file in that folder,
+    so a portable or test setup never touches the user's own settings."""
+    home = os.environ.get("CONTRACTDESK_HOME")
+    if home:
+        return QSettings(str(Path(home) / "settings.ini"), QSettings.Format.IniFormat)
+    return QSettings(ORGANIZATION, APPLICATION)
+
+
+def read_bytes(store: QSettings, key: str) -> QByteArray | None:
+    value = store.value(key)
+    return value if isinstance(value, QByteArray) and not value.isEmpty() else None
+
+
+def read_text(store: QSettings, key: str) -> str:
+    value = store.value(key)
+    return value if isinstance(value, str) else ""
+
+
+def recent_databases(store: QSettings) -> list[str]:
+    value = store.value(RECENT_DATABASES_KEY)
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list):
+        return []
+    return [v for v in value if isinstance(v, str) and v][:RECENT_LIMIT]
+
+
+def remember_database(store: QSettings, target: str) -> list[str]:
+    """Make `target` the last database and the first of the recent list; returns the new list."""
+    recent = [target, *(r for r in recent_databases(store) if r != target)][:RECENT_LIMIT]
+    store.setValue(RECENT_DATABASES_KEY, recent)
+    store.setValue(LAST_DATABASE_KEY, target)
+    return recent

@@ -1,0 +1,234 @@
+"""The 签署页 tab: each party's seal caption, signatory, date, seal and signature images, and a preview
+of the signing page drawn by the PDF exporter itself (so the images sit and scale exactly as printed)."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage, QPixmap, QUndoStack
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.domain import Contract
+from app.errors import UserError
+from app.fields import get_value, parse_value
+from app.i18n import N_, _
+from app.store.db import Database
+from ui.edit_commands import FieldCommand
+from ui.field_widgets import ContractEditorBase, DateEdit, FieldLineEdit, line_edit_of
+
+ROLES = ("a", "b")
+IMAGE_FIELDS = (("seal_image", N_("Seal image")), ("signature_image", N_("Signature image")))
+#: The preview is rendered at this many pixels per inch (an A4 page is then about 700 px wide).
+PREVIEW_DPI = 85
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+
+
+def signing_page_png(contract: Contract, dpi: int = PREVIEW_DPI) -> bytes:
+    """The signing page alone, laid out by the PDF exporter's own flowables and rendered to PNG."""
+    import pypdfium2
+    from reportlab.platypus import SimpleDocTemplate
+
+    from app.export.pdf.fonts import choose_fonts, register
+    from app.export.pdf.pages import Layout
+    from app.export.pdf.story import signing_page
+    from app.export.pdf.styles import (
+        MARGIN_BOTTOM,
+        MARGIN_LEFT,
+        MARGIN_RIGHT,
+        MARGIN_TOP,
+        PAGE_HEIGHT,
+        PAGE_WIDTH,
+        make_styles,
+    )
+
+    body, heading = register(choose_fonts())
+    styles = make_styles(body, heading)
+    layout = Layout(number=contract.number, body_font=body, seal=None)
+    story = signing_page(contract, styles, layout)[1:]  # without its page break
+    buffer = io.BytesIO()
+    SimpleDocTemplate(
+        buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,
+        topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
+    ).build(story)
+    pdf = pypdfium2.PdfDocument(buffer.getvalue())
+    try:
+        image = pdf[0].render(scale=dpi / 72).to_pil()
+    finally:
+        pdf.close()
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
+
+
+class SigningTab(ContractEditorBase):
+    """签署页: per party caption, signatory, date and images, plus the page preview."""
+
+    def __init__(self, db: Database, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
+        super().__init__(db, undo_stack, parent)
+        self.editors: dict[str, QWidget] = {}
+        self.labels: dict[str, tuple[QLabel, str]] = {}
+        self.boxes: dict[str, QGroupBox] = {}
+        self.image_buttons: dict[str, tuple[QPushButton, QPushButton, QLabel]] = {}
+        column = QVBoxLayout()
+        for role in ROLES:
+            box = QGroupBox()
+            form = QFormLayout(box)
+            for name, label in (("seal_caption", N_("Seal caption")), ("signatory", N_("Signatory")), ("date", N_("Signing date"))):
+                path = f"signing.{role}.{name}"
+                editor: QWidget = DateEdit(path) if name == "date" else FieldLineEdit(path)
+                line = line_edit_of(editor)
+                assert line is not None
+                line.commit.connect(self.commit_field)
+                line.problem.connect(lambda _p, m: self.show_message(m))
+                self._add_row(form, path, label, editor)
+            for name, label in IMAGE_FIELDS:
+                path = f"signing.{role}.{name}"
+                choose, remove, state = QPushButton(), QPushButton(), QLabel()
+                choose.clicked.connect(lambda _c=False, p=path: self.choose_image(p))
+                remove.clicked.connect(lambda _c=False, p=path: self.commit_field(p, None))
+                row = QWidget()
+                row_layout = QHBoxLayout(row)
+                row_layout.setContentsMargins(0, 0, 0, 0)
+                row_layout.addWidget(state, 1)
+                row_layout.addWidget(choose)
+                row_layout.addWidget(remove)
+                self.image_buttons[path] = (choose, remove, state)
+                self._add_row(form, path, label, row)
+            self.boxes[role] = box
+            column.addWidget(box)
+        column.addStretch(1)
+        self.preview_title = QLabel()
+        self.preview = QLabel()
+        self.preview.setObjectName("signingPreview")
+        self.preview.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
+        self.preview.setStyleSheet("QLabel#signingPreview { background: #808080; padding: 8px; }")
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.preview)
+        preview_box = QVBoxLayout()
+        preview_box.addWidget(self.preview_title)
+        preview_box.addWidget(scroll, 1)
+        body = QHBoxLayout()
+        body.addLayout(column, 2)
+        body.addLayout(preview_box, 3)
+        layout = QVBoxLayout(self)
+        layout.addLayout(self.header())
+        layout.addLayout(body, 1)
+        self.retranslate_ui()
+        self.show_contract(None)
+
+    def _add_row(self, form: QFormLayout, path: str, label: str, editor: QWidget) -> None:
+        title = QLabel()
+        self.labels[path] = (title, label)
+        self.editors[path] = editor
+        form.addRow(title, editor)
+
+    def retranslate_ui(self) -> None:
+        super().retranslate_ui()
+        self.boxes["a"].setTitle(_("Party A (甲方)"))
+        self.boxes["b"].setTitle(_("Party B (乙方)"))
+        for title, label in self.labels.values():
+            title.setText(_(label))
+        for choose, remove, _state in self.image_buttons.values():
+            choose.setText(_("Choose PNG…"))
+            remove.setText(_("Remove"))
+        self.preview_title.setText(_("The signing page as it will print"))
+        self._show_image_states(self.contract)
+
+    # ------------------------------------------------------------------ showing
+
+    def show_contract(self, contract: Contract | None) -> None:
+        for path, editor in self.editors.items():
+            if path in self.image_buttons:
+                continue
+            editor.show_value(get_value(contract, path) if contract is not None else None)  # type: ignore[attr-defined]
+        self._show_image_states(contract)
+        self.update_preview()
+        self.setEnabled(contract is not None)
+
+    def _show_image_states(self, contract: Contract | None) -> None:
+        for path, (_choose, remove, state) in self.image_buttons.items():
+            data = get_value(contract, path) if contract is not None else None
+            state.setText(_("PNG, {kb} KB").format(kb=max(1, round(len(data) / 1024))) if data else _("none"))
+            remove.setEnabled(bool(data) and not self.read_only)
+
+    def update_preview(self) -> None:
+        if self.contract is None:
+            self.preview.clear()
+            return
+        try:
+            png = signing_page_png(self.contract)
+        except UserError as exc:  # e.g. a stored image that no longer decodes
+            self.preview.setText(str(exc))
+            return
+        self.preview.setPixmap(QPixmap.fromImage(QImage.fromData(png)))
+
+    # ------------------------------------------------------------------ editing
+
+    def commit_field(self, path: str, value: Any) -> None:
+        if self.number is None or self.read_only or self.contract is None:
+            return
+        if get_value(self.contract, path) == value:
+            return
+        self.push(FieldCommand(self.context(), path, value))
+
+    def choose_image(self, path: str) -> None:
+        """Pick a PNG; it is checked (decodes, not oversized) before anything is stored."""
+        if self.read_only:
+            return
+        name, _filter = QFileDialog.getOpenFileName(self, _("Choose an image"), "", _("PNG images (*.png)"))
+        if not name:
+            return
+        file = Path(name)
+        try:
+            if file.stat().st_size > MAX_IMAGE_BYTES:
+                raise UserError(_("the file is larger than 20 MB"), file.name)
+            data = file.read_bytes()
+            if not data.startswith(b"\x89PNG\r\n\x1a\n"):
+                raise UserError(_("not a PNG image"), file.name)
+            value = parse_value(path, data)
+        except OSError as exc:
+            self.show_message(str(UserError(_("cannot read the file: {error}").format(error=exc.strerror), file.name)))
+            return
+        except UserError as exc:
+            self.show_message(str(UserError(exc.message, file.name)))
+            return
+        self.commit_field(path, value)
+
+    # ------------------------------------------------------------------ interface for the main window
+
+    def apply_read_only(self, read_only: bool) -> None:
+        for path, editor in self.editors.items():
+            if path in self.image_buttons:
+                choose, remove, _state = self.image_buttons[path]
+                choose.setEnabled(not read_only)
+                remove.setEnabled(not read_only and bool(self.contract and get_value(self.contract, path)))
+            elif isinstance(editor, DateEdit):
+                editor.setReadOnly(read_only)
+            elif isinstance(editor, FieldLineEdit):
+                editor.setReadOnly(read_only)
+
+    def focus_where(self, where: str) -> bool:
+        """Focus a signing field a finding names (``signing.b.signatory``, ``signing.a.date``)."""
+        editor = self.editors.get(where)
+        if editor is None:
+            return False
+        if where in self.image_buttons:
+            self.image_buttons[where][0].setFocus()
+            return True
+        target = line_edit_of(editor) or editor
+        target.setFocus()
+        return True
