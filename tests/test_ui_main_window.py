@@ -92,6 +92,10 @@ def test_search_as_you_type_and_status_filter(qtbot, window, db):
     qtbot.waitUntil(lambda: window.list_view.count_label.text() == "1 contract", timeout=3000)
     search(qtbot, window, "教育局")
     assert listed(window) == ["T-0001"]
+    search(qtbot, window, "滑县")  # two characters: the list says the clause text is not searched yet
+    assert listed(window) == ["T-0002"]
+    qtbot.waitUntil(lambda: window.list_view.count_label.text()
+                    == "1 contract (clause text is searched from three characters on)", timeout=3000)
     search(qtbot, window, "")
     combo = window.list_view.status_combo
     combo.setCurrentIndex(combo.findData(Status.SIGNED.value))

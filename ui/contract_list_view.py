@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import Status
 from app.i18n import _, ngettext
-from app.store.contract_list import count_contracts
+from app.store.contract_list import count_contracts, searches_clause_text
 from app.store.db import Database
 from ui.contract_list_model import NUMBER_ROLE, TITLE, ContractListModel
 
@@ -127,7 +127,11 @@ class ContractListView(QWidget):
     def update_count(self) -> None:
         self._count_timer.stop()
         n = count_contracts(self.db, self.model.search_text, self.model.status)
-        self.count_label.setText(ngettext("{n} contract", "{n} contracts", n).format(n=n))
+        found = ngettext("{n} contract", "{n} contracts", n).format(n=n)
+        needle = self.model.search_text.strip()
+        if needle and not searches_clause_text(self.db, needle):
+            found = _("{found} (clause text is searched from three characters on)").format(found=found)
+        self.count_label.setText(found)
         self._last_count = n
 
     def focus_search(self) -> None:

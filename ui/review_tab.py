@@ -98,6 +98,7 @@ class ReviewTab(QWidget):
             splitter.addWidget(w)
         splitter.setStretchFactor(1, 2)
         splitter.setStretchFactor(2, 1)
+        splitter.setSizes([260, 520, 360])  # proportions; the revision names and the diff need the room
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(splitter, 1)

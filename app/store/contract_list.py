@@ -58,6 +58,12 @@ def has_fts(db: Database) -> bool:
     return known
 
 
+def searches_clause_text(db: Database, needle: str) -> bool:
+    """Whether a search for `needle` also looks in the clause text (not for 1–2 characters on the index)."""
+    needle = needle.strip()
+    return bool(needle) and (len(needle) >= FTS_MIN_CHARS or not has_fts(db))
+
+
 def _fts_phrase(needle: str) -> str:
     """The needle as one FTS5 string literal: matched as a substring, never parsed as a query."""
     return '"' + needle.replace('"', '""') + '"'
