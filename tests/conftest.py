@@ -30,6 +30,24 @@ def _isolated_home(tmp_path_factory, monkeypatch):
     set_language("en")
 
 
+@pytest.fixture(autouse=True)
+def _qt_widgets_deleted():
+    """Delete the test's top-level widgets when it ends. Left to Python's cycle collector, a window would be
+    destroyed at some allocation later, in the middle of another test, which Qt does not survive."""
+    yield
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    app = widgets.QApplication.instance() if widgets is not None else None
+    if app is None:
+        return
+    from PySide6.QtCore import QCoreApplication, QEvent, QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(120_000)
+    for widget in app.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+
+
 @pytest.fixture
 def db_path(tmp_path) -> Path:
     return tmp_path / "contracts.db"

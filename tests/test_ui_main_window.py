@@ -8,14 +8,14 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QThreadPool
+from PySide6.QtCore import QPoint, QSettings, Qt, QThreadPool
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.domain import Status
 from app.store import contracts
 from tests.conftest import SAMPLE_NUMBER
 from ui.contract_list_model import DEADLINE, NUMBER_ROLE, PAGE_SIZE, TOTAL
-from ui.main_window import ANNEXES, CHECKS, CLAUSES, SCHEDULE, SIGNING, SUMMARY, MainWindow
+from ui.main_window import ANNEXES, CHECKS, CLAUSES, REVIEW, SCHEDULE, SIGNING, SUMMARY, MainWindow
 
 TODAY = date(2025, 6, 1)
 
@@ -69,6 +69,22 @@ def test_first_launch_opens_the_sample_with_its_check_results(window):
     assert "warning" in window.pages[CHECKS].summary.text()
     assert window.windowTitle().startswith(SAMPLE_NUMBER)
     assert "error" not in window.windowTitle()  # the sample has warnings only
+
+
+def test_start_up_paints_the_contract_first_and_checks_it_right_after(qtbot, db, db_path, store):
+    """What `contractdesk gui` does: only the tab on screen is built before the first paint; the check follows."""
+    window = MainWindow(db, str(db_path), store=store, today=TODAY, defer_checks=True)
+    qtbot.addWidget(window)
+    assert window.number == SAMPLE_NUMBER
+    assert window._current_tab() == SUMMARY and set(window._built) == {SUMMARY}
+    assert window.pages[SUMMARY].editors["title"].text().startswith("中国移动")
+    window.show()
+    qtbot.waitUntil(lambda: CHECKS in window._built and CHECKS not in window._stale, timeout=5000)
+    assert window.check_tab.tree.topLevelItemCount() == 5
+    assert REVIEW not in window._built  # a tab nobody looked at is never built
+    window.tabs.setCurrentIndex(list(window.pages).index(REVIEW))
+    assert window.tabs.currentWidget() is window.pages[REVIEW]
+    assert window.pages[REVIEW].number == SAMPLE_NUMBER
 
 
 def test_title_counts_errors_after_an_edit(window, db):
@@ -159,9 +175,9 @@ def test_double_click_on_a_finding_jumps_to_the_place(qtbot, window):
         tree = tab.tree
         item = next(tree.topLevelItem(i) for i in range(tree.topLevelItemCount()) if tree.topLevelItem(i).toolTip(1) == where)
         tree.scrollToItem(item)
-        rect = tree.visualItemRect(item)
-        qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
-        qtbot.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+        point = QPoint(12, tree.visualItemRect(item).center().y())  # on the row, inside a narrow viewport too
+        qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=point)
+        qtbot.mouseDClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=point)
 
     activate("signing.b.signatory")
     assert window.tabs.currentWidget() is window.pages[SIGNING]
@@ -326,9 +342,10 @@ def test_run_opens_the_restored_backup_when_the_user_accepts(tmp_path, monkeypat
     bogus.write_bytes(b"garbage" * 500)
     good = open_database(tmp_path / "good.db")  # stands in for the restored backup
     opened = []
+    earlier = set(QApplication.topLevelWidgets())  # windows of earlier tests not yet deleted
     monkeypatch.setattr("ui.database_problem_dialog.offer_restore", lambda parent, problem: good)
     monkeypatch.setattr(QApplication, "exec", lambda *a: opened.extend(
-        w for w in QApplication.topLevelWidgets() if hasattr(w, "db")) or 0)
+        w for w in QApplication.topLevelWidgets() if hasattr(w, "db") and w not in earlier) or 0)
     assert main.run(SimpleNamespace(db=str(bogus), lang="en", exit_after_paint=False)) == 0
     assert opened and opened[0].db is good
     assert opened[0].list_view.model.row_of(SAMPLE_NUMBER) >= 0

@@ -172,7 +172,7 @@ def run(args) -> int:
 
     from ui.main_window import MainWindow
 
-    window = MainWindow(db, target, store=store)
+    window = MainWindow(db, target, store=store, defer_checks=True)
     window.database_lock = lock
     if getattr(args, "exit_after_paint", False):
         watcher = _FirstPaint(app)

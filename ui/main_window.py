@@ -11,10 +11,13 @@ from __future__ import annotations
 import importlib
 import logging
 import re
+import weakref
+from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings, Qt, QThreadPool, Signal
+from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QDialog,
@@ -39,10 +42,13 @@ from app.store.db import Database, DatabaseProblem, open_database
 from app.store.location import network_share_warning
 from app.store.lock import DatabaseLock, acquire_for
 from ui import settings as keys
-from ui.check_tab import CheckTab
 from ui.contract_list_view import ContractListView
 from ui.export_worker import ExportJob, ExportKind, ExportWorker
-from ui.schedule_tab import ScheduleTab
+
+if TYPE_CHECKING:
+    from ui.annexes_tab import AnnexesTab
+    from ui.check_tab import CheckTab
+    from ui.schedule_tab import ScheduleTab
 
 log = logging.getLogger(__name__)
 
@@ -58,23 +64,28 @@ TAB_TITLES = {
     CHECKS: N_("Check"),
     REVIEW: N_("Review"),
 }
-#: Tabs built by other modules: (tab, module, class, takes the shared undo stack).
-OPTIONAL_TABS = (
+TAB_ORDER = tuple(TAB_TITLES)
+#: Where each tab's widget lives: (tab, module, class, takes the shared undo stack). A tab is built (and its
+#: module imported) the first time it is shown or asked for, so start-up pays only for the tab on screen.
+TAB_WIDGETS = (
     (SUMMARY, "ui.contract_form", "ContractForm", True),
     (CLAUSES, "ui.clause_editor", "ClauseEditor", True),
+    (ANNEXES, "ui.annexes_tab", "AnnexesTab", False),
+    (SCHEDULE, "ui.schedule_tab", "ScheduleTab", False),
     (SIGNING, "ui.signing_tab", "SigningTab", True),
+    (CHECKS, "ui.check_tab", "CheckTab", False),
     (REVIEW, "ui.review_tab", "ReviewTab", False),
 )
 
 
-def _optional_widget(module: str, name: str, *args) -> QWidget | None:
+def _optional_widget(module: str, name: str, *args, **kwargs) -> QWidget | None:
     """The widget if its module is there (it is built by another part of the project); None if not."""
     try:
         cls = getattr(importlib.import_module(module), name)
     except (ImportError, AttributeError) as exc:
         log.info("%s.%s not available: %s", module, name, exc)
         return None
-    return cls(*args)
+    return cls(*args, **kwargs)
 
 
 class Placeholder(QLabel):
@@ -87,6 +98,25 @@ class Placeholder(QLabel):
         pass
 
 
+class _Pages(Mapping[str, QWidget]):
+    """The tabs' widgets by tab name; asking for one builds it if it was not built yet."""
+
+    def __init__(self, window: MainWindow) -> None:
+        self._window = weakref.ref(window)  # no cycle: a closed window is freed as soon as it is dropped
+
+    def __getitem__(self, tab: str) -> QWidget:
+        window = self._window()
+        if tab not in TAB_TITLES or window is None:
+            raise KeyError(tab)
+        return window._page(tab)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(TAB_ORDER)
+
+    def __len__(self) -> int:
+        return len(TAB_ORDER)
+
+
 class MainWindow(QMainWindow):
     """The desktop app's window over one open database (File → Open database… swaps it)."""
 
@@ -95,8 +125,11 @@ class MainWindow(QMainWindow):
     contract_opened = Signal(str)
 
     def __init__(self, db: Database, target: str = "", *, store: QSettings | None = None,
-                 today: date | None = None, parent: QWidget | None = None) -> None:
+                 today: date | None = None, defer_checks: bool = False, parent: QWidget | None = None) -> None:
+        """`defer_checks`: run the first contract's check after the window is first painted (start-up)."""
         super().__init__(parent)
+        self._defer_checks = defer_checks
+        self._after_paint: list[Callable[[], None]] = []
         self.store = store if store is not None else keys.settings()
         self.today = today
         self.db = db
@@ -132,37 +165,13 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("contractTabs")
         self.tabs.setDocumentMode(True)
-        self.pages: dict[str, QWidget] = {}
+        self._built: dict[str, QWidget] = {}
         self._stale: set[str] = set()
-        optional = {tab: (module, cls, shared) for tab, module, cls, shared in OPTIONAL_TABS}
-        from ui.annexes_tab import AnnexesTab
-
-        for tab in TAB_TITLES:
-            widget: QWidget | None
-            if tab == ANNEXES:
-                widget = self.annexes_tab = AnnexesTab(self.db)
-                self.annexes_tab.status_message.connect(self.show_status)
-            elif tab == SCHEDULE:
-                widget = self.schedule_tab = ScheduleTab(self.db, today=self.today)
-            elif tab == CHECKS:
-                widget = self.check_tab = CheckTab(self.db)
-                self.check_tab.jump.connect(self.jump_to)
-            else:
-                module, cls, shared = optional[tab]
-                args = (self.db, self.contract_stack) if shared else (self.db,)
-                widget = _optional_widget(module, cls, *args)
-                if widget is None:
-                    widget = Placeholder()
-            changed = getattr(widget, "changed", None)
-            if changed is not None and hasattr(changed, "connect"):
-                changed.connect(self.contract_changed)
-            message = getattr(widget, "status_message", None)
-            if message is not None and tab != ANNEXES and hasattr(message, "connect"):
-                message.connect(self.show_status)
-            self.pages[tab] = widget
-            self.tabs.addTab(widget, "")
+        self.pages = _Pages(self)
+        for _tab in TAB_ORDER:
+            self.tabs.addTab(QWidget(), "")  # an empty page until the tab is first shown
         self.undo_group.addStack(self.contract_stack)
-        self.undo_group.addStack(self.annexes_tab.undo_stack)
+        self._page(TAB_ORDER[self.tabs.currentIndex()])
         self.tabs.currentChanged.connect(self._tab_changed)
         self.splitter = QSplitter()
         self.splitter.setObjectName("mainSplitter")
@@ -180,6 +189,59 @@ class MainWindow(QMainWindow):
         self.setTabOrder(self.list_view.table, self.tabs)
         self._tab_changed(self.tabs.currentIndex())
         self._retranslate_tabs()
+
+    def _page(self, tab: str) -> QWidget:
+        """The tab's widget, built and put in its place the first time (it then waits in `_stale` for data)."""
+        widget = self._built.get(tab)
+        if widget is not None:
+            return widget
+        widget = self._make_tab(tab)
+        self._built[tab] = widget
+        self._stale.add(tab)
+        index = TAB_ORDER.index(tab)
+        current = self.tabs.currentIndex()
+        blocked = self.tabs.blockSignals(True)
+        empty = self.tabs.widget(index)
+        self.tabs.removeTab(index)
+        self.tabs.insertTab(index, widget, _(TAB_TITLES[tab]))
+        self.tabs.setCurrentIndex(current)
+        self.tabs.blockSignals(blocked)
+        if empty is not None:
+            empty.deleteLater()
+        return widget
+
+    def _make_tab(self, tab: str) -> QWidget:
+        module, cls, shared = next((m, c, sh) for t, m, c, sh in TAB_WIDGETS if t == tab)
+        if tab == SCHEDULE:
+            widget = _optional_widget(module, cls, self.db, today=self.today)
+        else:
+            args = (self.db, self.contract_stack) if shared else (self.db,)
+            widget = _optional_widget(module, cls, *args)
+        if widget is None:
+            return Placeholder()
+        if tab == ANNEXES:
+            self.undo_group.addStack(widget.undo_stack)
+        if tab == CHECKS:
+            widget.jump.connect(self.jump_to)
+        changed = getattr(widget, "changed", None)
+        if changed is not None and hasattr(changed, "connect"):
+            changed.connect(self.contract_changed)
+        message = getattr(widget, "status_message", None)
+        if message is not None and hasattr(message, "connect"):
+            message.connect(self.show_status)
+        return widget
+
+    @property
+    def check_tab(self) -> CheckTab:
+        return self._page(CHECKS)  # type: ignore[return-value]
+
+    @property
+    def schedule_tab(self) -> ScheduleTab:
+        return self._page(SCHEDULE)  # type: ignore[return-value]
+
+    @property
+    def annexes_tab(self) -> AnnexesTab:
+        return self._page(ANNEXES)  # type: ignore[return-value]
 
     def _action(self, name: str, slot, shortcut=None, icon: QStyle.StandardPixmap | None = None) -> QAction:
         action = QAction(self)
@@ -200,9 +262,10 @@ class MainWindow(QMainWindow):
         self.act_open = self._action("open", self.choose_database, QKeySequence.StandardKey.Open, sp.SP_DialogOpenButton)
         self.act_import_json = self._action("importJson", self.import_json)
         self.act_import_xlsx = self._action("importXlsx", self.import_excel)
-        self.act_export_pdf = self._action("exportPdf", lambda: self.export(ExportKind.PDF), "Ctrl+E", sp.SP_DialogSaveButton)
-        self.act_export_xlsx = self._action("exportXlsx", lambda: self.export(ExportKind.XLSX))
-        self.act_export_json = self._action("exportJson", lambda: self.export(ExportKind.JSON))
+        # bound methods, not lambdas: a lambda holding self in a Qt connection keeps a closed window alive
+        self.act_export_pdf = self._action("exportPdf", self.export_pdf, "Ctrl+E", sp.SP_DialogSaveButton)
+        self.act_export_xlsx = self._action("exportXlsx", self.export_xlsx)
+        self.act_export_json = self._action("exportJson", self.export_json)
         self.act_preview = self._action("printPreview", self.print_preview, "Ctrl+Shift+P", sp.SP_FileDialogContentsView)
         self.act_print = self._action("print", self.print_packet, QKeySequence.StandardKey.Print, sp.SP_DialogApplyButton)
         self.act_quit = self._action("quit", self.close, QKeySequence.StandardKey.Quit)
@@ -228,6 +291,7 @@ class MainWindow(QMainWindow):
         self.file_menu.addActions([self.act_new, self.act_open])
         self.recent_menu = self.file_menu.addMenu("")
         self.recent_menu.aboutToShow.connect(self._fill_recent)
+        self.recent_menu.triggered.connect(self._open_recent)
         self.file_menu.addSeparator()
         self.file_menu.addActions([self.act_import_json, self.act_import_xlsx])
         self.file_menu.addSeparator()
@@ -295,7 +359,7 @@ class MainWindow(QMainWindow):
     def _retranslate_tabs(self) -> None:
         if not hasattr(self, "tabs"):
             return
-        for i, tab in enumerate(self.pages):
+        for i, tab in enumerate(TAB_ORDER):
             self.tabs.setTabText(i, _(TAB_TITLES[tab]))
 
     def changeEvent(self, event) -> None:
@@ -309,7 +373,8 @@ class MainWindow(QMainWindow):
         parts = []
         if self.number:
             parts.append(self.number)
-            errors = self.check_tab.error_count if hasattr(self, "check_tab") else 0
+            checks = self._built.get(CHECKS)
+            errors = checks.error_count if checks is not None and CHECKS not in self._stale else 0
             if errors:
                 parts.append(ngettext("{n} error", "{n} errors", errors).format(n=errors))
         parts.append(_("ContractDesk"))
@@ -334,22 +399,38 @@ class MainWindow(QMainWindow):
             return
         self.number = number
         self.contract_stack.clear()
-        self._stale = set(self.pages)
-        self.ensure_loaded(CHECKS)
+        self._stale = set(TAB_ORDER)
+        if self._defer_checks:  # start-up: paint the contract first, its check (the title's error count) right after
+            self._defer_checks = False
+            self._after_paint.append(lambda: self._load_checks(number))
+        else:
+            self.ensure_loaded(CHECKS)
         self.ensure_loaded(self._current_tab())
         self.update_title()
         if number is not None:
             self.contract_opened.emit(number)
 
+    def _load_checks(self, number: str | None) -> None:
+        if number == self.number:
+            self.ensure_loaded(CHECKS)
+            self.update_title()
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if self._after_paint:
+            pending, self._after_paint = self._after_paint, []
+            for job in pending:
+                QTimer.singleShot(0, job)
+
     def _current_tab(self) -> str | None:
-        page = self.tabs.currentWidget()
-        return next((tab for tab, widget in self.pages.items() if widget is page), None)
+        index = self.tabs.currentIndex()
+        return TAB_ORDER[index] if 0 <= index < len(TAB_ORDER) else None
 
     def ensure_loaded(self, tab: str | None) -> QWidget | None:
         """The tab's widget, showing the open contract (loaded now if it was not yet)."""
-        if tab is None or tab not in self.pages:
+        if tab is None or tab not in TAB_TITLES:
             return None
-        page = self.pages[tab]
+        page = self._page(tab)
         if tab in self._stale:
             self._stale.discard(tab)
             setter = getattr(page, "set_contract", None)
@@ -361,18 +442,21 @@ class MainWindow(QMainWindow):
         """A tab committed an edit: refresh the list row, the check and schedule tabs, the title."""
         self.list_view.model.refresh_contract(number)
         if number == self.number:
-            self.check_tab.refresh()
-            if SCHEDULE not in self._stale:
+            if CHECKS in self._stale:
+                self.ensure_loaded(CHECKS)
+            else:
+                self.check_tab.refresh()
+            if SCHEDULE in self._built and SCHEDULE not in self._stale:
                 self.schedule_tab.refresh()
         self.update_title()
 
     def _tab_changed(self, index: int) -> None:
-        page = self.tabs.widget(index)
-        if page is self.pages.get(ANNEXES):
-            self.undo_group.setActiveStack(self.annexes_tab.undo_stack)
-        else:
-            self.undo_group.setActiveStack(self.contract_stack)
         tab = self._current_tab()
+        if tab is None:
+            return
+        page = self._page(tab)  # built the first time it is shown
+        stack = getattr(page, "undo_stack", None) if tab == ANNEXES else None
+        self.undo_group.setActiveStack(stack if isinstance(stack, QUndoStack) else self.contract_stack)
         if tab in self._stale:
             self.ensure_loaded(tab)
         elif tab == CHECKS:
@@ -528,6 +612,15 @@ class MainWindow(QMainWindow):
             return None, None
         return contract, build_schedule(contract, load_calendar(self.db), self.today or date.today())
 
+    def export_pdf(self) -> None:
+        self.export(ExportKind.PDF)
+
+    def export_xlsx(self) -> None:
+        self.export(ExportKind.XLSX)
+
+    def export_json(self) -> None:
+        self.export(ExportKind.JSON)
+
     def export(self, kind: ExportKind = ExportKind.PDF):
         """Open the export dialog (window-modal, so the window keeps painting); returns it."""
         contract, schedule = self._load_for_export()
@@ -650,10 +743,14 @@ class MainWindow(QMainWindow):
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
         for target in keys.recent_databases(self.store):
-            action = self.recent_menu.addAction(target)
-            action.triggered.connect(lambda _checked=False, t=target: self.open_database(t))
+            self.recent_menu.addAction(target).setData(target)
         if self.recent_menu.isEmpty():
             self.recent_menu.addAction(_("(none)")).setEnabled(False)
+
+    def _open_recent(self, action: QAction) -> None:
+        target = action.data()
+        if target:
+            self.open_database(str(target))
 
     def about(self) -> None:
         QMessageBox.about(
@@ -684,7 +781,7 @@ class MainWindow(QMainWindow):
         self.store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        commit = getattr(self.pages.get(ANNEXES), "commit_text", None)
+        commit = getattr(self._built.get(ANNEXES), "commit_text", None)
         if commit is not None:
             commit()  # a text annex typed into a moment ago
         if self._packet_worker is not None:
