@@ -92,10 +92,17 @@ def launch(cmd: list[str]) -> tuple[float, float | None, float, str]:
 
 
 def heavy_imports(folder: Path) -> list[str]:
-    """Top-level packages from HEAVY that the app imports before its first paint (`-X importtime`)."""
-    _ms, _rep, _rss, err = launch(app_command(folder, "-X", "importtime"))
+    """Top-level packages from HEAVY that the app imports before its first paint (`-X importtime`).
+
+    stderr goes into stdout so the import lines and the "painted" line keep their order; what the app
+    imports after the paint (the deferred check, say) is not counted.
+    """
+    proc = subprocess.run(app_command(folder, "-X", "importtime"), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                          text=True, check=False)
     names = set()
-    for line in err.splitlines():
+    for line in proc.stdout.splitlines():
+        if PAINTED.match(line):
+            break
         if line.startswith("import time:") and "|" in line:
             names.add(line.rsplit("|", 1)[1].strip().split(".")[0])
     return sorted(n for n in names if n in HEAVY)
