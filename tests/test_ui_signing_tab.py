@@ -37,12 +37,22 @@ def tab(qtbot, db):
     return widget
 
 
-def red_pixels(tab) -> int:
+def red_pixels(qtbot, tab) -> int:
+    """Red pixels on the previewed page, once the preview rendered off the GUI thread has arrived."""
+    qtbot.waitUntil(lambda: not tab.preview_busy, timeout=15_000)
     image = tab.preview.pixmap().toImage()
+    assert not image.isNull(), tab.preview.text()
     return sum(
         1 for x in range(0, image.width(), 4) for y in range(0, image.height(), 4)
         if image.pixelColor(x, y).red() > 200 and image.pixelColor(x, y).green() < 60
     )
+
+
+def test_the_preview_renders_off_the_gui_thread(qtbot, tab):
+    """Opening the tab does not wait for ReportLab: the page arrives a moment later, drawn as printed."""
+    assert tab.preview_busy or not tab.preview.pixmap().isNull()
+    qtbot.waitUntil(lambda: not tab.preview_busy, timeout=15_000)
+    assert tab.preview.pixmap().width() > 500  # an A4 page at the preview resolution
 
 
 def test_signatory_and_typed_date_are_stored_and_undone(tab, db):
@@ -64,8 +74,8 @@ def test_signatory_and_typed_date_are_stored_and_undone(tab, db):
     assert contracts.load(db, N).signing_a.date is None
 
 
-def test_seal_image_is_checked_stored_and_previewed(tab, db, tmp_path, monkeypatch):
-    assert red_pixels(tab) == 0
+def test_seal_image_is_checked_stored_and_previewed(qtbot, tab, db, tmp_path, monkeypatch):
+    assert red_pixels(qtbot, tab) == 0
     seal = tmp_path / "seal.png"
     data = red_disc_png(seal)
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(seal), ""))
@@ -73,7 +83,7 @@ def test_seal_image_is_checked_stored_and_previewed(tab, db, tmp_path, monkeypat
     choose.click()
     assert contracts.load(db, N).signing_b.seal_image == data
     assert "KB" in state.text() and remove.isEnabled()
-    assert red_pixels(tab) > 50  # the seal is drawn on the previewed page
+    assert red_pixels(qtbot, tab) > 50  # the seal is drawn on the previewed page
     bad = tmp_path / "fake.png"
     bad.write_bytes(b"\x89PNG\r\n\x1a\nnot really")
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))

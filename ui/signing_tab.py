@@ -3,7 +3,10 @@ of the signing page drawn by the PDF exporter itself (so the images sit and scal
 
 from __future__ import annotations
 
+import dataclasses
 import io
+import logging
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -20,14 +23,18 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+from shiboken6 import isValid
 
 from app.domain import Contract
 from app.errors import UserError
 from app.fields import get_value, parse_value
 from app.i18n import N_, _
 from app.store.db import Database
+from ui.background import BackgroundCall, run_in_background
 from ui.edit_commands import FieldCommand
 from ui.field_widgets import ContractEditorBase, DateEdit, FieldLineEdit, line_edit_of
+
+log = logging.getLogger(__name__)
 
 ROLES = ("a", "b")
 IMAGE_FIELDS = (("seal_image", N_("Seal image")), ("signature_image", N_("Signature image")))
@@ -165,16 +172,41 @@ class SigningTab(ContractEditorBase):
             state.setText(_("PNG, {kb} KB").format(kb=max(1, round(len(data) / 1024))) if data else _("none"))
             remove.setEnabled(bool(data) and not self.read_only)
 
+    @property
+    def preview_busy(self) -> bool:
+        """A preview is being rendered (off the GUI thread)."""
+        return getattr(self, "_preview_call", None) is not None
+
     def update_preview(self) -> None:
+        """Render the signing page in the thread pool; the first one takes about half a second (fonts)."""
+        self._preview_generation = generation = getattr(self, "_preview_generation", 0) + 1
         if self.contract is None:
+            self._preview_call: BackgroundCall | None = None
             self.preview.clear()
             return
-        try:
-            png = signing_page_png(self.contract)
-        except UserError as exc:  # e.g. a stored image that no longer decodes
-            self.preview.setText(str(exc))
-            return
-        self.preview.setPixmap(QPixmap.fromImage(QImage.fromData(png)))
+        contract = dataclasses.replace(self.contract, annexes=[])  # the page shows no annex; a reload replaces it
+        if self.preview.pixmap().isNull():
+            self.preview.setText(_("Rendering the preview…"))
+        tab = weakref.ref(self)  # the result may arrive after the tab is gone
+
+        def deliver(result: bytes | Exception) -> None:
+            alive = tab()
+            if alive is not None and isValid(alive):
+                alive._preview_done(generation, result)
+
+        self._preview_call = run_in_background(lambda: signing_page_png(contract), deliver, deliver)
+
+    def _preview_done(self, generation: int, result: bytes | Exception) -> None:
+        if generation != self._preview_generation:
+            return  # a newer preview is on its way
+        self._preview_call = None
+        if isinstance(result, UserError):  # e.g. a stored image that no longer decodes
+            self.preview.setText(str(result))
+        elif isinstance(result, Exception):
+            log.exception("signing page preview failed", exc_info=result)
+            self.preview.setText(_("The preview could not be rendered: {error}").format(error=result))
+        else:
+            self.preview.setPixmap(QPixmap.fromImage(QImage.fromData(result)))
 
     # ------------------------------------------------------------------ editing
 

@@ -1,0 +1,44 @@
+"""Run a slow, Qt-free function off the GUI thread and get its result back on the GUI thread.
+
+For work that needs no database and no widgets (rendering a preview from a Contract already loaded), so the
+window keeps painting meanwhile. Exports have their own worker (ui/export_worker.py) with progress and cancel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+
+class _Signals(QObject):
+    done = Signal(object)
+    failed = Signal(object)  # the exception
+
+
+class BackgroundCall(QRunnable):
+    """`fn()` in the global thread pool; `signals.done(result)` or `signals.failed(exception)` on the GUI thread."""
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        super().__init__()
+        self.fn = fn
+        self.signals = _Signals()  # created on the GUI thread: connected slots run there
+        self.setAutoDelete(False)  # the caller keeps it until the result arrived
+
+    def run(self) -> None:
+        try:
+            result = self.fn()
+        except Exception as exc:  # handed to the GUI thread, which decides what the user sees
+            self.signals.failed.emit(exc)
+        else:
+            self.signals.done.emit(result)
+
+
+def run_in_background(fn: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[Exception], None]) -> BackgroundCall:
+    """Start `fn` in the pool; keep the returned call alive until `done` or `failed` ran."""
+    call = BackgroundCall(fn)
+    call.signals.done.connect(done)
+    call.signals.failed.connect(failed)
+    QThreadPool.globalInstance().start(call)
+    return call
