@@ -26,7 +26,16 @@ MAX_AMOUNT = Decimal("9999999999999999.99")
 
 
 class AmountError(ValueError):
-    """A text that is not an amount; the message says why, in plain words."""
+    """A text that is not an amount. `str()` is the reason in English (stable, callers test it);
+    `message` is the same reason in the user's language."""
+
+    def __init__(self, reason: str, **values: object) -> None:
+        super().__init__(reason.format(**values) if values else reason)
+        self.reason, self.values = reason, values
+
+    @property
+    def message(self) -> str:
+        return _(self.reason).format(**self.values) if self.values else _(self.reason)
 
 
 def quantize(value: Decimal) -> Decimal:
@@ -64,7 +73,7 @@ def parse_decimal(text: str | int | Decimal, *, places: int = 2, allow_negative:
         raise AmountError(N_("negative"))
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
-        raise AmountError(_("more than {places} decimal places").format(places=places))
+        raise AmountError(N_("more than {places} decimal places"), places=places)
     return value
 
 

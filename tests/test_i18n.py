@@ -161,6 +161,30 @@ def test_messages_chosen_at_run_time_are_translated():
     assert not untranslated, untranslated
 
 
+@pytest.mark.parametrize(
+    "where, typed, expected",
+    [
+        ("cell:unit_price", "1.234", "小数超过 2 位"),
+        ("cell:quantity", "1.23456", "小数超过 4 位"),
+        ("total", "1.234", "\"1.234\" 的小数超过两位"),
+        ("parties.b.credit_code", "91410500MA3X4A5B1！", "不允许出现字符"),
+    ],
+)
+def test_reasons_with_values_are_translated_where_they_are_shown(where, typed, expected):
+    """A reason that carries a value (decimal places, the bad character) reads right in Chinese too."""
+    from app.errors import UserError
+    from app.fields import parse_value
+    from app.store.annex_rows import parse_cell
+
+    set_language("zh_CN")
+    with pytest.raises(UserError) as caught:
+        if where.startswith("cell:"):
+            parse_cell(where.removeprefix("cell:"), typed, "第 1 行")
+        else:
+            parse_value(where, typed)
+    assert expected in str(caught.value)
+
+
 # --- the runtime layer --------------------------------------------------------------------------
 
 

@@ -391,7 +391,7 @@ def _cost_row(data: Any, path: str) -> CostRow:
     try:
         quantity = parse_decimal(qty_raw, places=QUANTITY_PLACES)
     except AmountError as exc:
-        raise r.fail("quantity", _("\"{value}\" is not a quantity ({reason})").format(value=qty_raw, reason=_(str(exc)))) from exc
+        raise r.fail("quantity", _("\"{value}\" is not a quantity ({reason})").format(value=qty_raw, reason=exc.message)) from exc
     unit_price = r.amount("unit_price")
     assert unit_price is not None
     return CostRow(
