@@ -97,6 +97,9 @@ def test_cli_refuses_edit_of_signed_contract(cli, db_path, tmp_path):
     assert r.code == 2
     assert "read-only" in r.err and "Traceback" not in r.err
     assert "signed" in cli("state", N).out
+    r = cli("delete", N)  # a signed contract is not deleted either
+    assert r.code == 2 and "read-only" in r.err and "Traceback" not in r.err
+    assert cli("list").out.count(N) == 1
 
 
 def test_revisions_are_kept_and_named_when_reviewed(db):

@@ -79,6 +79,10 @@ def after_save(session: Session, row: ContractRow, contract: Contract, diff: tup
     add_snapshot(session, row.id, row.version, contract)
 
 
+def before_delete(row: ContractRow) -> None:
+    states.ensure_writable(row.number, row.status)
+
+
 def after_delete(session: Session, number: str) -> None:
     audit.record(session, number, "delete", None, None)
 

@@ -262,11 +262,13 @@ def save(db: Database, c: Contract, *, replace: bool = False, expected_version: 
 
 
 def delete_contract(db: Database, number: str) -> None:
+    """Delete a contract; a signed or archived one is refused (UserError) like any other change."""
+    from app.review.hooks import after_delete, before_delete
+
     with db.transaction() as s:
         row = _get_row(s, number)
+        before_delete(row)
         s.delete(row)
-        from app.review.hooks import after_delete
-
         after_delete(s, number)
 
 
