@@ -152,6 +152,23 @@ def test_apply_stores_the_table_in_one_go(cli, exported, db_path):
     again = cli("import-annex", SAMPLE_NUMBER, "3", str(exported), "--apply")
     assert "no changes" in again.out
     assert load is not None
+    audit_lines = cli("audit", SAMPLE_NUMBER).out
+    assert "annex 3: table replaced from a workbook" in audit_lines and "3 rows" in audit_lines
+    assert cli("audit", SAMPLE_NUMBER, "--verify").code == 0
+
+
+def test_apply_is_refused_once_the_contract_is_signed(cli, exported, db_path):
+    from app.store.contracts import load
+    from app.store.db import open_database
+
+    for state in ("review", "approved", "signed"):
+        assert cli("state", SAMPLE_NUMBER, state).code == 0
+    _edit(exported, lambda ws: ws.__setitem__("D5", 2))
+    result = cli("import-annex", SAMPLE_NUMBER, "3", str(exported), "--apply")
+    assert result.code == 2 and "read-only" in result.err and "Traceback" not in result.err
+    db = open_database(db_path)
+    assert [r.quantity for r in load(db, SAMPLE_NUMBER).annex("3").table] == [1, 1, 1]  # nothing changed
+    db.close()
 
 
 def test_header_found_by_titles_in_any_order(tmp_path):

@@ -560,7 +560,7 @@ class MainWindow(QMainWindow):
         number = self._require_contract()
         if number is None:
             return
-        from app.cli.cmd_annex import replace_table
+        from app.store.annex_rows import replace_table
         from app.tablediff import diff_cost_rows
 
         try:

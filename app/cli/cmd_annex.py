@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.cli.common import open_store, print_json
 from app.domain import COST_COLUMN_LABELS, COST_COLUMNS, Contract, CostRow
-from app.errors import Conflict, NotFound, UserError
+from app.errors import NotFound, UserError
 from app.i18n import _
 from app.money import format_amount
 from app.tablediff import TableDiff, diff_cost_rows
@@ -46,31 +46,6 @@ def check_effect(contract: Contract, annex_no: str, rows: list[CostRow]) -> Chec
     before_set = [(f.code, f.where, f.message) for f in check(contract)]
     after_set = [(f.code, f.where, f.message) for f in check(after)]
     return CheckEffect([f for f in after_set if f not in before_set], [f for f in before_set if f not in after_set])
-
-
-def replace_table(db, number: str, annex_no: str, rows: list[CostRow], expected_version: int) -> int:
-    """Replace the annex's rows in one transaction; Conflict if the contract changed since it was read."""
-    from sqlalchemy import delete, func, select
-
-    from app.store.contracts import insert_cost_rows
-    from app.store.schema import AnnexRow, ContractRow, CostRowRow
-
-    with db.transaction() as s:
-        contract = s.scalar(select(ContractRow).where(ContractRow.number == number))
-        if contract is None:
-            raise NotFound(_("no contract with this number"), number)
-        if contract.version != expected_version:
-            raise Conflict(_("someone else changed this contract while the workbook was read; run the import again"),
-                           number)
-        annex = s.scalar(select(AnnexRow).where(AnnexRow.contract_id == contract.id, AnnexRow.no == annex_no))
-        if annex is None or annex.kind != "table":
-            raise NotFound(_("this contract has no cost-table annex with this number"), annex_no)
-        s.execute(delete(CostRowRow).where(CostRowRow.annex_id == annex.id))
-        insert_cost_rows(s, annex.id, rows)
-        # Any UPDATE of the contract row bumps its version (version_id_col): other editors see the change.
-        contract.updated_at = func.current_timestamp()
-        s.flush()
-        return contract.version
 
 
 def _cells(row: CostRow) -> str:
@@ -142,6 +117,7 @@ def _json(diff: TableDiff, table, effect: CheckEffect, applied: bool) -> dict:
 
 def run_import_annex(args) -> int:
     from app.imports.xlsx import read_cost_table
+    from app.store import annex_rows
     from app.store.contracts import load_versioned
 
     db = open_store(args)
@@ -156,7 +132,7 @@ def run_import_annex(args) -> int:
     effect = check_effect(contract, annex.no, table.rows)
     applied = False
     if args.apply and not diff.is_empty:
-        replace_table(db, contract.number, annex.no, table.rows, version)
+        annex_rows.replace_table(db, contract.number, annex.no, table.rows, version)
         applied = True
     if args.json:
         print_json(_json(diff, table, effect, applied))

@@ -20,7 +20,7 @@ from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain import COST_COLUMN_LABELS, COST_COLUMNS, AnnexKind
+from app.domain import COST_COLUMN_LABELS, COST_COLUMNS, AnnexKind, CostRow
 from app.errors import Conflict, NotFound, UserError
 from app.i18n import N_, _
 from app.money import MAX_AMOUNT, AmountError, parse_decimal
@@ -455,6 +455,36 @@ def delete_appended(db: Database, annex_id: int, old: Sequence[CellChange], appe
 
 
 # ------------------------------------------------------------------ text annexes
+
+
+def replace_table(db: Database, number: str, annex_no: str, rows: Sequence[CostRow], expected_version: int) -> int:
+    """Replace a cost table with imported rows in one transaction; returns the contract's new version.
+
+    Conflict if the contract changed since it was read; refused on a signed or archived contract. The
+    replacement is audited and kept as a revision, so a review can compare before and after.
+    """
+    from app.review.revisions import add_snapshot
+    from app.store.contracts import insert_cost_rows, load_in
+
+    with db.transaction() as s:
+        contract = s.scalar(select(ContractRow).where(ContractRow.number == number))
+        if contract is None:
+            raise NotFound(_("no contract with this number"), number)
+        if contract.version != expected_version:
+            raise Conflict(_("someone else changed this contract while the workbook was read; run the import again"),
+                           number)
+        annex = s.scalar(select(AnnexRow).where(AnnexRow.contract_id == contract.id, AnnexRow.no == annex_no))
+        if annex is None or annex.kind != AnnexKind.TABLE.value:
+            raise NotFound(_("this contract has no cost-table annex with this number"), annex_no)
+        old_count = s.scalar(select(func.count()).select_from(CostRowRow).where(CostRowRow.annex_id == annex.id))
+        _touch(s, annex.id, "table replaced from a workbook", f"{old_count} rows", f"{len(rows)} rows")
+        s.execute(delete(CostRowRow).where(CostRowRow.annex_id == annex.id))
+        insert_cost_rows(s, annex.id, list(rows))
+        s.flush()
+        s.expire_all()
+        stored, version = load_in(s, number)
+        add_snapshot(s, contract.id, version, stored)
+        return version
 
 
 def set_annex_text(db: Database, annex_id: int, text: str | None) -> str | None:
