@@ -11,12 +11,13 @@ from pypdf import PdfReader, PdfWriter, Transformation
 from pypdf.errors import PyPdfError
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import Flowable, PageBreak, Paragraph, Spacer
+from reportlab.platypus import Flowable, PageBreak, Spacer
 
 from app.domain import Annex, Contract
 from app.errors import UserError
 from app.export.pdf.cost_table import cost_table
 from app.export.pdf.pages import Layout, Marker, decorate
+from app.export.pdf.paragraph import ChineseParagraph
 from app.export.pdf.styles import Styles
 from app.i18n import _
 from app.templating import TemplateProblem, render_contract_text
@@ -50,7 +51,7 @@ def _attached_reader(annex: Annex) -> PdfReader:
 
 def annex_flowables(contract: Contract, annex: Annex, s: Styles, layout: Layout) -> list[Flowable]:
     """A new page, the annex title (附件3：费用明细表), then its text, table or attached pages."""
-    out: list[Flowable] = [PageBreak(), Paragraph(escape(annex_heading(annex)), s.annex_title)]
+    out: list[Flowable] = [PageBreak(), ChineseParagraph(escape(annex_heading(annex)), s.annex_title)]
     if annex.text:
         try:
             text = render_contract_text(annex.text, contract).text
@@ -58,7 +59,7 @@ def annex_flowables(contract: Contract, annex: Annex, s: Styles, layout: Layout)
             raise UserError(
                 _("the text cannot be filled in: {problem}").format(problem=exc.message), f"annex:{annex.no}"
             ) from exc
-        out += [Paragraph(escape(line), s.body) for line in text.split("\n")]
+        out += [ChineseParagraph(escape(line), s.body) for line in text.split("\n")]
     if annex.table is not None:
         out += [Spacer(0, 2 * mm), *cost_table(annex.table, s)]
     if annex.pdf:

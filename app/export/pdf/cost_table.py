@@ -15,9 +15,10 @@ from xml.sax.saxutils import escape
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, Table, TableStyle
+from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 
 from app.domain import CostRow, table_total
+from app.export.pdf.paragraph import ChineseParagraph
 from app.export.pdf.styles import FRAME_HEIGHT, Styles
 from app.money import format_amount, rmb_upper
 
@@ -27,7 +28,7 @@ PAD_X = 3  # left and right cell padding, points
 PAD_Y = 3  # top and bottom cell padding, points
 HEADER_FILL = colors.Color(0.92, 0.92, 0.92)
 
-Cell: TypeAlias = Paragraph | str
+Cell: TypeAlias = ChineseParagraph | str
 
 
 def quantity_text(value: Decimal) -> str:
@@ -113,13 +114,13 @@ def _cell(text: str, style, width: float) -> tuple[Cell, float]:
     """Plain strings cost far less than Paragraphs to lay out; only text too wide for its column gets one."""
     if stringWidth(text, style.fontName, style.fontSize) <= width - 2 * PAD_X:
         return text, style.leading
-    para = Paragraph(escape(text), style)
+    para = ChineseParagraph(escape(text), style)
     return para, para.wrap(width - 2 * PAD_X, 10**6)[1]
 
 
 def cost_table(rows: list[CostRow], s: Styles) -> list[Flowable]:
     widths = [w * mm for w in COST_WIDTHS_MM]
-    heads = [Paragraph(h, s.cell_head) for h in COST_HEADER]
+    heads = [ChineseParagraph(h, s.cell_head) for h in COST_HEADER]
     header_height = max(p.wrap(w - 2 * PAD_X, 10**6)[1] for p, w in zip(heads, widths, strict=True)) + 2 * PAD_Y
     header: list[Cell] = list(heads)
     data: list[list[Cell]] = []
@@ -146,7 +147,7 @@ def cost_table(rows: list[CostRow], s: Styles) -> list[Flowable]:
     totals = Table(
         [
             ["合计", "", "", "", "", "", "¥" + format_amount(total), ""],
-            [Paragraph(escape(f"合计金额（大写）：人民币{rmb_upper(total)}"), s.cell)] + [""] * 7,
+            [ChineseParagraph(escape(f"合计金额（大写）：人民币{rmb_upper(total)}"), s.cell)] + [""] * 7,
         ],
         colWidths=widths,
         hAlign="LEFT",

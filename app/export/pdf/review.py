@@ -11,10 +11,11 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, SimpleDocTemplate, Spacer
+from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer
 
 from app.domain import Contract
 from app.export.pdf.fonts import choose_fonts, register, windows_fonts_folder
+from app.export.pdf.paragraph import ChineseParagraph
 from app.export.pdf.styles import (
     MARGIN_BOTTOM,
     MARGIN_LEFT,
@@ -50,8 +51,8 @@ def spans_markup(spans: list[Span]) -> str:
     return "".join(out)
 
 
-def _p(text: str, style) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+def _p(text: str, style) -> ChineseParagraph:
+    return ChineseParagraph(escape(text).replace("\n", "<br/>"), style)
 
 
 def review_story(packet: ReviewPacket, s) -> list[Flowable]:
@@ -67,19 +68,19 @@ def review_story(packet: ReviewPacket, s) -> list[Flowable]:
     if d.fields:
         story.append(_p(_("Fields"), s.article))
         for f in d.fields:
-            story.append(Paragraph(f"{escape(f.path)}：{REMOVED.format(escape(show(f.old)))} → {ADDED.format(escape(show(f.new)))}", s.numbered))
+            story.append(ChineseParagraph(f"{escape(f.path)}：{REMOVED.format(escape(show(f.old)))} → {ADDED.format(escape(show(f.new)))}", s.numbered))
     if d.clauses:
         story.append(_p(_("Clauses"), s.article))
         for cl in d.clauses:
             story.append(_p(f"{cl.no} {cl.new_title or cl.old_title}".strip(), s.subheading))
-            story.append(Paragraph(spans_markup(cl.spans), s.numbered))
+            story.append(ChineseParagraph(spans_markup(cl.spans), s.numbered))
     if d.annexes:
         story.append(_p(_("Annexes"), s.article))
         for a in d.annexes:
             lines = annex_lines(a)
             story.append(_p(lines[0], s.subheading))
             if a.spans:
-                story.append(Paragraph(spans_markup(a.spans), s.numbered))
+                story.append(ChineseParagraph(spans_markup(a.spans), s.numbered))
             spans_line = "  " + marked(a.spans) if a.spans else None
             for line in lines[1:]:
                 if line != spans_line:

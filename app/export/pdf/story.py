@@ -9,12 +9,13 @@ from __future__ import annotations
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Paragraph, Spacer
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
 
 from app.domain import Contract
 from app.errors import UserError
 from app.export.pdf.annexes import annex_flowables
 from app.export.pdf.pages import Layout, Marker
+from app.export.pdf.paragraph import ChineseParagraph
 from app.export.pdf.signing_page import SigningBlock
 from app.export.pdf.styles import Styles
 from app.i18n import _
@@ -23,9 +24,9 @@ from app.templating import BLANK, TemplateProblem, render_contract_text
 NO_MORE_TEXT = "（以下无正文）"
 
 
-def para(text: str, style) -> Paragraph:
+def para(text: str, style) -> ChineseParagraph:
     """A paragraph of plain text: markup characters are escaped, so clause text prints as written."""
-    return Paragraph(escape(text), style)
+    return ChineseParagraph(escape(text), style)
 
 
 def render(source: str, contract: Contract, where: str) -> str:
