@@ -125,6 +125,22 @@ def test_cli_restore_latest(cli, db_path):
     assert _numbers(db_path) == [SAMPLE_NUMBER]
 
 
+def test_cli_restore_refuses_a_database_open_in_the_app(cli, db_path):
+    from app.store.lock import acquire
+
+    open_database(db_path).close()
+    assert cli("backup").code == 0
+    assert cli("delete", SAMPLE_NUMBER).code == 0
+    lock = acquire(db_path)  # what the desktop app holds while the database is open
+    try:
+        result = cli("restore", "latest")
+    finally:
+        lock.release()
+    assert result.code == 2 and "Traceback" not in result.err
+    assert _numbers(db_path) == []  # the open database was left alone
+    assert cli("restore", "latest").code == 0  # once the app has closed it
+
+
 def test_restore_refuses_a_bad_backup_and_changes_nothing(db, db_path, tmp_path):
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 5000)

@@ -71,7 +71,13 @@ def run_restore(args) -> int:
         source = found.path
     else:
         source = Path(args.file).expanduser()
-    kept = restore_database(source, path, connect=_connector())
+    from app.store.lock import acquire
+
+    lock = acquire(path)  # never replace a database the desktop app has open: its next edit would be lost
+    try:
+        kept = restore_database(source, path, connect=_connector())
+    finally:
+        lock.release()
     print(_("restored {database} from {backup}").format(database=path, backup=source))
     if kept is not None:
         print(_("the replaced database was kept as {file}").format(file=kept))
