@@ -8,6 +8,7 @@ reach Python internals nor run forever. A blank value renders as 【　　】 an
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -94,9 +95,32 @@ class _ClauseEnvironment(SandboxedEnvironment):
             raise SecurityError("power too large")
         if operator == "*":
             seq, count = (left, right) if isinstance(right, int) else (right, left)
-            if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and count > MAX_REPEAT:
+            if isinstance(seq, (str, list, tuple)) and isinstance(count, int) and (
+                count > MAX_REPEAT or len(seq) * count > MAX_OUTPUT
+            ):
                 raise SecurityError("repetition too large")
         return super().call_binop(context, operator, left, right)
+
+
+def _bounded(name: str, f):
+    """A filter that refuses to build more than a clause can hold: no width or count argument above
+    MAX_OUTPUT (center(10**9) would allocate first), no result longer than MAX_OUTPUT."""
+
+    @functools.wraps(f)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        if any(isinstance(a, int) and not isinstance(a, bool) and a > MAX_OUTPUT for a in (*args, *kwargs.values())):
+            raise SecurityError(f"{name}: argument too large")
+        strings = [a for a in args if isinstance(a, str)]
+        if name == "replace" and len(strings) >= 3 and strings[1]:
+            text, old, new = strings[0], strings[1], strings[2]
+            if len(text) + text.count(old) * max(0, len(new) - len(old)) > MAX_OUTPUT:
+                raise SecurityError("replace: result too large")
+        result = f(*args, **kwargs)
+        if isinstance(result, (str, list, tuple)) and len(result) > MAX_OUTPUT:
+            raise SecurityError(f"{name}: result too large")
+        return result
+
+    return bounded
 
 
 def _finalize_factory(blanks: list[bool]):
@@ -110,6 +134,10 @@ def _finalize_factory(blanks: list[bool]):
 
 _env = _ClauseEnvironment(undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
 _env.filters.update(FILTERS)
+_env.filters = {name: _bounded(name, f) for name, f in _env.filters.items()}
+# Clause texts fill in contract values; generators of arbitrary text or data have no place there.
+for _name in ("range", "lipsum", "cycler", "joiner", "namespace", "dict"):
+    _env.globals.pop(_name, None)
 
 
 def context_for(contract: Contract) -> dict[str, Any]:
@@ -206,6 +234,8 @@ def render(source: str, context: dict[str, Any]) -> Rendered:
         raise TemplateProblem(_("template error: {error}").format(error=exc)) from exc
     except (ArithmeticError, ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
         raise TemplateProblem(_("template error: {error}").format(error=exc)) from exc
+    except (MemoryError, RecursionError) as exc:
+        raise TemplateProblem(_("the clause template needs more memory than a clause can use")) from exc
     expressions = [m.group(1).strip() for m in _EXPR.finditer(source)]
     blanks = [expr for expr, empty in zip(expressions, flags, strict=False) if empty]
     return Rendered("".join(parts), blanks)

@@ -42,6 +42,10 @@ def test_filters():
         "{{ [1] * 100000000 }}",
         "{{ 10 ** 1000000 }}",
         "{{ lipsum.__globals__ }}",
+        "{{ (x|string|list) * 10000 * 10000 }}",  # the repeated result would be far over a clause's size
+        "{{ lipsum(1000000) }}",  # no text generators
+        "{{ 'ab'|replace('a', 'x' * 50000)|replace('x', 'yy') }}",  # each step doubles: stopped before it is built
+        "{{ 'a'|center(1000000000) }}",  # a width that would allocate a gigabyte
     ],
 )
 def test_hostile_templates_are_refused(source):
