@@ -334,6 +334,18 @@ def test_run_refuses_a_bad_database_with_a_message(tmp_path, monkeypatch, qapp):
     assert shown and "bogus.db" in shown[0]
 
 
+def test_run_explains_an_unusable_data_folder(tmp_path, monkeypatch, qapp):
+    from ui import main
+
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    monkeypatch.setenv("CONTRACTDESK_HOME", str(blocker / "data"))
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text: shown.append((title, text)))
+    assert main.run(SimpleNamespace(db=None, lang="en", exit_after_paint=False)) == 2
+    assert shown and shown[0][0] == "ContractDesk cannot use its data folder" and "a-file" in shown[0][1]
+
+
 def test_run_opens_the_restored_backup_when_the_user_accepts(tmp_path, monkeypatch, qapp):
     from app.store.db import open_database
     from ui import main
@@ -400,10 +412,23 @@ def test_last_database_broken_falls_back_to_the_default(tmp_path, monkeypatch, q
     keys.settings().setValue(keys.LAST_DATABASE_KEY, str(bogus))
     shown = []
     monkeypatch.setattr("ui.database_problem_dialog.offer_restore", lambda parent, problem: shown.append(str(problem)))
-    monkeypatch.setattr(QApplication, "exec", lambda *a: 0)
+    held = []
+
+    def running(*_args) -> int:  # while the app runs, the database it fell back to is the one locked
+        from app.store.lock import DatabaseInUse, acquire
+
+        try:
+            acquire(default_database()).release()
+        except DatabaseInUse:
+            held.append("default")
+        acquire(bogus).release()  # and the broken one is free again
+        return 0
+
+    monkeypatch.setattr(QApplication, "exec", running)
     assert main.run(SimpleNamespace(db=None, lang="en", exit_after_paint=False)) == 0
     assert shown and "gone.db" in shown[0]
     assert keys.settings().value(keys.LAST_DATABASE_KEY) == str(default_database())
+    assert held == ["default"]
     for widget in QApplication.topLevelWidgets():
         widget.close()
 

@@ -136,10 +136,15 @@ def run(args) -> int:
     """Show the main window on the database and contract the user had last (the sample on first launch)."""
     from app.logs import setup_logging
 
-    setup_logging()
     app = make_application()
     from ui.crash_handler import install as install_crash_handler
 
+    try:
+        setup_logging()
+    except OSError as exc:  # the data folder cannot be created or written: say so instead of vanishing
+        QMessageBox.critical(None, _("ContractDesk cannot use its data folder"),
+                             _("{folder}: {error}").format(folder=exc.filename or "", error=exc.strerror or exc))
+        return 2
     crash = install_crash_handler(app)
     store = keys.settings()
     try:
@@ -165,7 +170,18 @@ def run(args) -> int:
             lock.release()
         crash.uninstall()
         return 2
-    db, target = opened
+    db, opened_target = opened
+    if opened_target != target:  # fell back to the default database: the lock must follow
+        if lock:
+            lock.release()
+        try:
+            lock = acquire_for(opened_target)
+        except UserError as exc:
+            db.close()
+            QMessageBox.critical(None, _("ContractDesk cannot open the database"), str(exc))
+            crash.uninstall()
+            return 2
+        target = opened_target
     warning = network_share_warning(target)
     if warning and not getattr(args, "exit_after_paint", False):
         QMessageBox.warning(None, _("Database on a network share"), warning)
