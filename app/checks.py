@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from app.credit_code import credit_code_problem
 from app.domain import Clause, Contract, party_name, table_total
-from app.i18n import _
+from app.i18n import N_, _
 from app.money import format_amount
 from app.numbering import article_no, cn_to_int, parse_no
 from app.templating import TemplateProblem, context_for, render
@@ -22,6 +22,27 @@ from app.templating import TemplateProblem, context_for, render
 class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
+
+
+#: What each check rule looks at, as the user reads it (the code stays in JSON output and tooltips).
+RULE_LABELS = {
+    "annex-missing": N_("annex cited but missing"),
+    "annex-uncited": N_("annex never cited"),
+    "blank-field": N_("blank fill-in"),
+    "clause-numbering": N_("clause numbering"),
+    "copies": N_("number of copies"),
+    "cost-table-total": N_("cost table total"),
+    "credit-code": N_("credit code"),
+    "payment-amount": N_("instalment amount"),
+    "payment-sum": N_("instalments sum"),
+    "punctuation": N_("punctuation"),
+    "signatory": N_("signatory"),
+    "template": N_("fill-in template"),
+}
+
+
+def rule_label(code: str) -> str:
+    return _(RULE_LABELS[code]) if code in RULE_LABELS else code
 
 
 @dataclass(frozen=True)

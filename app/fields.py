@@ -133,6 +133,19 @@ def label_of(path: str) -> str:
     return label
 
 
+def where_label(where: str) -> str:
+    """A place in the contract as a clerk reads it: the field's label, "Clause 4.1", "Annex 3"; unknown paths as given."""
+    kind, _sep, name = where.partition(":")
+    if kind == "clause" and name:
+        return _("Clause {no}").format(no=name)
+    if kind == "annex" and name:
+        return _("Annex {no}").format(no=name)
+    try:
+        return label_of(where)
+    except UserError:
+        return where
+
+
 # ------------------------------------------------------------------ parsing what users type
 
 

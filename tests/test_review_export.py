@@ -33,7 +33,7 @@ def test_review_pdf_prints_changes_since_and_open_comments(cli, db, tmp_path):
     assert r.code == 0, r
     text = pdftotext(out).replace("\n", "")
     assert "first" in text
-    assert "parties.b.representative" in text and "邵瞳" in text and "邵晓" in text
+    assert "Party B · Legal representative" in text and "邵瞳" in text and "邵晓" in text
     assert "下一代" in text
     assert "请确认防火墙型号" in text and kept.uid[:8] in text
     assert "已经处理的意见" not in text
@@ -51,7 +51,7 @@ def test_review_sheet_lists_comments(db, tmp_path):
     export_xlsx(load(db, N), out, XlsxOptions(include_review=True, review_comments=comments.list_comments(db, N)))
     ws = openpyxl.load_workbook(out)["Review"]
     rows = [[c.value for c in row] for row in ws.iter_rows()]
-    assert rows[1][1] == "clause 4.1" and rows[1][2] == "标点有误" and rows[1][3] == "王五" and rows[1][5] == "open"
+    assert rows[1][1] == "Clause 4.1" and rows[1][2] == "标点有误" and rows[1][3] == "王五" and rows[1][5] == "open"
     plain = tmp_path / "p.xlsx"
     export_xlsx(load(db, N), plain)
     assert "Review" not in openpyxl.load_workbook(plain).sheetnames

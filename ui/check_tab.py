@@ -18,28 +18,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.checks import Finding, Severity, check
+from app.checks import Finding, Severity, check, rule_label
 from app.errors import UserError
+from app.fields import where_label
 from app.i18n import _, ngettext
 from app.store.contracts import load
 from app.store.db import Database
 
 WHERE_ROLE = Qt.ItemDataRole.UserRole
-
-
-def where_label(where: str) -> str:
-    """A finding's place as a clerk reads it: the field's label, 第四条 4.1, 附件3 (the raw path as a tooltip)."""
-    kind, _sep, name = where.partition(":")
-    if kind == "clause" and name:
-        return _("Clause {no}").format(no=name)
-    if kind == "annex" and name:
-        return _("Annex {no}").format(no=name)
-    try:
-        from app.fields import label_of
-
-        return label_of(where)
-    except (UserError, ImportError):
-        return where
 
 
 class CheckTab(QWidget):
@@ -111,10 +97,11 @@ class CheckTab(QWidget):
         }
         labels = {Severity.ERROR: _("error"), Severity.WARNING: _("warning")}
         for f in self.findings:
-            item = QTreeWidgetItem([labels[f.severity], where_label(f.where), f.code, f.message])
+            item = QTreeWidgetItem([labels[f.severity], where_label(f.where), rule_label(f.code), f.message])
             item.setIcon(0, icons[f.severity])
             item.setData(0, WHERE_ROLE, f.where)
             item.setToolTip(1, f.where)
+            item.setToolTip(2, f.code)
             item.setToolTip(3, f.message)
             self.tree.addTopLevelItem(item)
         self._show_summary()

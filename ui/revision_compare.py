@@ -7,6 +7,7 @@ from html import escape
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from app.errors import UserError
+from app.fields import where_label
 from app.i18n import _
 from app.review import revisions
 from app.review.diff import ContractDiff, Span
@@ -40,7 +41,7 @@ def diff_html(d: ContractDiff) -> str:
         parts.append(f"<h3>{escape(_('Fields'))}</h3><table cellspacing='4'>")
         for f in d.fields:
             parts.append(
-                f"<tr><td>{escape(f.path)}</td><td>{spans_html([Span('removed', show(f.old))])}</td>"
+                f"<tr><td title=\"{escape(f.path)}\">{escape(where_label(f.path))}</td><td>{spans_html([Span('removed', show(f.old))])}</td>"
                 f"<td>→</td><td>{spans_html([Span('added', show(f.new))])}</td></tr>"
             )
         parts.append("</table>")

@@ -33,5 +33,11 @@ class Comment:
         """The target as a reader sees it: 'clause 4.1', 'field total', 'cost-table row 附件1#3'."""
         from app.i18n import _
 
+        if self.target_kind == "field":
+            from app.fields import where_label
+
+            return where_label(self.target)
+        if self.target_kind == "clause":
+            return _("Clause {no}").format(no=self.target)
         kind = _(TARGET_LABELS.get(self.target_kind, self.target_kind))
         return f"{kind} {self.target}".strip()

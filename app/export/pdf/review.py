@@ -25,6 +25,7 @@ from app.export.pdf.styles import (
     PAGE_WIDTH,
     make_styles,
 )
+from app.fields import where_label
 from app.fileio import atomic_path
 from app.i18n import _
 from app.review.diff import ContractDiff, Span
@@ -68,7 +69,7 @@ def review_story(packet: ReviewPacket, s) -> list[Flowable]:
     if d.fields:
         story.append(_p(_("Fields"), s.article))
         for f in d.fields:
-            story.append(ChineseParagraph(f"{escape(f.path)}：{REMOVED.format(escape(show(f.old)))} → {ADDED.format(escape(show(f.new)))}", s.numbered))
+            story.append(ChineseParagraph(f"{escape(where_label(f.path))}：{REMOVED.format(escape(show(f.old)))} → {ADDED.format(escape(show(f.new)))}", s.numbered))
     if d.clauses:
         story.append(_p(_("Clauses"), s.article))
         for cl in d.clauses:
