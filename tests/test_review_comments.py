@@ -103,3 +103,18 @@ def test_cli_comment_commands(cli):
     assert cli("comment", "list", N, "--open").out.strip() == ""
     bad = cli("comment", "add", N, "x", "--clause", "77")
     assert bad.code == 2 and "77" in bad.err
+
+
+def test_stored_utc_times_are_shown_on_the_local_clock(monkeypatch):
+    import time
+
+    from app.review.clock import local_time
+
+    monkeypatch.setenv("TZ", "Asia/Shanghai")
+    time.tzset()
+    try:
+        assert local_time("2025-06-01T08:30:00.000000Z") == "2025-06-01 16:30"
+        assert local_time("not a time") == "not a time"
+    finally:
+        monkeypatch.delenv("TZ")
+        time.tzset()

@@ -10,6 +10,7 @@ from app.errors import UserError
 from app.fields import where_label
 from app.i18n import _
 from app.review import revisions
+from app.review.clock import local_time
 from app.review.diff import ContractDiff, Span
 from app.review.report import show, table_lines
 from app.review.revisions import CURRENT, RevisionInfo
@@ -97,7 +98,7 @@ class RevisionCompare(QWidget):
     @staticmethod
     def revision_label(r: RevisionInfo) -> str:
         name = f" «{r.name}»" if r.name else ""
-        return f"{r.seq}{name} — {r.at[:16].replace('T', ' ')} {r.user}"
+        return f"{r.seq}{name} — {local_time(r.at)} {r.user}"
 
     def set_revisions(self, number: str | None, revs: list[RevisionInfo]) -> None:
         """Fill the pickers: from = the last reviewed revision (else the first), to = the current state."""

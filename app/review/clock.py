@@ -21,6 +21,17 @@ def current_user() -> str:
         return "unknown"
 
 
+def local_time(iso: str) -> str:
+    """A stored UTC time as the clerk's clock shows it: "2025-06-01 16:30" (stored text if it is not a time)."""
+    try:
+        moment = datetime.fromisoformat(iso.replace("Z", "+00:00"))
+    except ValueError:
+        return iso
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
 def now_iso() -> str:
     """Current UTC time, microseconds, e.g. 2025-06-01T08:30:00.123456Z."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")

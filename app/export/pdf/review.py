@@ -28,6 +28,7 @@ from app.export.pdf.styles import (
 from app.fields import where_label
 from app.fileio import atomic_path
 from app.i18n import _
+from app.review.clock import local_time
 from app.review.diff import ContractDiff, Span
 from app.review.model import Comment
 from app.review.report import annex_lines, marked, show
@@ -91,7 +92,7 @@ def review_story(packet: ReviewPacket, s) -> list[Flowable]:
     if not open_comments:
         story.append(_p(_("none"), s.numbered))
     for x in open_comments:
-        story.append(_p(f"[{x.uid[:8]}] {x.target_text()} — {x.author}, {x.created_at[:10]}", s.subheading))
+        story.append(_p(f"[{x.uid[:8]}] {x.target_text()} — {x.author}, {local_time(x.created_at)[:10]}", s.subheading))
         story.append(_p(x.text, s.numbered))
     return story
 
