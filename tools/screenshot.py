@@ -48,7 +48,7 @@ def main(argv: list[str]) -> int:
     generate_contracts(db, 40)
     window = MainWindow(db, str(db_file), today=date(2025, 6, 1))
     window.resize(QSize(1600, 900))
-    window.splitter.setSizes([880, 720])
+    window.splitter.setSizes([620, 980])
     window.show()
     window.list_view.select_number("CMHA-AY-202500441")
     window.tabs.setCurrentWidget(window.pages[args.tab])

@@ -36,14 +36,15 @@ from ui.annex_delegates import DecimalDelegate, TextDelegate
 from ui.annex_table_model import AMOUNT_COLUMN, VIEW_COLUMNS, CostTableModel
 from ui.i18n import RetranslateMixin
 
+#: Fit the seven columns, the amounts included, in the tab beside the list on a 1600-pixel screen.
 _DEFAULT_WIDTHS = {
-    "item": 200,
-    "spec": 260,
-    "unit": 60,
-    "quantity": 90,
-    "unit_price": 130,
-    "amount": 140,
-    "remark": 260,
+    "item": 170,
+    "spec": 190,
+    "unit": 48,
+    "quantity": 72,
+    "unit_price": 110,
+    "amount": 120,
+    "remark": 140,
 }
 _EMPTY_ROW = ("", "", "", Decimal("0"), Decimal("0.00"), "")
 

@@ -60,7 +60,7 @@ class ContractListView(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((150, 190, 130, 100, 84, 170)):
+        for column, width in enumerate((136, 124, 104, 92, 56, 170)):  # fits beside the tabs; titles elide
             header.resizeSection(column, width)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Interactive)
         self.count_label = QLabel()

@@ -178,7 +178,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.list_view)
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([620, 800])
+        self.splitter.setSizes([560, 1040])  # proportions: the contract's tabs need the room
         self.splitter.setChildrenCollapsible(False)
         old = self.centralWidget()
         self.setCentralWidget(self.splitter)
