@@ -118,3 +118,28 @@ def test_review_tables_work_on_every_store(store_db):
     assert comments.open_comment_counts(db) == {N: 1}
     assert len(audit.entries(db, N)) == 8
     assert audit.verify(db, N) is None
+
+
+def test_contract_data_changed_directly_in_sqlite_is_detected(cli, db, db_path):
+    """Every change ContractDesk makes is on record; a change made in SQL is not, and --verify says where."""
+    from app.review.integrity import integrity_problems
+    from app.store.edits import set_field
+
+    make_history(db)
+    _c, version = load_versioned(db, N)
+    _old, version = set_field(db, N, "title", "改过的标题", version)  # a form edit: a snapshot
+    for state in ("approved", "signed"):
+        states.set_state(db, N, state)
+    assert cli("event", N, "accepted", "2025-09-01").code == 0
+    assert integrity_problems(db, N) == []  # ordinary work leaves nothing unexplained
+    assert cli("audit", N, "--verify").code == 0
+
+    tamper(db_path, "UPDATE contracts SET total = '9999999.00' WHERE number = ?", N)
+    tamper(db_path, "UPDATE contracts SET status = 'draft' WHERE number = ?", N)
+    tamper(db_path, "UPDATE contracts SET accepted = '2025-10-01' WHERE number = ?", N)
+    problems = integrity_problems(db, N)
+    assert any("Total" in p for p in problems)
+    assert any("signed" in p for p in problems)
+    assert any("2025-09-01" in p for p in problems)
+    result = cli("audit", N, "--verify")
+    assert result.code == 1 and "Total" in result.err and "Traceback" not in result.err

@@ -35,10 +35,17 @@ def run_audit(args) -> int:
         if not items:
             print(_("no audit entries for {number}").format(number=args.number))
     if args.verify:
+        from app.review.integrity import integrity_problems
+
         broken = verify_entries(items)
         if broken is not None:
             print(_("the audit trail is broken at entry {seq}: it was changed, removed or inserted outside ContractDesk").format(seq=broken),
                   file=sys.stderr)
+            return 1
+        problems = integrity_problems(open_store(args), args.number)
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        if problems:
             return 1
         print(_("audit trail intact: {n} entries").format(n=len(items)))
     return 0
