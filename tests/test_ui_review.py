@@ -42,6 +42,9 @@ def test_state_buttons_follow_the_workflow(qtbot, tab, db):
     assert "read-only" in tab.read_only_label.text()
     assert tab.changes == [N, N, N]
     assert [h.to_state for h in states.history(db, N)] == [Status.REVIEW, Status.APPROVED, Status.SIGNED]
+    history = tab.state_label.toolTip().splitlines()  # who moved it when, on hover
+    assert history[0] == "State history:" and len(history) == 4
+    assert history[-1].endswith("approved → signed")
 
 
 def test_mark_as_reviewed_asks_for_a_name_and_lists_it(qtbot, tab, db, monkeypatch):

@@ -27,6 +27,7 @@ from app.domain import Status
 from app.errors import UserError
 from app.i18n import N_, _
 from app.review import amendments, revisions, states
+from app.review.clock import local_time
 from app.review.report import show
 from app.store.db import Database
 from ui.comments_panel import CommentsPanel
@@ -144,6 +145,10 @@ class ReviewTab(QWidget):
             self.read_only_label.setText("")
         else:
             self.state_label.setText(_("State: {state}").format(state=states.label(self.state)))
+            steps = states.history(self.db, self.number) if self.number is not None else []
+            lines = [f"{local_time(step.at)}  {step.user}  {step.from_state.label} → {step.to_state.label}"
+                     + (f"  {step.note}" if step.note else "") for step in steps]
+            self.state_label.setToolTip("\n".join([_("State history:"), *lines]) if lines else _("No state changes yet"))
             self.read_only_label.setText(
                 _("read-only: changes go through an amendment") if self.state in states.READ_ONLY else ""
             )
