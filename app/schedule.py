@@ -56,12 +56,15 @@ class ScheduleItem:
     payment: int | None = None  # 1-based instalment number
     amount: Decimal | None = None
     wording: str = ""  # the contract's own words for the rule, where it has them
+    late_days: int | None = None  # a deadline done after its date: by how many days (None: on time)
 
     @property
     def status(self) -> str:
-        """The state as a user reads it: done / due in N days / overdue by N days …"""
+        """The state as a user reads it: done / done N days late / due in N days / overdue by N days …"""
         days = self.days or 0
         if self.state is ItemState.DONE:
+            if self.late_days:
+                return ngettext("done {n} day late", "done {n} days late", self.late_days).format(n=self.late_days)
             return _("done")
         if self.state is ItemState.TODAY:
             return _("due today")
@@ -85,6 +88,7 @@ class ScheduleItem:
             "status": self.status,
             "days": self.days,
             "done_on": self.done_on.isoformat() if self.done_on else None,
+            "late_days": self.late_days,
             "payment": self.payment,
             "amount": f"{self.amount:.2f}" if self.amount is not None else None,
             "wording": self.wording,
@@ -162,7 +166,8 @@ class _Builder:
         amount: Decimal | None = None,
         wording: str = "",
     ) -> ScheduleItem:
-        """`ends_period`: past the date the item is simply over; `opens`: the date is when it may be done."""
+        """`ends_period`: past the date the item is simply over; `opens`: the date is when it may be done.
+        Otherwise the date is a deadline, and a `done_on` after it makes the item done late."""
         days = (when - self.today).days if when is not None else 0
         if done_on is not None:
             state = ItemState.DONE
@@ -177,9 +182,13 @@ class _Builder:
         else:
             state = ItemState.TODAY if days == 0 else ItemState.OVERDUE
         waits_for = None if when or state is ItemState.DONE else waits_for
+        late = None
+        if done_on is not None and when is not None and not (ends_period or opens) and done_on > when:
+            late = (done_on - when).days
         item = ScheduleItem(
             key, what, rule, kind, when, waits_for, state, days if when else None, done_on, payment, amount, wording
         )
+        item.late_days = late
         self.items.append(item)
         return item
 
@@ -382,8 +391,8 @@ def due_within(contracts: Iterable[Contract], calendar: WorkCalendar, today: dat
             if item.date is not None and item.state in ACTIVE_STATES and item.date <= horizon:
                 entries.append(DueEntry(contract.number, contract.title, item))
     entries.sort(key=lambda e: (e.item.date, e.number))
-    # Only the years the listed dates and the look-ahead reach matter here (covered years are contiguous,
-    # so a date in a covered year was computed without guessing).
+    # Only the years the listed dates and the look-ahead reach matter here (covered years, those with a
+    # complete-looking schedule, are contiguous, so a date in a covered year was computed without guessing).
     years = set(calendar.uncovered_years(today, horizon))
     for entry in entries:
         if entry.item.date is not None:

@@ -113,6 +113,31 @@ def test_csv_problems_name_every_line():
     assert "and 1 more problems" in str(info.value)
 
 
+def test_csv_with_chinese_header_and_kind_words(tmp_path):
+    text = (
+        "日期,类型,名称\n"
+        "2027-01-01,假日,元旦\n"
+        "2027-02-06,调休,春节调休上班\n"
+        "2027-02-08,节假日,春节\n"
+        "2027-02-20,补班,春节调休上班\n"
+        "2027-09-26,调休上班,国庆节调休上班\n"
+    )
+    assert [(r.day, r.kind) for r in parse_calendar_csv(text)] == [
+        (D(2027, 1, 1), DayKind.HOLIDAY),
+        (D(2027, 2, 6), DayKind.WORKDAY),
+        (D(2027, 2, 8), DayKind.HOLIDAY),
+        (D(2027, 2, 20), DayKind.WORKDAY),
+        (D(2027, 9, 26), DayKind.WORKDAY),
+    ]
+    gbk = tmp_path / "excel.csv"  # what Excel on a Chinese Windows saves
+    gbk.write_bytes(text.encode("gbk"))
+    assert len(read_calendar_csv(gbk)) == 5
+    with pytest.raises(CalendarFileError) as info:
+        parse_calendar_csv("日期,类型,名称\n2027-01-01,假日,元旦\n2027-01-02,放假了,元旦\n日期,类型,名称\n")
+    assert info.value.problems[0].startswith("line 3: kind must be holiday or workday, not '放假了'")
+    assert info.value.problems[1] == "line 4: '日期' is not a date (YYYY-MM-DD)"  # a header only heads the file
+
+
 def test_csv_reads_gbk_and_bom(tmp_path):
     gbk = tmp_path / "gbk.csv"
     gbk.write_bytes("2027-01-01,holiday,元旦\n".encode("gbk"))
@@ -137,14 +162,57 @@ def test_cli_import_is_all_or_nothing_then_covers_the_year(cli, db, tmp_path):
     assert json.loads(listed.out) == []  # nothing of the bad file was stored
     assert "no schedule for 2027" in listed.err
 
-    good = tmp_path / "2027.csv"
-    good.write_text("date,kind,name\n2027-01-01,holiday,元旦\n2027-02-06,workday,春节调休上班\n", encoding="utf-8")
-    result = cli("calendar", "import", str(good))
+    part = tmp_path / "2027-part.csv"
+    part.write_text("date,kind,name\n2027-01-01,holiday,元旦\n2027-02-06,workday,春节调休上班\n", encoding="utf-8")
+    result = cli("calendar", "import", str(part))
     assert result.code == 0, result
     assert "2 days imported for 2027" in result.out
+    assert "schedule for 2027 looks incomplete" in result.err  # two rows are not a year's schedule
     listed = cli("calendar", "list", "--year", "2027")
     assert listed.out.splitlines() == ["2027-01-01\tholiday\t元旦", "2027-02-06\tworkday\t春节调休上班"]
+    assert "schedule for 2027 looks incomplete" in listed.err
+
+    full = tmp_path / "2027.csv"
+    full.write_text(_full_year_csv(2027), encoding="utf-8")
+    result = cli("calendar", "import", str(full))
+    assert result.code == 0, result
+    assert "warning" not in result.err
+    listed = cli("calendar", "list", "--year", "2027")
+    assert "2027-02-06\tworkday\t春节调休上班" in listed.out.splitlines()
     assert "warning" not in listed.err
+
+
+def _full_year_csv(year: int) -> str:
+    """Test data shaped like a State Council schedule: New Year, Spring Festival and National Day blocks."""
+    rows = [f"{year}-01-01,holiday,元旦"]
+    rows += [f"{year}-02-{d:02},holiday,春节" for d in range(7, 14)]
+    rows += [f"{year}-10-{d:02},holiday,国庆节" for d in range(1, 8)]
+    return "date,kind,name\n" + "\n".join(rows) + "\n"
+
+
+def test_a_year_is_covered_only_when_its_schedule_looks_complete(db):
+    from app.calendar import WorkCalendar
+
+    base = load_calendar(db)
+    assert set(range(2004, 2027)) <= base.covered_years  # every bundled year is complete
+    rows = parse_calendar_csv(_full_year_csv(2027))
+    assert 2027 in WorkCalendar(rows).covered_years
+
+    def without(*days):
+        return WorkCalendar(r for r in rows if r.day not in days)
+
+    no_new_year = without(D(2027, 1, 1))
+    assert 2027 not in no_new_year.covered_years
+    assert no_new_year.uncovered_years(D(2026, 12, 1), D(2027, 3, 1)) == [2026, 2027]
+    warning = no_new_year.uncovered_warning(2027)
+    assert "schedule for 2027 looks incomplete" in warning and "New Year's Day" in warning
+    assert "Spring Festival" not in warning
+    assert 2027 not in without(D(2027, 10, 3)).covered_years  # National Day needs 10-01..10-03
+    assert "National Day" in without(D(2027, 10, 3)).uncovered_warning(2027)
+    spring = without(*(D(2027, 2, d) for d in range(7, 12)))  # only two Spring Festival days left
+    assert "Spring Festival" in spring.uncovered_warning(2027)
+    empty = WorkCalendar()
+    assert empty.uncovered_warning(2027).startswith("the holiday calendar has no schedule for 2027")
 
 
 def test_cli_add_and_remove_a_day(cli):

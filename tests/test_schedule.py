@@ -41,12 +41,17 @@ def by_key(schedule):
 
 def test_sample_full_schedule(signed, cal):
     items = by_key(build_schedule(signed, cal, D(2025, 11, 1)))
+    assert items["acceptance"].late_days == 9  # accepted 10-24
+    # Not late: an invoice issued after it may be (10-27, from 10-24), the end of the deemed-acceptance
+    # window passing before the acceptance, a period that ran out.
+    assert items["invoice[1]"].done_on == D(2025, 10, 27) and items["invoice[1]"].late_days is None
+    assert items["deemed_acceptance"].done_on == D(2025, 10, 24) and items["deemed_acceptance"].late_days is None
     expected = {
         # key: (date, status)
         "effective": (D(2025, 9, 3), "done"),  # later signing date (clause 10.2)
         "delivery": (D(2025, 10, 9), "done"),  # 9-03 + 30 = 10-03, National Day → 10-09
         "acceptance_request": (None, "done"),  # no recorded "ready" event to count from
-        "acceptance": (D(2025, 10, 15), "done"),  # 7 working days after 9-29 (make-up Sat 10-11)
+        "acceptance": (D(2025, 10, 15), "done 9 days late"),  # 7 working days after 9-29 (make-up Sat 10-11)
         "deemed_acceptance": (D(2025, 10, 21), "done"),  # 10-17, 10-20, 10-21 after the reminder of 10-16
         "maintenance_end": (D(2028, 9, 25), "due in 1059 days"),  # 2028-09-24 is a Sunday
         "invoice[1]": (D(2025, 10, 24), "done"),
@@ -74,9 +79,26 @@ def test_sample_schedule_warns_about_years_without_calendar(signed, cal):
 
 
 def _fake_years(*years):
+    """Test rows shaped like a complete schedule (New Year, Spring Festival, National Day); not official."""
     from app.calendar import DayKind, HolidayDay
 
-    return [HolidayDay(D(y, 1, 1), DayKind.HOLIDAY, "test") for y in years]
+    days = [D(y, 1, 1) for y in years]
+    days += [D(y, 2, d) for y in years for d in range(6, 12)]
+    days += [D(y, 10, d) for y in years for d in range(1, 8)]
+    return [HolidayDay(day, DayKind.HOLIDAY, "test") for day in days]
+
+
+def test_a_year_with_only_a_few_rows_is_still_warned(signed, cal):
+    # One New Year's Day row per year is not a schedule: 2027 and 2028 still count weekends only.
+    from app.calendar import DayKind, HolidayDay
+
+    partial = WorkCalendar([*package_days(), *(HolidayDay(D(y, 1, 1), DayKind.HOLIDAY, "元旦") for y in (2027, 2028))])
+    warnings = build_schedule(signed, partial, D(2025, 11, 1)).warnings
+    assert len(warnings) == 2
+    assert "schedule for 2027 looks incomplete" in warnings[0] and "Spring Festival" in warnings[0]
+    assert "schedule for 2028 looks incomplete" in warnings[1]
+    # the `due` list warns the same way when its look-ahead reaches such a year
+    assert "2027" in due_within([signed], partial, D(2026, 12, 20), 30).warnings[0]
 
 
 def test_unsigned_sample_waits_for_events(sample, cal):
@@ -99,6 +121,41 @@ def test_overdue_and_today(sample, cal):
     assert items["delivery"].status == "overdue by 4 days"
     assert items["delivery"].days == -4
     assert next_deadline(sample, cal, D(2025, 10, 13)).key == "delivery"
+
+
+def test_done_after_the_deadline_shows_how_late(signed, cal):
+    # Delivery was due 2025-10-09; the acceptance request (work ready) came on 12-11: 63 days late.
+    ev = signed.events
+    ev.acceptance_requested, ev.reminder_sent, ev.accepted = D(2025, 12, 11), None, D(2025, 12, 12)
+    schedule = build_schedule(signed, cal, D(2026, 1, 5))
+    items = by_key(schedule)
+    late = items["delivery"]
+    assert late.state is ItemState.DONE and late.late_days == 63
+    assert late.status == "done 63 days late"
+    assert late.as_json()["late_days"] == 63 and late.as_json()["status"] == "done 63 days late"
+    # on time stays plain "done" (acceptance 1 working day after the request; effective on its own date)
+    for key in ("acceptance", "effective"):
+        assert items[key].status == "done" and items[key].late_days is None, key
+        assert items[key].as_json()["late_days"] is None
+    ev.acceptance_requested = D(2025, 10, 10)  # one day late
+    assert by_key(build_schedule(signed, cal, D(2026, 1, 5)))["delivery"].status == "done 1 day late"
+
+
+def test_schedule_tab_shows_done_late(qtbot, db, signed):
+    from app.store.contracts import save
+    from ui.schedule_tab import ScheduleTab
+
+    signed.events.acceptance_requested, signed.events.accepted = D(2025, 12, 11), D(2025, 12, 12)
+    save(db, signed, replace=True)
+    tab = ScheduleTab(db, today=D(2026, 1, 5))
+    qtbot.addWidget(tab)
+    tab.set_contract(NUMBER)
+    tree = tab.tree
+    rows = {tree.topLevelItem(i).text(0): tree.topLevelItem(i) for i in range(tree.topLevelItemCount())}
+    delivery = rows["Work complete and ready for acceptance"]
+    assert delivery.text(3) == "done 63 days late"
+    assert "2025-12-11" in delivery.toolTip(3)
+    assert rows["Contract takes effect"].text(3) == "done"
 
 
 def test_deemed_acceptance_when_reminder_comes_early(sample, cal):
@@ -156,7 +213,7 @@ def test_cli_event_then_schedule(cli):
     assert result.code == 0, result
     data = json.loads(result.out)
     items = {i["key"]: i for i in data["items"]}
-    assert items["delivery"]["status"] == "done"
+    assert items["delivery"]["status"] == "done" and items["delivery"]["late_days"] is None
     assert items["acceptance"]["date"] == "2025-10-15" and items["acceptance"]["status"] == "due in 5 days"
     assert (
         items["payment[2]"]["date"] is None

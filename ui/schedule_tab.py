@@ -1,7 +1,8 @@
 """The 付款与期限 tab: every deadline and payment of the open contract, from app.schedule.
 
 Each row says what, when it falls due (or what it still waits for), the amount for a payment, and its
-state compared with today (done, due in N days, overdue …). Calendar warnings show above the table.
+state compared with today (done, done N days late, due in N days, overdue …). Calendar warnings show
+above the table.
 """
 
 from __future__ import annotations
@@ -78,6 +79,8 @@ class ScheduleTab(QWidget):
             row = QTreeWidgetItem([item.what, when, amount, item.status, item.wording or item.rule])
             row.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             row.setToolTip(4, item.wording or item.rule)
+            if item.done_on is not None and item.late_days:
+                row.setToolTip(3, _("done on {date}").format(date=item.done_on.isoformat()))
             colour = STATE_COLOURS.get(item.state)
             if colour is not None:
                 row.setForeground(3, QBrush(colour))

@@ -17,17 +17,24 @@ from app.i18n import _
 
 MAX_CSV_BYTES = 1024 * 1024
 HEADER = ("date", "kind", "name")
+#: What the first cell of a header line may say: the English header or the Chinese one (日期,类型,名称).
+HEADER_FIRST_CELLS = frozenset({"date", "日期"})
 
-#: Spellings a clerk may type for the two kinds (休 = day off, 班 = working day).
+#: Spellings a clerk may type for the two kinds (休 = day off, 班 = working day; 调休 and 补班 as the
+#: notices use them, for a weekend day worked in exchange).
 KIND_WORDS = {
     "holiday": DayKind.HOLIDAY,
     "休": DayKind.HOLIDAY,
     "假": DayKind.HOLIDAY,
+    "假日": DayKind.HOLIDAY,
+    "节假日": DayKind.HOLIDAY,
     "workday": DayKind.WORKDAY,
     "working day": DayKind.WORKDAY,
     "make-up": DayKind.WORKDAY,
     "班": DayKind.WORKDAY,
+    "调休": DayKind.WORKDAY,
     "调休上班": DayKind.WORKDAY,
+    "补班": DayKind.WORKDAY,
 }
 
 #: How many problems one error message lists before summing up the rest.
@@ -77,12 +84,15 @@ def parse_calendar_csv(text: str, where: str = "") -> list[HolidayDay]:
     """Rows of the CSV text; raises CalendarFileError naming every bad line."""
     problems: list[str] = []
     days: dict[date, tuple[int, HolidayDay]] = {}
+    first = True  # a header may only head the file (blank and comment lines aside)
     for line_no, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
         cells = [c.strip() for c in cells]
         if not any(cells) or cells[0].startswith("#"):
             continue
-        if line_no == 1 and cells[0].lower() == HEADER[0]:
+        if first and cells[0].lower() in HEADER_FIRST_CELLS:
+            first = False
             continue
+        first = False
         where_line = _("line {n}").format(n=line_no)
         if len(cells) < 2:
             problems.append(f"{where_line}: " + _("expected date,kind,name"))
