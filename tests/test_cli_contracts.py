@@ -180,3 +180,45 @@ def test_db_url_is_accepted(cli, tmp_path):
     result = cli("--db", url, "list", "--json", db=None)
     assert result.code == 0, result
     assert json.loads(result.out)[0]["number"] == SAMPLE_NUMBER
+
+
+def test_font_choices_are_the_exporters_preferences():
+    from app.cli.cmd_contracts import FONT_CHOICES
+    from app.export.pdf.fonts import FontPreference
+
+    assert FONT_CHOICES == tuple(p.value for p in FontPreference)
+
+
+def test_export_pdf_with_the_bundled_font(cli, tmp_path):
+    from tests.pdf_tools import pdffonts
+
+    out = tmp_path / "bundled.pdf"
+    result = cli("export", SAMPLE_NUMBER, "--pdf", str(out), "--no-annexes", "--font", "bundled")
+    assert result.code == 0, result
+    fonts = pdffonts(out)
+    names = {f["name"].split("+", 1)[-1] for f in fonts}
+    assert names == {"NotoSerifCJKsc-Regular", "NotoSerifCJKsc-Bold"}  # the bundled faces, even where Windows has SimSun
+    assert all((f["emb"], f["sub"]) == ("yes", "yes") for f in fonts)  # embedded as subsets
+
+
+def _no_windows_fonts(tmp_path) -> dict[str, str]:
+    """Environment for a child process that finds no Windows fonts, even when the tests run on Windows."""
+    windir = tmp_path / "Windows"
+    (windir / "Fonts").mkdir(parents=True)
+    return {"WINDIR": str(windir), "SystemRoot": str(windir), "LOCALAPPDATA": str(tmp_path / "local")}
+
+
+@pytest.mark.parametrize("font, name", [("simsun", "SimSun"), ("fangsong", "FangSong")])
+def test_export_pdf_with_a_font_that_is_not_installed(cli, tmp_path, font, name):
+    out, other = tmp_path / "packet.pdf", tmp_path / "packet.json"
+    result = cli("export", SAMPLE_NUMBER, "--json", str(other), "--pdf", str(out), "--font", font, env=_no_windows_fonts(tmp_path))
+    assert result.code == 2, result
+    assert result.err.strip() == f"error: --font: the font {name} is not installed on this computer; available: auto, bundled"
+    assert not out.exists() and not other.exists()  # refused before anything is written
+
+
+def test_unknown_font_is_a_usage_error(cli, tmp_path):
+    result = cli("export", SAMPLE_NUMBER, "--pdf", str(tmp_path / "x.pdf"), "--font", "arial")
+    assert result.code == 2
+    assert "invalid choice: 'arial'" in result.err and "Traceback" not in result.err
+    assert not (tmp_path / "x.pdf").exists()

@@ -168,3 +168,78 @@ def test_print_honours_a_page_range(qtbot, sample, tmp_path):
     printer.setFromTo(2, 3)
     assert paint_pdf(printer, pdf) == 2
     assert page_count(tmp_path / "range.pdf") == 2
+
+
+@pytest.fixture
+def installed(monkeypatch):
+    """Pretend this machine has exactly these fonts (the combo asks ui.export_dialog.installed_font_choices)."""
+
+    def pretend(*choices: str) -> None:
+        monkeypatch.setattr("ui.export_dialog.installed_font_choices", lambda: set(choices))
+
+    return pretend
+
+
+def test_font_choice_reaches_the_exporter_and_is_remembered(qtbot, dialog_for, tmp_path, installed, monkeypatch):
+    from PySide6.QtCore import Qt
+
+    import app.export.pdf
+    from ui import settings as keys
+
+    installed("auto", "bundled", "fangsong")
+    seen = []
+
+    def fake_export(contract, out, options):  # what the worker hands the exporter; the real export needs FangSong
+        seen.append(options.font_preference)
+        out.write_bytes(b"%PDF-1.7\n")
+
+    monkeypatch.setattr(app.export.pdf, "export_pdf", fake_export)
+    dialog = dialog_for(ExportKind.PDF, "font.pdf")
+    combo = dialog.font_combo
+    assert [combo.itemData(i) for i in range(combo.count())] == ["auto", "bundled", "simsun", "fangsong"]
+    assert [combo.itemText(i) for i in range(combo.count())] == ["Automatic", "Bundled font", "SimSun", "FangSong"]
+    assert dialog.font_choice() == "auto" and combo.isEnabled()
+    simsun = combo.findData("simsun")
+    assert not combo.model().item(simsun).isEnabled()  # not installed: listed, greyed out …
+    assert combo.itemData(simsun, Qt.ItemDataRole.ToolTipRole) == "SimSun is not installed on this computer"  # … saying why
+    assert combo.model().item(combo.findData("fangsong")).isEnabled()
+
+    combo.setCurrentIndex(combo.findData("fangsong"))
+    assert dialog.job().font_preference == "fangsong"
+    with qtbot.waitSignal(dialog.exported, timeout=EXPORT_TIMEOUT_MS):
+        dialog.export_button.click()
+    assert seen == ["fangsong"]  # through ExportJob and ExportWorker into PdfOptions
+    assert keys.settings().value(keys.EXPORT_PDF_FONT_KEY) == "fangsong"
+
+    again = dialog_for(ExportKind.PDF, "again.pdf")
+    assert again.font_choice() == "fangsong"  # remembered
+    installed("auto", "bundled")
+    elsewhere = dialog_for(ExportKind.PDF, "elsewhere.pdf")
+    assert elsewhere.font_choice() == "auto"  # remembered, but not installed here any more
+    assert not elsewhere.font_combo.model().item(elsewhere.font_combo.findData("fangsong")).isEnabled()
+
+
+def test_font_choice_only_for_pdf_and_refused_when_not_installed(qtbot, dialog_for, tmp_path, installed):
+    installed("auto", "bundled")
+    dialog = dialog_for(ExportKind.PDF, "x.pdf")
+    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("xlsx"))
+    assert not dialog.font_combo.isEnabled()  # a PDF option
+    dialog.format_combo.setCurrentIndex(dialog.format_combo.findData("pdf"))
+    assert dialog.font_combo.isEnabled()
+    dialog.font_combo.setCurrentIndex(dialog.font_combo.findData("simsun"))  # only a program can pick a greyed-out item
+    dialog.export_button.click()
+    assert dialog.worker is None
+    assert dialog.message.text() == "Font: SimSun is not installed on this computer"
+    assert not (tmp_path / "x.pdf").exists()
+
+
+def test_bundled_font_from_the_dialog_is_embedded(qtbot, dialog_for, tmp_path):
+    from tests.pdf_tools import pdffonts
+
+    dialog = dialog_for(ExportKind.PDF, "bundled.pdf")
+    dialog.annexes.setChecked(False)
+    dialog.font_combo.setCurrentIndex(dialog.font_combo.findData("bundled"))
+    with qtbot.waitSignal(dialog.exported, timeout=EXPORT_TIMEOUT_MS):
+        dialog.export_button.click()
+    names = {f["name"].split("+", 1)[-1] for f in pdffonts(tmp_path / "bundled.pdf")}
+    assert names == {"NotoSerifCJKsc-Regular", "NotoSerifCJKsc-Bold"}

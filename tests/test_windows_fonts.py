@@ -1,5 +1,7 @@
 """Windows fonts: SimSun (the right face of simsun.ttc), SimHei and FangSong are found in %WINDIR%\\Fonts and
-embedded; a per-user font folder is searched too; an unreadable system font falls back to the bundled face.
+embedded; a per-user font folder is searched too; an unreadable system font falls back to the bundled face;
+an explicitly chosen font that is not installed is refused; the CLI's --font and the export dialog's Font choice
+reach the packet.
 
 The fake fonts are subsets of the bundled face renamed SimSun/NSimSun/SimHei/FangSong, so ReportLab really
 reads a .ttc collection here, as it does with the real simsun.ttc.
@@ -17,11 +19,13 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.ttCollection import TTCollection
 
+from app.errors import UserError
 from app.export.pdf import PdfOptions, render_pdf
 from app.export.pdf.fonts import (
     FontPreference,
     bundled_fonts,
     choose_fonts,
+    installed_preferences,
     register,
     ttc_face_index,
     windows_fonts_folder,
@@ -167,3 +171,62 @@ def test_unreadable_system_font_falls_back_to_the_bundled_face(monkeypatch, tmp_
 
 def test_bundled_preference_ignores_windows_fonts(on_windows):
     assert choose_fonts(FontPreference.BUNDLED, windows_fonts_folder()) == bundled_fonts()
+
+
+def test_installed_preferences(on_windows, monkeypatch, tmp_path):
+    assert installed_preferences(windows_fonts_folder()) == list(FontPreference)
+    only_fangsong = tmp_path / "Windows" / "Fonts"
+    only_fangsong.mkdir(parents=True)
+    (only_fangsong / "SIMFANG.TTF").write_bytes((on_windows / "Fonts" / "simfang.ttf").read_bytes())
+    monkeypatch.setenv("WINDIR", str(only_fangsong.parent))
+    assert installed_preferences(windows_fonts_folder()) == ["auto", "bundled", "fangsong"]
+    assert installed_preferences(None) == ["auto", "bundled"]  # not Windows
+
+
+def test_an_explicit_font_that_is_not_installed_is_refused_not_replaced(on_windows, monkeypatch, tmp_path):
+    """Asked for SimSun where only FangSong is installed, the exporter says so instead of printing in FangSong."""
+    windir = tmp_path / "Windows"
+    (windir / "Fonts").mkdir(parents=True)
+    (windir / "Fonts" / "simfang.ttf").write_bytes((on_windows / "Fonts" / "simfang.ttf").read_bytes())
+    monkeypatch.setenv("WINDIR", str(windir))
+    with pytest.raises(UserError) as err:
+        render_pdf(sample_contract(), PdfOptions(font_preference=FontPreference.WINDOWS_SONG))
+    assert str(err.value) == "font: the font SimSun is not installed on this computer; available: auto, bundled, fangsong"
+    assert choose_fonts(FontPreference.AUTO, windows_fonts_folder()).body.path.name == "simfang.ttf"  # auto adapts
+    with pytest.raises(UserError):
+        choose_fonts(FontPreference.WINDOWS_FANGSONG, None)  # no Windows fonts folder at all
+
+
+def test_cli_font_option_embeds_the_chosen_windows_font(on_windows, tmp_path, capsys):
+    from app.cli import main
+
+    out = tmp_path / "fangsong.pdf"
+    db = tmp_path / "c.db"
+    assert main(["--db", str(db), "export", "CMHA-AY-202500441", "--pdf", str(out), "--no-annexes", "--font", "fangsong"]) == 0
+    fonts = _pdffonts(out.read_bytes(), tmp_path)
+    assert "+FangSong " in fonts and "+SimHei " in fonts and "SimSun" not in fonts and "Noto" not in fonts
+    assert main(["--db", str(db), "export", "CMHA-AY-202500441", "--pdf", str(out), "--no-annexes", "--font", "bundled"]) == 0
+    fonts = _pdffonts(out.read_bytes(), tmp_path)
+    assert "Noto" in fonts and "FangSong" not in fonts and "SimHei" not in fonts
+
+
+def test_export_dialog_offers_and_embeds_the_installed_windows_fonts(on_windows, qtbot, tmp_path):
+    from PySide6.QtCore import Qt
+
+    from ui.export_dialog import ExportDialog
+    from ui.export_worker import ExportKind
+
+    dialog = ExportDialog(sample_contract(), ExportKind.PDF, folder=str(tmp_path))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    items = dialog.font_combo.model()
+    assert all(items.item(i).isEnabled() for i in range(dialog.font_combo.count()))  # all four installed here
+    tip = dialog.font_combo.itemData(dialog.font_combo.findData("fangsong"), Qt.ItemDataRole.ToolTipRole)
+    assert "not installed" not in tip
+    dialog.annexes.setChecked(False)
+    dialog.target.edit.setText(str(tmp_path / "dialog.pdf"))
+    dialog.font_combo.setCurrentIndex(dialog.font_combo.findData("fangsong"))
+    with qtbot.waitSignal(dialog.exported, timeout=240_000):
+        dialog.export_button.click()
+    fonts = _pdffonts((tmp_path / "dialog.pdf").read_bytes(), tmp_path)
+    assert "+FangSong " in fonts and "SimSun" not in fonts

@@ -1,15 +1,17 @@
-"""Export dialog: format, target file and the packet options (annexes, cross-page seal, signing credential).
+"""Export dialog: format, target file and the packet options (annexes, font, cross-page seal, signing credential).
 
 The export runs on a worker thread (ui.export_worker) with a progress bar; while it runs the Cancel
 button cancels the export, and the rest of the window stays usable. Bad input (no file, a missing seal
-image or credential) is refused in the dialog, naming the field, before anything starts.
+image or credential) is refused in the dialog, naming the field, before anything starts. The PDF font
+choice is remembered in the settings; a Windows font this machine lacks is listed but cannot be chosen.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QSettings, Qt, QThreadPool, Signal
+from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,9 +31,24 @@ from PySide6.QtWidgets import (
 from app.domain import Contract
 from app.errors import UserError
 from app.i18n import _
+from ui import settings as keys
 from ui.export_worker import ExportJob, ExportKind, ExportWorker
 
 SUFFIXES = {ExportKind.PDF: ".pdf", ExportKind.XLSX: ".xlsx", ExportKind.JSON: ".json"}
+
+#: The PDF font choices (app.export.pdf.fonts.FontPreference values) in the order the combo lists them.
+FONT_CHOICES = ("auto", "bundled", "simsun", "fangsong")
+DEFAULT_FONT = "auto"
+
+
+def installed_font_choices() -> set[str]:
+    """The font choices this machine can honour: auto and bundled always, SimSun and FangSong where installed.
+
+    Imports the PDF exporter (ReportLab), so it is asked when an export dialog opens, not at start-up.
+    """
+    from app.export.pdf.fonts import installed_preferences, windows_fonts_folder
+
+    return {p.value for p in installed_preferences(windows_fonts_folder())}
 
 
 def _filter_for(kind: ExportKind) -> str:
@@ -66,11 +83,13 @@ class ExportDialog(QDialog):
     export_failed = Signal(str)
 
     def __init__(self, contract: Contract, kind: ExportKind = ExportKind.PDF, *, schedule=None,
-                 folder: str = "", parent: QWidget | None = None) -> None:
+                 folder: str = "", store: QSettings | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.contract = contract
         self.schedule = schedule
         self.folder = folder
+        self.store = store if store is not None else keys.settings()
+        self.installed_fonts = installed_font_choices()
         self.worker: ExportWorker | None = None
         self.last_error = ""
 
@@ -80,6 +99,14 @@ class ExportDialog(QDialog):
         self.target = PathField()
         self.annexes = QCheckBox()
         self.annexes.setChecked(True)
+        self.font_combo = QComboBox()
+        self.font_combo.setObjectName("pdfFont")
+        font_items = self.font_combo.model()
+        assert isinstance(font_items, QStandardItemModel)
+        for value in FONT_CHOICES:
+            self.font_combo.addItem("", value)
+            font_items.item(self.font_combo.count() - 1).setEnabled(value in self.installed_fonts)
+        self.font_label = QLabel()
         self.seal_check = QCheckBox()
         self.seal = PathField()
         self.sign_check = QCheckBox()
@@ -103,6 +130,7 @@ class ExportDialog(QDialog):
         self.credential_label, self.password_label = QLabel(), QLabel()
         self.form.addRow(self.credential_label, self.credential)
         self.form.addRow(self.password_label, self.password)
+        self.form.insertRow(3, self.font_label, self.font_combo)  # below Annexes: both shape the packet
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.progress)
@@ -119,6 +147,7 @@ class ExportDialog(QDialog):
         self.buttons.rejected.connect(self.cancel_or_close)
 
         self.retranslate_ui()
+        self.set_font_choice(keys.read_text(self.store, keys.EXPORT_PDF_FONT_KEY))
         self.format_combo.setCurrentIndex(self.format_combo.findData(kind.value))
         self._kind_changed()
 
@@ -142,6 +171,27 @@ class ExportDialog(QDialog):
         for field in (self.target, self.seal, self.credential):
             field.button.setText(_("Browse…"))
         self.annexes.setText(_("Include the annexes"))
+        self.font_label.setText(_("F&ont:"))
+        self.font_label.setBuddy(self.font_combo)
+        font_names = {
+            "auto": _("Automatic"),
+            "bundled": _("Bundled font"),
+            "simsun": _("SimSun"),
+            "fangsong": _("FangSong"),
+        }
+        font_tips = {
+            "auto": _("SimSun and SimHei where Windows has them, otherwise the bundled font"),
+            "bundled": _("Noto Serif CJK, shipped with ContractDesk: the packet looks the same on every computer"),
+            "simsun": _("SimSun for the text, SimHei (where installed) for the headings"),
+            "fangsong": _("FangSong for the text, SimHei (where installed) for the headings"),
+        }
+        for i in range(self.font_combo.count()):
+            value = self.font_combo.itemData(i)
+            self.font_combo.setItemText(i, font_names[value])
+            tip = font_tips[value]
+            if value not in self.installed_fonts:
+                tip = _("{font} is not installed on this computer").format(font=font_names[value])
+            self.font_combo.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
         self.seal_check.setText(_("Print a seal across the page edges (骑缝章)"))
         self.sign_check.setText(_("Sign digitally with a certificate"))
         self.export_button.setText(_("Export"))
@@ -154,6 +204,16 @@ class ExportDialog(QDialog):
 
     def kind(self) -> ExportKind:
         return ExportKind(self.format_combo.currentData())
+
+    def font_choice(self) -> str:
+        """The chosen PDF font, an app.export.pdf.fonts.FontPreference value."""
+        return str(self.font_combo.currentData())
+
+    def set_font_choice(self, value: str) -> None:
+        """Select `value` if this machine has it; anything else (unknown, not installed here) selects Automatic."""
+        if value not in self.installed_fonts:
+            value = DEFAULT_FONT
+        self.font_combo.setCurrentIndex(self.font_combo.findData(value))
 
     def _kind_changed(self) -> None:
         kind = self.kind()
@@ -172,6 +232,7 @@ class ExportDialog(QDialog):
             widget.setEnabled(not running)
         is_pdf = kind is ExportKind.PDF
         self.annexes.setEnabled(is_pdf and not running)
+        self.font_combo.setEnabled(is_pdf and not running)
         self.seal_check.setEnabled(is_pdf and not running)
         self.seal.setEnabled(is_pdf and self.seal_check.isChecked() and not running)
         can_sign = kind in (ExportKind.PDF, ExportKind.XLSX)
@@ -223,6 +284,10 @@ class ExportDialog(QDialog):
             seal = self.seal.path()
             if seal is None or not seal.is_file():
                 raise UserError(_("choose an existing seal image"), _("Seal image"))
+        font = self.font_choice()
+        if kind is ExportKind.PDF and font not in self.installed_fonts:
+            raise UserError(_("{font} is not installed on this computer").format(font=self.font_combo.currentText()),
+                            _("Font"))
         credential = None
         if kind in (ExportKind.PDF, ExportKind.XLSX) and self.sign_check.isChecked():
             credential = self.credential.path()
@@ -237,6 +302,7 @@ class ExportDialog(QDialog):
             sign_with=credential,
             password=self.password.text(),
             schedule=self.schedule,
+            font_preference=font,
         )
 
     def start(self) -> None:
@@ -248,6 +314,8 @@ class ExportDialog(QDialog):
         except UserError as exc:
             self._show_error(str(exc))
             return
+        if job.kind is ExportKind.PDF:
+            self.store.setValue(keys.EXPORT_PDF_FONT_KEY, job.font_preference)
         self.message.setStyleSheet("")
         self.message.setText(_("Exporting…"))
         self.progress.setRange(0, 0)

@@ -46,6 +46,8 @@ class ExportJob:
     sign_with: Path | None = None
     password: str = ""
     schedule: Any = None  # app.schedule.Schedule for the Excel due dates
+    #: An app.export.pdf.fonts.FontPreference value (a str, so this module does not import ReportLab).
+    font_preference: str = "auto"
 
 
 class ExportSignals(QObject):
@@ -144,12 +146,13 @@ class ExportWorker(QRunnable):
             with _credential_password(job.password, job.sign_with is not None):
                 export_xlsx(job.contract, job.out, options)
             return job.out
-        from app.export.pdf import PdfOptions, export_pdf, render_pdf
+        from app.export.pdf import FontPreference, PdfOptions, export_pdf, render_pdf
 
         pdf_options = PdfOptions(
             annexes=job.annexes,
             cross_page_seal=job.cross_page_seal,
             sign_with=job.sign_with if job.kind is ExportKind.PDF else None,
+            font_preference=FontPreference(job.font_preference),
             progress=self._progress,
             cancelled=self.is_cancelled,
         )

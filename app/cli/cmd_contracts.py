@@ -12,6 +12,9 @@ from app.i18n import _
 
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
 
+#: app.export.pdf.fonts.FontPreference's values, spelled out so building the parser does not import ReportLab.
+FONT_CHOICES = ("auto", "bundled", "simsun", "fangsong")
+
 
 def register(sub) -> None:
     p = sub.add_parser("gui", help=_("open the desktop app (the default)"))
@@ -34,6 +37,15 @@ def register(sub) -> None:
     p.add_argument("--pdf", metavar="OUT.pdf", help=_("write the printable PDF packet"))
     p.add_argument("--xlsx", metavar="OUT.xlsx", help=_("write the Excel workbook"))
     p.add_argument("--no-annexes", action="store_true", help=_("leave the annexes out of the PDF packet"))
+    p.add_argument(
+        "--font",
+        choices=FONT_CHOICES,
+        default="auto",
+        help=_(
+            "font of the PDF packet: auto (SimSun and SimHei where Windows has them, else the bundled font), "
+            "bundled, simsun or fangsong (these two must be installed); default: auto"
+        ),
+    )
     p.add_argument("--cross-page-seal", metavar="IMG", help=_("seal image to print across the page edges (骑缝章)"))
     p.add_argument("--sign-with", metavar="P12", help=_("sign with this PKCS#12 certificate (password from CONTRACTDESK_P12_PASSWORD)"))
     p.add_argument("--review-pdf", metavar="OUT.pdf", help=_("write the changes since --since and the open comments, for a review meeting"))
@@ -118,6 +130,10 @@ def run_export(args) -> int:
 
     if not (args.json or args.pdf or args.xlsx or args.review_pdf):
         raise UserError(_("say what to write: --json, --pdf or --xlsx"), "export")
+    if args.pdf:  # refuse a font this machine lacks before anything is written
+        from app.export.pdf.fonts import FontPreference, require_installed, windows_fonts_folder
+
+        require_installed(FontPreference(args.font), windows_fonts_folder(), "--font")
     db = open_store(args)
     contract = load(db, args.number)
     if args.review_pdf:
@@ -130,7 +146,7 @@ def run_export(args) -> int:
 
         atomic_write_text(args.json, export_document(db, args.number))
     if args.pdf:
-        from app.export.pdf import PdfOptions, export_pdf
+        from app.export.pdf import FontPreference, PdfOptions, export_pdf
 
         export_pdf(
             contract,
@@ -139,6 +155,7 @@ def run_export(args) -> int:
                 annexes=not args.no_annexes,
                 cross_page_seal=Path(args.cross_page_seal) if args.cross_page_seal else None,
                 sign_with=Path(args.sign_with) if args.sign_with else None,
+                font_preference=FontPreference(args.font),
                 amendments=_amendments(db, args.number) if args.with_amendments else [],
             ),
         )

@@ -1,9 +1,11 @@
 """Which TrueType faces print the packet, and registering them with ReportLab.
 
 The bundled Noto Serif CJK SC (converted to TrueType outlines) works everywhere; on Windows the installed
-SimSun (body) and SimHei (headings) are preferred when present, or FangSong for the body if asked. Fonts are
-embedded as subsets, so the printed packet looks the same on any machine. ReportLab draws a character its
-font lacks as a blank without complaint, so `missing_characters` lets the exporter refuse such text.
+SimSun (body) and SimHei (headings) are preferred when present, or FangSong for the body if asked. AUTO falls
+back to the bundled face quietly; an explicit SimSun or FangSong that is not installed is refused (UserError)
+rather than silently replaced, so the user learns the packet would not look as asked. Fonts are embedded as
+subsets, so the printed packet looks the same on any machine. ReportLab draws a character its font lacks
+as a blank without complaint, so `missing_characters` lets the exporter refuse such text.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from pathlib import Path
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from app.errors import UserError
+from app.i18n import N_, _
 from app.paths import resource, windows_fonts_folder, windows_user_fonts_folder
 
 log = logging.getLogger(__name__)
@@ -28,12 +32,23 @@ BUNDLED_BOLD = "NotoSerifCJKsc-Bold.ttf"
 
 
 class FontPreference(StrEnum):
-    """AUTO uses SimSun/SimHei where Windows has them, else the bundled face."""
+    """AUTO uses SimSun/SimHei where Windows has them, else the bundled face; SimSun and FangSong must be installed."""
 
     AUTO = "auto"
     BUNDLED = "bundled"
     WINDOWS_SONG = "simsun"
     WINDOWS_FANGSONG = "fangsong"
+
+
+SIMSUN_FILE = "simsun.ttc"
+FANGSONG_FILE = "simfang.ttf"
+SIMHEI_FILE = "simhei.ttf"
+
+#: The body-font file each Windows preference needs, and its family name for messages (translatable: 宋体, 仿宋).
+_SYSTEM_FACES: dict[FontPreference, tuple[str, str]] = {
+    FontPreference.WINDOWS_SONG: (SIMSUN_FILE, N_("SimSun")),
+    FontPreference.WINDOWS_FANGSONG: (FANGSONG_FILE, N_("FangSong")),
+}
 
 
 @dataclass(frozen=True)
@@ -62,8 +77,9 @@ def bundled_fonts() -> FontSet:
 
 
 __all__ = [
-    "FontFile", "FontPreference", "FontSet", "bundled_fonts", "choose_fonts", "missing_characters", "register",
-    "ttc_face_index", "windows_fonts_folder",
+    "FontFile", "FontPreference", "FontSet", "bundled_fonts", "choose_fonts", "font_name", "installed_preferences",
+    "missing_characters", "not_installed_message", "register", "require_installed", "ttc_face_index",
+    "windows_fonts_folder",
 ]
 
 
@@ -116,18 +132,60 @@ def _ttc_face_index(path: str, family: str, _mtime: int) -> int:
     return 0
 
 
+def _system_folders(fonts_folder: Path | None) -> list[Path]:
+    """The folders searched for Windows fonts: the system one, then the user's own; none off Windows."""
+    if fonts_folder is None:
+        return []
+    return [f for f in (fonts_folder, windows_user_fonts_folder()) if f is not None and f.is_dir()]
+
+
+def font_name(preference: FontPreference) -> str:
+    """The translated family name of an explicit Windows preference (SimSun, FangSong); the value otherwise."""
+    face = _SYSTEM_FACES.get(FontPreference(preference))
+    return _(face[1]) if face else str(preference)
+
+
+def installed_preferences(fonts_folder: Path | None) -> list[FontPreference]:
+    """The preferences this machine can honour, in FontPreference order: AUTO and BUNDLED always, SimSun and
+    FangSong where their files are installed. `fonts_folder` as for `choose_fonts`."""
+    folders = _system_folders(fonts_folder)
+    return [
+        p for p in FontPreference
+        if p not in _SYSTEM_FACES or (bool(folders) and _find(folders, _SYSTEM_FACES[p][0]) is not None)
+    ]
+
+
+def not_installed_message(preference: FontPreference, available: list[FontPreference]) -> str:
+    """Why an explicit preference cannot be used here, and what can be chosen instead."""
+    return _("the font {font} is not installed on this computer; available: {choices}").format(
+        font=font_name(preference), choices=", ".join(p.value for p in available)
+    )
+
+
+def require_installed(preference: FontPreference, fonts_folder: Path | None, where: str = "font") -> None:
+    """UserError (naming the font and the choices this machine has) unless `preference` can be honoured here."""
+    available = installed_preferences(fonts_folder)
+    if FontPreference(preference) not in available:
+        raise UserError(not_installed_message(FontPreference(preference), available), where)
+
+
 def choose_fonts(preference: FontPreference = FontPreference.AUTO, fonts_folder: Path | None = None) -> FontSet:
-    """The faces for body text and headings; `fonts_folder` is the system fonts folder (Windows: %WINDIR%\\Fonts)."""
+    """The faces for body text and headings; `fonts_folder` is the system fonts folder (Windows: %WINDIR%\\Fonts).
+
+    AUTO takes SimSun (else FangSong) with SimHei where installed and the bundled faces otherwise. An explicit
+    SimSun or FangSong that is not installed raises UserError instead of printing in another font.
+    """
+    preference = FontPreference(preference)
     bundled = bundled_fonts()
-    if preference == FontPreference.BUNDLED or fonts_folder is None:
+    if preference == FontPreference.BUNDLED:
         return bundled
-    user_folder = windows_user_fonts_folder()
-    folders = [f for f in (fonts_folder, user_folder) if f is not None and f.is_dir()]
+    require_installed(preference, fonts_folder)
+    folders = _system_folders(fonts_folder)
     if not folders:
         return bundled
-    simsun = _find(folders, "simsun.ttc")
-    simfang = _find(folders, "simfang.ttf")
-    simhei = _find(folders, "simhei.ttf")
+    simsun = _find(folders, SIMSUN_FILE)
+    simfang = _find(folders, FANGSONG_FILE)
+    simhei = _find(folders, SIMHEI_FILE)
     if preference == FontPreference.WINDOWS_FANGSONG and simfang:
         body = FontFile(simfang)
     elif simsun:
