@@ -330,3 +330,14 @@ def test_ctrl_z_and_ctrl_y_in_a_standalone_tab(qtbot, tab, editor, db):
     qtbot.keyClick(editor.table, Qt.Key.Key_Y, Qt.KeyboardModifier.ControlModifier)
     assert stored(db)[2][3] == Decimal("3")
     assert "7,122,150.00" in editor.footer.total_label.text()
+
+
+def test_column_widths_dragged_by_the_clerk_are_remembered(qtbot, db, editor):
+    from PySide6.QtGui import QUndoStack
+
+    from ui.annex_table_view import CostTableEditor
+
+    editor.table.horizontalHeader().resizeSection(1, 333)  # the spec column, dragged wider
+    again = CostTableEditor(db, QUndoStack())
+    qtbot.addWidget(again)
+    assert again.table.columnWidth(1) == 333

@@ -441,3 +441,28 @@ def test_enter_in_the_list_moves_to_the_contract(qtbot, window):
     qtbot.keyClick(window.list_view.table, Qt.Key.Key_Return)
     focused = QApplication.focusWidget()
     assert focused is not None and window.tabs.isAncestorOf(focused)
+
+
+def test_the_name_recorded_with_changes_is_chosen_in_the_app(window, db, store, monkeypatch):
+    from app.review import audit, states
+    from app.review.clock import current_user, set_user_name
+
+    monkeypatch.delenv("CONTRACTDESK_USER", raising=False)
+    try:
+        window.choose_user_name("王五")
+        states.set_state(db, SAMPLE_NUMBER, "review")
+        assert audit.entries(db, SAMPLE_NUMBER)[-1].user == "王五"
+        assert store.value("user/name") == "王五"  # remembered for the next start
+        set_user_name("")  # as after a restart
+        again = MainWindow(db, window.target, store=store, today=TODAY)
+        assert current_user() == "王五"
+        again.deleteLater()
+    finally:
+        set_user_name("")
+
+
+def test_print_preview_uses_the_font_chosen_for_pdf_exports_when_installed(window, store):
+    store.setValue("export/pdfFont", "bundled")
+    assert window._pdf_font() == "bundled"
+    store.setValue("export/pdfFont", "simsun")  # not on this computer
+    assert window._pdf_font() == "auto"

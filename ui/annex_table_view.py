@@ -31,6 +31,7 @@ from app.store import annex_rows as store
 from app.store.annex_rows import QUANTITY_PLACES, CellChange
 from app.store.db import Database
 from app.tsv import format_tsv, parse_tsv
+from ui import settings as keys
 from ui.annex_commands import DeleteRowsCommand, InsertRowsCommand, MoveRowsCommand, PasteCommand
 from ui.annex_delegates import DecimalDelegate, TextDelegate
 from ui.annex_table_model import AMOUNT_COLUMN, VIEW_COLUMNS, CostTableModel
@@ -146,6 +147,11 @@ class CostTableEditor(RetranslateMixin, QWidget):
         header.sectionClicked.connect(self._header_clicked)
         for col, name in enumerate(VIEW_COLUMNS):
             self.table.setColumnWidth(col, _DEFAULT_WIDTHS[name])
+        self._settings = keys.settings()
+        saved = keys.read_bytes(self._settings, keys.ANNEX_HEADER_KEY)
+        if saved is not None:
+            header.restoreState(saved)  # the widths the clerk dragged last time
+        header.sectionResized.connect(self._remember_widths)
         self._delegates = {
             "quantity": DecimalDelegate(QUANTITY_PLACES, self.table),
             "unit_price": DecimalDelegate(2, self.table),
@@ -234,6 +240,9 @@ class CostTableEditor(RetranslateMixin, QWidget):
         self.filter_edit.blockSignals(False)
         self.table.horizontalHeader().setSortIndicatorShown(False)
         self.model.load(annex_id)
+
+    def _remember_widths(self, *_args) -> None:
+        self._settings.setValue(keys.ANNEX_HEADER_KEY, self.table.horizontalHeader().saveState())
 
     def _show_totals(self) -> None:
         if self.model.loading:

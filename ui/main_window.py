@@ -142,6 +142,9 @@ class MainWindow(QMainWindow):
         self._packet_worker: ExportWorker | None = None
         self._progress: QProgressDialog | None = None
         self.undo_group = QUndoGroup(self)
+        from app.review.clock import set_user_name
+
+        set_user_name(keys.read_text(self.store, keys.USER_NAME_KEY))
         self.setWindowIcon(QIcon(str(_icon_path())))
         self._make_actions()
         self._make_menus()
@@ -281,6 +284,7 @@ class MainWindow(QMainWindow):
         self.act_redo.setShortcuts(redo_keys)
         self.act_redo.setIcon(self.style().standardIcon(sp.SP_ArrowForward))
         self.act_find = self._action("find", self.find_contract, QKeySequence.StandardKey.Find, sp.SP_FileDialogDetailedView)
+        self.act_user_name = self._action("userName", self.choose_user_name)
         self.act_about = self._action("about", self.about)
         for action in (self.act_undo, self.act_redo):
             self.addAction(action)
@@ -304,6 +308,8 @@ class MainWindow(QMainWindow):
         self.edit_menu.addActions([self.act_undo, self.act_redo])
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.act_find)
+        self.edit_menu.addSeparator()
+        self.edit_menu.addAction(self.act_user_name)
         self.view_menu = bar.addMenu("")
         self.language_menu = self.view_menu.addMenu("")
         try:
@@ -338,6 +344,7 @@ class MainWindow(QMainWindow):
             self.act_print: _("&Print…"),
             self.act_quit: _("&Quit"),
             self.act_find: _("&Find"),
+            self.act_user_name: _("Your &name in review records…"),
             self.act_about: _("&About ContractDesk"),
         }
         texts[self.act_undo] = _("&Undo")
@@ -493,6 +500,19 @@ class MainWindow(QMainWindow):
             page.setFocus(Qt.FocusReason.OtherFocusReason)
             page.focusNextChild()
 
+    def choose_user_name(self, name: str | None = None) -> None:
+        """The name state steps, comments, revisions and the audit trail record (default: the login name)."""
+        from app.review.clock import current_user, set_user_name
+
+        if name is None:
+            name, ok = QInputDialog.getText(self, _("Your name"), _("Name recorded with your reviews and changes:"),
+                                            text=current_user())
+            if not ok:
+                return
+        set_user_name(name)
+        self.store.setValue(keys.USER_NAME_KEY, name.strip())
+        self.show_status(_("Changes are now recorded as {name}").format(name=current_user()))
+
     def find_contract(self) -> None:
         self.list_view.focus_search()
 
@@ -640,12 +660,19 @@ class MainWindow(QMainWindow):
         self.store.setValue(keys.EXPORT_FOLDER_KEY, str(Path(path).parent))
         self.show_status(_("Saved {file}").format(file=str(path)))
 
+    def _pdf_font(self) -> str:
+        """The font chosen in the export dialog, if this computer has it (else automatic)."""
+        from ui.export_dialog import installed_font_choices
+
+        chosen = keys.read_text(self.store, keys.EXPORT_PDF_FONT_KEY) or "auto"
+        return chosen if chosen in installed_font_choices() else "auto"
+
     def render_packet(self, then) -> ExportWorker | None:
         """Lay the packet out off the GUI thread (progress dialog with Cancel), then call then(pdf_bytes)."""
         contract, _schedule = self._load_for_export()
         if contract is None or self._packet_worker is not None:
             return None
-        worker = ExportWorker(ExportJob(ExportKind.PREVIEW, contract))
+        worker = ExportWorker(ExportJob(ExportKind.PREVIEW, contract, font_preference=self._pdf_font()))
         progress = QProgressDialog(_("Laying out the packet…"), _("Cancel"), 0, 0, self)
         progress.setWindowTitle(_("Print"))
         progress.setMinimumDuration(400)

@@ -9,10 +9,18 @@ import getpass
 import os
 from datetime import UTC, datetime
 
+_chosen_name = ""
+
+
+def set_user_name(name: str) -> None:
+    """The name the user chose in the app's settings (used unless CONTRACTDESK_USER is set)."""
+    global _chosen_name
+    _chosen_name = name.strip()[:100]
+
 
 def current_user() -> str:
-    """CONTRACTDESK_USER, else the operating-system login name."""
-    name = os.environ.get("CONTRACTDESK_USER", "").strip()
+    """CONTRACTDESK_USER, else the name chosen in the app, else the operating-system login name."""
+    name = os.environ.get("CONTRACTDESK_USER", "").strip() or _chosen_name
     if name:
         return name[:100]
     try:
