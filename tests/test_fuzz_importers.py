@@ -295,6 +295,27 @@ def test_seal_image_pixel_bomb_is_refused():
         open_image(bomb, "signing.a.seal_image")
 
 
+# ------------------------------------------------------------------ files inside a JSON document
+
+
+@settings(FUZZ, max_examples=40)
+@given(image_edits=EDITS, pdf_edits=EDITS)
+def test_json_files_are_refused_at_import_or_pass_the_export_checks(sample_json, image_edits, pdf_edits):
+    """A damaged seal image or annex PDF in a document is refused by `import`, not later by the PDF export."""
+    import base64
+
+    image, pdf = _mutate_bytes(_png(), image_edits), _mutate_bytes(_small_pdf(), pdf_edits)
+    doc = copy.deepcopy(sample_json)
+    doc["signing"]["b"]["seal_image"] = base64.b64encode(image).decode("ascii")
+    doc["annexes"][0]["pdf"] = base64.b64encode(pdf).decode("ascii")
+    contract = _outcome(loads, json.dumps(doc, ensure_ascii=False))
+    if contract is None:
+        return
+    assert contract.signing_b.seal_image == image and contract.annexes[0].pdf == pdf
+    open_image(image, "signing.b.seal_image")
+    check_pdf(pdf, "annex:1")
+
+
 def test_report_the_number_of_cases():
     """Runs last in this file: prints how many inputs went through the importers."""
     print(f"\nfuzz cases run: {RUN['cases']}")

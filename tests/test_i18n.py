@@ -335,9 +335,9 @@ def test_exports_follow_the_language_but_the_printed_contract_stays_chinese(cli,
     assert cli("--lang", "zh_CN", "export", SAMPLE_NUMBER, "--xlsx", str(zh_xlsx)).code == 0
     assert cli("--lang", "en", "export", SAMPLE_NUMBER, "--xlsx", str(en_xlsx), "--pdf", str(en_pdf)).code == 0
     zh, en = openpyxl.load_workbook(zh_xlsx), openpyxl.load_workbook(en_xlsx)
-    assert zh.sheetnames[:2] == ["概要", "付款计划"] and en.sheetnames[:2] == ["Summary", "Payment schedule"]
-    assert [c.value for c in zh["概要"][1]][:2] == ["字段", "值"]
-    assert [c.value for c in en["Summary"][1]][:2] == ["Field", "Value"]
+    assert zh.sheetnames[:2] == ["合同概要", "付款计划"] and en.sheetnames[:2] == ["Contract summary", "Payment schedule"]
+    assert [c.value for c in zh["合同概要"][1]][:2] == ["字段", "值"]
+    assert [c.value for c in en["Contract summary"][1]][:2] == ["Field", "Value"]
     pages = footers(en_pdf)  # 第 X 页 共 Y 页 on every page after the title page, in English too
     assert pages[1:] and all(f is not None for f in pages[1:])
     assert "甲方（盖章）" in squash(pdftotext(en_pdf))

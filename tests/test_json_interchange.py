@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
 import json
+import sqlite3
 from datetime import date
 from decimal import Decimal
 
@@ -14,6 +18,8 @@ from app.errors import UserError
 from app.interchange.json_codec import dumps, loads
 from app.paths import resource
 from app.sample import sample_path
+
+from .conftest import SAMPLE_NUMBER
 
 SCHEMA = json.loads(resource("schema", "contract.schema.json").read_text(encoding="utf-8"))
 
@@ -44,10 +50,17 @@ def test_every_field_of_the_sample_survives(sample):
     assert sum(r.amount for r in sample.annexes[2].table) == sample.total
 
 
+def _png(width: int = 24, height: int = 12) -> bytes:
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGBA", (width, height), (200, 0, 0, 255)).save(buf, "PNG")
+    return buf.getvalue()
+
+
 def test_images_dates_and_invoices_round_trip(sample):
-    png = b"\x89PNG\r\n\x1a\n" + bytes(range(256))
-    sample.signing_a.seal_image = png
-    sample.signing_b.signature_image = png[::-1]
+    sample.signing_a.seal_image = _png()
+    sample.signing_b.signature_image = _png(30, 10)
     sample.signing_a.date = date(2025, 5, 20)
     sample.events.accepted = date(2025, 9, 29)
     sample.events.invoices.append(Invoice(date(2025, 10, 9), 1, "首期发票"))
@@ -82,3 +95,119 @@ def test_clause_nesting_is_capped(sample, depth):
 def test_not_an_object():
     with pytest.raises(UserError, match="must be an object"):
         loads("[1, 2]")
+
+
+# ------------------------------------------------------------------ files refused at import, not at export
+
+
+def _b64(data: bytes) -> str:
+    return base64.b64encode(data).decode("ascii")
+
+
+def _document(sample, change) -> str:
+    data = json.loads(dumps(sample))
+    change(data)
+    return json.dumps(data, ensure_ascii=False)
+
+
+def _set_signing(role: str, key: str, value: str):
+    return lambda data: data["signing"][role].__setitem__(key, value)
+
+
+@pytest.mark.parametrize("role, key", [("b", "seal_image"), ("a", "signature_image")])
+@pytest.mark.parametrize(
+    "data", [b"not an image", b"\x89PNG\r\n\x1a\nnot really", _png()[:60]], ids=["text", "png-magic", "truncated"]
+)
+def test_an_unreadable_seal_or_signature_image_is_refused(sample, role, key, data):
+    with pytest.raises(UserError) as err:
+        loads(_document(sample, _set_signing(role, key, _b64(data))))
+    assert err.value.where == f"signing.{role}.{key}"
+    assert "not a readable image" in err.value.message
+
+
+def test_a_readable_image_is_accepted_and_kept_byte_for_byte(sample):
+    png = _png()
+    text = _document(sample, _set_signing("b", "seal_image", _b64(png)))
+    assert loads(text).signing_b.seal_image == png
+
+
+def _set_pdf(index: int, value: str):
+    return lambda data: data["annexes"][index].__setitem__("pdf", value)
+
+
+@pytest.mark.parametrize("data", [b"hello", b"<html>%PDF-1.4</html>", b"\x89PNG\r\n\x1a\n"])
+def test_an_annex_pdf_that_is_not_a_pdf_is_refused(sample, data):
+    with pytest.raises(UserError) as err:
+        loads(_document(sample, _set_pdf(0, _b64(data))))
+    assert err.value.where == "annexes[0].pdf"
+    assert "not a PDF" in err.value.message
+
+
+def test_an_oversized_annex_pdf_is_refused(sample, monkeypatch):
+    from app.store import annex_rows
+
+    monkeypatch.setattr(annex_rows, "MAX_PDF_BYTES", 64)
+    with pytest.raises(UserError) as err:
+        loads(_document(sample, _set_pdf(1, _b64(b"%PDF-1.4\n" + b"0" * 100))))
+    assert err.value.where == "annexes[1].pdf" and "larger than" in err.value.message
+
+
+def _rows(n: int) -> list[dict]:
+    return [{"item": f"r{i}", "spec": "", "unit": "", "quantity": "1", "unit_price": "1.00", "remark": ""} for i in range(n)]
+
+
+def test_a_cost_table_is_capped_like_the_excel_import(sample, monkeypatch):
+    from app.imports import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 5)
+    assert len(loads(_document(sample, lambda d: d["annexes"][2]["table"].__setitem__("rows", _rows(5)))).annex("3").table) == 5
+    with pytest.raises(UserError) as err:
+        loads(_document(sample, lambda d: d["annexes"][2]["table"].__setitem__("rows", _rows(6))))
+    assert err.value.where == "annexes[2].table.rows"
+    assert "annex 3" in err.value.message and "more than 5 rows" in err.value.message
+
+
+@pytest.mark.slow
+def test_a_cost_table_over_the_real_cap_is_refused(sample):
+    from app.imports.xlsx import MAX_ROWS
+
+    with pytest.raises(UserError, match="more than 100,000 rows") as err:
+        loads(_document(sample, lambda d: d["annexes"][2]["table"].__setitem__("rows", _rows(MAX_ROWS + 1))))
+    assert err.value.where == "annexes[2].table.rows"
+
+
+def test_amendment_annexes_are_checked_too(sample):
+    from app.interchange.json_codec import loads_document
+
+    annex = {"no": "9", "title": "x", "text": "", "pdf": _b64(b"hello")}
+    text = _document(sample, lambda d: d.__setitem__("amendments", [{"number": "BC-1", "annexes": [annex]}]))
+    with pytest.raises(UserError) as err:
+        loads_document(text)
+    assert err.value.where == "amendments[0].annexes[0].pdf"
+
+
+def _digest(path) -> str:
+    con = sqlite3.connect(path)
+    dump = "\n".join(con.iterdump())
+    con.close()
+    return hashlib.sha256(dump.encode()).hexdigest()
+
+
+@pytest.mark.parametrize(
+    "change, where",
+    [
+        (_set_signing("b", "seal_image", _b64(b"not an image")), "signing.b.seal_image: not a readable image"),
+        (_set_pdf(0, _b64(b"hello")), "annexes[0].pdf: not a PDF file"),
+    ],
+    ids=["seal", "pdf"],
+)
+def test_cli_import_refuses_a_bad_file_and_stores_nothing(cli, db, db_path, sample, tmp_path, change, where):
+    before = _digest(db_path)
+    for number, extra in (("NEW-1", ()), (SAMPLE_NUMBER, ("--replace",))):
+        sample.number = number
+        path = tmp_path / f"{number}.json"
+        path.write_text(_document(sample, change), encoding="utf-8")
+        result = cli("import", str(path), *extra)
+        assert result.code == 2, result
+        assert where in result.err and "Traceback" not in result.err
+        assert _digest(db_path) == before

@@ -37,8 +37,8 @@ def _labels(ws) -> dict[str, object]:
 
 def test_sheets_and_summary(exported, sample):
     wb = load_workbook(exported)
-    assert wb.sheetnames == ["Summary", "Payment schedule", TABLE_SHEET]
-    summary = _labels(wb["Summary"])
+    assert wb.sheetnames == ["Contract summary", "Payment schedule", TABLE_SHEET]
+    summary = _labels(wb["Contract summary"])
     assert summary["Contract number"] == SAMPLE_NUMBER
     assert summary["Party A"] == "汤阴县公安局"
     assert summary["Party B: representative"] == "邵瞳"
@@ -46,8 +46,8 @@ def test_sheets_and_summary(exported, sample):
     assert Decimal(str(summary["Total"])) == Decimal("4273290")
     assert summary["Total in words"] == "肆佰贰拾柒万叁仟贰佰玖拾元整"
     assert summary["Acceptance (working days)"] == 7
-    assert wb["Summary"]["B25"].number_format == "#,##0.00" or any(
-        c.number_format == "#,##0.00" for row in wb["Summary"].iter_rows() for c in row if c.value == summary["Total"]
+    assert wb["Contract summary"]["B25"].number_format == "#,##0.00" or any(
+        c.number_format == "#,##0.00" for row in wb["Contract summary"].iter_rows() for c in row if c.value == summary["Total"]
     )
 
 
@@ -104,8 +104,8 @@ def test_print_setup_and_layout(exported):
     # Column widths follow the Chinese text (two units a character), capped for the long specification.
     assert ws.column_dimensions["A"].width >= 2 * len("云存储服务费（第一年）")
     assert 40 <= ws.column_dimensions["B"].width <= 52
-    assert wb["Summary"].freeze_panes == "A2"
-    assert wb["Summary"].page_setup.orientation == "portrait"
+    assert wb["Contract summary"].freeze_panes == "A2"
+    assert wb["Contract summary"].page_setup.orientation == "portrait"
 
 
 HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1+1"]
@@ -122,7 +122,7 @@ def test_user_text_is_never_a_formula(db, tmp_path, sample):
         for col in "ABG":
             cell = ws[f"{col}{n}"]
             assert cell.value == text and cell.data_type == "s", cell.coordinate
-    assert _labels(wb["Summary"])["Title"] == "=1+1"
+    assert _labels(wb["Contract summary"])["Title"] == "=1+1"
     with zipfile.ZipFile(out) as z:
         for name in z.namelist():
             if name.startswith("xl/worksheets/"):

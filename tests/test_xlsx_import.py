@@ -100,6 +100,34 @@ def test_unchanged_workbook_reports_no_changes(cli, exported):
     assert "total: ¥4,273,290.00 → ¥4,273,290.00" in result.out
 
 
+def test_text_cells_come_back_exactly(cli, db, tmp_path):
+    """A leading tab (how "=cmd" is kept from being a formula), edge spaces and line breaks survive the round trip."""
+    from dataclasses import replace
+
+    from app.store.contracts import load, save
+
+    contract = load(db, SAMPLE_NUMBER)
+    table = contract.annex("3").table
+    table[0] = replace(table[0], spec="\t=cmd", remark="  two lines\nend ")
+    table[1] = replace(table[1], item="\t@SUM(1)", unit=" 项")
+    save(db, contract, replace=True)
+    out = tmp_path / "tab.xlsx"
+    assert cli("export", SAMPLE_NUMBER, "--xlsx", str(out)).code == 0
+    rows = read_cost_table(out, "3").rows
+    assert (rows[0].spec, rows[0].remark, rows[1].item, rows[1].unit) == ("\t=cmd", "  two lines\nend ", "\t@SUM(1)", " 项")
+    result = cli("import-annex", SAMPLE_NUMBER, "3", str(out))
+    assert result.code == 0, result
+    assert "no changes" in result.out
+    _edit(out, lambda ws: None)  # saved again by another program: shared strings instead of inline ones
+    assert "no changes" in cli("import-annex", SAMPLE_NUMBER, "3", str(out)).out
+
+
+def test_blank_item_is_still_refused(exported):
+    _edit(exported, lambda ws: ws.__setitem__("A3", "\t "))
+    with pytest.raises(UserError, match="is empty"):
+        read_cost_table(exported, "3")
+
+
 def test_edits_inserts_and_deletes_are_reported_exactly(cli, exported, db_path):
     def change(ws):
         ws["E3"] = "¥1,424,431.50"  # as a clerk types it, stored as text

@@ -18,15 +18,18 @@ from typing import Any
 
 from app.domain import CostRow
 from app.errors import UserError
-from app.export.xlsx.layout import AMOUNT, COLUMN_LABELS, annex_sheet_name, column_for_header, is_total_label
 from app.i18n import _
 from app.money import AmountError, parse_decimal, quantize
+
+# The workbook layout (app.export.xlsx.layout) is imported where it is used: importing it loads openpyxl, and
+# this module is also imported for MAX_ROWS by the JSON reader, which runs at start-up (the bundled sample).
 
 MAX_FILE_BYTES = 50 * 1024 * 1024
 #: All members unpacked; a real 100,000-row table is far below this.
 MAX_UNPACKED_BYTES = 600 * 1024 * 1024
 #: Members larger than 1 MB may not compress better than this (a zip bomb does, by far).
 MAX_RATIO = 150
+#: The most rows a cost table may have (also applied to tables in a contractdesk/1 JSON document).
 MAX_ROWS = 100_000
 #: Blank rows tolerated between data rows before the reader gives up looking.
 MAX_BLANK_RUN = 1_000
@@ -134,6 +137,8 @@ def check_container(path: Path) -> None:
 
 def _find_header(ws) -> tuple[int, dict[str, int]] | None:
     """(row number, column → 0-based index) of the first row naming at least item, quantity and unit price."""
+    from app.export.xlsx.layout import column_for_header
+
     for r, values in enumerate(ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, values_only=True), start=1):
         columns: dict[str, int] = {}
         for i, value in enumerate(values):
@@ -148,6 +153,8 @@ def _find_header(ws) -> tuple[int, dict[str, int]] | None:
 
 
 def _choose_sheet(wb, annex_no: str | None, annex_title: str, where: str):
+    from app.export.xlsx.layout import COLUMN_LABELS, annex_sheet_name
+
     found = []
     for ws in wb.worksheets:
         header = _find_header(ws)
@@ -186,11 +193,14 @@ def _blank(value: Any) -> bool:
 
 
 def _text(value: Any) -> str:
+    """A text column's value. Strings are kept exactly as written (a leading tab is how text such as "=cmd" is
+    kept from being read as a formula), so an unchanged workbook reads back unchanged; only header and total
+    labels are matched loosely (`header_key`)."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return str(value)
 
 
 def _number(value: Any, places: int, label: str, where: str, *, cached: bool = False) -> Decimal:
@@ -235,6 +245,8 @@ def _is_formula(cell) -> bool:
 
 
 def _read_raw(ws, header_row: int, columns: dict[str, int], sheet: str) -> list[_RawRow]:
+    from app.export.xlsx.layout import AMOUNT, is_total_label
+
     raw: list[_RawRow] = []
     blank_run = 0
     item_col = columns["item"]
@@ -294,6 +306,8 @@ def _simple_amount(formula: str, row: int, q_letter: str, p_letter: str) -> bool
 def _build_rows(table: ImportedTable, raw: list[_RawRow], columns: dict[str, int], cached: dict[int, tuple]) -> None:
     from openpyxl.utils import get_column_letter
 
+    from app.export.xlsx.layout import AMOUNT, COLUMN_LABELS
+
     sheet = table.sheet
     letters = {name: get_column_letter(i + 1) for name, i in columns.items()}
     labels = {name: _(COLUMN_LABELS[name]) for name in columns}
@@ -324,7 +338,7 @@ def _build_rows(table: ImportedTable, raw: list[_RawRow], columns: dict[str, int
                                cached="unit_price" in rr.formulas).quantize(Decimal("0.01")),
             remark=_text(values.get("remark")),
         )
-        if not row.item:
+        if _blank(row.item):
             raise UserError(_("{column} is empty").format(column=labels["item"]), _cell_name(sheet, columns["item"], r))
         if AMOUNT in columns and not _blank(values.get(AMOUNT)) and (
             AMOUNT not in rr.formulas or not _simple_amount(rr.formulas[AMOUNT], r, letters["quantity"],
@@ -346,6 +360,8 @@ def read_cost_table(path: str | Path, annex_no: str | None = None, annex_title: 
     """The cost table in the workbook at `path` (the exported layout, or any sheet whose header row names
     the columns in Chinese or English). UserError with sheet!cell and the reason on anything wrong."""
     from openpyxl import load_workbook
+
+    from app.export.xlsx.layout import AMOUNT
 
     path = Path(path)
     check_container(path)

@@ -3,7 +3,9 @@
 Writing is canonical (fixed key order, amounts with two decimals, UTF-8, two-space indent, final
 newline), so export → import → export is byte-identical. Reading validates everything and raises
 `UserError` naming the field path (``payments[1].amount``) and the problem; nothing partial is
-returned.
+returned. That includes what would otherwise only fail at PDF export: seal and signature images must
+decode, an annex PDF must pass the check for attaching one, and a cost table has at most as many rows
+as the Excel import allows.
 """
 
 from __future__ import annotations
@@ -275,6 +277,24 @@ class _Reader:
         except (binascii.Error, ValueError) as exc:
             raise self.fail(key, _("is not valid base64")) from exc
 
+    def image(self, key: str) -> bytes | None:
+        """A seal or signature image, refused here (not at PDF export) unless it decodes."""
+        value = self.blob(key)
+        if value:
+            from app.export.pdf.seals import open_image
+
+            open_image(value, self._sub(key))  # UserError for an unreadable or oversized image
+        return value
+
+    def pdf(self, key: str) -> bytes | None:
+        """An annex's attached PDF, checked as when a clerk attaches one."""
+        value = self.blob(key)
+        if value:
+            from app.store.annex_rows import check_pdf
+
+            check_pdf(value, self._sub(key))
+        return value
+
     def obj(self, key: str, required: bool = False) -> _Reader | None:
         value = self.raw(key, required)
         if value is None:
@@ -412,13 +432,26 @@ def _annex(data: Any, path: str) -> Annex:
     table_r = r.obj("table")
     if table_r is not None and "text" in r.data and r.data["text"] is not None:
         raise UserError(_("an annex has either text or a table, not both"), path)
+    if table_r is not None:
+        _check_row_count(table_r, no)
     return Annex(
         no=no,
         title=r.text("title"),
         text=None if table_r is not None else r.text("text"),
         table=table_r.items("rows", _cost_row) if table_r is not None else None,
-        pdf=r.blob("pdf"),
+        pdf=r.pdf("pdf"),
     )
+
+
+def _check_row_count(table_r: _Reader, no: str) -> None:
+    """The Excel import's row cap, checked before any row is read."""
+    from app.imports import xlsx
+
+    rows = table_r.raw("rows", False)
+    if isinstance(rows, list) and len(rows) > xlsx.MAX_ROWS:
+        raise table_r.fail(
+            "rows", _("the table of annex {no} has more than {n} rows").format(no=no, n=f"{xlsx.MAX_ROWS:,}")
+        )
 
 
 def _signing(data: Any, path: str) -> Signing:
@@ -427,8 +460,8 @@ def _signing(data: Any, path: str) -> Signing:
         seal_caption=r.text("seal_caption"),
         signatory=r.text("signatory"),
         date=r.date("date"),
-        seal_image=r.blob("seal_image"),
-        signature_image=r.blob("signature_image"),
+        seal_image=r.image("seal_image"),
+        signature_image=r.image("signature_image"),
     )
 
 

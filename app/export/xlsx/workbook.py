@@ -357,7 +357,7 @@ def _build(contract: Contract, options: XlsxOptions) -> tuple[Workbook, dict[_Sh
     wb = Workbook(write_only=True)
     taken: set[str] = set()
     pending: dict[_Sheet, SheetRows] = {}
-    summary = _Sheet(wb, _("Summary"), taken)
+    summary = _Sheet(wb, _("Contract summary"), taken)
     payments = _Sheet(wb, _("Payment schedule"), taken)
     tables = [a for a in contract.annexes if a.table is not None]
     grand = sum(len(a.table or []) for a in tables)
