@@ -21,14 +21,29 @@ BACKUP_COUNT = 5
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 #: Runs of 8+ digits (single spaces allowed inside): bank account and card numbers. A run joined to a
-#: word by "-" (a contract number such as CMHA-AY-202500441) or a date is left alone.
-_ACCOUNT = re.compile(r"(?<![\w.-])\d(?: ?\d){7,}(?![\w.-])")
-#: Amounts: a currency sign or 元/万元, or a number with thousands separators or two decimals.
+#: word by "-" (a contract number such as CMHA-AY-202500441), to an ASCII identifier or to a decimal
+#: point is left alone; a CJK label right before it (账号41050167…) does not protect it.
+_ACCOUNT = re.compile(r"(?<![A-Za-z0-9_.-])\d(?: ?\d){7,}(?![\w-]|\.\d)")
+#: Account numbers written in groups joined by hyphens or by spaces (6222-0210-0100-1234): 3+ groups of
+#: 2-6 digits with one kind of separator, masked when they add up to 12+ digits (a date is 8).
+_GROUPED = re.compile(r"(?<![A-Za-z0-9_.-])\d{2,6}(?P<sep>[- ])\d{2,6}(?:(?P=sep)\d{2,6})+(?![\w-]|\.\d)")
+#: Amounts: a currency sign or 元/万元, or a number with thousands separators or two decimals (not a time's
+#: milliseconds: 10:30:00,123).
 _AMOUNT = re.compile(
     r"(?:[¥￥]|RMB\s?|CNY\s?)\s?-?\d[\d,]*(?:\.\d+)?"
     r"|-?\d[\d,]*(?:\.\d+)?\s?(?:万元|元)"
-    r"|(?<![\w.])-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w.])"
+    r"|(?<![\w.])(?<!\d:)-?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?![\w.])"  # not the ,123 of 10:30:00,123
     r"|(?<![\w.:-])-?\d+\.\d{2}(?![\w.])"
+)
+#: Bare amounts: a run of 5+ digits (decimals allowed) right after =, (, :, a quote or a word such as
+#: total/amount (``total 4273290``, ``Decimal('1424430')``, ``amount: 1424430.5``). Years, times, dates
+#: and short numbers (row 3, version 7) have fewer digits in a run and stay readable.
+_LABELLED = re.compile(
+    r"(?P<lead>\b(?:(?:sub)?totals?|amounts?|sums?|prices?|costs?|balances?|payments?|paid|fees?|budgets?)\b"
+    r"|金额|总额|总价|合计|价款|单价|货款|[=(:'\"：])"
+    r"(?P<gap>[ \t]*(?:[:=：][ \t]*)?)"
+    r"-?\d{5,}(?:\.\d+)?(?![\w-]|\.\d)",
+    re.IGNORECASE,
 )
 #: Uppercase (大写) amounts: 壹佰贰拾元整 and the like.
 _UPPER = re.compile(r"[零壹贰叁肆伍陆柒捌玖拾佰仟万亿]{2,}[元圆角分整]*")
@@ -42,8 +57,14 @@ def mask_text(text: str) -> str:
         digits = re.sub(r"\D", "", m.group())
         return MASK + digits[-4:]
 
+    def grouped(m: re.Match[str]) -> str:
+        digits = re.sub(r"\D", "", m.group())
+        return MASK + digits[-4:] if len(digits) >= 12 else m.group()
+
+    text = _GROUPED.sub(grouped, text)
     text = _ACCOUNT.sub(account, text)
     text = _AMOUNT.sub(MASK, text)
+    text = _LABELLED.sub(lambda m: m["lead"] + m["gap"] + MASK, text)
     return _UPPER.sub(MASK, text)
 
 

@@ -72,3 +72,41 @@ def test_an_existing_plain_store_can_be_encrypted(db, db_path, tmp_path):
         assert [r.number for r in contracts.list_contracts(enc)] == [SAMPLE_NUMBER]
     finally:
         enc.close()
+
+
+def test_an_encrypted_store_at_an_older_revision_is_upgraded_with_its_backup(db_path, sample):
+    """The backup before a schema upgrade is taken through SQLCipher, not plain sqlite3."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, event
+
+    from app.store import migrations
+    from app.store.migrations import HEAD_REVISION
+
+    open_database(db_path, passphrase=PASSPHRASE).close()
+    engine = create_engine(f"sqlite:///{db_path}", module=encryption.driver())
+    event.listen(engine, "connect", encryption.key_listener(PASSPHRASE))
+    cfg = Config()
+    cfg.set_main_option("script_location", migrations.__path__[0])
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0002_review")
+    engine.dispose()
+
+    db = open_database(db_path, passphrase=PASSPHRASE)
+    try:
+        with db.engine.connect() as conn:
+            assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == HEAD_REVISION
+        assert contracts.load(db, SAMPLE_NUMBER).party_b.bank.account_no == sample.party_b.bank.account_no
+    finally:
+        db.close()
+    before = [b for b in list_backups(db_path) if b.kind == "before-0002_review"]
+    assert len(before) == 1
+    data = before[0].path.read_bytes()
+    for secret in _plain_secrets(sample):
+        assert secret not in data
+    con = encryption.connector(PASSPHRASE)(str(before[0].path))
+    try:
+        assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002_review"
+    finally:
+        con.close()

@@ -106,3 +106,72 @@ def test_no_warning_for_local_files_or_server_urls(tmp_path):
     assert network_share_warning(tmp_path / "contracts.db") is None  # the test machine's own disk
     assert network_share_warning("postgresql+psycopg://clerk@server/contractdesk") is None
     assert network_share_warning(r"\\server\share\contracts.db") is not None
+
+
+@pytest.fixture
+def on_a_share(monkeypatch):
+    """Every path counts as lying on a network share (the detection itself is tested above)."""
+    from app.store import location
+
+    monkeypatch.setattr(location, "is_network_path", lambda path, **kwargs: True)
+
+
+def _journal_mode(db) -> str:
+    with db.engine.connect() as conn:
+        return conn.exec_driver_sql("PRAGMA journal_mode").scalar()
+
+
+def test_a_database_on_a_network_share_does_not_use_wal(on_a_share, db_path):
+    """SQLite's WAL needs shared memory, which network file systems do not provide: use a rollback journal."""
+    from app.store.db import open_database
+
+    db = open_database(db_path)
+    try:
+        assert _journal_mode(db) == "delete"
+    finally:
+        db.close()
+    assert not db_path.with_name(db_path.name + "-wal").exists()
+
+
+def test_an_existing_wal_database_moved_to_a_share_leaves_wal(db_path, monkeypatch):
+    from app.store import location
+    from app.store.db import open_database
+
+    db = open_database(db_path)
+    assert _journal_mode(db) == "wal"
+    db.close()
+    monkeypatch.setattr(location, "is_network_path", lambda path, **kwargs: True)
+    again = open_database(db_path)
+    try:
+        assert _journal_mode(again) == "delete"
+    finally:
+        again.close()
+
+
+def test_a_local_database_uses_wal(db_path):
+    from app.store.db import open_database
+
+    db = open_database(db_path)
+    try:
+        assert _journal_mode(db) == "wal"
+    finally:
+        db.close()
+
+
+def test_the_cli_warns_about_a_network_share_on_stderr(on_a_share, db_path, capsys):
+    from app.cli.common import open_store
+
+    db = open_store(SimpleNamespace(db=str(db_path)))
+    try:
+        captured = capsys.readouterr()
+        assert "network share" in captured.err and str(db_path) in captured.err
+        assert captured.out == ""
+    finally:
+        db.close()
+
+
+def test_the_cli_does_not_warn_about_a_local_database(db_path, capsys):
+    from app.cli.common import open_store
+
+    open_store(SimpleNamespace(db=str(db_path))).close()
+    assert "network share" not in capsys.readouterr().err

@@ -139,3 +139,79 @@ def test_migrations_match_the_models(db):
         # include_name leaves out the FTS5 search index, which lives outside the ORM models.
         diff = compare_metadata(MigrationContext.configure(conn, opts={"include_name": include_name}), Base.metadata)
     assert diff == []
+
+
+def _closed_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_an_unreachable_server_is_not_called_a_damaged_file():
+    pytest.importorskip("psycopg")
+    url = f"postgresql+psycopg://clerk:s3cret-pw@127.0.0.1:{_closed_port()}/contractdesk"
+    with pytest.raises(DatabaseProblem) as caught:
+        open_database(url)
+    problem = caught.value
+    assert problem.kind == "server" and problem.path is None
+    assert problem.message.startswith("cannot connect to the database server 127.0.0.1")
+    assert "damaged" not in problem.message
+    assert "s3cret-pw" not in str(problem) and "s3cret-pw" not in problem.where
+
+
+def test_a_wrong_server_password_is_reported_without_the_password():
+    import os
+
+    from sqlalchemy import make_url
+
+    base = os.environ.get("CONTRACTDESK_TEST_PG_URL")
+    if not base:
+        pytest.skip("CONTRACTDESK_TEST_PG_URL is not set (no PostgreSQL server)")
+    url = make_url(base).set(password="wrong-pw-4273290").render_as_string(hide_password=False)
+    with pytest.raises(DatabaseProblem) as caught:
+        open_database(url)
+    problem = caught.value
+    assert problem.kind == "server"
+    assert problem.message.startswith(f"cannot connect to the database server {make_url(base).host}")
+    assert "password" in problem.message and "damaged" not in problem.message
+    assert "wrong-pw-4273290" not in str(problem)
+
+
+def test_the_cli_names_an_unreachable_server_in_one_line(cli):
+    pytest.importorskip("psycopg")
+    result = cli("list", db=f"postgresql+psycopg://clerk:s3cret-pw@127.0.0.1:{_closed_port()}/contractdesk")
+    assert result.code == 2
+    assert "cannot connect to the database server" in result.err and "Traceback" not in result.err
+    assert "s3cret-pw" not in result.err
+
+
+def test_a_missing_server_driver_names_the_package(monkeypatch):
+    import builtins
+
+    from app.errors import UserError
+
+    real_import = builtins.__import__
+
+    def no_psycopg(name, *args, **kwargs):
+        if name == "psycopg" or name.startswith("psycopg."):
+            raise ModuleNotFoundError(f"No module named '{name}'", name=name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_psycopg)
+    with pytest.raises(UserError) as caught:
+        open_database("postgresql+psycopg://clerk:s3cret-pw@127.0.0.1/contractdesk")
+    assert isinstance(caught.value, DatabaseProblem) and caught.value.kind == "driver"
+    assert caught.value.message == "the database driver psycopg is not installed: install the package psycopg[binary]"
+    assert "s3cret-pw" not in str(caught.value)
+
+
+def test_an_unknown_database_type_is_a_user_error():
+    from app.errors import UserError
+
+    with pytest.raises(UserError) as caught:
+        open_database("nosuchdb://clerk:s3cret-pw@host/contractdesk")
+    assert isinstance(caught.value, DatabaseProblem) and caught.value.kind == "address"
+    assert "nosuchdb" in caught.value.message
+    assert "s3cret-pw" not in str(caught.value)

@@ -21,6 +21,12 @@ def _advice(problem: DatabaseProblem) -> str:
         return _("Update ContractDesk to open it. Restoring a backup goes back to the data as it was then.")
     if problem.kind == "passphrase":
         return _("If the database is encrypted, start ContractDesk with its passphrase.")
+    if problem.kind == "server":
+        return _("Check the network connection and that the database server is running; ask whoever manages it.")
+    if problem.kind == "driver":
+        return _("This copy of ContractDesk cannot reach a database server; install the package named above.")
+    if problem.kind == "address":
+        return _("Check the address given with --db.")
     return _("Nothing was changed in the file.")
 
 

@@ -10,9 +10,17 @@ from app.store.db import Database, open_database
 
 
 def open_store(args) -> Database:
+    """Open the store; a SQLite file on a network share is opened with a warning on stderr."""
+    from app.i18n import _
     from app.paths import default_database
+    from app.store.location import network_share_warning
 
-    return open_database(args.db or default_database())
+    target = args.db or default_database()
+    db = open_database(target)
+    warning = network_share_warning(target)
+    if warning:
+        print(f"{_('warning')}: {warning}", file=sys.stderr)
+    return db
 
 
 def print_json(data: Any) -> None:

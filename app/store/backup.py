@@ -176,11 +176,14 @@ def auto_backup(database: Path, *, now: datetime | None = None, connect: Connect
     return path
 
 
-def backup_before_migration(engine: Engine, revision: str) -> Path | None:
-    """Keep a copy of the database as it was before a schema upgrade."""
+def backup_before_migration(engine: Engine, revision: str, *, connect: Connector | None = None) -> Path | None:
+    """Keep a copy of the database as it was before a schema upgrade.
+
+    `connect` opens the file as the engine does (SQLCipher with its key for an encrypted store).
+    """
     if engine.dialect.name != "sqlite" or not engine.url.database:
         return None
-    return make_backup(Path(engine.url.database), f"before-{revision}")
+    return make_backup(Path(engine.url.database), f"before-{revision}", connect=connect)
 
 
 def check_backup(path: Path, connect: Connector | None = None) -> str | None:

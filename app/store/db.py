@@ -1,6 +1,7 @@
 """Opening the store: engine, SQLite pragmas, schema migrations, first-run sample.
 
-A SQLite file by default (foreign keys on, WAL journal, busy timeout so two writers serialise);
+A SQLite file by default (foreign keys on, WAL journal — a rollback journal on a network share, where
+WAL does not work — busy timeout so two writers serialise);
 any SQLAlchemy URL (e.g. postgresql+psycopg://…) for a shared server. The schema is upgraded on
 open with Alembic; a database newer than this program is refused, never touched.
 """
@@ -15,8 +16,17 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import create_engine, event, inspect, make_url, text
-from sqlalchemy.engine import Engine
-from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, NotSupportedError, ProgrammingError
+from sqlalchemy.engine import URL, Engine
+from sqlalchemy.exc import (
+    ArgumentError,
+    DataError,
+    DBAPIError,
+    IntegrityError,
+    InterfaceError,
+    NotSupportedError,
+    OperationalError,
+    ProgrammingError,
+)
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -32,7 +42,9 @@ class DatabaseProblem(UserError):
     """The database cannot be opened as it is. `kind` says why, so the app can offer the right remedy.
 
     Kinds: ``folder``, ``cannot-create``, ``not-database``, ``not-ours``, ``damaged``, ``newer``,
-    ``read-only``, ``passphrase``. `path` is the SQLite file (None for a server URL).
+    ``read-only``, ``passphrase``; for a server URL ``server`` (the server cannot be reached, refuses
+    the login or fails), ``driver`` (its Python driver is not installed) and ``address`` (not a URL
+    SQLAlchemy knows). `path` is the SQLite file (None for a server URL).
     """
 
     def __init__(self, message: str, where: str = "", *, kind: str = "damaged", path: Path | None = None) -> None:
@@ -54,18 +66,25 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 QUICK_CHECK_LIMIT = 256 * 1024 * 1024
 
 
-def _on_sqlite_connect(dbapi_connection, _record) -> None:
-    # Transactions are begun explicitly (see _on_sqlite_begin), not by the driver.
-    dbapi_connection.isolation_level = None
-    cur = dbapi_connection.cursor()
-    cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
-    try:
-        cur.execute("PRAGMA journal_mode=WAL")
-    except sqlite3.DatabaseError:  # read-only media: keep the existing journal mode
-        pass
-    cur.execute("PRAGMA synchronous=FULL")
-    cur.close()
+def _sqlite_connect_listener(journal_mode: str):
+    """The "connect" listener setting each SQLite connection up. `journal_mode` is WAL, or DELETE for a
+    file on a network share: WAL's shared-memory index does not work across machines."""
+    statement = f"PRAGMA journal_mode={journal_mode}"
+
+    def on_connect(dbapi_connection, _record) -> None:
+        # Transactions are begun explicitly (see _on_sqlite_begin), not by the driver.
+        dbapi_connection.isolation_level = None
+        cur = dbapi_connection.cursor()
+        cur.execute("PRAGMA foreign_keys=ON")
+        cur.execute("PRAGMA busy_timeout=10000")
+        try:
+            cur.execute(statement)
+        except database_errors():  # read-only media, or another connection holds the WAL: keep the mode
+            pass
+        cur.execute("PRAGMA synchronous=FULL")
+        cur.close()
+
+    return on_connect
 
 
 def _on_sqlite_begin(conn) -> None:
@@ -88,9 +107,26 @@ def _create_private_file(path: Path) -> None:
 _CALLER_ERRORS = (IntegrityError, ProgrammingError, DataError, NotSupportedError)
 
 
-def _problem_for(exc: BaseException, shown: str, path: Path | None) -> UserError:
-    """A user-facing error for a driver error raised while reading or writing the store."""
-    message = str(getattr(exc, "orig", exc))
+def _server_name(url: URL) -> str:
+    host = url.host or "localhost"
+    return f"{host}:{url.port}" if url.port else host
+
+
+def _driver_message(exc: BaseException, url: URL | None) -> str:
+    """The driver's own words on one line, with the server password (if any) blanked out."""
+    message = " ".join(line.strip() for line in str(getattr(exc, "orig", exc)).splitlines() if line.strip())
+    password = url.password if url is not None else None
+    if password:
+        message = message.replace(str(password), "***")
+    return message
+
+
+def _problem_for(exc: BaseException, shown: str, path: Path | None, url: URL | None = None) -> UserError:
+    """A user-facing error for a driver error raised while reading or writing the store.
+
+    `url` is the server's URL (None for a SQLite file): its errors are the server's, never a damaged file.
+    """
+    message = _driver_message(exc, url)
     low = message.lower()
     if isinstance(exc, StaleDataError):
         return Conflict(_("someone else changed this record since you opened it; reload it and apply your change again"),
@@ -104,6 +140,15 @@ def _problem_for(exc: BaseException, shown: str, path: Path | None) -> UserError
                         shown)
     if "disk is full" in low or "no space" in low:
         return UserError(_("the disk is full; nothing was saved"), shown)
+    if url is not None:
+        connecting = ("connect", "resolve", "authentication", "password", "timeout expired")
+        if isinstance(exc, InterfaceError) or getattr(exc, "connection_invalidated", False) or (
+                isinstance(exc, OperationalError) and any(word in low for word in connecting)):
+            detail = message.removeprefix("connection failed: ")
+            return DatabaseProblem(_("cannot connect to the database server {host}: {error}").format(
+                host=_server_name(url), error=detail), shown, kind="server")
+        return DatabaseProblem(_("the database server {host} reported an error: {error}").format(
+            host=_server_name(url), error=message), shown, kind="server")
     if "file is not a database" in low and path is not None and _has_sqlite_magic(path) is False:
         return DatabaseProblem(_("the file is not a ContractDesk database, or it is encrypted and needs its passphrase"),
                                shown, kind="passphrase", path=path)
@@ -147,7 +192,7 @@ class Database:
         except (DBAPIError, StaleDataError) as exc:
             if isinstance(exc, _CALLER_ERRORS):
                 raise
-            raise _problem_for(exc, self.url if not self.is_sqlite else str(self.path), self.path) from exc
+            raise self._problem(exc) from exc
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -157,7 +202,12 @@ class Database:
         except DBAPIError as exc:
             if isinstance(exc, _CALLER_ERRORS):
                 raise
-            raise _problem_for(exc, self.url if not self.is_sqlite else str(self.path), self.path) from exc
+            raise self._problem(exc) from exc
+
+    def _problem(self, exc: BaseException) -> UserError:
+        if self.is_sqlite:
+            return _problem_for(exc, str(self.path), self.path)
+        return _problem_for(exc, self.url, None, self.engine.url)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -236,9 +286,50 @@ def integrity_problems(db: Database, *, quick: bool = False) -> list[str]:
     return problems
 
 
+#: pip packages of the server drivers SQLAlchemy may import (by module name).
+DRIVER_PACKAGES = {
+    "psycopg": "psycopg[binary]",
+    "psycopg2": "psycopg2-binary",
+    "pg8000": "pg8000",
+    "asyncpg": "asyncpg",
+    "pymysql": "PyMySQL",
+    "MySQLdb": "mysqlclient",
+    "mysql": "mysql-connector-python",
+    "pyodbc": "pyodbc",
+    "oracledb": "oracledb",
+}
+
+
+def _server_url(url: str) -> URL:
+    try:
+        return make_url(url)
+    except ArgumentError as exc:  # its message would not help; it never holds the URL (nor its password)
+        raise DatabaseProblem(
+            _("not a database address (expected e.g. postgresql+psycopg://user@server/contractdesk)"), "--db",
+            kind="address") from exc
+
+
+def _server_engine(url: str) -> Engine:
+    """The engine of a server URL (no connection yet); DatabaseProblem for an unknown database type or
+    a driver that is not installed, naming the package to install."""
+    parsed = _server_url(url)
+    shown = parsed.render_as_string(hide_password=True)
+    try:
+        return create_engine(parsed, pool_pre_ping=True)
+    except ModuleNotFoundError as exc:
+        module = (exc.name or parsed.get_driver_name()).split(".")[0]
+        package = DRIVER_PACKAGES.get(module, module)
+        raise DatabaseProblem(
+            _("the database driver {module} is not installed: install the package {package}").format(
+                module=module, package=package), shown, kind="driver") from exc
+    except ArgumentError as exc:  # NoSuchModuleError: no such dialect or driver in SQLAlchemy
+        raise DatabaseProblem(_("unknown database type {name}").format(name=parsed.drivername), shown,
+                              kind="address") from exc
+
+
 def _make_engine(url: str, passphrase: str | None) -> tuple[Engine, Connector | None]:
     if not url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True), None
+        return _server_engine(url), None
     connector = None
     if passphrase:
         from app.store import encryption
@@ -248,7 +339,11 @@ def _make_engine(url: str, passphrase: str | None) -> tuple[Engine, Connector | 
         connector = encryption.connector(passphrase)
     else:
         engine = create_engine(url)
-    event.listen(engine, "connect", _on_sqlite_connect)
+    from app.store.location import on_network_share
+
+    file = engine.url.database
+    journal_mode = "DELETE" if file and file != ":memory:" and on_network_share(file) else "WAL"
+    event.listen(engine, "connect", _sqlite_connect_listener(journal_mode))
     event.listen(engine, "begin", _on_sqlite_begin)
     return engine, connector
 
@@ -312,7 +407,8 @@ def open_database(target: str | os.PathLike[str], *, load_sample: bool = True, p
     passphrase = (passphrase or os.environ.get("CONTRACTDESK_PASSPHRASE") or None) if is_sqlite else None
     new_file = False
     path: Path | None = None
-    shown = str(target) if is_sqlite else make_url(url).render_as_string(hide_password=True)
+    server_url = None if is_sqlite else _server_url(url)
+    shown = str(target) if server_url is None else server_url.render_as_string(hide_password=True)
     file_revision = ""
     if is_sqlite:
         path = Path(url.removeprefix("sqlite:///"))
@@ -349,14 +445,15 @@ def open_database(target: str | os.PathLike[str], *, load_sample: bool = True, p
             if revision is not None:
                 from app.store.backup import backup_before_migration
 
-                backup_before_migration(engine, revision)
+                backup_before_migration(engine, revision, connect=connector)
             _upgrade(engine)
-    except (DBAPIError, sqlite3.DatabaseError) as exc:
+    except (DBAPIError, *database_errors()) as exc:
         engine.dispose()
-        problem = _problem_for(exc, shown, path)
+        problem = _problem_for(exc, shown, path, server_url)
         if isinstance(problem, DatabaseProblem):
             raise problem from exc
-        raise DatabaseProblem(problem.message, shown, kind="damaged", path=path) from exc
+        raise DatabaseProblem(problem.message, shown, kind="server" if server_url else "damaged",
+                              path=path) from exc
     except BaseException:
         engine.dispose()
         raise

@@ -141,20 +141,26 @@ def is_network_path(path: str | os.PathLike[str], *, platform: str | None = None
     return is_network_fs_type(filesystem_type(resolved, mounts))
 
 
+def on_network_share(path: str | os.PathLike[str], **kwargs) -> bool:
+    """Whether the SQLite file `path` lies on a network share; False for a SQLAlchemy URL (server mode)
+    and when it cannot be told (an unreachable share: opening will report the real problem)."""
+    text = os.fspath(path)
+    if "://" in text:
+        return False
+    try:
+        return is_network_path(text, **kwargs)
+    except OSError as exc:
+        log.debug("could not tell whether %s is on a network share: %s", text, exc)
+        return False
+
+
 def network_share_warning(path: str | os.PathLike[str], **kwargs) -> str | None:
     """A warning to show when the SQLite database lies on a network share; None when it is local.
 
     A SQLAlchemy URL (server mode) is never warned about.
     """
     text = os.fspath(path)
-    if "://" in text:
-        return None
-    try:
-        remote = is_network_path(text, **kwargs)
-    except OSError as exc:  # an unreachable share: opening will report the real problem
-        log.debug("could not tell whether %s is on a network share: %s", text, exc)
-        return None
-    if not remote:
+    if not on_network_share(text, **kwargs):
         return None
     return _(
         "The database {path} is on a network share. SQLite is not safe there when more than one person writes to it: "
