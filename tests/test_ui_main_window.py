@@ -466,3 +466,26 @@ def test_print_preview_uses_the_font_chosen_for_pdf_exports_when_installed(windo
     assert window._pdf_font() == "bundled"
     store.setValue("export/pdfFont", "simsun")  # not on this computer
     assert window._pdf_font() == "auto"
+
+
+def test_a_review_comment_is_about_what_has_the_focus(qtbot, window, db):
+    """Ctrl+Alt+M as in Word: on a form field, the selected clause, a cost-table row, else the contract."""
+    from app.review.comments import list_comments
+
+    window.tabs.setCurrentWidget(window.pages[SUMMARY])
+    window.pages[SUMMARY].focus_where("total")
+    window.add_review_comment("合计请再核对")
+    window.tabs.setCurrentWidget(window.pages[CLAUSES])
+    window.pages[CLAUSES].focus_where("clause:4.1")
+    window.add_review_comment("标点")
+    window.tabs.setCurrentWidget(window.pages[ANNEXES])
+    window.annexes_tab.select_annex("3")
+    table = window.annexes_tab.table_editor.table
+    table.setCurrentIndex(table.model().index(1, 0))
+    window.add_review_comment("单价偏高")
+    window.tabs.setCurrentWidget(window.pages[SCHEDULE])
+    window.add_review_comment("整体意见")
+    found = [(c.target_kind, c.target, c.text) for c in list_comments(db, SAMPLE_NUMBER)]
+    assert found == [("field", "total", "合计请再核对"), ("clause", "4.1", "标点"), ("row", "3#2", "单价偏高"),
+                     ("contract", "", "整体意见")]
+    assert "Comment added on contract" in window.statusBar().currentMessage()

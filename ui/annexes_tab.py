@@ -198,6 +198,14 @@ class AnnexesTab(RetranslateMixin, QWidget):
         else:
             self.pages.setCurrentWidget(self.empty_page)
 
+    def comment_target(self, _focus: QWidget | None) -> tuple[str, str] | None:
+        """("row", "ANNEX#ROW") for the current cost-table row (its stored position, whatever the view's order)."""
+        annex = self._current
+        index = self.table_editor.table.currentIndex()
+        if annex is None or annex.kind is not AnnexKind.TABLE or not index.isValid():
+            return None
+        return "row", f"{annex.no}#{self.table_editor.model.stored_index(index.row()) + 1}"
+
     def select_annex(self, no: str) -> None:
         for row, annex in enumerate(self._annexes):
             if annex.no == no:

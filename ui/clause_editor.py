@@ -187,6 +187,11 @@ class ClauseEditor(ContractEditorBase):
         self.select_path(keep if keep is not None else ((0,) if contract is not None and contract.clauses else None))
         self.setEnabled(contract is not None)
 
+    def comment_target(self, _focus: QWidget | None) -> tuple[str, str] | None:
+        """("clause", number) for the selected clause."""
+        clause = self.selected_clause()
+        return ("clause", clause.no) if clause is not None and clause.no else None
+
     def selected_clause(self) -> Clause | None:
         if self.contract is None or self.current_path is None:
             return None

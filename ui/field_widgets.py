@@ -359,3 +359,10 @@ class ContractEditorBase(QWidget):
 
     def focus_where(self, where: str) -> bool:
         raise NotImplementedError
+
+    def comment_target(self, focus: QWidget | None) -> tuple[str, str] | None:
+        """("field", path) for the field editor holding `focus`; None when the focus is on no field."""
+        for path, editor in getattr(self, "editors", {}).items():
+            if focus is not None and (focus is editor or editor.isAncestorOf(focus)):
+                return "field", path
+        return None

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QFileDialog,
     QInputDialog,
@@ -285,6 +286,7 @@ class MainWindow(QMainWindow):
         self.act_redo.setIcon(self.style().standardIcon(sp.SP_ArrowForward))
         self.act_find = self._action("find", self.find_contract, QKeySequence.StandardKey.Find, sp.SP_FileDialogDetailedView)
         self.act_user_name = self._action("userName", self.choose_user_name)
+        self.act_comment = self._action("addComment", self.add_review_comment, "Ctrl+Alt+M")
         self.act_about = self._action("about", self.about)
         for action in (self.act_undo, self.act_redo):
             self.addAction(action)
@@ -308,6 +310,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addActions([self.act_undo, self.act_redo])
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.act_find)
+        self.edit_menu.addAction(self.act_comment)
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.act_user_name)
         self.view_menu = bar.addMenu("")
@@ -345,6 +348,7 @@ class MainWindow(QMainWindow):
             self.act_quit: _("&Quit"),
             self.act_find: _("&Find"),
             self.act_user_name: _("Your &name in review records…"),
+            self.act_comment: _("Add review &comment…"),
             self.act_about: _("&About ContractDesk"),
         }
         texts[self.act_undo] = _("&Undo")
@@ -499,6 +503,38 @@ class MainWindow(QMainWindow):
         if page is not None:
             page.setFocus(Qt.FocusReason.OtherFocusReason)
             page.focusNextChild()
+
+    def comment_target(self) -> tuple[str, str]:
+        """What a new review comment is about: the field, clause or cost-table row in focus, else the contract."""
+        getter = getattr(self.tabs.currentWidget(), "comment_target", None)
+        found = getter(QApplication.focusWidget()) if getter is not None else None
+        return found or ("contract", "")
+
+    def add_review_comment(self, text: str | None = None) -> None:
+        """Comment on what the clerk is looking at (Ctrl+Alt+M, as in Word); it shows in the 审阅 tab and the list."""
+        number = self._require_contract()
+        if number is None:
+            return
+        from app.review.comments import add_comment
+        from app.review.model import describe_target
+
+        kind, target = self.comment_target()
+        about = describe_target(kind, target)
+        if text is None:
+            text, ok = QInputDialog.getMultiLineText(self, _("Add review comment"),
+                                                     _("Comment on {target}:").format(target=about))
+            if not ok:
+                return
+        try:
+            add_comment(self.db, number, kind, target, text)
+        except UserError as exc:
+            QMessageBox.warning(self, _("Add review comment"), str(exc))
+            return
+        self._stale.add(REVIEW)
+        if self._current_tab() == REVIEW:
+            self.ensure_loaded(REVIEW)
+        self.list_view.model.refresh_contract(number)
+        self.show_status(_("Comment added on {target}").format(target=about))
 
     def choose_user_name(self, name: str | None = None) -> None:
         """The name state steps, comments, revisions and the audit trail record (default: the login name)."""

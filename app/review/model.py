@@ -30,14 +30,17 @@ class Comment:
         return self.resolved_at is None
 
     def target_text(self) -> str:
-        """The target as a reader sees it: 'clause 4.1', 'field total', 'cost-table row 附件1#3'."""
-        from app.i18n import _
+        return describe_target(self.target_kind, self.target)
 
-        if self.target_kind == "field":
-            from app.fields import where_label
 
-            return where_label(self.target)
-        if self.target_kind == "clause":
-            return _("Clause {no}").format(no=self.target)
-        kind = _(TARGET_LABELS.get(self.target_kind, self.target_kind))
-        return f"{kind} {self.target}".strip()
+def describe_target(kind: str, target: str) -> str:
+    """A comment's target as a reader sees it: "Clause 4.1", "Total", "cost-table row 3#2", "contract"."""
+    from app.i18n import _
+
+    if kind == "field":
+        from app.fields import where_label
+
+        return where_label(target)
+    if kind == "clause":
+        return _("Clause {no}").format(no=target)
+    return f"{_(TARGET_LABELS.get(kind, kind))} {target}".strip()
