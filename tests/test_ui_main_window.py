@@ -489,3 +489,19 @@ def test_a_review_comment_is_about_what_has_the_focus(qtbot, window, db):
     assert found == [("field", "total", "合计请再核对"), ("clause", "4.1", "标点"), ("row", "3#2", "单价偏高"),
                      ("contract", "", "整体意见")]
     assert "Comment added on contract" in window.statusBar().currentMessage()
+
+
+
+def test_chinese_text_has_a_font_even_on_a_machine_without_one(qapp):
+    """Qt draws boxes for Chinese where no installed font covers it (a bare Linux box, the CI machine);
+    the application then falls back to the bundled Song face."""
+    from PySide6.QtGui import QFont, QFontDatabase, QFontMetrics
+
+    from ui.main import make_application
+
+    make_application()
+    make_application()  # a second call registers nothing twice
+    covering = [f for f in QFontDatabase.families()
+                if all(QFontMetrics(QFont(f)).inFontUcs4(ord(c)) for c in "合同台【】￥：（）")]
+    assert covering
+    assert QFontDatabase.families().count("Noto Serif CJK SC") <= 1

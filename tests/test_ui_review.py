@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from PySide6.QtWidgets import QInputDialog
+from PySide6.QtWidgets import QInputDialog, QLineEdit
 
 from app.domain import Status
 from app.domain.amendment import Amendment
@@ -122,3 +122,19 @@ def test_annex_editor_refuses_edits_once_signed(qtbot, db):
     assert load(db, N).annex("3").table == before
     assert load(db, N).annex("3").table[0].unit_price == Decimal("1424430.00")
     assert any("read-only" in m for m in messages)
+
+
+def test_the_form_of_a_signed_contract_shows_what_its_amendments_changed(qtbot, db):
+    from PySide6.QtGui import QUndoStack
+
+    from ui.contract_form import ContractForm
+
+    for target in ("review", "approved", "signed"):
+        states.set_state(db, N, target)
+    amendments.add_amendment(db, N, Amendment("BC-1", "补充协议（一）", None, {"total": "4300000.00"}))
+    form = ContractForm(db, QUndoStack())
+    qtbot.addWidget(form)
+    form.set_contract(N)
+    assert "Total: 4,300,000.00 since BC-1" in form.read_only_note.text()
+    assert form.editors["total"].toolTip() == "Effective value: 4,300,000.00 since BC-1"
+    assert "4,273,290.00" in form.editors["total"].findChild(QLineEdit).text()  # the signed value stays shown

@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import Contract
 from app.errors import Conflict, UserError
-from app.fields import format_value, label_of, parse_value
+from app.fields import format_value, label_of, parse_value, where_label
 from app.i18n import _
 from app.money import AmountError, rmb_upper
 from app.store import contracts
@@ -290,6 +290,31 @@ class ContractEditorBase(QWidget):
         self.contract = contract
         self.show_contract(contract)
         self.set_read_only(contract is not None and is_read_only(contract.status))
+        self._show_amended(contract)
+
+    def _show_amended(self, contract: Contract | None) -> None:
+        """On a signed contract, say which fields its amendments (补充协议) changed and what now applies;
+        the editors keep showing the signed values, with the effective one in their tooltip."""
+        self.amended_paths: dict[str, str] = {}
+        for editor in getattr(self, "editors", {}).values():
+            editor.setToolTip("")
+        if contract is None or not self.read_only:
+            self.retranslate_ui()
+            return
+        from app.review.amendments import list_amendments
+
+        for amendment in list_amendments(self.db, contract.number):
+            for path, value in amendment.changes.items():
+                try:
+                    shown = format_value(path, parse_value(path, value))
+                except UserError:  # a path the form does not edit (a clause, an annex)
+                    shown = str(value)
+                self.amended_paths[path] = _("{value} since {amendment}").format(value=shown, amendment=amendment.number)
+        for path, text in self.amended_paths.items():
+            editor = getattr(self, "editors", {}).get(path)
+            if editor is not None:
+                editor.setToolTip(_("Effective value: {value}").format(value=text))
+        self.retranslate_ui()
 
     def reload_from_store(self) -> None:
         """The banner's Reload: drop what this window believed and show what is stored now."""
@@ -339,9 +364,12 @@ class ContractEditorBase(QWidget):
         self.apply_read_only(read_only)
 
     def retranslate_ui(self) -> None:
-        self.read_only_note.setText(
-            _("This contract is signed: signed contracts change only through an amendment. The fields are read-only.")
-        )
+        note = _("This contract is signed: signed contracts change only through an amendment. The fields are read-only.")
+        amended = getattr(self, "amended_paths", {})
+        if amended:
+            note += "\n" + _("Amended since signing (effective values):") + "\n" + "\n".join(
+                "· " + _("{field}: {value}").format(field=where_label(path), value=text) for path, text in amended.items())
+        self.read_only_note.setText(note)
         self.reload_button.setText(_("Reload"))
 
     def changeEvent(self, event: QEvent) -> None:

@@ -9,6 +9,7 @@ ReportLab, openpyxl, pyHanko and PDFium are imported only when exporting or prin
 
 from __future__ import annotations
 
+import functools
 import time
 
 STARTED = time.perf_counter()  # fallback origin of painted_ms; keep this the first statement that runs
@@ -17,7 +18,7 @@ import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from PySide6.QtCore import QEvent, QObject, QTimer  # noqa: E402
-from PySide6.QtGui import QIcon  # noqa: E402
+from PySide6.QtGui import QFontDatabase, QIcon  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory  # noqa: E402
 
 from app.i18n import _  # noqa: E402
@@ -90,10 +91,22 @@ def make_application() -> QApplication:
     from app.paths import resource
 
     app.setWindowIcon(QIcon(str(resource("icons", "contractdesk.png"))))
+    ensure_chinese_font()
     # The platform's own style on Windows and macOS; Fusion where Qt only has its bare fallback styles.
     if app.style().name().lower() in ("windows", "") and "windowsvista" not in [k.lower() for k in QStyleFactory.keys()]:
         app.setStyle("Fusion")
     return app
+
+
+@functools.cache
+def ensure_chinese_font() -> None:
+    """Windows always has a Chinese UI font; a bare Linux desktop may have none, and Qt would draw boxes (tofu).
+    Then the bundled Song face (the PDF body font) is registered so that Qt's font fallback finds it."""
+    if QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
+        return
+    from app.export.pdf.fonts import bundled_fonts
+
+    QFontDatabase.addApplicationFont(str(bundled_fonts().body.path))
 
 
 def database_target(args, store) -> str:
