@@ -15,7 +15,7 @@ from app.credit_code import credit_code_problem
 from app.domain import Clause, Contract, party_name, table_total
 from app.i18n import N_, _
 from app.money import format_amount
-from app.numbering import article_no, cn_to_int, parse_no
+from app.numbering import annex_index, article_no, cn_to_int, parse_no
 from app.templating import TemplateProblem, context_for, render
 
 
@@ -37,6 +37,7 @@ RULE_LABELS = {
     "payment-sum": N_("instalments sum"),
     "punctuation": N_("punctuation"),
     "signatory": N_("signatory"),
+    "signing-date": N_("signing date"),
     "template": N_("fill-in template"),
 }
 
@@ -102,6 +103,12 @@ def _number_text(prefix: tuple[int, ...], index: int, top: bool) -> str:
     return article_no(index) if top else ".".join(str(p) for p in (*prefix, index))
 
 
+def _annex_key(no: str) -> str:
+    """An annex number as the citations are counted: "3", "三", "03" and "附件3" are all annex 3."""
+    value = annex_index(no)
+    return str(value) if value else no.strip().removeprefix("附件").strip()
+
+
 def check(contract: Contract) -> list[Finding]:
     """All findings for a contract, errors first, in document order within each severity."""
     out: list[Finding] = []
@@ -145,6 +152,14 @@ def check(contract: Contract) -> list[Finding]:
         if signed and s.date is None:
             out.append(Finding("blank-field", Severity.WARNING,
                                _("the signing date of {party} is blank").format(party=party_name(role)), f"signing.{role}.date"))
+        # The signing page prints one date, the schedule counts from the recorded event: they must agree.
+        event = getattr(c.events, f"signed_{role}")
+        if s.date is not None and event is not None and s.date != event:
+            out.append(Finding("signing-date", Severity.WARNING,
+                               _("the signing page dates {party}'s signature {page}, the recorded signing event says "
+                                 "{event}: deadlines count from the event").format(
+                                   party=party_name(role), page=s.date.isoformat(), event=event.isoformat()),
+                               f"signing.{role}.date"))
 
     # parties
     for role in ("a", "b"):
@@ -187,12 +202,12 @@ def check(contract: Contract) -> list[Finding]:
             value = cn_to_int(m.group(1))
             if value:
                 cited.add(str(value))
-    present = {a.no for a in c.annexes}
+    present = {_annex_key(a.no) for a in c.annexes}
     for no in sorted(cited - present, key=lambda n: int(n)):
         out.append(Finding("annex-missing", Severity.ERROR,
                            _("annex {no} is cited in the text but not in the packet").format(no=no), f"annex:{no}"))
     for a in c.annexes:
-        if a.no not in cited:
+        if _annex_key(a.no) not in cited:
             out.append(Finding("annex-uncited", Severity.WARNING,
                                _("annex {no} is in the packet but the text never cites it").format(no=a.no), f"annex:{a.no}"))
         if a.table is not None:

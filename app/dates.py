@@ -14,6 +14,22 @@ _DAY = re.compile(r"(\d{4})\s*(?:[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})|年\s*(\d
 _MONTH = re.compile(r"(\d{4})\s*(?:[-/.]\s*(\d{1,2})|年\s*(\d{1,2})\s*月?)")
 
 
+#: The years a contract's dates can fall in; outside them a date is a slip of the keyboard (2205 for 2025,
+#: 9999), refused where it is typed rather than counted from (a period from 9999-12-20 has no end).
+FIRST_YEAR, LAST_YEAR = 1900, 2200
+
+
+def out_of_range(day: date) -> str | None:
+    """Why `day` cannot be a contract's date, in the user's language, or None when it can."""
+    if FIRST_YEAR <= day.year <= LAST_YEAR:
+        return None
+    from app.i18n import _
+
+    return _("{date} is outside the years a contract's dates can fall in ({first}–{last})").format(
+        date=day.isoformat(), first=FIRST_YEAR, last=LAST_YEAR
+    )
+
+
 class DateError(ValueError):
     """Text that is not a date; the message is a short English reason (callers translate and word it)."""
 

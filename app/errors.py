@@ -17,7 +17,11 @@ class UserError(Exception):
         self.where = where
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
+        if not self.where:
+            return self.message
+        from app.i18n import _  # the colon is full-width in Chinese (第 5 行，数量：不是数字)
+
+        return _("{field}: {value}").format(field=self.where, value=self.message)
 
 
 class NotFound(UserError):

@@ -16,7 +16,7 @@ from enum import StrEnum
 from typing import Any
 
 from app.credit_code import credit_code_problem
-from app.dates import DateError, parse_date, parse_year_month
+from app.dates import DateError, out_of_range, parse_date, parse_year_month
 from app.domain import BankAccount, Contract, DueAfter, party_name
 from app.errors import UserError
 from app.i18n import N_, _
@@ -163,6 +163,14 @@ def _count(text: str, path: str) -> int:
     return value
 
 
+def _plausible(day: date | None, path: str) -> date | None:
+    """`day` unless its year is one no contract has (2205 typed for 2025), which is refused."""
+    problem = None if day is None else out_of_range(day)
+    if problem:
+        raise UserError(problem, path)
+    return day
+
+
 def parse_value(path: str, raw: Any) -> Any:
     """The stored value for what was typed (str) or given (typed value); UserError naming `path`."""
     kind = spec_for(path).kind
@@ -180,7 +188,7 @@ def parse_value(path: str, raw: Any) -> Any:
     if kind in (Kind.AMOUNT, Kind.OPTIONAL_AMOUNT) and isinstance(raw, (Decimal, int)) and not isinstance(raw, bool):
         raw = str(raw)
     if kind is Kind.DATE and (raw is None or isinstance(raw, date)):
-        return raw
+        return _plausible(raw, path)
     if kind in (Kind.COUNT, Kind.OPTIONAL_COUNT) and isinstance(raw, int) and not isinstance(raw, bool):
         raw = str(raw)
     if raw is None:
@@ -217,7 +225,7 @@ def parse_value(path: str, raw: Any) -> Any:
         if not stripped:
             return None
         try:
-            return parse_date(stripped)
+            return _plausible(parse_date(stripped), path)
         except DateError as exc:
             raise UserError(
                 _("\"{value}\" is not a date (write 2025-05-22 or 2025年5月22日)").format(value=text), path

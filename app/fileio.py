@@ -1,30 +1,91 @@
 """Writing output files atomically: a temporary file beside the target, fsync, then rename.
 
-A failure or a killed process never leaves a half-written packet under the user's file name.
+A failure or a killed process never leaves a half-written packet under the user's file name, and a
+failed write (a full disk, a read-only or missing folder) is a UserError naming the file, never a
+traceback; whatever was under the name before is left as it was.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import glob
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
+
+from app.errors import UserError
+from app.i18n import _
+
+#: A temporary file this old beside a target is what a killed or crashed export left behind.
+STALE_PART_SECONDS = 15 * 60
+#: errno values that mean "no room left", whatever the file system calls it.
+_FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
+
+
+def os_reason(exc: OSError) -> str:
+    """The system's reason for `exc`, said plainly where the system's own words mislead ("File exists")."""
+    if isinstance(exc, (NotADirectoryError, FileExistsError)):  # mkdir where a file stands
+        return _("part of this path is a file, not a folder")
+    return str(exc.strerror or exc)
+
+
+def write_error(exc: OSError, target: str | os.PathLike[str]) -> UserError:
+    """The user-facing error for a failed write of `target`: a full disk said as such, else the system's reason."""
+    if exc.errno in _FULL:
+        return UserError(_("the disk is full; nothing was saved"), os.fspath(target))
+    if isinstance(exc, (NotADirectoryError, FileExistsError)):
+        return UserError(os_reason(exc), os.fspath(target))
+    return UserError(_("cannot write the file: {error}").format(error=os_reason(exc)), os.fspath(target))
+
+
+def _ours(exc: OSError, tmp: Path) -> bool:
+    """True for an error of writing the temporary file itself (not, say, of reading an image meanwhile)."""
+    return exc.errno in _FULL or exc.filename is None or os.fspath(exc.filename) == os.fspath(tmp)
+
+
+def _remove_stale_parts(target: Path) -> None:
+    """Delete the temporary files of earlier writes of `target` that were killed half-way (a clerk would
+    otherwise find ".合同.pdf.x1y2.part" beside the packet); recent ones may belong to a write in progress."""
+    cutoff = time.time() - STALE_PART_SECONDS
+    for name in glob.glob(glob.escape(str(target.parent / f".{target.name}.")) + "*.part"):
+        with contextlib.suppress(OSError):
+            if os.stat(name).st_mtime < cutoff:
+                os.unlink(name)
 
 
 @contextlib.contextmanager
 def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
-    """Yield a temporary path to write to; on success it replaces `target`, on error it is removed."""
+    """Yield a temporary path to write to; on success it replaces `target`, on error it is removed.
+
+    Raises UserError naming `target` when the folder cannot be created or the file cannot be written.
+    """
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    os.close(fd)
+    if target.is_dir():
+        raise UserError(_("is a folder, not a file"), str(target))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_stale_parts(target)
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        os.close(fd)
+    except OSError as exc:
+        raise write_error(exc, target) from exc
     tmp = Path(tmp_name)
     try:
-        yield tmp
-        with open(tmp, "rb+") as fh:
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        try:
+            yield tmp
+        except OSError as exc:
+            if _ours(exc, tmp):
+                raise write_error(exc, target) from exc
+            raise
+        try:
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except OSError as exc:
+            raise write_error(exc, target) from exc
     except BaseException:
         with contextlib.suppress(OSError):
             tmp.unlink()

@@ -43,8 +43,21 @@ def quantize(value: Decimal) -> Decimal:
     return value.quantize(FEN, rounding=ROUND_HALF_UP)
 
 
-_STRIP = str.maketrans({"¥": "", "￥": "", ",": "", "，": "", " ": "", "\u3000": "", "_": ""})
+_CURRENCY = str.maketrans({"¥": "", "￥": ""})
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+#: Separators a clerk may put between digits ("1,424,430", "1 424 430"); only between groups of three.
+_SEPARATORS = ", _\u3000"
+_GROUPED = re.compile(r"[+-]?\d{1,3}([, _\u3000]\d{3})+(\.\d*)?")
+
+
+def _ungroup(raw: str) -> str:
+    """Drop thousands separators; a separator anywhere else ("12,3" for 12.3) is refused, not dropped,
+    so a mistyped decimal point never turns into an amount ten or a hundred times larger."""
+    if not any(sep in raw for sep in _SEPARATORS):
+        return raw
+    if not _GROUPED.fullmatch(raw):
+        raise AmountError(N_("not a number"))
+    return "".join(ch for ch in raw if ch not in _SEPARATORS)
 
 
 def parse_decimal(text: str | int | Decimal, *, places: int = 2, allow_negative: bool = False) -> Decimal:
@@ -58,9 +71,10 @@ def parse_decimal(text: str | int | Decimal, *, places: int = 2, allow_negative:
     if isinstance(text, (int, Decimal)):
         raw = str(text)
     else:
-        raw = unicodedata.normalize("NFKC", str(text)).translate(_STRIP).strip()
+        raw = unicodedata.normalize("NFKC", str(text)).translate(_CURRENCY).strip()
         if raw.endswith("元"):
-            raw = raw[:-1]
+            raw = raw[:-1].rstrip()
+        raw = _ungroup(raw)
     if not raw:
         raise AmountError(N_("empty"))
     if not _NUMBER.fullmatch(raw):
@@ -71,6 +85,8 @@ def parse_decimal(text: str | int | Decimal, *, places: int = 2, allow_negative:
         raise AmountError(N_("not a number")) from exc
     if value < 0 and not allow_negative:
         raise AmountError(N_("negative"))
+    if value.is_zero():
+        value = value.copy_abs()  # "-0" is zero, never written back as "-0.00"
     exponent = value.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
         raise AmountError(N_("more than {places} decimal places"), places=places)

@@ -26,6 +26,17 @@ def cn_to_int(text: str) -> int | None:
     return total + (digit or 0)
 
 
+def annex_index(no: str) -> int | None:
+    """An annex number as a count: "3", "三", "03" and "附件3" are all 3; None for "A" or "3-1"."""
+    bare = no.strip().removeprefix("附件").strip()
+    return cn_to_int(bare) if bare else None
+
+
+def next_annex_no(existing: list[str]) -> str:
+    """The number a new annex gets: one after the highest counted one (附件4 after 附件1–3)."""
+    return str(max((n for n in map(annex_index, existing) if n), default=0) + 1)
+
+
 def int_to_cn(n: int) -> str:
     """12 → 十二, 20 → 二十, 105 → 一百零五 (lower-case numerals, as article numbers use)."""
     if n <= 0:

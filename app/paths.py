@@ -6,7 +6,23 @@ import os
 import sys
 from pathlib import Path
 
+from app.errors import UserError
+
 APP_NAME = "ContractDesk"
+
+
+class DataFolderProblem(UserError, OSError):
+    """The data folder cannot be created. A UserError for the CLI's one-line message, and an OSError
+    (filename, strerror) for callers that already catch failures to write the data folder."""
+
+    def __init__(self, folder: Path, exc: OSError) -> None:
+        from app.fileio import os_reason
+        from app.i18n import _
+
+        message = _("the data folder cannot be created: {error}; set CONTRACTDESK_HOME to a folder you can write to"
+                    ).format(error=os_reason(exc))
+        super().__init__(message, str(folder))
+        self.errno, self.strerror, self.filename = exc.errno, message, str(folder)
 
 
 def resource_root() -> Path:
@@ -33,10 +49,16 @@ def _platform_data_dir() -> Path:
 
 
 def data_dir() -> Path:
-    """The user's data folder (%APPDATA%\\ContractDesk on Windows); CONTRACTDESK_HOME overrides it."""
+    """The user's data folder (%APPDATA%\\ContractDesk on Windows); CONTRACTDESK_HOME overrides it.
+
+    Raises DataFolderProblem (a UserError and an OSError) naming the folder when it cannot be created.
+    """
     override = os.environ.get("CONTRACTDESK_HOME")
     path = Path(override).expanduser() if override else _platform_data_dir()
-    path.mkdir(parents=True, exist_ok=True)
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataFolderProblem(path, exc) from exc
     return path
 
 

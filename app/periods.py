@@ -10,16 +10,20 @@ working days (调休上班).
 from __future__ import annotations
 
 import calendar as gregorian
-from datetime import date, timedelta
+from datetime import MAXYEAR, MINYEAR, date, timedelta
 
 from app.calendar.work_calendar import WorkCalendar
 
 
 def shift_months(start: date, months: int) -> date:
-    """The corresponding day `months` later, clamped to the last day of a shorter month (art. 202)."""
+    """The corresponding day `months` later, clamped to the last day of a shorter month (art. 202).
+
+    OverflowError past year 9999, like any other date arithmetic."""
     index = start.year * 12 + start.month - 1 + months
     year, month = divmod(index, 12)
     month += 1
+    if not MINYEAR <= year <= MAXYEAR:
+        raise OverflowError("date value out of range")  # as date + timedelta says it
     return date(year, month, min(start.day, gregorian.monthrange(year, month)[1]))
 
 

@@ -141,13 +141,28 @@ class _Builder:
         self._uncovered.update(self.cal.uncovered_years(start, end))
         return end
 
-    def after(self, start: date, *, years: int = 0, months: int = 0, days: int = 0) -> date:
+    def after(self, start: date, *, years: int = 0, months: int = 0, days: int = 0) -> date | None:
+        """The period's end, or None (with a warning) past the last date Python can hold."""
         if not (years or months or days):
             return start
-        return self._note(start, period_end(start, self.cal, years=years, months=months, days=days))
+        try:
+            return self._note(start, period_end(start, self.cal, years=years, months=months, days=days))
+        except OverflowError:
+            self._beyond_calendar()
+            return None
 
-    def working(self, start: date, count: int) -> date:
-        return self._note(start, working_days_end(start, self.cal, count))
+    def working(self, start: date, count: int) -> date | None:
+        try:
+            return self._note(start, working_days_end(start, self.cal, count))
+        except OverflowError:
+            self._beyond_calendar()
+            return None
+
+    def _beyond_calendar(self) -> None:
+        """A mistyped year (9999 for 2025) must not stop the schedule, the due list or the contract list."""
+        warning = _("a date of this contract would fall after the year 9999: check the recorded dates")
+        if warning not in self.warnings:
+            self.warnings.append(warning)
 
     # -- items
     def add(
@@ -272,7 +287,8 @@ class _Builder:
         ev, n = self.c.events, self.c.terms.reminder_working_days or 0
         when = None
         if acceptance_deadline is not None and ev.reminder_sent is not None:
-            when = max(acceptance_deadline, self.working(ev.reminder_sent, n))
+            after_reminder = self.working(ev.reminder_sent, n)
+            when = None if after_reminder is None else max(acceptance_deadline, after_reminder)
         waits = (
             _("the acceptance request") if acceptance_deadline is None else _("a reminder to organise the acceptance")
         )

@@ -16,7 +16,7 @@ from decimal import Decimal
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, Undefined, nodes
-from jinja2.exceptions import SecurityError
+from jinja2.exceptions import SecurityError, TemplateAssertionError, UndefinedError
 from jinja2.sandbox import SandboxedEnvironment
 
 from app.domain import Contract
@@ -28,6 +28,10 @@ BLANK = "\u3000\u3000"
 MAX_OUTPUT = 100_000
 MAX_REPEAT = 10_000
 _EXPR = re.compile(r"\{\{(.*?)\}\}", re.S)
+#: How Jinja2 words a misspelt name, attribute or filter (it names Python classes the clerk never saw).
+_UNDEFINED_NAME = re.compile(r"^'([^']+)' is undefined$")
+_UNDEFINED_ATTRIBUTE = re.compile(r"has no attribute '([^']+)'$")
+_UNKNOWN_FILTER = re.compile(r"^No filter named '([^']+)'")
 
 
 class TemplateProblem(Exception):
@@ -230,6 +234,8 @@ def render(source: str, context: dict[str, Any]) -> Rendered:
             parts.append(chunk)
     except SecurityError as exc:
         raise TemplateProblem(_("not allowed in a clause template: {error}").format(error=exc)) from exc
+    except (UndefinedError, TemplateAssertionError) as exc:
+        raise TemplateProblem(_unknown_name(str(exc), source)) from exc
     except TemplateError as exc:
         raise TemplateProblem(_("template error: {error}").format(error=exc)) from exc
     except (ArithmeticError, ValueError, TypeError, AttributeError, IndexError, KeyError) as exc:
@@ -239,6 +245,21 @@ def render(source: str, context: dict[str, Any]) -> Rendered:
     expressions = [m.group(1).strip() for m in _EXPR.finditer(source)]
     blanks = [expr for expr, empty in zip(expressions, flags, strict=False) if empty]
     return Rendered("".join(parts), blanks)
+
+
+def _unknown_name(error: str, source: str) -> str:
+    """A misspelt field or filter in the clerk's words: the name as written in the clause, not Jinja2's."""
+    m = _UNKNOWN_FILTER.match(error)
+    if m:
+        return _("\"{name}\" is not a filter; use one of: {filters}").format(name=m.group(1), filters=", ".join(FILTERS))
+    m = _UNDEFINED_NAME.match(error)
+    if m:
+        return _("\"{name}\" is not a contract field").format(name=m.group(1))
+    m = _UNDEFINED_ATTRIBUTE.search(error)
+    if m:
+        written = re.search(r"[\w.\[\]]*\." + re.escape(m.group(1)) + r"\b", source)
+        return _("\"{name}\" is not a contract field").format(name=written.group(0) if written else m.group(1))
+    return _("template error: {error}").format(error=error)
 
 
 def render_contract_text(source: str, contract: Contract) -> Rendered:

@@ -29,11 +29,21 @@ def specimen_seal_png(size: int = 400) -> bytes:
     return buf.getvalue()
 
 
+def specimen_seal_scan_jpeg(size: int = 400) -> bytes:
+    """The specimen seal as a scanner gives it: opaque, on white paper, no transparency."""
+    seal = Image.open(io.BytesIO(specimen_seal_png(size)))
+    paper = Image.new("RGB", seal.size, (255, 255, 255))
+    paper.paste(seal, mask=seal)
+    buf = io.BytesIO()
+    paper.save(buf, "JPEG", quality=95)
+    return buf.getvalue()
+
+
 def specimen_signature_png() -> bytes:
     image = Image.new("RGBA", (360, 120), (0, 0, 0, 0))
     draw = ImageDraw.Draw(image)
     draw.text(
-        (10, 60), "样章 SPECIMEN 签名", font=ImageFont.truetype(str(FONT), 36), fill=(20, 20, 120, 255), anchor="lm"
+        (10, 60), "样章 SPECIMEN 签名", font=ImageFont.truetype(str(FONT), 32), fill=(20, 20, 120, 255), anchor="lm"
     )
     buf = io.BytesIO()
     image.save(buf, "PNG")

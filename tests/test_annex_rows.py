@@ -203,3 +203,32 @@ def test_tsv_round_trip(rows):
     width = max((len(r) for r in rows), default=0)
     rows = [r + [""] * (width - len(r)) for r in rows]
     assert parse_tsv(format_tsv(rows)) == rows
+
+
+def test_an_annex_is_added_after_the_last_one_audited_and_kept_as_a_revision(db):
+    from app.domain import AnnexKind
+    from app.review.audit import entries
+    from app.review.revisions import list_revisions
+
+    revisions = len(list_revisions(db, NUMBER))
+    added = ar.add_annex(db, NUMBER, AnnexKind.TABLE, "  设备 清单 ")
+    assert (added.no, added.title, added.kind) == ("4", "设备 清单", AnnexKind.TABLE)
+    annex = load(db, NUMBER).annex("4")
+    assert annex.table == [] and annex.title == "设备 清单"
+    assert ar.add_annex(db, NUMBER, AnnexKind.TEXT, "保密协议（补充）").no == "5"
+    assert load(db, NUMBER).annex("5").text == ""
+    assert [e.what for e in entries(db, NUMBER)][-2:] == ["annex 4: added", "annex 5: added"]
+    assert len(list_revisions(db, NUMBER)) == revisions + 2
+
+
+def test_adding_an_annex_is_refused_without_a_title_or_once_signed(db):
+    from app.domain import AnnexKind
+    from app.review import states
+
+    with pytest.raises(UserError):
+        ar.add_annex(db, NUMBER, AnnexKind.TEXT, "　 ")
+    for target in ("review", "approved", "signed"):
+        states.set_state(db, NUMBER, target)
+    with pytest.raises(UserError):
+        ar.add_annex(db, NUMBER, AnnexKind.TEXT, "补充说明")
+    assert [a.no for a in load(db, NUMBER).annexes] == ["1", "2", "3"]

@@ -79,7 +79,7 @@ def test_cli_audit_prints_and_verifies(cli, db_path):
     assert cli("state", N, "review").code == 0
     listing = cli("audit", N)
     assert listing.code == 0
-    assert "draft → review" in listing.out
+    assert "state changed\tdraft → under review" in listing.out
     ok = cli("audit", N, "--verify")
     assert ok.code == 0 and "intact" in ok.out
     first = json.loads(cli("audit", N, "--json").out)[0]["seq"]

@@ -99,3 +99,24 @@ def test_signing_dates_blank_only_matter_once_signed(sample):
     assert not any(f.where.startswith("signing.a.date") for f in check(sample))
     sample.status = Status.SIGNED
     assert ("blank-field", "signing.a.date") in codes(sample)
+
+
+def test_signing_page_date_differing_from_the_signing_event_is_warned(sample):
+    from datetime import date
+
+    # The PDF prints the signing page's date; the schedule counts from the event. Recorded the same: quiet.
+    sample.events.signed_b = sample.signing_b.date = date(2025, 9, 29)
+    sample.events.signed_a = date(2025, 9, 26)  # signing page of A still blank: nothing to compare
+    assert not any(f.code == "signing-date" for f in check(sample))
+    sample.signing_b.date = date(2025, 9, 30)
+    found = [f for f in check(sample) if f.code == "signing-date"]
+    assert [(f.where, f.severity) for f in found] == [("signing.b.date", Severity.WARNING)]
+    assert "2025-09-30" in found[0].message and "2025-09-29" in found[0].message
+
+
+@pytest.mark.parametrize("no", ["三", "03", "附件3", " 3 "])
+def test_an_annex_numbered_another_way_is_still_the_cited_one(sample, no):
+    # The text cites 附件3; an annex numbered 三 (or 附件3) is that annex, not a missing one plus a stray one.
+    sample.annexes[2].no = no
+    found = {f.code for f in check(sample)}
+    assert "annex-missing" not in found and "annex-uncited" not in found

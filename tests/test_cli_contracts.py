@@ -118,6 +118,15 @@ BAD_INPUTS = [
     (_set("payments.0.due.after", "delivery"), "payments[0].due.after: \"delivery\" is not one of"),
     (_set("signing.b.seal_image", "not base64!"), "signing.b.seal_image: is not valid base64"),
     (_set("drafted", "2025/05"), "drafted:"),
+    # A comma typed for a decimal point must not become an amount ten or a thousand times larger.
+    (_set("payments.1.amount", "1424430,5"), 'payments[1].amount: "1424430,5" is not an amount'),
+    (_set("annexes.2.table.rows.0.unit_price", "1,42443"), 'annexes[2].table.rows[0].unit_price: "1,42443" is not'),
+    (_set("annexes.2.table.rows.0.quantity", "1,5"), "annexes[2].table.rows[0].quantity"),
+    # A misspelt member would vanish on import with the date it holds.
+    (_set("events.acepted", "2025-10-15"), "events.acepted: is not a member of the contractdesk/1 format"),
+    # A year no contract has: a period counted from it has no end.
+    (_set("events.accepted", "9999-12-31"), "events.accepted: 9999-12-31 is outside the years"),
+    (_set("signing.a.date", "2205-10-01"), "signing.a.date: 2205-10-01 is outside the years"),
 ]
 
 
@@ -222,3 +231,48 @@ def test_unknown_font_is_a_usage_error(cli, tmp_path):
     assert result.code == 2
     assert "invalid choice: 'arial'" in result.err and "Traceback" not in result.err
     assert not (tmp_path / "x.pdf").exists()
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--cross-page-seal", "seal.png"], "--cross-page-seal: applies to --pdf, which was not given"),
+        (["--no-annexes"], "--no-annexes: applies to --pdf, which was not given"),
+        (["--font", "bundled"], "--font: applies to --pdf, which was not given"),
+        (["--review"], "--review: applies to --xlsx, which was not given"),
+        (["--since", "1"], "--since: applies to --review-pdf, which was not given"),
+    ],
+)
+def test_an_option_for_an_output_not_written_is_refused_not_ignored(cli, tmp_path, options, message):
+    out = tmp_path / "packet.json"
+    result = cli("--lang", "en", "export", SAMPLE_NUMBER, "--json", str(out), *options)
+    assert result.code == 2, result
+    assert result.err.strip() == f"error: {message}"
+    assert not out.exists()
+
+
+def test_sign_with_needs_a_pdf_or_a_workbook(cli, tmp_path):
+    result = cli("--lang", "en", "export", SAMPLE_NUMBER, "--json", str(tmp_path / "a.json"), "--sign-with", "me.p12")
+    assert result.code == 2 and "--sign-with: applies to --pdf or --xlsx" in result.err
+
+
+def test_importing_a_reviewers_file_says_the_contract_was_kept_and_what_merged(cli, db, tmp_path):
+    import json
+
+    from app.review.exchange import export_document
+
+    data = json.loads(export_document(db, SAMPLE_NUMBER))
+    data["title"] = "审阅人改过的标题"  # not applied without --replace
+    data["comments"] = [{"id": "4f0c3c1e-0000-4000-8000-000000000002", "target": {"kind": "clause", "ref": "4.1"},
+                         "text": "请核对", "author": "赵", "created": "2025-06-01T08:00:00Z",
+                         "updated": "2025-06-01T08:00:00Z", "resolved": None}]
+    path = tmp_path / "reviewed.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    db.close()
+    result = cli("--lang", "en", "import", str(path))
+    assert result.code == 0, result
+    assert result.out == f"{SAMPLE_NUMBER}\n"
+    assert result.err.strip() == (f"{SAMPLE_NUMBER} exists and was left as it is (--replace overwrites it); "
+                                  "merged from the file: comments 1 new, 0 updated; amendments 0 new")
+    listed = json.loads(cli("list", "--json").out)
+    assert listed[0]["title"] != "审阅人改过的标题"

@@ -53,7 +53,11 @@ def test_field_parsers(path, typed, stored):
     ("path", "typed", "words"),
     [("total", "12,3x", "not an amount"), ("total", "-5", "negative"), ("total", "1.005", "decimal places"),
      ("parties.a.credit_code", "91410500721816077A", "check character"), ("events.signed_a", "2025-02-30", "not a date"),
-     ("terms.copies.total", "four", "whole number"), ("nonsense", "1", "not an editable field")],
+     ("terms.copies.total", "four", "whole number"), ("nonsense", "1", "not an editable field"),
+     # A comma for a decimal point is refused, not read as a ten times larger amount.
+     ("total", "1424430,5", "not an amount"), ("payments[0].amount", "1,42443", "not an amount"),
+     # A year no contract has (2205 typed for 2025) is refused, typed or picked.
+     ("events.accepted", "2205-10-15", "outside the years"), ("signing.b.date", date(9999, 12, 31), "outside the years")],
 )
 def test_field_parsers_refuse_with_the_field_named(path, typed, words):
     with pytest.raises(UserError) as err:

@@ -185,6 +185,14 @@ def test_reasons_with_values_are_translated_where_they_are_shown(where, typed, e
     assert expected in str(caught.value)
 
 
+@pytest.mark.parametrize(("lang", "shown"), [("zh_CN", "第 5 行，数量：不是数字"), ("en", "第 5 行，数量: 不是数字")])
+def test_an_error_names_its_field_with_the_languages_colon(lang, shown):
+    from app.errors import UserError
+
+    set_language(lang)
+    assert str(UserError("不是数字", "第 5 行，数量")) == shown
+
+
 # --- the runtime layer --------------------------------------------------------------------------
 
 

@@ -97,6 +97,32 @@ def test_not_an_object():
         loads("[1, 2]")
 
 
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (lambda d: d["events"].__setitem__("acepted", "2025-10-15"), "events.acepted"),  # misspelt: date lost
+        (lambda d: d.__setitem__("totl", "4273290.00"), "totl"),
+        (lambda d: d["payments"][1].__setitem__("ammount", "1424430.00"), "payments[1].ammount"),
+        (lambda d: d["annexes"][2]["table"]["rows"][0].__setitem__("amount", "1.00"), "annexes[2].table.rows[0].amount"),
+        (lambda d: d["parties"]["b"]["bank"].__setitem__("swift", "X"), "parties.b.bank.swift"),
+    ],
+)
+def test_a_member_the_format_does_not_have_is_refused_by_name(sample, change, where):
+    # Dropping it would import the file "successfully" without the value the clerk typed (a cost row's
+    # amount is computed from quantity × unit price, never read).
+    with pytest.raises(UserError) as info:
+        loads(_document(sample, change))
+    assert info.value.where == where
+    assert "is not a member of the contractdesk/1 format" in info.value.message
+
+
+def test_known_members_written_as_null_or_left_out_are_accepted(sample):
+    data = json.loads(dumps(sample))
+    data["annexes"][2]["text"] = None  # a table annex with an explicit null text
+    del data["preamble"], data["events"]["invoices"]
+    assert loads(json.dumps(data, ensure_ascii=False)).annexes[2].table
+
+
 # ------------------------------------------------------------------ files refused at import, not at export
 
 

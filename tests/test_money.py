@@ -86,6 +86,10 @@ def test_whole_yuan_read_back(n):
         ("１４２４４３０．５", "1424430.50"),
         (" 12.5 元", "12.50"),
         ("0", "0.00"),
+        ("¥ 1,424,430 元", "1424430.00"),
+        ("1，424，430", "1424430.00"),
+        ("1 424 430.5", "1424430.50"),
+        ("-0", "0.00"),
     ],
 )
 def test_parse_amount_as_clerks_type_it(typed, value):
@@ -97,6 +101,15 @@ def test_parse_amount_as_clerks_type_it(typed, value):
 def test_parse_amount_refuses_rather_than_rounds(typed, reason):
     with pytest.raises(AmountError, match=reason):
         parse_amount(typed)
+
+
+@pytest.mark.parametrize("typed", ["12,3", "1424430,5", "1,0000", "1,2,3", "1,000,00", "12 3", "1,000.5,5", "1.000,50"])
+def test_a_separator_outside_thousands_groups_is_refused(typed):
+    # Dropping it would read "12,3" (12.3 with a comma for the point) as 123: refuse instead.
+    with pytest.raises(AmountError, match="not a number"):
+        parse_amount(typed)
+    with pytest.raises(AmountError, match="not a number"):
+        parse_decimal(typed, places=4)
 
 
 def test_quantity_allows_more_places():

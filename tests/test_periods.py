@@ -113,3 +113,13 @@ def test_year_outside_the_calendar_is_weekends_only_and_reported(cal):
     assert period_end(D(2026, 12, 20), cal, days=30) == D(2027, 1, 19)  # a Tuesday
     assert cal.uncovered_years(D(2026, 12, 20), D(2027, 1, 19)) == [2027]
     assert cal.uncovered_years(D(2025, 1, 1), D(2026, 12, 31)) == []
+
+
+def test_past_the_last_date_is_an_overflow_whatever_the_unit(cal):
+    # Days already overflowed inside date arithmetic; months and years must fail the same way, so a
+    # caller catches one error (not ValueError from one path and OverflowError from the other).
+    for period in ({"days": 30}, {"months": 35}, {"years": 1}):
+        with pytest.raises(OverflowError):
+            period_end(D(9999, 12, 20), cal, **period)
+    with pytest.raises(OverflowError):
+        working_days_end(D(9999, 12, 30), cal, 7)

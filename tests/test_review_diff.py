@@ -116,4 +116,4 @@ def test_diff_lines_show_old_and_new(sample):
     new = copy.deepcopy(sample)
     new.total = Decimal("1.00")
     text = "\n".join(diff_lines(diff_contracts(sample, new)))
-    assert "total: 4273290.00 → 1.00" in text
+    assert "Total: 4,273,290.00 → 1.00" in text

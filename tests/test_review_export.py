@@ -67,4 +67,4 @@ def test_packet_appends_amendments_and_effective_values(db, tmp_path):
     out = tmp_path / "packet.pdf"
     export_pdf(load(db, N), out, PdfOptions(annexes=False, amendments=listed))
     text = pdftotext(out)
-    assert "补充协议（一）" in text and "BC-2025-01" in text and "4300000.00" in text
+    assert "补充协议（一）" in text and "BC-2025-01" in text and "Total：4,300,000.00" in text

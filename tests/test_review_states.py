@@ -176,7 +176,7 @@ def test_cli_review_mark_and_diff(cli, db):
     db.close()
     text = cli("review", "diff", N, "--from", "base")
     assert text.code == 0
-    assert "total: 4273290.00 → 4273291.00" in text.out
+    assert "Total: 4,273,290.00 → 4,273,291.00" in text.out
     assert "427329[-0-]{+1+}" in text.out  # clause 1.1 as rendered
     data = json.loads(cli("review", "diff", N, "--from", "base", "--json").out)
     assert data["fields"] == [{"path": "total", "old": "4273290.00", "new": "4273291.00"}]

@@ -260,3 +260,42 @@ def test_cli_invoice_due_and_text_schedule(cli, tmp_path):
     assert cli("export", NUMBER, "--json", str(exported)).code == 0
     events = json.loads(exported.read_text(encoding="utf-8"))["events"]
     assert events["accepted"] == "2025-10-24" and events["invoices"][0]["payment"] == 1
+
+
+def test_a_mistyped_far_future_year_does_not_stop_the_schedule_or_the_due_list(signed, sample, cal):
+    # Signed "9999-12-20" (a slip for 2025): delivery, maintenance and payments would fall after the last
+    # date there is. Before, one such contract made `schedule`, `due` and the contract list crash.
+    typo = type(sample)(**{**sample.__dict__})
+    typo.number = "TYPO-1"
+    typo.events = type(sample.events)(signed_a=D(2025, 9, 1), signed_b=D(9999, 12, 20), accepted=D(9999, 12, 30))
+    schedule = build_schedule(typo, cal, D(2025, 11, 1))
+    items = by_key(schedule)
+    assert items["effective"].date == D(9999, 12, 20)
+    assert items["delivery"].date is None  # 9999-12-20 + 30 days does not exist
+    assert items["maintenance_end"].date is None
+    assert items["invoice[1]"].date == D(9999, 12, 30)  # counted from acceptance with no period
+    assert any("9999" in w for w in schedule.warnings)
+    assert next_deadline(typo, cal, D(2025, 11, 1)) is not None
+    result = due_within([signed, typo], cal, D(2025, 11, 1), 30)
+    assert [(e.number, e.item.key) for e in result.entries] == [(NUMBER, "payment[1]")]
+
+
+def test_cli_schedule_and_due_with_a_far_future_event(cli, db, sample):
+    from app.store import contracts
+
+    # Such a date is refused where it is typed now, but a database may hold one from before.
+    sample.events.signed_a, sample.events.signed_b = D(2025, 9, 1), D(9999, 12, 20)
+    contracts.save(db, sample, replace=True)
+    for args in (("schedule", NUMBER, "--today", "2025-11-01"), ("due", "--today", "2025-11-01"), ("list",)):
+        result = cli(*args)
+        assert result.code == 0, result
+        assert "Traceback" not in result.err
+    assert "9999" in cli("schedule", NUMBER, "--today", "2025-11-01").err
+
+
+@pytest.mark.parametrize("typed", ["9999-12-20", "2205-10-01", "0205-10-01"])
+def test_cli_event_refuses_a_year_no_contract_has(cli, typed):
+    result = cli("event", NUMBER, "signed_b", typed)
+    assert result.code == 2 and "Traceback" not in result.err
+    assert f"signed_b: {typed} is outside the years" in result.err
+    assert json.loads(cli("schedule", NUMBER, "--json").out)["items"][0]["date"] is None  # nothing recorded

@@ -123,3 +123,23 @@ def test_signature_by_a_tampered_signer_is_invalid():
     sig = bytearray(sign_bytes(b"data", key, cert))
     sig[-5] ^= 0xFF  # inside the signature value at the end of the SignerInfo
     assert verify_bytes(b"data", bytes(sig)).state is SignatureState.INVALID
+
+
+def test_signing_the_pdf_and_the_workbook_of_one_export_asks_the_password_once(db_path, db, tmp_path, p12, monkeypatch):
+    import getpass
+    import sys
+
+    from app.cli import main
+    from app.signing import credentials
+
+    monkeypatch.setattr(credentials, "_typed", {})  # what is typed here is forgotten after the test
+    monkeypatch.delenv(credentials.PASSWORD_VARIABLE, raising=False)
+    asked = []
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    monkeypatch.setattr(getpass, "getpass", lambda prompt: asked.append(prompt) or PASSWORD)
+    pdf, xlsx = tmp_path / "packet.pdf", tmp_path / "packet.xlsx"
+    code = main(["--db", str(db_path), "export", SAMPLE_NUMBER, "--pdf", str(pdf), "--xlsx", str(xlsx),
+                 "--sign-with", str(p12)])
+    assert code == 0
+    assert len(asked) == 1 and "signer.p12" in asked[0]
+    assert pdf.exists() and xlsx.exists() and xlsx.with_name("packet.xlsx.p7s").exists()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -156,3 +158,43 @@ def test_verify_non_pdf_is_a_user_error(tmp_path):
     with pytest.raises(UserError):
         verify_pdf(junk)
     assert Path(junk).exists()
+
+
+def change_certificate_serial(data: bytes, cert: bytes) -> bytes:
+    """Change one hex digit of the signer certificate's serial number inside the signature's /Contents."""
+    start = data.lower().index(cert.hex().encode())
+    pos = start + 2 * 15 + 2  # DER: SEQUENCE, SEQUENCE, [0] version, INTEGER tag and length, then the serial
+    changed = bytearray(data)
+    changed[pos] = ord("1") if data[pos : pos + 1] != b"1" else ord("2")
+    return bytes(changed)
+
+
+def break_last_xref_subsections(data: bytes) -> bytes:
+    """Mangle the line ends of the signing update's cross-reference table, as a damaged copy would have."""
+    start = data.rindex(b"\nxref\n") + len(b"\nxref\n")
+    end = data.index(b"trailer", start)
+    table = re.sub(rb"^(\d+ \d+)\n", lambda m: m.group(1) + b"\x0b", data[start:end], flags=re.M)
+    return data[:start] + table + data[end:]
+
+
+@pytest.mark.parametrize("damage", ["certificate", "xref"])
+def test_a_damaged_signed_packet_is_reported_invalid_not_unsigned_nor_a_crash(signed, cli, tmp_path, damage):
+    out, cert, _p12 = signed
+    data = out.read_bytes()
+    bad = tmp_path / f"{damage}.pdf"
+    bad.write_bytes(
+        change_certificate_serial(data, cert) if damage == "certificate" else break_last_xref_subsections(data)
+    )
+    result = cli("verify", str(bad))
+    assert "Traceback" not in result.err, result
+    assert result.code == 1, result
+    assert "INVALID" in result.out
+
+
+def test_verify_shows_the_signing_time_in_the_clerks_time_zone(signed, cli):
+    out, _cert, _p12 = signed
+    signed_at = verify_pdf(out).signed_at
+    beijing = signed_at.astimezone(dt.timezone(dt.timedelta(hours=8)))
+    result = cli("verify", str(out), env={"TZ": "CST-8"})
+    assert result.code == 0, result
+    assert beijing.isoformat(sep=" ", timespec="seconds") in result.out  # e.g. 2026-11-29 15:49:24+08:00

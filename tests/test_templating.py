@@ -61,3 +61,21 @@ def test_output_size_is_limited():
 def test_unknown_name_is_a_clear_error():
     with pytest.raises(TemplateProblem, match="nope"):
         render("【{{ nope }}】", {})
+
+
+@pytest.mark.parametrize(
+    ("source", "message"),
+    [
+        ("【{{ totl | yuan }}】", '"totl" is not a contract field'),
+        ("【{{ party_a.nmae }}】", '"party_a.nmae" is not a contract field'),
+        ("【{{ payments[0].amout | yuan }}】", '"payments[0].amout" is not a contract field'),
+        ("【{{ total | yaun }}】", '"yaun" is not a filter; use one of: yuan, money, rmb_upper, upper, cn_date'),
+    ],
+)
+def test_a_misspelt_field_or_filter_is_named_as_written(sample, source, message):
+    # Jinja2's own wording names Python classes ("'app.domain.contract.Party object' has no attribute");
+    # the clerk must read the name as written in the clause.
+    with pytest.raises(TemplateProblem) as info:
+        render_contract_text(source, sample)
+    assert info.value.message == message
+    assert "object" not in info.value.message and "app." not in info.value.message

@@ -301,6 +301,11 @@ def test_attach_remove_export_pdf(qtbot, tab, db, tmp_path):
     bad.write_bytes(b"not a pdf")
     tab.attach_pdf(bad)
     assert tab.messages[-1] == "bad.pdf: not a PDF file"
+    tab.attach_pdf(pdf)
+    folder = tmp_path / "a folder"
+    folder.mkdir()
+    tab.export_pdf(folder)  # saving onto a folder: said in the status bar, nothing raised
+    assert tab.messages[-1] == f"{folder}: is a folder, not a file"
 
 
 def test_headers_and_columns(editor):
@@ -341,3 +346,22 @@ def test_column_widths_dragged_by_the_clerk_are_remembered(qtbot, db, editor):
     again = CostTableEditor(db, QUndoStack())
     qtbot.addWidget(again)
     assert again.table.columnWidth(1) == 333
+
+
+def test_add_annex_button_adds_a_cost_table_and_opens_it(qtbot, tab, db, monkeypatch):
+    """A contract made with New contract has no annexes: the clerk adds the cost table here."""
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *args, **kwargs: ("Cost table", True))
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("设备清单", True))
+    changed = []
+    tab.changed.connect(changed.append)
+    tab.add_button.click()
+    assert load(db, NUMBER).annex("4").table == []
+    assert tab.annex_list.currentItem().text() == "Annex 4: 设备清单"
+    assert tab.pages.currentWidget() is tab.table_page
+    assert changed == [NUMBER] and tab.messages[-1] == "Annex 4: 设备清单 added"
+    monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("", True))
+    tab.add_button.click()  # no title: said, nothing added
+    assert [a.no for a in load(db, NUMBER).annexes] == ["1", "2", "3", "4"]
+    assert "title" in tab.messages[-1]

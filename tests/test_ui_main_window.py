@@ -403,6 +403,22 @@ def test_import_cost_table_from_excel(window, db, sample, tmp_path, monkeypatch)
     assert "error" in window.windowTitle()  # the table no longer adds up to the total
 
 
+def test_a_cost_table_exported_from_another_contract_is_refused(window, db, sample, tmp_path, monkeypatch):
+    import dataclasses
+
+    from app.export.xlsx import export_xlsx
+
+    workbook = tmp_path / "other.xlsx"
+    export_xlsx(dataclasses.replace(sample, number="CMHA-AY-202500999"), workbook)
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
+    monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: pytest.fail("asked to replace"))
+    before = contracts.load(db, SAMPLE_NUMBER).annex("3").table
+    window.import_excel(str(workbook))
+    assert warned and "CMHA-AY-202500999" in warned[0]
+    assert contracts.load(db, SAMPLE_NUMBER).annex("3").table == before
+
+
 def test_last_database_broken_falls_back_to_the_default(tmp_path, monkeypatch, qapp, _isolated_home):
     """A database remembered from last time that no longer opens must not lock the user out."""
     from app.paths import default_database
@@ -431,6 +447,25 @@ def test_last_database_broken_falls_back_to_the_default(tmp_path, monkeypatch, q
     assert shown and "gone.db" in shown[0]
     assert keys.settings().value(keys.LAST_DATABASE_KEY) == str(default_database())
     assert held == ["default"]
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+
+
+def test_a_missing_last_database_is_said_not_silently_replaced(tmp_path, monkeypatch, qapp, _isolated_home):
+    """The file used last is on a network drive that is not connected: the app opens the default database
+    and says so, naming both, so that nobody types new contracts into the wrong file unknowingly."""
+    from app.paths import default_database
+    from ui import main
+    from ui import settings as keys
+
+    gone = tmp_path / "Z盘" / "合同.db"
+    keys.settings().setValue(keys.LAST_DATABASE_KEY, str(gone))
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text: warned.append(text))
+    monkeypatch.setattr(QApplication, "exec", lambda *_args: 0)
+    assert main.run(SimpleNamespace(db=None, lang="en", exit_after_paint=False)) == 0
+    assert len(warned) == 1 and str(gone) in warned[0] and str(default_database()) in warned[0]
+    assert not gone.exists()  # nothing created where the drive should be
     for widget in QApplication.topLevelWidgets():
         widget.close()
 

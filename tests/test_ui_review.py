@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from PySide6.QtWidgets import QInputDialog, QLineEdit
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from app.domain import Status
 from app.domain.amendment import Amendment
@@ -30,7 +30,8 @@ def tab(qtbot, db):
     return widget
 
 
-def test_state_buttons_follow_the_workflow(qtbot, tab, db):
+def test_state_buttons_follow_the_workflow(qtbot, tab, db, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
     buttons = tab.state_buttons
     assert [s for s, b in buttons.items() if b.isEnabled()] == [Status.REVIEW]
     buttons[Status.REVIEW].click()
@@ -101,7 +102,7 @@ def test_amendments_show_effective_values(qtbot, tab, db):
     amendments.add_amendment(db, N, Amendment("BC-1", "补充协议（一）", None, {"total": "4300000.00"}))
     tab.reload()
     text = tab.amendments_view.toPlainText()
-    assert "BC-1" in text and "4273290.00" in text and "4300000.00" in text
+    assert "BC-1" in text and "Total: 4,273,290.00 → 4,300,000.00" in text
     assert "4,300,000.00" in text
 
 

@@ -180,7 +180,8 @@ class CostTableEditor(RetranslateMixin, QWidget):
         action = QAction(self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
-            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            # The table itself, not its cell editor: Ins or Alt+Up while typing in a cell edits the text, not the rows.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)
         action.triggered.connect(slot)
         self.table.addAction(action)
         return action

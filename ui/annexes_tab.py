@@ -14,6 +14,7 @@ from PySide6.QtGui import QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -34,6 +35,7 @@ from app.store.annex_rows import AnnexInfo
 from app.store.db import Database
 from ui.annex_commands import AnnexPdfCommand, AnnexTextCommand
 from ui.annex_table_view import CostTableEditor
+from ui.field_widgets import pass_undo_to_window
 from ui.i18n import RetranslateMixin
 from ui.undo_history import UndoHistoryDialog
 
@@ -49,6 +51,7 @@ class TextAnnexEditor(RetranslateMixin, QWidget):
         self.title = QLabel()
         self.title.setObjectName("annexTitle")
         self.text_edit = QPlainTextEdit()
+        pass_undo_to_window(self.text_edit)
         self.pdf_label = QLabel()
         self._pdf_size: int | None = None
         self.attach_button = QPushButton()
@@ -86,6 +89,7 @@ class AnnexesTab(RetranslateMixin, QWidget):
     """Annex list + editors for one contract. `set_contract(None)` empties it."""
 
     status_message = Signal(str)
+    changed = Signal(str)  # an annex was added: the contract's check and list row change
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -101,10 +105,13 @@ class AnnexesTab(RetranslateMixin, QWidget):
         self.annex_list.currentRowChanged.connect(self._select_row)
         self.history_button = QPushButton()
         self.history_button.clicked.connect(self.show_history)
+        self.add_button = QPushButton()
+        self.add_button.clicked.connect(lambda: self.add_annex())
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.addWidget(self.annex_list, 1)
+        left_layout.addWidget(self.add_button)
         left_layout.addWidget(self.history_button)
 
         self.empty_page = QLabel()
@@ -138,7 +145,12 @@ class AnnexesTab(RetranslateMixin, QWidget):
 
     def retranslate_ui(self) -> None:
         self.history_button.setText(_("Undo history…"))
-        self.empty_page.setText(_("Open a contract to see its annexes"))
+        self.add_button.setText(_("Add annex…"))
+        self.add_button.setEnabled(self.number is not None)
+        if self.number is None:
+            self.empty_page.setText(_("Open a contract to see its annexes"))
+        else:
+            self.empty_page.setText(_("This contract has no annexes"))
         for row, annex in enumerate(self._annexes):
             item = self.annex_list.item(row)
             if item is not None:
@@ -205,6 +217,31 @@ class AnnexesTab(RetranslateMixin, QWidget):
         if annex is None or annex.kind is not AnnexKind.TABLE or not index.isValid():
             return None
         return "row", f"{annex.no}#{self.table_editor.model.stored_index(index.row()) + 1}"
+
+    def add_annex(self, kind: AnnexKind | None = None, title: str | None = None) -> None:
+        """Ask for the kind and title (unless given), add the annex after the last one and open it."""
+        if self.number is None:
+            return
+        kinds = {_("Text annex"): AnnexKind.TEXT, _("Cost table"): AnnexKind.TABLE}
+        if kind is None:
+            chosen, ok = QInputDialog.getItem(self, _("Add annex"), _("Kind:"), list(kinds), 0, False)
+            if not ok:
+                return
+            kind = kinds[chosen]
+        if title is None:
+            title, ok = QInputDialog.getText(self, _("Add annex"), _("Title (as the contract cites it):"),
+                                             text=_("Cost table") if kind is AnnexKind.TABLE else "")
+            if not ok:
+                return
+        try:
+            added = store.add_annex(self.db, self.number, kind, title)
+        except UserError as exc:
+            self.status_message.emit(str(exc))
+            return
+        self.set_contract(self.number)
+        self.select_annex(added.no)
+        self.status_message.emit(_("Annex {no}: {title} added").format(no=added.no, title=added.title))
+        self.changed.emit(self.number)
 
     def select_annex(self, no: str) -> None:
         for row, annex in enumerate(self._annexes):
@@ -319,10 +356,8 @@ class AnnexesTab(RetranslateMixin, QWidget):
             return
         try:
             atomic_write_bytes(Path(path), data)
-        except OSError as exc:
-            self.status_message.emit(
-                str(UserError(_("cannot write the file: {error}").format(error=exc.strerror), str(path)))
-            )
+        except UserError as exc:  # a full disk, a read-only folder: named by the file
+            self.status_message.emit(str(exc))
             return
         self.status_message.emit(_("Saved {file}").format(file=Path(path).name))
 

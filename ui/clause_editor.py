@@ -39,7 +39,7 @@ from app.store.db import Database
 from app.templating import FIELD_CATALOG, TemplateProblem, render_contract_text
 from ui.clause_tree_model import ClauseTreeModel
 from ui.edit_commands import ClauseTreeCommand
-from ui.field_widgets import ContractEditorBase
+from ui.field_widgets import ContractEditorBase, pass_undo_to_window
 
 #: How long typing may pause before the clause text is committed.
 TEXT_COMMIT_DELAY_MS = 800
@@ -107,6 +107,8 @@ class ClauseEditor(ContractEditorBase):
         self.text_edit = QPlainTextEdit()
         self.text_edit.textChanged.connect(self._text_changed)
         self.text_edit.installEventFilter(self)
+        for editor in (self.no_edit, self.title_edit, self.text_edit):
+            pass_undo_to_window(editor)
         self.insert_button = QToolButton()
         self.insert_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.insert_menu = QMenu(self.insert_button)

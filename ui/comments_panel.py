@@ -36,6 +36,7 @@ class CommentsPanel(QWidget):
         self.db = db
         self.number: str | None = None
         self.comments: list[Comment] = []
+        self.drafts: dict[str, str] = {}  # contract number → a comment written but not yet added
         self.tree = QTreeWidget()
         self.tree.setColumnCount(self.COLUMNS)
         self.tree.setRootIsDecorated(False)
@@ -93,6 +94,11 @@ class CommentsPanel(QWidget):
         self.target_edit.setEnabled(kind != "contract")
 
     def set_contract(self, number: str | None) -> None:
+        """Show another contract; a comment being written stays with its own contract until it is added."""
+        if number != self.number:
+            if self.number is not None:
+                self.drafts[self.number] = self.text_edit.toPlainText()
+            self.text_edit.setPlainText(self.drafts.pop(number, "") if number is not None else "")
         self.number = number
         self.refresh()
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from app.domain import Contract, Payment
 from app.errors import UserError
-from app.fields import FIELDS, get_value, label_of, spec_for
+from app.fields import FIELDS, get_value, spec_for
 from app.i18n import N_, _
 from app.money import rmb_upper
 from app.store.db import Database
@@ -89,7 +89,6 @@ class ContractForm(ContractEditorBase):
         super().__init__(db, undo_stack, parent)
         self.editors: dict[str, QWidget] = {}
         self.labels: dict[str, QLabel] = {}
-        self.problems: dict[str, str] = {}
         self.payment_editors: list[dict[str, QWidget]] = []
 
         self.number_label = QLabel()
@@ -171,7 +170,7 @@ class ContractForm(ContractEditorBase):
         source: Any = line if line is not None else editor
         source.commit.connect(self.commit_field)
         if line is not None:
-            line.problem.connect(self._problem)
+            line.problem.connect(self.field_problem)
 
     # ------------------------------------------------------------------ texts
 
@@ -260,14 +259,6 @@ class ContractForm(ContractEditorBase):
         self.payments_sum.setText(text)
 
     # ------------------------------------------------------------------ editing
-
-    def _problem(self, path: str, message: str) -> None:
-        if message:
-            self.problems[path] = message
-        else:
-            self.problems.pop(path, None)
-        shown = [f"{label_of(p)}: {m}" for p, m in self.problems.items()]
-        self.show_message("\n".join(shown))
 
     def commit_field(self, path: str, value: Any) -> None:
         """A valid entry left or confirmed: one undoable step that writes it."""

@@ -195,7 +195,7 @@ class ContractListModel(QAbstractTableModel):
         if item is None:
             return ""
         when = item.date.isoformat() if item.date else ""
-        return f"{item.what}: {item.status}" if tooltip else f"{when} {item.what}"
+        return _("{field}: {value}").format(field=item.what, value=item.status) if tooltip else f"{when} {item.what}"
 
     # ------------------------------------------------------------------ Qt model interface
 
@@ -239,7 +239,8 @@ class ContractListModel(QAbstractTableModel):
             if column == TITLE:
                 return s.title
             if column == OTHER_PARTY:
-                return f"{_('Party A')}: {s.party_a}\n{_('Party B')}: {s.party_b}"
+                return "\n".join(_("{field}: {value}").format(field=_(role), value=name)
+                                 for role, name in ((N_("Party A"), s.party_a), (N_("Party B"), s.party_b)))
             if column == DEADLINE:
                 return self._deadline_text(s.number, tooltip=True) or None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == TOTAL:

@@ -12,8 +12,8 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, Qt, Signal
-from PySide6.QtGui import QUndoCommand, QUndoStack
+from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
+    QPlainTextEdit,
     QPushButton,
     QToolButton,
     QVBoxLayout,
@@ -43,6 +44,31 @@ from ui.edit_commands import EditContext, versions_for
 INVALID_STYLE = "QLineEdit { border: 2px solid #d0342c; background: #fff4f3; }"
 
 
+class _UndoToWindow(QObject):
+    """Lets Ctrl+Z / Ctrl+Y through to the window's undo stack when the text editor has nothing of its own
+    to undo (e.g. right after its entry was stored); Qt's editors would otherwise swallow them and nothing happens."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
+            if isinstance(watched, QLineEdit):
+                undo, redo = watched.isUndoAvailable(), watched.isRedoAvailable()
+            elif isinstance(watched, QPlainTextEdit):
+                undo, redo = watched.document().isUndoAvailable(), watched.document().isRedoAvailable()
+            else:
+                return False
+            if (event.matches(QKeySequence.StandardKey.Undo) and not undo) or (
+                event.matches(QKeySequence.StandardKey.Redo) and not redo
+            ):
+                event.ignore()
+                return True
+        return False
+
+
+def pass_undo_to_window(editor: QLineEdit | QPlainTextEdit) -> None:
+    """Typing is undone in the editor itself; once there is none left, Ctrl+Z undoes the last stored edit."""
+    editor.installEventFilter(_UndoToWindow(editor))
+
+
 class FieldLineEdit(QLineEdit):
     """A line edit for a text-like field path (text, amount, count, date, credit code …)."""
 
@@ -56,6 +82,7 @@ class FieldLineEdit(QLineEdit):
         self.error: str = ""
         self.textEdited.connect(self.validate)
         self.editingFinished.connect(self.try_commit)
+        pass_undo_to_window(self)
 
     def show_value(self, value: Any) -> None:
         """Show the stored value (clears any error: the stored value is valid by construction)."""
@@ -82,7 +109,7 @@ class FieldLineEdit(QLineEdit):
         changed = message != self.error
         self.error = message
         self.setStyleSheet(INVALID_STYLE if message else "")
-        self.setToolTip(f"{label_of(self.path)}: {message}" if message else "")
+        self.setToolTip(_("{field}: {value}").format(field=label_of(self.path), value=message) if message else "")
         self.setProperty("invalid", bool(message))
         if changed:
             self.problem.emit(self.path, message)
@@ -103,8 +130,12 @@ class AmountEdit(QWidget):
         super().__init__(parent)
         self.edit = FieldLineEdit(path)
         self.edit.setAlignment(Qt.AlignmentFlag.AlignRight)
+        # The digits must stay readable in a narrow form: the edit keeps room for a nine-digit amount and
+        # the uppercase wraps instead of squeezing it.
+        self.edit.setMinimumWidth(self.edit.fontMetrics().horizontalAdvance("000,000,000.00") + 16)
         self.upper = QLabel()
         self.upper.setObjectName("amountUpper")
+        self.upper.setWordWrap(True)
         self.upper.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -236,6 +267,7 @@ class ContractEditorBase(QWidget):
         self.contract: Contract | None = None
         self.read_only = False
         self.versions = versions_for(db)
+        self.problems: dict[str, str] = {}  # field path -> why the entry on screen cannot be stored
         self.versions.changed.connect(self._stored_contract_changed)
 
         self.read_only_note = QLabel()
@@ -287,10 +319,29 @@ class ContractEditorBase(QWidget):
                 self.show_message(str(exc))
             else:
                 self.versions.seen(self.number, version)
+        same = contract is not None and self.contract is not None and contract.number == self.contract.number
+        pending = self._pending_entries() if same else {}
+        if same and len(contract.payments) != len(self.contract.payments):  # rows shifted: an entry would
+            pending = {p: t for p, t in pending.items() if not p.startswith("payments[")}  # land on another one
         self.contract = contract
         self.show_contract(contract)
         self.set_read_only(contract is not None and is_read_only(contract.status))
         self._show_amended(contract)
+        self._restore_pending(pending)
+
+    def _pending_entries(self) -> dict[str, str]:
+        """The invalid entries on screen, by field path: never stored, so a redraw must not erase them."""
+        return {edit.path: edit.text() for edit in self.findChildren(FieldLineEdit) if edit.error}
+
+    def _restore_pending(self, pending: dict[str, str]) -> None:
+        """Put the clerk's invalid entries back after a redraw (another field's commit redraws the
+        contract), still marked and explained, so none vanishes unseen; a read-only contract drops them."""
+        if not pending or self.read_only:
+            return
+        for edit in self.findChildren(FieldLineEdit):
+            if edit.path in pending and not edit.isReadOnly():
+                edit.setText(pending[edit.path])
+                edit.validate()
 
     def _show_amended(self, contract: Contract | None) -> None:
         """On a signed contract, say which fields its amendments (补充协议) changed and what now applies;
@@ -333,8 +384,20 @@ class ContractEditorBase(QWidget):
         return EditContext(self.db, self.number, self.report, self._committed)
 
     def _committed(self, number: str) -> None:
-        self.show_message("")
+        self._show_problems()  # another field was stored: the entries still invalid keep their explanation
         self.changed.emit(number)
+
+    def field_problem(self, path: str, message: str) -> None:
+        """An editor's entry became invalid (message) or valid again (""): the message line lists them all."""
+        if message:
+            self.problems[path] = message
+        else:
+            self.problems.pop(path, None)
+        self._show_problems()
+
+    def _show_problems(self) -> None:
+        shown = [_("{field}: {value}").format(field=label_of(p), value=m) for p, m in self.problems.items()]
+        self.show_message("\n".join(shown))
 
     def push(self, command: QUndoCommand) -> None:
         self.undo_stack.push(command)

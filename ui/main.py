@@ -121,6 +121,17 @@ def database_target(args, store) -> str:
     return str(default_database())
 
 
+def missing_last_database(args, store) -> str | None:
+    """The database file used last when it is gone and no --db was given: the clerk must be told, or new
+    contracts would go into the default database while theirs sits on an unmapped network drive."""
+    if getattr(args, "db", None):
+        return None
+    last = keys.read_text(store, keys.LAST_DATABASE_KEY)
+    if last and "://" not in last and not Path(last).exists():
+        return last
+    return None
+
+
 def _open_store(args, target: str):
     """Open `target`; on a damaged, foreign or newer file explain it and offer the latest good backup.
     Returns (database, target) or None when nothing could be opened."""
@@ -198,6 +209,12 @@ def run(args) -> int:
     warning = network_share_warning(target)
     if warning and not getattr(args, "exit_after_paint", False):
         QMessageBox.warning(None, _("Database on a network share"), warning)
+    missing = missing_last_database(args, store)
+    if missing and not getattr(args, "exit_after_paint", False):
+        QMessageBox.warning(None, _("The database used last is not there"), _(
+            "{file} cannot be found (a network drive that is not connected, a USB stick that is not plugged in?). "
+            "ContractDesk opened {default} instead; use File → Open database… once the file is back."
+        ).format(file=missing, default=target))
 
     from ui.main_window import MainWindow
 

@@ -66,6 +66,8 @@ TAB_TITLES = {
     REVIEW: N_("Review"),
 }
 TAB_ORDER = tuple(TAB_TITLES)
+#: The contract list's share of the window's width when no splitter position is remembered.
+LIST_SHARE_PERCENT = 35
 #: Where each tab's widget lives: (tab, module, class, takes the shared undo stack). A tab is built (and its
 #: module imported) the first time it is shown or asked for, so start-up pays only for the tab on screen.
 TAB_WIDGETS = (
@@ -182,7 +184,7 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(self.list_view)
         self.splitter.addWidget(self.tabs)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([560, 1040])  # proportions: the contract's tabs need the room
+        self._default_split()
         self.splitter.setChildrenCollapsible(False)
         old = self.centralWidget()
         self.setCentralWidget(self.splitter)
@@ -356,7 +358,7 @@ class MainWindow(QMainWindow):
         for action, text in texts.items():
             action.setText(text)
             action.setIconText(plain_text(text))  # toolbar buttons: no mnemonic, no ellipsis
-            action.setToolTip(plain_text(text) + _shortcut_hint(action))
+            action.setToolTip(_with_shortcut(plain_text(text), action))
         self.file_menu.setTitle(_("&File"))
         self.recent_menu.setTitle(_("&Recent databases"))
         self.edit_menu.setTitle(_("&Edit"))
@@ -630,7 +632,7 @@ class MainWindow(QMainWindow):
                     return
             from app.imports.xlsx import read_cost_table
 
-            table = read_cost_table(Path(path), annex.no, annex.title)
+            table = read_cost_table(Path(path), annex.no, annex.title, contract.number)
             diff = diff_cost_rows(annex.table or [], table.rows)
             if diff.is_empty:
                 self.show_status(_("The workbook holds the same table; nothing changed"))
@@ -834,8 +836,15 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
         splitter = keys.read_bytes(self.store, keys.SPLITTER_KEY)
-        if splitter is not None:
-            self.splitter.restoreState(splitter)
+        if splitter is None or not self.splitter.restoreState(splitter):
+            self._default_split()
+
+    def _default_split(self) -> None:
+        """The list gets about a third of the window, the contract's tabs the rest. Sizes set before the
+        window has its width are taken as pixels for the list, so they follow the window's width here."""
+        width = max(self.width(), 800)
+        list_width = width * LIST_SHARE_PERCENT // 100
+        self.splitter.setSizes([list_width, width - list_width])
 
     def save_layout(self) -> None:
         self.store.setValue(keys.GEOMETRY_KEY, self.saveGeometry())
@@ -859,9 +868,12 @@ def plain_text(text: str) -> str:
     return re.sub(r"(…|\.\.\.)+$", "", text.strip()).strip()
 
 
-def _shortcut_hint(action: QAction) -> str:
+def _with_shortcut(text: str, action: QAction) -> str:
+    """A tooltip naming the action's shortcut, in the language's own brackets (全角括号 in Chinese)."""
     shortcut = action.shortcut()
-    return f" ({shortcut.toString(QKeySequence.SequenceFormat.NativeText)})" if not shortcut.isEmpty() else ""
+    if shortcut.isEmpty():
+        return text
+    return _("{action} ({shortcut})").format(action=text, shortcut=shortcut.toString(QKeySequence.SequenceFormat.NativeText))
 
 
 def _icon_path() -> Path:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QPushButton,
     QSplitter,
     QTextBrowser,
@@ -26,12 +27,19 @@ from PySide6.QtWidgets import (
 from app.domain import Status
 from app.errors import UserError
 from app.i18n import N_, _
+from app.money import format_amount
 from app.review import amendments, revisions, states
 from app.review.clock import local_time
-from app.review.report import show
+from app.review.report import field_name, field_value
 from app.store.db import Database
 from ui.comments_panel import CommentsPanel
 from ui.revision_compare import RevisionCompare
+
+#: Steps that cannot be undone, and the question asked before taking them.
+IRREVERSIBLE = {
+    Status.SIGNED: N_("Mark {number} as signed? A signed contract is read-only; later changes need an amendment."),
+    Status.ARCHIVED: N_("Archive {number}? An archived contract can no longer be changed."),
+}
 
 #: The state buttons: target state → button text.
 STATE_BUTTONS = (
@@ -64,7 +72,7 @@ class ReviewTab(QWidget):
         header.addWidget(self.read_only_label, 1)
         for target, _text in STATE_BUTTONS:
             button = QPushButton()
-            button.clicked.connect(lambda _checked=False, t=target: self.set_state(t))
+            button.clicked.connect(lambda _checked=False, t=target: self.request_state(t))
             self.state_buttons[target] = button
             header.addWidget(button)
 
@@ -187,17 +195,28 @@ class ReviewTab(QWidget):
             signed = f" ({a.signed.isoformat()})" if a.signed else ""
             parts.append(f"<p><b>{escape(a.number)}</b> {escape(a.title)}{escape(signed)}</p><ul>")
             for path in sorted(a.changes):
-                old = before.get(path, "")
-                new = after.get(path, show(a.changes[path]))
-                parts.append(f"<li>{escape(path)}: {escape(show(old))} → <b>{escape(show(new))}</b></li>")
+                old = field_value(path, before.get(path, ""))
+                new = field_value(path, after.get(path, a.changes[path]))
+                parts.append(f"<li>{escape(field_name(path))}: {escape(old)} → <b>{escape(new)}</b></li>")
             parts.append("</ul>")
-        parts.append(f"<p>{escape(_('Effective total: {total}').format(total=f'{effective.total:,.2f}'))}</p>")
+        parts.append(f"<p>{escape(_('effective total: {total}').format(total=format_amount(effective.total)))}</p>")
         self.amendments_view.setHtml("".join(parts))
 
     def _compare_from_item(self, item: QListWidgetItem) -> None:
         self.compare.select(item.data(Qt.ItemDataRole.UserRole))
 
     # ------------------------------------------------------------------ actions
+
+    def request_state(self, target: Status) -> None:
+        """A state button: signing and archiving cannot be undone, so they are confirmed first."""
+        if self.number is None:
+            return
+        if target in IRREVERSIBLE:
+            title = _(dict(STATE_BUTTONS)[target])
+            answer = QMessageBox.question(self, title, _(IRREVERSIBLE[target]).format(number=self.number))
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.set_state(target)
 
     def set_state(self, target: Status) -> None:
         if self.number is None:

@@ -7,12 +7,11 @@ from html import escape
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from app.errors import UserError
-from app.fields import where_label
 from app.i18n import _
 from app.review import revisions
 from app.review.clock import local_time
 from app.review.diff import ContractDiff, Span
-from app.review.report import show, table_lines
+from app.review.report import field_name, field_value, table_lines
 from app.review.revisions import CURRENT, RevisionInfo
 from app.store.db import Database
 
@@ -42,8 +41,9 @@ def diff_html(d: ContractDiff) -> str:
         parts.append(f"<h3>{escape(_('Fields'))}</h3><table cellspacing='4'>")
         for f in d.fields:
             parts.append(
-                f"<tr><td title=\"{escape(f.path)}\">{escape(where_label(f.path))}</td><td>{spans_html([Span('removed', show(f.old))])}</td>"
-                f"<td>→</td><td>{spans_html([Span('added', show(f.new))])}</td></tr>"
+                f"<tr><td title=\"{escape(f.path)}\">{escape(field_name(f.path))}</td>"
+                f"<td>{spans_html([Span('removed', field_value(f.path, f.old))])}</td>"
+                f"<td>→</td><td>{spans_html([Span('added', field_value(f.path, f.new))])}</td></tr>"
             )
         parts.append("</table>")
     if d.clauses:

@@ -10,7 +10,7 @@ import weakref
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QImage, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -99,7 +99,7 @@ class SigningTab(ContractEditorBase):
                 line = line_edit_of(editor)
                 assert line is not None
                 line.commit.connect(self.commit_field)
-                line.problem.connect(lambda _p, m: self.show_message(m))
+                line.problem.connect(self.field_problem)
                 self._add_row(form, path, label, editor)
             for name, label in IMAGE_FIELDS:
                 path = f"signing.{role}.{name}"
@@ -122,9 +122,12 @@ class SigningTab(ContractEditorBase):
         self.preview.setObjectName("signingPreview")
         self.preview.setAlignment(Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop)
         self.preview.setStyleSheet("QLabel#signingPreview { background: #808080; padding: 8px; }")
+        self._page: QPixmap | None = None  # the rendered page at PREVIEW_DPI; shown scaled to the pane
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.preview)
+        scroll.viewport().installEventFilter(self)
+        self.preview_scroll = scroll
         preview_box = QVBoxLayout()
         preview_box.addWidget(self.preview_title)
         preview_box.addWidget(scroll, 1)
@@ -182,6 +185,7 @@ class SigningTab(ContractEditorBase):
         self._preview_generation = generation = getattr(self, "_preview_generation", 0) + 1
         if self.contract is None:
             self._preview_call: BackgroundCall | None = None
+            self._page = None
             self.preview.clear()
             return
         contract = dataclasses.replace(self.contract, annexes=[])  # the page shows no annex; a reload replaces it
@@ -200,13 +204,31 @@ class SigningTab(ContractEditorBase):
         if generation != self._preview_generation:
             return  # a newer preview is on its way
         self._preview_call = None
+        if isinstance(result, Exception):
+            self._page = None
         if isinstance(result, UserError):  # e.g. a stored image that no longer decodes
             self.preview.setText(str(result))
         elif isinstance(result, Exception):
             log.exception("signing page preview failed", exc_info=result)
             self.preview.setText(_("The preview could not be rendered: {error}").format(error=result))
         else:
-            self.preview.setPixmap(QPixmap.fromImage(QImage.fromData(result)))
+            self._page = QPixmap.fromImage(QImage.fromData(result))
+            self._fit_preview()
+
+    def _fit_preview(self) -> None:
+        """The page's whole width in view, seals and signatures where they will print; never enlarged."""
+        page = self._page
+        if page is None or page.isNull():
+            return
+        room = self.preview_scroll.viewport().width() - 16  # the label's padding
+        if self.preview_scroll.isVisible() and 100 <= room < page.width():
+            page = page.scaledToWidth(room, Qt.TransformationMode.SmoothTransformation)
+        self.preview.setPixmap(page)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if watched is self.preview_scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self._fit_preview()
+        return super().eventFilter(watched, event)
 
     # ------------------------------------------------------------------ editing
 

@@ -127,7 +127,7 @@ def run_import_annex(args) -> int:
         raise NotFound(_("this contract has no annex with this number"), args.annex)
     if annex.table is None:
         raise UserError(_("annex {no} is a text annex, not a cost table").format(no=args.annex), args.annex)
-    table = read_cost_table(Path(args.file), annex.no, annex.title)
+    table = read_cost_table(Path(args.file), annex.no, annex.title, contract.number)
     diff = diff_cost_rows(annex.table, table.rows)
     effect = check_effect(contract, annex.no, table.rows)
     applied = False

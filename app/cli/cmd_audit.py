@@ -5,7 +5,33 @@ from __future__ import annotations
 import sys
 
 from app.cli.common import open_store, print_json
-from app.i18n import _
+from app.i18n import N_, _
+
+#: How a stored `what` reads in the listing. The stored text is hashed and never changes; only its display is translated.
+WHAT_LABELS = {
+    "create": N_("created"),
+    "edit": N_("edited"),
+    "delete": N_("deleted"),
+    "state": N_("state changed"),
+    "reviewed": N_("marked as reviewed"),
+    "comment added": N_("comment added"),
+    "comment resolved": N_("comment resolved"),
+    "comment reopened": N_("comment reopened"),
+    "comments merged": N_("comments merged"),
+}
+ANNEX_ACTIONS = {
+    "cells": N_("cells edited"),
+    "rows inserted": N_("rows inserted"),
+    "rows restored": N_("rows restored"),
+    "rows deleted": N_("rows deleted"),
+    "rows moved": N_("rows moved"),
+    "paste": N_("pasted"),
+    "paste undone": N_("paste undone"),
+    "table replaced from a workbook": N_("table replaced from a workbook"),
+    "added": N_("annex added"),
+    "text": N_("text edited"),
+    "pdf": N_("PDF replaced"),
+}
 
 
 def register(sub) -> None:
@@ -23,6 +49,32 @@ def _short(text: str | None, limit: int = 200) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+def what_text(what: str) -> str:
+    """An entry's `what` in the user's language ("state changed", "Annex 3: cells edited"); unknown ones as stored."""
+    from app.fields import where_label
+
+    if what in WHAT_LABELS:
+        return _(WHAT_LABELS[what])
+    head, _sep, rest = what.partition(" ")
+    if head == "amendment" and rest:
+        return _("amendment {no}").format(no=rest)
+    if head == "event" and rest:
+        return where_label(f"events.{rest}")
+    if head == "annex" and ": " in rest:
+        no, _sep, action = rest.partition(": ")
+        return _("Annex {no}: {title}").format(no=no, title=_(ANNEX_ACTIONS[action]) if action in ANNEX_ACTIONS else action)
+    return what
+
+
+def value_text(what: str, text: str | None) -> str:
+    """A logged value for the listing: a state by its label, anything else shortened."""
+    from app.domain import Status
+
+    if what == "state" and text in {s.value for s in Status}:
+        return Status(text).label
+    return _short(text)
+
+
 def run_audit(args) -> int:
     from app.review.audit import entries, verify_entries
 
@@ -31,7 +83,7 @@ def run_audit(args) -> int:
         print_json([e.__dict__ for e in items])
     elif not args.verify:
         for e in items:
-            print(f"{e.seq}\t{e.at}\t{e.user}\t{e.what}\t{_short(e.old)} → {_short(e.new)}")
+            print(f"{e.seq}\t{e.at}\t{e.user}\t{what_text(e.what)}\t{value_text(e.what, e.old)} → {value_text(e.what, e.new)}")
         if not items:
             print(_("no audit entries for {number}").format(number=args.number))
     if args.verify:

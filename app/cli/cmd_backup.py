@@ -24,12 +24,13 @@ def register(sub) -> None:
 def _database_file(args) -> Path:
     """The SQLite file named by --db (backups are SQLite files; a server is backed up by its own tools)."""
     from app.paths import default_database
-    from app.store.db import database_url
+    from app.store.db import database_url, sqlite_path
 
-    url = database_url(args.db or default_database())
+    target = args.db or default_database()
+    url = database_url(target)
     if not url.startswith("sqlite"):
         raise UserError(_("a PostgreSQL server is backed up with its own tools (pg_dump); see the README"), "--db")
-    return Path(url.removeprefix("sqlite:///"))
+    return sqlite_path(url, str(target))
 
 
 def _connector():
@@ -44,7 +45,7 @@ def _connector():
 
 
 def run_backup(args) -> int:
-    from app.store.backup import copy_database, make_backup
+    from app.store.backup import copy_database, copy_problem, database_errors, make_backup
     from app.store.db import open_database
 
     path = _database_file(args)
@@ -52,10 +53,17 @@ def run_backup(args) -> int:
         raise UserError(_("no such file"), str(path))
     # Opening checks the file is a sound ContractDesk database before it is copied.
     open_database(path, backup=False).close()
-    if args.to:
-        target = copy_database(path, Path(args.to).expanduser(), _connector())
-    else:
-        target = make_backup(path, "manual", connect=_connector())
+    destination = Path(args.to).expanduser() if args.to else None
+    if destination is not None and destination.is_dir():
+        raise UserError(_("is a folder, not a file"), str(destination))
+    failures: tuple[type[Exception], ...] = (OSError, *database_errors())
+    try:
+        if destination is not None:
+            target = copy_database(path, destination, _connector())
+        else:
+            target = make_backup(path, "manual", connect=_connector())
+    except failures as exc:  # a full disk or a folder the user cannot write to
+        raise copy_problem(exc, destination or path.parent / "backups") from exc
     print(target)
     return 0
 

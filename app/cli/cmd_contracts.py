@@ -121,7 +121,12 @@ def run_import(args) -> int:
     db = open_store(args)
     # Comments and amendments in the file merge into the stored ones without duplicates.
     result = import_document(db, text, replace=args.replace)
-    print(result.number)
+    print(result.number)  # stdout stays the number alone: scripts read it
+    if not (result.created or result.replaced):
+        print(_("{number} exists and was left as it is (--replace overwrites it); merged from the file: "
+                "comments {added} new, {updated} updated; amendments {amendments} new").format(
+                    number=result.number, added=result.comments_added, updated=result.comments_updated,
+                    amendments=result.amendments_added), file=sys.stderr)
     return 0
 
 
@@ -130,6 +135,12 @@ def run_export(args) -> int:
 
     if not (args.json or args.pdf or args.xlsx or args.review_pdf):
         raise UserError(_("say what to write: --json, --pdf or --xlsx"), "export")
+    _refuse_options_without(args, "pdf", {"--no-annexes": args.no_annexes, "--cross-page-seal": args.cross_page_seal,
+                                          "--with-amendments": args.with_amendments, "--font": args.font != "auto"})
+    _refuse_options_without(args, "xlsx", {"--review": args.review})
+    _refuse_options_without(args, "review_pdf", {"--since": args.since})
+    if args.sign_with and not (args.pdf or args.xlsx):
+        raise UserError(_("applies to --pdf or --xlsx, and neither was given"), "--sign-with")
     if args.pdf:  # refuse a font this machine lacks before anything is written
         from app.export.pdf.fonts import FontPreference, require_installed, windows_fonts_folder
 
@@ -175,6 +186,16 @@ def run_export(args) -> int:
             ),
         )
     return 0
+
+
+def _refuse_options_without(args, output: str, given: dict[str, object]) -> None:
+    """An option for an output that is not being written would be silently ignored: say so instead."""
+    if getattr(args, output):
+        return
+    for option, value in given.items():
+        if value:
+            raise UserError(_("applies to {output}, which was not given").format(output="--" + output.replace("_", "-")),
+                            option)
 
 
 def _comments(db, number: str) -> list:

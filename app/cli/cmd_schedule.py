@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from app.cli.common import open_store, print_json
+from app.dates import FIRST_YEAR, LAST_YEAR, out_of_range
 from app.errors import UserError
 from app.i18n import _
 
@@ -70,9 +71,13 @@ def parse_date_arg(text: str | None, where: str) -> date:
     from app.calendar.csv_import import parse_day
 
     try:
-        return parse_day(text or "")
+        day = parse_day(text or "")
     except ValueError as exc:
         raise UserError(_("'{text}' is not a date (YYYY-MM-DD)").format(text=text or ""), where) from exc
+    problem = out_of_range(day)
+    if problem:
+        raise UserError(problem, where)
+    return day
 
 
 def parse_count_arg(text: str, where: str, low: int = 0, high: int = 100_000) -> int:
@@ -193,7 +198,7 @@ def run_invoice(args) -> int:
 def run_calendar_list(args) -> int:
     from app.calendar import holiday_rows, load_calendar
 
-    year = parse_count_arg(args.year, "--year", 1900, 2200) if args.year else date.today().year
+    year = parse_count_arg(args.year, "--year", FIRST_YEAR, LAST_YEAR) if args.year else date.today().year
     db = open_store(args)
     calendar = load_calendar(db)
     rows = holiday_rows(db, year)

@@ -52,7 +52,9 @@ def run_verify(args) -> int:
         if result.signer:
             print(_("signer: {name}").format(name=result.signer))
         if result.signed_at:
-            print(_("signed at: {time}").format(time=result.signed_at.isoformat(timespec="seconds")))
+            # The clerk's own clock time (with its UTC offset), not the UTC the signature records.
+            local = result.signed_at.astimezone()
+            print(_("signed at: {time}").format(time=local.isoformat(sep=" ", timespec="seconds")))
         if result.detail:
             print(result.detail)
     return result.exit_code

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import zipfile
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -178,6 +180,33 @@ def _choose_sheet(wb, annex_no: str | None, annex_title: str, where: str):
                     where)
 
 
+def _check_contract(wb, contract_number: str) -> None:
+    """An exported packet names its contract on the summary sheet: refuse one exported from another contract."""
+    from app.export.xlsx.layout import is_number_label, is_summary_sheet
+
+    for ws in wb.worksheets:
+        if not is_summary_sheet(ws.title):
+            continue
+        rows = ws.iter_rows(min_row=1, max_row=HEADER_SEARCH_ROWS, max_col=2, values_only=True)
+        for r, values in enumerate(rows, start=1):
+            if len(values) == 2 and is_number_label(values[0]):
+                found = _text(values[1]).strip()
+                if found and found != contract_number.strip():
+                    raise UserError(_("the workbook was exported from contract {other}, not {number}; refused").format(
+                        other=found, number=contract_number), f"{ws.title}!B{r}")
+                return
+
+
+def _check_annex(sheet: str, annex_no: str) -> None:
+    """A sheet titled as an exported annex (附件4 …) must be the annex being imported."""
+    from app.export.xlsx.layout import annex_no_of_sheet
+
+    found = annex_no_of_sheet(sheet)
+    if found is not None and found.lower() != annex_no.strip().lower():
+        raise UserError(_("the sheet holds annex {other}, not annex {no}; refused").format(other=found, no=annex_no),
+                        sheet)
+
+
 _SIMPLE_AMOUNT = re.compile(r"=\s*(?:ROUND\(\s*)?\$?([A-Z]+)\$?(\d+)\s*\*\s*\$?([A-Z]+)\$?(\d+)\s*(?:,\s*2\s*\))?\s*",
                             re.IGNORECASE)
 
@@ -205,7 +234,9 @@ def _text(value: Any) -> str:
 
 def _number(value: Any, places: int, label: str, where: str, *, cached: bool = False) -> Decimal:
     """A non-negative number with at most `places` decimals, from a cell value as a clerk left it."""
-    if isinstance(value, bool) or value is None or not isinstance(value, (int, float, Decimal, str)):
+    if _blank(value):  # also the covered part of a merged cell
+        raise UserError(_("{column} is empty").format(column=label), where)
+    if isinstance(value, bool) or not isinstance(value, (int, float, Decimal, str)):
         raise UserError(_("{column} is not a number").format(column=label), where)
     try:
         if isinstance(value, float):
@@ -220,6 +251,7 @@ def _number(value: Any, places: int, label: str, where: str, *, cached: bool = F
         raise UserError(_("{column} is not a number: {value}").format(column=label, value=value), where)
     if number < 0:
         raise UserError(_("{column} is negative: {value}").format(column=label, value=value), where)
+    number = abs(number)  # "-0" is zero, not a negative zero that prints as -0.00
     exponent = number.as_tuple().exponent
     if isinstance(exponent, int) and -exponent > places:
         if cached:  # a computed result carries binary noise; round it like the app does
@@ -240,8 +272,47 @@ class _RawRow:
     formulas: dict[str, str]
 
 
-def _is_formula(cell) -> bool:
-    return getattr(cell, "data_type", None) == "f" and isinstance(cell.value, str)
+def _formula(cell) -> str | None:
+    """A cell's formula as Excel shows it, or None. Array formulas (also Excel 365's dynamic arrays) read as
+    objects, not text: they are shown as {=…} and, like any other formula, their saved result is used."""
+    if getattr(cell, "data_type", None) != "f" or cell.value is None:
+        return None
+    if isinstance(cell.value, str):
+        return cell.value
+    text = getattr(cell.value, "text", None)  # ArrayFormula; a what-if data table has no text
+    return f"{{{text}}}" if text else "{=TABLE()}"
+
+
+def _row_values(cells: tuple, columns: dict[str, int]) -> tuple[dict[str, Any], dict[str, str]]:
+    """(value, formula) of each named column of a row; a formula cell's value is None here."""
+    values: dict[str, Any] = {}
+    formulas: dict[str, str] = {}
+    for name, i in columns.items():
+        cell = cells[i] if i < len(cells) else None
+        formula = _formula(cell)
+        if formula is not None:
+            formulas[name] = formula
+        values[name] = None if formula is not None else getattr(cell, "value", None)
+    return values, formulas
+
+
+def _refuse_rows_after_total(rows, columns: dict[str, int], sheet: str, total_row: int) -> None:
+    """A cost row below the total row (a second section after a 小计, rows pasted under 合计) would be
+    silently dropped: refuse it instead. Notes under the total (合计（大写）, remarks) are fine."""
+    blank_run = 0
+    for r, cells in rows:
+        values, formulas = _row_values(cells, columns)
+        if all(_blank(v) for v in values.values()) and not formulas:
+            blank_run += 1
+            if blank_run > MAX_BLANK_RUN:
+                return
+            continue
+        blank_run = 0
+        has_item = not _blank(values.get("item")) or "item" in formulas
+        has_number = any(not _blank(values.get(c)) or c in formulas for c in ("quantity", "unit_price"))
+        if has_item and has_number:
+            raise UserError(_("a cost row follows the total row (sheet row {total}); move it above the total row or delete it")
+                            .format(total=total_row), _cell_name(sheet, columns["item"], r))
 
 
 def _read_raw(ws, header_row: int, columns: dict[str, int], sheet: str) -> list[_RawRow]:
@@ -250,16 +321,9 @@ def _read_raw(ws, header_row: int, columns: dict[str, int], sheet: str) -> list[
     raw: list[_RawRow] = []
     blank_run = 0
     item_col = columns["item"]
-    for r, cells in enumerate(ws.iter_rows(min_row=header_row + 1), start=header_row + 1):
-        values: dict[str, Any] = {}
-        formulas: dict[str, str] = {}
-        for name, i in columns.items():
-            cell = cells[i] if i < len(cells) else None
-            value = getattr(cell, "value", None)
-            if cell is not None and _is_formula(cell):
-                formulas[name] = str(value)
-                value = None
-            values[name] = value
+    rows = enumerate(ws.iter_rows(min_row=header_row + 1), start=header_row + 1)
+    for r, cells in rows:
+        values, formulas = _row_values(cells, columns)
         if all(_blank(v) for v in values.values()) and not formulas:
             blank_run += 1
             if blank_run > MAX_BLANK_RUN:
@@ -270,6 +334,7 @@ def _read_raw(ws, header_row: int, columns: dict[str, int], sheet: str) -> list[
             "item" not in formulas and _blank(values.get("item"))
             and re.match(r"\s*=\s*SUM\(", formulas.get(AMOUNT, ""), re.IGNORECASE)
         ):
+            _refuse_rows_after_total(rows, columns, sheet, r)
             break
         if len(raw) >= MAX_ROWS:
             raise UserError(_("the table has more than {n} rows").format(n=f"{MAX_ROWS:,}"),
@@ -307,6 +372,7 @@ def _build_rows(table: ImportedTable, raw: list[_RawRow], columns: dict[str, int
     from openpyxl.utils import get_column_letter
 
     from app.export.xlsx.layout import AMOUNT, COLUMN_LABELS
+    from app.store.annex_rows import _MAX_UNIT_CHARS as MAX_UNIT_CHARS
 
     sheet = table.sheet
     letters = {name: get_column_letter(i + 1) for name, i in columns.items()}
@@ -324,6 +390,10 @@ def _build_rows(table: ImportedTable, raw: list[_RawRow], columns: dict[str, int
             if value is None and name != AMOUNT:
                 raise UserError(_("the formula {formula} has no saved result; open and save the workbook in Excel, "
                                   "or type the value").format(formula=formula), where)
+            if value is None:  # an amount is recomputed anyway; say so rather than "saved result None"
+                table.flags.append(RowFlag(where, _("formula {formula} was not evaluated and has no saved result; "
+                                                    "quantity × unit price is used").format(formula=formula)))
+                continue
             values[name] = value
             table.flags.append(RowFlag(where, _("formula {formula} was not evaluated; its saved result {value} is used")
                                        .format(formula=formula, value=value)))
@@ -340,6 +410,9 @@ def _build_rows(table: ImportedTable, raw: list[_RawRow], columns: dict[str, int
         )
         if _blank(row.item):
             raise UserError(_("{column} is empty").format(column=labels["item"]), _cell_name(sheet, columns["item"], r))
+        if len(row.unit) > MAX_UNIT_CHARS:  # the store's limit (a PostgreSQL column would refuse it mid-apply)
+            raise UserError(_("a unit has at most {n} characters").format(n=MAX_UNIT_CHARS),
+                            _cell_name(sheet, columns["unit"], r))
         if AMOUNT in columns and not _blank(values.get(AMOUNT)) and (
             AMOUNT not in rr.formulas or not _simple_amount(rr.formulas[AMOUNT], r, letters["quantity"],
                                                             letters["unit_price"])):
@@ -356,36 +429,47 @@ def _build_rows(table: ImportedTable, raw: list[_RawRow], columns: dict[str, int
         table.sheet_rows.append(r)
 
 
-def read_cost_table(path: str | Path, annex_no: str | None = None, annex_title: str = "") -> ImportedTable:
+@contextmanager
+def _damaged_as_user_error(message: str, where: str) -> Iterator[None]:
+    """openpyxl raises many kinds (ParseError, KeyError, ValueError, TypeError…) on a damaged part, some only
+    when a sheet is read lazily: report each as `message` (translated, with {error}) at `where`."""
+    try:
+        yield
+    except UserError:
+        raise
+    except Exception as exc:
+        raise UserError(message.format(error=type(exc).__name__), where) from exc
+
+
+def read_cost_table(path: str | Path, annex_no: str | None = None, annex_title: str = "",
+                    contract_number: str | None = None) -> ImportedTable:
     """The cost table in the workbook at `path` (the exported layout, or any sheet whose header row names
-    the columns in Chinese or English). UserError with sheet!cell and the reason on anything wrong."""
+    the columns in Chinese or English). UserError with sheet!cell and the reason on anything wrong.
+
+    With `contract_number`, a packet exported from another contract is refused; with `annex_no`, so is a
+    sheet titled as another annex's table."""
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
 
     from app.export.xlsx.layout import AMOUNT
 
     path = Path(path)
     check_container(path)
-    try:
+    damaged = _("the workbook is damaged or not an .xlsx: {error}")
+    with _damaged_as_user_error(damaged, path.name):
         wb = load_workbook(path, read_only=True, data_only=False)
-    except UserError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds (KeyError, ValueError, TypeError…) on a damaged file
-        raise UserError(_("the workbook is damaged or not an .xlsx: {error}").format(error=type(exc).__name__),
-                        path.name) from exc
     try:
-        ws, header_row, columns = _choose_sheet(wb, annex_no, annex_title, path.name)
+        with _damaged_as_user_error(damaged, path.name):
+            if contract_number is not None:
+                _check_contract(wb, contract_number)
+            ws, header_row, columns = _choose_sheet(wb, annex_no, annex_title, path.name)
+        if annex_no is not None:
+            _check_annex(ws.title, annex_no)
         table = ImportedTable(ws.title, header_row)
-        try:
+        with _damaged_as_user_error(_("the sheet cannot be read: {error}"), f"{path.name} {ws.title}"):
             raw = _read_raw(ws, header_row, columns, ws.title)
-        except UserError:
-            raise
-        except Exception as exc:
-            raise UserError(_("the sheet cannot be read: {error}").format(error=type(exc).__name__),
-                            f"{path.name} {ws.title}") from exc
     finally:
         wb.close()
-    from openpyxl.utils import get_column_letter
-
     q, p = get_column_letter(columns["quantity"] + 1), get_column_letter(columns["unit_price"] + 1)
     need = {
         rr.sheet_row
@@ -393,6 +477,7 @@ def read_cost_table(path: str | Path, annex_no: str | None = None, annex_title: 
         for name, formula in rr.formulas.items()
         if not (name == AMOUNT and _simple_amount(formula, rr.sheet_row, q, p))
     }
-    cached = _cached_values(path, table.sheet, need) if need else {}
+    with _damaged_as_user_error(_("the sheet cannot be read: {error}"), f"{path.name} {ws.title}"):
+        cached = _cached_values(path, table.sheet, need) if need else {}
     _build_rows(table, raw, columns, cached)
     return table

@@ -13,11 +13,14 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from app.dates import out_of_range
 from app.domain import (
     Annex,
     BankAccount,
@@ -200,6 +203,10 @@ def dumps(contract: Contract, extra: dict[str, Any] | None = None) -> str:
 # ---------------------------------------------------------------- reading
 
 
+#: The readers of the document being read, while unknown members are being watched for (see `_strict`).
+_watched: ContextVar[list[_Reader] | None] = ContextVar("_watched", default=None)
+
+
 class _Reader:
     """Typed access to a JSON object that names the path of whatever is wrong."""
 
@@ -208,6 +215,10 @@ class _Reader:
         if not isinstance(data, dict):
             raise UserError(_("must be an object"), path or "(document)")
         self.data = data
+        self.read: set[str] = set()
+        watched = _watched.get()
+        if watched is not None:
+            watched.append(self)
 
     def _sub(self, key: str) -> str:
         return f"{self.path}.{key}" if self.path else key
@@ -216,6 +227,7 @@ class _Reader:
         return UserError(message, self._sub(key))
 
     def raw(self, key: str, required: bool = True) -> Any:
+        self.read.add(key)
         if key not in self.data:
             if required:
                 raise self.fail(key, _("is missing"))
@@ -341,9 +353,13 @@ def _parse_date(value: Any, path: str) -> date:
     if not isinstance(value, str):
         raise UserError(_("must be a date written YYYY-MM-DD"), path)
     try:
-        return date.fromisoformat(value)
+        day = date.fromisoformat(value)
     except ValueError as exc:
         raise UserError(_("\"{value}\" is not a date (YYYY-MM-DD)").format(value=value), path) from exc
+    problem = out_of_range(day)
+    if problem:
+        raise UserError(problem, path)
+    return day
 
 
 def _enum(value: Any, enum: Any, path: str) -> Any:
@@ -430,7 +446,7 @@ def _annex(data: Any, path: str) -> Annex:
     if not no.strip():
         raise r.fail("no", _("must not be empty"))
     table_r = r.obj("table")
-    if table_r is not None and "text" in r.data and r.data["text"] is not None:
+    if table_r is not None and r.raw("text", False) is not None:
         raise UserError(_("an annex has either text or a table, not both"), path)
     if table_r is not None:
         _check_row_count(table_r, no)
@@ -572,9 +588,31 @@ def _is_year_month(text: str) -> bool:
     return True
 
 
+@contextmanager
+def _strict() -> Iterator[None]:
+    """Refuse a member the format does not have (a misspelt "acepted" would otherwise vanish on import,
+    taking its value with it), naming its path; members of refused objects are not looked at."""
+    readers: list[_Reader] = []
+    token = _watched.set(readers)
+    try:
+        yield
+    finally:
+        _watched.reset(token)
+    read: dict[int, set[str]] = {}  # one JSON object may be read by several readers (the top level is)
+    for reader in readers:
+        read.setdefault(id(reader.data), set()).update(reader.read)
+    for reader in readers:
+        for key in reader.data:
+            if key not in read[id(reader.data)]:
+                raise reader.fail(key, _("is not a member of the {format} format").format(format=FORMAT))
+
+
 def loads(text: str | bytes) -> Contract:
-    """Parse JSON text into a contract; `UserError` for malformed JSON or any invalid field."""
-    return contract_from_dict(_parse(text))
+    """Parse JSON text into a contract; `UserError` for malformed JSON, any invalid field or any member
+    the format does not have."""
+    data = _parse(text)
+    with _strict():
+        return contract_from_dict(data)
 
 
 def _parse(text: str | bytes) -> Any:
@@ -709,6 +747,8 @@ def _plain(value: Any) -> Any:
 def loads_document(text: str | bytes) -> tuple[Contract, list[Comment], list[Amendment]]:
     """Parse a document with its optional review members; `UserError` names any bad field."""
     data = _parse(text)
-    contract = contract_from_dict(data)
-    r = _Reader(data, "")
-    return contract, r.items("comments", _comment), r.items("amendments", _amendment)
+    with _strict():
+        contract = contract_from_dict(data)
+        r = _Reader(data, "")
+        members = contract, r.items("comments", _comment), r.items("amendments", _amendment)
+    return members

@@ -79,7 +79,7 @@ def add_amendment(db: Database, number: str, amendment: Amendment, *, user: str 
     from app.store.contracts import load_in
 
     if not amendment.number.strip():
-        raise UserError(_("the amendment needs a number"), "number")
+        raise UserError(_("the amendment needs a number"))
     who = user if user is not None else current_user()
     with db.transaction() as s:
         row = _contract(s, number)
@@ -96,12 +96,23 @@ def add_amendment(db: Database, number: str, amendment: Amendment, *, user: str 
 
 
 def merge_in(s: Session, number: str, amendments: Iterable[Amendment]) -> int:
-    """Add the amendments this contract does not have yet (by number), in the caller's transaction."""
+    """Add the amendments this contract does not have yet (by number), in the caller's transaction.
+
+    Each must apply to the contract as stored here, as in `add_amendment`: one that does not would
+    break every later view of the contract's effective values.
+    """
+    from app.store.contracts import load_in
+
     row = _contract(s, number)
-    known = {a.number for a in _load(s, row.id)}
+    existing = _load(s, row.id)
+    known = {a.number for a in existing}
     added = 0
+    stored: Contract | None = None
     for a in amendments:
         if a.number not in known:
+            existing.append(a)
+            stored = stored or load_in(s, number)[0]
+            effective_contract(stored, existing)  # refuses changes that do not apply
             _insert(s, row.id, a, current_user())
             audit.record(s, number, f"amendment {a.number}", None, {"title": a.title, "changes": a.changes, "imported": True})
             known.add(a.number)

@@ -37,15 +37,15 @@ def _contract(s: Session, number: str) -> ContractRow:
 
 def _check_target(s: Session, row: ContractRow, kind: str, target: str) -> str:
     if kind not in TARGET_KINDS:
-        raise UserError(_("\"{value}\" is not one of: {choices}").format(value=kind, choices=", ".join(TARGET_KINDS)), "target")
+        raise UserError(_("\"{value}\" is not one of: {choices}").format(value=kind, choices=", ".join(TARGET_KINDS)))
     target = target.strip()
     if kind == "contract":
         return ""
     if not target:
-        raise UserError(_("say what the comment is about"), "target")
+        raise UserError(_("say what the comment is about"))
     if kind == "clause":
         if not s.scalar(select(func.count()).where(ClauseRow.contract_id == row.id, ClauseRow.no == target)):
-            raise UserError(_("the contract has no clause {no}").format(no=target), "target")
+            raise UserError(_("the contract has no clause {no}").format(no=target))
     elif kind == "field":
         from app.domain.amendment import split_path
         from app.review.diff import contract_fields
@@ -58,13 +58,13 @@ def _check_target(s: Session, row: ContractRow, kind: str, target: str) -> str:
     else:
         no, sep, n = target.rpartition("#")
         if not sep or not n.isdigit() or int(n) < 1:
-            raise UserError(_("name a row as ANNEX#ROW, e.g. 1#3"), "target")
+            raise UserError(_("name a row as ANNEX#ROW, e.g. 1#3"), target)
         annex_id = s.scalar(select(AnnexRow.id).where(AnnexRow.contract_id == row.id, AnnexRow.no == no, AnnexRow.kind == "table"))
         if annex_id is None:
-            raise UserError(_("the contract has no cost-table annex {no}").format(no=no), "target")
+            raise UserError(_("the contract has no cost-table annex {no}").format(no=no))
         count = s.scalar(select(func.count()).where(CostRowRow.annex_id == annex_id)) or 0
         if int(n) > count:
-            raise UserError(_("annex {no} has only {n} rows").format(no=no, n=count), "target")
+            raise UserError(_("annex {no} has only {n} rows").format(no=no, n=count))
     return target
 
 
@@ -72,9 +72,9 @@ def add_comment(db: Database, number: str, kind: str, target: str, text: str, *,
     """Attach a new open comment; UserError for an empty text or a target the contract does not have."""
     text = text.strip()
     if not text:
-        raise UserError(_("the comment is empty"), "text")
+        raise UserError(_("the comment is empty"))
     if len(text) > MAX_COMMENT_CHARS:
-        raise UserError(_("the comment is longer than {n} characters").format(n=MAX_COMMENT_CHARS), "text")
+        raise UserError(_("the comment is longer than {n} characters").format(n=MAX_COMMENT_CHARS))
     who = user if user is not None else current_user()
     with db.transaction() as s:
         row = _contract(s, number)

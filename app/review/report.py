@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Any
 
-from app.domain import COST_COLUMNS, CostRow
+from app.domain import COST_COLUMN_LABELS, COST_COLUMNS, CostRow, Status
+from app.errors import UserError
+from app.fields import Kind, spec_for, where_label
 from app.i18n import _
-from app.money import format_amount
+from app.money import AmountError, format_amount, parse_amount
 from app.review.diff import AnnexChange, ContractDiff, Span
 from app.tablediff import TableDiff
 
@@ -22,6 +25,34 @@ def show(value: Any) -> str:
     if value is False:
         return _("no")
     return str(value)
+
+
+def field_name(path: str) -> str:
+    """A changed field as the clerk reads it ("交付（天）"), not its JSON path."""
+    if path == "status":
+        return _("Status")
+    clause = re.fullmatch(r"clause\[(.+)\]\.(?:text|title)", path)  # an amendment's change to a clause
+    return _("Clause {no}").format(no=clause.group(1)) if clause else where_label(path)
+
+
+def field_value(path: str, value: Any) -> str:
+    """A field's value as the clerk reads it: a state by its label, an amount with separators."""
+    if path == "status" and value in {s.value for s in Status}:
+        return Status(value).label
+    try:
+        kind = spec_for(path).kind
+    except UserError:
+        kind = None
+    if kind in (Kind.AMOUNT, Kind.OPTIONAL_AMOUNT) and isinstance(value, str | int):
+        try:
+            return format_amount(parse_amount(str(value)))
+        except AmountError:
+            pass
+    return show(value)
+
+
+def column_name(column: str) -> str:
+    return _(COST_COLUMN_LABELS.get(column, column))
 
 
 def marked(spans: list[Span]) -> str:
@@ -52,7 +83,7 @@ def table_lines(t: TableDiff) -> list[str]:
     for r in t.removed:
         lines.append("  - " + _("row {n}: {row}").format(n=r.index + 1, row=row_text(r.row)))
     for c in t.changed:
-        cells = "; ".join(f"{cell.column}: {show(cell.old)} → {show(cell.new)}" for cell in c.cells)
+        cells = "; ".join(f"{column_name(cell.column)}: {show(cell.old)} → {show(cell.new)}" for cell in c.cells)
         lines.append("  ~ " + _("row {old} → {new}: {cells}").format(old=c.old_index + 1, new=c.new_index + 1, cells=cells))
     for c in t.moved:
         lines.append("  ↕ " + _("row {old} moved to {new}: {item}").format(old=c.old_index + 1, new=c.new_index + 1, item=c.new.item))
@@ -81,7 +112,7 @@ def diff_lines(d: ContractDiff) -> list[str]:
     lines: list[str] = []
     if d.fields:
         lines.append(_("Fields"))
-        lines += [f"  {f.path}: {show(f.old)} → {show(f.new)}" for f in d.fields]
+        lines += [f"  {field_name(f.path)}: {field_value(f.path, f.old)} → {field_value(f.path, f.new)}" for f in d.fields]
     if d.clauses:
         lines.append(_("Clauses"))
         for c in d.clauses:

@@ -12,6 +12,7 @@ from app.store.db import Database
 def write_review_pdf(db: Database, number: str, out: Path, since: str | None = None) -> None:
     """Changes since `since` (default: the last revision marked as reviewed) and the open comments."""
     from app.export.pdf.review import ReviewPacket, export_review_pdf
+    from app.review.clock import local_time
     from app.review.comments import list_comments
     from app.review.revisions import compare, last_reviewed, list_revisions, resolve
     from app.store.contracts import load
@@ -27,6 +28,7 @@ def write_review_pdf(db: Database, number: str, out: Path, since: str | None = N
             raise UserError(_("name a stored revision, not the current state"), "--since")
         seq = found
     info = next(r for r in list_revisions(db, number) if r.seq == seq)
-    label = f"{seq}" + (f" ({info.name})" if info.name else "") + f", {info.at[:10]}"
+    # As the 审阅 tab lists it, in any language: "2 «初审» — 2025-06-03 16:30 王科员" (the clerk's clock).
+    label = f"{seq}" + (f" «{info.name}»" if info.name else "") + f" — {local_time(info.at)} {info.user}"
     packet = ReviewPacket(load(db, number), label, compare(db, number, seq), list_comments(db, number, open_only=True))
     export_review_pdf(packet, out)

@@ -108,9 +108,9 @@ def mark_reviewed(db: Database, number: str, name: str, *, user: str | None = No
 
     name = name.strip()
     if not name:
-        raise UserError(_("give the reviewed revision a name"), "name")
+        raise UserError(_("give the reviewed revision a name"))
     if name.isdigit() or name == CURRENT:
-        raise UserError(_("a revision name must not be a number or \"current\""), "name")
+        raise UserError(_("a revision name must not be a number or \"current\""), name)
     who = user if user is not None else current_user()
     with db.transaction() as s:
         row = _contract_row(s, number)

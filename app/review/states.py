@@ -96,7 +96,7 @@ def set_state(db: Database, number: str, target: Status | str, *, user: str | No
         target = Status(target)
     except ValueError as exc:
         choices = ", ".join(s.value for s in Status)
-        raise UserError(_("\"{value}\" is not one of: {choices}").format(value=target, choices=choices), "state") from exc
+        raise UserError(_("\"{value}\" is not one of: {choices}").format(value=target, choices=choices)) from exc
     who = user if user is not None else current_user()
     with db.transaction() as s:
         row = _row(s, number)
@@ -111,7 +111,18 @@ def set_state(db: Database, number: str, target: Status | str, *, user: str | No
         s.add(StateChangeRow(contract_id=row.id, from_state=current.value, to_state=target.value, user=who, at=step.at, note=note))
         audit.record(s, number, "state", current.value, target.value, user=who)
         s.flush()
+        if target == Status.SIGNED:
+            _snapshot_signed(s, row)
     return step
+
+
+def _snapshot_signed(s: Session, row: ContractRow) -> None:
+    """Keep the contract as signed, cost tables included, so that a later change in the file shows up."""
+    from app.review.revisions import add_snapshot
+    from app.store.contracts import load_in
+
+    contract, version = load_in(s, row.number)
+    add_snapshot(s, row.id, version, contract)
 
 
 def _row(s: Session, number: str) -> ContractRow:

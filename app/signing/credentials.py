@@ -12,14 +12,21 @@ from app.errors import UserError
 from app.i18n import _
 
 PASSWORD_VARIABLE = "CONTRACTDESK_P12_PASSWORD"
+#: Passwords typed at the terminal during this command, so that signing the PDF and the workbook of one
+#: `export --pdf --xlsx --sign-with` asks once. Only typed ones: the environment is read afresh each time.
+_typed: dict[Path, bytes] = {}
 
 
 def p12_password(p12: Path) -> bytes:
     value = os.environ.get(PASSWORD_VARIABLE)
     if value is not None:
         return value.encode("utf-8")
+    key = p12.resolve()
+    if key in _typed:
+        return _typed[key]
     if sys.stdin is not None and sys.stdin.isatty():
-        return getpass.getpass(_("Password for {file}: ").format(file=p12.name)).encode("utf-8")
+        _typed[key] = getpass.getpass(_("Password for {file}: ").format(file=p12.name)).encode("utf-8")
+        return _typed[key]
     raise UserError(
         _("no password: set {var} or run the command in a terminal").format(var=PASSWORD_VARIABLE), str(p12)
     )

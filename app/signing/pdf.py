@@ -117,15 +117,21 @@ def verify_pdf(path: Path, trust_roots: list | None = None) -> VerifyResult:
             return VerifyResult(SignatureState.INVALID, detail=_("the signed file is damaged and cannot be read"))
         raise UserError(_("the PDF cannot be read"), str(path)) from exc
     if not signatures:
+        if b"/ByteRange" in data:  # a signature is there, but the damaged file no longer leads to it
+            return VerifyResult(SignatureState.INVALID, detail=_("the signed file is damaged and cannot be read"))
         return VerifyResult(SignatureState.UNSIGNED)
     sig = signatures[-1]
-    signer = _signer_name(sig.signer_cert)
-    signed_at = sig.self_reported_timestamp
+    try:
+        signer = _signer_name(sig.signer_cert)
+        signed_at = sig.self_reported_timestamp
+    except (PdfError, ValueError, KeyError, TypeError) as exc:  # SignatureValidationError is a ValueError
+        log.info("unreadable signature in %s: %s", path, exc)
+        return VerifyResult(SignatureState.INVALID, detail=_("the signature does not verify"))
     context = ValidationContext(trust_roots=trust_roots or [], allow_fetching=False)
     try:
         with _quiet_pyhanko():
             status = validate_pdf_signature(sig, context)
-    except (SignatureValidationError, PdfError, ValueError) as exc:
+    except (SignatureValidationError, PdfError, ValueError, KeyError, TypeError) as exc:
         log.info("signature validation failed for %s: %s", path, exc)
         return VerifyResult(SignatureState.INVALID, signer, signed_at, _("the signature does not verify"))
     if not status.intact:

@@ -487,6 +487,36 @@ def replace_table(db: Database, number: str, annex_no: str, rows: Sequence[CostR
         return version
 
 
+def add_annex(db: Database, number: str, kind: AnnexKind, title: str) -> AnnexInfo:
+    """Add the next annex (附件4 after 附件1–3): an empty text annex or an empty cost table.
+
+    Refused on a signed or archived contract; audited and kept as a revision like every other change.
+    """
+    from app.numbering import next_annex_no
+    from app.review.revisions import add_snapshot
+    from app.store.contracts import load_in
+
+    title = " ".join(title.split())
+    if not title:
+        raise UserError(_("an annex needs a title"), _("Annex title"))
+    with db.transaction() as s:
+        contract = s.scalar(select(ContractRow).where(ContractRow.number == number))
+        if contract is None:
+            raise NotFound(_("no contract with this number"), number)
+        existing = s.execute(select(AnnexRow.no, AnnexRow.position).where(AnnexRow.contract_id == contract.id)).all()
+        annex = AnnexRow(contract_id=contract.id, position=max((r.position for r in existing), default=-1) + 1,
+                         no=next_annex_no([r.no for r in existing]), title=title, kind=kind.value,
+                         text="" if kind is AnnexKind.TEXT else None)
+        s.add(annex)
+        s.flush()
+        _touch(s, annex.id, "added", None, title)
+        s.flush()
+        s.expire_all()
+        stored, version = load_in(s, number)
+        add_snapshot(s, contract.id, version, stored)
+        return AnnexInfo(annex.id, annex.no, title, kind, annex.text, None)
+
+
 def set_annex_text(db: Database, annex_id: int, text: str | None) -> str | None:
     """Replace a text annex's body; returns the previous body."""
     with db.transaction() as s:

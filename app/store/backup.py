@@ -232,9 +232,22 @@ def _set_aside(database: Path, now: datetime, connect: Connector | None) -> Path
         shutil.copyfile(database, target)
         os.chmod(target, 0o600)
         wal = database.with_name(database.name + "-wal")
-        if wal.exists():
-            shutil.copyfile(wal, target.with_name(target.name + "-wal"))
+        if wal.exists():  # the log holds the latest edits: as private as the file itself
+            wal_copy = target.with_name(target.name + "-wal")
+            shutil.copyfile(wal, wal_copy)
+            os.chmod(wal_copy, 0o600)
         return target
+
+
+def copy_problem(exc: BaseException, target: Path) -> UserError:
+    """A failed copy as the user should hear it: the file it was for, and why (a full disk said as such)."""
+    from app.fileio import write_error
+
+    if isinstance(exc, OSError):
+        return write_error(exc, target)
+    if "full" in str(exc).lower():
+        return UserError(_("the disk is full; nothing was saved"), str(target))
+    return UserError(_("cannot write the file: {error}").format(error=exc), str(target))
 
 
 def restore_database(backup: Path, database: Path, *, connect: Connector | None = None,
@@ -249,9 +262,15 @@ def restore_database(backup: Path, database: Path, *, connect: Connector | None 
     if problem:
         raise UserError(problem, str(backup))
     now = now or datetime.now()
-    kept = _set_aside(database, now, connect)
     staged = database.with_name(f".{database.name}.restore")
-    copy_database(backup, staged, connect)
+    failures: tuple[type[Exception], ...] = (OSError, *database_errors())
+    try:
+        kept = _set_aside(database, now, connect)
+        copy_database(backup, staged, connect)
+    except failures as exc:  # a full disk or a read-only folder: the database is untouched
+        with contextlib.suppress(OSError):
+            staged.unlink()
+        raise copy_problem(exc, database) from exc
     for suffix in ("-wal", "-shm", "-journal"):  # a stale WAL would be replayed onto the restored file
         with contextlib.suppress(FileNotFoundError):
             database.with_name(database.name + suffix).unlink()

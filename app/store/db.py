@@ -327,6 +327,16 @@ def _server_engine(url: str) -> Engine:
                               kind="address") from exc
 
 
+def sqlite_path(url: str, shown: str) -> Path:
+    """The file a sqlite URL names. An in-memory database is refused: it would keep nothing once the
+    program ends, and the user would believe their imports and edits saved."""
+    database = _server_url(url).database
+    if not database or database == ":memory:" or database.startswith("file::memory:"):
+        raise DatabaseProblem(_("an in-memory database keeps nothing; give a database file (e.g. --db contracts.db)"),
+                              shown, kind="address")
+    return Path(database)
+
+
 def _make_engine(url: str, passphrase: str | None) -> tuple[Engine, Connector | None]:
     if not url.startswith("sqlite"):
         return _server_engine(url), None
@@ -411,7 +421,7 @@ def open_database(target: str | os.PathLike[str], *, load_sample: bool = True, p
     shown = str(target) if server_url is None else server_url.render_as_string(hide_password=True)
     file_revision = ""
     if is_sqlite:
-        path = Path(url.removeprefix("sqlite:///"))
+        path = sqlite_path(url, shown)
         if path.is_dir():
             raise DatabaseProblem(_("is a folder, not a database file"), str(path), kind="folder", path=path)
         new_file = not path.exists() or path.stat().st_size == 0
@@ -422,7 +432,9 @@ def open_database(target: str | os.PathLike[str], *, load_sample: bool = True, p
         try:
             _create_private_file(path)
         except OSError as exc:
-            raise DatabaseProblem(_("cannot create the database file: {error}").format(error=exc.strerror), str(path),
+            from app.fileio import os_reason
+
+            raise DatabaseProblem(_("cannot create the database file: {error}").format(error=os_reason(exc)), str(path),
                                   kind="cannot-create", path=path) from exc
     engine, connector = _make_engine(url, passphrase)
     db = Database(engine, connector)
@@ -447,7 +459,7 @@ def open_database(target: str | os.PathLike[str], *, load_sample: bool = True, p
 
                 backup_before_migration(engine, revision, connect=connector)
             _upgrade(engine)
-    except (DBAPIError, *database_errors()) as exc:
+    except (DBAPIError, *database_errors()) as exc:  # type: ignore[misc]  # a tuple built at run time
         engine.dispose()
         problem = _problem_for(exc, shown, path, server_url)
         if isinstance(problem, DatabaseProblem):

@@ -11,6 +11,7 @@ from pathlib import Path
 from xml.sax.saxutils import escape
 
 from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, SimpleDocTemplate, Spacer
 
 from app.domain import Contract
@@ -25,13 +26,12 @@ from app.export.pdf.styles import (
     PAGE_WIDTH,
     make_styles,
 )
-from app.fields import where_label
 from app.fileio import atomic_path
 from app.i18n import _
 from app.review.clock import local_time
 from app.review.diff import ContractDiff, Span
 from app.review.model import Comment
-from app.review.report import annex_lines, marked, show
+from app.review.report import annex_lines, field_name, field_value, marked
 
 REMOVED = '<font color="#b00020"><strike>{}</strike></font>'
 ADDED = '<font color="#1b7f2a"><u>{}</u></font>'
@@ -70,7 +70,8 @@ def review_story(packet: ReviewPacket, s) -> list[Flowable]:
     if d.fields:
         story.append(_p(_("Fields"), s.article))
         for f in d.fields:
-            story.append(ChineseParagraph(f"{escape(where_label(f.path))}：{REMOVED.format(escape(show(f.old)))} → {ADDED.format(escape(show(f.new)))}", s.numbered))
+            old, new = escape(field_value(f.path, f.old)), escape(field_value(f.path, f.new))
+            story.append(ChineseParagraph(f"{escape(field_name(f.path))}：{REMOVED.format(old)} → {ADDED.format(new)}", s.numbered))
     if d.clauses:
         story.append(_p(_("Clauses"), s.article))
         for cl in d.clauses:
@@ -97,6 +98,22 @@ def review_story(packet: ReviewPacket, s) -> list[Flowable]:
     return story
 
 
+def _canvas_class(font: str) -> type[Canvas]:
+    """A canvas that stays on the embedded font: a bare one writes Helvetica, not embedded, into every page."""
+
+    class ReviewCanvas(Canvas):
+        def __init__(self, *args, **kwargs) -> None:
+            kwargs["initialFontName"] = font
+            super().__init__(*args, **kwargs)
+            self.setFont(font, 12)
+
+        def showPage(self) -> None:
+            super().showPage()
+            self.setFont(font, 12)
+
+    return ReviewCanvas
+
+
 def export_review_pdf(packet: ReviewPacket, out: Path) -> None:
     """Write the review PDF atomically."""
     import io
@@ -107,7 +124,7 @@ def export_review_pdf(packet: ReviewPacket, out: Path) -> None:
     doc = SimpleDocTemplate(buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,
                             topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM, title=_("Review: {number}").format(number=packet.contract.number),
                             subject=packet.contract.number, creator="ContractDesk")
-    doc.build(review_story(packet, styles))
+    doc.build(review_story(packet, styles), canvasmaker=_canvas_class(body_font))
     with atomic_path(out) as tmp:
         tmp.write_bytes(buffer.getvalue())
 
@@ -127,7 +144,7 @@ def amendment_flowables(contract: Contract, amendments: list, s) -> list[Flowabl
         if a.changes:
             out.append(para(_("Changed terms"), s.article))
             for path in sorted(a.changes):
-                out.append(para(f"{path}：{show(a.changes[path])}", s.numbered))
+                out.append(para(f"{field_name(path)}：{field_value(path, a.changes[path])}", s.numbered))
         for clause in a.clauses:
             for _depth, sub in clause.walk():
                 head = f"{sub.no} {sub.title}".strip()
@@ -135,7 +152,7 @@ def amendment_flowables(contract: Contract, amendments: list, s) -> list[Flowabl
                 if sub.title and sub.text:
                     out.append(para(sub.text, s.numbered))
         for annex in a.annexes:
-            out.append(para(f"{_('Annex')} {annex.no} {annex.title}".strip(), s.annex_title))
+            out.append(para(_("Annex {no} {title}").format(no=annex.no, title=annex.title).strip(), s.annex_title))
             if annex.table is not None:
                 out += cost_table(annex.table, s)
             elif annex.text:

@@ -6,9 +6,10 @@ The app never draws or synthesises a seal: every image here comes from the user'
 from __future__ import annotations
 
 import io
+import struct
 from pathlib import Path
 
-from PIL import Image, UnidentifiedImageError
+from PIL import Image, ImageOps, UnidentifiedImageError
 from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen.canvas import Canvas
 
@@ -17,6 +18,7 @@ from app.export.pdf.styles import SEAL_DIAMETER
 from app.i18n import _
 
 MAX_PIXELS = 40_000_000
+PRINT_DPI = 600
 
 
 def open_image(data: bytes, where: str) -> Image.Image:
@@ -28,17 +30,46 @@ def open_image(data: bytes, where: str) -> Image.Image:
         image.load()
     except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
         raise UserError(_("not a readable image (PNG or JPEG)"), where) from exc
-    return image.convert("RGBA")
+    return upright(image).convert("RGBA")
+
+
+def upright(image: Image.Image) -> Image.Image:
+    """A phone photo of a signature stores its pixels sideways and says so in EXIF: print it as it is seen.
+    Damaged EXIF leaves the image as stored rather than refusing it."""
+    try:
+        return ImageOps.exif_transpose(image)
+    except (ValueError, TypeError, KeyError, SyntaxError, OSError, struct.error):
+        return image
 
 
 def image_reader(image: Image.Image) -> ImageReader:
     return ImageReader(image)
 
 
+def draw_inked(canvas: Canvas, image: Image.Image, x: float, y: float, width: float, height: float) -> None:
+    """Draw `image` as ink on paper (PDF blend mode Multiply): a seal scanned on white paper, the usual file a
+    clerk has, must not cover the caption and party name under it with a white square."""
+    canvas.saveState()
+    canvas.setBlendMode("Multiply")
+    canvas.drawImage(image_reader(image), x, y, width, height, mask="auto")
+    canvas.restoreState()
+
+
+def for_print(image: Image.Image, width: float) -> Image.Image:
+    """`image` with at most PRINT_DPI pixels per inch when printed `width` points wide: a phone photo of a seal
+    (4000 px for 42 mm) otherwise makes the export several times slower and the file much larger."""
+    most = max(1, round(width / 72 * PRINT_DPI))
+    if image.width <= most:
+        return image
+    return image.resize(
+        (most, max(1, round(image.height * most / image.width))), Image.Resampling.LANCZOS, reducing_gap=3.0
+    )
+
+
 def draw_image(canvas: Canvas, image: Image.Image, cx: float, cy: float, width: float) -> None:
     """Draw `image` centred on (cx, cy), `width` points wide, keeping its aspect ratio and transparency."""
     height = width * image.height / image.width
-    canvas.drawImage(image_reader(image), cx - width / 2, cy - height / 2, width, height, mask="auto")
+    draw_inked(canvas, for_print(image, width), cx - width / 2, cy - height / 2, width, height)
 
 
 class CrossPageSeal:
@@ -50,7 +81,7 @@ class CrossPageSeal:
             data = path.read_bytes()
         except OSError as exc:
             raise UserError(_("cannot read the seal image: {error}").format(error=exc.strerror), str(path)) from exc
-        self.image = open_image(data, str(path))
+        self.image = for_print(open_image(data, str(path)), diameter)
         self.width = diameter
         self.height = diameter * self.image.height / self.image.width
 
@@ -61,11 +92,11 @@ class CrossPageSeal:
 
     def draw_strip(self, canvas: Canvas, index: int, count: int, page_width: float, page_height: float) -> None:
         strip_width = self.width / count
-        canvas.drawImage(
-            image_reader(self.strip(index, count)),
+        draw_inked(
+            canvas,
+            self.strip(index, count),
             page_width - strip_width,
             (page_height - self.height) / 2,
             strip_width,
             self.height,
-            mask="auto",
         )

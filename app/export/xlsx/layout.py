@@ -34,6 +34,12 @@ HEADER_ALIASES: dict[str, tuple[str, ...]] = {
 TOTAL_LABEL = N_("Total")
 TOTAL_WORDS = ("合计", "总计", "合计金额", "total", "grandtotal", "sum")
 
+#: The summary sheet and its contract-number row: an exported packet says which contract it came from.
+SUMMARY_SHEET = N_("Contract summary")
+NUMBER_LABEL = N_("Contract number")
+SUMMARY_SHEET_NAMES = ("合同概要", "contract summary")
+NUMBER_LABELS = ("合同编号", "contract number")
+
 _INVALID_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 
 
@@ -61,6 +67,25 @@ def is_total_label(text: object) -> bool:
         return False
     key = header_key(text)
     return key in _TOTAL_KEYS or key == header_key(_(TOTAL_LABEL))
+
+
+def is_summary_sheet(title: object) -> bool:
+    """Whether a sheet is an exported packet's 合同概要 (Contract summary), in any language."""
+    return header_key(title) in {header_key(t) for t in (*SUMMARY_SHEET_NAMES, _(SUMMARY_SHEET))}
+
+
+def is_number_label(text: object) -> bool:
+    """Whether a summary-sheet label reads 合同编号 / Contract number."""
+    return header_key(text) in {header_key(t) for t in (*NUMBER_LABELS, _(NUMBER_LABEL))}
+
+
+_ANNEX_SHEET = re.compile(r"(?:附件|annex\s+)([0-9a-z]+)(?:[\s：:]|$)", re.IGNORECASE)
+
+
+def annex_no_of_sheet(title: str) -> str | None:
+    """The annex number an exported sheet title (附件3 费用明细表 / Annex 3 …) names, or None."""
+    m = _ANNEX_SHEET.match(title.strip())
+    return m.group(1) if m else None
 
 
 def safe_sheet_name(name: str, taken: set[str] | None = None) -> str:

@@ -27,7 +27,9 @@ from app.errors import UserError
 from app.export.xlsx.layout import (
     AMOUNT,
     COLUMN_LABELS,
+    NUMBER_LABEL,
     SHEET_COLUMNS,
+    SUMMARY_SHEET,
     TOTAL_LABEL,
     annex_sheet_name,
     safe_sheet_name,
@@ -166,7 +168,7 @@ def _summary_rows(c: Contract) -> list[tuple[str, Any]]:
     bank = payee.bank
     terms = c.terms
     rows: list[tuple[str, Any]] = [
-        (_("Contract number"), c.number),
+        (_(NUMBER_LABEL), c.number),
         (_("Party A's number"), c.party_a_number),
         (_("Party B's number"), c.party_b_number),
         (_("Title"), c.title),
@@ -357,7 +359,7 @@ def _build(contract: Contract, options: XlsxOptions) -> tuple[Workbook, dict[_Sh
     wb = Workbook(write_only=True)
     taken: set[str] = set()
     pending: dict[_Sheet, SheetRows] = {}
-    summary = _Sheet(wb, _("Contract summary"), taken)
+    summary = _Sheet(wb, _(SUMMARY_SHEET), taken)
     payments = _Sheet(wb, _("Payment schedule"), taken)
     tables = [a for a in contract.annexes if a.table is not None]
     grand = sum(len(a.table or []) for a in tables)
@@ -403,9 +405,11 @@ def export_xlsx(contract: Contract, out: Path, options: XlsxOptions | None = Non
         from app.signing.credentials import load_p12
 
         credentials = load_p12(options.sign_with)
-    wb, pending = _build(contract, options)
     sig_path = signature_path(out)
+    # The target is checked (a folder, an unwritable place) before openpyxl's sheet writers are started:
+    # a writer left open is only closed, noisily, by the garbage collector.
     with atomic_path(out) as tmp:
+        wb, pending = _build(contract, options)
         try:
             wb.save(tmp)
             splice(tmp, {sheet.ws.path.lstrip("/"): (rows, len(SHEET_COLUMNS)) for sheet, rows in pending.items()})
