@@ -139,3 +139,40 @@ def cli(db_path):
         return CliResult(proc.returncode, proc.stdout, proc.stderr)
 
     return run
+
+
+def database_digest(path) -> str:
+    """The database's content (not its bytes: SQLite may rewrite pages on open), to show nothing changed."""
+    import hashlib
+    import sqlite3
+
+    con = sqlite3.connect(path)
+    dump = "\n".join(con.iterdump())
+    con.close()
+    return hashlib.sha256(dump.encode()).hexdigest()
+
+
+@pytest.fixture
+def exported(db, sample, tmp_path) -> Path:
+    """The sample's Excel packet as `export --xlsx` writes it (beside a database holding the sample)."""
+    from app.export.xlsx import export_xlsx
+
+    out = tmp_path / "packet.xlsx"
+    export_xlsx(sample, out)
+    return out
+
+
+@pytest.fixture
+def form(qtbot, db):
+    """The 概要 form on the sample, with its undo stack as `form.stack`."""
+    from PySide6.QtGui import QUndoStack
+
+    from ui.contract_form import ContractForm
+
+    stack = QUndoStack()
+    widget = ContractForm(db, stack)
+    qtbot.addWidget(widget)
+    widget.stack = stack
+    widget.set_contract(SAMPLE_NUMBER)
+    return widget
+

@@ -2,24 +2,13 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 import pytest
 
 from app.sample import sample_path
 
-from .conftest import SAMPLE_NUMBER
-
-
-def _digest(path) -> str:
-    """The database's content (not its bytes: SQLite may rewrite pages on open)."""
-    import sqlite3
-
-    con = sqlite3.connect(path)
-    dump = "\n".join(con.iterdump())
-    con.close()
-    return hashlib.sha256(dump.encode()).hexdigest()
+from .conftest import SAMPLE_NUMBER, database_digest
 
 
 def test_list_json(cli):
@@ -133,33 +122,33 @@ BAD_INPUTS = [
 @pytest.mark.parametrize("mutate, message", BAD_INPUTS)
 def test_bad_input_names_the_field_and_changes_nothing(cli, db_path, tmp_path, mutate, message):
     cli("list")  # create the database
-    before = _digest(db_path)
+    before = database_digest(db_path)
     result = cli("import", _mutated(tmp_path, mutate), "--replace")
     assert result.code == 2, result
     assert message in result.err
     assert len(result.err.strip().splitlines()) == 1, "one clear line"
     assert "Traceback" not in result.err
-    assert _digest(db_path) == before
+    assert database_digest(db_path) == before
 
 
 def test_malformed_json(cli, db_path, tmp_path):
     cli("list")
-    before = _digest(db_path)
+    before = database_digest(db_path)
     bad = tmp_path / "bad.json"
     bad.write_text('{"format": "contractdesk/1", "number": ', encoding="utf-8")
     result = cli("import", str(bad))
     assert result.code == 2
     assert "not valid JSON" in result.err and "line 1" in result.err
-    assert _digest(db_path) == before
+    assert database_digest(db_path) == before
 
 
 def test_import_existing_number_asks_for_replace(cli, db_path):
     cli("list")
-    before = _digest(db_path)
+    before = database_digest(db_path)
     result = cli("import", str(sample_path()))
     assert result.code == 2
     assert "--replace" in result.err
-    assert _digest(db_path) == before
+    assert database_digest(db_path) == before
     assert cli("import", str(sample_path()), "--replace").code == 0
 
 

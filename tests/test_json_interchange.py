@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import base64
-import hashlib
 import io
 import json
-import sqlite3
 from datetime import date
 from decimal import Decimal
 
@@ -19,7 +17,7 @@ from app.interchange.json_codec import dumps, loads
 from app.paths import resource
 from app.sample import sample_path
 
-from .conftest import SAMPLE_NUMBER
+from .conftest import SAMPLE_NUMBER, database_digest
 
 SCHEMA = json.loads(resource("schema", "contract.schema.json").read_text(encoding="utf-8"))
 
@@ -212,11 +210,6 @@ def test_amendment_annexes_are_checked_too(sample):
     assert err.value.where == "amendments[0].annexes[0].pdf"
 
 
-def _digest(path) -> str:
-    con = sqlite3.connect(path)
-    dump = "\n".join(con.iterdump())
-    con.close()
-    return hashlib.sha256(dump.encode()).hexdigest()
 
 
 @pytest.mark.parametrize(
@@ -228,7 +221,7 @@ def _digest(path) -> str:
     ids=["seal", "pdf"],
 )
 def test_cli_import_refuses_a_bad_file_and_stores_nothing(cli, db, db_path, sample, tmp_path, change, where):
-    before = _digest(db_path)
+    before = database_digest(db_path)
     for number, extra in (("NEW-1", ()), (SAMPLE_NUMBER, ("--replace",))):
         sample.number = number
         path = tmp_path / f"{number}.json"
@@ -236,4 +229,4 @@ def test_cli_import_refuses_a_bad_file_and_stores_nothing(cli, db, db_path, samp
         result = cli("import", str(path), *extra)
         assert result.code == 2, result
         assert where in result.err and "Traceback" not in result.err
-        assert _digest(db_path) == before
+        assert database_digest(db_path) == before

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-import pytest
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import QApplication
@@ -28,14 +27,6 @@ def retype(edit, text: str) -> None:
     type_into(edit, text)
 
 
-@pytest.fixture
-def form(qtbot, db):
-    stack = QUndoStack()
-    widget = ContractForm(db, stack)
-    qtbot.addWidget(widget)
-    widget.stack = stack
-    widget.set_contract(N)
-    return widget
 
 
 def test_edit_total_shows_uppercase_and_is_stored(form, db, qtbot):

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-import sqlite3
 import zipfile
 from decimal import Decimal
 
@@ -18,25 +16,15 @@ from app.imports import xlsx as reader
 from app.imports.xlsx import read_cost_table
 from app.tablediff import diff_cost_rows
 
-from .conftest import SAMPLE_NUMBER
+from .conftest import SAMPLE_NUMBER, database_digest
 from .xlsx_helpers import patch_member, sheet_part
 
 TABLE_SHEET = "Annex 3 费用明细表"
 PRICE = Decimal("1424430.00")
 
 
-def _digest(path) -> str:
-    con = sqlite3.connect(path)
-    dump = "\n".join(con.iterdump())
-    con.close()
-    return hashlib.sha256(dump.encode()).hexdigest()
 
 
-@pytest.fixture
-def exported(db, sample, tmp_path):
-    out = tmp_path / "packet.xlsx"
-    export_xlsx(sample, out)
-    return out
 
 
 def _edit(path, change) -> None:
@@ -136,7 +124,7 @@ def test_edits_inserts_and_deletes_are_reported_exactly(cli, exported, db_path):
         ws["A4"], ws["D4"], ws["E4"], ws["F4"], ws["G4"] = "设备费", "２", "100", "=D4*E4", "新增"
 
     _edit(exported, change)
-    before = _digest(db_path)
+    before = database_digest(db_path)
     result = cli("import-annex", SAMPLE_NUMBER, "3", str(exported), "--json")
     assert result.code == 0, result
     data = json.loads(result.out)
@@ -151,7 +139,7 @@ def test_edits_inserts_and_deletes_are_reported_exactly(cli, exported, db_path):
     assert (data["old_total"], data["new_total"]) == ("4273290.00", "2849061.50")
     assert [c["code"] for c in data["check_new"]] == ["cost-table-total"]
     assert data["applied"] is False
-    assert _digest(db_path) == before  # a review stores nothing
+    assert database_digest(db_path) == before  # a review stores nothing
 
     text = cli("import-annex", SAMPLE_NUMBER, "3", str(exported)).out
     assert "changed  row 1 → row 1 (sheet row 3): Unit price: 1424430.00 → 1424431.50" in text
@@ -278,20 +266,20 @@ def test_formula_without_saved_result_is_refused(exported):
 )
 def test_bad_cells_are_refused_with_sheet_and_cell(cli, exported, db_path, cell, value, reason):
     _edit(exported, lambda ws: ws.__setitem__(cell, value))
-    before = _digest(db_path)
+    before = database_digest(db_path)
     result = cli("import-annex", SAMPLE_NUMBER, "3", str(exported), "--apply")
     assert result.code == 2, result
     assert f"{TABLE_SHEET}!{cell}" in result.err and reason in result.err
     assert "Traceback" not in result.err
-    assert _digest(db_path) == before
+    assert database_digest(db_path) == before
 
 
 def _refused(cli, db_path, path, expected: str) -> None:
-    before = _digest(db_path)
+    before = database_digest(db_path)
     result = cli("import-annex", SAMPLE_NUMBER, "3", str(path), "--apply")
     assert result.code == 2, result
     assert expected in result.err and "Traceback" not in result.err, result.err
-    assert _digest(db_path) == before
+    assert database_digest(db_path) == before
 
 
 def test_not_an_xlsx(cli, db, db_path, tmp_path):

@@ -296,11 +296,11 @@ def _row_values(cells: tuple, columns: dict[str, int]) -> tuple[dict[str, Any], 
     return values, formulas
 
 
-def _refuse_rows_after_total(rows, columns: dict[str, int], sheet: str, total_row: int) -> None:
-    """A cost row below the total row (a second section after a 小计, rows pasted under 合计) would be
-    silently dropped: refuse it instead. Notes under the total (合计（大写）, remarks) are fine."""
+def _filled_rows(ws, header_row: int, columns: dict[str, int]) -> Iterator[tuple[int, dict[str, Any], dict[str, str]]]:
+    """(sheet row, values, formulas) of each row below the header that holds something; the table ends after
+    MAX_BLANK_RUN empty rows in a row (a sheet's formatting may reach a million rows)."""
     blank_run = 0
-    for r, cells in rows:
+    for r, cells in enumerate(ws.iter_rows(min_row=header_row + 1), start=header_row + 1):
         values, formulas = _row_values(cells, columns)
         if all(_blank(v) for v in values.values()) and not formulas:
             blank_run += 1
@@ -308,6 +308,14 @@ def _refuse_rows_after_total(rows, columns: dict[str, int], sheet: str, total_ro
                 return
             continue
         blank_run = 0
+        yield r, values, formulas
+
+
+def _refuse_rows_after_total(rest: Iterator[tuple[int, dict[str, Any], dict[str, str]]], columns: dict[str, int],
+                             sheet: str, total_row: int) -> None:
+    """A cost row below the total row (a second section after a 小计, rows pasted under 合计) would be
+    silently dropped: refuse it instead. Notes under the total (合计（大写）, remarks) are fine."""
+    for r, values, formulas in rest:
         has_item = not _blank(values.get("item")) or "item" in formulas
         has_number = any(not _blank(values.get(c)) or c in formulas for c in ("quantity", "unit_price"))
         if has_item and has_number:
@@ -319,17 +327,9 @@ def _read_raw(ws, header_row: int, columns: dict[str, int], sheet: str) -> list[
     from app.export.xlsx.layout import AMOUNT, is_total_label
 
     raw: list[_RawRow] = []
-    blank_run = 0
     item_col = columns["item"]
-    rows = enumerate(ws.iter_rows(min_row=header_row + 1), start=header_row + 1)
-    for r, cells in rows:
-        values, formulas = _row_values(cells, columns)
-        if all(_blank(v) for v in values.values()) and not formulas:
-            blank_run += 1
-            if blank_run > MAX_BLANK_RUN:
-                break
-            continue
-        blank_run = 0
+    rows = _filled_rows(ws, header_row, columns)
+    for r, values, formulas in rows:
         if is_total_label(values.get("item")) or (
             "item" not in formulas and _blank(values.get("item"))
             and re.match(r"\s*=\s*SUM\(", formulas.get(AMOUNT, ""), re.IGNORECASE)
@@ -372,7 +372,7 @@ def _build_rows(table: ImportedTable, raw: list[_RawRow], columns: dict[str, int
     from openpyxl.utils import get_column_letter
 
     from app.export.xlsx.layout import AMOUNT, COLUMN_LABELS
-    from app.store.annex_rows import _MAX_UNIT_CHARS as MAX_UNIT_CHARS
+    from app.store.annex_rows import MAX_UNIT_CHARS
 
     sheet = table.sheet
     letters = {name: get_column_letter(i + 1) for name, i in columns.items()}

@@ -35,7 +35,7 @@ MAX_PDF_BYTES = 20 * 1024 * 1024
 #: Column → the label used in messages (translated where shown).
 COLUMN_LABELS = COST_COLUMN_LABELS
 NUMBER_COLUMNS = ("quantity", "unit_price")
-_MAX_UNIT_CHARS = 32
+MAX_UNIT_CHARS = 32
 _AMOUNT_REASONS = {
     "empty": N_("a number is required"),
     "not a number": N_("not a number"),
@@ -125,8 +125,8 @@ def parse_cell(column: str, value: str | Decimal, where: str) -> str | Decimal:
             raise UserError(_("too large"), where)
         return number.quantize(Decimal(1).scaleb(-2)) if column == "unit_price" else number
     text = str(value).replace("\r\n", "\n").strip()
-    if column == "unit" and len(text) > _MAX_UNIT_CHARS:
-        raise UserError(_("a unit has at most {n} characters").format(n=_MAX_UNIT_CHARS), where)
+    if column == "unit" and len(text) > MAX_UNIT_CHARS:
+        raise UserError(_("a unit has at most {n} characters").format(n=MAX_UNIT_CHARS), where)
     return text
 
 

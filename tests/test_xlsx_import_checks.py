@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import sqlite3
 from decimal import Decimal
 
 import pytest
@@ -14,23 +12,13 @@ from app.export.xlsx import export_xlsx
 from app.i18n import set_language
 from app.imports.xlsx import read_cost_table
 
-from .conftest import SAMPLE_NUMBER
+from .conftest import SAMPLE_NUMBER, database_digest
 
 TABLE_SHEET = "Annex 3 费用明细表"
 
 
-def _digest(path) -> str:
-    con = sqlite3.connect(path)
-    dump = "\n".join(con.iterdump())
-    con.close()
-    return hashlib.sha256(dump.encode()).hexdigest()
 
 
-@pytest.fixture
-def exported(db, sample, tmp_path):
-    out = tmp_path / "packet.xlsx"
-    export_xlsx(sample, out)
-    return out
 
 
 def _edit(path, change, sheet: str = TABLE_SHEET) -> None:
@@ -40,11 +28,11 @@ def _edit(path, change, sheet: str = TABLE_SHEET) -> None:
 
 
 def _refused(cli, db_path, path, where: str, reason: str) -> None:
-    before = _digest(db_path)
+    before = database_digest(db_path)
     result = cli("import-annex", SAMPLE_NUMBER, "3", str(path), "--apply")
     assert result.code == 2, result
     assert where in result.err and reason in result.err and "Traceback" not in result.err, result.err
-    assert _digest(db_path) == before
+    assert database_digest(db_path) == before
 
 
 @pytest.mark.parametrize(("lang", "where"), [("en", "Contract summary!B2"), ("zh_CN", "合同概要!B2")])

@@ -7,23 +7,11 @@ from decimal import Decimal
 
 import pytest
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtGui import QUndoStack
 
 from app.i18n import set_language
 from app.store import contracts
 from tests.conftest import SAMPLE_NUMBER as N
 from tests.test_ui_contract_form import retype
-from ui.contract_form import ContractForm
-
-
-@pytest.fixture
-def form(qtbot, db):
-    stack = QUndoStack()
-    widget = ContractForm(db, stack)
-    qtbot.addWidget(widget)
-    widget.stack = stack
-    widget.set_contract(N)
-    return widget
 
 
 def test_an_invalid_entry_stays_marked_when_another_field_is_saved(form, db):
@@ -88,6 +76,19 @@ def test_the_list_tooltip_names_the_parties_with_the_full_width_colon(db):
     assert tip.splitlines() == ["甲方：汤阴县公安局", "乙方：中国移动通信集团河南有限公司安阳分公司"]
 
 
+@pytest.fixture
+def active_window(qtbot, db, db_path, tmp_path):
+    """The main window shown and active, with its own settings file (keyboard focus works in it)."""
+    from ui.main_window import MainWindow
+
+    window = MainWindow(db, str(db_path), store=QSettings(str(tmp_path / "window.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    return window
+
+
 def test_a_first_window_gives_the_contract_tabs_most_of_its_width(qtbot, db, db_path, tmp_path):
     from ui.main_window import MainWindow
 
@@ -121,18 +122,11 @@ def test_toolbar_tooltips_put_the_shortcut_in_translatable_brackets(qtbot, db, d
     assert window.act_new.toolTip() == "New contract（Ctrl+N）"
 
 
-def test_tab_leaves_the_contract_list_for_the_contract(qtbot, db, db_path, tmp_path):
+def test_tab_leaves_the_contract_list_for_the_contract(qtbot, active_window):
     """Keyboard-only use: Tab from the list goes on to the contract's tabs instead of circling its cells."""
     from PySide6.QtWidgets import QApplication
 
-    from ui.main_window import MainWindow
-
-    store = QSettings(str(tmp_path / "keys.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(db, str(db_path), store=store)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
+    window = active_window
     table = window.list_view.table
     table.setFocus()
     qtbot.waitUntil(table.hasFocus, timeout=2000)
@@ -143,16 +137,9 @@ def test_tab_leaves_the_contract_list_for_the_contract(qtbot, db, db_path, tmp_p
     assert window.tabs.isAncestorOf(QApplication.focusWidget())
 
 
-def test_ctrl_z_in_a_field_just_saved_undoes_the_edit(qtbot, db, db_path, tmp_path):
+def test_ctrl_z_in_a_field_just_saved_undoes_the_edit(qtbot, db, active_window):
     """The clerk types an amount, presses Enter, then Ctrl+Z with the cursor still in the field."""
-    from ui.main_window import MainWindow
-
-    store = QSettings(str(tmp_path / "undo.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(db, str(db_path), store=store)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
+    window = active_window
     total = window.pages["summary"].editors["total"].edit
     total.setFocus()
     qtbot.waitUntil(total.hasFocus, timeout=2000)
@@ -173,16 +160,11 @@ def test_ctrl_z_in_a_field_just_saved_undoes_the_edit(qtbot, db, db_path, tmp_pa
     assert total.text() == "100.00"
 
 
-def test_ctrl_z_in_the_clause_editor_undoes_the_last_clause_edit(qtbot, db, db_path, tmp_path):
+def test_ctrl_z_in_the_clause_editor_undoes_the_last_clause_edit(qtbot, db, active_window):
     """After adding a clause, Ctrl+Z with the cursor in its title or text box removes it again."""
-    from ui.main_window import CLAUSES, MainWindow
+    from ui.main_window import CLAUSES
 
-    store = QSettings(str(tmp_path / "undo2.ini"), QSettings.Format.IniFormat)
-    window = MainWindow(db, str(db_path), store=store)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
+    window = active_window
     window.tabs.setCurrentWidget(window.pages[CLAUSES])
     editor = window.pages[CLAUSES]
     assert editor.focus_where("clause:第十条")
