@@ -25,10 +25,29 @@ STALE_PART_SECONDS = 15 * 60
 _FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 
+#: Windows: "The process cannot access the file because it is being used by another process".
+_SHARING_VIOLATION = 32
+
+
 def os_reason(exc: OSError) -> str:
-    """The system's reason for `exc`, said plainly where the system's own words mislead ("File exists")."""
+    """The system's reason for `exc` in the user's language (the system's own words are English and
+    sometimes mislead: "File exists" for a file standing where a folder should be)."""
+    if isinstance(exc, UserError):  # already said in the user's words (app.paths.DataFolderProblem)
+        return exc.message
     if isinstance(exc, (NotADirectoryError, FileExistsError)):  # mkdir where a file stands
         return _("part of this path is a file, not a folder")
+    if getattr(exc, "winerror", None) == _SHARING_VIOLATION:
+        return _("the file is open in another program (Excel, WPS, a PDF viewer); close it and try again")
+    if isinstance(exc, FileNotFoundError):
+        return _("no such file or folder")
+    if isinstance(exc, IsADirectoryError):
+        return _("is a folder, not a file")
+    if isinstance(exc, PermissionError):
+        return _("permission denied, or the file is open in another program (Excel, WPS, a PDF viewer)")
+    if exc.errno in _FULL:
+        return _("the disk is full")
+    if exc.errno == errno.EROFS:
+        return _("the disk is read-only")
     return str(exc.strerror or exc)
 
 

@@ -143,3 +143,27 @@ def test_signing_the_pdf_and_the_workbook_of_one_export_asks_the_password_once(d
     assert code == 0
     assert len(asked) == 1 and "signer.p12" in asked[0]
     assert pdf.exists() and xlsx.exists() and xlsx.with_name("packet.xlsx.p7s").exists()
+
+
+def test_a_pdf_can_be_signed_after_a_workbook_signature_was_checked_in_the_same_process(tmp_path, p12):
+    """The desktop app verifies or signs an Excel packet, then signs the PDF packet: one process, fresh
+    imports (a test run in this process would have imported pyHanko already)."""
+    import os
+    import sys
+
+    script = (
+        "import sys; from pathlib import Path\n"
+        "from app.signing.cms import sign_file, verify_bytes\n"
+        "from app.export.pdf import PdfOptions, export_pdf\n"
+        "from app.sample import sample_contract\n"
+        "doc, p12, out = (Path(a) for a in sys.argv[1:])\n"
+        "doc.write_bytes(b'workbook bytes')\n"
+        "result = verify_bytes(doc.read_bytes(), sign_file(doc, p12).read_bytes())\n"
+        "export_pdf(sample_contract(), out, PdfOptions(annexes=False, sign_with=p12))\n"
+        "print(result.state.name)\n"
+    )
+    out = tmp_path / "signed.pdf"
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path / "packet.xlsx"), str(p12), str(out)],
+                          capture_output=True, text=True, timeout=300, env={**os.environ, "CONTRACTDESK_P12_PASSWORD": PASSWORD})
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip() == "INTACT" and out.read_bytes().startswith(b"%PDF")

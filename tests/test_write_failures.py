@@ -172,3 +172,39 @@ def test_leftovers_of_a_killed_export_are_cleared_by_the_next_one(tmp_path):
     assert target.read_bytes() == b"%PDF-1.4 whole"
     assert not abandoned.exists()
     assert in_progress.exists() and other.exists()
+
+
+@pytest.mark.parametrize(
+    ("error", "reason"),
+    [
+        (FileNotFoundError(errno.ENOENT, "No such file or directory"), "文件或文件夹不存在"),
+        (PermissionError(errno.EACCES, "Permission denied"), "没有权限，或文件正被其他程序"),
+        (OSError(errno.ENOSPC, "No space left on device"), "磁盘已满"),
+        (OSError(errno.EROFS, "Read-only file system"), "磁盘为只读"),
+        (IsADirectoryError(errno.EISDIR, "Is a directory"), "是文件夹，不是文件"),
+    ],
+)
+def test_system_reasons_are_said_in_the_users_language(error, reason):
+    from app.fileio import os_reason
+    from app.i18n import set_language
+
+    set_language("zh_CN")
+    assert reason in os_reason(error)
+
+
+def test_a_packet_open_in_excel_on_windows_is_named_as_such():
+    from app.fileio import os_reason
+    from app.i18n import set_language
+
+    set_language("en")
+    locked = PermissionError(errno.EACCES, "The process cannot access the file")
+    locked.winerror = 32  # what Windows reports for a file another program holds open
+    assert os_reason(locked).startswith("the file is open in another program (Excel, WPS")
+
+
+def test_a_missing_seal_image_is_explained_in_chinese(cli, db, tmp_path):
+    out = tmp_path / "packet.pdf"
+    result = cli("--lang", "zh_CN", "export", SAMPLE_NUMBER, "--pdf", str(out), "--cross-page-seal", str(tmp_path / "seal.png"))
+    assert result.code == 2
+    assert "文件或文件夹不存在" in result.err and "No such file" not in result.err
+    assert not out.exists()

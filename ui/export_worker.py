@@ -22,6 +22,7 @@ from PySide6.QtCore import QObject, QRunnable, Signal
 
 from app.domain import Contract
 from app.errors import UserError
+from app.fileio import os_reason
 from app.i18n import _
 
 log = logging.getLogger(__name__)
@@ -113,7 +114,7 @@ class ExportWorker(QRunnable):
             return
         except OSError as exc:
             self.signals.failed.emit(
-                str(UserError(_("cannot write the file: {error}").format(error=exc.strerror), str(self.job.out or "")))
+                str(UserError(_("cannot write the file: {error}").format(error=os_reason(exc)), str(self.job.out or "")))
             )
             return
         except Exception as exc:  # a bug must not kill the worker thread silently

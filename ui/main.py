@@ -166,8 +166,10 @@ def run(args) -> int:
     try:
         setup_logging()
     except OSError as exc:  # the data folder cannot be created or written: say so instead of vanishing
+        from app.fileio import os_reason
+
         QMessageBox.critical(None, _("ContractDesk cannot use its data folder"),
-                             _("{folder}: {error}").format(folder=exc.filename or "", error=exc.strerror or exc))
+                             _("{folder}: {error}").format(folder=exc.filename or "", error=os_reason(exc)))
         return 2
     crash = install_crash_handler(app)
     store = keys.settings()

@@ -28,6 +28,7 @@ from shiboken6 import isValid
 from app.domain import Contract
 from app.errors import UserError
 from app.fields import get_value, parse_value
+from app.fileio import os_reason
 from app.i18n import N_, _
 from app.store.db import Database
 from ui.background import BackgroundCall, run_in_background
@@ -255,7 +256,7 @@ class SigningTab(ContractEditorBase):
                 raise UserError(_("not a PNG image"), file.name)
             value = parse_value(path, data)
         except OSError as exc:
-            self.show_message(str(UserError(_("cannot read the file: {error}").format(error=exc.strerror), file.name)))
+            self.show_message(str(UserError(_("cannot read the file: {error}").format(error=os_reason(exc)), file.name)))
             return
         except UserError as exc:
             self.show_message(str(UserError(exc.message, file.name)))

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from app.calendar.work_calendar import DayKind, HolidayDay
 from app.errors import UserError
+from app.fileio import os_reason
 from app.i18n import _
 
 MAX_CSV_BYTES = 1024 * 1024
@@ -144,5 +145,5 @@ def read_calendar_csv(path: Path) -> list[HolidayDay]:
     except IsADirectoryError as exc:
         raise UserError(_("is a folder, not a file"), where) from exc
     except OSError as exc:
-        raise UserError(_("cannot read the file: {error}").format(error=exc.strerror), where) from exc
+        raise UserError(_("cannot read the file: {error}").format(error=os_reason(exc)), where) from exc
     return parse_calendar_csv(_decode(data), where)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app.cli.common import open_store, print_json
 from app.errors import UserError
+from app.fileio import os_reason
 from app.i18n import _
 
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
@@ -109,7 +110,7 @@ def read_input_file(path: str, limit: int = MAX_IMPORT_BYTES) -> bytes:
     except IsADirectoryError as exc:
         raise UserError(_("is a folder, not a file"), path) from exc
     except OSError as exc:
-        raise UserError(_("cannot read the file: {error}").format(error=exc.strerror), path) from exc
+        raise UserError(_("cannot read the file: {error}").format(error=os_reason(exc)), path) from exc
 
 
 def run_import(args) -> int:

@@ -20,6 +20,7 @@ from typing import Any
 
 from app.domain import CostRow
 from app.errors import UserError
+from app.fileio import os_reason
 from app.i18n import _
 from app.money import AmountError, parse_decimal, quantize
 
@@ -106,7 +107,7 @@ def check_container(path: Path) -> None:
     except FileNotFoundError as exc:
         raise UserError(_("no such file"), str(path)) from exc
     except OSError as exc:
-        raise UserError(_("cannot read the file: {error}").format(error=exc.strerror), str(path)) from exc
+        raise UserError(_("cannot read the file: {error}").format(error=os_reason(exc)), str(path)) from exc
     if size > MAX_FILE_BYTES:
         raise UserError(_("the file is larger than {mb} MB").format(mb=MAX_FILE_BYTES // (1024 * 1024)), where)
     if head.startswith(OLE_MAGIC):

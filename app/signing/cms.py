@@ -12,6 +12,7 @@ from datetime import datetime
 from pathlib import Path
 
 from app.errors import UserError
+from app.fileio import os_reason
 from app.i18n import _
 from app.signing.result import SignatureState, VerifyResult
 
@@ -61,8 +62,11 @@ def _signer_name(cert) -> str:
 def verify_bytes(data: bytes, signature: bytes) -> VerifyResult:
     """Check a detached CMS signature over `data`. The certificate chain is not judged here (no trust
     store for county-office certificates); the result names the signer so the clerk can."""
-    from asn1crypto import cms
+    from asn1crypto import cms, tsp  # noqa: F401
 
+    # asn1crypto.tsp adds signing_certificate_v2 to the CMS attribute names when imported; the names are
+    # indexed once, on first use. Importing it first keeps a later PDF signature (pyHanko) in this process
+    # from failing on that name (an Excel packet verified or signed before a PDF one in the desktop app).
     try:
         info = cms.ContentInfo.load(signature)
         if info["content_type"].native != "signed_data":
@@ -133,5 +137,5 @@ def verify_xlsx(path: Path) -> VerifyResult:
         signature = sig_path.read_bytes()
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise UserError(_("cannot read the file: {error}").format(error=exc.strerror), str(path)) from exc
+        raise UserError(_("cannot read the file: {error}").format(error=os_reason(exc)), str(path)) from exc
     return verify_bytes(data, signature)

@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from app.errors import UserError
+from app.fileio import os_reason
 from app.i18n import _
 
 PASSWORD_VARIABLE = "CONTRACTDESK_P12_PASSWORD"
@@ -40,7 +41,7 @@ def load_p12(p12: str | os.PathLike[str]):
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UserError(_("cannot read the certificate file: {error}").format(error=exc.strerror), str(path)) from exc
+        raise UserError(_("cannot read the certificate file: {error}").format(error=os_reason(exc)), str(path)) from exc
     try:
         key, cert, extra = pkcs12.load_key_and_certificates(data, p12_password(path))
     except ValueError as exc:

@@ -14,6 +14,7 @@ import logging
 from pathlib import Path
 
 from app.errors import UserError
+from app.fileio import os_reason
 from app.i18n import _
 from app.signing.credentials import p12_password
 from app.signing.result import SignatureState, VerifyResult
@@ -43,7 +44,7 @@ def load_signer(p12: Path):
     try:
         data = p12.read_bytes()
     except OSError as exc:
-        raise UserError(_("cannot read the certificate file: {error}").format(error=exc.strerror), str(p12)) from exc
+        raise UserError(_("cannot read the certificate file: {error}").format(error=os_reason(exc)), str(p12)) from exc
     try:
         return SimpleSigner.load_pkcs12_data(data, [], passphrase=p12_password(p12))
     except ValueError as exc:
@@ -106,7 +107,7 @@ def verify_pdf(path: Path, trust_roots: list | None = None) -> VerifyResult:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise UserError(_("cannot read the file: {error}").format(error=exc.strerror), str(path)) from exc
+        raise UserError(_("cannot read the file: {error}").format(error=os_reason(exc)), str(path)) from exc
     if not data.startswith(b"%PDF"):
         raise UserError(_("not a PDF file"), str(path))
     try:

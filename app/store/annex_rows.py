@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.domain import COST_COLUMN_LABELS, COST_COLUMNS, AnnexKind, CostRow
 from app.errors import Conflict, NotFound, UserError
+from app.fileio import os_reason
 from app.i18n import N_, _
 from app.money import MAX_AMOUNT, AmountError, parse_decimal
 from app.store.db import Database
@@ -576,6 +577,6 @@ def read_pdf_file(path: Path) -> bytes:
             raise UserError(_("the PDF is larger than {mb} MB").format(mb=MAX_PDF_BYTES // (1024 * 1024)), path.name)
         data = path.read_bytes()
     except OSError as exc:
-        raise UserError(_("cannot read the file: {error}").format(error=exc.strerror), str(path)) from exc
+        raise UserError(_("cannot read the file: {error}").format(error=os_reason(exc)), str(path)) from exc
     check_pdf(data, path.name)
     return data

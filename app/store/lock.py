@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO
 
 from app.errors import UserError
+from app.fileio import os_reason
 from app.i18n import _
 
 log = logging.getLogger(__name__)
@@ -181,7 +182,7 @@ def _open_and_lock(db: Path, lock_file: Path) -> IO[bytes]:
             lock_file.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(lock_file, os.O_RDWR | os.O_CREAT | getattr(os, "O_BINARY", 0), 0o600)
         except OSError as exc:
-            raise UserError(_("cannot create the lock file: {error}").format(error=exc.strerror), str(lock_file)) from exc
+            raise UserError(_("cannot create the lock file: {error}").format(error=os_reason(exc)), str(lock_file)) from exc
         handle = os.fdopen(fd, "r+b")
         if not _try_os_lock(handle):
             handle.close()

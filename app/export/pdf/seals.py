@@ -15,6 +15,7 @@ from reportlab.pdfgen.canvas import Canvas
 
 from app.errors import UserError
 from app.export.pdf.styles import SEAL_DIAMETER
+from app.fileio import os_reason
 from app.i18n import _
 
 MAX_PIXELS = 40_000_000
@@ -80,7 +81,7 @@ class CrossPageSeal:
         try:
             data = path.read_bytes()
         except OSError as exc:
-            raise UserError(_("cannot read the seal image: {error}").format(error=exc.strerror), str(path)) from exc
+            raise UserError(_("cannot read the seal image: {error}").format(error=os_reason(exc)), str(path)) from exc
         self.image = for_print(open_image(data, str(path)), diameter)
         self.width = diameter
         self.height = diameter * self.image.height / self.image.width

@@ -36,7 +36,7 @@ from app.export.xlsx.layout import (
 )
 from app.export.xlsx.payments import payment_lines
 from app.export.xlsx.sheetdata import SheetRows, splice
-from app.fileio import atomic_path
+from app.fileio import atomic_path, os_reason
 from app.i18n import _
 from app.money import rmb_upper
 
@@ -414,7 +414,7 @@ def export_xlsx(contract: Contract, out: Path, options: XlsxOptions | None = Non
             wb.save(tmp)
             splice(tmp, {sheet.ws.path.lstrip("/"): (rows, len(SHEET_COLUMNS)) for sheet, rows in pending.items()})
         except OSError as exc:
-            raise UserError(_("cannot write the file: {error}").format(error=exc.strerror), str(out)) from exc
+            raise UserError(_("cannot write the file: {error}").format(error=os_reason(exc)), str(out)) from exc
         if credentials is not None:
             from app.fileio import atomic_write_bytes
 
