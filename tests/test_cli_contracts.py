@@ -265,3 +265,35 @@ def test_importing_a_reviewers_file_says_the_contract_was_kept_and_what_merged(c
                                   "merged from the file: comments 1 new, 0 updated; amendments 0 new")
     listed = json.loads(cli("list", "--json").out)
     assert listed[0]["title"] != "审阅人改过的标题"
+
+
+def test_a_member_written_twice_is_refused_not_silently_the_last(cli, db, db_path, tmp_path):
+    from app.interchange.json_codec import dumps
+    from app.sample import sample_contract
+
+    text = dumps(sample_contract())
+    doubled = text.replace('"total": "4273290.00",', '"total": "4273290.00",\n  "total": "4273.29",', 1)
+    assert doubled != text
+    path = tmp_path / "doubled.json"
+    path.write_text(doubled, encoding="utf-8")
+    db.close()
+    before = database_digest(db_path)
+    result = cli("--lang", "en", "import", str(path), "--replace")
+    assert result.code == 2
+    assert result.err.strip() == 'error: (document): the member "total" appears twice in one object; which one is meant is unclear'
+    assert database_digest(db_path) == before
+
+
+def test_state_history_is_shown_on_the_clerks_clock(cli, db):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from app.review import states
+
+    states.set_state(db, SAMPLE_NUMBER, "review")
+    stored = states.history(db, SAMPLE_NUMBER)[-1].at  # UTC
+    db.close()
+    result = cli("state", SAMPLE_NUMBER, env={"TZ": "Asia/Shanghai"})
+    assert result.code == 0
+    beijing = datetime.fromisoformat(stored.replace("Z", "+00:00")).astimezone(ZoneInfo("Asia/Shanghai"))
+    assert result.out.splitlines()[-1].startswith(beijing.strftime("%Y-%m-%d %H:%M") + "\t")

@@ -76,6 +76,7 @@ def register(sub) -> None:
 
 
 def run_state(args) -> int:
+    from app.review.clock import local_time
     from app.review.states import history, label, set_state, state_of
 
     db = open_store(args)
@@ -85,7 +86,7 @@ def run_state(args) -> int:
         return 0
     print(label(state_of(db, args.number)))
     for step in history(db, args.number):
-        print(f"{step.at}\t{step.user}\t{label(step.from_state)} → {label(step.to_state)}\t{step.note}".rstrip())
+        print(f"{local_time(step.at)}\t{step.user}\t{label(step.from_state)} → {label(step.to_state)}\t{step.note}".rstrip())
     return 0
 
 

@@ -615,9 +615,26 @@ def loads(text: str | bytes) -> Contract:
         return contract_from_dict(data)
 
 
+class _DuplicateMember(ValueError):
+    pass
+
+
+def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A member written twice ("total" edited by hand, the old line left in) would silently keep the last."""
+    data: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in data:
+            raise _DuplicateMember(key)
+        data[key] = value
+    return data
+
+
 def _parse(text: str | bytes) -> Any:
     try:
-        data = json.loads(text, parse_float=Decimal)
+        data = json.loads(text, parse_float=Decimal, object_pairs_hook=_refuse_duplicates)
+    except _DuplicateMember as exc:
+        raise UserError(_("the member \"{name}\" appears twice in one object; which one is meant is unclear").format(
+            name=exc.args[0]), "(document)") from exc
     except json.JSONDecodeError as exc:
         raise UserError(
             _("not valid JSON (line {line}, column {col}: {msg})").format(
