@@ -182,3 +182,27 @@ def test_cli_review_mark_and_diff(cli, db):
     assert data["fields"] == [{"path": "total", "old": "4273290.00", "new": "4273291.00"}]
     missing = cli("review", "diff", N, "--from", "nope")
     assert missing.code == 2 and "no such revision" in missing.err
+
+
+def test_an_amendments_own_clauses_keep_their_nesting_in_the_store_and_the_exchange_file(db, tmp_path):
+    from app.domain import Clause
+    from app.review.exchange import export_document, import_document
+
+    clauses = [Clause("第一条", "变更事项", "双方同意：", [Clause("1.1", "", "交付期限延长至【120】日。",
+                                                               [Clause("1.1.1", "", "延长期间不计违约金。")]),
+                                                        Clause("1.2", "", "合同总价调整为【4,300,000.00】元。")]),
+               Clause("第二条", "其他", "本补充协议一式肆份。")]
+    sign(db)
+    amendments.add_amendment(db, N, Amendment("BC-7", "补充协议（七）", date(2025, 11, 3), {}, clauses))
+    assert amendments.list_amendments(db, N)[0].clauses == clauses
+    text = export_document(db, N)
+    other = tmp_path / "other.db"
+    from app.store.db import open_database
+
+    copy = open_database(other, load_sample=False)
+    try:
+        import_document(copy, text)
+        assert amendments.list_amendments(copy, N)[0].clauses == clauses
+        assert export_document(copy, N) == text
+    finally:
+        copy.close()

@@ -26,12 +26,21 @@ def _contract(s: Session, number: str) -> ContractRow:
     return row
 
 
-def _flat_clauses(clauses: list[Clause]) -> list[Clause]:
-    out: list[Clause] = []
-    for c in clauses:
-        for _depth, sub in c.walk():
-            out.append(Clause(sub.no, sub.title, sub.text))
-    return out
+def _flat_clauses(clauses: list[Clause]) -> list[tuple[int, Clause]]:
+    """(depth, clause) in document order, as the rows store them."""
+    return [(depth, sub) for c in clauses for depth, sub in c.walk()]
+
+
+def _nested_clauses(rows: list[tuple[int, Clause]]) -> list[Clause]:
+    """The tree back from (depth, clause) rows in document order; a depth deeper than its parent's child
+    (a damaged row) hangs under the nearest open clause."""
+    top: list[Clause] = []
+    open_path: list[Clause] = []
+    for depth, clause in rows:
+        del open_path[depth:]
+        (open_path[-1].clauses if open_path else top).append(clause)
+        open_path.append(clause)
+    return top
 
 
 def _table_json(rows: list[CostRow]) -> str:
@@ -50,8 +59,8 @@ def _insert(s: Session, contract_id: int, a: Amendment, user: str) -> None:
                        changes=json.dumps(a.changes, ensure_ascii=False, sort_keys=True), created_at=now_iso(), created_by=user)
     s.add(row)
     s.flush()
-    for i, c in enumerate(_flat_clauses(a.clauses)):
-        s.add(AmendmentClauseRow(amendment_id=row.id, position=i, no=c.no, title=c.title, text=c.text))
+    for i, (depth, c) in enumerate(_flat_clauses(a.clauses)):
+        s.add(AmendmentClauseRow(amendment_id=row.id, position=i, no=c.no, title=c.title, text=c.text, depth=depth))
     for i, x in enumerate(a.annexes):
         s.add(AmendmentAnnexRow(amendment_id=row.id, position=i, no=x.no, title=x.title, text=x.text,
                                 table=_table_json(x.table) if x.table is not None else None))
@@ -61,8 +70,8 @@ def _insert(s: Session, contract_id: int, a: Amendment, user: str) -> None:
 def _load(s: Session, contract_id: int) -> list[Amendment]:
     out: list[Amendment] = []
     for r in s.scalars(select(AmendmentRow).where(AmendmentRow.contract_id == contract_id).order_by(AmendmentRow.position)):
-        clauses = [Clause(c.no, c.title, c.text) for c in s.scalars(
-            select(AmendmentClauseRow).where(AmendmentClauseRow.amendment_id == r.id).order_by(AmendmentClauseRow.position))]
+        clauses = _nested_clauses([(c.depth, Clause(c.no, c.title, c.text)) for c in s.scalars(
+            select(AmendmentClauseRow).where(AmendmentClauseRow.amendment_id == r.id).order_by(AmendmentClauseRow.position))])
         annexes = [Annex(x.no, x.title, x.text if x.table is None else None, _table_rows(x.table) if x.table is not None else None)
                    for x in s.scalars(select(AmendmentAnnexRow).where(AmendmentAnnexRow.amendment_id == r.id).order_by(AmendmentAnnexRow.position))]
         out.append(Amendment(r.number, r.title, r.signed, json.loads(r.changes), clauses, annexes))

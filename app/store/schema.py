@@ -332,6 +332,7 @@ class AmendmentClauseRow(Base):
     no: Mapped[str] = mapped_column(String(50), default="")
     title: Mapped[str] = mapped_column(Text, default="")
     text: Mapped[str] = mapped_column(Text, default="")
+    depth: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # 0 = top level; rows in document order
 
 
 class AmendmentAnnexRow(Base):
