@@ -157,6 +157,7 @@ def test_upgrading_an_existing_database_indexes_its_rows(db_path, listed):
     con.execute("DROP TABLE clause_search")
     con.execute("DROP TABLE contract_search")
     con.execute("DROP INDEX clause_search_owner")
+    con.execute("ALTER TABLE amendment_clauses DROP COLUMN depth")  # and what came after 0003
     con.execute("UPDATE alembic_version SET version_num='0002_review'")
     con.commit()
     con.close()

@@ -206,3 +206,25 @@ def test_an_amendments_own_clauses_keep_their_nesting_in_the_store_and_the_excha
         assert export_document(copy, N) == text
     finally:
         copy.close()
+
+
+def test_amendments_stored_before_clause_depths_read_as_top_level_clauses(db, db_path):
+    """A database of the previous version (0003) upgrades in place; its amendment clauses were stored flat."""
+    import sqlite3
+
+    from app.domain import Clause
+    from app.store.db import open_database
+
+    sign(db)
+    amendments.add_amendment(db, N, Amendment("BC-3", "补充协议（三）", None, {}, [Clause("第一条", "", "甲", [Clause("1.1", "", "乙")])]))
+    db.close()
+    con = sqlite3.connect(db_path)
+    con.execute("ALTER TABLE amendment_clauses DROP COLUMN depth")
+    con.execute("UPDATE alembic_version SET version_num='0003_contract_search'")
+    con.commit()
+    con.close()
+    upgraded = open_database(db_path)
+    try:
+        assert amendments.list_amendments(upgraded, N)[0].clauses == [Clause("第一条", "", "甲"), Clause("1.1", "", "乙")]
+    finally:
+        upgraded.close()

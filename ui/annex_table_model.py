@@ -31,6 +31,16 @@ VIEW_COLUMNS = ("item", "spec", "unit", "quantity", "unit_price", "amount", "rem
 AMOUNT_COLUMN = VIEW_COLUMNS.index("amount")
 _NUMERIC = frozenset(("quantity", "unit_price", "amount"))
 _ERROR_BRUSH = QBrush(QColor("#f8d7da"))
+# Roles, alignments and flags looked up once: data() and flags() run for every visible cell on every paint,
+# and an enum attribute lookup or `|` on Qt's enums costs more than the rest of the call.
+_DISPLAY, _EDIT, _ALIGN, _TOOLTIP, _BACKGROUND = (
+    Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.TextAlignmentRole,
+    Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.BackgroundRole,
+)
+_RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+_LEFT = int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+_READ_ONLY = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+_EDITABLE = _READ_ONLY | Qt.ItemFlag.ItemIsEditable
 ZERO = Decimal("0.00")
 #: Rows read before the table is first shown (a screen is ~40); the rest follow in pages.
 FIRST_PAGE = 500
@@ -223,38 +233,33 @@ class CostTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         column = VIEW_COLUMNS[index.column()]
-        if role == Qt.ItemDataRole.DisplayRole:
+        if role == _DISPLAY:
             value = self.value(index.row(), column)
             if column == "quantity":
                 return format_quantity(value)
             if column in _NUMERIC:
                 return format_amount(value)
             return value
-        if role == Qt.ItemDataRole.EditRole:
+        if role == _EDIT:
             value = self.value(index.row(), column)
             return _plain(value) if column in _NUMERIC else value
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if column in _NUMERIC:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        if role == Qt.ItemDataRole.ToolTipRole:
+        if role == _ALIGN:
+            return _RIGHT if column in _NUMERIC else _LEFT
+        if role == _TOOLTIP:
             error = self.cell_error(index.row(), column)
             if error:
                 return error
             if column == "amount":
                 return _("Quantity × unit price, computed")
             return None
-        if role == Qt.ItemDataRole.BackgroundRole and self._errors:
+        if role == _BACKGROUND and self._errors:
             return _ERROR_BRUSH if self.cell_error(index.row(), column) else None
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
-        if index.column() == AMOUNT_COLUMN:
-            return base
-        return base | Qt.ItemFlag.ItemIsEditable
+        return _READ_ONLY if index.column() == AMOUNT_COLUMN else _EDITABLE
 
     # ------------------------------------------------------------------ editing (through the undo stack)
 
