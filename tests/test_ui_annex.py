@@ -365,3 +365,12 @@ def test_add_annex_button_adds_a_cost_table_and_opens_it(qtbot, tab, db, monkeyp
     tab.add_button.click()  # no title: said, nothing added
     assert [a.no for a in load(db, NUMBER).annexes] == ["1", "2", "3", "4"]
     assert "title" in tab.messages[-1]
+
+
+def test_rows_pasted_past_a_filtered_view_are_said_to_be_at_the_end(tab, editor, db):
+    editor.filter_edit.setText("第二年")
+    editor.table.setCurrentIndex(editor.model.index(0, ITEM))
+    assert editor.paste_text("云存储服务费（第二年）\n新增设备\t\t台\t1\t100\t\t\n")
+    assert len(stored(db)) == 4 and stored(db)[-1][0] == "新增设备"
+    assert editor.model.rowCount() == 1  # the new row does not match the filter
+    assert tab.messages[-1] == "Pasted 2 rows; the 1 added at the end of the table may be hidden by the filter"

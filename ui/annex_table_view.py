@@ -426,5 +426,9 @@ class CostTableEditor(RetranslateMixin, QWidget):
         if not changes and not appended:
             return False
         self.undo_stack.push(PasteCommand(self.model, changes, appended))
-        self.status_message.emit(_("Pasted {n} rows").format(n=len(block)))
+        if appended and self.filter_edit.text().strip():  # new rows go to the end, where the filter may hide them
+            self.status_message.emit(_("Pasted {n} rows; the {added} added at the end of the table may be hidden by "
+                                       "the filter").format(n=len(block), added=len(appended)))
+        else:
+            self.status_message.emit(_("Pasted {n} rows").format(n=len(block)))
         return True
