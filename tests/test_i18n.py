@@ -268,7 +268,7 @@ def test_cli_help_and_usage_errors_follow_the_language(cli):
 def test_cli_usage_error_in_chinese(cli, tmp_path):
     result = cli("--lang", "zh_CN", "import", str(tmp_path / "missing.json"))
     assert result.code == 2
-    assert result.err.startswith("错误：") or result.err.startswith("错误:"), result
+    assert result.err.startswith("错误："), result
 
 
 # --- Babel formatting ---------------------------------------------------------------------------

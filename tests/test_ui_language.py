@@ -235,3 +235,17 @@ def test_existing_widgets_take_the_new_locale(qtbot, app):
     assert picker.calendarWidget().locale().monthName(5) == "May"
     switch_language(app, "zh_CN")
     assert picker.calendarWidget().locale().monthName(5) == "五月"
+
+
+def test_a_tab_missing_its_hooks_is_refused_when_its_class_is_made(qapp):
+    """A tab without retranslate_ui (or an editor tab without its three hooks) fails at import, not when a
+    clerk first switches the language or opens a contract."""
+    from PySide6.QtWidgets import QWidget
+
+    from ui.field_widgets import ContractEditorBase
+    from ui.i18n import RetranslateMixin
+
+    with pytest.raises(TypeError, match="retranslate_ui"):
+        type("Untranslated", (RetranslateMixin, QWidget), {})
+    with pytest.raises(TypeError, match="show_contract, apply_read_only, focus_where"):
+        type("Half", (ContractEditorBase,), {"retranslate_ui": lambda self: None})

@@ -8,6 +8,7 @@ decides what a valid value is: app.fields does.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
 from typing import Any
@@ -254,6 +255,9 @@ def line_edit_of(widget: QWidget) -> FieldLineEdit | None:
     return getattr(widget, "edit", None)
 
 
+_EDITOR_HOOKS = ("show_contract", "apply_read_only", "focus_where")
+
+
 class ContractEditorBase(QWidget):
     """What the 概要, 条款 and 签署页 tabs share: the contract they show, its version, the read-only
     note, the stale-edit banner with its Reload button, and the message line for refused edits."""
@@ -441,15 +445,16 @@ class ContractEditorBase(QWidget):
         super().changeEvent(event)
 
     # ------------------------------------------------------------------ for subclasses
+    # Each tab defines these three; a tab that lacks one is refused when its class is made (below).
+    show_contract: Callable[[Contract | None], None]  # draw `contract` (None: empty the tab)
+    apply_read_only: Callable[[bool], None]  # lock or unlock the tab's editors
+    focus_where: Callable[[str], bool]  # put the cursor on a check finding's `where`; False if not here
 
-    def show_contract(self, contract: Contract | None) -> None:
-        raise NotImplementedError
-
-    def apply_read_only(self, read_only: bool) -> None:
-        raise NotImplementedError
-
-    def focus_where(self, where: str) -> bool:
-        raise NotImplementedError
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        missing = [name for name in _EDITOR_HOOKS if not callable(getattr(cls, name, None))]
+        if missing:
+            raise TypeError(f"{cls.__name__} must define {', '.join(missing)}")
 
     def comment_target(self, focus: QWidget | None) -> tuple[str, str] | None:
         """("field", path) for the field editor holding `focus`; None when the focus is on no field."""

@@ -10,6 +10,7 @@ event. The choice is kept in QSettings under LANGUAGE_KEY.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QSettings, Qt, QTranslator
 from PySide6.QtGui import QAction, QActionGroup
@@ -121,10 +122,15 @@ def add_language_actions(menu: QMenu, settings: QSettings | None = None) -> QAct
 
 
 class RetranslateMixin:
-    """Put before the Qt class (`class MainWindow(RetranslateMixin, QMainWindow)`) and define retranslate_ui()."""
+    """Put before the Qt class (`class MainWindow(RetranslateMixin, QMainWindow)`) and define retranslate_ui();
+    a class that lacks it is refused when it is made, not when the language first changes."""
 
-    def retranslate_ui(self) -> None:
-        raise NotImplementedError
+    retranslate_ui: Callable[[], None]
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if not callable(getattr(cls, "retranslate_ui", None)):
+            raise TypeError(f"{cls.__name__} must define retranslate_ui()")
 
     def changeEvent(self, event: QEvent) -> None:  # Qt's name, overridden on the widget class
         if event.type() == QEvent.Type.LanguageChange:

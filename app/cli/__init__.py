@@ -23,7 +23,7 @@ log = logging.getLogger("contractdesk")
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # usage errors: exit 2 with one line
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: {_('error')}: {message}\n")
+        self.exit(2, f"{self.prog}: " + _("{field}: {value}").format(field=_("error"), value=message) + "\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,7 +71,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except UserError as exc:
-        print(f"{_('error')}: {exc}", file=sys.stderr)
+        print(_("{field}: {value}").format(field=_("error"), value=exc), file=sys.stderr)  # 错误：… in Chinese
         return exc.exit_code
     except KeyboardInterrupt:
         print(_("cancelled"), file=sys.stderr)
