@@ -1,4 +1,5 @@
-"""Writing output files atomically: a temporary file beside the target, fsync, then rename.
+"""Files a user names: reading them size-checked, and writing output files atomically (a temporary file beside
+the target, fsync, then rename).
 
 A failure or a killed process never leaves a half-written packet under the user's file name, and a
 failed write (a full disk, a read-only or missing folder) is a UserError naming the file, never a
@@ -118,3 +119,23 @@ def atomic_write_bytes(target: str | os.PathLike[str], data: bytes) -> None:
 
 def atomic_write_text(target: str | os.PathLike[str], text: str) -> None:
     atomic_write_bytes(target, text.encode("utf-8"))
+
+
+#: The largest document an import reads (a contract with its cost tables and images is far smaller).
+MAX_IMPORT_BYTES = 200 * 1024 * 1024
+
+
+def read_input_file(path: str | Path, limit: int = MAX_IMPORT_BYTES) -> bytes:
+    """The file's bytes; UserError naming the file when it is missing, a folder, unreadable or too large."""
+    file = Path(path)
+    try:
+        size = file.stat().st_size
+        if size > limit:
+            raise UserError(_("the file is larger than {mb} MB").format(mb=limit // (1024 * 1024)), str(path))
+        return file.read_bytes()
+    except FileNotFoundError as exc:
+        raise UserError(_("no such file"), str(path)) from exc
+    except IsADirectoryError as exc:
+        raise UserError(_("is a folder, not a file"), str(path)) from exc
+    except OSError as exc:
+        raise UserError(_("cannot read the file: {error}").format(error=os_reason(exc)), str(path)) from exc

@@ -19,6 +19,6 @@ def sample_contract() -> Contract:
 
 def install_sample(db) -> None:
     """Load the sample into a new database so that the first launch shows it."""
-    from app.store.contracts import save
+    from app.ops.contracts import import_document
 
-    save(db, sample_contract())
+    import_document(db, sample_path().read_bytes())

@@ -36,6 +36,7 @@ BENCHES = {
     "xlsx": "bench.bench_xlsx",
     "list": "bench.bench_list",
     "annex": "bench.bench_annex",
+    "edit": "bench.bench_edit",
     "memory": "bench.bench_memory",
 }
 

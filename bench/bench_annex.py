@@ -147,7 +147,7 @@ def session(db_file: Path, rows: int, runs: int) -> dict[str, list[float]]:
         editor.load(None)
         gc.collect()
         t0 = time.perf_counter()
-        editor.load(annex_id)
+        editor.load(annex_id, NUMBER)
         editor.table.viewport().repaint()
         editor.footer.repaint()
         timings["open to first screen"].append((time.perf_counter() - t0) * 1000)

@@ -176,3 +176,51 @@ def form(qtbot, db):
     widget.set_contract(SAMPLE_NUMBER)
     return widget
 
+
+
+def store_edit(db, contract, version: int | None = None) -> int:
+    """Store what a test changed in a loaded `contract` (fields, clauses, instalments, events) as one edit,
+    the way the form stores an edit; returns the new version. Annexes change through app.ops.annexes."""
+    import dataclasses
+
+    from app.ops.contracts import edit_contract
+
+    def mutate(stored) -> None:
+        for f in dataclasses.fields(contract):
+            if f.name != "annexes":
+                setattr(stored, f.name, getattr(contract, f.name))
+
+    return edit_contract(db, contract.number, mutate, expected_version=version).changes.version
+
+
+def table_annex(db, number: str = SAMPLE_NUMBER):
+    """The contract's first cost-table annex (app.store.annex_rows.AnnexInfo)."""
+    from app.store import annex_rows
+
+    return next(a for a in annex_rows.list_annexes(db, number) if a.kind.value == "table")
+
+
+def downgrade_database(path, revision: str) -> None:
+    """Take a database file back to an earlier schema revision with its migrations' own downgrades: a database
+    as an earlier release left it, for upgrade tests."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(ROOT / "app" / "store" / "migrations"))
+    engine = create_engine(f"sqlite:///{path}")
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, revision)
+    finally:
+        engine.dispose()
+
+
+def sign(db, number: str = SAMPLE_NUMBER) -> None:
+    """Take a contract through review and approval to signed, as the review steps do."""
+    from app.ops.review import set_state
+
+    for state in ("review", "approved", "signed"):
+        set_state(db, number, state)

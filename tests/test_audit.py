@@ -6,21 +6,25 @@ import json
 import sqlite3
 from decimal import Decimal
 
-from app.review import audit, comments, states
+from app.ops import annexes as annex_ops
+from app.ops import review as review_ops
+from app.ops.contracts import add_contract, delete_contract, set_field
+from app.review import audit
 from app.store import annex_rows as ar
-from app.store.contracts import delete_contract, load_versioned, save
+from app.store.contracts import load_versioned
 from tests.conftest import SAMPLE_NUMBER as N
+from tests.conftest import store_edit, table_annex
 
 
 def make_history(db) -> None:
     contract, version = load_versioned(db, N)
     contract.total = Decimal("4273291.00")
-    save(db, contract, replace=True, expected_version=version)
-    aid = next(a.id for a in ar.list_annexes(db, N) if a.kind.value == "table")
+    store_edit(db, contract, version)
+    aid = table_annex(db).id
     rid = ar.fetch_rows(db, aid).ids[0]
-    ar.update_cells(db, aid, [ar.CellChange(rid, "remark", "改")])
-    comments.add_comment(db, N, "clause", "4.1", "标点")
-    states.set_state(db, N, "review")
+    annex_ops.update_cells(db, N, aid, [ar.CellChange(rid, "remark", "改")])
+    review_ops.add_comment(db, N, "clause", "4.1", "标点")
+    review_ops.set_state(db, N, "review")
 
 
 def test_every_change_is_logged_with_old_and_new(db, monkeypatch):
@@ -94,7 +98,7 @@ def test_chain_is_per_contract(db, sample):
     for i in range(n):
         c = sample
         c.number = f"X-{i}"
-        save(db, c)
+        add_contract(db, c)
     assert [audit.entries(db, f"X-{i}")[0].prev_hash for i in range(n)] == [audit.GENESIS] * n
     assert audit.verify(db, N) is None
 
@@ -102,18 +106,18 @@ def test_chain_is_per_contract(db, sample):
 def test_review_tables_work_on_every_store(store_db):
     """The 0002_review tables on SQLite and PostgreSQL: state, revision, comment, amendment, intact chain."""
     from app.domain.amendment import Amendment
-    from app.review import amendments, revisions
+    from app.review import amendments, comments, revisions
 
     db = store_db
-    seq = revisions.mark_reviewed(db, N, "r1")
+    seq = review_ops.mark_reviewed(db, N, "r1").value
     contract, version = load_versioned(db, N)
     contract.total = Decimal("1.00")
-    save(db, contract, replace=True, expected_version=version)
+    store_edit(db, contract, version)
     assert [f.path for f in revisions.compare(db, N, seq).fields] == ["total"]
-    comments.add_comment(db, N, "clause", "4.1", "注意")
+    review_ops.add_comment(db, N, "clause", "4.1", "注意")
     for target in ("review", "approved", "signed"):
-        states.set_state(db, N, target)
-    amendments.add_amendment(db, N, Amendment("BC-1", changes={"total": "2.00"}))
+        review_ops.set_state(db, N, target)
+    review_ops.add_amendment(db, N, Amendment("BC-1", changes={"total": "2.00"}))
     assert amendments.load_effective(db, N)[2].total == Decimal("2.00")
     assert comments.open_comment_counts(db) == {N: 1}
     assert len(audit.entries(db, N)) == 8
@@ -123,13 +127,12 @@ def test_review_tables_work_on_every_store(store_db):
 def test_contract_data_changed_directly_in_sqlite_is_detected(cli, db, db_path):
     """Every change ContractDesk makes is on record; a change made in SQL is not, and --verify says where."""
     from app.review.integrity import integrity_problems
-    from app.store.edits import set_field
 
     make_history(db)
     _c, version = load_versioned(db, N)
-    _old, version = set_field(db, N, "title", "改过的标题", version)  # a form edit: a snapshot
+    set_field(db, N, "title", "改过的标题", expected_version=version)  # a form edit: in the trail
     for state in ("approved", "signed"):
-        states.set_state(db, N, state)
+        review_ops.set_state(db, N, state)
     assert cli("event", N, "accepted", "2025-09-01").code == 0
     assert integrity_problems(db, N) == []  # ordinary work leaves nothing unexplained
     assert cli("audit", N, "--verify").code == 0

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from app.errors import UserError
-from app.store import contracts
+from app.ops.contracts import delete_contract
 from app.store.backup import (
     KEEP_DAILY,
     KEEP_WEEKLY,
@@ -144,7 +144,7 @@ def test_cli_restore_refuses_a_database_open_in_the_app(cli, db_path):
 def test_restore_refuses_a_bad_backup_and_changes_nothing(db, db_path, tmp_path):
     bad = tmp_path / "bad.db"
     bad.write_bytes(b"SQLite format 3\x00" + b"\x00" * 5000)
-    contracts.delete_contract(db, SAMPLE_NUMBER)
+    delete_contract(db, SAMPLE_NUMBER)
     db.close()
     before = db_path.read_bytes()
     with pytest.raises(UserError):

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from app.ops import review as review_ops
 from app.sample import sample_path
 
 from .conftest import SAMPLE_NUMBER, database_digest
@@ -290,7 +291,7 @@ def test_state_history_is_shown_on_the_clerks_clock(cli, db):
 
     from app.review import states
 
-    states.set_state(db, SAMPLE_NUMBER, "review")
+    review_ops.set_state(db, SAMPLE_NUMBER, "review")
     stored = states.history(db, SAMPLE_NUMBER)[-1].at  # UTC
     db.close()
     result = cli("state", SAMPLE_NUMBER, env={"TZ": "Asia/Shanghai"})

@@ -13,7 +13,7 @@ from app.errors import Conflict
 from app.store import contracts
 from app.store.db import open_database
 
-from .conftest import ROOT, SAMPLE_NUMBER
+from .conftest import ROOT, SAMPLE_NUMBER, store_edit
 
 HOLD_LOCK = """
 import sys, time
@@ -21,9 +21,9 @@ from app.store.db import open_database
 from app.store import contracts
 db = open_database(sys.argv[1])
 with db.transaction() as s:
-    c, version = contracts.load_in(s, sys.argv[2])
+    c, version = contracts.load_in(s, sys.argv[2], rows=False)
     c.project = "脚本的修改"
-    contracts.save_in(s, c, replace=True, expected_version=version)
+    contracts.write_parts(s, contracts.row_of(s, sys.argv[2]), c, [])
     print("holding", flush=True)
     time.sleep(float(sys.argv[3]))
 print("committed", flush=True)
@@ -34,13 +34,14 @@ import sys
 from app.errors import Conflict
 from app.store.db import open_database
 from app.store import contracts
+from tests.conftest import store_edit
 db = open_database(sys.argv[1])
 done = conflicts = 0
 while done < int(sys.argv[3]):
     c, version = contracts.load_versioned(db, sys.argv[2])
     c.project = str(int(c.project) + 1)
     try:
-        contracts.save(db, c, replace=True, expected_version=version)
+        store_edit(db, c, version)
         done += 1
     except Conflict:
         conflicts += 1
@@ -60,15 +61,15 @@ def test_two_instances_stale_edit_is_a_conflict(store_url):
         mine, my_version = contracts.load_versioned(first, SAMPLE_NUMBER)
         theirs, their_version = contracts.load_versioned(second, SAMPLE_NUMBER)
         theirs.title = "第二个窗口的标题"
-        contracts.save(second, theirs, replace=True, expected_version=their_version)
+        store_edit(second, theirs, their_version)
         mine.title = "第一个窗口的标题"
-        with pytest.raises(Conflict, match="someone else changed"):
-            contracts.save(first, mine, replace=True, expected_version=my_version)
+        with pytest.raises(Conflict, match="after you opened this contract"):
+            store_edit(first, mine, my_version)
         assert contracts.load(first, SAMPLE_NUMBER).title == "第二个窗口的标题"
         # Reloading and applying the change again is accepted.
         mine, my_version = contracts.load_versioned(first, SAMPLE_NUMBER)
         mine.title = "第一个窗口的标题"
-        contracts.save(first, mine, replace=True, expected_version=my_version)
+        store_edit(first, mine, my_version)
         assert contracts.load(second, SAMPLE_NUMBER).title == "第一个窗口的标题"
     finally:
         first.close()
@@ -84,7 +85,7 @@ def test_a_save_waits_for_the_other_writer_then_detects_the_stale_edit(store_url
         mine.project = "我的修改"
         started = time.monotonic()
         with pytest.raises(Conflict):
-            contracts.save(db, mine, replace=True, expected_version=my_version)
+            store_edit(db, mine, my_version)
         waited = time.monotonic() - started
         out, err = script.communicate(timeout=60)
         assert script.returncode == 0, err
@@ -100,7 +101,7 @@ def test_concurrent_writers_lose_no_update(store_url):
     try:
         c, version = contracts.load_versioned(db, SAMPLE_NUMBER)
         c.project = "0"
-        contracts.save(db, c, replace=True, expected_version=version)
+        store_edit(db, c, version)
     finally:
         db.close()
     each = 12

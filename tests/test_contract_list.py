@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from app.domain import Clause, Status
+from app.ops.contracts import delete_contract, set_event
 from app.schedule import next_deadline
 from app.store import contracts
 from app.store.contract_list import (
@@ -19,7 +20,7 @@ from app.store.contract_list import (
     search_contracts,
 )
 from app.store.db import open_database
-from tests.conftest import SAMPLE_NUMBER
+from tests.conftest import SAMPLE_NUMBER, downgrade_database
 
 
 def _add(db, sample, number: str, title: str, party_a: str, total: str, status: Status, clause_text: str) -> None:
@@ -131,7 +132,7 @@ def test_index_follows_edits_and_deletes(listed):
     assert numbers(search_contracts(listed, "卫星电话")) == ["T-0002"]
     assert numbers(search_contracts(listed, "应急管理局")) == ["T-0002"]
     assert numbers(search_contracts(listed, "机房改造")) == ["T-0002"]  # the title stayed
-    contracts.delete_contract(listed, "T-0002")
+    delete_contract(listed, "T-0002")
     assert search_contracts(listed, "卫星电话") == []
     assert search_contracts(listed, "应急管理局") == []
 
@@ -151,16 +152,7 @@ def test_get_summary(listed):
 def test_upgrading_an_existing_database_indexes_its_rows(db_path, listed):
     """A database made before 0003 gets the index filled from what it already holds."""
     listed.close()
-    con = sqlite3.connect(db_path)
-    for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type='trigger'").fetchall():
-        con.execute(f"DROP TRIGGER {name}")
-    con.execute("DROP TABLE clause_search")
-    con.execute("DROP TABLE contract_search")
-    con.execute("DROP INDEX clause_search_owner")
-    con.execute("ALTER TABLE amendment_clauses DROP COLUMN depth")  # and what came after 0003
-    con.execute("UPDATE alembic_version SET version_num='0002_review'")
-    con.commit()
-    con.close()
+    downgrade_database(db_path, "0002_review")
     db = open_database(db_path)
     try:
         assert has_fts(db)
@@ -194,8 +186,8 @@ def test_without_fts_the_search_falls_back_to_like(db_path, listed):
 def test_next_deadlines_match_the_full_schedule(db):
     from app.calendar.store import load_calendar
 
-    contracts.set_event(db, SAMPLE_NUMBER, "signed_a", date(2025, 5, 20))
-    contracts.set_event(db, SAMPLE_NUMBER, "signed_b", date(2025, 5, 22))
+    set_event(db, SAMPLE_NUMBER, "signed_a", date(2025, 5, 20))
+    set_event(db, SAMPLE_NUMBER, "signed_b", date(2025, 5, 22))
     today = date(2025, 6, 1)
     found = next_deadlines(db, [SAMPLE_NUMBER], today)
     expected = next_deadline(contracts.load(db, SAMPLE_NUMBER), load_calendar(db), today)

@@ -41,6 +41,7 @@ from app.interchange.json_codec import loads, dumps
 from app.fileio import atomic_write_text
 from app.export.xlsx import export_xlsx
 from app.export.pdf import export_pdf
+from tests.conftest import store_edit
 
 db_file, source, out, number = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
 data = source.read_bytes()
@@ -63,7 +64,7 @@ def work(run):
         elif step == 1:
             c, version = contracts.load_versioned(db, number)
             c.project = f"edit {run} {i}"
-            contracts.save(db, c, replace=True, expected_version=version)
+            store_edit(db, c, version)
             log.write(f"edit {run} {i}\n")
         elif step == 2:
             atomic_write_text(out / "packet.json", dumps(contracts.load(db, number)))

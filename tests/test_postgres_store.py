@@ -14,9 +14,12 @@ from sqlalchemy import inspect
 from app.domain import CostRow
 from app.errors import Conflict, NotFound
 from app.interchange.json_codec import dumps
+from app.ops.annexes import update_cells
+from app.ops.contracts import delete_contract, set_event
 from app.store import annex_rows, contracts
 from app.store.db import current_revision, open_database
 from app.store.migrations import HEAD_REVISION
+from tests.conftest import store_edit
 
 from .conftest import SAMPLE_NUMBER
 
@@ -57,19 +60,19 @@ def test_stale_edit_is_refused(store_db):
     mine, version = contracts.load_versioned(store_db, SAMPLE_NUMBER)
     theirs, their_version = contracts.load_versioned(store_db, SAMPLE_NUMBER)
     theirs.project = "他们的修改"
-    contracts.save(store_db, theirs, replace=True, expected_version=their_version)
+    store_edit(store_db, theirs, their_version)
     mine.project = "我的修改"
     with pytest.raises(Conflict):
-        contracts.save(store_db, mine, replace=True, expected_version=version)
+        store_edit(store_db, mine, version)
     assert contracts.load(store_db, SAMPLE_NUMBER).project == "他们的修改"
 
 
 def test_events_search_and_delete(store_db):
-    contracts.set_event(store_db, SAMPLE_NUMBER, "signed_b", date(2025, 5, 22))
+    set_event(store_db, SAMPLE_NUMBER, "signed_b", date(2025, 5, 22))
     assert contracts.load(store_db, SAMPLE_NUMBER).events.signed_b == date(2025, 5, 22)
     assert contracts.list_contracts(store_db, "汤阴县公安局")
     assert not contracts.list_contracts(store_db, "不存在的词")
-    contracts.delete_contract(store_db, SAMPLE_NUMBER)
+    delete_contract(store_db, SAMPLE_NUMBER)
     with pytest.raises(NotFound):
         contracts.load(store_db, SAMPLE_NUMBER)
     with store_db.engine.connect() as conn:
@@ -80,7 +83,7 @@ def test_cost_table_cell_edits(store_db):
     table = next(a for a in annex_rows.list_annexes(store_db, SAMPLE_NUMBER) if a.kind.value == "table")
     before = annex_rows.fetch_rows(store_db, table.id)
     first = before.ids[0]
-    annex_rows.update_cells(store_db, table.id, [annex_rows.CellChange(first, "quantity", Decimal("7"))])
+    update_cells(store_db, SAMPLE_NUMBER, table.id, [annex_rows.CellChange(first, "quantity", Decimal("7"))])
     after = annex_rows.fetch_rows(store_db, table.id)
     assert after.columns["quantity"][0] == Decimal("7")
     assert len(after.ids) == len(before.ids)

@@ -9,26 +9,28 @@ import pytest
 
 from app.errors import UserError
 from app.interchange.json_codec import dumps, loads_document
+from app.ops import review as review_ops
+from app.ops.contracts import import_document
 from app.paths import resource
 from app.review import comments
-from app.review.exchange import export_document, import_document
+from app.review.exchange import export_document
 from app.sample import sample_path
 from app.store.db import open_database
 from tests.conftest import SAMPLE_NUMBER as N
 
 
 def test_add_resolve_reopen_and_counts(db):
-    a = comments.add_comment(db, N, "clause", "4.1", "“，。”应为“。”", user="王五")
-    b = comments.add_comment(db, N, "row", "3#2", "单价核对", user="王五")
-    comments.add_comment(db, N, "field", "parties.b.representative", "与签字人不一致")
+    a = review_ops.add_comment(db, N, "clause", "4.1", "“，。”应为“。”", user="王五").value
+    b = review_ops.add_comment(db, N, "row", "3#2", "单价核对", user="王五").value
+    review_ops.add_comment(db, N, "field", "parties.b.representative", "与签字人不一致")
     assert comments.open_comment_counts(db) == {N: 3}
-    comments.set_resolved(db, N, a.uid[:8], True, user="赵六")
+    review_ops.set_comment_resolved(db, N, a.uid[:8], True, user="赵六")
     resolved = next(c for c in comments.list_comments(db, N) if c.uid == a.uid)
     assert (resolved.is_open, resolved.resolved_by) == (False, "赵六")
     assert b.uid in [c.uid for c in comments.list_comments(db, N, open_only=True)]
     assert a.uid not in [c.uid for c in comments.list_comments(db, N, open_only=True)]
     assert comments.open_comment_counts(db) == {N: 2}
-    comments.set_resolved(db, N, a.uid, False)
+    review_ops.set_comment_resolved(db, N, a.uid, False)
     assert comments.open_comment_counts(db) == {N: 3}
 
 
@@ -44,7 +46,7 @@ def test_add_resolve_reopen_and_counts(db):
 )
 def test_bad_comments_are_refused_and_nothing_is_stored(db, kind, target, text, message):
     with pytest.raises(UserError, match=message):
-        comments.add_comment(db, N, kind, target, text)
+        review_ops.add_comment(db, N, kind, target, text)
     assert comments.list_comments(db, N) == []
 
 
@@ -53,8 +55,8 @@ def test_plain_export_stays_byte_identical_to_the_sample(db):
 
 
 def test_round_trip_between_two_databases_merges_without_duplicates(db, tmp_path):
-    first = comments.add_comment(db, N, "clause", "4.1", "标点", user="clerk")
-    comments.add_comment(db, N, "contract", "", "整体意见", user="clerk")
+    first = review_ops.add_comment(db, N, "clause", "4.1", "标点", user="clerk").value
+    review_ops.add_comment(db, N, "contract", "", "整体意见", user="clerk")
     document = export_document(db, N)
     data = json.loads(document)
     schema = json.loads(resource("schema", "contract.schema.json").read_text(encoding="utf-8"))
@@ -62,10 +64,10 @@ def test_round_trip_between_two_databases_merges_without_duplicates(db, tmp_path
     assert data["comments"][0]["id"] == first.uid
 
     reviewer = open_database(tmp_path / "reviewer.db", load_sample=False)
-    result = import_document(reviewer, document)
+    result = import_document(reviewer, document).value
     assert (result.created, result.comments_added) == (True, 2)
-    comments.set_resolved(reviewer, N, first.uid, True, user="reviewer")
-    reply = comments.add_comment(reviewer, N, "row", "3#1", "数量?", user="reviewer")
+    review_ops.set_comment_resolved(reviewer, N, first.uid, True, user="reviewer")
+    reply = review_ops.add_comment(reviewer, N, "row", "3#1", "数量?", user="reviewer").value
     back = export_document(reviewer, N)
 
     for _round in range(2):  # importing the same reply twice changes nothing the second time
@@ -79,9 +81,9 @@ def test_round_trip_between_two_databases_merges_without_duplicates(db, tmp_path
 
 
 def test_older_copy_does_not_undo_a_newer_resolution(db, tmp_path):
-    c = comments.add_comment(db, N, "clause", "4.1", "x")
+    c = review_ops.add_comment(db, N, "clause", "4.1", "x").value
     stale = export_document(db, N)
-    comments.set_resolved(db, N, c.uid, True)
+    review_ops.set_comment_resolved(db, N, c.uid, True)
     import_document(db, stale, contract_too=False)
     assert not comments.list_comments(db, N)[0].is_open
 

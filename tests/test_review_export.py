@@ -10,10 +10,12 @@ import openpyxl
 from app.domain.amendment import Amendment
 from app.export.pdf import PdfOptions, export_pdf
 from app.export.xlsx import XlsxOptions, export_xlsx
-from app.review import amendments, comments, states
+from app.ops import review as review_ops
+from app.review import comments
 from app.review.amendments import load_effective
-from app.store.contracts import load, load_versioned, save
+from app.store.contracts import load, load_versioned
 from tests.conftest import SAMPLE_NUMBER as N
+from tests.conftest import store_edit
 from tests.pdf_tools import pdftotext
 
 
@@ -23,10 +25,10 @@ def test_review_pdf_prints_changes_since_and_open_comments(cli, db, tmp_path):
     clause = contract.clauses[3].clauses[0]
     clause.text = clause.text.replace("防火墙", "下一代防火墙")
     contract.party_b.representative = "邵晓"
-    save(db, contract, replace=True, expected_version=version)
-    kept = comments.add_comment(db, N, "clause", "4.1", "请确认防火墙型号")
-    done = comments.add_comment(db, N, "contract", "", "已经处理的意见")
-    comments.set_resolved(db, N, done.uid, True)
+    store_edit(db, contract, version)
+    kept = review_ops.add_comment(db, N, "clause", "4.1", "请确认防火墙型号").value
+    done = review_ops.add_comment(db, N, "contract", "", "已经处理的意见").value
+    review_ops.set_comment_resolved(db, N, done.uid, True)
     db.close()
     out = tmp_path / "review.pdf"
     r = cli("export", N, "--review-pdf", str(out))  # --since defaults to the last reviewed revision
@@ -46,7 +48,7 @@ def test_review_pdf_without_a_reviewed_revision_says_what_to_do(cli, tmp_path):
 
 
 def test_review_sheet_lists_comments(db, tmp_path):
-    comments.add_comment(db, N, "clause", "4.1", "标点有误", user="王五")
+    review_ops.add_comment(db, N, "clause", "4.1", "标点有误", user="王五")
     out = tmp_path / "c.xlsx"
     export_xlsx(load(db, N), out, XlsxOptions(include_review=True, review_comments=comments.list_comments(db, N)))
     ws = openpyxl.load_workbook(out)["Review"]
@@ -59,8 +61,8 @@ def test_review_sheet_lists_comments(db, tmp_path):
 
 def test_packet_appends_amendments_and_effective_values(db, tmp_path):
     for target in ("review", "approved", "signed"):
-        states.set_state(db, N, target)
-    amendments.add_amendment(db, N, Amendment("BC-2025-01", "补充协议（一）", date(2025, 10, 1), {"total": "4300000.00"},
+        review_ops.set_state(db, N, target)
+    review_ops.add_amendment(db, N, Amendment("BC-2025-01", "补充协议（一）", date(2025, 10, 1), {"total": "4300000.00"},
                                               clauses=[]))
     _stored, listed, effective = load_effective(db, N)
     assert effective.total == Decimal("4300000.00")

@@ -11,15 +11,19 @@ import pytest
 from app.domain import Status
 from app.domain.amendment import Amendment, effective_contract
 from app.errors import UserError
+from app.ops import annexes as annex_ops
+from app.ops import review as review_ops
+from app.ops.contracts import set_event
 from app.review import amendments, revisions, states
 from app.store import annex_rows as ar
-from app.store.contracts import load, load_versioned, save, set_event
+from app.store.contracts import load, load_versioned
 from tests.conftest import SAMPLE_NUMBER as N
+from tests.conftest import downgrade_database, store_edit
 
 
 def sign(db) -> None:
     for target in ("review", "approved", "signed"):
-        states.set_state(db, N, target, user="张三")
+        review_ops.set_state(db, N, target, user="张三")
 
 
 def table_id(db) -> int:
@@ -28,7 +32,7 @@ def table_id(db) -> int:
 
 def test_workflow_records_who_and_when_and_refuses_skipping(db):
     with pytest.raises(UserError, match="cannot become"):
-        states.set_state(db, N, "signed")
+        review_ops.set_state(db, N, "signed")
     sign(db)
     steps = states.history(db, N)
     assert [(s.from_state, s.to_state) for s in steps] == [
@@ -36,7 +40,7 @@ def test_workflow_records_who_and_when_and_refuses_skipping(db):
     assert all(s.user == "张三" and s.at.endswith("Z") for s in steps)
     assert load(db, N).status == Status.SIGNED
     with pytest.raises(UserError):
-        states.set_state(db, N, "draft")
+        review_ops.set_state(db, N, "draft")
 
 
 def test_signed_contract_refuses_edits_and_keeps_data(db):
@@ -44,17 +48,17 @@ def test_signed_contract_refuses_edits_and_keeps_data(db):
     contract, version = load_versioned(db, N)
     contract.title = "changed"
     with pytest.raises(UserError, match="amendment"):
-        save(db, contract, replace=True, expected_version=version)
+        store_edit(db, contract, version)
     assert load(db, N).title != "changed"
     aid = table_id(db)
     before = ar.fetch_rows(db, aid)
     rid = before.ids[0]
     with pytest.raises(UserError, match="read-only"):
-        ar.update_cells(db, aid, [ar.CellChange(rid, "quantity", Decimal("9"))])
+        annex_ops.update_cells(db, N, aid, [ar.CellChange(rid, "quantity", Decimal("9"))])
     with pytest.raises(UserError):
-        ar.delete_rows(db, aid, [rid])
+        annex_ops.delete_rows(db, N, aid, [rid])
     with pytest.raises(UserError):
-        ar.insert_rows(db, aid, None, [("x", "", "", Decimal("1"), Decimal("1.00"), "")])
+        annex_ops.insert_rows(db, N, aid, None, [("x", "", "", Decimal("1"), Decimal("1.00"), "")])
     assert ar.fetch_rows(db, aid).ids == before.ids
     assert load(db, N).annex("3").table[0].quantity == Decimal("1")
 
@@ -70,7 +74,7 @@ def test_signed_contract_still_records_post_signing_events_and_invoices(db):
 
     contract, version = load_versioned(db, N)
     contract.events.invoices.append(Invoice(date(2025, 9, 5), 1, "FP-1"))
-    save(db, contract, replace=True, expected_version=version)
+    store_edit(db, contract, version)
     stored = load(db, N)
     assert stored.events.accepted == date(2025, 9, 1)
     assert stored.events.signed_a == date(2025, 3, 1)
@@ -79,7 +83,7 @@ def test_signed_contract_still_records_post_signing_events_and_invoices(db):
 
 def test_archived_contract_accepts_nothing(db):
     sign(db)
-    states.set_state(db, N, "archived")
+    review_ops.set_state(db, N, "archived")
     with pytest.raises(UserError, match="archived"):
         set_event(db, N, "accepted", date(2025, 9, 1))
 
@@ -104,26 +108,26 @@ def test_cli_refuses_edit_of_signed_contract(cli, db_path, tmp_path):
 
 def test_revisions_are_kept_and_named_when_reviewed(db):
     assert len(revisions.list_revisions(db, N)) == 1  # the installed sample
-    seq = revisions.mark_reviewed(db, N, "review 1", user="李四")
+    seq = review_ops.mark_reviewed(db, N, "review 1", user="李四").value
     contract, version = load_versioned(db, N)
     contract.total = Decimal("1.00")
-    save(db, contract, replace=True, expected_version=version)
+    store_edit(db, contract, version)
     revs = revisions.list_revisions(db, N)
-    assert [r.seq for r in revs] == [1, 2, 3]
-    assert (revs[1].name, revs[1].user) == ("review 1", "李四")
+    assert [r.seq for r in revs] == [1, 2]  # an edit keeps no revision of its own: the trail has it
+    assert (revs[1].name, revs[1].user, revs[1].reviewed) == ("review 1", "李四", True)
     assert revisions.load_revision(db, N, "review 1").total == Decimal("4273290.00")
     assert revisions.load_revision(db, N, seq).total == Decimal("4273290.00")
     d = revisions.compare(db, N, "review 1")
     assert [(f.path, f.new) for f in d.fields] == [("total", "1.00")]
     with pytest.raises(UserError):
-        revisions.mark_reviewed(db, N, "review 1")
+        review_ops.mark_reviewed(db, N, "review 1")
 
 
 def test_cell_edit_shows_in_compare_against_current(db):
-    seq = revisions.mark_reviewed(db, N, "before cells")
+    seq = review_ops.mark_reviewed(db, N, "before cells").value
     aid = table_id(db)
     rid = ar.fetch_rows(db, aid).ids[1]
-    ar.update_cells(db, aid, [ar.CellChange(rid, "quantity", Decimal("3"))])
+    annex_ops.update_cells(db, N, aid, [ar.CellChange(rid, "quantity", Decimal("3"))])
     table = next(a.table for a in revisions.compare(db, N, seq).annexes if a.table is not None)
     assert [(c.new_index, [x.column for x in c.cells]) for c in table.changed] == [(1, ["quantity"])]
     assert table.total_change == Decimal("1424430.00") * 2
@@ -132,9 +136,9 @@ def test_cell_edit_shows_in_compare_against_current(db):
 def test_amendment_gives_effective_values_and_only_on_signed(db):
     am = Amendment("BC-2025-01", "补充协议（一）", date(2025, 10, 1), {"total": "4300000.00", "terms.delivery_days": 120})
     with pytest.raises(UserError, match="signed"):
-        amendments.add_amendment(db, N, am)
+        review_ops.add_amendment(db, N, am)
     sign(db)
-    amendments.add_amendment(db, N, am)
+    review_ops.add_amendment(db, N, am)
     stored, listed, effective = amendments.load_effective(db, N)
     assert stored.total == Decimal("4273290.00")
     assert effective.total == Decimal("4300000.00")
@@ -146,9 +150,9 @@ def test_amendment_gives_effective_values_and_only_on_signed(db):
 def test_amendment_that_does_not_apply_is_refused(db):
     sign(db)
     with pytest.raises(UserError, match="no such field"):
-        amendments.add_amendment(db, N, Amendment("BC-9", changes={"totl": "1.00"}))
+        review_ops.add_amendment(db, N, Amendment("BC-9", changes={"totl": "1.00"}))
     with pytest.raises(UserError, match="not an amount"):
-        amendments.add_amendment(db, N, Amendment("BC-9", changes={"total": "abc"}))
+        review_ops.add_amendment(db, N, Amendment("BC-9", changes={"total": "abc"}))
     assert amendments.list_amendments(db, N) == []
 
 
@@ -172,7 +176,7 @@ def test_cli_review_mark_and_diff(cli, db):
     assert cli("review", "mark", N, "--name", "base").code == 0
     contract, version = load_versioned(db, N)
     contract.total = Decimal("4273291.00")
-    save(db, contract, replace=True, expected_version=version)
+    store_edit(db, contract, version)
     db.close()
     text = cli("review", "diff", N, "--from", "base")
     assert text.code == 0
@@ -186,14 +190,15 @@ def test_cli_review_mark_and_diff(cli, db):
 
 def test_an_amendments_own_clauses_keep_their_nesting_in_the_store_and_the_exchange_file(db, tmp_path):
     from app.domain import Clause
-    from app.review.exchange import export_document, import_document
+    from app.ops.contracts import import_document
+    from app.review.exchange import export_document
 
     clauses = [Clause("第一条", "变更事项", "双方同意：", [Clause("1.1", "", "交付期限延长至【120】日。",
                                                                [Clause("1.1.1", "", "延长期间不计违约金。")]),
                                                         Clause("1.2", "", "合同总价调整为【4,300,000.00】元。")]),
                Clause("第二条", "其他", "本补充协议一式肆份。")]
     sign(db)
-    amendments.add_amendment(db, N, Amendment("BC-7", "补充协议（七）", date(2025, 11, 3), {}, clauses))
+    review_ops.add_amendment(db, N, Amendment("BC-7", "补充协议（七）", date(2025, 11, 3), {}, clauses))
     assert amendments.list_amendments(db, N)[0].clauses == clauses
     text = export_document(db, N)
     other = tmp_path / "other.db"
@@ -210,19 +215,14 @@ def test_an_amendments_own_clauses_keep_their_nesting_in_the_store_and_the_excha
 
 def test_amendments_stored_before_clause_depths_read_as_top_level_clauses(db, db_path):
     """A database of the previous version (0003) upgrades in place; its amendment clauses were stored flat."""
-    import sqlite3
 
     from app.domain import Clause
     from app.store.db import open_database
 
     sign(db)
-    amendments.add_amendment(db, N, Amendment("BC-3", "补充协议（三）", None, {}, [Clause("第一条", "", "甲", [Clause("1.1", "", "乙")])]))
+    review_ops.add_amendment(db, N, Amendment("BC-3", "补充协议（三）", None, {}, [Clause("第一条", "", "甲", [Clause("1.1", "", "乙")])]))
     db.close()
-    con = sqlite3.connect(db_path)
-    con.execute("ALTER TABLE amendment_clauses DROP COLUMN depth")
-    con.execute("UPDATE alembic_version SET version_num='0003_contract_search'")
-    con.commit()
-    con.close()
+    downgrade_database(db_path, "0003_contract_search")
     upgraded = open_database(db_path)
     try:
         assert amendments.list_amendments(upgraded, N)[0].clauses == [Clause("第一条", "", "甲"), Clause("1.1", "", "乙")]

@@ -9,30 +9,33 @@ import pytest
 
 from app.domain.amendment import Amendment
 from app.i18n import set_language
+from app.ops import annexes as annex_ops
+from app.ops import review as review_ops
 from app.review import amendments, comments, revisions, states
 from app.review.integrity import integrity_problems
 from app.store import annex_rows as ar
-from app.store.contracts import load_versioned, save
+from app.store.contracts import load, load_versioned
 from tests.conftest import SAMPLE_NUMBER as N
+from tests.conftest import store_edit
 from tests.pdf_tools import pdffonts, pdftotext
 from tests.test_audit import tamper
 
 
 def sign(db) -> None:
     for target in ("review", "approved", "signed"):
-        states.set_state(db, N, target)
+        review_ops.set_state(db, N, target)
 
 
 def edit_terms_and_table(db) -> None:
     contract, version = load_versioned(db, N)
     contract.terms.delivery_days = 45
-    save(db, contract, replace=True, expected_version=version)
+    store_edit(db, contract, version)
     aid = next(a.id for a in ar.list_annexes(db, N) if a.kind.value == "table")
-    ar.update_cells(db, aid, [ar.CellChange(ar.fetch_rows(db, aid).ids[0], "quantity", Decimal("2"))])
+    annex_ops.update_cells(db, N, aid, [ar.CellChange(ar.fetch_rows(db, aid).ids[0], "quantity", Decimal("2"))])
 
 
 def test_cli_diff_reads_in_chinese_field_labels_and_column_names(cli, db):
-    revisions.mark_reviewed(db, N, "初审")
+    review_ops.mark_reviewed(db, N, "初审")
     edit_terms_and_table(db)
     db.close()
     r = cli("--lang", "zh_CN", "review", "diff", N, "--from", "初审")
@@ -54,7 +57,7 @@ def test_a_state_change_in_the_diff_shows_state_labels(db):
 
 
 def test_review_pdf_embeds_every_font(cli, db, tmp_path):
-    revisions.mark_reviewed(db, N, "first")
+    review_ops.mark_reviewed(db, N, "first")
     edit_terms_and_table(db)
     db.close()
     out = tmp_path / "review.pdf"
@@ -70,7 +73,7 @@ def test_amendment_page_and_tab_show_labels_and_formatted_amounts(qtbot, db, tmp
     from ui.review_tab import ReviewTab
 
     sign(db)
-    amendments.add_amendment(db, N, Amendment("BC-1", "补充协议（一）", None, {"total": "4300000.00", "terms.delivery_days": 60}))
+    review_ops.add_amendment(db, N, Amendment("BC-1", "补充协议（一）", None, {"total": "4300000.00", "terms.delivery_days": 60}))
     out = tmp_path / "packet.pdf"
     export_pdf(load(db, N), out, PdfOptions(annexes=False, amendments=amendments.list_amendments(db, N)))
     text = pdftotext(out)
@@ -88,7 +91,7 @@ def test_amendment_page_and_tab_show_labels_and_formatted_amounts(qtbot, db, tmp
 
 def test_amendment_removed_or_changed_in_sqlite_is_detected(cli, db, db_path):
     sign(db)
-    amendments.add_amendment(db, N, Amendment("BC-1", "补充协议（一）", None, {"total": "4300000.00"}))
+    review_ops.add_amendment(db, N, Amendment("BC-1", "补充协议（一）", None, {"total": "4300000.00"}))
     assert integrity_problems(db, N) == []
     db.close()
     tamper(db_path, "UPDATE amendments SET changes = ? WHERE number = 'BC-1'", json.dumps({"total": "1.00"}))
@@ -148,23 +151,26 @@ def test_comment_target_errors_carry_no_english_prefix(cli, args, expected):
     assert r.code == 2 and "批注为空" in r.err and "text" not in r.err
 
 
-def test_signing_keeps_the_signed_contract_as_a_revision(db):
-    """The snapshot the tamper check compares a signed contract's cost tables with."""
+def test_every_state_step_keeps_the_contract_as_a_revision(db):
+    """Signing keeps the snapshot the tamper check compares a signed contract's cost tables with."""
+    from app.review.revisions import Reason
+
     before = len(revisions.list_revisions(db, N))
-    sign(db)
+    sign(db)  # review, approved, signed
     revs = revisions.list_revisions(db, N)
-    assert len(revs) == before + 1
+    assert len(revs) == before + 3 and {r.reason for r in revs[-3:]} == {Reason.STATE}
     assert revisions.load_revision(db, N, revs[-1].seq).status.value == "signed"
+    assert revisions.load_revision(db, N, revs[-1].seq).annex("3").table == load(db, N).annex("3").table
 
 
 def test_a_comment_being_written_stays_with_its_contract(qtbot, db, sample):
     """Switching contracts half-way through a comment neither loses it nor adds it to the other contract."""
-    from app.store.contracts import save as save_new
+    from app.ops.contracts import add_contract
     from ui.comments_panel import CommentsPanel
 
     other = sample
     other.number = "OTHER-1"
-    save_new(db, other)
+    add_contract(db, other)
     panel = CommentsPanel(db)
     qtbot.addWidget(panel)
     panel.set_contract(N)
@@ -181,11 +187,12 @@ def test_a_comment_being_written_stays_with_its_contract(qtbot, db, sample):
 
 def test_audit_listing_reads_as_words_not_codes(cli, db):
     """The stored entries stay as hashed; the listing names the step and the states as the clerk knows them."""
+    from app.ops.annexes import update_cells
     from app.store import annex_rows as rows
 
     aid = next(a.id for a in rows.list_annexes(db, N) if a.kind.value == "table")
-    rows.update_cells(db, aid, [rows.CellChange(rows.fetch_rows(db, aid).ids[0], "remark", "改")])
-    states.set_state(db, N, "review")
+    update_cells(db, N, aid, [rows.CellChange(rows.fetch_rows(db, aid).ids[0], "remark", "改")])
+    review_ops.set_state(db, N, "review")
     db.close()
     listing = cli("audit", N).out
     assert "\tAnnex 3: cells edited\t" in listing and "annex 3: cells" not in listing
@@ -227,9 +234,9 @@ def test_signing_and_archiving_from_the_tab_are_confirmed_first(qtbot, db, monke
 
 def test_trail_of_a_deleted_contract_still_verifies(cli, db, db_path):
     """The log outlives the contract: --verify checks it after a deletion, and flags a deletion done in SQL."""
-    from app.store.contracts import delete_contract
+    from app.ops.contracts import delete_contract
 
-    comments.add_comment(db, N, "clause", "4.1", "意见")
+    review_ops.add_comment(db, N, "clause", "4.1", "意见")
     delete_contract(db, N)
     db.close()
     r = cli("audit", N, "--verify")
@@ -238,7 +245,7 @@ def test_trail_of_a_deleted_contract_still_verifies(cli, db, db_path):
 
 
 def test_contract_deleted_in_sqlite_is_detected(cli, db, db_path):
-    comments.add_comment(db, N, "clause", "4.1", "意见")
+    review_ops.add_comment(db, N, "clause", "4.1", "意见")
     db.close()
     tamper(db_path, "DELETE FROM contracts WHERE number = ?", N)
     r = cli("audit", N, "--verify")

@@ -129,10 +129,8 @@ def test_signing_the_pdf_and_the_workbook_of_one_export_asks_the_password_once(d
     import getpass
     import sys
 
-    from app.cli import main
-    from app.signing import credentials
+    from app.cli import credentials, main
 
-    monkeypatch.setattr(credentials, "_typed", {})  # what is typed here is forgotten after the test
     monkeypatch.delenv(credentials.PASSWORD_VARIABLE, raising=False)
     asked = []
     monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
@@ -156,14 +154,15 @@ def test_a_pdf_can_be_signed_after_a_workbook_signature_was_checked_in_the_same_
         "from app.signing.cms import sign_file, verify_bytes\n"
         "from app.export.pdf import PdfOptions, export_pdf\n"
         "from app.sample import sample_contract\n"
-        "doc, p12, out = (Path(a) for a in sys.argv[1:])\n"
+        "doc, p12, out = (Path(a) for a in sys.argv[1:4])\n"
         "doc.write_bytes(b'workbook bytes')\n"
-        "result = verify_bytes(doc.read_bytes(), sign_file(doc, p12).read_bytes())\n"
-        "export_pdf(sample_contract(), out, PdfOptions(annexes=False, sign_with=p12))\n"
+        "password = sys.argv[4].encode()\n"
+        "result = verify_bytes(doc.read_bytes(), sign_file(doc, p12, password).read_bytes())\n"
+        "export_pdf(sample_contract(), out, PdfOptions(annexes=False, sign_with=p12, password=password))\n"
         "print(result.state.name)\n"
     )
     out = tmp_path / "signed.pdf"
-    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path / "packet.xlsx"), str(p12), str(out)],
-                          capture_output=True, text=True, timeout=300, env={**os.environ, "CONTRACTDESK_P12_PASSWORD": PASSWORD})
+    proc = subprocess.run([sys.executable, "-c", script, str(tmp_path / "packet.xlsx"), str(p12), str(out), PASSWORD],
+                          capture_output=True, text=True, timeout=300, env=dict(os.environ))
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip() == "INTACT" and out.read_bytes().startswith(b"%PDF")

@@ -13,10 +13,10 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader, PdfWriter
 
+from app.cli.credentials import PASSWORD_VARIABLE
 from app.errors import UserError
 from app.export.pdf import PdfOptions, export_pdf
 from app.sample import SAMPLE_NUMBER, sample_contract
-from app.signing.credentials import PASSWORD_VARIABLE
 from app.signing.pdf import FIELD_NAME, verify_pdf
 from app.signing.result import SignatureState
 from tests.pdf_specimens import make_p12
@@ -32,12 +32,7 @@ def signed(tmp_path_factory):
     p12 = folder / "signer.p12"
     cert = make_p12(p12, PASSWORD.encode())
     out = folder / "signed.pdf"
-    mp = pytest.MonkeyPatch()
-    mp.setenv(PASSWORD_VARIABLE, PASSWORD)
-    try:
-        export_pdf(sample_contract(), out, PdfOptions(sign_with=p12))
-    finally:
-        mp.undo()
+    export_pdf(sample_contract(), out, PdfOptions(sign_with=p12, password=PASSWORD.encode()))
     return out, cert, p12
 
 
@@ -123,10 +118,9 @@ def test_cli_export_signed_with_password_from_environment(cli, db, signed, tmp_p
 
 def test_wrong_password_is_a_user_error_and_writes_nothing(signed, tmp_path, monkeypatch):
     _out, _cert, p12 = signed
-    monkeypatch.setenv(PASSWORD_VARIABLE, "wrong")
     out = tmp_path / "x.pdf"
     with pytest.raises(UserError) as err:
-        export_pdf(sample_contract(), out, PdfOptions(sign_with=p12))
+        export_pdf(sample_contract(), out, PdfOptions(sign_with=p12, password=b"wrong"))
     assert err.value.where == str(p12)
     assert not out.exists()
 
@@ -143,11 +137,10 @@ def test_signing_after_merging_an_attached_annex_keeps_the_signature(signed, tmp
     from tests.test_pdf_export import attached_pdf
 
     _out, _cert, p12 = signed
-    monkeypatch.setenv(PASSWORD_VARIABLE, PASSWORD)
     contract = sample_contract()
     contract.annexes[0].pdf = attached_pdf(2)
     out = tmp_path / "merged-signed.pdf"
-    export_pdf(contract, out, PdfOptions(sign_with=p12))
+    export_pdf(contract, out, PdfOptions(sign_with=p12, password=PASSWORD.encode()))
     assert verify_pdf(out).state == SignatureState.INTACT
     assert "ATTACHED PAGE 2" in "".join(pages_text(out))
 

@@ -11,10 +11,11 @@ import pytest
 from app.domain import CostRow, Status
 from app.errors import Conflict, NotFound
 from app.interchange.json_codec import dumps
+from app.ops.contracts import delete_contract, set_event
 from app.store import contracts
 from app.store.db import DatabaseProblem, open_database
 
-from .conftest import SAMPLE_NUMBER
+from .conftest import SAMPLE_NUMBER, store_edit
 
 
 def test_new_database_holds_the_sample(db):
@@ -61,15 +62,15 @@ def test_stale_edit_is_refused(db):
     mine, version = contracts.load_versioned(db, SAMPLE_NUMBER)
     theirs, their_version = contracts.load_versioned(db, SAMPLE_NUMBER)
     theirs.project = "他们的修改"
-    contracts.save(db, theirs, replace=True, expected_version=their_version)
+    store_edit(db, theirs, their_version)
     mine.project = "我的修改"
     with pytest.raises(Conflict):
-        contracts.save(db, mine, replace=True, expected_version=version)
+        store_edit(db, mine, version)
     assert contracts.load(db, SAMPLE_NUMBER).project == "他们的修改"
 
 
 def test_delete_and_unknown_number(db):
-    contracts.delete_contract(db, SAMPLE_NUMBER)
+    delete_contract(db, SAMPLE_NUMBER)
     assert contracts.list_contracts(db) == []
     with pytest.raises(NotFound):
         contracts.load(db, SAMPLE_NUMBER)
@@ -79,11 +80,11 @@ def test_delete_and_unknown_number(db):
 
 
 def test_events_are_stored(db):
-    contracts.set_event(db, SAMPLE_NUMBER, "signed_a", date(2025, 5, 20))
-    contracts.set_event(db, SAMPLE_NUMBER, "signed_b", date(2025, 5, 22))
+    set_event(db, SAMPLE_NUMBER, "signed_a", date(2025, 5, 20))
+    set_event(db, SAMPLE_NUMBER, "signed_b", date(2025, 5, 22))
     c = contracts.load(db, SAMPLE_NUMBER)
     assert c.events.effective == date(2025, 5, 22)
-    contracts.set_event(db, SAMPLE_NUMBER, "signed_a", None)
+    set_event(db, SAMPLE_NUMBER, "signed_a", None)
     assert contracts.load(db, SAMPLE_NUMBER).events.signed_a is None
 
 

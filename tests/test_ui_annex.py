@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QItemSelection, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QAbstractItemView, QApplication, QLineEdit
 
+from app.ops import Part
 from app.store import annex_rows as ar
 from app.store.contracts import insert_cost_rows, load
 from ui.annex_table_model import VIEW_COLUMNS
@@ -355,12 +356,13 @@ def test_add_annex_button_adds_a_cost_table_and_opens_it(qtbot, tab, db, monkeyp
     monkeypatch.setattr(QInputDialog, "getItem", lambda *args, **kwargs: ("Cost table", True))
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("设备清单", True))
     changed = []
-    tab.changed.connect(changed.append)
+    tab.operations.changed.connect(changed.append)
     tab.add_button.click()
     assert load(db, NUMBER).annex("4").table == []
     assert tab.annex_list.currentItem().text() == "Annex 4: 设备清单"
     assert tab.pages.currentWidget() is tab.table_page
-    assert changed == [NUMBER] and tab.messages[-1] == "Annex 4: 设备清单 added"
+    assert [(c.number, c.touches(Part.ANNEXES)) for c in changed] == [(NUMBER, True)]
+    assert tab.messages[-1] == "Annex 4: 设备清单 added"
     monkeypatch.setattr(QInputDialog, "getText", lambda *args, **kwargs: ("", True))
     tab.add_button.click()  # no title: said, nothing added
     assert [a.no for a in load(db, NUMBER).annexes] == ["1", "2", "3", "4"]

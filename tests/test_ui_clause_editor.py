@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from PySide6.QtGui import QTextCursor, QUndoStack
 
-from app.domain import Status
+from app.ops.review import set_state
 from app.store import contracts
 from tests.conftest import SAMPLE_NUMBER as N
+from tests.conftest import sign
 from ui.clause_editor import ClauseEditor
 
 
@@ -90,9 +91,8 @@ def test_typing_pauses_merge_into_one_undo_step(editor, db):
 
 
 def test_read_only_when_signed(qtbot, db):
-    c, v = contracts.load_versioned(db, N)
-    c.status = Status.ARCHIVED
-    contracts.save(db, c, replace=True, expected_version=v)
+    sign(db)
+    set_state(db, N, "archived")
     editor = ClauseEditor(db, QUndoStack())
     qtbot.addWidget(editor)
     editor.set_contract(N)

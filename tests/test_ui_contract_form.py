@@ -8,9 +8,11 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QKeyEvent, QUndoStack
 from PySide6.QtWidgets import QApplication
 
-from app.domain import Status
-from app.store import contracts, edits
+from app.ops import Part
+from app.ops.contracts import set_field
+from app.store import contracts
 from tests.conftest import SAMPLE_NUMBER as N
+from tests.conftest import sign
 from ui.contract_form import ContractForm
 
 
@@ -34,9 +36,9 @@ def test_edit_total_shows_uppercase_and_is_stored(form, db, qtbot):
     assert total.upper.text() == "肆佰贰拾柒万叁仟贰佰玖拾元整"
     retype(total.edit, "¥1,424,430")
     assert total.upper.text() == "壹佰肆拾贰万肆仟肆佰叁拾元整"
-    with qtbot.waitSignal(form.changed, timeout=3000) as sig:
+    with qtbot.waitSignal(form.operations.changed, timeout=3000) as sig:
         total.edit.editingFinished.emit()
-    assert sig.args == [N]
+    assert sig.args[0].number == N and sig.args[0].touches(Part.FIELDS)
     assert contracts.load(db, N).total == Decimal("1424430.00")
     assert form.stack.count() == 1
     form.stack.undo()
@@ -82,12 +84,12 @@ def test_credit_code_and_typed_chinese_date(form, db):
 def test_stale_edit_is_reported_with_reload_and_nothing_overwritten(form, db):
     # another process changes the contract after the form read it
     version = contracts.version_of(db, N)
-    edits.set_field(db, N, "title", "changed by someone else", version)
+    set_field(db, N, "title", "changed by someone else", expected_version=version)
     edit = form.editors["project"]
     retype(edit, "my project")
     edit.editingFinished.emit()
     assert form.conflict_banner.isVisibleTo(form)
-    assert "someone else changed" in form.conflict_label.text()
+    assert "changed Title at" in form.conflict_label.text()  # who changed what, and when
     stored = contracts.load(db, N)
     assert stored.title == "changed by someone else" and stored.project != "my project"
     assert form.stack.count() == 0
@@ -111,9 +113,7 @@ def test_add_and_remove_instalment_with_undo(form, db):
 
 
 def test_read_only_when_signed(qtbot, db):
-    c, v = contracts.load_versioned(db, N)
-    c.status = Status.SIGNED
-    contracts.save(db, c, replace=True, expected_version=v)
+    sign(db)
     form = ContractForm(db, QUndoStack())
     qtbot.addWidget(form)
     form.set_contract(N)

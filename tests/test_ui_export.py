@@ -19,11 +19,11 @@ EXPORT_TIMEOUT_MS = 240_000
 
 
 @pytest.fixture
-def dialog_for(qtbot, sample, tmp_path):
+def dialog_for(qtbot, db, tmp_path):
     made = []
 
     def make(kind: ExportKind, name: str) -> ExportDialog:
-        dialog = ExportDialog(sample, kind, folder=str(tmp_path))
+        dialog = ExportDialog(db, SAMPLE_NUMBER, kind, folder=str(tmp_path))
         qtbot.addWidget(dialog)
         dialog.show()
         dialog.target.edit.setText(str(tmp_path / name))
@@ -73,6 +73,22 @@ def test_json_export_round_trips(qtbot, dialog_for, tmp_path, sample):
     with qtbot.waitSignal(dialog.exported, timeout=EXPORT_TIMEOUT_MS):
         dialog.export_button.click()
     assert loads((tmp_path / "c.json").read_bytes()) == sample
+
+
+def test_an_export_is_kept_as_a_revision_and_the_review_tab_shows_it(qtbot, dialog_for, db):
+    from app.review.revisions import Reason, list_revisions
+    from ui.review_tab import ReviewTab
+
+    review = ReviewTab(db)
+    qtbot.addWidget(review)
+    review.set_contract(SAMPLE_NUMBER)
+    before = review.revision_list.count()
+    dialog = dialog_for(ExportKind.JSON, "sent.json")
+    with qtbot.waitSignal(dialog.exported, timeout=EXPORT_TIMEOUT_MS):
+        dialog.export_button.click()
+    assert list_revisions(db, SAMPLE_NUMBER)[-1].reason is Reason.EXPORTED
+    qtbot.waitUntil(lambda: review.revision_list.count() == before + 1, timeout=5000)  # announced on the GUI thread
+    assert "packet exported" in review.revision_list.item(0).text()
 
 
 @pytest.mark.parametrize(
@@ -135,11 +151,12 @@ def test_signed_export_with_passphrase_and_a_wrong_one(qtbot, dialog_for, tmp_pa
     assert "CONTRACTDESK_P12_PASSWORD" not in os.environ  # the passphrase did not outlive the export
 
 
-def test_print_renders_every_page_of_the_real_packet(qtbot, sample, tmp_path):
+def test_print_renders_every_page_of_the_real_packet(qtbot, db, tmp_path):
+    from app.ops.export import ExportOptions
     from ui.print_preview import page_count as pdf_pages
     from ui.print_preview import paint_pdf, render_pages
 
-    worker = ExportWorker(ExportJob(ExportKind.PREVIEW, sample, annexes=False))
+    worker = ExportWorker(ExportJob(ExportKind.PREVIEW, db, SAMPLE_NUMBER, ExportOptions(annexes=False)))
     with qtbot.waitSignal(worker.signals.finished, timeout=EXPORT_TIMEOUT_MS) as done:
         QThreadPool.globalInstance().start(worker)
     pdf = done.args[0]
@@ -194,6 +211,7 @@ def test_font_choice_reaches_the_exporter_and_is_remembered(qtbot, dialog_for, t
         out.write_bytes(b"%PDF-1.7\n")
 
     monkeypatch.setattr(app.export.pdf, "export_pdf", fake_export)
+    monkeypatch.setattr("app.export.pdf.fonts.require_installed", lambda *args: None)  # FangSong "is installed"
     dialog = dialog_for(ExportKind.PDF, "font.pdf")
     combo = dialog.font_combo
     assert [combo.itemData(i) for i in range(combo.count())] == ["auto", "bundled", "simsun", "fangsong"]
@@ -205,7 +223,7 @@ def test_font_choice_reaches_the_exporter_and_is_remembered(qtbot, dialog_for, t
     assert combo.model().item(combo.findData("fangsong")).isEnabled()
 
     combo.setCurrentIndex(combo.findData("fangsong"))
-    assert dialog.job().font_preference == "fangsong"
+    assert dialog.job().options.font == "fangsong"
     with qtbot.waitSignal(dialog.exported, timeout=EXPORT_TIMEOUT_MS):
         dialog.export_button.click()
     assert seen == ["fangsong"]  # through ExportJob and ExportWorker into PdfOptions

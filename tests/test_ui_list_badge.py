@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
-from app.review.comments import add_comment, list_comments, set_resolved
+from app.ops.review import add_comment, set_comment_resolved
+from app.review.comments import list_comments
 from tests.conftest import SAMPLE_NUMBER
 from ui.contract_list_model import NUMBER, ContractListModel
 
@@ -29,6 +30,6 @@ def test_open_comments_show_a_badge_until_resolved(qtbot, db):
     assert model.data(cell, Qt.ItemDataRole.ToolTipRole) == "2 open review comments"
 
     for comment in list_comments(db, SAMPLE_NUMBER):
-        set_resolved(db, SAMPLE_NUMBER, comment.uid, True)
+        set_comment_resolved(db, SAMPLE_NUMBER, comment.uid, True)
     model.refresh_contract(SAMPLE_NUMBER)
     assert model.data(_number_cell(model), Qt.ItemDataRole.DecorationRole) is None

@@ -9,9 +9,12 @@ from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
 
 from app.domain import Status
 from app.domain.amendment import Amendment
-from app.review import amendments, comments, states
-from app.store.contracts import load, load_versioned, save
+from app.ops import Part
+from app.ops import review as amendments_ops
+from app.review import comments, states
+from app.store.contracts import load
 from tests.conftest import SAMPLE_NUMBER as N
+from tests.conftest import sign
 
 
 @pytest.fixture
@@ -25,7 +28,7 @@ def tab(qtbot, db):
     widget.messages = []
     widget.changes = []
     widget.status_message.connect(widget.messages.append)
-    widget.changed.connect(widget.changes.append)
+    widget.operations.changed.connect(widget.changes.append)
     widget.set_contract(N)
     return widget
 
@@ -41,7 +44,7 @@ def test_state_buttons_follow_the_workflow(qtbot, tab, db, monkeypatch):
     assert load(db, N).status == Status.SIGNED
     assert [s for s, b in buttons.items() if b.isEnabled()] == [Status.ARCHIVED]
     assert "read-only" in tab.read_only_label.text()
-    assert tab.changes == [N, N, N]
+    assert [(c.number, c.touches(Part.STATE)) for c in tab.changes] == [(N, True)] * 3
     assert [h.to_state for h in states.history(db, N)] == [Status.REVIEW, Status.APPROVED, Status.SIGNED]
     history = tab.state_label.toolTip().splitlines()  # who moved it when, on hover
     assert history[0] == "State history:" and len(history) == 4
@@ -60,12 +63,18 @@ def test_mark_as_reviewed_asks_for_a_name_and_lists_it(qtbot, tab, db, monkeypat
 
 
 def test_compare_view_highlights_added_and_removed_text(qtbot, tab, db):
+    """An edit made in another tab shows in the compare view at once, without reopening the contract."""
+    from app.ops.contracts import edit_contract
+
     tab.mark_reviewed("base")
-    contract, version = load_versioned(db, N)
-    clause = contract.clauses[3].clauses[0]
-    clause.text = clause.text.replace("，。", "。") + "新增文字"
-    save(db, contract, replace=True, expected_version=version)
-    tab.reload()
+    assert tab.compare.last_diff is not None and tab.compare.last_diff.is_empty
+
+    def change_clause(contract):
+        clause = contract.clauses[3].clauses[0]
+        clause.text = clause.text.replace("，。", "。") + "新增文字"
+        return clause
+
+    clause = tab.operations.run(edit_contract, N, change_clause).value  # as the 条款 tab's command runs it
     assert tab.compare.from_combo.currentText().find("base") >= 0
     diff = tab.compare.last_diff
     assert diff is not None and [c.no for c in diff.clauses] == [clause.no]
@@ -97,9 +106,8 @@ def test_comments_panel_adds_resolves_and_reopens(qtbot, tab, db):
 
 
 def test_amendments_show_effective_values(qtbot, tab, db):
-    for target in ("review", "approved", "signed"):
-        states.set_state(db, N, target)
-    amendments.add_amendment(db, N, Amendment("BC-1", "补充协议（一）", None, {"total": "4300000.00"}))
+    sign(db)
+    amendments_ops.add_amendment(db, N, Amendment("BC-1", "补充协议（一）", None, {"total": "4300000.00"}))
     tab.reload()
     text = tab.amendments_view.toPlainText()
     assert "BC-1" in text and "Total: 4,273,290.00 → 4,300,000.00" in text
@@ -109,8 +117,7 @@ def test_amendments_show_effective_values(qtbot, tab, db):
 def test_annex_editor_refuses_edits_once_signed(qtbot, db):
     from ui.annexes_tab import AnnexesTab
 
-    for target in ("review", "approved", "signed"):
-        states.set_state(db, N, target)
+    sign(db)
     annexes = AnnexesTab(db)
     qtbot.addWidget(annexes)
     messages: list[str] = []
@@ -130,9 +137,8 @@ def test_the_form_of_a_signed_contract_shows_what_its_amendments_changed(qtbot, 
 
     from ui.contract_form import ContractForm
 
-    for target in ("review", "approved", "signed"):
-        states.set_state(db, N, target)
-    amendments.add_amendment(db, N, Amendment("BC-1", "补充协议（一）", None, {"total": "4300000.00"}))
+    sign(db)
+    amendments_ops.add_amendment(db, N, Amendment("BC-1", "补充协议（一）", None, {"total": "4300000.00"}))
     form = ContractForm(db, QUndoStack())
     qtbot.addWidget(form)
     form.set_contract(N)

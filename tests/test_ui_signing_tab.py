@@ -9,9 +9,9 @@ from PIL import Image
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QFileDialog
 
-from app.domain import Status
 from app.store import contracts
 from tests.conftest import SAMPLE_NUMBER as N
+from tests.conftest import sign
 from ui.signing_tab import SigningTab
 
 
@@ -97,9 +97,7 @@ def test_seal_image_is_checked_stored_and_previewed(qtbot, tab, db, tmp_path, mo
 
 
 def test_read_only_when_signed_and_focus(qtbot, db):
-    c, v = contracts.load_versioned(db, N)
-    c.status = Status.SIGNED
-    contracts.save(db, c, replace=True, expected_version=v)
+    sign(db)
     tab = SigningTab(db, QUndoStack())
     qtbot.addWidget(tab)
     tab.set_contract(N)

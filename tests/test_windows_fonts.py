@@ -210,13 +210,13 @@ def test_cli_font_option_embeds_the_chosen_windows_font(on_windows, tmp_path, ca
     assert "Noto" in fonts and "FangSong" not in fonts and "SimHei" not in fonts
 
 
-def test_export_dialog_offers_and_embeds_the_installed_windows_fonts(on_windows, qtbot, tmp_path):
+def test_export_dialog_offers_and_embeds_the_installed_windows_fonts(on_windows, qtbot, tmp_path, db):
     from PySide6.QtCore import Qt
 
     from ui.export_dialog import ExportDialog
     from ui.export_worker import ExportKind
 
-    dialog = ExportDialog(sample_contract(), ExportKind.PDF, folder=str(tmp_path))
+    dialog = ExportDialog(db, "CMHA-AY-202500441", ExportKind.PDF, folder=str(tmp_path))
     qtbot.addWidget(dialog)
     dialog.show()
     items = dialog.font_combo.model()

@@ -14,6 +14,7 @@ import pytest
 from app.cli import main
 from app.errors import UserError
 from app.paths import DataFolderProblem, data_dir
+from tests.conftest import store_edit
 
 from .conftest import SAMPLE_NUMBER
 
@@ -102,7 +103,7 @@ def test_disk_full_during_a_restore_changes_nothing(db, monkeypatch, capsys):
     good = make_backup(db.path, "manual")
     c, version = contracts.load_versioned(db, SAMPLE_NUMBER)
     c.project = "改过的项目名称"
-    contracts.save(db, c, replace=True, expected_version=version)
+    store_edit(db, c, version)
     db.close()
     monkeypatch.setattr("app.store.backup.os.fsync", _disk_full)
     assert main(["--db", str(db.path), "restore", str(good)]) == 2

@@ -1,22 +1,28 @@
-"""Undoable annex edits. Each command writes the store, then updates the model if it still shows the annex.
+"""Undoable annex edits. Each command runs an op (app.ops.annexes) through the window's Operations, then
+updates the model if it still shows the annex.
 
-A command's first redo() does the edit (the stack calls it on push); undo() writes the previous
-state back through the same service. A write the store refuses marks the command obsolete, so the
-stack drops it and nothing half-done stays in the history; the message goes to the status bar.
-Rows are named by database id, which survives delete/undo (see app.store.annex_rows).
+A command's first redo() does the edit (the stack calls it on push); undo() writes the previous state back
+through the same ops. The contract's version is checked and advanced like any other edit's, so an annex edit
+never makes the next form edit look stale. A write that is refused marks the command obsolete, so the stack
+drops it and nothing half-done stays in the history; the message goes to the status bar. Rows are named by
+database id, which survives delete/undo (see app.store.annex_rows).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
 from app.errors import UserError
 from app.i18n import _, ngettext
-from app.store import annex_rows as store
+from app.ops import Done
+from app.ops import annexes as annex_ops
+from app.ops.annexes import Pasted
 from app.store.annex_rows import CellChange, RowValues, StoredRow
 from ui.annex_table_model import CostTableModel
+from ui.operations import Operations
 
 
 class _TableCommand(QUndoCommand):
@@ -25,9 +31,18 @@ class _TableCommand(QUndoCommand):
     def __init__(self, model: CostTableModel, text: str) -> None:
         super().__init__(text)
         self.model = model
-        self.db = model.db
-        assert model.annex_id is not None
+        self.operations = model.operations
+        assert model.annex_id is not None and model.number is not None
         self.annex_id: int = model.annex_id
+        self.number: str = model.number
+
+    def _op(self, op: Callable[..., Done[Any]], *args: Any) -> Any:
+        """Run an annex op on this command's annex; its value."""
+        self.model.writing = True
+        try:
+            return self.operations.run(op, self.number, self.annex_id, *args).value
+        finally:
+            self.model.writing = False
 
     @property
     def showing(self) -> bool:
@@ -56,7 +71,7 @@ class EditCellsCommand(_TableCommand):
 
     def redo(self) -> None:
         def run() -> None:
-            old = store.update_cells(self.db, self.annex_id, self.new)
+            old = self._op(annex_ops.update_cells, self.new)
             if self.old is None:
                 self.old = old
             if self.showing:
@@ -67,7 +82,7 @@ class EditCellsCommand(_TableCommand):
     def undo(self) -> None:
         def run() -> None:
             assert self.old is not None
-            store.update_cells(self.db, self.annex_id, self.old)
+            self._op(annex_ops.update_cells, self.old)
             if self.showing:
                 self.model.apply_cells(self.old)
 
@@ -89,9 +104,9 @@ class InsertRowsCommand(_TableCommand):
     def redo(self) -> None:
         def run() -> None:
             if self.stored is None:
-                self.stored = store.insert_rows(self.db, self.annex_id, self.before_id, self.rows)
+                self.stored = self._op(annex_ops.insert_rows, self.before_id, self.rows)
             else:
-                store.restore_rows(self.db, self.annex_id, self.stored)
+                self._op(annex_ops.restore_rows, self.stored)
             if self.showing:
                 self.model.insert_stored(self._at(), self.stored)
 
@@ -101,7 +116,7 @@ class InsertRowsCommand(_TableCommand):
         def run() -> None:
             assert self.stored is not None
             ids = [r.id for r in self.stored]
-            store.delete_rows(self.db, self.annex_id, ids)
+            self._op(annex_ops.delete_rows, ids)
             if self.showing:
                 self.model.remove_ids(ids)
 
@@ -120,7 +135,7 @@ class DeleteRowsCommand(_TableCommand):
 
     def redo(self) -> None:
         def run() -> None:
-            self.deleted = store.delete_rows(self.db, self.annex_id, self.ids)
+            self.deleted = self._op(annex_ops.delete_rows, self.ids)
             if self.showing:
                 self.indices = self.model.remove_ids(self.ids)
             self._done_once = True
@@ -129,7 +144,7 @@ class DeleteRowsCommand(_TableCommand):
 
     def undo(self) -> None:
         def run() -> None:
-            store.restore_rows(self.db, self.annex_id, self.deleted)
+            self._op(annex_ops.restore_rows, self.deleted)
             if self.showing and len(self.indices) == len(self.deleted):
                 self.model.insert_rows_at(
                     [(i, r.id, r.values) for i, r in zip(self.indices, self.deleted, strict=True)]
@@ -150,7 +165,7 @@ class MoveRowsCommand(_TableCommand):
 
     def redo(self) -> None:
         def run() -> None:
-            old = store.reorder_rows(self.db, self.annex_id, self.new)
+            old = self._op(annex_ops.reorder_rows, self.new)
             if self.old is None:
                 self.old = old
             if self.showing:
@@ -161,7 +176,7 @@ class MoveRowsCommand(_TableCommand):
     def undo(self) -> None:
         def run() -> None:
             assert self.old is not None
-            store.reorder_rows(self.db, self.annex_id, self.old)
+            self._op(annex_ops.reorder_rows, self.old)
             if self.showing:
                 self.model.reorder(self.old)
 
@@ -182,11 +197,9 @@ class PasteCommand(_TableCommand):
     def redo(self) -> None:
         def run() -> None:
             first = self.old is None
-            old, stored = store.replace_block(
-                self.db, self.annex_id, self.changes, self.appended if first else self.stored
-            )
+            pasted = self._op(annex_ops.paste, self.changes, self.appended if first else self.stored)
             if first:
-                self.old, self.stored = old, stored
+                self.old, self.stored = pasted.old, pasted.appended
             if self.showing:
                 self.model.apply_cells(self.changes)
                 self.model.insert_stored(self.model.stored_row_count, self.stored)
@@ -196,7 +209,7 @@ class PasteCommand(_TableCommand):
     def undo(self) -> None:
         def run() -> None:
             assert self.old is not None
-            store.delete_appended(self.db, self.annex_id, self.old, self.stored)
+            self._op(annex_ops.unpaste, Pasted(self.old, self.stored))
             if self.showing:
                 self.model.remove_ids([r.id for r in self.stored])
                 self.model.apply_cells(self.old)
@@ -204,17 +217,34 @@ class PasteCommand(_TableCommand):
         self._guard(run)
 
 
+class OwnEdits:
+    """Set while one of a view's own commands writes, so the view does not redraw it again from the change feed
+    (nor clear the undo stack whose command is running)."""
+
+    def __init__(self) -> None:
+        self.active = False
+
+    def run(self, operations: Operations, op: Callable[..., Done[Any]], *args: Any) -> Done[Any]:
+        self.active = True
+        try:
+            return operations.run(op, *args)
+        finally:
+            self.active = False
+
+
 class AnnexTextCommand(QUndoCommand):
     """Replace a text annex's body; `refresh(annex_id)` redraws whoever shows it."""
 
-    def __init__(self, db, annex_id: int, new: str | None, old: str | None, no: str, refresh, report) -> None:
+    def __init__(self, operations: Operations, own: OwnEdits, number: str, annex_id: int, new: str | None,
+                 old: str | None, no: str, refresh, report) -> None:
         super().__init__(_("Edit the text of annex {no}").format(no=no))
-        self.db, self.annex_id, self.new, self.old = db, annex_id, new, old
+        self.operations, self.own, self.number, self.annex_id = operations, own, number, annex_id
+        self.new, self.old = new, old
         self.refresh, self.report = refresh, report
 
     def _set(self, text: str | None) -> None:
         try:
-            store.set_annex_text(self.db, self.annex_id, text)
+            self.own.run(self.operations, annex_ops.set_annex_text, self.number, self.annex_id, text)
         except UserError as exc:
             self.report(exc)
             self.setObsolete(True)
@@ -230,17 +260,21 @@ class AnnexTextCommand(QUndoCommand):
 class AnnexPdfCommand(QUndoCommand):
     """Attach or remove a text annex's PDF; undo puts the previous file back."""
 
-    def __init__(self, db, annex_id: int, new: bytes | None, no: str, refresh, report) -> None:
+    def __init__(self, operations: Operations, own: OwnEdits, number: str, annex_id: int, new: bytes | None, no: str,
+                 refresh, report) -> None:
         text = _("Attach a PDF to annex {no}") if new is not None else _("Remove the PDF of annex {no}")
         super().__init__(text.format(no=no))
-        self.db, self.annex_id, self.new = db, annex_id, new
+        self.operations, self.own, self.number, self.annex_id, self.new = operations, own, number, annex_id, new
         self.old: bytes | None = None
         self._first = True
         self.refresh, self.report = refresh, report
 
+    def _set(self, pdf: bytes | None) -> bytes | None:
+        return self.own.run(self.operations, annex_ops.set_annex_pdf, self.number, self.annex_id, pdf).value
+
     def redo(self) -> None:
         try:
-            old = store.set_annex_pdf(self.db, self.annex_id, self.new)
+            old = self._set(self.new)
             if self._first:
                 self.old, self._first = old, False
         except UserError as exc:
@@ -250,7 +284,7 @@ class AnnexPdfCommand(QUndoCommand):
 
     def undo(self) -> None:
         try:
-            store.set_annex_pdf(self.db, self.annex_id, self.old)
+            self._set(self.old)
         except UserError as exc:
             self.report(exc)
         self.refresh(self.annex_id)

@@ -25,6 +25,7 @@ from app.money import format_amount, quantize
 from app.store import annex_rows as store
 from app.store.annex_rows import CellChange, RowValues, StoredRow
 from app.store.db import Database
+from ui.operations import operations_for
 
 #: The columns as shown: the stored ones with the computed amount before the remark.
 VIEW_COLUMNS = ("item", "spec", "unit", "quantity", "unit_price", "amount", "remark")
@@ -76,7 +77,12 @@ class CostTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.db = db
         self.undo_stack = undo_stack
+        self.operations = operations_for(db)
+        #: The contract the annex belongs to (its version is checked by every edit).
+        self.number: str | None = None
         self.annex_id: int | None = None
+        #: True while one of this model's own commands writes: the change feed need not redraw it.
+        self.writing = False
         self.contract_total: Decimal = ZERO
         self._ids: list[int] = []
         self._cols: dict[str, list] = {name: [] for name in COST_COLUMNS}
@@ -91,12 +97,14 @@ class CostTableModel(QAbstractTableModel):
 
     # ------------------------------------------------------------------ loading
 
-    def load(self, annex_id: int | None) -> None:
+    def load(self, annex_id: int | None, number: str | None = None) -> None:
         """Show the annex's first page at once; a large table's other rows follow page by page.
 
         `loading` is True until every row is in memory (edits wait for it); `loaded` is emitted then.
         """
         self.beginResetModel()
+        if number is not None or annex_id is None:
+            self.number = number
         self.annex_id = annex_id
         self._errors.clear()
         self._view = None

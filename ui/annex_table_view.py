@@ -235,12 +235,12 @@ class CostTableEditor(RetranslateMixin, QWidget):
 
     # ------------------------------------------------------------------ loading
 
-    def load(self, annex_id: int | None) -> None:
+    def load(self, annex_id: int | None, number: str | None = None) -> None:
         self.filter_edit.blockSignals(True)
         self.filter_edit.clear()
         self.filter_edit.blockSignals(False)
         self.table.horizontalHeader().setSortIndicatorShown(False)
-        self.model.load(annex_id)
+        self.model.load(annex_id, number)
 
     def _remember_widths(self, *_args) -> None:
         self._settings.setValue(keys.ANNEX_HEADER_KEY, self.table.horizontalHeader().saveState())

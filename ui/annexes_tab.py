@@ -30,13 +30,17 @@ from app.domain import AnnexKind
 from app.errors import UserError
 from app.fileio import atomic_write_bytes
 from app.i18n import _
+from app.ops import Changes, Part
+from app.ops import annexes as annex_ops
 from app.store import annex_rows as store
 from app.store.annex_rows import AnnexInfo
 from app.store.db import Database
-from ui.annex_commands import AnnexPdfCommand, AnnexTextCommand
+from ui.annex_commands import AnnexPdfCommand, AnnexTextCommand, OwnEdits
 from ui.annex_table_view import CostTableEditor
+from ui.change_feed import FollowsContract
 from ui.field_widgets import pass_undo_to_window
 from ui.i18n import RetranslateMixin
+from ui.operations import operations_for
 from ui.undo_history import UndoHistoryDialog
 
 #: How long typing may pause before a text annex's body is committed.
@@ -85,15 +89,21 @@ class TextAnnexEditor(RetranslateMixin, QWidget):
         self.export_button.setEnabled(bool(size))
 
 
-class AnnexesTab(RetranslateMixin, QWidget):
-    """Annex list + editors for one contract. `set_contract(None)` empties it."""
+class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
+    """Annex list + editors for one contract. `set_contract(None)` empties it.
+
+    Redraws from the change feed: annexes added or changed elsewhere (another window's edit after Reload, a
+    cost table imported from Excel), a new contract total (the table's difference), a new state."""
 
     status_message = Signal(str)
-    changed = Signal(str)  # an annex was added: the contract's check and list row change
+    SHOWS = frozenset({Part.ANNEXES, Part.ROWS, Part.FIELDS, Part.STATE})
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.operations = operations_for(db)
+        self._own = OwnEdits()
+        self.follow(self.operations)
         self._undo_stack = QUndoStack(self)
         self.number: str | None = None
         self._annexes: list[AnnexInfo] = []
@@ -234,14 +244,51 @@ class AnnexesTab(RetranslateMixin, QWidget):
             if not ok:
                 return
         try:
-            added = store.add_annex(self.db, self.number, kind, title)
+            added = self.operations.run(annex_ops.add_annex, self.number, kind, title).value
         except UserError as exc:
             self.status_message.emit(str(exc))
             return
-        self.set_contract(self.number)
-        self.select_annex(added.no)
+        self._reload_annexes(added.no)
         self.status_message.emit(_("Annex {no}: {title} added").format(no=added.no, title=added.title))
-        self.changed.emit(self.number)
+
+    def refresh(self) -> None:
+        self.refresh_for(None)
+
+    def refresh_for(self, changes: Changes | None) -> None:
+        """Show what `changes` changed (None: anything may have); this tab's own edits are already drawn."""
+        model = self.table_page.model
+        if self._own.active or model.writing:
+            return
+        if changes is None or changes.touches(Part.ANNEXES, Part.ROWS, Part.DATABASE):
+            self._undo_stack.clear()  # changed elsewhere: this tab's steps may no longer apply
+            self._reload_annexes(self._current.no if self._current is not None else None)
+        elif model.annex_id is not None:  # the contract's total: the table's difference
+            model.contract_total = store.contract_total(self.db, model.annex_id)
+            model.total_changed.emit()
+
+
+
+    def _reload_annexes(self, select: str | None) -> None:
+        """Read the annex list and the open annex again, keeping the selection and the undo history."""
+        if self.number is None:
+            return
+        self.commit_text()
+        self._annexes = store.list_annexes(self.db, self.number)
+        self.annex_list.blockSignals(True)
+        self.annex_list.clear()
+        for _annex in self._annexes:
+            self.annex_list.addItem(QListWidgetItem())
+        self.retranslate_ui()
+        self.annex_list.blockSignals(False)
+        nos = [a.no for a in self._annexes]
+        row = nos.index(select) if select in nos else (0 if nos else -1)
+        self._current = None
+        if row >= 0:
+            self.annex_list.setCurrentRow(row)
+            if self.annex_list.currentRow() == row and self._current is None:
+                self._select_row(row)
+        else:
+            self.pages.setCurrentWidget(self.empty_page)
 
     def select_annex(self, no: str) -> None:
         for row, annex in enumerate(self._annexes):
@@ -259,7 +306,7 @@ class AnnexesTab(RetranslateMixin, QWidget):
         annex = self._annexes[row]
         self._current = annex
         if annex.kind is AnnexKind.TABLE:
-            self.table_page.load(annex.id)
+            self.table_page.load(annex.id, self.number)
             self.pages.setCurrentWidget(self.table_page)
         else:
             self._show_text_annex(annex.id)
@@ -307,7 +354,8 @@ class AnnexesTab(RetranslateMixin, QWidget):
             return
         new = text if text or self._stored_text is not None else None
         self._undo_stack.push(
-            AnnexTextCommand(self.db, annex.id, new, self._stored_text, annex.no, self._show_text_annex, self._report)
+            AnnexTextCommand(self.operations, self._own, self.number or "", annex.id, new, self._stored_text, annex.no,
+                             self._show_text_annex, self._report)
         )
         self.status_message.emit(_("Annex {no} text saved").format(no=annex.no))
 
@@ -330,14 +378,16 @@ class AnnexesTab(RetranslateMixin, QWidget):
         except UserError as exc:
             self.status_message.emit(str(exc))
             return
-        self._undo_stack.push(AnnexPdfCommand(self.db, annex.id, data, annex.no, self._show_text_annex, self._report))
+        self._undo_stack.push(AnnexPdfCommand(self.operations, self._own, self.number or "", annex.id, data, annex.no,
+                                              self._show_text_annex, self._report))
         self.status_message.emit(_("PDF attached to annex {no}").format(no=annex.no))
 
     def remove_pdf(self) -> None:
         annex = self._current
         if annex is None or annex.kind is not AnnexKind.TEXT or not annex.pdf_size:
             return
-        self._undo_stack.push(AnnexPdfCommand(self.db, annex.id, None, annex.no, self._show_text_annex, self._report))
+        self._undo_stack.push(AnnexPdfCommand(self.operations, self._own, self.number or "", annex.id, None, annex.no,
+                                              self._show_text_annex, self._report))
         self.status_message.emit(_("PDF removed from annex {no}").format(no=annex.no))
 
     def export_pdf(self, path: str | Path | None = None) -> None:

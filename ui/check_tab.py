@@ -22,20 +22,27 @@ from app.checks import Finding, Severity, check, rule_label
 from app.errors import UserError
 from app.fields import where_label
 from app.i18n import _, ngettext
+from app.ops import CONTENT, Part
 from app.store.contracts import load
 from app.store.db import Database
+from ui.change_feed import FollowsContract
+from ui.operations import operations_for
 
 WHERE_ROLE = Qt.ItemDataRole.UserRole
 
 
-class CheckTab(QWidget):
-    """Findings of one contract, errors first."""
+class CheckTab(FollowsContract, QWidget):
+    """Findings of one contract, errors first; checked again whenever what the contract says changes."""
 
     jump = Signal(str)
+    #: The findings changed (the window's title shows the error count).
+    checked = Signal()
+    SHOWS = CONTENT | {Part.STATE}
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.follow(operations_for(db))
         self.number: str | None = None
         self.findings: list[Finding] = []
         self.summary = QLabel()
@@ -105,6 +112,7 @@ class CheckTab(QWidget):
             item.setToolTip(3, f.message)
             self.tree.addTopLevelItem(item)
         self._show_summary()
+        self.checked.emit()
 
     def _show_summary(self) -> None:
         if self.number is None:

@@ -18,15 +18,16 @@ from PySide6.QtWidgets import (
 
 from app.errors import UserError
 from app.i18n import _
+from app.ops import review as review_ops
 from app.review import comments as store
 from app.review.model import TARGET_KINDS, TARGET_LABELS, Comment
 from app.store.db import Database
+from ui.operations import operations_for
 
 
 class CommentsPanel(QWidget):
-    """List + editor. Emits `changed(number)` after every stored change and `status_message` for errors."""
+    """List + editor; `status_message` for errors. Its changes reach the other views through the change feed."""
 
-    changed = Signal(str)
     status_message = Signal(str)
 
     COLUMNS = 5
@@ -34,6 +35,7 @@ class CommentsPanel(QWidget):
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.operations = operations_for(db)
         self.number: str | None = None
         self.comments: list[Comment] = []
         self.drafts: dict[str, str] = {}  # contract number → a comment written but not yet added
@@ -143,24 +145,23 @@ class CommentsPanel(QWidget):
         if self.number is None:
             return
         try:
-            c = store.add_comment(self.db, self.number, self.kind_combo.currentData(), self.target_edit.text(), self.text_edit.toPlainText())
+            c = self.operations.run(review_ops.add_comment, self.number, self.kind_combo.currentData(),
+                                    self.target_edit.text(), self.text_edit.toPlainText()).value
         except UserError as exc:
             self.status_message.emit(str(exc))
             return
         self.text_edit.clear()
         self.refresh()
         self.select_uid(c.uid)
-        self.changed.emit(self.number)
 
     def set_resolved(self, resolved: bool) -> None:
         c = self.selected()
         if c is None or self.number is None:
             return
         try:
-            store.set_resolved(self.db, self.number, c.uid, resolved)
+            self.operations.run(review_ops.set_comment_resolved, self.number, c.uid, resolved)
         except UserError as exc:
             self.status_message.emit(str(exc))
             return
         self.refresh()
         self.select_uid(c.uid)
-        self.changed.emit(self.number)

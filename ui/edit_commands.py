@@ -1,19 +1,16 @@
-"""Undoable contract edits (form fields, clause tree, instalments, signing page) and the shared version tracker.
+"""Undoable contract edits (form fields, clause tree, instalments, signing page), run through app.ops.
 
-Each command's redo()/undo() call the same app.store.edits service with the new/old value and the
-version last seen for the contract. A refused write (stale version, signed contract, bad value) marks
-the command obsolete, so the stack drops it, and is reported to the widget that made it; nothing is
-overwritten. The tracker is shared by every editor of one database, so an edit in the form does not
-make the clause editor's next edit look stale, and every editor redraws after any committed edit.
+Each command's redo()/undo() run the same op (app.ops.contracts) with the new/old value, through the window's
+Operations (ui.operations): the version the window holds is checked, advanced from the answer, and every view
+redraws from the change feed. A refused write (stale version, signed contract, bad value) marks the command
+obsolete, so the stack drops it, and is reported to the widget that made it; nothing is overwritten.
 """
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
 from app.clauses import Path
@@ -21,63 +18,16 @@ from app.domain import Clause, Payment
 from app.errors import UserError
 from app.fields import label_of
 from app.i18n import _
-from app.store import contracts, edits
-from app.store.db import Database
-
-
-class ContractVersions(QObject):
-    """The version each contract was last read or written at by this program's editors."""
-
-    #: A contract changed through one of the commands below (redraw what shows it).
-    changed = Signal(str)
-
-    def __init__(self, db: Database) -> None:
-        super().__init__()
-        self.db = db
-        self._versions: dict[str, int] = {}
-
-    def get(self, number: str) -> int:
-        if number not in self._versions:
-            self._versions[number] = contracts.version_of(self.db, number)
-        return self._versions[number]
-
-    def committed(self, number: str, version: int) -> None:
-        self._versions[number] = version
-        self.changed.emit(number)
-
-    def refresh(self, number: str) -> int:
-        """Accept the stored version as seen (after a reload, or an edit made by another tab of this window)."""
-        self._versions.pop(number, None)
-        return self.get(number)
-
-    def seen(self, number: str, version: int) -> None:
-        self._versions[number] = version
-
-
-_trackers: weakref.WeakKeyDictionary[Database, ContractVersions] = weakref.WeakKeyDictionary()
-
-
-def versions_for(db: Database) -> ContractVersions:
-    """The one tracker of `db`, created on first use."""
-    tracker = _trackers.get(db)
-    if tracker is None:
-        tracker = _trackers[db] = ContractVersions(db)
-    return tracker
+from app.ops import Done
+from app.ops import contracts as contract_ops
+from ui.operations import Operations
 
 
 class EditContext:
-    """What a command needs: the database, the contract, and where to report a refused edit."""
+    """What a command needs: the window's operations, the contract, and where to report a refused edit."""
 
-    def __init__(
-        self,
-        db: Database,
-        number: str,
-        report: Callable[[UserError], None],
-        committed: Callable[[str], None] | None = None,
-    ) -> None:
-        self.db, self.number, self.report = db, number, report
-        self.committed = committed
-        self.versions = versions_for(db)
+    def __init__(self, operations: Operations, number: str, report: Callable[[UserError], None]) -> None:
+        self.operations, self.number, self.report = operations, number, report
 
 
 class _ContractCommand(QUndoCommand):
@@ -86,20 +36,15 @@ class _ContractCommand(QUndoCommand):
         self.ctx = ctx
         self.failed = False
 
-    def _run(self, write: Callable[[int], int]) -> bool:
-        """Run a write with the version last seen; False (and the command obsolete) when refused."""
-        ctx = self.ctx
+    def _run(self, op: Callable[..., Done[Any]], *args: Any) -> Done[Any] | None:
+        """Run an op on the contract; None (and the command obsolete) when it is refused."""
         try:
-            version = write(ctx.versions.get(ctx.number))
+            return self.ctx.operations.run(op, self.ctx.number, *args)
         except UserError as exc:
             self.failed = True
             self.setObsolete(True)
-            ctx.report(exc)
-            return False
-        ctx.versions.committed(ctx.number, version)
-        if ctx.committed is not None:
-            ctx.committed(ctx.number)
-        return True
+            self.ctx.report(exc)
+            return None
 
 
 class FieldCommand(_ContractCommand):
@@ -112,17 +57,13 @@ class FieldCommand(_ContractCommand):
         self._first = True
 
     def redo(self) -> None:
-        def write(version: int) -> int:
-            old, new_version = edits.set_field(self.ctx.db, self.ctx.number, self.path, self.new, version)
-            if self._first:
-                self.old = old
-            return new_version
-
-        self._run(write)
+        done = self._run(contract_ops.set_field, self.path, self.new)
+        if done is not None and self._first:
+            self.old = done.value
         self._first = False
 
     def undo(self) -> None:
-        self._run(lambda v: edits.set_field(self.ctx.db, self.ctx.number, self.path, self.old, v)[1])
+        self._run(contract_ops.set_field, self.path, self.old)
 
 
 #: Merge id of consecutive text edits of one clause (typing pauses become one undo step).
@@ -155,26 +96,18 @@ class ClauseTreeCommand(_ContractCommand):
 
     def redo(self) -> None:
         if self.before is None:
-            def first(version: int) -> int:
-                self.before, self.after, result, new_version = edits.edit_clauses(
-                    self.ctx.db, self.ctx.number, version, self.operation
-                )
-                if isinstance(result, tuple):
-                    self.path_after = result
-                return new_version
-
-            ok = self._run(first)
+            done = self._run(contract_ops.edit_clauses, self.operation)
+            if done is not None:
+                self.before, self.after = done.value.before, done.value.after
+                if isinstance(done.value.result, tuple):
+                    self.path_after = done.value.result
         else:
-            after = self.after
-            assert after is not None
-            ok = self._run(lambda v: edits.set_clauses(self.ctx.db, self.ctx.number, after, v)[1])
-        if ok:
+            done = self._run(contract_ops.set_clauses, self.after)
+        if done is not None:
             self.select(self.path_after)
 
     def undo(self) -> None:
-        before = self.before
-        assert before is not None
-        if self._run(lambda v: edits.set_clauses(self.ctx.db, self.ctx.number, before, v)[1]):
+        if self._run(contract_ops.set_clauses, self.before) is not None:
             self.select(self.path_before)
 
     def id(self) -> int:
@@ -197,7 +130,7 @@ class PaymentsCommand(_ContractCommand):
         self.before, self.after = before, after
 
     def redo(self) -> None:
-        self._run(lambda v: edits.set_payments(self.ctx.db, self.ctx.number, self.after, v)[1])
+        self._run(contract_ops.set_payments, self.after)
 
     def undo(self) -> None:
-        self._run(lambda v: edits.set_payments(self.ctx.db, self.ctx.number, self.before, v)[1])
+        self._run(contract_ops.set_payments, self.before)

@@ -8,6 +8,7 @@ choice is remembered in the settings; a Windows font this machine lacks is liste
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QSettings, Qt, QThreadPool, Signal
@@ -28,11 +29,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import Contract
 from app.errors import UserError
 from app.i18n import _
+from app.ops.export import ExportOptions
+from app.store.db import Database
 from ui import settings as keys
 from ui.export_worker import ExportJob, ExportKind, ExportWorker
+from ui.operations import operations_for
 
 SUFFIXES = {ExportKind.PDF: ".pdf", ExportKind.XLSX: ".xlsx", ExportKind.JSON: ".json"}
 
@@ -82,11 +85,12 @@ class ExportDialog(QDialog):
     exported = Signal(object)
     export_failed = Signal(str)
 
-    def __init__(self, contract: Contract, kind: ExportKind = ExportKind.PDF, *, schedule=None,
-                 folder: str = "", store: QSettings | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, number: str, kind: ExportKind = ExportKind.PDF, *,
+                 folder: str = "", today: date | None = None, store: QSettings | None = None,
+                 parent: QWidget | None = None) -> None:
+        """`today`: the day the workbook's due dates count from (None: the real date)."""
         super().__init__(parent)
-        self.contract = contract
-        self.schedule = schedule
+        self.db, self.number, self.today = db, number, today
         self.folder = folder
         self.store = store if store is not None else keys.settings()
         self.installed_fonts = installed_font_choices()
@@ -99,6 +103,10 @@ class ExportDialog(QDialog):
         self.target = PathField()
         self.annexes = QCheckBox()
         self.annexes.setChecked(True)
+        self.amendments = QCheckBox()
+        self.amendments.setObjectName("withAmendments")
+        self.review_sheet = QCheckBox()
+        self.review_sheet.setObjectName("reviewSheet")
         self.font_combo = QComboBox()
         self.font_combo.setObjectName("pdfFont")
         font_items = self.font_combo.model()
@@ -131,6 +139,8 @@ class ExportDialog(QDialog):
         self.form.addRow(self.credential_label, self.credential)
         self.form.addRow(self.password_label, self.password)
         self.form.insertRow(3, self.font_label, self.font_combo)  # below Annexes: both shape the packet
+        self.form.insertRow(3, QLabel(), self.amendments)
+        self.form.insertRow(4, QLabel(), self.review_sheet)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.progress)
@@ -154,7 +164,7 @@ class ExportDialog(QDialog):
     # ------------------------------------------------------------------ texts and state
 
     def retranslate_ui(self) -> None:
-        self.setWindowTitle(_("Export {number}").format(number=self.contract.number))
+        self.setWindowTitle(_("Export {number}").format(number=self.number))
         names = {ExportKind.PDF: _("PDF packet"), ExportKind.XLSX: _("Excel workbook"), ExportKind.JSON: _("JSON document")}
         for i in range(self.format_combo.count()):
             self.format_combo.setItemText(i, names[ExportKind(self.format_combo.itemData(i))])
@@ -171,6 +181,8 @@ class ExportDialog(QDialog):
         for field in (self.target, self.seal, self.credential):
             field.button.setText(_("Browse…"))
         self.annexes.setText(_("Include the annexes"))
+        self.amendments.setText(_("Append the amendments (补充协议)"))
+        self.review_sheet.setText(_("Add a review sheet with the comments"))
         self.font_label.setText(_("F&ont:"))
         self.font_label.setBuddy(self.font_combo)
         font_names = {
@@ -218,7 +230,7 @@ class ExportDialog(QDialog):
     def _kind_changed(self) -> None:
         kind = self.kind()
         current = self.target.path()
-        stem = self.contract.number or "contract"
+        stem = self.number or "contract"
         if current is None:
             folder = Path(self.folder) if self.folder else Path.home()
             self.target.edit.setText(str(folder / f"{stem}{SUFFIXES[kind]}"))
@@ -232,6 +244,8 @@ class ExportDialog(QDialog):
             widget.setEnabled(not running)
         is_pdf = kind is ExportKind.PDF
         self.annexes.setEnabled(is_pdf and not running)
+        self.amendments.setEnabled(is_pdf and not running)
+        self.review_sheet.setEnabled(kind is ExportKind.XLSX and not running)
         self.font_combo.setEnabled(is_pdf and not running)
         self.seal_check.setEnabled(is_pdf and not running)
         self.seal.setEnabled(is_pdf and self.seal_check.isChecked() and not running)
@@ -293,17 +307,18 @@ class ExportDialog(QDialog):
             credential = self.credential.path()
             if credential is None or not credential.is_file():
                 raise UserError(_("choose an existing .p12/.pfx file"), _("Credential"))
-        return ExportJob(
-            kind=kind,
-            contract=self.contract,
-            out=out,
+        options = ExportOptions(
             annexes=self.annexes.isChecked(),
+            font=font,
             cross_page_seal=seal,
             sign_with=credential,
-            password=self.password.text(),
-            schedule=self.schedule,
-            font_preference=font,
+            password=self.password.text().encode("utf-8"),
+            with_amendments=kind is ExportKind.PDF and self.amendments.isChecked(),
+            review_sheet=kind is ExportKind.XLSX and self.review_sheet.isChecked(),
+            today=self.today,
         )
+        setattr(options, kind.value, out)  # the target is the output of the chosen format
+        return ExportJob(kind, self.db, self.number, options)
 
     def start(self) -> None:
         """Validate and start the export on the thread pool (the dialog stays open with a progress bar)."""
@@ -315,13 +330,14 @@ class ExportDialog(QDialog):
             self._show_error(str(exc))
             return
         if job.kind is ExportKind.PDF:
-            self.store.setValue(keys.EXPORT_PDF_FONT_KEY, job.font_preference)
+            self.store.setValue(keys.EXPORT_PDF_FONT_KEY, job.options.font)
         self.message.setStyleSheet("")
         self.message.setText(_("Exporting…"))
         self.progress.setRange(0, 0)
         self.progress.setVisible(True)
         self.worker = ExportWorker(job)
         self.worker.signals.progress.connect(self._on_progress)
+        self.worker.signals.changed.connect(operations_for(self.db).announce)
         self.worker.signals.finished.connect(self._on_finished)
         self.worker.signals.failed.connect(self._on_failed)
         self.worker.signals.cancelled.connect(self._on_cancelled)

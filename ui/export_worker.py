@@ -1,29 +1,26 @@
-"""Exports off the GUI thread: a QRunnable that writes the PDF, Excel or JSON packet and reports by signal.
+"""Exports off the GUI thread: a QRunnable that runs the export op (app.ops.export) and reports by signal.
 
-The contract (and its schedule) are read on the GUI thread before the job starts, so the worker
-touches no database; it only lays out and writes. `cancel()` is honoured at the exporters' own
-checkpoints, and a cancelled or failed export leaves nothing at the target (they write atomically).
-ReportLab, openpyxl and pyHanko are imported here, on first export, never at start-up.
+The worker runs the same op as `contractdesk export`, with the same options object, so the window and the
+command line write the same files. `cancel()` is honoured at the exporters' own checkpoints, and a cancelled
+or failed export leaves nothing at the target (they write atomically). What the op changed (the revision an
+export keeps) is handed back to the GUI thread, which announces it to the views.
 """
 
 from __future__ import annotations
 
 import logging
-import os
 import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
-from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from app.domain import Contract
 from app.errors import UserError
 from app.fileio import os_reason
 from app.i18n import _
+from app.ops.export import ExportOptions
+from app.store.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -37,51 +34,26 @@ class ExportKind(StrEnum):
 
 @dataclass
 class ExportJob:
-    """What to export where, with the options of the PDF and Excel exports."""
+    """What to export: a contract of a database, and the options of `contractdesk export` (a PREVIEW job
+    renders the packet's PDF in memory with `options.font`)."""
 
     kind: ExportKind
-    contract: Contract
-    out: Path | None = None
-    annexes: bool = True
-    cross_page_seal: Path | None = None
-    sign_with: Path | None = None
-    password: str = ""
-    schedule: Any = None  # app.schedule.Schedule for the Excel due dates
-    #: An app.export.pdf.fonts.FontPreference value (a str, so this module does not import ReportLab).
-    font_preference: str = "auto"
+    db: Database
+    number: str
+    options: ExportOptions = field(default_factory=ExportOptions)
+
+    @property
+    def out(self) -> Any:
+        return self.options.outputs()[0] if self.options.outputs() else None
 
 
 class ExportSignals(QObject):
     progress = Signal(int, int)  # done, total
     finished = Signal(object)  # the written Path, or the PDF bytes of a PREVIEW job
+    #: What the export changed (app.ops.Changes): announce it on the GUI thread.
+    changed = Signal(object)
     failed = Signal(str)  # a user-facing message
     cancelled = Signal()
-
-
-_password_lock = threading.Lock()
-
-
-@contextmanager
-def _credential_password(password: str, needed: bool) -> Iterator[None]:
-    """Hand the dialog's passphrase to app.signing (which reads CONTRACTDESK_P12_PASSWORD) for one export.
-
-    Serialised by a lock and restored afterwards, so no other export sees it and it does not outlive the job.
-    """
-    if not needed:
-        yield
-        return
-    from app.signing.credentials import PASSWORD_VARIABLE
-
-    with _password_lock:
-        before = os.environ.get(PASSWORD_VARIABLE)
-        os.environ[PASSWORD_VARIABLE] = password
-        try:
-            yield
-        finally:
-            if before is None:
-                os.environ.pop(PASSWORD_VARIABLE, None)
-            else:
-                os.environ[PASSWORD_VARIABLE] = before
 
 
 class ExportWorker(QRunnable):
@@ -127,39 +99,11 @@ class ExportWorker(QRunnable):
             self.signals.finished.emit(result)
 
     def _export(self) -> Any:
+        from app.ops.export import export_packet, render_packet
+
         job = self.job
-        if job.kind is ExportKind.JSON:
-            from app.fileio import atomic_write_text
-            from app.interchange.json_codec import dumps
-
-            self._progress(0, 1)
-            assert job.out is not None
-            atomic_write_text(job.out, dumps(job.contract))
-            self._progress(1, 1)
-            return job.out
-        if job.kind is ExportKind.XLSX:
-            from app.export.xlsx import XlsxOptions, export_xlsx
-
-            assert job.out is not None
-            options = XlsxOptions(
-                sign_with=job.sign_with, schedule=job.schedule, progress=self._progress, cancelled=self.is_cancelled
-            )
-            with _credential_password(job.password, job.sign_with is not None):
-                export_xlsx(job.contract, job.out, options)
-            return job.out
-        from app.export.pdf import FontPreference, PdfOptions, export_pdf, render_pdf
-
-        pdf_options = PdfOptions(
-            annexes=job.annexes,
-            cross_page_seal=job.cross_page_seal,
-            sign_with=job.sign_with if job.kind is ExportKind.PDF else None,
-            font_preference=FontPreference(job.font_preference),
-            progress=self._progress,
-            cancelled=self.is_cancelled,
-        )
         if job.kind is ExportKind.PREVIEW:
-            return render_pdf(job.contract, pdf_options)
-        assert job.out is not None
-        with _credential_password(job.password, job.sign_with is not None):
-            export_pdf(job.contract, job.out, pdf_options)
-        return job.out
+            return render_packet(job.db, job.number, job.options, progress=self._progress, cancelled=self.is_cancelled)
+        done = export_packet(job.db, job.number, job.options, progress=self._progress, cancelled=self.is_cancelled)
+        self.signals.changed.emit(done.changes)
+        return done.value[0]

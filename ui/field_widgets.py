@@ -37,10 +37,13 @@ from app.errors import Conflict, UserError
 from app.fields import format_value, label_of, parse_value, where_label
 from app.i18n import _
 from app.money import AmountError, rmb_upper
+from app.ops import Part
+from app.review.states import READ_ONLY
 from app.store import contracts
 from app.store.db import Database
-from app.store.edits import is_read_only
-from ui.edit_commands import EditContext, versions_for
+from ui.change_feed import FollowsContract
+from ui.edit_commands import EditContext
+from ui.operations import operations_for
 
 INVALID_STYLE = "QLineEdit { border: 2px solid #d0342c; background: #fff4f3; }"
 
@@ -258,11 +261,15 @@ def line_edit_of(widget: QWidget) -> FieldLineEdit | None:
 _EDITOR_HOOKS = ("show_contract", "apply_read_only", "focus_where")
 
 
-class ContractEditorBase(QWidget):
+class ContractEditorBase(FollowsContract, QWidget):
     """What the 概要, 条款 and 签署页 tabs share: the contract they show, its version, the read-only
-    note, the stale-edit banner with its Reload button, and the message line for refused edits."""
+    note, the stale-edit banner with its Reload button, and the message line for refused edits.
 
-    changed = Signal(str)
+    They redraw from the change feed (ui.operations) whenever an op changes what the contract says, its
+    state or its amendments, whichever tab made the edit; a tab that is not on screen redraws when shown."""
+
+    #: What these tabs show of a contract (a change of anything else leaves them as they are).
+    SHOWS = frozenset({*(p for p in Part if p not in (Part.COMMENTS, Part.REVISIONS, Part.CALENDAR))})
 
     def __init__(self, db: Database, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -270,9 +277,10 @@ class ContractEditorBase(QWidget):
         self.number: str | None = None
         self.contract: Contract | None = None
         self.read_only = False
-        self.versions = versions_for(db)
+        self.operations = operations_for(db)
         self.problems: dict[str, str] = {}  # field path -> why the entry on screen cannot be stored
-        self.versions.changed.connect(self._stored_contract_changed)
+        self.follow(self.operations)
+        self.operations.conflict.connect(self._on_conflict)
 
         self.read_only_note = QLabel()
         self.read_only_note.setObjectName("readOnlyNote")
@@ -317,19 +325,19 @@ class ContractEditorBase(QWidget):
         """Read the contract again and redraw; the version read is the one the next edit expects."""
         contract: Contract | None = None
         if self.number is not None:
-            try:
-                contract, version = contracts.load_versioned(self.db, self.number)
+            try:  # the cost-table rows are the 附件 tab's: not read here
+                contract, version = contracts.load_versioned(self.db, self.number, rows=False)
             except UserError as exc:
                 self.show_message(str(exc))
             else:
-                self.versions.seen(self.number, version)
+                self.operations.seen(self.number, version)
         same = contract is not None and self.contract is not None and contract.number == self.contract.number
         pending = self._pending_entries() if same else {}
         if same and len(contract.payments) != len(self.contract.payments):  # rows shifted: an entry would
             pending = {p: t for p, t in pending.items() if not p.startswith("payments[")}  # land on another one
         self.contract = contract
         self.show_contract(contract)
-        self.set_read_only(contract is not None and is_read_only(contract.status))
+        self.set_read_only(contract is not None and contract.status in READ_ONLY)
         self._show_amended(contract)
         self._restore_pending(pending)
 
@@ -376,20 +384,20 @@ class ContractEditorBase(QWidget):
         self.conflict_banner.hide()
         self.show_message("")
         if self.number is not None:
-            self.versions.refresh(self.number)
-            self.versions.changed.emit(self.number)  # every editor of the contract redraws
+            self.operations.reload(self.number)  # every view of the contract redraws
 
-    def _stored_contract_changed(self, number: str) -> None:
+    def refresh(self) -> None:
+        """Redraw from the store after an op changed what this tab shows."""
+        self.reload()
+        self._show_problems()  # another field was stored: the entries still invalid keep their explanation
+
+    def _on_conflict(self, number: str, message: str) -> None:
         if number == self.number:
-            self.reload()
+            self.report(Conflict(message, number))
 
     def context(self) -> EditContext:
         assert self.number is not None
-        return EditContext(self.db, self.number, self.report, self._committed)
-
-    def _committed(self, number: str) -> None:
-        self._show_problems()  # another field was stored: the entries still invalid keep their explanation
-        self.changed.emit(number)
+        return EditContext(self.operations, self.number, self.report)
 
     def field_problem(self, path: str, message: str) -> None:
         """An editor's entry became invalid (message) or valid again (""): the message line lists them all."""
@@ -410,7 +418,7 @@ class ContractEditorBase(QWidget):
         """A refused edit: a stale version gets the banner with Reload; anything else the message line."""
         if isinstance(exc, Conflict):
             self.conflict_label.setText(
-                _("Not saved: {message}.").format(message=exc.message)
+                _("Not saved: {message}.").format(message=exc.message.rstrip("."))
                 + " "
                 + _("Reload to see the stored contract; your change was not applied.")
             )

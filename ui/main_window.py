@@ -1,7 +1,9 @@
 """The main window: contract list on the left, the open contract in tabs on the right, menus and toolbar.
 
-Every edit is committed as it is made (the tabs push undo commands that call app/ services), so there
+Every edit is committed as it is made (the tabs push undo commands that run app.ops operations), so there
 is no Save; the window title shows how many errors the consistency check finds in the open contract.
+Every op goes through the window's Operations (ui.operations), whose change feed redraws whatever shows
+a changed part — the list row, the title, each tab — whichever tab made the edit.
 Edit → Undo/Redo act on the current tab's stack through a QUndoGroup: the 概要/条款/签署页 tabs share
 one stack for contract edits, the 附件 tab has its own.
 """
@@ -35,9 +37,10 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.domain import Contract
 from app.errors import UserError
 from app.i18n import N_, _, ngettext
+from app.ops import LISTED, Changes, Part
+from app.ops import contracts as contract_ops
 from app.store import contracts
 from app.store.db import Database, DatabaseProblem, open_database
 from app.store.location import network_share_warning
@@ -45,6 +48,7 @@ from app.store.lock import DatabaseLock, acquire_for
 from ui import settings as keys
 from ui.contract_list_view import ContractListView
 from ui.export_worker import ExportJob, ExportKind, ExportWorker
+from ui.operations import Operations, operations_for
 
 if TYPE_CHECKING:
     from ui.annexes_tab import AnnexesTab
@@ -68,6 +72,8 @@ TAB_TITLES = {
 TAB_ORDER = tuple(TAB_TITLES)
 #: The contract list's share of the window's width when no splitter position is remembered.
 LIST_SHARE_PERCENT = 35
+#: How long edits must pause before the title's error count is checked again (the 校验 tab checks at once).
+CHECK_DELAY_MS = 600
 #: Where each tab's widget lives: (tab, module, class, takes the shared undo stack). A tab is built (and its
 #: module imported) the first time it is shown or asked for, so start-up pays only for the tab on screen.
 TAB_WIDGETS = (
@@ -145,6 +151,10 @@ class MainWindow(QMainWindow):
         self._packet_worker: ExportWorker | None = None
         self._progress: QProgressDialog | None = None
         self.undo_group = QUndoGroup(self)
+        self._check_soon = QTimer(self)
+        self._check_soon.setSingleShot(True)
+        self._check_soon.setInterval(CHECK_DELAY_MS)
+        self._check_soon.timeout.connect(self._recheck)
         from app.review.clock import set_user_name
 
         set_user_name(keys.read_text(self.store, keys.USER_NAME_KEY))
@@ -164,6 +174,8 @@ class MainWindow(QMainWindow):
         """(Re)build list and tabs for self.db."""
         for stack in list(self.undo_group.stacks()):
             self.undo_group.removeStack(stack)
+        self.operations: Operations = operations_for(self.db)
+        self.operations.changed.connect(self._on_changes)
         self.contract_stack = QUndoStack(self)
         self.list_view = ContractListView(self.db)
         self.list_view.contract_selected.connect(self.open_contract)
@@ -229,9 +241,7 @@ class MainWindow(QMainWindow):
             self.undo_group.addStack(widget.undo_stack)
         if tab == CHECKS:
             widget.jump.connect(self.jump_to)
-        changed = getattr(widget, "changed", None)
-        if changed is not None and hasattr(changed, "connect"):
-            changed.connect(self.contract_changed)
+            widget.checked.connect(self.update_title)
         message = getattr(widget, "status_message", None)
         if message is not None and hasattr(message, "connect"):
             message.connect(self.show_status)
@@ -451,17 +461,33 @@ class MainWindow(QMainWindow):
                 setter(self.number)
         return page
 
-    def contract_changed(self, number: str) -> None:
-        """A tab committed an edit: refresh the list row, the check and schedule tabs, the title."""
-        self.list_view.model.refresh_contract(number)
-        if number == self.number:
-            if CHECKS in self._stale:
-                self.ensure_loaded(CHECKS)
-            else:
-                self.check_tab.refresh()
-            if SCHEDULE in self._built and SCHEDULE not in self._stale:
-                self.schedule_tab.refresh()
+    def _on_changes(self, changes: Changes) -> None:
+        """An op changed something: the list follows (the tabs redraw themselves from the same feed)."""
+        model = self.list_view.model
+        if changes.touches(Part.DATABASE) or (changes.touches(Part.CONTRACTS) and changes.number is None):
+            model.reload()
+        elif changes.touches(Part.CONTRACTS):
+            self._after_import(changes.number) if changes.version is not None else self._after_delete(changes.number)
+        elif changes.touches(Part.CALENDAR):
+            model.reload()
+        elif changes.number is not None and changes.parts & LISTED:
+            model.refresh_contract(changes.number)
+        if (changes.number == self.number and self.number is not None and changes.content and CHECKS in self._built
+                and self.check_tab.isHidden()):
+            self._check_soon.start()  # the 校验 tab checks at once when shown; the title's count once typing pauses
         self.update_title()
+
+    def _recheck(self) -> None:
+        """The title's error count after edits made while the 校验 tab is not shown."""
+        if self.number is not None and CHECKS in self._built and CHECKS not in self._stale:
+            self.check_tab.refresh()
+            self.check_tab._out_of_date = False
+
+    def _after_delete(self, number: str | None) -> None:
+        self.list_view.model.reload()
+        self.list_view.update_count()
+        if number == self.number:
+            self.open_first_contract()
 
     def _tab_changed(self, index: int) -> None:
         tab = self._current_tab()
@@ -472,10 +498,6 @@ class MainWindow(QMainWindow):
         self.undo_group.setActiveStack(stack if isinstance(stack, QUndoStack) else self.contract_stack)
         if tab in self._stale:
             self.ensure_loaded(tab)
-        elif tab == CHECKS:
-            self.check_tab.refresh()  # annex edits do not announce themselves; re-read on show
-        elif tab == SCHEDULE:
-            self.schedule_tab.refresh()
         self.update_title()
 
     def jump_to(self, where: str) -> None:
@@ -517,7 +539,7 @@ class MainWindow(QMainWindow):
         number = self._require_contract()
         if number is None:
             return
-        from app.review.comments import add_comment
+        from app.ops.review import add_comment
         from app.review.model import describe_target
 
         kind, target = self.comment_target()
@@ -528,14 +550,10 @@ class MainWindow(QMainWindow):
             if not ok:
                 return
         try:
-            add_comment(self.db, number, kind, target, text)
+            self.operations.run(add_comment, number, kind, target, text)
         except UserError as exc:
             QMessageBox.warning(self, _("Add review comment"), str(exc))
             return
-        self._stale.add(REVIEW)
-        if self._current_tab() == REVIEW:
-            self.ensure_loaded(REVIEW)
-        self.list_view.model.refresh_contract(number)
         self.show_status(_("Comment added on {target}").format(target=about))
 
     def choose_user_name(self, name: str | None = None) -> None:
@@ -563,19 +581,15 @@ class MainWindow(QMainWindow):
         number, ok = QInputDialog.getText(self, _("New contract"), _("Contract number:"))
         if not ok:
             return
-        number = number.strip()
         try:
-            if not number:
-                raise UserError(_("a contract needs a number"), _("Contract number"))
-            if contracts.exists(self.db, number):
-                raise UserError(_("a contract with this number already exists"), number)
-            contracts.save(self.db, Contract(number=number, title=_("New contract")))
+            self.operations.run(contract_ops.create_contract, number.strip(), _("New contract"), versioned=False)
         except UserError as exc:
             QMessageBox.warning(self, _("New contract"), str(exc))
-            return
-        self._after_import(number)
 
-    def _after_import(self, number: str) -> None:
+    def _after_import(self, number: str | None) -> None:
+        """Show a contract that was just added (or replaced) in the list, and open it."""
+        if number is None:
+            return
         self.list_view.model.reload()
         self.list_view.update_count()
         if self.number == number:
@@ -591,34 +605,43 @@ class MainWindow(QMainWindow):
             path, _selected = QFileDialog.getOpenFileName(self, _("Import a contract"), "", _("ContractDesk JSON (*.json)"))
             if not path:
                 return
-        from app.cli.cmd_contracts import read_input_file
-        from app.interchange.json_codec import loads
+        from app.fileio import read_input_file
+        from app.interchange.json_codec import loads_document
 
         try:
-            contract = loads(read_input_file(path))
+            data = read_input_file(path)
+            contract, comments, amendments = loads_document(data)
             replace = False
             if contracts.exists(self.db, contract.number):
                 answer = QMessageBox.question(
                     self, _("Import"),
                     _("Contract {number} is already in the database. Replace it with the imported one?").format(
-                        number=contract.number),
+                        number=contract.number)
+                    + ("\n" + _("Answer No to keep yours and only merge the file's comments and amendments.")
+                       if comments or amendments else ""),
                 )
-                if answer != QMessageBox.StandardButton.Yes:
+                if answer != QMessageBox.StandardButton.Yes and not (comments or amendments):
                     return
-                replace = True
-            contracts.save(self.db, contract, replace=replace)
+                replace = answer == QMessageBox.StandardButton.Yes
+            result = self.operations.call(contract_ops.import_document, data, replace=replace).value
         except UserError as exc:
             QMessageBox.warning(self, _("Import"), str(exc))
             return
-        self.show_status(_("Imported {number}").format(number=contract.number))
-        self._after_import(contract.number)
+        if result.created or result.replaced:
+            self.show_status(_("Imported {number}").format(number=result.number))
+        else:
+            self.show_status(_("{number} kept as it is; merged from the file: comments {added} new, {updated} updated; "
+                               "amendments {amendments} new").format(
+                number=result.number, added=result.comments_added, updated=result.comments_updated,
+                amendments=result.amendments_added))
+        self._after_import(result.number)
 
     def import_excel(self, path: str | None = None) -> None:
         """Replace the current contract's cost table with one read from a workbook, after confirmation."""
         number = self._require_contract()
         if number is None:
             return
-        from app.store.annex_rows import replace_table
+        from app.ops.annexes import import_cost_table
         from app.tablediff import diff_cost_rows
 
         try:
@@ -644,31 +667,15 @@ class MainWindow(QMainWindow):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-            replace_table(self.db, number, annex.no, table.rows, version)
+            # Compared with the contract as read just now: stored only if nothing changed since.
+            self.operations.run(import_cost_table, number, annex.no, table.rows, versioned=False,
+                                expected_version=version)
         except UserError as exc:
             QMessageBox.warning(self, _("Import cost table"), str(exc))
             return
-        self._stale.add(ANNEXES)
-        if self._current_tab() == ANNEXES:
-            self.ensure_loaded(ANNEXES)
-        self.contract_changed(number)
         self.show_status(_("Annex {no} now holds {n} rows").format(no=annex.no, n=len(table.rows)))
 
     # ------------------------------------------------------------------ export and print
-
-    def _load_for_export(self):
-        number = self._require_contract()
-        if number is None:
-            return None, None
-        from app.calendar.store import load_calendar
-        from app.schedule import build_schedule
-
-        try:
-            contract = contracts.load(self.db, number)
-        except UserError as exc:
-            QMessageBox.warning(self, _("Export"), str(exc))
-            return None, None
-        return contract, build_schedule(contract, load_calendar(self.db), self.today or date.today())
 
     def export_pdf(self) -> None:
         self.export(ExportKind.PDF)
@@ -681,13 +688,13 @@ class MainWindow(QMainWindow):
 
     def export(self, kind: ExportKind = ExportKind.PDF):
         """Open the export dialog (window-modal, so the window keeps painting); returns it."""
-        contract, schedule = self._load_for_export()
-        if contract is None:
+        number = self._require_contract()
+        if number is None:
             return None
         from ui.export_dialog import ExportDialog
 
         folder = keys.read_text(self.store, keys.EXPORT_FOLDER_KEY)
-        dialog = ExportDialog(contract, kind, schedule=schedule, folder=folder, parent=self)
+        dialog = ExportDialog(self.db, number, kind, folder=folder, today=self.today, parent=self)
         dialog.exported.connect(self._exported)
         dialog.finished.connect(dialog.deleteLater)
         self.export_dialog = dialog
@@ -707,10 +714,12 @@ class MainWindow(QMainWindow):
 
     def render_packet(self, then) -> ExportWorker | None:
         """Lay the packet out off the GUI thread (progress dialog with Cancel), then call then(pdf_bytes)."""
-        contract, _schedule = self._load_for_export()
-        if contract is None or self._packet_worker is not None:
+        number = self._require_contract()
+        if number is None or self._packet_worker is not None:
             return None
-        worker = ExportWorker(ExportJob(ExportKind.PREVIEW, contract, font_preference=self._pdf_font()))
+        from app.ops.export import ExportOptions
+
+        worker = ExportWorker(ExportJob(ExportKind.PREVIEW, self.db, number, ExportOptions(font=self._pdf_font())))
         progress = QProgressDialog(_("Laying out the packet…"), _("Cancel"), 0, 0, self)
         progress.setWindowTitle(_("Print"))
         progress.setMinimumDuration(400)
@@ -745,11 +754,25 @@ class MainWindow(QMainWindow):
         QThreadPool.globalInstance().start(worker)
         return worker
 
+    def _printed(self, number: str) -> None:
+        """A packet went to the printer: the contract is kept as printed."""
+        from app.ops.export import packet_printed
+
+        try:
+            self.operations.run(packet_printed, number, versioned=False)
+        except UserError as exc:
+            self.show_status(str(exc))
+            return
+        self.show_status(_("Sent to the printer"))
+
     def print_preview(self) -> None:
         from ui.print_preview import show_preview
 
+        number = self.number or ""
+
         def show(pdf: bytes) -> None:
-            dialog = show_preview(pdf, self.number or "", self)
+            dialog = show_preview(pdf, number, self)
+            dialog.accepted.connect(lambda: self._printed(number))  # its Print button prints, then accepts
             self.preview_dialog = dialog
             dialog.open()
 
@@ -758,10 +781,12 @@ class MainWindow(QMainWindow):
     def print_packet(self) -> None:
         from ui.print_preview import print_with_dialog
 
+        number = self.number or ""
+
         def print_it(pdf: bytes) -> None:
             try:
-                if print_with_dialog(pdf, self.number or "", self):
-                    self.show_status(_("Sent to the printer"))
+                if print_with_dialog(pdf, number, self):
+                    self._printed(number)
             except UserError as exc:
                 QMessageBox.warning(self, _("Print"), str(exc))
 

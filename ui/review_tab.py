@@ -28,11 +28,15 @@ from app.domain import Status
 from app.errors import UserError
 from app.i18n import N_, _
 from app.money import format_amount
+from app.ops import CONTENT, Changes, Part
+from app.ops import review as review_ops
 from app.review import amendments, revisions, states
 from app.review.clock import local_time
 from app.review.report import field_name, field_value
 from app.store.db import Database
+from ui.change_feed import FollowsContract
 from ui.comments_panel import CommentsPanel
+from ui.operations import operations_for
 from ui.revision_compare import RevisionCompare
 
 #: Steps that cannot be undone, and the question asked before taking them.
@@ -51,15 +55,17 @@ STATE_BUTTONS = (
 )
 
 
-class ReviewTab(QWidget):
-    """Review of one contract. `changed(number)` after any stored change (state, revision, comment)."""
+class ReviewTab(FollowsContract, QWidget):
+    """Review of one contract: state, revisions, the compare view, comments and amendments, each redrawn from
+    the change feed (an edit in any tab shows in the compare view with "current state" at once)."""
 
-    changed = Signal(str)
     status_message = Signal(str)
+    SHOWS = CONTENT | {Part.STATE, Part.REVISIONS, Part.COMMENTS, Part.AMENDMENTS}
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.operations = operations_for(db)
         self.number: str | None = None
         self.state: Status | None = None
         self.state_label = QLabel()
@@ -98,7 +104,6 @@ class ReviewTab(QWidget):
         self.comments_box = QGroupBox()
         self.comments = CommentsPanel(db)
         QVBoxLayout(self.comments_box).addWidget(self.comments)
-        self.comments.changed.connect(self.changed)
         self.comments.status_message.connect(self.status_message)
         self.revision_list.itemDoubleClicked.connect(self._compare_from_item)
 
@@ -113,6 +118,7 @@ class ReviewTab(QWidget):
         layout.addWidget(splitter, 1)
         self.retranslate_ui()
         self.set_contract(None)
+        self.follow(self.operations)
 
     def retranslate_ui(self) -> None:
         for target, text in STATE_BUTTONS:
@@ -133,6 +139,21 @@ class ReviewTab(QWidget):
     def set_contract(self, number: str | None) -> None:
         self.number = number
         self.reload()
+
+    def refresh(self) -> None:
+        self.reload()
+
+    def refresh_for(self, changes: Changes) -> None:
+        """Redraw only what `changes` changed (the comments panel keeps its selection otherwise)."""
+        if changes.touches(Part.STATE, Part.DATABASE):
+            self.state = states.state_of(self.db, self.number) if self.number is not None else None
+            self._show_state()
+        if changes.content or changes.touches(Part.REVISIONS, Part.STATE):
+            self._show_revisions()
+        if changes.touches(Part.COMMENTS, Part.DATABASE):
+            self.comments.refresh()
+        if changes.touches(Part.AMENDMENTS, Part.DATABASE):
+            self._show_amendments()
 
     def reload(self) -> None:
         self.state = None
@@ -222,13 +243,11 @@ class ReviewTab(QWidget):
         if self.number is None:
             return
         try:
-            states.set_state(self.db, self.number, target)
+            self.operations.run(review_ops.set_state, self.number, target)
         except UserError as exc:
             self.status_message.emit(str(exc))
             return
-        self.reload()
         self.status_message.emit(_("{number} is now {state}").format(number=self.number, state=states.label(target)))
-        self.changed.emit(self.number)
 
     def mark_reviewed(self, name: str | None = None) -> None:
         """Freeze the current state under a name (asked for when not given)."""
@@ -239,10 +258,8 @@ class ReviewTab(QWidget):
             if not ok:
                 return
         try:
-            seq = revisions.mark_reviewed(self.db, self.number, name)
+            seq = self.operations.run(review_ops.mark_reviewed, self.number, name).value
         except UserError as exc:
             self.status_message.emit(str(exc))
             return
-        self._show_revisions()
         self.status_message.emit(_("Revision {n} marked as reviewed").format(n=seq))
-        self.changed.emit(self.number)

@@ -87,6 +87,7 @@ class RevisionCompare(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
         layout.addWidget(self.browser, 1)
+        self._default_from: int | None = None
         self.from_combo.currentIndexChanged.connect(self.refresh)
         self.to_combo.currentIndexChanged.connect(self.refresh)
         self.retranslate_ui()
@@ -98,10 +99,16 @@ class RevisionCompare(QWidget):
     @staticmethod
     def revision_label(r: RevisionInfo) -> str:
         name = f" «{r.name}»" if r.name else ""
-        return f"{r.seq}{name} — {local_time(r.at)} {r.user}"
+        why = f" {r.reason_label}" if r.reason_label and not r.name else ""
+        return f"{r.seq}{name}{why} — {local_time(r.at)} {r.user}"
 
     def set_revisions(self, number: str | None, revs: list[RevisionInfo]) -> None:
-        """Fill the pickers: from = the last reviewed revision (else the first), to = the current state."""
+        """Fill the pickers: from = the last reviewed revision (else the first), to = the current state.
+
+        Redrawn for the same contract (after an edit, a new revision), the revisions picked stay picked."""
+        keep = (self.from_combo.currentData(), self.to_combo.currentData()) if number == self.number else None
+        if keep is not None and keep[0] == self._default_from:
+            keep = (None, keep[1])  # "from" was the default: it follows a newly reviewed revision
         self.number = number
         for combo in (self.from_combo, self.to_combo):
             combo.blockSignals(True)
@@ -113,6 +120,11 @@ class RevisionCompare(QWidget):
         reviewed = [i for i, r in enumerate(revs) if r.reviewed]
         self.from_combo.setCurrentIndex(reviewed[-1] if reviewed else 0)
         self.to_combo.setCurrentIndex(self.to_combo.count() - 1)
+        self._default_from = self.from_combo.currentData()
+        if keep is not None:
+            for combo, data in zip((self.from_combo, self.to_combo), keep, strict=True):
+                if combo.findData(data) >= 0:
+                    combo.setCurrentIndex(combo.findData(data))
         for combo in (self.from_combo, self.to_combo):
             combo.blockSignals(False)
         self.refresh()

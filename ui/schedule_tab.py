@@ -16,19 +16,25 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem,
 from app.errors import UserError
 from app.i18n import _
 from app.money import format_amount
+from app.ops import Part
 from app.schedule import ItemState, Schedule, build_schedule
 from app.store.contracts import load
 from app.store.db import Database
+from ui.change_feed import FollowsContract
+from ui.operations import operations_for
 
 STATE_COLOURS = {ItemState.OVERDUE: QColor("#b00020"), ItemState.TODAY: QColor("#b35c00"), ItemState.DONE: QColor("#5f6368")}
 
 
-class ScheduleTab(QWidget):
+class ScheduleTab(FollowsContract, QWidget):
     """Deadlines and payments; `today` is fixed by tests, otherwise the real date at each refresh."""
+
+    SHOWS = frozenset({Part.FIELDS, Part.TERMS, Part.EVENTS, Part.PAYMENTS, Part.STATE, Part.CALENDAR})
 
     def __init__(self, db: Database, parent: QWidget | None = None, today: date | None = None) -> None:
         super().__init__(parent)
         self.db = db
+        self.follow(operations_for(db))
         self.number: str | None = None
         self.fixed_today = today
         self.schedule: Schedule | None = None
@@ -67,7 +73,7 @@ class ScheduleTab(QWidget):
         self.schedule = None
         if self.number is not None:
             try:
-                contract = load(self.db, self.number)
+                contract = load(self.db, self.number, rows=False)
             except UserError:
                 contract = None
             if contract is not None:

@@ -117,7 +117,7 @@ def _json(diff: TableDiff, table, effect: CheckEffect, applied: bool) -> dict:
 
 def run_import_annex(args) -> int:
     from app.imports.xlsx import read_cost_table
-    from app.store import annex_rows
+    from app.ops.annexes import import_cost_table
     from app.store.contracts import load_versioned
 
     db = open_store(args)
@@ -132,7 +132,7 @@ def run_import_annex(args) -> int:
     effect = check_effect(contract, annex.no, table.rows)
     applied = False
     if args.apply and not diff.is_empty:
-        annex_rows.replace_table(db, contract.number, annex.no, table.rows, version)
+        import_cost_table(db, contract.number, annex.no, table.rows, expected_version=version)
         applied = True
     if args.json:
         print_json(_json(diff, table, effect, applied))

@@ -45,31 +45,16 @@ def _connector():
 
 
 def run_backup(args) -> int:
-    from app.store.backup import copy_database, copy_problem, database_errors, make_backup
-    from app.store.db import open_database
+    from app.ops.database import backup
 
-    path = _database_file(args)
-    if not path.exists():
-        raise UserError(_("no such file"), str(path))
-    # Opening checks the file is a sound ContractDesk database before it is copied.
-    open_database(path, backup=False).close()
     destination = Path(args.to).expanduser() if args.to else None
-    if destination is not None and destination.is_dir():
-        raise UserError(_("is a folder, not a file"), str(destination))
-    failures: tuple[type[Exception], ...] = (OSError, *database_errors())
-    try:
-        if destination is not None:
-            target = copy_database(path, destination, _connector())
-        else:
-            target = make_backup(path, "manual", connect=_connector())
-    except failures as exc:  # a full disk or a folder the user cannot write to
-        raise copy_problem(exc, destination or path.parent / "backups") from exc
-    print(target)
+    print(backup(_database_file(args), destination, connect=_connector()).value)
     return 0
 
 
 def run_restore(args) -> int:
-    from app.store.backup import latest_good_backup, restore_database
+    from app.ops.database import restore
+    from app.store.backup import latest_good_backup
 
     path = _database_file(args)
     if args.file == "latest":
@@ -79,13 +64,7 @@ def run_restore(args) -> int:
         source = found.path
     else:
         source = Path(args.file).expanduser()
-    from app.store.lock import acquire
-
-    lock = acquire(path)  # never replace a database the desktop app has open: its next edit would be lost
-    try:
-        kept = restore_database(source, path, connect=_connector())
-    finally:
-        lock.release()
+    kept = restore(source, path, connect=_connector()).value
     print(_("restored {database} from {backup}").format(database=path, backup=source))
     if kept is not None:
         print(_("the replaced database was kept as {file}").format(file=kept))

@@ -1,17 +1,14 @@
-"""Contract subcommands: gui, list, import, export, check, delete."""
+"""Contract subcommands: gui, list, import, export, check, set, delete. Writes go through app.ops."""
 
 from __future__ import annotations
 
 import sys
-from datetime import date
 from pathlib import Path
 
 from app.cli.common import open_store, print_json
 from app.errors import UserError
-from app.fileio import os_reason
+from app.fileio import read_input_file
 from app.i18n import _
-
-MAX_IMPORT_BYTES = 200 * 1024 * 1024
 
 #: app.export.pdf.fonts.FontPreference's values, spelled out so building the parser does not import ReportLab.
 FONT_CHOICES = ("auto", "bundled", "simsun", "fangsong")
@@ -60,6 +57,14 @@ def register(sub) -> None:
     p.add_argument("--json", action="store_true", help=_("print the findings as JSON"))
     p.set_defaults(handler=run_check)
 
+    p = sub.add_parser("set", help=_("set one field of a contract, as the form does"))
+    p.add_argument("number", metavar="NUMBER")
+    p.add_argument("field", metavar="FIELD",
+                   help=_("the field's path as `check --json` names it, e.g. title, party_a_number, "
+                          "parties.b.bank.account_no, payments[1].amount"))
+    p.add_argument("value", metavar="VALUE", help=_("the new value, typed as in the form (an empty text clears it)"))
+    p.set_defaults(handler=run_set)
+
     p = sub.add_parser("delete", help=_("delete a contract"))
     p.add_argument("number", metavar="NUMBER")
     p.set_defaults(handler=run_delete)
@@ -98,30 +103,15 @@ def run_list(args) -> int:
     return 0
 
 
-def read_input_file(path: str, limit: int = MAX_IMPORT_BYTES) -> bytes:
-    file = Path(path)
-    try:
-        size = file.stat().st_size
-        if size > limit:
-            raise UserError(_("the file is larger than {mb} MB").format(mb=limit // (1024 * 1024)), path)
-        return file.read_bytes()
-    except FileNotFoundError as exc:
-        raise UserError(_("no such file"), path) from exc
-    except IsADirectoryError as exc:
-        raise UserError(_("is a folder, not a file"), path) from exc
-    except OSError as exc:
-        raise UserError(_("cannot read the file: {error}").format(error=os_reason(exc)), path) from exc
-
-
 def run_import(args) -> int:
     from app.interchange.json_codec import loads_document
-    from app.review.exchange import import_document
+    from app.ops.contracts import import_document
 
     text = read_input_file(args.file)
     loads_document(text)  # a bad file is reported before the database is even opened
     db = open_store(args)
     # Comments and amendments in the file merge into the stored ones without duplicates.
-    result = import_document(db, text, replace=args.replace)
+    result = import_document(db, text, replace=args.replace).value
     print(result.number)  # stdout stays the number alone: scripts read it
     if not (result.created or result.replaced):
         print(_("{number} exists and was left as it is (--replace overwrites it); merged from the file: "
@@ -132,7 +122,8 @@ def run_import(args) -> int:
 
 
 def run_export(args) -> int:
-    from app.store.contracts import load
+    from app.ops.contracts import require
+    from app.ops.export import ExportOptions, export_packet
 
     if not (args.json or args.pdf or args.xlsx or args.review_pdf):
         raise UserError(_("say what to write: --json, --pdf or --xlsx"), "export")
@@ -142,51 +133,28 @@ def run_export(args) -> int:
     _refuse_options_without(args, "review_pdf", {"--since": args.since})
     if args.sign_with and not (args.pdf or args.xlsx):
         raise UserError(_("applies to --pdf or --xlsx, and neither was given"), "--sign-with")
-    if args.pdf:  # refuse a font this machine lacks before anything is written
+    options = ExportOptions(
+        json=_path(args.json), pdf=_path(args.pdf), xlsx=_path(args.xlsx), review_pdf=_path(args.review_pdf),
+        annexes=not args.no_annexes, font=args.font, cross_page_seal=_path(args.cross_page_seal),
+        sign_with=_path(args.sign_with), with_amendments=args.with_amendments, review_sheet=args.review,
+        since=args.since,
+    )
+    if args.pdf:  # a font this machine lacks is refused before the database is opened
         from app.export.pdf.fonts import FontPreference, require_installed, windows_fonts_folder
 
         require_installed(FontPreference(args.font), windows_fonts_folder(), "--font")
     db = open_store(args)
-    contract = load(db, args.number)
-    if args.review_pdf:
-        from app.review.review_export import write_review_pdf
+    require(db, args.number)
+    if options.sign_with is not None:
+        from app.cli.credentials import p12_password
 
-        write_review_pdf(db, args.number, Path(args.review_pdf), args.since)
-    if args.json:
-        from app.fileio import atomic_write_text
-        from app.review.exchange import export_document
-
-        atomic_write_text(args.json, export_document(db, args.number))
-    if args.pdf:
-        from app.export.pdf import FontPreference, PdfOptions, export_pdf
-
-        export_pdf(
-            contract,
-            Path(args.pdf),
-            PdfOptions(
-                annexes=not args.no_annexes,
-                cross_page_seal=Path(args.cross_page_seal) if args.cross_page_seal else None,
-                sign_with=Path(args.sign_with) if args.sign_with else None,
-                font_preference=FontPreference(args.font),
-                amendments=_amendments(db, args.number) if args.with_amendments else [],
-            ),
-        )
-    if args.xlsx:
-        from app.calendar.store import load_calendar
-        from app.export.xlsx import XlsxOptions, export_xlsx
-        from app.schedule import build_schedule
-
-        export_xlsx(
-            contract,
-            Path(args.xlsx),
-            XlsxOptions(
-                sign_with=Path(args.sign_with) if args.sign_with else None,
-                schedule=build_schedule(contract, load_calendar(db), date.today()),
-                include_review=args.review,
-                review_comments=_comments(db, args.number) if args.review else [],
-            ),
-        )
+        options.password = p12_password(options.sign_with)
+    export_packet(db, args.number, options)
     return 0
+
+
+def _path(value: str | None) -> Path | None:
+    return Path(value) if value else None
 
 
 def _refuse_options_without(args, output: str, given: dict[str, object]) -> None:
@@ -197,18 +165,6 @@ def _refuse_options_without(args, output: str, given: dict[str, object]) -> None
         if value:
             raise UserError(_("applies to {output}, which was not given").format(output="--" + output.replace("_", "-")),
                             option)
-
-
-def _comments(db, number: str) -> list:
-    from app.review.comments import list_comments
-
-    return list_comments(db, number)
-
-
-def _amendments(db, number: str) -> list:
-    from app.review.amendments import list_amendments
-
-    return list_amendments(db, number)
 
 
 def run_check(args) -> int:
@@ -228,8 +184,28 @@ def run_check(args) -> int:
     return 1 if has_errors(findings) else 0
 
 
+def run_set(args) -> int:
+    from app.fields import format_value, label_of
+    from app.ops.contracts import set_field
+
+    db = open_store(args)
+    old = set_field(db, args.number, args.field, args.value).value
+    new = _stored_value(db, args.number, args.field)
+    print(_("{number}: {field}: {old} → {new}").format(number=args.number, field=label_of(args.field),
+                                                        old=format_value(args.field, old) or _("(blank)"),
+                                                        new=format_value(args.field, new) or _("(blank)")))
+    return 0
+
+
+def _stored_value(db, number: str, path: str):
+    from app.fields import get_value
+    from app.store.contracts import load
+
+    return get_value(load(db, number, rows=False), path)
+
+
 def run_delete(args) -> int:
-    from app.store.contracts import delete_contract
+    from app.ops.contracts import delete_contract
 
     db = open_store(args)
     delete_contract(db, args.number)

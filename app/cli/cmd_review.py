@@ -18,7 +18,7 @@ def register(sub) -> None:
     p.add_argument("--note", default="", help=_("a note kept with the step"))
     p.set_defaults(handler=run_state)
 
-    p = sub.add_parser("review", help=_("revisions: list, mark as reviewed, compare"))
+    p = sub.add_parser("review", help=_("revisions: list, mark as reviewed, save, compare"))
     rsub = p.add_subparsers(dest="review_command", metavar="ACTION", required=True, parser_class=type(p))
     q = rsub.add_parser("list", help=_("list the revisions"))
     q.add_argument("number", metavar="NUMBER")
@@ -28,6 +28,10 @@ def register(sub) -> None:
     q.add_argument("number", metavar="NUMBER")
     q.add_argument("--name", required=True, help=_("the revision's name, e.g. \"review 3 June\""))
     q.set_defaults(handler=run_review_mark)
+    q = rsub.add_parser("save", help=_("keep the current state as a revision (\"save a version\")"))
+    q.add_argument("number", metavar="NUMBER")
+    q.add_argument("--name", help=_("an optional name for the revision"))
+    q.set_defaults(handler=run_review_save)
     q = rsub.add_parser("diff", help=_("compare two revisions"))
     q.add_argument("number", metavar="NUMBER")
     q.add_argument("--from", dest="rev_from", required=True, metavar="REV", help=_("revision number or name"))
@@ -76,12 +80,13 @@ def register(sub) -> None:
 
 
 def run_state(args) -> int:
+    from app.ops.review import set_state
     from app.review.clock import local_time
-    from app.review.states import history, label, set_state, state_of
+    from app.review.states import history, label, state_of
 
     db = open_store(args)
     if args.target:
-        step = set_state(db, args.number, args.target, note=args.note)
+        step = set_state(db, args.number, args.target, note=args.note).value
         print(_("{number}: {old} → {new}").format(number=args.number, old=label(step.from_state), new=label(step.to_state)))
         return 0
     print(label(state_of(db, args.number)))
@@ -95,18 +100,30 @@ def run_review_list(args) -> int:
 
     revs = list_revisions(open_store(args), args.number)
     if args.json:
-        print_json([{"revision": r.seq, "version": r.version, "at": r.at, "user": r.user, "name": r.name} for r in revs])
+        print_json([{"revision": r.seq, "version": r.version, "at": r.at, "user": r.user, "name": r.name,
+                     "reason": r.reason.value if r.reason else None, "reviewed": r.reviewed} for r in revs])
         return 0
     for r in revs:
-        print(f"{r.seq}\t{r.at}\t{r.user}\t{r.name or ''}".rstrip())
+        print(f"{r.seq}\t{r.at}\t{r.user}\t{r.reason_label}\t{r.name or ''}".rstrip())
     return 0
 
 
 def run_review_mark(args) -> int:
-    from app.review.revisions import mark_reviewed
+    from app.ops.review import mark_reviewed
 
-    seq = mark_reviewed(open_store(args), args.number, args.name)
+    seq = mark_reviewed(open_store(args), args.number, args.name).value
     print(_("{number}: revision {n} marked as reviewed").format(number=args.number, n=seq))
+    return 0
+
+
+def run_review_save(args) -> int:
+    from app.ops.contracts import save_version
+
+    seq = save_version(open_store(args), args.number, args.name or "").value
+    if seq is None:
+        print(_("{number}: unchanged since the last revision; nothing to keep").format(number=args.number))
+    else:
+        print(_("{number}: kept as revision {n}").format(number=args.number, n=seq))
     return 0
 
 
@@ -123,7 +140,7 @@ def run_review_diff(args) -> int:
 
 
 def run_comment_add(args) -> int:
-    from app.review.comments import add_comment
+    from app.ops.review import add_comment
 
     kind, target = "contract", ""
     if args.clause:
@@ -132,7 +149,7 @@ def run_comment_add(args) -> int:
         kind, target = "field", args.field
     elif args.row:
         kind, target = "row", args.row
-    c = add_comment(open_store(args), args.number, kind, target, args.text)
+    c = add_comment(open_store(args), args.number, kind, target, args.text).value
     print(c.uid)
     return 0
 
@@ -152,9 +169,9 @@ def run_comment_list(args) -> int:
 
 
 def run_comment_resolve(args) -> int:
-    from app.review.comments import set_resolved
+    from app.ops.review import set_comment_resolved
 
-    c = set_resolved(open_store(args), args.number, args.id, args.resolved)
+    c = set_comment_resolved(open_store(args), args.number, args.id, args.resolved).value
     print(_("{id}: resolved").format(id=c.uid[:8]) if not c.is_open else _("{id}: open").format(id=c.uid[:8]))
     return 0
 
@@ -168,10 +185,10 @@ def run_comment_export(args) -> int:
 
 
 def run_comment_import(args) -> int:
-    from app.cli.cmd_contracts import read_input_file
-    from app.review.exchange import import_document
+    from app.fileio import read_input_file
+    from app.ops.contracts import import_document
 
-    result = import_document(open_store(args), read_input_file(args.file), contract_too=False)
+    result = import_document(open_store(args), read_input_file(args.file), contract_too=False).value
     print(_("{number}: {added} comments added, {updated} updated, {amendments} amendments added").format(
         number=result.number, added=result.comments_added, updated=result.comments_updated, amendments=result.amendments_added))
     return 0
@@ -192,7 +209,8 @@ def _parse_set(item: str) -> tuple[str, object]:
 
 def run_amend(args) -> int:
     from app.domain.amendment import Amendment
-    from app.review.amendments import add_amendment, load_effective
+    from app.ops.review import add_amendment
+    from app.review.amendments import load_effective
 
     db = open_store(args)
     if args.list:
@@ -204,10 +222,10 @@ def run_amend(args) -> int:
         print(_("effective total: {total}").format(total=f"{effective.total:.2f}"))
         return 0
     if args.file:
-        from app.cli.cmd_contracts import read_input_file
-        from app.interchange.json_codec import _amendment, _parse
+        from app.fileio import read_input_file
+        from app.interchange.json_codec import loads_amendment
 
-        amendment = _amendment(_parse(read_input_file(args.file)), "")
+        amendment = loads_amendment(read_input_file(args.file))
     else:
         if not args.amendment_number:
             raise UserError(_("give the amendment's number (--amendment-number) or a --file"), "amend")

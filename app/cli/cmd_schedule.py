@@ -156,7 +156,7 @@ def run_due(args) -> int:
 
 def run_event(args) -> int:
     from app.domain import EVENT_NAMES
-    from app.store.contracts import set_event
+    from app.ops.contracts import set_event
 
     if args.name not in EVENT_NAMES:
         raise UserError(_("unknown event; use one of: {names}").format(names=", ".join(EVENT_NAMES)), args.name)
@@ -178,15 +178,14 @@ def run_event(args) -> int:
 
 
 def run_invoice(args) -> int:
-    from app.domain import Invoice
-    from app.store.contracts import load_versioned, save
+    from app.ops.contracts import add_invoice
+    from app.store.contracts import load_versioned
 
     when = parse_date_arg(args.date, "date")
     db = open_store(args)
-    contract, version = load_versioned(db, args.number)
+    contract, version = load_versioned(db, args.number, rows=False)
     instalment = parse_count_arg(args.payment, "--payment", 1, max(1, len(contract.payments)))
-    contract.events.invoices.append(Invoice(when, instalment, args.note))
-    save(db, contract, replace=True, expected_version=version)
+    add_invoice(db, args.number, when, instalment, args.note, expected_version=version)
     print(
         _("{number}: invoice of {date} recorded for instalment {n}").format(
             number=args.number, date=when.isoformat(), n=instalment
@@ -213,14 +212,15 @@ def run_calendar_list(args) -> int:
 
 
 def run_calendar_import(args) -> int:
-    from app.calendar import load_calendar, replace_days
+    from app.calendar import load_calendar
     from app.calendar.csv_import import read_calendar_csv
+    from app.ops.calendar import set_days
 
     days = read_calendar_csv(Path(args.file))
     db = open_store(args)
     load_calendar(db)  # seed an empty table first, so the import adds to the published years
     years = sorted({d.day.year for d in days})
-    replace_days(db, days, clear_years=years if args.replace_years else ())
+    set_days(db, days, clear_years=years if args.replace_years else ())
     print(_("{n} days imported for {years}").format(n=len(days), years=", ".join(map(str, years))))
     calendar = load_calendar(db)
     _warn([calendar.uncovered_warning(y) for y in years if y not in calendar.covered_years])
@@ -228,8 +228,9 @@ def run_calendar_import(args) -> int:
 
 
 def run_calendar_add(args) -> int:
-    from app.calendar import HolidayDay, add_day, load_calendar
+    from app.calendar import HolidayDay, load_calendar
     from app.calendar.csv_import import day_problem, parse_kind
+    from app.ops.calendar import set_days
 
     day = parse_date_arg(args.date, "date")
     kind = parse_kind(args.kind)
@@ -240,13 +241,14 @@ def run_calendar_add(args) -> int:
         raise UserError(problem, "date")
     db = open_store(args)
     load_calendar(db)
-    add_day(db, HolidayDay(day, kind, args.name))
+    set_days(db, [HolidayDay(day, kind, args.name)])
     print(f"{day.isoformat()}\t{kind.value}\t{args.name}")
     return 0
 
 
 def run_calendar_remove(args) -> int:
-    from app.calendar import load_calendar, remove_day
+    from app.calendar import load_calendar
+    from app.ops.calendar import remove_day
 
     day = parse_date_arg(args.date, "date")
     db = open_store(args)

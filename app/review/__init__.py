@@ -1,5 +1,5 @@
 """Offline review: revisions and their diffs, comments, approval states, amendments, the audit trail.
 
-Qt-free. The store calls `app.review.hooks` on every write so that revisions and audit entries are
-kept in the same transaction as the change they describe.
+Qt-free. The writers here run inside the transaction app.ops holds, so a refused change leaves no trace
+and an accepted one is never stored without its audit entry.
 """

@@ -83,25 +83,23 @@ def list_amendments(db: Database, number: str) -> list[Amendment]:
         return _load(s, _contract(s, number).id)
 
 
-def add_amendment(db: Database, number: str, amendment: Amendment, *, user: str | None = None) -> None:
-    """Record an amendment to a signed contract; its changes must apply and give a valid contract."""
+def add_amendment_in(s: Session, row: ContractRow, amendment: Amendment, *, user: str) -> None:
+    """Record an amendment to a signed contract in the caller's transaction; its changes must apply and give
+    a valid contract."""
     from app.store.contracts import load_in
 
     if not amendment.number.strip():
         raise UserError(_("the amendment needs a number"))
-    who = user if user is not None else current_user()
-    with db.transaction() as s:
-        row = _contract(s, number)
-        if Status(row.status) != Status.SIGNED:
-            raise UserError(_("only a signed contract is amended; change this one directly"), number)
-        existing = _load(s, row.id)
-        if any(a.number == amendment.number for a in existing):
-            raise Conflict(_("the contract already has an amendment with this number"), amendment.number)
-        effective_contract(load_in(s, number)[0], [*existing, amendment])  # refuses changes that do not apply
-        _insert(s, row.id, amendment, who)
-        audit.record(s, number, f"amendment {amendment.number}", None,
-                     {"title": amendment.title, "changes": amendment.changes, "clauses": len(amendment.clauses),
-                      "annexes": len(amendment.annexes)}, user=who)
+    if Status(row.status) != Status.SIGNED:
+        raise UserError(_("only a signed contract is amended; change this one directly"), row.number)
+    existing = _load(s, row.id)
+    if any(a.number == amendment.number for a in existing):
+        raise Conflict(_("the contract already has an amendment with this number"), amendment.number)
+    effective_contract(load_in(s, row.number)[0], [*existing, amendment])  # refuses changes that do not apply
+    _insert(s, row.id, amendment, user)
+    audit.record(s, row.number, f"amendment {amendment.number}", None,
+                 {"title": amendment.title, "changes": amendment.changes, "clauses": len(amendment.clauses),
+                  "annexes": len(amendment.annexes)}, user=user)
 
 
 def merge_in(s: Session, number: str, amendments: Iterable[Amendment]) -> int:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from app.errors import NotFound, UserError
 from app.i18n import _
 from app.review import audit
-from app.review.clock import current_user, now_iso
+from app.review.clock import now_iso
 from app.review.model import TARGET_KINDS, Comment
 from app.store.db import Database
 from app.store.schema import AnnexRow, ClauseRow, CommentRow, ContractRow, CostRowRow
@@ -52,7 +52,7 @@ def _check_target(s: Session, row: ContractRow, kind: str, target: str) -> str:
         from app.store.contracts import load_in
 
         split_path(target)
-        known = contract_fields(load_in(s, row.number)[0])
+        known = contract_fields(load_in(s, row.number, rows=False)[0])
         if target not in known and not any(k.startswith(target + ".") or k.startswith(target + "[") for k in known):
             raise UserError(_("the contract has no such field"), target)
     else:
@@ -68,28 +68,32 @@ def _check_target(s: Session, row: ContractRow, kind: str, target: str) -> str:
     return target
 
 
-def add_comment(db: Database, number: str, kind: str, target: str, text: str, *, user: str | None = None) -> Comment:
-    """Attach a new open comment; UserError for an empty text or a target the contract does not have."""
+def check_text(text: str) -> str:
+    """A comment's text as stored; refused when empty or too long."""
     text = text.strip()
     if not text:
         raise UserError(_("the comment is empty"))
     if len(text) > MAX_COMMENT_CHARS:
         raise UserError(_("the comment is longer than {n} characters").format(n=MAX_COMMENT_CHARS))
-    who = user if user is not None else current_user()
-    with db.transaction() as s:
-        row = _contract(s, number)
-        target = _check_target(s, row, kind, target)
-        at = now_iso()
-        c = CommentRow(uid=str(uuid.uuid4()), contract_id=row.id, target_kind=kind, target=target, text=text,
-                       author=who, created_at=at, updated_at=at)
-        s.add(c)
-        s.flush()
-        audit.record(s, number, "comment added", None, {"uid": c.uid, "on": f"{kind} {target}".strip(), "text": text}, user=who)
-        return _to_comment(c)
+    return text
 
 
-def _find(s: Session, number: str, uid: str) -> CommentRow:
-    row = _contract(s, number)
+def add_comment_in(s: Session, row: ContractRow, kind: str, target: str, text: str, *, user: str) -> Comment:
+    """Attach a new open comment in the caller's transaction; UserError for an empty text or a target the
+    contract does not have."""
+    text = check_text(text)
+    target = _check_target(s, row, kind, target)
+    at = now_iso()
+    c = CommentRow(uid=str(uuid.uuid4()), contract_id=row.id, target_kind=kind, target=target, text=text,
+                   author=user, created_at=at, updated_at=at)
+    s.add(c)
+    s.flush()
+    audit.record(s, row.number, "comment added", None, {"uid": c.uid, "on": f"{kind} {target}".strip(), "text": text},
+                 user=user)
+    return _to_comment(c)
+
+
+def _find(s: Session, row: ContractRow, uid: str) -> CommentRow:
     uid = uid.strip().lower()
     if len(uid) < 4:
         raise UserError(_("give at least 4 characters of the comment id"), uid)
@@ -101,18 +105,17 @@ def _find(s: Session, number: str, uid: str) -> CommentRow:
     return found[0]
 
 
-def set_resolved(db: Database, number: str, uid: str, resolved: bool, *, user: str | None = None) -> Comment:
-    """Resolve (or reopen) a comment named by its id or a unique beginning of it."""
-    who = user if user is not None else current_user()
-    with db.transaction() as s:
-        c = _find(s, number, uid)
-        if resolved == (c.resolved_at is not None):
-            return _to_comment(c)
-        at = now_iso()
-        c.resolved_at, c.resolved_by = (at, who) if resolved else (None, None)
-        c.updated_at = at
-        audit.record(s, number, "comment resolved" if resolved else "comment reopened", None, {"uid": c.uid}, user=who)
-        return _to_comment(c)
+def set_resolved_in(s: Session, row: ContractRow, uid: str, resolved: bool, *, user: str) -> tuple[Comment, bool]:
+    """Resolve (or reopen) a comment named by its id or a unique beginning of it; returns it and whether
+    anything changed."""
+    c = _find(s, row, uid)
+    if resolved == (c.resolved_at is not None):
+        return _to_comment(c), False
+    at = now_iso()
+    c.resolved_at, c.resolved_by = (at, user) if resolved else (None, None)
+    c.updated_at = at
+    audit.record(s, row.number, "comment resolved" if resolved else "comment reopened", None, {"uid": c.uid}, user=user)
+    return _to_comment(c), True
 
 
 def list_comments(db: Database, number: str, *, open_only: bool = False) -> list[Comment]:

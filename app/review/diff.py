@@ -204,3 +204,58 @@ def annex_changes(old: Contract, new: Contract) -> list[AnnexChange]:
 def diff_contracts(old: Contract, new: Contract) -> ContractDiff:
     """Everything that turns `old` into `new`."""
     return ContractDiff(field_changes(old, new), clause_changes(old, new), annex_changes(old, new))
+
+
+# ---------------------------------------------------------------- what the audit trail records of an edit
+
+
+#: The audit trail's record of the clause tree's shape: each clause's number, indented by its depth.
+CLAUSE_ORDER = "clause-order"
+
+
+def clause_sources(c: Contract) -> dict[str, Any]:
+    """Clause key → {title, text} (the template as typed, not rendered), and the tree's shape under
+    CLAUSE_ORDER: how the audit trail records clauses (a move changes only the shape)."""
+    out: dict[str, Any] = {}
+    order: list[str] = []
+    for i, (depth, clause) in enumerate(c.all_clauses()):
+        key = f"clause[{clause.no or '#' + str(i + 1)}]"
+        while key in out:
+            key += "'"
+        out[key] = {"title": clause.title, "text": clause.text}
+        order.append("  " * depth + key[len("clause["):-1])
+    out[CLAUSE_ORDER] = order
+    return out
+
+
+def audited_fields(c: Contract) -> dict[str, Any]:
+    """Everything outside the annexes as the audit trail records it: fields by path, clauses by number."""
+    return {**contract_fields(c), **clause_sources(c)}
+
+
+def _annex_summary(a: Any) -> dict[str, Any]:
+    from app.domain import table_total
+
+    if a.table is not None:
+        return {"title": a.title, "rows": len(a.table), "total": f"{table_total(a.table):.2f}"}
+    return {"title": a.title, "text": a.text, "pdf_bytes": len(a.pdf or b"")}
+
+
+def audit_changes(old: Contract, new: Contract, *, annexes: bool = False) -> tuple[dict[str, Any], dict[str, Any]]:
+    """{path: old}, {path: new} for every field and clause that differs; with `annexes`, the annexes that differ
+    too, summarised (a 100k-row table is compared, never copied into the trail). Annex edits made in the
+    annex editor are audited by their own entries."""
+    a, b = audited_fields(old), audited_fields(new)
+    keys = list(a) + [k for k in b if k not in a]
+    changed = [k for k in keys if a.get(k) != b.get(k)]
+    before, after = {k: a.get(k) for k in changed}, {k: b.get(k) for k in changed}
+    if annexes:
+        x = {annex.no: annex for annex in old.annexes}
+        y = {annex.no: annex for annex in new.annexes}
+        for no in list(x) + [n for n in y if n not in x]:
+            p, q = x.get(no), y.get(no)
+            if p is not None and q is not None and (p.title, p.text, p.table, p.pdf) == (q.title, q.text, q.table, q.pdf):
+                continue
+            before[f"annex[{no}]"] = _annex_summary(p) if p is not None else None
+            after[f"annex[{no}]"] = _annex_summary(q) if q is not None else None
+    return before, after

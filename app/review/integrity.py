@@ -2,12 +2,13 @@
 
 The hash chain (app.review.audit) shows whether the trail itself was edited. This module catches the other
 half of tampering with the database file: contract data changed directly in SQL. Every change ContractDesk
-makes is recorded — whole-contract saves as a revision snapshot, state steps and dated events in the trail —
-so the live contract must equal the latest snapshot, with the state and events the trail gives last.
+makes is recorded — revisions keep the contract at the moments people name, and the trail has every field
+edit with its old and new value, every state step and dated event — so the live contract must equal its
+latest revision with the trail's later entries applied.
 
-Signing takes a snapshot too, so a signed contract's annexes (cost tables included) must equal it, and each
+Signing keeps a revision too, so a signed contract's annexes (cost tables included) must equal it, and each
 amendment must match the trail's entry for it. Not covered: cost-table cells and annex texts before signing
-(edited in place and audited per edit, not snapshotted), and entries cut from the end of the trail (nothing
+(edited in place and audited per edit in summary), and entries cut from the end of the trail (nothing
 outside the file anchors its length); see docs/review.md.
 """
 
@@ -21,33 +22,49 @@ from app.errors import NotFound
 from app.fields import where_label
 from app.i18n import _
 from app.review import audit
-from app.review.revisions import list_revisions, load_revision
+from app.review.diff import audited_fields
+from app.review.revisions import list_revisions, load_revision, revision_audit_seq
 from app.review.states import READ_ONLY
 from app.store.db import Database
 
-#: Parts of a contract that change without a snapshot (checked against the trail, or not at all).
-_NOT_SNAPSHOTTED = ("status", "events", "invoices", "annexes", "comments", "amendments")
+#: Records about a contract, checked on their own (amendments) or not at all (comments, annexes before signing).
+_NOT_REPLAYED = ("annexes", "comments", "amendments")
 
 
-def _snapshotted(contract: Contract) -> dict[str, Any]:
-    from app.interchange.json_codec import contract_to_dict
-
-    data = contract_to_dict(contract)
-    return {key: value for key, value in data.items() if key not in _NOT_SNAPSHOTTED}
+def _recorded_fields(contract: Contract) -> dict[str, Any]:
+    """The contract as the trail records it: fields by path, clauses by number (no annexes)."""
+    return {k: v for k, v in audited_fields(contract).items() if not k.startswith(_NOT_REPLAYED)}
 
 
-def _differences(old: Any, new: Any, path: str = "") -> list[str]:
-    if isinstance(old, dict) and isinstance(new, dict):
-        out: list[str] = []
-        for key in sorted(set(old) | set(new), key=str):
-            out += _differences(old.get(key), new.get(key), f"{path}.{key}" if path else str(key))
-        return out
-    if isinstance(old, list) and isinstance(new, list) and len(old) == len(new):
-        out = []
-        for i, (a, b) in enumerate(zip(old, new, strict=True)):
-            out += _differences(a, b, f"{path}[{i}]")
-        return out
-    return [] if old == new else [path]
+def _replay(expected: dict[str, Any], entries: list[audit.AuditEntry]) -> dict[str, Any]:
+    """`expected` with what each later entry of the trail changed applied, in order."""
+    for e in entries:
+        if e.what == "edit" and e.new is not None:
+            try:
+                new = json.loads(e.new)
+            except ValueError:
+                continue
+            if not isinstance(new, dict):
+                continue
+            for path, value in new.items():
+                if path.startswith("annex["):
+                    continue
+                # A list or object that emptied or filled changes the paths below it: drop them all.
+                for key in [k for k in expected if k.startswith((path + ".", path + "["))]:
+                    del expected[key]
+                if value is None:
+                    expected.pop(path, None)
+                else:
+                    expected[path] = value
+        elif e.what == "state":
+            expected["status"] = e.new
+        elif e.what.startswith("event "):
+            expected["events." + e.what.removeprefix("event ")] = e.new
+    return expected
+
+
+def _same(a: Any, b: Any) -> bool:
+    return a == b or (a in (None, "") and b in (None, ""))
 
 
 def integrity_problems(db: Database, number: str) -> list[str]:
@@ -64,42 +81,42 @@ def integrity_problems(db: Database, number: str) -> list[str]:
             return []
         return [_("the contract is not in the database, but the audit trail does not record its deletion")]
     revisions = list_revisions(db, number)
-    snapshot = load_revision(db, number, revisions[-1].seq) if revisions else None
-    snapshot_at = revisions[-1].at if revisions else ""
+    if not revisions:
+        return _amendment_problems(db, number, entries)
+    latest = revisions[-1]
+    snapshot = load_revision(db, number, latest.seq)
+    after_seq = revision_audit_seq(db, number, latest.seq)
+    if after_seq is not None:
+        later = [e for e in entries if e.seq > after_seq]
+    else:  # a revision kept before revisions recorded their place in the trail: go by time
+        later = [e for e in entries if e.at > latest.at]
+    expected = _replay(_recorded_fields(snapshot), later)
+    actual = _recorded_fields(live)
     problems: list[str] = []
-
-    def recorded(what: str, from_snapshot: str | None) -> str | None:
-        """The value the last record gives: the trail's entry, or the snapshot when that is newer."""
-        found = [e for e in entries if e.what == what]
-        if found and found[-1].at >= snapshot_at:
-            return found[-1].new
-        return from_snapshot if snapshot is not None else (found[-1].new if found else live_value(what))
-
-    def live_value(what: str) -> str | None:
-        if what == "state":
-            return live.status.value
-        value = getattr(live.events, what.removeprefix("event "))
-        return value.isoformat() if value else None
-
-    expected = recorded("state", snapshot.status.value if snapshot else None)
-    if expected != live.status.value:
+    if not _same(expected.get("status"), live.status.value):
         problems.append(_("the state is {live}, but the last record says {recorded}").format(
-            live=live.status.label, recorded=_state_label(expected)))
+            live=live.status.label, recorded=_state_label(expected.get("status"))))
     for name in EVENT_NAMES:
-        old = getattr(snapshot.events, name) if snapshot else None
-        expected = recorded(f"event {name}", old.isoformat() if old else None)
-        if expected != live_value(f"event {name}"):
+        path = f"events.{name}"
+        if not _same(expected.get(path), actual.get(path)):
             problems.append(_("{field} is {live}, but the last record says {recorded}").format(
-                field=where_label(f"events.{name}"), live=live_value(f"event {name}") or "—", recorded=expected or "—"))
-    if snapshot is not None:
-        changed = _differences(_snapshotted(snapshot), _snapshotted(live))
-        if changed:
-            shown = ", ".join(where_label(path) for path in changed[:5]) + ("…" if len(changed) > 5 else "")
-            problems.append(_("changed outside ContractDesk since revision {seq}: {fields}").format(
-                seq=revisions[-1].seq, fields=shown))
-        if snapshot.status in READ_ONLY and live.status in READ_ONLY:
-            problems += _annex_problems(snapshot, live, revisions[-1].seq)
+                field=where_label(path), live=actual.get(path) or "—", recorded=expected.get(path) or "—"))
+    skip = {"status", *(f"events.{name}" for name in EVENT_NAMES)}
+    changed = [k for k in list(actual) + [k for k in expected if k not in actual]
+               if k not in skip and not _same(expected.get(k), actual.get(k))]
+    if changed:
+        shown = ", ".join(dict.fromkeys(_place(path) for path in changed[:5])) + ("…" if len(changed) > 5 else "")
+        problems.append(_("changed outside ContractDesk since revision {seq}: {fields}").format(
+            seq=latest.seq, fields=shown))
+    if snapshot.status in READ_ONLY and live.status in READ_ONLY:
+        problems += _annex_problems(snapshot, live, latest.seq)
     return problems + _amendment_problems(db, number, entries)
+
+
+def _place(path: str) -> str:
+    from app.review.report import entry_subject
+
+    return entry_subject("edit", json.dumps({path: None}))
 
 
 def _state_label(value: str | None) -> str:

@@ -35,6 +35,42 @@ def field_name(path: str) -> str:
     return _("Clause {no}").format(no=clause.group(1)) if clause else where_label(path)
 
 
+def entry_subject(what: str, new: str | None) -> str:
+    """What an audit entry changed, as a clerk reads it: "项目名称、合同总价", "附件3", "状态"."""
+    import json
+
+    if what == "edit" and new:
+        try:
+            paths = list(json.loads(new))
+        except (ValueError, TypeError):
+            paths = []
+        names = list(dict.fromkeys(_path_name(p) for p in paths))
+        if names:
+            return _("、").join(names[:3]) + ("…" if len(names) > 3 else "")
+    if what == "state":
+        return _("the state")
+    if what.startswith("event "):
+        return where_label("events." + what.removeprefix("event "))
+    if what.startswith("annex "):
+        return _("Annex {no}").format(no=what.removeprefix("annex ").split(":", 1)[0])
+    if what.startswith("comment"):
+        return _("the review comments")
+    if what.startswith("amendment "):
+        return _("amendment {no}").format(no=what.removeprefix("amendment "))
+    return _("the contract")
+
+
+def _path_name(path: str) -> str:
+    annex = re.fullmatch(r"annex\[(.+)\]", path)
+    if annex:
+        return _("Annex {no}").format(no=annex.group(1))
+    clause = re.fullmatch(r"clause\[(.+?)'*\]", path)
+    if clause:
+        return _("Clause {no}").format(no=clause.group(1))
+    name = field_name(path)
+    return name
+
+
 def field_value(path: str, value: Any) -> str:
     """A field's value as the clerk reads it: a state by its label, an amount with separators."""
     if path == "status" and value in {s.value for s in Status}:

@@ -1,6 +1,6 @@
 """Approval states: draft → under review → approved → signed → archived, with who and when.
 
-A signed or archived contract is read-only. The store enforces it (`ensure_writable`,
+A signed or archived contract is read-only. app.ops enforces it through the rules here (`ensure_writable`,
 `check_event_allowed`, `check_save_allowed`); the only changes still accepted on a *signed*
 contract are the events the schedule needs after signing — acceptance requested, reminder sent,
 accepted, invoices, and a signing date that is still blank. Everything else goes through an
@@ -18,7 +18,7 @@ from app.domain import Status
 from app.errors import UserError
 from app.i18n import _
 from app.review import audit
-from app.review.clock import current_user, now_iso
+from app.review.clock import now_iso
 from app.store.db import Database
 from app.store.schema import ContractRow, StateChangeRow
 
@@ -90,39 +90,29 @@ def allowed_targets(status: Status) -> frozenset[Status]:
     return TRANSITIONS[status]
 
 
-def set_state(db: Database, number: str, target: Status | str, *, user: str | None = None, note: str = "") -> StateStep:
-    """Move the contract to `target` if the workflow allows it; records who and when (and audits it)."""
+def parse_state(target: Status | str) -> Status:
     try:
-        target = Status(target)
+        return Status(target)
     except ValueError as exc:
         choices = ", ".join(s.value for s in Status)
         raise UserError(_("\"{value}\" is not one of: {choices}").format(value=target, choices=choices)) from exc
-    who = user if user is not None else current_user()
-    with db.transaction() as s:
-        row = _row(s, number)
-        current = Status(row.status)
-        if target not in TRANSITIONS[current]:
-            raise UserError(
-                _("a contract that is {current} cannot become {target}").format(current=label(current), target=label(target)),
-                number,
-            )
-        row.status = target.value
-        step = StateStep(current, target, who, now_iso(), note)
-        s.add(StateChangeRow(contract_id=row.id, from_state=current.value, to_state=target.value, user=who, at=step.at, note=note))
-        audit.record(s, number, "state", current.value, target.value, user=who)
-        s.flush()
-        if target == Status.SIGNED:
-            _snapshot_signed(s, row)
+
+
+def change_state_in(s: Session, row: ContractRow, target: Status, *, user: str, note: str = "") -> StateStep:
+    """Move the contract of `row` to `target` if the workflow allows it, in the caller's transaction;
+    records who and when (and audits it)."""
+    current = Status(row.status)
+    if target not in TRANSITIONS[current]:
+        raise UserError(
+            _("a contract that is {current} cannot become {target}").format(current=label(current), target=label(target)),
+            row.number,
+        )
+    row.status = target.value
+    step = StateStep(current, target, user, now_iso(), note)
+    s.add(StateChangeRow(contract_id=row.id, from_state=current.value, to_state=target.value, user=user, at=step.at, note=note))
+    audit.record(s, row.number, "state", current.value, target.value, user=user)
+    s.flush()
     return step
-
-
-def _snapshot_signed(s: Session, row: ContractRow) -> None:
-    """Keep the contract as signed, cost tables included, so that a later change in the file shows up."""
-    from app.review.revisions import add_snapshot
-    from app.store.contracts import load_in
-
-    contract, version = load_in(s, row.number)
-    add_snapshot(s, row.id, version, contract)
 
 
 def _row(s: Session, number: str) -> ContractRow:

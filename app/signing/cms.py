@@ -37,12 +37,12 @@ def sign_bytes(data: bytes, key, cert, extra_certs=()) -> bytes:
     return builder.sign(serialization.Encoding.DER, options)
 
 
-def sign_file(document: Path, p12: Path) -> Path:
+def sign_file(document: Path, p12: Path, password: bytes) -> Path:
     """Sign `document` with the PKCS#12 credentials in `p12`; writes and returns `document`.p7s."""
     from app.fileio import atomic_write_bytes
     from app.signing.credentials import load_p12
 
-    key, cert, extra = load_p12(p12)
+    key, cert, extra = load_p12(p12, password)
     target = signature_path(document)
     atomic_write_bytes(target, sign_bytes(document.read_bytes(), key, cert, extra))
     return target

@@ -16,7 +16,6 @@ from pathlib import Path
 from app.errors import UserError
 from app.fileio import os_reason
 from app.i18n import _
-from app.signing.credentials import p12_password
 from app.signing.result import SignatureState, VerifyResult
 
 log = logging.getLogger(__name__)
@@ -37,8 +36,8 @@ def _quiet_pyhanko():
         logger.setLevel(level)
 
 
-def load_signer(p12: Path):
-    """A pyHanko SimpleSigner from a PKCS#12 file; the password comes from the environment or a terminal."""
+def load_signer(p12: Path, password: bytes):
+    """A pyHanko SimpleSigner from a PKCS#12 file opened with `password`."""
     from pyhanko.sign.signers import SimpleSigner
 
     try:
@@ -46,7 +45,7 @@ def load_signer(p12: Path):
     except OSError as exc:
         raise UserError(_("cannot read the certificate file: {error}").format(error=os_reason(exc)), str(p12)) from exc
     try:
-        return SimpleSigner.load_pkcs12_data(data, [], passphrase=p12_password(p12))
+        return SimpleSigner.load_pkcs12_data(data, [], passphrase=password)
     except ValueError as exc:
         raise UserError(_("wrong password, or not a PKCS#12 (.p12/.pfx) file"), str(p12)) from exc
 
@@ -54,6 +53,7 @@ def load_signer(p12: Path):
 def sign_pdf(
     source: bytes,
     p12: Path,
+    password: bytes,
     *,
     page: int,
     box: tuple[float, float, float, float],
@@ -67,7 +67,7 @@ def sign_pdf(
     from pyhanko.sign import fields, signers
     from pyhanko.stamp import TextStampStyle
 
-    signer = load_signer(p12)
+    signer = load_signer(p12, password)
     meta = signers.PdfSignatureMetadata(
         field_name=FIELD_NAME,
         subfilter=fields.SigSeedSubFilter.PADES,

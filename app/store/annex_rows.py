@@ -1,8 +1,8 @@
-"""Row-level editing of annexes: cost-table cells and rows, text bodies, attached PDFs.
+"""Annexes in the store: cost-table cells and rows, text bodies, attached PDFs; reading them in pages.
 
-The annex editor commits every edit as it is made, so each call here is one transaction and returns
-what undo needs to write the previous state back. Rows keep their database ids across undo/redo
-(a deleted row is restored with its id and position), so undo commands can name rows by id.
+The writers run in the caller's transaction (app.ops holds it) and return what undo needs to write the
+previous state back. Rows keep their database ids across undo/redo (a deleted row is restored with its
+id and position), so undo commands can name rows by id.
 
 `position` orders the stored rows and may have gaps: deleting leaves a gap, inserting shifts the
 rows after it only when the gap is too small. Sorting in a view never touches it.
@@ -220,26 +220,13 @@ def fetch_row(db: Database, row_id: int) -> RowValues | None:
 
 
 # ------------------------------------------------------------------ writing cost rows
+# Each writer runs in the caller's transaction and decides nothing: app.ops checks that the contract may
+# change, audits the change and advances the contract's version.
 
 
-def _touch(session: Session, annex_id: int, what: str = "edit", old: object = None, new: object = None) -> None:
-    """Count an annex edit as a change of its contract (optimistic locking sees it).
-
-    Also refuses the edit when the contract is signed or archived (the caller's transaction rolls
-    back) and appends `what`, `old` → `new` to the audit trail (app.review.hooks).
-    """
-    from app.review.hooks import annex_touched
-
-    annex_touched(session, annex_id, what, old, new)
-    cid = select(AnnexRow.contract_id).where(AnnexRow.id == annex_id).scalar_subquery()
-    result = session.execute(
-        update(ContractRow)
-        .where(ContractRow.id == cid)
-        .values(version=ContractRow.version + 1, updated_at=func.current_timestamp())
-        .execution_options(synchronize_session=False)
-    )
-    if getattr(result, "rowcount", 1) == 0:
-        raise NotFound(_("no such annex"), str(annex_id))
+def rows_changed(session: Session, annex_id: int) -> None:
+    """Forget the digest revisions know the table's rows by: they changed."""
+    session.execute(update(AnnexRow).where(AnnexRow.id == annex_id).values(rows_digest=None))
 
 
 def _check_values(column: str, value: str | Decimal) -> str | Decimal:
@@ -252,24 +239,14 @@ def _check_values(column: str, value: str | Decimal) -> str | Decimal:
     return parse_cell(column, value, column_label(column))
 
 
-def update_cells(db: Database, annex_id: int, changes: Sequence[CellChange]) -> list[CellChange]:
-    """Write cell values (already parsed) in one transaction; returns the previous values, same order."""
-    if not changes:
-        return []
-    with db.transaction() as s:
-        old = _update_cells_in(s, annex_id, changes)
-        _touch(s, annex_id, "cells", _cells(old), _cells(changes))
-    return old
-
-
-def _cells(changes: Sequence[CellChange]) -> list:
+def audit_cells(changes: Sequence[CellChange]) -> list:
     """Cell changes as audit details: [[row id, column, value], …] (long lists summarised)."""
     from app.review.audit import details
 
     return details([[c.row_id, c.column, c.value] for c in changes])
 
 
-def _rows(rows: Sequence[StoredRow]) -> list:
+def audit_rows(rows: Sequence[StoredRow]) -> list:
     """Rows as audit details: [[row id, position, *values], …] (long lists summarised)."""
     from app.review.audit import details
 
@@ -282,136 +259,8 @@ def _row_params(annex_id: int, row: StoredRow) -> dict:
     return params
 
 
-def insert_rows(db: Database, annex_id: int, before_id: int | None, rows: Sequence[RowValues]) -> list[StoredRow]:
-    """Insert rows before the row `before_id` (at the end when None); returns them with ids and positions."""
-    if not rows:
-        return []
-    rows = [parse_row(list(r), i + 1) for i, r in enumerate(rows)]
-    table = _TABLE
-    n = len(rows)
-    with db.transaction() as s:
-        if before_id is None:
-            last = s.scalar(select(func.max(table.c.position)).where(table.c.annex_id == annex_id))
-            start = 0 if last is None else last + 1
-        else:
-            pos = s.scalar(select(table.c.position).where(table.c.id == before_id, table.c.annex_id == annex_id))
-            if pos is None:
-                raise Conflict(_("the row was deleted meanwhile; reload the annex"), str(before_id))
-            prev = s.scalar(
-                select(func.max(table.c.position)).where(table.c.annex_id == annex_id, table.c.position < pos)
-            )
-            free_from = 0 if prev is None else prev + 1
-            if pos - free_from >= n:
-                start = free_from
-            else:
-                s.execute(
-                    update(table)
-                    .where(table.c.annex_id == annex_id, table.c.position >= pos)
-                    .values(position=table.c.position + (n - (pos - free_from)))
-                )
-                start = free_from
-        next_id = (s.scalar(select(func.max(table.c.id))) or 0) + 1
-        stored = [StoredRow(next_id + i, start + i, values) for i, values in enumerate(rows)]
-        s.execute(insert(table), [_row_params(annex_id, r) for r in stored])
-        _touch(s, annex_id, "rows inserted", None, _rows(stored))
-    return stored
-
-
-def restore_rows(db: Database, annex_id: int, rows: Sequence[StoredRow]) -> None:
-    """Put rows back with their own ids and positions (undo of a delete, redo of an insert)."""
-    if not rows:
-        return
-    try:
-        with db.transaction() as s:
-            s.execute(insert(_TABLE), [_row_params(annex_id, r) for r in rows])
-            _touch(s, annex_id, "rows restored", None, _rows(rows))
-    except IntegrityError as exc:
-        raise Conflict(_("the table was changed meanwhile; reload the annex"), str(annex_id)) from exc
-
-
-def delete_rows(db: Database, annex_id: int, ids: Sequence[int]) -> list[StoredRow]:
-    """Delete rows by id in one transaction; returns them as they were, for undo."""
-    if not ids:
-        return []
-    table = _TABLE
-    wanted = sorted(set(ids))
-    out: list[StoredRow] = []
-    with db.transaction() as s:
-        for chunk_start in range(0, len(wanted), 500):
-            chunk = wanted[chunk_start : chunk_start + 500]
-            for r in s.execute(
-                select(table.c.id, table.c.position, *[table.c[n] for n in COST_COLUMNS]).where(
-                    table.c.annex_id == annex_id, table.c.id.in_(chunk)
-                )
-            ):
-                out.append(StoredRow(r[0], r[1], tuple(r[2:])))  # type: ignore[arg-type]
-            s.execute(delete(table).where(table.c.annex_id == annex_id, table.c.id.in_(chunk)))
-        if len(out) != len(wanted):
-            raise Conflict(_("the row was deleted meanwhile; reload the annex"), str(annex_id))
-        out.sort(key=lambda r: r.position)
-        _touch(s, annex_id, "rows deleted", _rows(out), None)
-    return out
-
-
-def reorder_rows(db: Database, annex_id: int, ids_in_order: Sequence[int]) -> list[int]:
-    """Give the rows the positions they hold between them, in the order given (moving rows).
-
-    Returns the previous order of the same rows, which undoes the move.
-    """
-    table = _TABLE
-    with db.transaction() as s:
-        current = s.execute(
-            select(table.c.id, table.c.position)
-            .where(table.c.annex_id == annex_id, table.c.id.in_(list(ids_in_order)))
-            .order_by(table.c.position)
-        ).all()
-        if len(current) != len(set(ids_in_order)) or len(current) != len(ids_in_order):
-            raise Conflict(_("the row was deleted meanwhile; reload the annex"), str(annex_id))
-        positions = [r[1] for r in current]
-        s.connection().execute(
-            update(table).where(table.c.id == bindparam("rid")).values(position=bindparam("pos")),
-            [{"rid": rid, "pos": pos} for rid, pos in zip(ids_in_order, positions, strict=True)],
-        )
-        from app.review.audit import details
-
-        _touch(s, annex_id, "rows moved", details([r[0] for r in current]), details(list(ids_in_order)))
-    return [r[0] for r in current]
-
-
-def replace_block(
-    db: Database, annex_id: int, changes: Sequence[CellChange], appended: Sequence[RowValues] | Sequence[StoredRow]
-) -> tuple[list[CellChange], list[StoredRow]]:
-    """A paste: overwrite cells and append rows, all in one transaction.
-
-    `appended` are new rows (values) the first time and the StoredRows returned then on redo, so a
-    redo recreates the same ids. Returns (previous cell values, appended rows as stored).
-    """
-    table = _TABLE
-    old: list[CellChange] = []
-    stored: list[StoredRow] = []
-    with db.transaction() as s:
-        if changes:
-            old = _update_cells_in(s, annex_id, changes)
-        if appended:
-            if isinstance(appended[0], StoredRow):
-                stored = [r for r in appended if isinstance(r, StoredRow)]
-            else:
-                values = [
-                    parse_row(cast(RowValues, r), i + 1) for i, r in enumerate(appended) if not isinstance(r, StoredRow)
-                ]
-                last = s.scalar(select(func.max(table.c.position)).where(table.c.annex_id == annex_id))
-                start = 0 if last is None else last + 1
-                next_id = (s.scalar(select(func.max(table.c.id))) or 0) + 1
-                stored = [StoredRow(next_id + i, start + i, v) for i, v in enumerate(values)]
-            try:
-                s.execute(insert(table), [_row_params(annex_id, r) for r in stored])
-            except IntegrityError as exc:
-                raise Conflict(_("the table was changed meanwhile; reload the annex"), str(annex_id)) from exc
-        _touch(s, annex_id, "paste", {"cells": _cells(old)}, {"cells": _cells(changes), "rows": _rows(stored)})
-    return old, stored
-
-
-def _update_cells_in(s: Session, annex_id: int, changes: Sequence[CellChange]) -> list[CellChange]:
+def update_cells_in(s: Session, annex_id: int, changes: Sequence[CellChange]) -> list[CellChange]:
+    """Write cell values (already parsed); returns the previous values, same order."""
     checked = [CellChange(c.row_id, c.column, _check_values(c.column, c.value)) for c in changes]
     table = _TABLE
     ids = sorted({c.row_id for c in checked})
@@ -438,96 +287,181 @@ def _update_cells_in(s: Session, annex_id: int, changes: Sequence[CellChange]) -
             .values({column: bindparam("val", type_=table.c[column].type)}),
             params,
         )
+    rows_changed(s, annex_id)
     return old
 
 
-def delete_appended(db: Database, annex_id: int, old: Sequence[CellChange], appended: Sequence[StoredRow]) -> None:
-    """Undo of a paste: the previous cell values back, the appended rows gone; one transaction."""
+def insert_rows_in(s: Session, annex_id: int, before_id: int | None, rows: Sequence[RowValues]) -> list[StoredRow]:
+    """Insert rows before the row `before_id` (at the end when None); returns them with ids and positions."""
+    if not rows:
+        return []
+    rows = [parse_row(list(r), i + 1) for i, r in enumerate(rows)]
     table = _TABLE
-    with db.transaction() as s:
-        if old:
-            _update_cells_in(s, annex_id, old)
-        ids = [r.id for r in appended]
-        for chunk_start in range(0, len(ids), 500):
+    n = len(rows)
+    if before_id is None:
+        last = s.scalar(select(func.max(table.c.position)).where(table.c.annex_id == annex_id))
+        start = 0 if last is None else last + 1
+    else:
+        pos = s.scalar(select(table.c.position).where(table.c.id == before_id, table.c.annex_id == annex_id))
+        if pos is None:
+            raise Conflict(_("the row was deleted meanwhile; reload the annex"), str(before_id))
+        prev = s.scalar(select(func.max(table.c.position)).where(table.c.annex_id == annex_id, table.c.position < pos))
+        free_from = 0 if prev is None else prev + 1
+        if pos - free_from < n:
             s.execute(
-                delete(table).where(table.c.annex_id == annex_id, table.c.id.in_(ids[chunk_start : chunk_start + 500]))
+                update(table)
+                .where(table.c.annex_id == annex_id, table.c.position >= pos)
+                .values(position=table.c.position + (n - (pos - free_from)))
             )
-        _touch(s, annex_id, "paste undone", {"rows": _rows(appended)}, {"cells": _cells(old)})
+        start = free_from
+    next_id = (s.scalar(select(func.max(table.c.id))) or 0) + 1
+    stored = [StoredRow(next_id + i, start + i, values) for i, values in enumerate(rows)]
+    s.execute(insert(table), [_row_params(annex_id, r) for r in stored])
+    rows_changed(s, annex_id)
+    return stored
 
 
-# ------------------------------------------------------------------ text annexes
+def restore_rows_in(s: Session, annex_id: int, rows: Sequence[StoredRow]) -> None:
+    """Put rows back with their own ids and positions (undo of a delete, redo of an insert)."""
+    if not rows:
+        return
+    try:
+        s.execute(insert(_TABLE), [_row_params(annex_id, r) for r in rows])
+    except IntegrityError as exc:
+        raise Conflict(_("the table was changed meanwhile; reload the annex"), str(annex_id)) from exc
+    rows_changed(s, annex_id)
 
 
-def replace_table(db: Database, number: str, annex_no: str, rows: Sequence[CostRow], expected_version: int) -> int:
-    """Replace a cost table with imported rows in one transaction; returns the contract's new version.
+def delete_rows_in(s: Session, annex_id: int, ids: Sequence[int]) -> list[StoredRow]:
+    """Delete rows by id; returns them as they were, for undo."""
+    table = _TABLE
+    wanted = sorted(set(ids))
+    out: list[StoredRow] = []
+    for chunk_start in range(0, len(wanted), 500):
+        chunk = wanted[chunk_start : chunk_start + 500]
+        for r in s.execute(
+            select(table.c.id, table.c.position, *[table.c[n] for n in COST_COLUMNS]).where(
+                table.c.annex_id == annex_id, table.c.id.in_(chunk)
+            )
+        ):
+            out.append(StoredRow(r[0], r[1], tuple(r[2:])))  # type: ignore[arg-type]
+        s.execute(delete(table).where(table.c.annex_id == annex_id, table.c.id.in_(chunk)))
+    if len(out) != len(wanted):
+        raise Conflict(_("the row was deleted meanwhile; reload the annex"), str(annex_id))
+    out.sort(key=lambda r: r.position)
+    rows_changed(s, annex_id)
+    return out
 
-    Conflict if the contract changed since it was read; refused on a signed or archived contract. The
-    replacement is audited and kept as a revision, so a review can compare before and after.
+
+def reorder_rows_in(s: Session, annex_id: int, ids_in_order: Sequence[int]) -> list[int]:
+    """Give the rows the positions they hold between them, in the order given (moving rows).
+
+    Returns the previous order of the same rows, which undoes the move.
     """
-    from app.review.revisions import add_snapshot
-    from app.store.contracts import insert_cost_rows, load_in
-
-    with db.transaction() as s:
-        contract = s.scalar(select(ContractRow).where(ContractRow.number == number))
-        if contract is None:
-            raise NotFound(_("no contract with this number"), number)
-        if contract.version != expected_version:
-            raise Conflict(_("someone else changed this contract while the workbook was read; run the import again"),
-                           number)
-        annex = s.scalar(select(AnnexRow).where(AnnexRow.contract_id == contract.id, AnnexRow.no == annex_no))
-        if annex is None or annex.kind != AnnexKind.TABLE.value:
-            raise NotFound(_("this contract has no cost-table annex with this number"), annex_no)
-        old_count = s.scalar(select(func.count()).select_from(CostRowRow).where(CostRowRow.annex_id == annex.id))
-        _touch(s, annex.id, "table replaced from a workbook", f"{old_count} rows", f"{len(rows)} rows")
-        s.execute(delete(CostRowRow).where(CostRowRow.annex_id == annex.id))
-        insert_cost_rows(s, annex.id, list(rows))
-        s.flush()
-        s.expire_all()
-        stored, version = load_in(s, number)
-        add_snapshot(s, contract.id, version, stored)
-        return version
+    table = _TABLE
+    current = s.execute(
+        select(table.c.id, table.c.position)
+        .where(table.c.annex_id == annex_id, table.c.id.in_(list(ids_in_order)))
+        .order_by(table.c.position)
+    ).all()
+    if len(current) != len(set(ids_in_order)) or len(current) != len(ids_in_order):
+        raise Conflict(_("the row was deleted meanwhile; reload the annex"), str(annex_id))
+    positions = [r[1] for r in current]
+    s.connection().execute(
+        update(table).where(table.c.id == bindparam("rid")).values(position=bindparam("pos")),
+        [{"rid": rid, "pos": pos} for rid, pos in zip(ids_in_order, positions, strict=True)],
+    )
+    rows_changed(s, annex_id)
+    return [r[0] for r in current]
 
 
-def add_annex(db: Database, number: str, kind: AnnexKind, title: str) -> AnnexInfo:
-    """Add the next annex (附件4 after 附件1–3): an empty text annex or an empty cost table.
+def paste_in(
+    s: Session, annex_id: int, changes: Sequence[CellChange], appended: Sequence[RowValues] | Sequence[StoredRow]
+) -> tuple[list[CellChange], list[StoredRow]]:
+    """A paste: overwrite cells and append rows.
 
-    Refused on a signed or archived contract; audited and kept as a revision like every other change.
+    `appended` are new rows (values) the first time and the StoredRows returned then on redo, so a
+    redo recreates the same ids. Returns (previous cell values, appended rows as stored).
     """
+    table = _TABLE
+    old: list[CellChange] = update_cells_in(s, annex_id, changes) if changes else []
+    stored: list[StoredRow] = []
+    if appended:
+        if isinstance(appended[0], StoredRow):
+            stored = [r for r in appended if isinstance(r, StoredRow)]
+        else:
+            values = [parse_row(cast(RowValues, r), i + 1) for i, r in enumerate(appended) if not isinstance(r, StoredRow)]
+            last = s.scalar(select(func.max(table.c.position)).where(table.c.annex_id == annex_id))
+            start = 0 if last is None else last + 1
+            next_id = (s.scalar(select(func.max(table.c.id))) or 0) + 1
+            stored = [StoredRow(next_id + i, start + i, v) for i, v in enumerate(values)]
+        try:
+            s.execute(insert(table), [_row_params(annex_id, r) for r in stored])
+        except IntegrityError as exc:
+            raise Conflict(_("the table was changed meanwhile; reload the annex"), str(annex_id)) from exc
+    rows_changed(s, annex_id)
+    return old, stored
+
+
+def unpaste_in(s: Session, annex_id: int, old: Sequence[CellChange], appended: Sequence[StoredRow]) -> None:
+    """Undo of a paste: the previous cell values back, the appended rows gone."""
+    table = _TABLE
+    if old:
+        update_cells_in(s, annex_id, old)
+    ids = [r.id for r in appended]
+    for chunk_start in range(0, len(ids), 500):
+        s.execute(delete(table).where(table.c.annex_id == annex_id, table.c.id.in_(ids[chunk_start : chunk_start + 500])))
+    rows_changed(s, annex_id)
+
+
+# ------------------------------------------------------------------ whole tables and annexes
+
+
+def table_annex_in(s: Session, contract_id: int, annex_no: str) -> AnnexRow:
+    """The contract's cost-table annex `annex_no` (NotFound when it has none by that number)."""
+    annex = s.scalar(select(AnnexRow).where(AnnexRow.contract_id == contract_id, AnnexRow.no == annex_no))
+    if annex is None or annex.kind != AnnexKind.TABLE.value:
+        raise NotFound(_("this contract has no cost-table annex with this number"), annex_no)
+    return annex
+
+
+def replace_table_in(s: Session, annex_id: int, rows: Sequence[CostRow]) -> int:
+    """Replace a cost table's rows; returns how many rows it held before."""
+    from app.store.contracts import insert_cost_rows
+
+    old_count = s.scalar(select(func.count()).select_from(CostRowRow).where(CostRowRow.annex_id == annex_id)) or 0
+    s.execute(delete(CostRowRow).where(CostRowRow.annex_id == annex_id))
+    insert_cost_rows(s, annex_id, list(rows))
+    rows_changed(s, annex_id)
+    return old_count
+
+
+def add_annex_in(s: Session, contract_id: int, kind: AnnexKind, title: str) -> AnnexInfo:
+    """Add the next annex (附件4 after 附件1–3): an empty text annex or an empty cost table."""
     from app.numbering import next_annex_no
-    from app.review.revisions import add_snapshot
-    from app.store.contracts import load_in
 
-    title = " ".join(title.split())
-    if not title:
-        raise UserError(_("an annex needs a title"), _("Annex title"))
-    with db.transaction() as s:
-        contract = s.scalar(select(ContractRow).where(ContractRow.number == number))
-        if contract is None:
-            raise NotFound(_("no contract with this number"), number)
-        existing = s.execute(select(AnnexRow.no, AnnexRow.position).where(AnnexRow.contract_id == contract.id)).all()
-        annex = AnnexRow(contract_id=contract.id, position=max((r.position for r in existing), default=-1) + 1,
-                         no=next_annex_no([r.no for r in existing]), title=title, kind=kind.value,
-                         text="" if kind is AnnexKind.TEXT else None)
-        s.add(annex)
-        s.flush()
-        _touch(s, annex.id, "added", None, title)
-        s.flush()
-        s.expire_all()
-        stored, version = load_in(s, number)
-        add_snapshot(s, contract.id, version, stored)
-        return AnnexInfo(annex.id, annex.no, title, kind, annex.text, None)
+    existing = s.execute(select(AnnexRow.no, AnnexRow.position).where(AnnexRow.contract_id == contract_id)).all()
+    annex = AnnexRow(contract_id=contract_id, position=max((r.position for r in existing), default=-1) + 1,
+                     no=next_annex_no([r.no for r in existing]), title=title, kind=kind.value,
+                     text="" if kind is AnnexKind.TEXT else None)
+    s.add(annex)
+    s.flush()
+    return AnnexInfo(annex.id, annex.no, title, kind, annex.text, None)
 
 
-def set_annex_text(db: Database, annex_id: int, text: str | None) -> str | None:
+def annex_in(s: Session, contract_id: int, annex_id: int) -> AnnexRow:
+    """The annex `annex_id` of the contract (NotFound when the contract has no such annex)."""
+    row = s.get(AnnexRow, annex_id)
+    if row is None or row.contract_id != contract_id:
+        raise NotFound(_("no such annex"), str(annex_id))
+    return row
+
+
+def set_annex_text_in(row: AnnexRow, text: str | None) -> str | None:
     """Replace a text annex's body; returns the previous body."""
-    with db.transaction() as s:
-        row = s.get(AnnexRow, annex_id)
-        if row is None:
-            raise NotFound(_("no such annex"), str(annex_id))
-        if row.kind != AnnexKind.TEXT.value:
-            raise UserError(_("this annex is a table, not a text"), row.no)
-        previous, row.text = row.text, text
-        _touch(s, annex_id, "text", previous, text)
+    if row.kind != AnnexKind.TEXT.value:
+        raise UserError(_("this annex is a table, not a text"), row.no)
+    previous, row.text = row.text, text
     return previous
 
 
@@ -536,22 +470,17 @@ def annex_pdf(db: Database, annex_id: int) -> bytes | None:
         return s.scalar(select(AnnexRow.pdf).where(AnnexRow.id == annex_id))
 
 
-def set_annex_pdf(db: Database, annex_id: int, pdf: bytes | None) -> bytes | None:
+def set_annex_pdf_in(row: AnnexRow, pdf: bytes | None) -> bytes | None:
     """Attach (or with None remove) a text annex's PDF; returns the previous file."""
     if pdf is not None:
-        check_pdf(pdf, str(annex_id))
-    with db.transaction() as s:
-        row = s.get(AnnexRow, annex_id)
-        if row is None:
-            raise NotFound(_("no such annex"), str(annex_id))
-        if row.kind != AnnexKind.TEXT.value:
-            raise UserError(_("a PDF can only be attached to a text annex"), row.no)
-        previous, row.pdf = row.pdf, pdf
-        _touch(s, annex_id, "pdf", _pdf_note(previous), _pdf_note(pdf))
+        check_pdf(pdf, row.no)
+    if row.kind != AnnexKind.TEXT.value:
+        raise UserError(_("a PDF can only be attached to a text annex"), row.no)
+    previous, row.pdf = row.pdf, pdf
     return previous
 
 
-def _pdf_note(data: bytes | None) -> str | None:
+def pdf_note(data: bytes | None) -> str | None:
     if data is None:
         return None
     import hashlib

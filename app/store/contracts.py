@@ -1,14 +1,15 @@
-"""Whole-contract operations on the store: save, load, list, delete.
+"""Contracts in the store: read and write whole contracts or some of their parts. Persistence only.
 
-Each call is one transaction. Saving an existing number requires `replace=True` and, when the
-caller read the contract earlier, its `expected_version` (optimistic locking: a stale edit is
-refused with Conflict instead of overwriting somebody else's change).
+The writers (`insert_in`, `replace_in`, `write_parts`, `delete_in`) run inside the caller's transaction
+and decide nothing: whether a change is allowed, what the audit trail records and which revision is kept
+is app.ops's business, which calls them. Every write of the contract's row advances its `version`
+(optimistic locking: the ops layer refuses an edit made on an older version).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import delete, func, insert, select
@@ -170,9 +171,8 @@ def insert_cost_rows(session: Session, annex_id: int, rows: list[CostRow], start
     )
 
 
-def _write_children(session: Session, row: ContractRow, c: Contract) -> None:
-    row.parties = [_party_row("a", c.party_a), _party_row("b", c.party_b)]
-    row.payments = [
+def _payment_rows(c: Contract) -> list[PaymentRow]:
+    return [
         PaymentRow(
             position=i,
             amount=p.amount,
@@ -185,11 +185,14 @@ def _write_children(session: Session, row: ContractRow, c: Contract) -> None:
         )
         for i, p in enumerate(c.payments)
     ]
-    row.invoices = [
-        InvoiceRow(position=i, date=inv.date, payment=inv.payment, note=inv.note)
-        for i, inv in enumerate(c.events.invoices)
-    ]
-    row.signings = [
+
+
+def _invoice_rows(c: Contract) -> list[InvoiceRow]:
+    return [InvoiceRow(position=i, date=inv.date, payment=inv.payment, note=inv.note) for i, inv in enumerate(c.events.invoices)]
+
+
+def _signing_rows(c: Contract) -> list[SigningRow]:
+    return [
         SigningRow(
             role=role,
             seal_caption=s.seal_caption,
@@ -200,6 +203,13 @@ def _write_children(session: Session, row: ContractRow, c: Contract) -> None:
         )
         for role, s in (("a", c.signing_a), ("b", c.signing_b))
     ]
+
+
+def _write_children(session: Session, row: ContractRow, c: Contract) -> None:
+    row.parties = [_party_row("a", c.party_a), _party_row("b", c.party_b)]
+    row.payments = _payment_rows(c)
+    row.invoices = _invoice_rows(c)
+    row.signings = _signing_rows(c)
     session.flush()
     _insert_clauses(session, row.id, c.clauses, None)
     for pos, annex in enumerate(c.annexes):
@@ -218,58 +228,106 @@ def _write_children(session: Session, row: ContractRow, c: Contract) -> None:
             insert_cost_rows(session, arow.id, annex.table)
 
 
-def _clear_children(session: Session, row: ContractRow) -> None:
-    for table in (PartyRow, PaymentRow, InvoiceRow, SigningRow, ClauseRow, AnnexRow):
+#: Parts of a contract that `write_parts` can rewrite on their own (the annexes have their own writers).
+PART_TABLES = {
+    "parties": PartyRow,
+    "payments": PaymentRow,
+    "invoices": InvoiceRow,
+    "signing": SigningRow,
+    "clauses": ClauseRow,
+}
+_RELATIONSHIPS = {"parties": "parties", "payments": "payments", "invoices": "invoices", "signing": "signings",
+                  "clauses": "clauses"}
+
+
+def _clear_children(session: Session, row: ContractRow, parts: Iterable[str] = (*PART_TABLES, "annexes")) -> None:
+    parts = list(parts)
+    for part in parts:
+        table = AnnexRow if part == "annexes" else PART_TABLES[part]
         session.execute(delete(table).where(table.contract_id == row.id))
-    session.expire(row, ["parties", "payments", "invoices", "signings", "clauses", "annexes"])
+    session.expire(row, [_RELATIONSHIPS.get(p, p) for p in parts])
 
 
-def save_in(session: Session, c: Contract, *, replace: bool = False, expected_version: int | None = None) -> int:
-    """Save inside an open transaction; returns the new version. See `save`."""
-    row = session.scalar(select(ContractRow).where(ContractRow.number == c.number))
-    changes: tuple[dict, dict] | None = None  # None: a new contract (audited as created)
+def row_of(session: Session, number: str, *, lock: bool = False) -> ContractRow:
+    """The contract's row (NotFound for an unknown number), for a writer that already holds a transaction.
+
+    With `lock` the row is locked until the transaction ends (SELECT … FOR UPDATE on a server; SQLite writers
+    hold the whole file from BEGIN IMMEDIATE), so the version read here is the one the write will replace.
+    """
+    row = session.scalar(select(ContractRow).where(ContractRow.number == number).with_for_update(of=ContractRow)
+                         if lock else select(ContractRow).where(ContractRow.number == number))
     if row is None:
-        row = ContractRow()
-        _fill_row(row, c)
-        session.add(row)
-        session.flush()
-    else:
-        if not replace:
-            raise Conflict(_("a contract with this number already exists (use --replace to overwrite it)"), c.number)
-        if expected_version is not None and row.version != expected_version:
-            raise Conflict(
-                _("someone else changed this contract since you opened it; reload it and apply your change again"),
-                c.number,
-            )
-        from app.review.hooks import check_replace
+        raise NotFound(_("no contract with this number"), number)
+    return row
 
-        changes = check_replace(c.number, row.status, load_in(session, c.number)[0], c)
-        _clear_children(session, row)
-        _fill_row(row, c)
-        session.flush()
+
+def insert_in(session: Session, c: Contract) -> ContractRow:
+    """Store a new contract (its number must be free); returns its row."""
+    if session.scalar(select(func.count()).where(ContractRow.number == c.number)):
+        raise Conflict(_("a contract with this number already exists (use --replace to overwrite it)"), c.number)
+    row = ContractRow()
+    _fill_row(row, c)
+    session.add(row)
+    session.flush()
     _write_children(session, row, c)
     session.flush()
-    from app.review.hooks import after_save
-
-    after_save(session, row, c, changes)
-    return row.version
+    return row
 
 
-def save(db: Database, c: Contract, *, replace: bool = False, expected_version: int | None = None) -> int:
-    """Insert or (with replace) overwrite a whole contract in one transaction; returns its version."""
+def replace_in(session: Session, row: ContractRow, c: Contract) -> None:
+    """Overwrite everything stored for the contract of `row` with `c`, annexes and their rows included."""
+    _clear_children(session, row)
+    _fill_row(row, c)
+    session.flush()
+    _write_children(session, row, c)
+    session.flush()
+
+
+def write_parts(session: Session, row: ContractRow, c: Contract, parts: Iterable[str]) -> None:
+    """Write the contract's own fields and rewrite the child tables named in `parts` (see PART_TABLES).
+
+    The annexes and their rows are never touched here: an edit of a field costs what it changes, not a
+    rewrite of a 100,000-row cost table.
+    """
+    parts = [p for p in dict.fromkeys(parts) if p in PART_TABLES]
+    _clear_children(session, row, parts)
+    _fill_row(row, c)
+    session.flush()
+    if "parties" in parts:
+        row.parties = [_party_row("a", c.party_a), _party_row("b", c.party_b)]
+    if "payments" in parts:
+        row.payments = _payment_rows(c)
+    if "invoices" in parts:
+        row.invoices = _invoice_rows(c)
+    if "signing" in parts:
+        row.signings = _signing_rows(c)
+    session.flush()
+    if "clauses" in parts:
+        _insert_clauses(session, row.id, c.clauses, None)
+        session.flush()
+
+
+def save(db: Database, c: Contract, *, replace: bool = False) -> int:
+    """Store a contract as it is, in one transaction, without audit or revision; returns its version.
+
+    Persistence only: what a clerk does goes through app.ops, which audits it and keeps its revisions.
+    This is for first-run content and tests.
+    """
     with db.transaction() as s:
-        return save_in(s, c, replace=replace, expected_version=expected_version)
+        row = s.scalar(select(ContractRow).where(ContractRow.number == c.number))
+        if row is None:
+            row = insert_in(s, c)
+        elif replace:
+            replace_in(s, row, c)
+        else:
+            raise Conflict(_("a contract with this number already exists (use --replace to overwrite it)"), c.number)
+        s.flush()
+        return row.version
 
 
-def delete_contract(db: Database, number: str) -> None:
-    """Delete a contract; a signed or archived one is refused (UserError) like any other change."""
-    from app.review.hooks import after_delete, before_delete
-
-    with db.transaction() as s:
-        row = _get_row(s, number)
-        before_delete(row)
-        s.delete(row)
-        after_delete(s, number)
+def delete_in(session: Session, row: ContractRow) -> None:
+    session.delete(row)
+    session.flush()
 
 
 # ------------------------------------------------------------------ reading
@@ -319,7 +377,9 @@ def _signing(s: SigningRow | None) -> Signing:
     return Signing(s.seal_caption, s.signatory, s.date, s.seal_image, s.signature_image)
 
 
-def load_in(session: Session, number: str) -> tuple[Contract, int]:
+def load_in(session: Session, number: str, *, rows: bool = True) -> tuple[Contract, int]:
+    """The contract and its version. With `rows=False` cost tables come back empty (their rows are not read):
+    for writers and editors of the other parts, which must not pay for a 100,000-row table."""
     row = session.scalar(
         select(ContractRow)
         .where(ContractRow.number == number)
@@ -341,7 +401,7 @@ def load_in(session: Session, number: str) -> tuple[Contract, int]:
             no=a.no,
             title=a.title,
             text=a.text if a.kind != "table" else None,
-            table=load_cost_rows(session, a.id) if a.kind == "table" else None,
+            table=(load_cost_rows(session, a.id) if rows else []) if a.kind == "table" else None,
             pdf=a.pdf,
         )
         for a in row.annexes
@@ -396,16 +456,16 @@ def load_in(session: Session, number: str) -> tuple[Contract, int]:
     return contract, row.version
 
 
-def load(db: Database, number: str) -> Contract:
-    """The whole contract packet; NotFound for an unknown number."""
+def load(db: Database, number: str, *, rows: bool = True) -> Contract:
+    """The whole contract packet (see `load_in` for `rows`); NotFound for an unknown number."""
     with db.read() as s:
-        return load_in(s, number)[0]
+        return load_in(s, number, rows=rows)[0]
 
 
-def load_versioned(db: Database, number: str) -> tuple[Contract, int]:
+def load_versioned(db: Database, number: str, *, rows: bool = True) -> tuple[Contract, int]:
     """The contract and the version it was read at (pass it back as `expected_version`)."""
     with db.read() as s:
-        return load_in(s, number)
+        return load_in(s, number, rows=rows)
 
 
 def list_contracts(db: Database, query: str = "", status: Status | None = None) -> list[ContractSummary]:
@@ -413,17 +473,3 @@ def list_contracts(db: Database, query: str = "", status: Status | None = None) 
     from app.store.contract_list import count_contracts, search_contracts
 
     return search_contracts(db, query, status, limit=max(1, count_contracts(db, query, status)))
-
-
-def set_event(db: Database, number: str, name: str, when: date | None) -> None:
-    """Record (or with None clear) one of the schedule events on a contract."""
-    from app.domain import EVENT_NAMES
-
-    if name not in EVENT_NAMES:
-        raise NotFound(_("unknown event name"), name)
-    with db.transaction() as s:
-        row = _get_row(s, number)
-        from app.review.hooks import before_event
-
-        before_event(s, row, name, when)  # read-only check (signed: post-signing events only) and audit
-        setattr(row, name, when)

@@ -191,6 +191,8 @@ class AnnexRow(Base):
     kind: Mapped[str] = mapped_column(String(8))
     text: Mapped[str | None] = mapped_column(Text)
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: Digest of the cost-table rows as a revision keeps them; cleared by any change of the rows.
+    rows_digest: Mapped[str | None] = mapped_column(String(64))
 
 
 class CostRowRow(Base):
@@ -252,6 +254,20 @@ class RevisionRow(Base):
     name: Mapped[str | None] = mapped_column(Text)
     digest: Mapped[str] = mapped_column(String(64))
     snapshot: Mapped[bytes] = mapped_column(LargeBinary)
+    #: Why it was kept (app.review.revisions.Reason); None for revisions kept before reasons were recorded.
+    reason: Mapped[str | None] = mapped_column(String(32))
+    #: The contract's last audit entry when it was kept: later entries say what changed since.
+    audit_seq: Mapped[int | None] = mapped_column(Integer)
+
+
+class RevisionTableRow(Base):
+    """Cost-table rows cited by revisions, stored once per content (compressed JSON, keyed by its SHA-256)."""
+
+    __tablename__ = "revision_tables"
+
+    digest: Mapped[str] = mapped_column(String(64), primary_key=True)
+    row_count: Mapped[int] = mapped_column(Integer)
+    rows: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class CommentRow(Base):

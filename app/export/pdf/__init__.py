@@ -47,6 +47,8 @@ class PdfOptions:
     annexes: bool = True
     cross_page_seal: Path | None = None
     sign_with: Path | None = None
+    #: The password of `sign_with`, asked by the caller (the core never asks).
+    password: bytes = b""
     font_preference: FontPreference = FontPreference.AUTO
     fonts_folder: Path | None = None  # system fonts folder; None means %WINDIR%\Fonts where there is one
     progress: Callable[[int, int], None] | None = None
@@ -150,6 +152,7 @@ def render_pdf(contract: Contract, options: PdfOptions | None = None) -> bytes:
         data = sign_pdf(
             data,
             opts.sign_with,
+            opts.password,
             page=(layout.signing_page or 1) - 1,
             box=SIGNATURE_BOX,
             stamp_font=fonts.stamp_ttf,

@@ -72,6 +72,8 @@ class XlsxOptions:
     """
 
     sign_with: Path | None = None
+    #: The password of `sign_with`, asked by the caller (the core never asks).
+    password: bytes = b""
     schedule: Any = None
     progress: Callable[[int, int], None] | None = None
     cancelled: Callable[[], bool] | None = None
@@ -404,7 +406,7 @@ def export_xlsx(contract: Contract, out: Path, options: XlsxOptions | None = Non
     if options.sign_with is not None:
         from app.signing.credentials import load_p12
 
-        credentials = load_p12(options.sign_with)
+        credentials = load_p12(options.sign_with, options.password)
     sig_path = signature_path(out)
     # The target is checked (a folder, an unwritable place) before openpyxl's sheet writers are started:
     # a writer left open is only closed, noisily, by the garbage collector.

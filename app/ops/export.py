@@ -1,0 +1,132 @@
+"""Exporting and printing packets: one options object for every output, the same for the window and the CLI.
+
+The contract is read once and every output is written atomically (a cancelled or failed export leaves nothing
+at its target). A packet that went out is kept as a revision ("packet exported" / "packet printed"), so a
+reviewer can later compare with exactly what was sent. ReportLab, openpyxl and pyHanko are imported on first
+use, never at start-up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from app.errors import UserError
+from app.i18n import _
+from app.ops.changes import Done
+from app.ops.unit import contract_unit
+from app.review.revisions import Reason
+from app.store.db import Database
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+@dataclass
+class ExportOptions:
+    """Where each output goes (None: not written) and the options of the packets."""
+
+    json: Path | None = None
+    pdf: Path | None = None
+    xlsx: Path | None = None
+    #: The changes since `since` and the open comments, for a review meeting.
+    review_pdf: Path | None = None
+    annexes: bool = True
+    #: An app.export.pdf.fonts.FontPreference value ("auto", "bundled", "simsun", "fangsong").
+    font: str = "auto"
+    cross_page_seal: Path | None = None
+    sign_with: Path | None = None
+    #: The password of `sign_with`, asked by the caller (the window's dialog, the terminal).
+    password: bytes = b""
+    with_amendments: bool = False
+    #: A 审阅 sheet with the comments in the workbook.
+    review_sheet: bool = False
+    #: Revision number or name for `review_pdf` (None: the last one marked as reviewed).
+    since: str | None = None
+    #: The day the workbook's due dates are counted from (None: today).
+    today: date | None = None
+
+    def outputs(self) -> list[Path]:
+        return [p for p in (self.json, self.pdf, self.xlsx, self.review_pdf) if p is not None]
+
+
+def export_packet(db: Database, number: str, options: ExportOptions, *, progress: Progress | None = None,
+                  cancelled: Cancelled | None = None) -> Done[list[Path]]:
+    """Write the outputs `options` names; the value is the files written."""
+    from app.export.pdf.fonts import FontPreference, require_installed, windows_fonts_folder
+    from app.store.contracts import load
+
+    if not options.outputs():
+        raise UserError(_("say what to write: --json, --pdf or --xlsx"), "export")
+    if options.pdf is not None:  # a font this machine lacks is refused before anything is written
+        require_installed(FontPreference(options.font), windows_fonts_folder(), "--font")
+    contract = load(db, number)
+    written: list[Path] = []
+    if options.review_pdf is not None:
+        from app.review.review_export import write_review_pdf
+
+        write_review_pdf(db, number, options.review_pdf, options.since)
+        written.append(options.review_pdf)
+    if options.json is not None:
+        from app.fileio import atomic_write_text
+        from app.review.exchange import export_document
+
+        atomic_write_text(options.json, export_document(db, number))
+        written.append(options.json)
+    if options.pdf is not None:
+        from app.export.pdf import PdfOptions, export_pdf
+        from app.review.amendments import list_amendments
+
+        export_pdf(contract, options.pdf, PdfOptions(
+            annexes=options.annexes,
+            cross_page_seal=options.cross_page_seal,
+            sign_with=options.sign_with,
+            password=options.password,
+            font_preference=FontPreference(options.font),
+            amendments=list_amendments(db, number) if options.with_amendments else [],
+            progress=progress,
+            cancelled=cancelled,
+        ))
+        written.append(options.pdf)
+    if options.xlsx is not None:
+        from app.calendar.store import load_calendar
+        from app.export.xlsx import XlsxOptions, export_xlsx
+        from app.review.comments import list_comments
+        from app.schedule import build_schedule
+
+        export_xlsx(contract, options.xlsx, XlsxOptions(
+            sign_with=options.sign_with,
+            password=options.password,
+            schedule=build_schedule(contract, load_calendar(db), options.today or date.today()),
+            include_review=options.review_sheet,
+            review_comments=list_comments(db, number) if options.review_sheet else [],
+            progress=progress,
+            cancelled=cancelled,
+        ))
+        written.append(options.xlsx)
+    return Done(_packet_went_out(db, number, Reason.EXPORTED).changes, written)
+
+
+def render_packet(db: Database, number: str, options: ExportOptions | None = None, *, progress: Progress | None = None,
+                  cancelled: Cancelled | None = None) -> bytes:
+    """The packet's PDF bytes for print preview and printing (nothing is written or kept); `options` gives the
+    font and whether the annexes are included."""
+    from app.export.pdf import FontPreference, PdfOptions, render_pdf
+    from app.store.contracts import load
+
+    options = options or ExportOptions()
+    return render_pdf(load(db, number), PdfOptions(annexes=options.annexes, font_preference=FontPreference(options.font),
+                                                   progress=progress, cancelled=cancelled))
+
+
+def packet_printed(db: Database, number: str) -> Done[int | None]:
+    """The packet was sent to a printer: keep the contract as printed."""
+    return _packet_went_out(db, number, Reason.PRINTED)
+
+
+def _packet_went_out(db: Database, number: str, reason: Reason) -> Done[int | None]:
+    with contract_unit(db, number) as u:
+        seq = u.keep(reason, unless_unchanged=False)  # each packet that went out is a moment of its own
+        return Done(u.result(), seq)

@@ -1,0 +1,48 @@
+"""Views that follow the change feed: a view of one contract redraws when an op changes a part it shows.
+
+A view not on screen (a tab behind another) only notes that it is out of date and redraws when it is shown,
+so an edit never waits for a hidden tab; a view on its own (no parent) redraws at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from app.ops import Changes, Part
+from ui.operations import Operations, affects
+
+
+class FollowsContract:
+    """Mixin for a QWidget with `number` (the contract shown): `refresh_for(changes)` runs when `changes`
+    touch a part in SHOWS; `refresh()` when a view that was out of date is shown."""
+
+    SHOWS: frozenset[Part] = frozenset()
+    number: str | None
+    refresh: Callable[[], None]  # redraw everything; each view defines it
+
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        if not callable(getattr(cls, "refresh", None)):
+            raise TypeError(f"{cls.__name__} must define refresh()")
+
+    def follow(self, operations: Operations) -> None:
+        self._out_of_date = False
+        operations.changed.connect(self._contract_changed)
+
+    def _contract_changed(self, changes: Changes) -> None:
+        if not affects(changes, self.number, self.SHOWS):
+            return
+        if self.isHidden() and self.parentWidget() is not None:  # type: ignore[attr-defined]
+            self._out_of_date = True
+            return
+        self.refresh_for(changes)
+
+    def refresh_for(self, changes: Changes) -> None:
+        """Redraw after `changes` (by default: everything)."""
+        self.refresh()
+
+    def showEvent(self, event) -> None:
+        if getattr(self, "_out_of_date", False):
+            self._out_of_date = False
+            self.refresh()
+        super().showEvent(event)  # type: ignore[misc]
