@@ -326,3 +326,18 @@ def test_upgrade_without_history_keeps_the_steps_in_order(calendar):
     context = ctx(calendar, D(2026, 1, 5), signed_on=D(2025, 6, 9))
     _e, lc = walk(events, context, Event(EventKind.FILED, D(2026, 1, 5), office="县司法局"))
     assert lc.view(Step.FILING).detail == "filed with 1 of 2 offices"
+
+
+def test_a_failed_counterparty_check_holds_the_contract_until_one_passes(calendar):
+    context = ctx(calendar, D(2025, 10, 20))
+    events, lc = walk([], context, Event(EventKind.COUNTERPARTY_CHECKED, D(2025, 9, 20), result=CheckResult.FAILED,
+                                         note="被列入经营异常名录"))
+    view = lc.view(Step.COUNTERPARTY_CHECK)
+    assert view.state is StepState.CURRENT and view.detail == "failed"
+    with pytest.raises(UserError):
+        walk(events, context, SENT)
+    with pytest.raises(UserError) as info:
+        walk(events, context, Event(EventKind.COUNTERPARTY_CHECKED, D(2025, 9, 22)))
+    assert info.value.where == "result"
+    _e, lc = walk(events, context, CHECKED, SENT)
+    assert lc.view(Step.COUNTERPARTY_CHECK).detail == "passed" and lc.current is Step.OPINION

@@ -115,3 +115,25 @@ def test_uids_are_stable_so_a_new_import_updates_the_events(cal, tmp_path):
     # The same item of another contract has another UID.
     other = ReminderSource("另一份合同", "t", [make_item("payment[1]", "p", "r", day1, None, day1)])
     assert calendar_entries([other], day1, 1)[0].uid not in a
+
+
+def test_due_ics_writes_what_due_lists(db, tmp_path, capsys):
+    """`contractdesk due --ics OUT`: the acceptance window of 7 working days from Monday 2025-09-29 ends on 10-15
+    (National Day off, Saturday 10-11 worked), and that is the event's day."""
+    from app.cli import main
+    from tests.conftest import SAMPLE_NUMBER
+
+    db_arg = ["--db", str(db.path)]
+    for name, day in [("signed_a", "2025-09-01"), ("signed_b", "2025-09-03"), ("acceptance_requested", "2025-09-29")]:
+        assert main([*db_arg, "event", SAMPLE_NUMBER, name, day]) == 0
+    out = tmp_path / "due.ics"
+    capsys.readouterr()
+    assert main([*db_arg, "--lang", "zh_CN", "due", "--within", "10", "--today", "2025-10-10", "--ics", str(out)]) == 0
+    listed = capsys.readouterr().out
+    assert "2025-10-15" in listed
+    _parsed, events = _events(out)
+    (event,) = events.values()
+    assert event["DTSTART"].dt == date(2025, 10, 15)
+    assert str(event["SUMMARY"]) == f"【验收】组织验收（{SAMPLE_NUMBER}）"
+    # Unwritable target: a clear error naming the file, exit 2.
+    assert main([*db_arg, "due", "--today", "2025-10-10", "--ics", str(tmp_path)]) == 2

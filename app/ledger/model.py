@@ -16,6 +16,7 @@ from app.domain import Contract
 from app.domain.kinds import ContractKind, ProcurementMethod
 from app.i18n import N_, _
 from app.lifecycle.steps import Lifecycle, Stage, Step, StepState
+from app.money import format_amount
 from app.office.settings import OfficeSettings
 from app.payments_made import ZERO, InstalmentPaid, totals
 
@@ -103,7 +104,7 @@ def ledger_row(
         paid=paid.paid,
         unpaid=paid.unpaid,
         next_due=nxt.due if nxt else None,
-        next_due_what=_("instalment {n}: ¥{amount}").format(n=nxt.no, amount=f"{nxt.unpaid:,.2f}") if nxt else "",
+        next_due_what=_("instalment {n}: ¥{amount}").format(n=nxt.no, amount=format_amount(nxt.unpaid)) if nxt else "",
         overdue=paid.overdue,
         stage=lifecycle.stage,
         filed_on=filing.done_on if filing.state is StepState.DONE else None,

@@ -322,6 +322,7 @@ class _Machine:
         self.last_date: dict[Step, date] = {}
         self.floor: date | None = None  # a refused opinion or a return: nothing after may be dated earlier
         self.refused: Event | None = None  # the last opinion that did not agree
+        self.last_check: Event | None = None  # the last counterparty check, passed or not
 
     # -- state
     def settled(self, step: Step) -> bool:
@@ -355,6 +356,7 @@ class _Machine:
         else:
             self.last_date[step] = max(ev.on, self.last_date.get(step, ev.on))
         if ev.kind is EventKind.COUNTERPARTY_CHECKED:
+            self.last_check = ev
             if ev.result is CheckResult.FAILED:
                 self.done.pop(step, None)
             else:
@@ -624,8 +626,8 @@ def _detail(step: Step, m: _Machine, ctx: Context) -> str:
             given = ev.approver.label + (f" {ev.approved_by}" if ev.approved_by else "")
             return _("{given} (needed: {needed})").format(given=given, needed=needed)
         return _("needs: {needed}").format(needed=needed)
-    if step is Step.COUNTERPARTY_CHECK and ev is not None and ev.result is not None:
-        return ev.result.label
+    if step is Step.COUNTERPARTY_CHECK and m.last_check is not None and m.last_check.result is not None:
+        return m.last_check.result.label  # a failed check shows as such until one passes
     if step is Step.OPINION and ev is not None and ev.conclusion is not None:
         return ev.conclusion.label
     if step is Step.REGISTRATION and ev is not None:
