@@ -191,9 +191,9 @@ def test_a_contract_sent_back_before_sealing_is_reviewed_again(calendar):
                        Event(EventKind.OPINION_RECEIVED, D(2025, 10, 9), conclusion=Conclusion.AGREED),
                        Event(EventKind.APPROVED, D(2025, 10, 10), approver=Approver.LEADER_IN_CHARGE))
     with pytest.raises(UserError) as info:
-        walk(events, context, Event(EventKind.RETURNED, D(2025, 10, 11), step=Step.REVIEW))
+        walk(events, context, Event(EventKind.RETURNED, D(2025, 10, 11)))
     assert info.value.where == "reason"
-    _e, lc = walk(events, context, Event(EventKind.RETURNED, D(2025, 10, 11), step=Step.REVIEW, note="付款条款需修改"))
+    _e, lc = walk(events, context, Event(EventKind.RETURNED, D(2025, 10, 11), note="付款条款需修改"))
     assert lc.current is Step.REVIEW
     assert lc.view(Step.APPROVAL).state is StepState.PENDING
 

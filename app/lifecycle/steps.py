@@ -81,7 +81,7 @@ class EventKind(StrEnum):
     RETURNED = "returned"  # sent back for changes before sealing; note = the reason
 
 
-#: The step each kind of event completes or belongs to (SKIPPED and RETURNED name theirs).
+#: The step each kind of event completes or belongs to (SKIPPED names its own).
 EVENT_STEP = {
     EventKind.COUNTERPARTY_CHECKED: Step.COUNTERPARTY_CHECK,
     EventKind.REVIEW_SENT: Step.REVIEW,
@@ -93,6 +93,7 @@ EVENT_STEP = {
     EventKind.SEALED: Step.SEALING,
     EventKind.FILED: Step.FILING,
     EventKind.ARCHIVED: Step.ARCHIVING,
+    EventKind.RETURNED: Step.REVIEW,  # sent back: the review is done again
 }
 
 
@@ -127,7 +128,7 @@ class Event:
 
     kind: EventKind
     on: date
-    step: Step | None = None  # SKIPPED, RETURNED: the step skipped / returned to
+    step: Step | None = None  # SKIPPED: the step skipped
     office: str = ""  # REVIEW_SENT, FILED
     result: CheckResult | None = None  # COUNTERPARTY_CHECKED
     conclusion: Conclusion | None = None  # OPINION_RECEIVED
@@ -141,7 +142,7 @@ class Event:
 
     @property
     def for_step(self) -> Step:
-        if self.kind in (EventKind.SKIPPED, EventKind.RETURNED):
+        if self.kind is EventKind.SKIPPED:
             assert self.step is not None
             return self.step
         return EVENT_STEP[self.kind]
@@ -410,7 +411,7 @@ class _Machine:
         ctx = self.ctx
         if ev.on > ctx.today:
             raise UserError(_("{date} is after today").format(date=ev.on.isoformat()), "date")
-        if ev.kind in (EventKind.SKIPPED, EventKind.RETURNED) and ev.step is None:
+        if ev.kind is EventKind.SKIPPED and ev.step is None:
             raise UserError(_("name the step"), "step")
         step = ev.for_step
         if self.settled(Step.ARCHIVING):
