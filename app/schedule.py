@@ -127,6 +127,51 @@ def _period_words(years: int = 0, months: int = 0, days: int = 0) -> str:
     return " ".join(parts)
 
 
+def make_item(
+    key: str,
+    what: str,
+    rule: str,
+    when: date | None,
+    waits_for: str | None,
+    today: date,
+    *,
+    kind: ItemKind = ItemKind.DEADLINE,
+    done_on: date | None = None,
+    ends_period: bool = False,
+    opens: bool = False,
+    payment: int | None = None,
+    amount: Decimal | None = None,
+    wording: str = "",
+) -> ScheduleItem:
+    """One item with its state as of `today`; the one place the states are decided, so that items from
+    other rules (the contract lifecycle, payments made) read like the schedule's own.
+
+    `ends_period`: past the date the item is simply over; `opens`: the date is when it may be done.
+    Otherwise the date is a deadline, and a `done_on` after it makes the item done late."""
+    days = (when - today).days if when is not None else 0
+    if done_on is not None:
+        state = ItemState.DONE
+    elif when is None:
+        state = ItemState.WAITING
+    elif days > 0:
+        state = ItemState.UPCOMING
+    elif ends_period and days < 0:
+        state, done_on = ItemState.DONE, when
+    elif opens:
+        state = ItemState.OPEN if days < 0 else ItemState.TODAY
+    else:
+        state = ItemState.TODAY if days == 0 else ItemState.OVERDUE
+    waits_for = None if when or state is ItemState.DONE else waits_for
+    late = None
+    if done_on is not None and when is not None and not (ends_period or opens) and done_on > when:
+        late = (done_on - when).days
+    item = ScheduleItem(
+        key, what, rule, kind, when, waits_for, state, days if when else None, done_on, payment, amount, wording
+    )
+    item.late_days = late
+    return item
+
+
 class _Builder:
     """Collects items and the calendar years the computations reached."""
 
@@ -165,45 +210,9 @@ class _Builder:
             self.warnings.append(warning)
 
     # -- items
-    def add(
-        self,
-        key: str,
-        what: str,
-        rule: str,
-        when: date | None,
-        waits_for: str | None,
-        *,
-        kind: ItemKind = ItemKind.DEADLINE,
-        done_on: date | None = None,
-        ends_period: bool = False,
-        opens: bool = False,
-        payment: int | None = None,
-        amount: Decimal | None = None,
-        wording: str = "",
-    ) -> ScheduleItem:
-        """`ends_period`: past the date the item is simply over; `opens`: the date is when it may be done.
-        Otherwise the date is a deadline, and a `done_on` after it makes the item done late."""
-        days = (when - self.today).days if when is not None else 0
-        if done_on is not None:
-            state = ItemState.DONE
-        elif when is None:
-            state = ItemState.WAITING
-        elif days > 0:
-            state = ItemState.UPCOMING
-        elif ends_period and days < 0:
-            state, done_on = ItemState.DONE, when
-        elif opens:
-            state = ItemState.OPEN if days < 0 else ItemState.TODAY
-        else:
-            state = ItemState.TODAY if days == 0 else ItemState.OVERDUE
-        waits_for = None if when or state is ItemState.DONE else waits_for
-        late = None
-        if done_on is not None and when is not None and not (ends_period or opens) and done_on > when:
-            late = (done_on - when).days
-        item = ScheduleItem(
-            key, what, rule, kind, when, waits_for, state, days if when else None, done_on, payment, amount, wording
-        )
-        item.late_days = late
+    def add(self, key: str, what: str, rule: str, when: date | None, waits_for: str | None, **kwargs) -> ScheduleItem:
+        """An item compared with the builder's `today` (see `make_item`), appended to the schedule."""
+        item = make_item(key, what, rule, when, waits_for, self.today, **kwargs)
         self.items.append(item)
         return item
 

@@ -27,6 +27,7 @@ def register(sub) -> None:
     )
     p.add_argument("--json", action="store_true", help=_("print a JSON document"))
     p.add_argument("--today", metavar="YYYY-MM-DD", help=_("compare with this day instead of today"))
+    p.add_argument("--ics", metavar="OUT", help=_("also write the items as an iCalendar file (Outlook, WPS, phones)"))
     p.set_defaults(handler=run_due)
 
     p = sub.add_parser("event", help=_("record (or clear) a dated event of a contract"))
@@ -136,6 +137,8 @@ def run_due(args) -> int:
     db = open_store(args)
     contracts = [load(db, summary.number) for summary in list_contracts(db)]
     result = due_within(contracts, load_calendar(db), today, within)
+    if args.ics:
+        _write_ics(result.entries, today, within, Path(args.ics))
     if args.json:
         print_json(
             {
@@ -152,6 +155,20 @@ def run_due(args) -> int:
         print(f"{entry.item.date}  {entry.item.status:<24}  {entry.number}  {entry.item.what}")
     _warn(result.warnings)
     return 0
+
+
+def _write_ics(entries, today: date, within: int, out: Path) -> None:
+    """The listed items as all-day calendar events (app.reminders); each keeps its UID across exports."""
+    from datetime import UTC, datetime
+
+    from app.reminders.collect import ReminderSource, calendar_entries
+    from app.reminders.ics import write_ics
+
+    items: dict[tuple[str, str], list] = {}
+    for entry in entries:
+        items.setdefault((entry.number, entry.title), []).append(entry.item)
+    sources = [ReminderSource(number, title, listed) for (number, title), listed in items.items()]
+    write_ics(calendar_entries(sources, today, within), out, now=datetime.now(UTC), today=today)
 
 
 def run_event(args) -> int:

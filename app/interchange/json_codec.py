@@ -596,9 +596,10 @@ def _is_year_month(text: str) -> bool:
 
 
 @contextmanager
-def _strict() -> Iterator[None]:
+def _strict(format_name: str = FORMAT) -> Iterator[None]:
     """Refuse a member the format does not have (a misspelt "acepted" would otherwise vanish on import,
-    taking its value with it), naming its path; members of refused objects are not looked at."""
+    taking its value with it), naming its path; members of refused objects are not looked at.
+    `format_name` is the format the message names (other JSON files reuse this reader)."""
     readers: list[_Reader] = []
     token = _watched.set(readers)
     try:
@@ -611,7 +612,7 @@ def _strict() -> Iterator[None]:
     for reader in readers:
         for key in reader.data:
             if key not in read[id(reader.data)]:
-                raise reader.fail(key, _("is not a member of the {format} format").format(format=FORMAT))
+                raise reader.fail(key, _("is not a member of the {format} format").format(format=format_name))
 
 
 def loads(text: str | bytes) -> Contract:
