@@ -37,6 +37,7 @@ def register(sub) -> None:
     p.add_argument("--json", metavar="OUT.json", help=_("write the contractdesk/1 JSON document"))
     p.add_argument("--pdf", metavar="OUT.pdf", help=_("write the printable PDF packet"))
     p.add_argument("--xlsx", metavar="OUT.xlsx", help=_("write the Excel workbook"))
+    p.add_argument("--docx", metavar="OUT.docx", help=_("write the packet as an editable Word file"))
     p.add_argument("--no-annexes", action="store_true", help=_("leave the annexes out of the PDF packet"))
     p.add_argument(
         "--font",
@@ -134,8 +135,8 @@ def run_import(args) -> int:
 def run_export(args) -> int:
     from app.store.contracts import load
 
-    if not (args.json or args.pdf or args.xlsx or args.review_pdf):
-        raise UserError(_("say what to write: --json, --pdf or --xlsx"), "export")
+    if not (args.json or args.pdf or args.xlsx or args.docx or args.review_pdf):
+        raise UserError(_("say what to write: --json, --pdf, --xlsx or --docx"), "export")
     _refuse_options_without(args, "pdf", {"--no-annexes": args.no_annexes, "--cross-page-seal": args.cross_page_seal,
                                           "--with-amendments": args.with_amendments, "--font": args.font != "auto"})
     _refuse_options_without(args, "xlsx", {"--review": args.review})
@@ -171,6 +172,10 @@ def run_export(args) -> int:
                 amendments=_amendments(db, args.number) if args.with_amendments else [],
             ),
         )
+    if args.docx:
+        from app.export.docx import export_docx
+
+        export_docx(contract, Path(args.docx))
     if args.xlsx:
         from app.calendar.store import load_calendar
         from app.export.xlsx import XlsxOptions, export_xlsx

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from app.domain import Annex, BankAccount, Clause, Contract, Party, Payment
+from app.domain import Annex, BankAccount, Clause, Contract, DueAfter, Party, Payment, party_name
 from app.errors import UserError
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.intake.document import SourceDoc, Span
 from app.intake.lines import Item, Line, TableItem, logical_items
 from app.intake.money_facts import due_of, instalments, percent_amount, total_label, uppers_with_figures
@@ -413,13 +413,16 @@ class _Recogniser:
 
     @staticmethod
     def _due_text(payment: Payment) -> str:
+        """The due rule in words: "from acceptance + 1 year, within 30 days of the invoice"."""
         d = payment.due
-        parts = [d.after.value]
-        for n, unit in ((d.years, "y"), (d.months, "m"), (d.days, "d")):
+        parts = [_("from acceptance") if d.after is DueAfter.ACCEPTANCE else _("from the effective date")]
+        for n, words in ((d.years, ngettext("{n} year", "{n} years", d.years)),
+                         (d.months, ngettext("{n} month", "{n} months", d.months)),
+                         (d.days, ngettext("{n} day", "{n} days", d.days))):
             if n:
-                parts.append(f"+{n}{unit}")
+                parts.append("+ " + words.format(n=n))
         if d.invoice_days is not None:
-            parts.append(f"invoice+{d.invoice_days}d")
+            parts.append(_("within {n} days of the invoice").format(n=d.invoice_days))
         return " ".join(parts)
 
     # ------------------------------------------------------------ terms, copies, court, flags
@@ -763,9 +766,9 @@ class _Recogniser:
         c = self.c
         if self.payee_role:
             c.payee = self.payee_role
-            self.found("payee", c.payee, None, _("the party whose bank account the text gives"))
+            self.found("payee", party_name(c.payee), None, _("the party whose bank account the text gives"))
         else:
-            self.found("payee", c.payee, None, _("no bank account in the text: Party B is taken as the payee"),
+            self.found("payee", party_name(c.payee), None, _("no bank account in the text: Party B is taken as the payee"),
                        Confidence.GUESSED)
         fixed = [
             ("number", c.number), ("party_a_number", c.party_a_number), ("party_b_number", c.party_b_number),

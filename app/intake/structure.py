@@ -72,7 +72,13 @@ def _is_end(item: Item) -> bool:
     return text in END_MARKERS or bool(SIGNING_TITLE.match(text)) or is_signing_line(text)
 
 
+#: Our own Word styles for text that is never a clause heading, whatever it starts with ("1、…" inside a clause).
+PLAIN_STYLES = {"CD Body", "CD Cover", "CD Cover Date", "CD Title", "CD No More", "CD Cell", "CD Cell Head"}
+
+
 def _heading(line: Line) -> Heading | None:
+    if line.block.style in PLAIN_STYLES:
+        return None
     return heading_at(line.text)
 
 
