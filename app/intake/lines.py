@@ -88,10 +88,12 @@ def _visual_width(text: str) -> int:
     return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
 
 
-def _breaks_before(block: Block) -> bool:
+def _breaks_before(block: Block, kind: SourceKind) -> bool:
+    """A line that starts something new. In a PDF a "label：" start is not enough ("但不限于：…" runs on from the
+    line before): there the indentation and the line widths tell paragraphs apart."""
     text = block.text.strip()
-    return bool(heading_at(text) or LABEL.match(text) or DATE_LINE.match(text) or _ANNEX_LINE.match(text)
-                or text in END_MARKERS)
+    label = LABEL.match(text) and kind is not SourceKind.PDF
+    return bool(heading_at(text) or label or DATE_LINE.match(text) or _ANNEX_LINE.match(text) or text in END_MARKERS)
 
 
 def _finished(prev: Line, kind: SourceKind, full: int) -> bool:
@@ -114,7 +116,7 @@ def _joins(prev: Line, block: Block, kind: SourceKind, full: int) -> bool:
         return True
     if kind is SourceKind.DOCX:
         return False
-    if _breaks_before(block) or (block.indented and kind is SourceKind.PDF):
+    if _breaks_before(block, kind) or (block.indented and kind is SourceKind.PDF):
         return False
     if kind is SourceKind.TEXT and block.indented:
         return False

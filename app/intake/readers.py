@@ -186,10 +186,22 @@ def _furniture(pages: list[list[str]]) -> set[str]:
         return set()
     counts: dict[str, int] = {}
     for lines in pages:
-        edge = {ln.strip() for ln in lines[:2] + lines[-2:] if ln.strip()}
-        for ln in edge:
+        filled = [ln.strip() for ln in lines if ln.strip()]
+        for ln in set(filled[:2] + filled[-3:]):
             counts[ln] = counts.get(ln, 0) + 1
-    return {ln for ln, n in counts.items() if n >= max(3, int(0.6 * len(pages)))}
+    return {ln for ln, n in counts.items() if n >= max(3, int(0.6 * len(pages))) and not _PAGE_NUMBER.match(ln)}
+
+
+def _strip_furniture(line: str, furniture: set[str]) -> str:
+    """The line without a running header that the text extraction glued to it ("…相关经CMHA-AY-202500441")."""
+    stripped = line.strip()
+    for item in furniture:
+        if len(item) >= 6 and stripped != item:
+            if stripped.endswith(item):
+                return line.rstrip()[: -len(item)]
+            if stripped.startswith(item):
+                return line.replace(item, "", 1)
+    return line
 
 
 def read_pdf(file: Path) -> SourceDoc:
@@ -234,8 +246,11 @@ def read_pdf(file: Path) -> SourceDoc:
     furniture = _furniture(pages)
     doc = SourceDoc(kind=SourceKind.PDF, name=file.name, pages=len(pages))
     for page_no, lines in enumerate(pages, start=1):
-        for line_no, line in enumerate(lines, start=1):
-            if not line.strip() or _PAGE_NUMBER.match(line) or line.strip() in furniture:
+        # the first page keeps a repeated line: the packet's registry number heads the title page as content
+        repeated = furniture if page_no > 1 else set()
+        for line_no, raw in enumerate(lines, start=1):
+            line = _strip_furniture(raw, repeated)
+            if not line.strip() or _PAGE_NUMBER.match(line) or line.strip() in repeated:
                 continue
             doc.blocks.append(Block(text=line.rstrip(), place=Place(page=page_no, line=line_no),
                                     indented=line[:1] in (" ", "\u3000", "\t")))

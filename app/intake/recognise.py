@@ -134,12 +134,26 @@ class _Recogniser:
                         and len(text) <= 60 and "。" not in text):
                     title_index = i
                     break
+        title_lines: set[int] = set()
+        if title_index is not None:
+            # a title set in large type runs over several lines the reader did not join
+            first = last = title_index
+            while first > 0 and self._plain_title_line(lines[first - 1]):
+                first -= 1
+            while (last + 1 < len(lines) and self._plain_title_line(lines[last + 1])
+                   and not re.search(r"(合同|协议|协议书|合同书)$", lines[last].text.strip())):
+                last += 1
+            title_lines = set(range(first, last + 1))
+            joined = Line("".join(lines[k].text.strip() for k in range(first, last + 1)), [], lines[first].block)
+            for k in range(first, last + 1):
+                offset = len("".join(lines[j].text.strip() for j in range(first, k)))
+                joined.pieces += [(own + offset, flat) for own, flat in lines[k].pieces]
+            self._title(joined, guessed=not _TITLE_WORDS.search(joined.text))
         runs: list[_Run] = [_Run([])]
         for i, line in enumerate(lines):
             text = line.text.strip()
             parts = label_parts(line.text)
-            if i == title_index:
-                self._title(line, guessed=not _TITLE_WORDS.search(line.text))
+            if i in title_lines:
                 runs.append(_Run([]))
                 continue
             if parts is None:
@@ -171,6 +185,12 @@ class _Recogniser:
                 else:
                     self._head_label(line, label, value, vstart)
         self.kept_head.sort(key=lambda ln: ln.pieces[0][1])
+
+    @staticmethod
+    def _plain_title_line(line: Line) -> bool:
+        text = line.text.strip()
+        return bool(text) and len(text) <= 40 and not (label_parts(text) or DATE_LINE.match(text) or _CODE_LINE.match(text)
+                                                       or re.search(r"[。；：:]", text))
 
     def _title(self, line: Line, guessed: bool) -> None:
         title = line.text.replace("\n", "").strip()
@@ -703,7 +723,7 @@ class _Recogniser:
                 continue
             a = line.local(m.span.start)
             b = line.local(m.span.end - 1)
-            if a is None or b is None or b - a != m.span.end - 1 - m.span.start:
+            if a is None or b is None:
                 continue
             b += 1
             try:
