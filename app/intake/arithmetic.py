@@ -161,6 +161,9 @@ class _Review:
             rounded = percent_amount(total, fact.percent)
             shown = _("{pct} × {total} = {exact} → {rounded} (rounded to the fen)").format(
                 pct=_pct(fact.percent), total=_yuan(total), exact="¥" + format(exact.normalize(), ",f"), rounded=_yuan(rounded))
+            if fact.reached is not None:
+                shown = _("up to {reached}, so {pct} for this one: {shown}").format(
+                    reached=_pct(fact.reached), pct=_pct(fact.percent), shown=shown)
             if fact.amount is None:
                 self.add("instalment-percent", Status.OK, _("instalment {n}: {shown}").format(n=n, shown=shown),
                          fact.percent_span, f"payments[{fact.index}].amount")
@@ -380,12 +383,49 @@ class _Review:
                 field=field_label(path), value=second, first=first, place=self.place(first_span)), span, path)
 
     def numbering(self) -> None:
-        from app.checks import check
+        """Siblings numbered in one style count 1, 2, 3 … with no gap or repeat (第十条 then 第十二条 skips 第十一条)."""
+        from app.intake.patterns import heading_at
 
         spans = {f.path: f.span for f in self.r.fields}
-        for f in check(self.r.contract):
-            if f.code == "clause-numbering":
-                self.add("clause-numbering", Status.WARNING, f.message, spans.get(f.where), f.where)
+
+        def visit(clauses) -> None:
+            expected: dict[tuple, int] = {}
+            seen: dict[tuple, set[int]] = {}
+            for clause in clauses:
+                heading = heading_at(clause.no + " ") if clause.no else None
+                if heading is not None:
+                    style, value = heading.style, heading.value[-1]
+                    where = f"clause:{clause.no}"
+                    if value in seen.setdefault(style, set()):
+                        self.add("clause-numbering", Status.WARNING, _("clause number {no} is used twice").format(
+                            no=clause.no), spans.get(where), where)
+                    else:
+                        start = expected.get(style, 1)
+                        if value > start:
+                            missing = [_renumbered(clause.no, n) for n in range(start, value)]
+                            self.add("clause-numbering", Status.WARNING,
+                                     _("clause numbering skips {missing} (before {no})").format(
+                                         missing="、".join(missing), no=clause.no), spans.get(where), where)
+                        seen[style].add(value)
+                        expected[style] = max(start, value + 1)
+                visit(clause.clauses)
+
+        visit(self.r.contract.clauses)
+
+
+def _renumbered(no: str, value: int) -> str:
+    """`no` with its last number replaced by `value`, in the same style: 第十二条 → 第十一条, 5.4 → 5.3, （二） → （一）."""
+    import re
+
+    from app.numbering import int_to_cn
+
+    m = re.search(r"(\d+)(?!.*\d)", no)
+    if m:
+        return no[: m.start()] + str(value) + no[m.end():]
+    m = re.search(r"[零〇一二两三四五六七八九十百千]+", no)
+    if m:
+        return no[: m.start()] + int_to_cn(value) + no[m.end():]
+    return str(value)
 
 
 def review(result: IntakeResult) -> ArithmeticReport:

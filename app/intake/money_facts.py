@@ -47,6 +47,8 @@ class InstalmentMention:
     upper: UpperMention | None
     wording: str
     wording_start: int
+    #: 支付至合同价的97%: the percentage is where the payments reach, not this instalment's share.
+    cumulative: bool = False
 
 
 def total_label(text: str, fig: Figure) -> str | None:
@@ -83,7 +85,7 @@ def _condition(pre: str) -> tuple[str, int]:
     stripped_end = len(pre.rstrip(" ，,；;：:\u3000"))
     pieces: list[tuple[int, int]] = []
     pos = 0
-    for m in re.finditer(r"[，,]", pre[:stripped_end]):
+    for m in re.finditer(r"[，,：:]", pre[:stripped_end]):
         pieces.append((pos, m.start()))
         pos = m.end()
     pieces.append((pos, stripped_end))
@@ -130,10 +132,20 @@ def instalments(line: Line, totals: set[int]) -> list[InstalmentMention]:
         if _NOT_INSTALMENT.search(text[sentence_start:sentence_end]):
             continue
         verbs = list(_VERB.finditer(segment))
-        if not verbs:
-            continue
-        verb = verbs[-1]
-        wording, at = _condition(segment[:verb.start()])
+        cumulative = False
+        if verbs:
+            verb = verbs[-1]
+            wording, at = _condition(segment[:verb.start()])
+            cumulative = text[sentence_start + verb.end():start].lstrip().startswith("至")
+        else:
+            # 剩余3%作为质量保证金，缺陷责任期满后支付: the share first, the condition and the verb after it
+            after_start = mark.outer[1] if isinstance(mark, Figure) else mark.end
+            after = text[after_start:sentence_end]
+            later = _VERB.search(after)
+            if later is None or not re.search(r"(剩余|余款|尾款|其余|余下)\s*$", segment):
+                continue
+            wording, at = _condition(after[:later.start()])
+            at += after_start - sentence_start
         amount = mark if isinstance(mark, Figure) else None
         percent = mark if isinstance(mark, Percent) else None
         end = mark.outer[1] if isinstance(mark, Figure) else mark.end
@@ -157,7 +169,7 @@ def instalments(line: Line, totals: set[int]) -> list[InstalmentMention]:
             close = text.find("）", upper.end)
             end = max(end, close + 1 if 0 <= close - upper.end <= 1 else upper.end)
         boundary = end
-        out.append(InstalmentMention(amount, percent, upper, wording, sentence_start + at))
+        out.append(InstalmentMention(amount, percent, upper, wording, sentence_start + at, cumulative))
     return out
 
 

@@ -43,6 +43,8 @@ from app.intake.terms import FIXED, NOT_FIXED, TAX_EXCLUSIVE, TAX_INCLUSIVE, cop
 from app.money import format_amount, format_plain, integer_upper
 from app.numbering import annex_index, next_annex_no
 
+#: The title of the annex made from a cost table set out in a clause that has no title of its own.
+BODY_TABLE_TITLE = "费用明细表"
 #: What a referenced annex whose text the file does not include holds (as the bundled sample does).
 ANNEX_NOT_PROVIDED = "（源合同文本未附本附件正文，待补充。）"
 _CODE_LINE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9\-_/.]{4,40}$")
@@ -370,16 +372,23 @@ class _Recogniser:
                 self._amount_mention("total", "total", span, value)
         # instalments
         index = 0
+        reached = Decimal(0)  # the percentage paid so far, for 支付至…%
         for line in [ln for _d, ln in self.body_lines()]:
             for inst in instalments(line, total_starts.get(id(line), set())):
                 amount = inst.amount.value.quantize(Decimal("0.01")) if inst.amount else None
                 pct = inst.percent.value if inst.percent else None
+                stated_pct = pct
+                if pct is not None and inst.cumulative:
+                    pct = pct - reached
+                if pct is not None:
+                    reached += pct
                 due, notes = due_of(inst.wording)
                 payment = Payment(amount=amount, due=due, wording=inst.wording)
                 self.c.payments.append(payment)
                 a_span = line.span(inst.amount.start, inst.amount.end) if inst.amount else None
                 p_span = line.span(inst.percent.start, inst.percent.end) if inst.percent else None
-                self.facts.instalments.append(InstalmentFact(index, amount, a_span, pct, p_span, inst.wording))
+                self.facts.instalments.append(InstalmentFact(index, amount, a_span, pct, p_span, inst.wording,
+                                                             stated_pct if inst.cumulative else None))
                 w_span = line.span(inst.wording_start, inst.wording_start + len(inst.wording))
                 self.found(f"payments[{index}].wording", inst.wording, w_span)
                 self.found(f"payments[{index}].due", self._due_text(payment), w_span,
@@ -397,7 +406,7 @@ class _Recogniser:
                 payment.amount = percent_amount(self.c.total, fact.percent)
                 self.found(f"payments[{i}].amount", format_amount(payment.amount), fact.percent_span,
                            _("{pct}% of the total ¥{total}, rounded to the fen").format(
-                               pct=fact.percent.normalize(), total=format_amount(self.c.total)), Confidence.GUESSED)
+                               pct=f"{fact.percent.normalize():f}", total=format_amount(self.c.total)), Confidence.GUESSED)
         # the total's 大写, bound where it restates the total exactly
         for pair in self.facts.pairs:
             if pair.upper_span and (pair.figure == self.c.total or pair.label == "total"):
@@ -696,7 +705,7 @@ class _Recogniser:
                            and _COST_TITLE.search(a.title)), None)
             if target is None:
                 no = next_annex_no(list(annexes))
-                target = Annex(no=no, title=draft.title or _("cost table"))
+                target = Annex(no=no, title=draft.title or BODY_TABLE_TITLE)
                 annexes[no] = target
             mapping = cost_rows(rec)
             target.table, target.text = mapping.rows, None

@@ -90,6 +90,8 @@ class InstalmentFact:
     percent: Decimal | None
     percent_span: Span | None
     wording: str
+    #: For 支付至…97%: the percentage as stated (where the payments reach); `percent` is then this instalment's share.
+    reached: Decimal | None = None
 
 
 @dataclass

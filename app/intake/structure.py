@@ -66,8 +66,8 @@ def is_signing_line(text: str) -> bool:
 
 
 def _is_end(item: Item) -> bool:
-    if not isinstance(item, Line):
-        return False
+    if isinstance(item, TableItem):  # a signing block set out as a table (甲方（盖章） | 乙方（盖章）)
+        return any(is_signing_line(line) for row in item.rows for cell in row for line in cell.split("\n"))
     text = item.text.strip()
     return text in END_MARKERS or bool(SIGNING_TITLE.match(text)) or is_signing_line(text)
 

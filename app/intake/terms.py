@@ -20,7 +20,7 @@ TERM_PATTERNS: tuple[tuple[str, re.Pattern[str], str], ...] = (
                                        r"[\s\u3000]*(?:个)?(?:日历日|自然日|日|天)内[^。；]{0,20}?(?:完成|交付|交货|供货|到货|安装|竣工|具备验收)"), "day"),
     ("terms.delivery_days", re.compile(r"(?:交货期|交付期|供货期|工期|完成期限|交货时间|交付时间)(?:限)?[为是：:\s]*(?:合同签订后|签订合同后|合同生效后)?[\s\u3000]*"
                                        + _N + r"[\s\u3000]*(?:个)?(?:日历日|自然日|日|天)"), "day"),
-    ("terms.maintenance_months", re.compile(r"(?:免费维保期|维保服务期|维保期|质保期|免费保修期|保修期|维护期|质量保证期)[^。；，,\d【]{0,6}?" + _N +
+    ("terms.maintenance_months", re.compile(r"(?:免费维保期|维保服务期|维保期|质保期|免费保修期|保修期|维护期|质量保证期)[^。；，,\d【满]{0,12}?" + _N +
                                             r"[\s\u3000]*(?P<u>个月|年)"), "month_or_year"),
     ("terms.acceptance_request_days", re.compile(r"(?:在|于)[\s\u3000]*" + _N + r"[\s\u3000]*(?:个工作日|日|天)内[^。；]{0,15}?(?:提交|提出)[^。；]{0,10}?验收申请"), "day"),
     ("terms.acceptance_working_days", re.compile(r"收到[^，。；]{0,12}?验收申请(?:之日起|后)[\s\u3000]*" + _N + r"[\s\u3000]*个工作日内"), "working_day"),
