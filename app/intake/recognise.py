@@ -405,8 +405,8 @@ class _Recogniser:
             if payment.amount is None and fact.percent is not None and self.c.total:
                 payment.amount = percent_amount(self.c.total, fact.percent)
                 self.found(f"payments[{i}].amount", format_amount(payment.amount), fact.percent_span,
-                           _("{pct}% of the total ¥{total}, rounded to the fen").format(
-                               pct=f"{fact.percent.normalize():f}", total=format_amount(self.c.total)), Confidence.GUESSED)
+                           _("{pct} of the total ¥{total}, rounded to the fen").format(
+                               pct=f"{fact.percent.normalize():f}%", total=format_amount(self.c.total)), Confidence.GUESSED)
         # the total's 大写, bound where it restates the total exactly
         for pair in self.facts.pairs:
             if pair.upper_span and (pair.figure == self.c.total or pair.label == "total"):

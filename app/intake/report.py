@@ -103,6 +103,8 @@ def report_json(result: IntakeResult, report: ArithmeticReport) -> dict[str, Any
         "file": doc.name,
         "kind": doc.kind.value,
         "encoding": doc.encoding or None,
+        #: what every "span" indexes: the document's paragraphs and tables as read, one per line
+        "text": doc.text,
         "contract": contract_to_dict(result.contract),
         "fields": [
             {"path": f.path, "value": f.value, "confidence": f.confidence.value, "place": doc.describe(f.span),
