@@ -116,7 +116,9 @@ def instalments(line: Line, totals: set[int]) -> list[InstalmentMention]:
     text = line.text
     figs = figures(text)
     uppers = uppers_with_figures(text, figs)
-    marks: list[Figure | Percent] = sorted([f for f in figs if f.start not in totals] + percents(text), key=lambda m: m.start)
+    candidates: list[Figure | Percent] = [f for f in figs if f.start not in totals]
+    candidates += percents(text)
+    marks = sorted(candidates, key=lambda m: m.start)
     out: list[InstalmentMention] = []
     boundary = 0
     i = 0

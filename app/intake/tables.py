@@ -40,7 +40,8 @@ HEADER_WORDS: dict[str, tuple[str, ...]] = {
     "unit": ("计量单位", "数量单位", "单位"),
     "quantity": ("工程量", "数量", "台数", "工作量"),
     "unit_price": ("综合单价", "含税单价", "预算单价", "报价单价", "投标单价", "单价"),
-    "discount": ("折扣率", "优惠率", "下浮率", "折扣"),
+    "discount": ("折扣率", "折扣"),
+    "rebate": ("优惠率", "下浮率", "让利率"),
     "vat": ("增值税税率", "税率"),
     "amount": ("合计金额", "金额", "总价", "合价", "价格", "报价", "小计", "合计", "费用"),
     "remark": ("备注", "说明"),
@@ -161,9 +162,9 @@ def _discount(text: str) -> Decimal | None:
     m = re.fullmatch(r"(\d+(?:\.\d+)?)[%％]", raw)
     if m:
         return Decimal(m.group(1)) / 100
-    value, _ok = cell_number(raw)
-    if value is not None and 0 < value <= 1:
-        return value
+    number, _ok = cell_number(raw)
+    if number is not None and 0 < number <= 1:
+        return number
     return None
 
 
@@ -213,17 +214,19 @@ def _read_row(cells: list[str], spans: list[Span], keys: list[str | None], r: in
         if span is not None and key not in line.spans:
             line.spans[key] = span
         if key in ("quantity", "unit_price", "amount", "vat"):
-            number, readable = cell_number(value)
+            figure, readable = cell_number(value)
             if not readable:
                 line.unreadable.append(key)
                 texts.setdefault("remark", []).append(value)
                 continue
-            if number is not None and key in ("unit_price", "amount"):
-                number = quantize(number * multiplier) if multiplier != 1 else number
-            setattr(line, key, number)
-        elif key == "discount":
-            line.discount = _discount(value)
-            if value and line.discount is None:
+            if figure is not None and key in ("unit_price", "amount") and multiplier != 1:
+                figure = quantize(figure * multiplier)
+            setattr(line, key, figure)
+        elif key in ("discount", "rebate"):
+            rate = _discount(value)
+            # 折扣率 95% (or 9.5折) is what is paid; 优惠率/下浮率 5% is what is taken off
+            line.discount = rate if key == "discount" or rate is None else 1 - rate
+            if value.strip() not in _NO_VALUE and rate is None:
                 line.unreadable.append(key)
         else:
             texts.setdefault(key, []).append(value)
@@ -238,9 +241,9 @@ def _read_row(cells: list[str], spans: list[Span], keys: list[str | None], r: in
         line.kind = RowKind.UPPER_TOTAL
         line.upper = uppers[0].text if uppers else ""
         if "小写" in _norm(joined):  # 合计金额小写：X元 合计金额大写：… in one merged cell
-            number = re.search(r"小写[:：]?\s*[¥￥]?\s*([\d,，]+(?:\.\d+)?)", unicodedata.normalize("NFKC", joined))
-            if number:
-                line.amount = Decimal(number.group(1).replace(",", ""))
+            stated = re.search(r"小写[:：]?\s*[¥￥]?\s*([\d,，]+(?:\.\d+)?)", unicodedata.normalize("NFKC", joined))
+            if stated:
+                line.amount = Decimal(stated.group(1).replace(",", ""))
     elif label.startswith(("合计", "总计", "总价", "合计金额", "总金额")) or label in ("合计", "总计"):
         line.kind = RowKind.TOTAL
     elif label.startswith("小计") or label.endswith("小计"):
@@ -255,22 +258,21 @@ def _nest(table: RecognisedTable) -> None:
     levels: list[int | None] = []
     has_cn = any((_level(ln.number) or (0, ""))[1] == "cn" for ln in table.lines)
     for ln in table.lines:
-        lv = _level(ln.number) if ln.number else None
-        if lv is None:
+        found = _level(ln.number) if ln.number else None
+        if found is None:
             levels.append(None)
             continue
-        depth, style = lv
+        depth, style = found
         levels.append(0 if style == "cn" else depth + (1 if has_cn else 0))
     current: list[int] = []  # stack of section row indexes
     last_level: int | None = None
     for i, ln in enumerate(table.lines):
-        lv = levels[i]
         if ln.kind is not RowKind.ITEM:
             if ln.kind is RowKind.SUBTOTAL and current:
                 ln.level = table.lines[current[-1]].level + 1
             continue
-        if lv is None:
-            lv = (last_level if last_level is not None else 0)
+        stated_level = levels[i]
+        lv = stated_level if stated_level is not None else (last_level if last_level is not None else 0)
         ln.level = lv
         while current and table.lines[current[-1]].level >= lv:
             current.pop()
@@ -320,11 +322,11 @@ def cost_rows(table: RecognisedTable) -> CostRowMapping:
         elif price is None:
             price = quantize(ln.amount / quantity) if ln.amount is not None and quantity else Decimal(0)
             notes.append((ln.row, _("no unit price: taken from the amount and the quantity")))
+        assert price is not None and quantity is not None
         if ln.discount is not None and ln.amount is not None and quantity and quantize(quantity * price) != ln.amount:
             if quantize(quantity * quantize(price * ln.discount)) == ln.amount:
                 price = quantize(price * ln.discount)
                 notes.append((ln.row, _("the discount is folded into the unit price")))
-        assert price is not None and quantity is not None
         exponent = quantity.as_tuple().exponent
         if isinstance(exponent, int) and exponent < -4:
             quantity = quantity.quantize(Decimal("0.0001"))

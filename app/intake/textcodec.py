@@ -41,11 +41,22 @@ def _is_cjk(ch: str) -> bool:
     )
 
 
+def _in_gb2312(ch: str) -> bool:
+    try:
+        ch.encode("gb2312")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _looks_like_chinese(text: str) -> bool:
+    """Mostly CJK, and mostly the common characters of GB2312: Latin-1 or other bytes read as GB18030 come out
+    as rare ideographs from GBK's extension areas."""
     non_ascii = [ch for ch in text if ord(ch) > 0x7F]
     if not non_ascii:
         return True
-    return sum(map(_is_cjk, non_ascii)) >= MIN_CJK_SHARE * len(non_ascii)
+    share = MIN_CJK_SHARE * len(non_ascii)
+    return sum(map(_is_cjk, non_ascii)) >= share and sum(map(_in_gb2312, non_ascii)) >= share
 
 
 def _refuse_binary(text: str, where: str) -> None:

@@ -93,8 +93,8 @@ def parse_upper_amount(text: str) -> Decimal:
             raise UpperError(f"bad 角 {head!r}")
         jiao = _DIGITS[head]
         body = body.lstrip("零")
-    if body.endswith(("整", "正")):
-        body = body[:-1]
+        if body in ("整", "正"):  # 伍角整: allowed after 角
+            body = ""
     if "分" in body:
         head, body = body.split("分", 1)
         head = head.lstrip("零")
