@@ -19,8 +19,8 @@ from app.intake.textcodec import decode_text
 #: No contract text comes near this; a 200 MB file is refused before a byte of it is read.
 MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_PDF_PAGES = 1_000
-#: Characters of text taken in all; past this the file is refused rather than cut.
-MAX_TEXT_CHARS = 5_000_000
+#: Characters of text taken in all (about a thousand pages); past this the file is refused rather than cut.
+MAX_TEXT_CHARS = 2_000_000
 #: A PDF with fewer visible characters than this per page holds pictures of pages, not text.
 MIN_PDF_CHARS_PER_PAGE = 10
 

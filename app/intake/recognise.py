@@ -10,6 +10,7 @@ the arithmetic review reports it.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -723,23 +724,22 @@ class _Recogniser:
     # ------------------------------------------------------------ clause texts
 
     def templated(self, line: Line, context: dict) -> str:
-        from app.templating import TemplateProblem, render
-
+        """The line as a clause template: each mention whose expression renders exactly as the text there becomes
+        that expression; everything else is escaped so that it renders as written."""
         start_flat, end_flat = line.pieces[0][1], line.flat(max(len(line.text) - 1, 0)) + 1
+        first = bisect.bisect_left(self._mention_starts, start_flat)
         subs: list[tuple[int, int, str]] = []
-        for m in self.mentions:
-            if m.expr is None or not (start_flat <= m.span.start and m.span.end <= end_flat):
+        for m in self._sorted_mentions[first:]:
+            if m.span.start >= end_flat:
+                break
+            if m.expr is None or m.span.end > end_flat:
                 continue
             a = line.local(m.span.start)
             b = line.local(m.span.end - 1)
             if a is None or b is None:
                 continue
             b += 1
-            try:
-                rendered = render("{{ " + m.expr + " }}", context).text
-            except TemplateProblem:
-                continue
-            if rendered != line.text[a:b]:
+            if self._render(m.expr, context) != line.text[a:b]:
                 continue
             subs.append((a, b, m.expr))
         subs.sort()
@@ -754,10 +754,29 @@ class _Recogniser:
         out.append(escape_template(line.text[pos:]))
         return "".join(out)
 
+    def _render(self, expr: str, context: dict) -> str | None:
+        """What a fill-in expression prints for this contract (None if it cannot), rendered once per expression."""
+        from app.templating import TemplateProblem, render
+
+        if expr not in self._rendered:
+            try:
+                self._rendered[expr] = render("{{ " + expr + " }}", context).text
+            except TemplateProblem:
+                self._rendered[expr] = None
+        return self._rendered[expr]
+
     def clauses(self) -> None:
         from app.templating import context_for
 
+        if self.c.project:
+            for line in self.kept_head:
+                for m in FILL_IN.finditer(line.text):
+                    if m.group(1) == self.c.project:
+                        self.mention("project", line.span(m.start(1), m.end(1)), "project")
         context = context_for(self.c)
+        self._rendered: dict[str, str | None] = {}
+        self._sorted_mentions = sorted(self.mentions, key=lambda m: m.span.start)
+        self._mention_starts = [m.span.start for m in self._sorted_mentions]
 
         def build(draft: ClauseDraft) -> Clause:
             texts = []
@@ -776,11 +795,6 @@ class _Recogniser:
             self.found(key, draft.title or draft.no, span,
                        "" if draft.no else _("text without a clause number, kept as a clause"),
                        Confidence.FOUND if draft.no else Confidence.GUESSED)
-        if self.c.project:
-            for line in self.kept_head:
-                for m in FILL_IN.finditer(line.text):
-                    if m.group(1) == self.c.project:
-                        self.mention("project", line.span(m.start(1), m.end(1)), "project")
         if self.kept_head:
             self.c.preamble = "\n".join(self.templated(line, context) for line in self.kept_head)
             first = self.kept_head[0]
@@ -853,9 +867,9 @@ def recognise(doc: SourceDoc) -> IntakeResult:
     r.head()
     r.body_particulars()
     r.signing()
-    r.check_is_contract()
     r.annexes()
     r.money()
+    r.check_is_contract()
     r.terms()
     r.dates()
     r.clauses()
