@@ -34,6 +34,7 @@ def register(sub) -> None:
     p.add_argument("--json", metavar="OUT.json", help=_("write the contractdesk/1 JSON document"))
     p.add_argument("--pdf", metavar="OUT.pdf", help=_("write the printable PDF packet"))
     p.add_argument("--xlsx", metavar="OUT.xlsx", help=_("write the Excel workbook"))
+    p.add_argument("--docx", metavar="OUT.docx", help=_("write the packet as an editable Word file"))
     p.add_argument("--no-annexes", action="store_true", help=_("leave the annexes out of the PDF packet"))
     p.add_argument(
         "--font",
@@ -125,8 +126,8 @@ def run_export(args) -> int:
     from app.ops.contracts import require
     from app.ops.export import ExportOptions, export_packet
 
-    if not (args.json or args.pdf or args.xlsx or args.review_pdf):
-        raise UserError(_("say what to write: --json, --pdf or --xlsx"), "export")
+    if not (args.json or args.pdf or args.xlsx or args.docx or args.review_pdf):
+        raise UserError(_("say what to write: --json, --pdf, --xlsx or --docx"), "export")
     _refuse_options_without(args, "pdf", {"--no-annexes": args.no_annexes, "--cross-page-seal": args.cross_page_seal,
                                           "--with-amendments": args.with_amendments, "--font": args.font != "auto"})
     _refuse_options_without(args, "xlsx", {"--review": args.review})
@@ -134,7 +135,8 @@ def run_export(args) -> int:
     if args.sign_with and not (args.pdf or args.xlsx):
         raise UserError(_("applies to --pdf or --xlsx, and neither was given"), "--sign-with")
     options = ExportOptions(
-        json=_path(args.json), pdf=_path(args.pdf), xlsx=_path(args.xlsx), review_pdf=_path(args.review_pdf),
+        json=_path(args.json), pdf=_path(args.pdf), xlsx=_path(args.xlsx), docx=_path(args.docx),
+        review_pdf=_path(args.review_pdf),
         annexes=not args.no_annexes, font=args.font, cross_page_seal=_path(args.cross_page_seal),
         sign_with=_path(args.sign_with), with_amendments=args.with_amendments, review_sheet=args.review,
         since=args.since,

@@ -177,11 +177,12 @@ def create_contract(db: Database, number: str, title: str = "") -> Done[Contract
 def add_contract(db: Database, contract: Contract, reason: Reason = Reason.IMPORTED) -> Done[Contract]:
     """Store a contract under a number that must be free (Conflict otherwise), audited and kept as a revision."""
     with db.transaction() as s:
-        u = _insert(s, contract, reason)
+        u = insert_in(s, contract, reason)
         return Done(u.result(), contract)
 
 
-def _insert(s, contract: Contract, reason: Reason) -> Unit:
+def insert_in(s, contract: Contract, reason: Reason) -> Unit:
+    """Store a new contract in the caller's transaction, audited as created and kept as a revision."""
     if s.scalar(select(ContractRow.id).where(ContractRow.number == contract.number)) is not None:
         raise Conflict(_("a contract with this number already exists"), contract.number)
     row = store.insert_in(s, contract)
@@ -218,7 +219,7 @@ def import_document(db: Database, text: str | bytes, *, replace: bool = False,
         row = s.scalar(select(ContractRow).where(ContractRow.number == number))
         created = replaced = False
         if row is None:
-            u = _insert(s, contract, Reason.IMPORTED)
+            u = insert_in(s, contract, Reason.IMPORTED)
             created = True
         else:
             u = Unit(s, row, current_user())

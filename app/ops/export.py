@@ -31,6 +31,8 @@ class ExportOptions:
     json: Path | None = None
     pdf: Path | None = None
     xlsx: Path | None = None
+    #: The packet as an editable Word file (for a supplier or a reviewer without ContractDesk).
+    docx: Path | None = None
     #: The changes since `since` and the open comments, for a review meeting.
     review_pdf: Path | None = None
     annexes: bool = True
@@ -49,7 +51,7 @@ class ExportOptions:
     today: date | None = None
 
     def outputs(self) -> list[Path]:
-        return [p for p in (self.json, self.pdf, self.xlsx, self.review_pdf) if p is not None]
+        return [p for p in (self.json, self.pdf, self.xlsx, self.docx, self.review_pdf) if p is not None]
 
 
 def export_packet(db: Database, number: str, options: ExportOptions, *, progress: Progress | None = None,
@@ -59,7 +61,7 @@ def export_packet(db: Database, number: str, options: ExportOptions, *, progress
     from app.store.contracts import load
 
     if not options.outputs():
-        raise UserError(_("say what to write: --json, --pdf or --xlsx"), "export")
+        raise UserError(_("say what to write: --json, --pdf, --xlsx or --docx"), "export")
     if options.pdf is not None:  # a font this machine lacks is refused before anything is written
         require_installed(FontPreference(options.font), windows_fonts_folder(), "--font")
     contract = load(db, number)
@@ -90,6 +92,11 @@ def export_packet(db: Database, number: str, options: ExportOptions, *, progress
             cancelled=cancelled,
         ))
         written.append(options.pdf)
+    if options.docx is not None:
+        from app.export.docx import export_docx
+
+        export_docx(contract, options.docx)
+        written.append(options.docx)
     if options.xlsx is not None:
         from app.calendar.store import load_calendar
         from app.export.xlsx import XlsxOptions, export_xlsx

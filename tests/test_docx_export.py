@@ -1,0 +1,74 @@
+"""The Word packet as Word and WPS read it: content and order of the PDF packet, fill-ins filled, the cost table's
+header repeating, 第 X 页 共 Y 页 as fields, Chinese text in a font named for East Asian text."""
+
+from __future__ import annotations
+
+import zipfile
+
+import docx
+from docx.oxml.ns import qn
+
+from app.export.docx import render_docx
+from app.export.pdf.cost_table import COST_HEADER
+
+
+def _document(sample, tmp_path):
+    path = tmp_path / "packet.docx"
+    path.write_bytes(render_docx(sample))
+    return path, docx.Document(str(path))
+
+
+def test_content_and_order_as_the_pdf_packet(sample, tmp_path):
+    _path, document = _document(sample, tmp_path)
+    texts = [p.text for p in document.paragraphs if p.text.strip()]
+    assert texts[:4] == ["CMHA-AY-202500441", "甲方合同编号：【\u3000\u3000】", "乙方合同编号：【\u3000\u3000】", sample.title]
+    assert texts[4] == "【2025】年【05】月"
+    order = [texts.index(t) for t in ("甲方：汤阴县公安局", "第一条 服务项目内容及费用结算", "1.1 服务项目内容",
+                                      "（以下无正文）", "签字页：", "附件1：技术规范书", "附件3：费用明细表")]
+    assert order == sorted(order)
+    assert "本合同项下甲方应当向乙方支付的服务费用共计【4273290】元（大写：肆佰贰拾柒万叁仟贰佰玖拾元整），具体清单见附件3。" in texts
+    assert "本合同一式【肆】份，甲方持【贰】份，乙方持【贰】份，各份合同具有同等效力。" in " ".join(texts)
+    assert "乙方代表签字：邵晓" in texts
+    styles = {p.text: p.style.name for p in document.paragraphs}
+    assert styles["第一条 服务项目内容及费用结算"] == "CD Article"
+    assert styles["1.1 服务项目内容"] == "CD Clause Title"
+
+
+def test_cost_table_header_repeats_and_totals(sample, tmp_path):
+    _path, document = _document(sample, tmp_path)
+    table = document.tables[0]
+    assert [c.text for c in table.rows[0].cells] == list(COST_HEADER)
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    assert table.rows[1].cells[6].text == "1,424,430.00"
+    assert table.rows[-2].cells[6].text == "¥4,273,290.00"
+    assert table.rows[-1].cells[0].text == "合计金额（大写）：人民币肆佰贰拾柒万叁仟贰佰玖拾元整"
+
+
+def test_page_numbers_are_fields_and_the_title_page_has_none(sample, tmp_path):
+    _path, document = _document(sample, tmp_path)
+    section = document.sections[0]
+    assert section.different_first_page_header_footer
+    footer = section.footer.paragraphs[0]._p.xml
+    assert "PAGE" in footer and "NUMPAGES" in footer and 'w:fldCharType="begin"' in footer
+    assert footer.count("<w:instrText") == 2
+    assert section.footer.paragraphs[0].text.startswith("第 ") and "页 共 " in section.footer.paragraphs[0].text
+    assert section.header.paragraphs[0].text == "CMHA-AY-202500441"
+
+
+def test_song_face_named_for_east_asian_text(sample, tmp_path):
+    path, document = _document(sample, tmp_path)
+    with zipfile.ZipFile(path) as archive:
+        styles = archive.read("word/styles.xml").decode("utf-8")
+        fonts = archive.read("word/fontTable.xml").decode("utf-8")
+    assert 'w:eastAsia="宋体"' in styles and 'w:eastAsia="黑体"' in styles
+    assert "asciiTheme" not in styles.split("<w:docDefaults>")[1].split("</w:docDefaults>")[0]
+    assert 'w:name="宋体"' in fonts and 'w:val="SimSun"' in fonts
+    body = document.styles["CD Body"].element.rPr.find(qn("w:rFonts"))
+    assert body.get(qn("w:eastAsia")) == "宋体" and body.get(qn("w:hint")) == "eastAsia"
+
+
+def test_blank_fill_ins_print_as_the_pdf_prints_them(sample, tmp_path):
+    sample.terms.delivery_days = None
+    _path, document = _document(sample, tmp_path)
+    texts = [p.text for p in document.paragraphs]
+    assert any("乙方应自合同生效之日起【\u3000\u3000】日内完成" in t for t in texts)
