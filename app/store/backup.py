@@ -10,6 +10,7 @@ restore replaced). Only ``auto`` backups are ever deleted, by the rotation.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import re
@@ -271,9 +272,35 @@ def restore_database(backup: Path, database: Path, *, connect: Connector | None 
         with contextlib.suppress(OSError):
             staged.unlink()
         raise copy_problem(exc, database) from exc
-    for suffix in ("-wal", "-shm", "-journal"):  # a stale WAL would be replayed onto the restored file
-        with contextlib.suppress(FileNotFoundError):
-            database.with_name(database.name + suffix).unlink()
-    os.replace(staged, database)
+    _swap_in(staged, database)
     log.info("restored %s from %s", database.name, backup.name)
     return kept
+
+
+def _swap_in(staged: Path, database: Path) -> None:
+    """Put `staged` in the place of `database`, first moving its -wal/-shm/-journal aside: a stale WAL would be
+    replayed onto the restored file. A file another program holds (an indexer, antivirus, a backup agent) is
+    waited for briefly, then named (FileHeld); the database and its logs are then left as they were."""
+    from app.fileio import FileHeld, retry_while_held
+
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for suffix in ("-wal", "-shm", "-journal"):
+            side = database.with_name(database.name + suffix)
+            if side.exists():
+                aside = staged.with_name(staged.name + suffix)
+                retry_while_held(functools.partial(os.replace, side, aside), side)
+                moved.append((side, aside))
+        retry_while_held(functools.partial(os.replace, staged, database), database)
+    except (FileHeld, OSError) as exc:
+        for side, aside in reversed(moved):
+            with contextlib.suppress(OSError):
+                os.replace(aside, side)
+        with contextlib.suppress(OSError):
+            staged.unlink()
+        if isinstance(exc, FileHeld):
+            raise
+        raise copy_problem(exc, database) from exc
+    for _side, aside in moved:
+        with contextlib.suppress(OSError):
+            aside.unlink()
