@@ -25,6 +25,7 @@ from sqlalchemy.engine import Engine
 
 from app.errors import UserError
 from app.i18n import _
+from app.private import make_private
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,9 @@ def database_errors() -> tuple[type[Exception], ...]:
 def backup_dir(database: Path) -> Path:
     """The ``backups`` folder beside `database`, created readable by the user only."""
     path = database.parent / "backups"
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.is_dir():
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private(path)
     return path
 
 
@@ -87,6 +90,7 @@ def copy_database(source: Path, target: Path, connect: Connector | None = None) 
         tmp.unlink()
     fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
     os.close(fd)
+    make_private(tmp)  # on Windows the mode above is no access control: a backup --to D:\… would be readable by all
     try:
         src = connect(str(source))
         try:
@@ -231,12 +235,12 @@ def _set_aside(database: Path, now: datetime, connect: Connector | None) -> Path
     except unreadable:
         target = _new_name(database, "before-restore", now)
         shutil.copyfile(database, target)
-        os.chmod(target, 0o600)
+        make_private(target)
         wal = database.with_name(database.name + "-wal")
         if wal.exists():  # the log holds the latest edits: as private as the file itself
             wal_copy = target.with_name(target.name + "-wal")
             shutil.copyfile(wal, wal_copy)
-            os.chmod(wal_copy, 0o600)
+            make_private(wal_copy)
         return target
 
 
