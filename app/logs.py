@@ -17,6 +17,7 @@ from pathlib import Path
 
 from app.fileio import FileHeld, retry_while_held
 from app.paths import data_dir
+from app.private import make_private
 
 LOG_NAME = "contractdesk.log"
 MAX_BYTES = 1024 * 1024
@@ -146,7 +147,9 @@ def setup_logging(log_dir: Path | None = None, level: int = logging.INFO) -> Pat
     Safe to call twice: the handler is installed once.
     """
     folder = Path(log_dir) if log_dir is not None else data_dir() / "logs"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not folder.is_dir():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private(folder)  # Windows: the mode above sets no access-control list
     path = folder / LOG_NAME
     root = logging.getLogger()
     for handler in root.handlers:

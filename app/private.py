@@ -49,6 +49,9 @@ def make_private(path: str | os.PathLike[str]) -> bool:
     path = Path(path)
     try:
         if os.name == "nt":  # the system actually running (tests set sys.platform to simulate Windows paths)
+            sddl = read_sddl(path)
+            if sddl.startswith("D:P") and trustees(sddl) <= _allowed():  # set on an earlier start: leave it be
+                return True
             _set_windows_acl(path)
         else:
             os.chmod(path, 0o700 if path.is_dir() else 0o600)
@@ -61,12 +64,17 @@ def make_private(path: str | os.PathLike[str]) -> bool:
 def is_private(path: str | os.PathLike[str]) -> bool:
     """Whether nobody but the user (and, on Windows, SYSTEM and Administrators) can read `path`."""
     if os.name == "nt":
-        user = current_user_sid()
-        allowed = {user, SYSTEM, ADMINISTRATORS, "S-1-5-18", "S-1-5-32-544"}
-        if user.endswith("-500"):  # SDDL writes the built-in Administrator account as LA
-            allowed.add("LA")
-        return trustees(read_sddl(path)) <= allowed
+        return trustees(read_sddl(path)) <= _allowed()
     return stat.S_IMODE(os.stat(path).st_mode) & 0o077 == 0
+
+
+def _allowed() -> set[str]:
+    """Who may have access to a private file on Windows, as SDDL writes them."""
+    user = current_user_sid()
+    allowed = {user, SYSTEM, ADMINISTRATORS, "S-1-5-18", "S-1-5-32-544"}
+    if user.endswith("-500"):  # SDDL writes the built-in Administrator account as LA
+        allowed.add("LA")
+    return allowed
 
 
 # --- Windows -------------------------------------------------------------------------------------------------

@@ -124,12 +124,14 @@ def test_contractdesk_home_is_never_moved_from(profile, old_database, monkeypatc
     assert old_database.is_file()
 
 
-def test_the_desktop_app_opens_the_moved_database_and_says_so_once(profile, old_database, qapp, qtbot, monkeypatch):
+def test_the_desktop_app_opens_the_moved_database_and_says_so_once(profile, old_database, qtbot, monkeypatch):
     """Settings still name the old file as the database used last: the app moves it and opens it in its new place."""
+    from PySide6.QtCore import QSettings
+
     import ui.main
     from ui import settings as keys
 
-    store = keys.settings()
+    store = QSettings(str(profile.new.parent / "settings.ini"), QSettings.Format.IniFormat)  # never the user's own
     store.setValue(keys.LAST_DATABASE_KEY, str(old_database))
     try:
         target = ui.main.database_target(SimpleNamespace(db=None), store)
@@ -147,4 +149,3 @@ def test_the_desktop_app_opens_the_moved_database_and_says_so_once(profile, old_
     ui.main._tell_about_a_move(None)
     qtbot.wait(50)
     assert len(shown) == 1, "once"
-    store.remove(keys.LAST_DATABASE_KEY)

@@ -186,6 +186,10 @@ def windows_of(pid: int) -> list[tuple[int, str, str]]:
     """(handle, class, title) of the visible top-level windows of process `pid`."""
     ctypes, wintypes = _win()
     user32 = ctypes.WinDLL("user32", use_last_error=True)
+    user32.GetWindowThreadProcessId.argtypes = [wintypes.HWND, ctypes.POINTER(wintypes.DWORD)]
+    user32.IsWindowVisible.argtypes = [wintypes.HWND]
+    user32.GetWindowTextW.argtypes = [wintypes.HWND, wintypes.LPWSTR, ctypes.c_int]
+    user32.GetClassNameW.argtypes = [wintypes.HWND, wintypes.LPWSTR, ctypes.c_int]
     found: list[tuple[int, str, str]] = []
     proc = ctypes.WINFUNCTYPE(wintypes.BOOL, wintypes.HWND, wintypes.LPARAM)
 
@@ -197,7 +201,7 @@ def windows_of(pid: int) -> list[tuple[int, str, str]]:
             user32.GetWindowTextW(hwnd, title, 512)
             kind = ctypes.create_unicode_buffer(256)
             user32.GetClassNameW(hwnd, kind, 256)
-            found.append((int(hwnd), kind.value, title.value))
+            found.append((int(hwnd or 0), kind.value, title.value))
         return True
 
     user32.EnumWindows.argtypes = [proc, wintypes.LPARAM]
@@ -478,8 +482,7 @@ def known_folder(name: str) -> Path:
 
 def check_installer(setup: Path, root: Path) -> Result:
     log = root / "install.log"
-    proc = subprocess.run([str(setup), "/VERYSILENT", "/SUPPRESSMSGBOXES", "/NORESTART", "/CURRENTUSER",
-                           f"/LOG={log}"], timeout=600)
+    proc = subprocess.run([str(setup), "/VERYSILENT", "/SUPPRESSMSGBOXES", "/NORESTART", f"/LOG={log}"], timeout=600)
     expect(proc.returncode == 0, f"setup exit code {proc.returncode}; see {log}")
     found = installed_location()
     expect(found is not None, "no uninstall entry in HKCU: not a per-user install")
