@@ -157,20 +157,23 @@ def report_failed_start(message: str, details: str, argv: Sequence[str], *, advi
     return path
 
 
+def _cli_main() -> Callable[[list[str]], int]:
+    """app.cli.main, imported here: that import is itself one of the things that can fail."""
+    from app.cli import main
+
+    return main
+
+
 def guarded_main(argv: Sequence[str] | None = None, main: Callable[[list[str]], int] | None = None) -> int:
     """Run the command line (`main`, default app.cli.main); without a console, never fail silently."""
     args = list(sys.argv[1:] if argv is None else argv)
     if has_console():
-        if main is None:
-            from app.cli import main
-        return main(args)
+        return (main or _cli_main())(args)
     tail = _Tail()
     sys.stdout = sys.stderr = tail
     usage = False
     try:
-        if main is None:
-            from app.cli import main
-        code = main(args)
+        code = (main or _cli_main())(args)
     except SystemExit as exc:  # argparse's usage errors (a file dropped on the program) and --help
         code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 2)
         usage = True

@@ -62,9 +62,10 @@ def move_out_of_roaming_profile(target: Path, old_folder: Path | None = None, *,
     except UserError as exc:
         log.warning("not moving %s out of the roaming profile yet: %s", source, exc)
         return source
+    failures: tuple[type[BaseException], ...] = (OSError, UserError, *_database_errors())
     try:
         moved = _move(source, target, now or datetime.now())
-    except (OSError, UserError, *_database_errors()) as exc:
+    except failures as exc:
         log.warning("cannot move %s to %s yet (%s); it is used where it is", source, target, exc)
         return source
     finally:
@@ -95,9 +96,10 @@ def _move(source: Path, target: Path, now: datetime) -> Moved:
                     shutil.move(item, new_backups / item.name)
                 except OSError as exc:  # it stays where it was; the backups there are still files to restore
                     log.warning("cannot move the backup %s: %s", item, exc)
-    kept: Path | None = source.with_name(source.name + MOVED_SUFFIX)
+    aside = source.with_name(source.name + MOVED_SUFFIX)
+    kept: Path | None = aside
     try:
-        retry_while_held(functools.partial(source.replace, kept), source)
+        retry_while_held(functools.partial(source.replace, aside), source)
         for suffix in ("-wal", "-shm"):
             side = source.with_name(source.name + suffix)
             with contextlib.suppress(OSError):

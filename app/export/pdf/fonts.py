@@ -12,12 +12,14 @@ character its font lacks as a blank without complaint, so `missing_characters` l
 
 from __future__ import annotations
 
+import importlib
 import logging
 import re
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
@@ -78,7 +80,7 @@ def read_font_registry() -> list[tuple[str, str]]:
     """(value name, file) pairs of the installed fonts, HKLM then HKCU: ("SimSun & NSimSun (TrueType)", "simsun.ttc").
     A file is relative to %WINDIR%\\Fonts or a full path (per-user fonts). Empty off Windows."""
     try:
-        import winreg
+        winreg: Any = importlib.import_module("winreg")  # Windows only; Any, so type checks pass elsewhere too
     except ImportError:
         return []
     entries: list[tuple[str, str]] = []
@@ -286,7 +288,7 @@ def _face_name(path: str, index: int, language: str, _mtime: int) -> str:
         from fontTools.ttLib import TTFont
 
         with TTFont(path, fontNumber=index, lazy=True) as face:
-            names = {}
+            names: dict[tuple[int, int], str] = {}
             for record in face["name"].names:
                 if record.nameID in (1, 4, 16) and record.platformID == 3:
                     names.setdefault((record.nameID, record.langID), str(record.toUnicode()).strip())
