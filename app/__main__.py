@@ -1,7 +1,8 @@
-"""`python -m app` is the same as the `contractdesk` command."""
+"""`python -m app` is the same as the `contractdesk` command, and the entry of both bundled programs: without a
+console (ContractDesk.exe) a failed start is shown in a message box and logged (app/startup.py)."""
 
 import sys
 
-from app.cli import main
+from app.startup import guarded_main
 
-sys.exit(main())
+sys.exit(guarded_main())

@@ -3,7 +3,9 @@ the target, fsync, then rename).
 
 A failure or a killed process never leaves a half-written packet under the user's file name, and a
 failed write (a full disk, a read-only or missing folder) is a UserError naming the file, never a
-traceback; whatever was under the name before is left as it was.
+traceback; whatever was under the name before is left as it was. A file another program holds open on Windows
+(Excel, an indexer, antivirus) is retried briefly, then named (`retry_while_held`, used for every replace, removal
+or rename of a file the user or the system may have open: exports, restore, log rotation).
 """
 
 from __future__ import annotations
@@ -14,8 +16,9 @@ import glob
 import os
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TypeVar
 
 from app.errors import UserError
 from app.i18n import _
@@ -28,6 +31,13 @@ _FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 #: Windows: "The process cannot access the file because it is being used by another process".
 _SHARING_VIOLATION = 32
+#: Windows errors of a file another program holds open (an indexer, antivirus, a backup agent, Excel): access
+#: denied (an open file cannot be replaced or deleted), sharing violation, lock violation. Usually brief.
+_HELD = {5, _SHARING_VIOLATION, 33}
+#: How long a replace, a removal or a rename is retried while another program holds the file.
+HELD_RETRY_SECONDS = 2.0
+
+T = TypeVar("T")
 
 
 def os_reason(exc: OSError) -> str:
@@ -50,6 +60,37 @@ def os_reason(exc: OSError) -> str:
     if exc.errno == errno.EROFS:
         return _("the disk is read-only")
     return str(exc.strerror or exc)
+
+
+def is_held(exc: BaseException) -> bool:
+    """True for a Windows error meaning that another program holds the file open (WinError 5, 32 or 33)."""
+    return isinstance(exc, OSError) and getattr(exc, "winerror", None) in _HELD
+
+
+class FileHeld(UserError):
+    """A file another program kept open after retrying; names the file (`where`) and says so."""
+
+
+def retry_while_held(action: Callable[[], T], path: str | os.PathLike[str], *, seconds: float | None = None,
+                     sleep: Callable[[float], None] = time.sleep) -> T:
+    """Run `action` (a replace, removal or rename of `path`); while Windows says another program holds the file
+    open, try again for up to `seconds` (HELD_RETRY_SECONDS), then raise FileHeld naming `path`.
+
+    Any other error is raised at once: retrying a full disk or a missing folder helps nobody.
+    """
+    limit = HELD_RETRY_SECONDS if seconds is None else seconds
+    deadline = time.monotonic() + limit
+    delay = 0.05
+    while True:
+        try:
+            return action()
+        except OSError as exc:
+            if not is_held(exc):
+                raise
+            if time.monotonic() + delay > deadline:
+                raise FileHeld(os_reason(exc), os.fspath(path)) from exc
+            sleep(delay)
+            delay = min(delay * 2, 0.5)
 
 
 def write_error(exc: OSError, target: str | os.PathLike[str]) -> UserError:
@@ -103,7 +144,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
         try:
             with open(tmp, "rb+") as fh:
                 os.fsync(fh.fileno())
-            os.replace(tmp, target)
+            retry_while_held(lambda: os.replace(tmp, target), target)  # Excel, WPS or a viewer has it open
         except OSError as exc:
             raise write_error(exc, target) from exc
     except BaseException:

@@ -7,13 +7,17 @@ accounts or prices. `mask_text` is the one masking rule; `MaskingFilter` applies
 
 from __future__ import annotations
 
+import functools
 import logging
 import logging.handlers
 import os
 import re
+import time
 from pathlib import Path
 
+from app.fileio import FileHeld, retry_while_held
 from app.paths import data_dir
+from app.private import make_private
 
 LOG_NAME = "contractdesk.log"
 MAX_BYTES = 1024 * 1024
@@ -88,13 +92,64 @@ class MaskingFilter(logging.Filter):
         return True
 
 
+class SharedRotatingFileHandler(logging.handlers.RotatingFileHandler):
+    """A rotating log that survives a second window: on Windows the other ContractDesk (or an indexer, antivirus)
+    holds the file open and renaming it fails (WinError 32). The rename is retried briefly; if the file stays
+    held, this process writes on into the same file, says once in it which file is held, and tries again later.
+    The older logs are shifted only once the current one has been moved aside, so a failed try loses none."""
+
+    retry_seconds = 0.5
+    pause_seconds = 600.0
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._paused_until = 0.0
+
+    def shouldRollover(self, record: logging.LogRecord) -> bool:
+        return time.monotonic() >= self._paused_until and bool(super().shouldRollover(record))
+
+    def doRollover(self) -> None:
+        if self.stream:
+            self.stream.close()
+            self.stream = None  # type: ignore[assignment]
+        base = self.baseFilename
+        moving = base + ".rotating"
+        try:
+            retry_while_held(functools.partial(os.replace, base, moving), base, seconds=self.retry_seconds)
+        except FileHeld as exc:
+            self._paused_until = time.monotonic() + self.pause_seconds
+            self._note(f"cannot rotate {exc.where}: {exc.message}; writing on and trying again in "
+                       f"{self.pause_seconds / 60:.0f} minutes")
+            return
+        except FileNotFoundError:
+            pass
+        else:
+            for i in range(self.backupCount - 1, 0, -1):
+                older, newer = f"{base}.{i}", f"{base}.{i + 1}"
+                if os.path.exists(older):
+                    os.replace(older, newer)
+            os.replace(moving, f"{base}.1")
+        if not self.delay:
+            self.stream = self._open()
+
+    def _note(self, text: str) -> None:
+        """One line in the current file (a record passed through emit() would ask to roll over again)."""
+        if self.stream is None:
+            self.stream = self._open()
+        note = logging.makeLogRecord({"name": __name__, "levelno": logging.WARNING, "levelname": "WARNING",
+                                      "msg": text})
+        self.stream.write(self.format(note) + self.terminator)
+
+
 def setup_logging(log_dir: Path | None = None, level: int = logging.INFO) -> Path:
     """Send the app's log to a rotating file (readable by the user only); returns the file's path.
 
     Safe to call twice: the handler is installed once.
     """
     folder = Path(log_dir) if log_dir is not None else data_dir() / "logs"
-    folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not folder.is_dir():
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private(folder)  # Windows: the mode above sets no access-control list
     path = folder / LOG_NAME
     root = logging.getLogger()
     for handler in root.handlers:
@@ -102,7 +157,7 @@ def setup_logging(log_dir: Path | None = None, level: int = logging.INFO) -> Pat
             return path
     if not path.exists():
         os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
-    handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
+    handler = SharedRotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUP_COUNT, encoding="utf-8")
     handler._contractdesk = True  # type: ignore[attr-defined]
     handler.setFormatter(logging.Formatter(FORMAT))
     handler.addFilter(MaskingFilter())

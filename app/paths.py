@@ -9,6 +9,7 @@ from pathlib import Path
 from app.errors import UserError
 
 APP_NAME = "ContractDesk"
+DATABASE_NAME = "contracts.db"
 
 
 class DataFolderProblem(UserError, OSError):
@@ -38,34 +39,63 @@ def resource(*parts: str) -> Path:
 
 
 def _platform_data_dir() -> Path:
-    """platformdirs' answer for this system: %APPDATA%\\ContractDesk (roaming, so it follows a domain user)."""
+    """platformdirs' answer for this system: %LOCALAPPDATA%\\ContractDesk on Windows.
+
+    Not the roaming %APPDATA%: with folder redirection that is a network share (SQLite is unsafe there), and with
+    roaming profiles the last computer to log off overwrites the database. Settings (the registry) may roam.
+    """
     if sys.platform == "win32":
         from platformdirs.windows import Windows
 
-        return Path(Windows(APP_NAME, appauthor=False, roaming=True).user_data_dir)
+        return Path(Windows(APP_NAME, appauthor=False, roaming=False).user_data_dir)
     from platformdirs import user_data_dir
 
-    return Path(user_data_dir(APP_NAME, appauthor=False, roaming=True))
+    return Path(user_data_dir(APP_NAME, appauthor=False, roaming=False))
+
+
+def roaming_data_dir() -> Path | None:
+    """Where ContractDesk kept its data on Windows before (%APPDATA%\\ContractDesk); None elsewhere and when
+    CONTRACTDESK_HOME is set (then the user chose the place)."""
+    if sys.platform != "win32" or os.environ.get("CONTRACTDESK_HOME"):
+        return None
+    from platformdirs.windows import Windows
+
+    old = Path(Windows(APP_NAME, appauthor=False, roaming=True).user_data_dir)
+    return None if old == _platform_data_dir() else old
+
+
+#: Folders already made private in this process (the access-control list is set once per start, not per call).
+_private_done: set[Path] = set()
 
 
 def data_dir() -> Path:
-    """The user's data folder (%APPDATA%\\ContractDesk on Windows); CONTRACTDESK_HOME overrides it.
+    """The user's data folder (%LOCALAPPDATA%\\ContractDesk on Windows); CONTRACTDESK_HOME overrides it.
 
+    The folder is made readable by the user only (app.private) when it is the platform's folder or was created
+    here; a folder the user named and that already exists is left as its owner set it.
     Raises DataFolderProblem (a UserError and an OSError) naming the folder when it cannot be created.
     """
     override = os.environ.get("CONTRACTDESK_HOME")
     path = Path(override).expanduser() if override else _platform_data_dir()
+    if path in _private_done and path.is_dir():
+        return path
+    created = not path.exists()
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise DataFolderProblem(path, exc) from exc
+    if created or not override:
+        from app.private import make_private
+
+        make_private(path)
+    _private_done.add(path)
     return path
 
 
 def logs_dir() -> Path:
     """Crash reports and logs: <data folder>/logs."""
     path = data_dir() / "logs"
-    path.mkdir(parents=True, exist_ok=True)
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 
 
@@ -86,4 +116,11 @@ def windows_user_fonts_folder() -> Path | None:
 
 
 def default_database() -> Path:
-    return data_dir() / "contracts.db"
+    """contracts.db in the data folder; on Windows a database still in the old roaming folder is moved here first
+    (once, with a backup: app.store.relocate), or used where it is while it cannot be moved."""
+    target = data_dir() / DATABASE_NAME
+    if not target.exists() and roaming_data_dir() is not None:
+        from app.store.relocate import move_out_of_roaming_profile
+
+        return move_out_of_roaming_profile(target)
+    return target

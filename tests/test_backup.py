@@ -9,6 +9,7 @@ import pytest
 
 from app.errors import UserError
 from app.ops.contracts import delete_contract
+from app.private import is_private
 from app.store.backup import (
     KEEP_DAILY,
     KEEP_WEEKLY,
@@ -39,8 +40,8 @@ def test_open_backs_up_at_most_daily_readable_by_the_user_only(db_path):
     backups = list_backups(db_path)
     assert [b.kind for b in backups] == ["auto"]
     assert backups[0].path.parent == db_path.parent / "backups"
-    assert backups[0].path.stat().st_mode & 0o077 == 0
-    assert backups[0].path.parent.stat().st_mode & 0o077 == 0
+    assert is_private(backups[0].path)
+    assert is_private(backups[0].path.parent)
     assert _numbers(backups[0].path) == [SAMPLE_NUMBER]
     con = sqlite3.connect(backups[0].path)
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -104,7 +105,7 @@ def test_cli_backup_restore_and_list(cli, db_path, tmp_path):
     result = cli("backup", "--to", str(out_file))
     assert result.code == 0, result
     assert _numbers(out_file) == [SAMPLE_NUMBER]
-    assert out_file.stat().st_mode & 0o077 == 0
+    assert is_private(out_file)
     assert cli("delete", SAMPLE_NUMBER).code == 0
     assert _numbers(db_path) == []
     result = cli("restore", str(out_file))

@@ -7,6 +7,7 @@ import logging
 import pytest
 
 from app.logs import MASK, mask_text, setup_logging
+from app.private import is_private
 
 
 @pytest.mark.parametrize(
@@ -75,7 +76,7 @@ def test_log_file_is_private_rotating_and_masked(tmp_path, sample):
     assert sample.number in content
     assert account not in content and "4,273,290.00" not in content
     assert "ValueError" in content
-    assert path.stat().st_mode & 0o077 == 0
+    assert is_private(path)
     root = logging.getLogger()
     for handler in list(root.handlers):
         if getattr(handler, "_contractdesk", False):

@@ -1,4 +1,4 @@
-"""Where data lives: %APPDATA%\\ContractDesk on Windows, the override, the bundle's resources; Chinese and spaces in paths."""
+"""Where data lives: %LOCALAPPDATA%\\ContractDesk on Windows, the override, the bundle's resources; Chinese and spaces in paths."""
 
 from __future__ import annotations
 
@@ -13,18 +13,25 @@ from app import paths
 SAMPLE_NUMBER = "CMHA-AY-202500441"
 
 
-def test_windows_data_folder_is_roaming_appdata(monkeypatch, tmp_path):
+def test_windows_data_folder_is_local_appdata(monkeypatch, tmp_path):
+    """The database stays on this computer: %LOCALAPPDATA%, not the roaming %APPDATA% (a network share under
+    folder redirection, overwritten by the last computer to log off under roaming profiles)."""
     appdata = tmp_path / "Users" / "张 三" / "AppData" / "Roaming"
+    local = tmp_path / "Users" / "张 三" / "AppData" / "Local"
     monkeypatch.delenv("CONTRACTDESK_HOME", raising=False)
     monkeypatch.setattr(sys, "platform", "win32")
     monkeypatch.setenv("APPDATA", str(appdata))
-    monkeypatch.setenv("LOCALAPPDATA", str(tmp_path / "Local"))
+    monkeypatch.setenv("LOCALAPPDATA", str(local))
     # Without the Windows shell API here, ask platformdirs to read the same folder from the environment.
     monkeypatch.setattr(platformdirs.windows, "_RESOLVE_WIN_FOLDER", platformdirs.windows.get_win_folder_from_env_vars)
-    assert paths.data_dir() == appdata / "ContractDesk"
+    for name in ("WIN_PD_OVERRIDE_APPDATA", "WIN_PD_OVERRIDE_LOCAL_APPDATA"):
+        monkeypatch.delenv(name, raising=False)
+    assert paths.data_dir() == local / "ContractDesk"
     assert paths.data_dir().is_dir()
-    assert paths.default_database() == appdata / "ContractDesk" / "contracts.db"
-    assert paths.logs_dir() == appdata / "ContractDesk" / "logs"
+    assert paths.default_database() == local / "ContractDesk" / "contracts.db"
+    assert paths.logs_dir() == local / "ContractDesk" / "logs"
+    assert paths.roaming_data_dir() == appdata / "ContractDesk"
+    assert not appdata.exists(), "nothing is written to the roaming profile"
 
 
 def test_override_wins(monkeypatch, tmp_path):

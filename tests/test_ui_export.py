@@ -214,8 +214,10 @@ def test_font_choice_reaches_the_exporter_and_is_remembered(qtbot, dialog_for, t
     monkeypatch.setattr("app.export.pdf.fonts.require_installed", lambda *args: None)  # FangSong "is installed"
     dialog = dialog_for(ExportKind.PDF, "font.pdf")
     combo = dialog.font_combo
-    assert [combo.itemData(i) for i in range(combo.count())] == ["auto", "bundled", "simsun", "fangsong"]
-    assert [combo.itemText(i) for i in range(combo.count())] == ["Automatic", "Bundled font", "SimSun", "FangSong"]
+    assert [combo.itemData(i) for i in range(combo.count())] == ["auto", "bundled", "simsun", "fangsong",
+                                                                 "fangsong_gb2312"]
+    assert [combo.itemText(i) for i in range(combo.count())] == ["Automatic", "Bundled font", "SimSun", "FangSong",
+                                                                 "FangSong_GB2312"]
     assert dialog.font_choice() == "auto" and combo.isEnabled()
     simsun = combo.findData("simsun")
     assert not combo.model().item(simsun).isEnabled()  # not installed: listed, greyed out …

@@ -128,6 +128,19 @@ def has_desktop_app() -> bool:
     return (ROOT / "ui" / "main.py").is_file()
 
 
+def check_runtime(bundle: Path, report: dict) -> None:
+    """Fail when a bundled msvcp140*/vcruntime140* is older than PySide6's own (tools/msvc_runtime.py)."""
+    from tools.msvc_runtime import check, pyside_folders, reference_versions
+
+    references = pyside_folders()
+    problems, inventory = check(bundle, references)
+    report["msvc_runtime"] = inventory
+    report["msvc_runtime_reference"] = {name: ".".join(map(str, v)) for name, (v, _p) in
+                                        reference_versions(references).items()}
+    if problems:
+        raise SmokeFailure("the bundle's C++ runtime is older than PySide6's:\n" + "\n".join(problems))
+
+
 def smoke(bundle: Path, report: dict) -> None:
     cli = bundle / f"contractdesk-cli{EXE_SUFFIX}"
     gui = bundle / f"ContractDesk{EXE_SUFFIX}"
@@ -205,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             bundle, seconds = build(out)
             report["build_seconds"] = round(seconds, 1)
+        check_runtime(bundle, report)
         size = folder_size(bundle)
         report["bundle_bytes"] = size
         report["bundle_size"] = human(size)

@@ -40,7 +40,7 @@ from ui.operations import operations_for
 SUFFIXES = {ExportKind.PDF: ".pdf", ExportKind.XLSX: ".xlsx", ExportKind.JSON: ".json"}
 
 #: The PDF font choices (app.export.pdf.fonts.FontPreference values) in the order the combo lists them.
-FONT_CHOICES = ("auto", "bundled", "simsun", "fangsong")
+FONT_CHOICES = ("auto", "bundled", "simsun", "fangsong", "fangsong_gb2312")
 DEFAULT_FONT = "auto"
 
 
@@ -115,6 +115,9 @@ class ExportDialog(QDialog):
             self.font_combo.addItem("", value)
             font_items.item(self.font_combo.count() - 1).setEnabled(value in self.installed_fonts)
         self.font_label = QLabel()
+        self.font_face = QLabel()  # which faces will print, for the choice made
+        self.font_face.setObjectName("pdfFontFace")
+        self.font_face.setWordWrap(True)
         self.seal_check = QCheckBox()
         self.seal = PathField()
         self.sign_check = QCheckBox()
@@ -139,8 +142,9 @@ class ExportDialog(QDialog):
         self.form.addRow(self.credential_label, self.credential)
         self.form.addRow(self.password_label, self.password)
         self.form.insertRow(3, self.font_label, self.font_combo)  # below Annexes: both shape the packet
-        self.form.insertRow(3, QLabel(), self.amendments)
-        self.form.insertRow(4, QLabel(), self.review_sheet)
+        self.form.insertRow(4, "", self.font_face)
+        self.form.insertRow(5, QLabel(), self.amendments)
+        self.form.insertRow(6, QLabel(), self.review_sheet)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
         layout.addWidget(self.progress)
@@ -148,6 +152,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.format_combo.currentIndexChanged.connect(self._kind_changed)
+        self.font_combo.currentIndexChanged.connect(self._show_font_face)
         self.target.button.clicked.connect(self.browse_target)
         self.seal.button.clicked.connect(self.browse_seal)
         self.credential.button.clicked.connect(self.browse_credential)
@@ -190,12 +195,15 @@ class ExportDialog(QDialog):
             "bundled": _("Bundled font"),
             "simsun": _("SimSun"),
             "fangsong": _("FangSong"),
+            "fangsong_gb2312": _("FangSong_GB2312"),
         }
         font_tips = {
             "auto": _("SimSun and SimHei where Windows has them, otherwise the bundled font"),
             "bundled": _("Noto Serif CJK, shipped with ContractDesk: the packet looks the same on every computer"),
             "simsun": _("SimSun for the text, SimHei (where installed) for the headings"),
             "fangsong": _("FangSong for the text, SimHei (where installed) for the headings"),
+            "fangsong_gb2312": _("FangSong_GB2312, the usual face of official documents, for the text; SimHei (where "
+                                 "installed) for the headings"),
         }
         for i in range(self.font_combo.count()):
             value = self.font_combo.itemData(i)
@@ -204,6 +212,7 @@ class ExportDialog(QDialog):
             if value not in self.installed_fonts:
                 tip = _("{font} is not installed on this computer").format(font=font_names[value])
             self.font_combo.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
+        self._show_font_face()
         self.seal_check.setText(_("Print a seal across the page edges (骑缝章)"))
         self.sign_check.setText(_("Sign digitally with a certificate"))
         self.export_button.setText(_("Export"))
@@ -220,6 +229,21 @@ class ExportDialog(QDialog):
     def font_choice(self) -> str:
         """The chosen PDF font, an app.export.pdf.fonts.FontPreference value."""
         return str(self.font_combo.currentData())
+
+    def _show_font_face(self) -> None:
+        """Say which faces the chosen font prints in: "Automatic" may well mean the bundled face."""
+        from app.export.pdf.fonts import FontPreference, choose_fonts, face_name, windows_fonts_folder
+        from app.i18n import language
+
+        value = self.font_choice()
+        try:
+            fonts = choose_fonts(FontPreference(value), windows_fonts_folder())
+        except UserError:  # not installed (the list was read when the dialog opened): the item says so already
+            self.font_face.clear()
+            return
+        lang = language()
+        self.font_face.setText(_("Prints in {body} (text) and {heading} (headings)").format(
+            body=face_name(fonts.body, lang), heading=face_name(fonts.heading, lang)))
 
     def set_font_choice(self, value: str) -> None:
         """Select `value` if this machine has it; anything else (unknown, not installed here) selects Automatic."""
@@ -247,6 +271,7 @@ class ExportDialog(QDialog):
         self.amendments.setEnabled(is_pdf and not running)
         self.review_sheet.setEnabled(kind is ExportKind.XLSX and not running)
         self.font_combo.setEnabled(is_pdf and not running)
+        self.font_face.setVisible(is_pdf)
         self.seal_check.setEnabled(is_pdf and not running)
         self.seal.setEnabled(is_pdf and self.seal_check.isChecked() and not running)
         can_sign = kind in (ExportKind.PDF, ExportKind.XLSX)

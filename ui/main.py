@@ -113,12 +113,22 @@ def database_target(args, store) -> str:
     """--db, else the database used last, else the default one in the data folder."""
     if getattr(args, "db", None):
         return str(args.db)
+    from app.paths import DATABASE_NAME, default_database, roaming_data_dir
+
     last = keys.read_text(store, keys.LAST_DATABASE_KEY)
+    old = roaming_data_dir()
+    if last and old is not None and "://" not in last and _same_file(Path(last), old / DATABASE_NAME):
+        moved = str(default_database())  # the database leaves the roaming profile (app.store.relocate), once
+        store.setValue(keys.LAST_DATABASE_KEY, moved)
+        return moved
     if last and ("://" in last or Path(last).exists()):
         return last
-    from app.paths import default_database
-
     return str(default_database())
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    """Windows paths compare without case (settings may hold C:\\Users\\… as typed once)."""
+    return str(a).casefold() == str(b).casefold()
 
 
 def missing_last_database(args, store) -> str | None:
@@ -154,6 +164,19 @@ def _open_store(args, target: str):
     except DatabaseProblem as again:
         QMessageBox.critical(None, _("ContractDesk cannot open the database"), str(again))
         return None
+
+
+def _tell_about_a_move(parent) -> None:
+    """Once: the database was moved out of the roaming profile (app.store.relocate) by this start or an earlier one."""
+    from app.paths import data_dir
+    from app.store.relocate import take_notice
+
+    try:
+        notice = take_notice(data_dir())
+    except OSError:
+        return
+    if notice:
+        QTimer.singleShot(0, lambda: QMessageBox.information(parent, _("Your contracts were moved"), notice))
 
 
 def run(args) -> int:
@@ -221,6 +244,8 @@ def run(args) -> int:
     from ui.main_window import MainWindow
 
     window = MainWindow(db, target, store=store, defer_checks=True)
+    if not getattr(args, "exit_after_paint", False):
+        _tell_about_a_move(window)
     window.database_lock = lock
     if getattr(args, "exit_after_paint", False):
         watcher = _FirstPaint(app)

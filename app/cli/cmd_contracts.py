@@ -11,7 +11,7 @@ from app.fileio import read_input_file
 from app.i18n import _
 
 #: app.export.pdf.fonts.FontPreference's values, spelled out so building the parser does not import ReportLab.
-FONT_CHOICES = ("auto", "bundled", "simsun", "fangsong")
+FONT_CHOICES = ("auto", "bundled", "simsun", "fangsong", "fangsong_gb2312")
 
 
 def register(sub) -> None:
@@ -42,7 +42,7 @@ def register(sub) -> None:
         default="auto",
         help=_(
             "font of the PDF packet: auto (SimSun and SimHei where Windows has them, else the bundled font), "
-            "bundled, simsun or fangsong (these two must be installed); default: auto"
+            "bundled, simsun, fangsong or fangsong_gb2312 (these three must be installed); default: auto"
         ),
     )
     p.add_argument("--cross-page-seal", metavar="IMG", help=_("seal image to print across the page edges (骑缝章)"))

@@ -10,6 +10,7 @@ restore replaced). Only ``auto`` backups are ever deleted, by the rotation.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import os
 import re
@@ -24,6 +25,7 @@ from sqlalchemy.engine import Engine
 
 from app.errors import UserError
 from app.i18n import _
+from app.private import make_private
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,9 @@ def database_errors() -> tuple[type[Exception], ...]:
 def backup_dir(database: Path) -> Path:
     """The ``backups`` folder beside `database`, created readable by the user only."""
     path = database.parent / "backups"
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    if not path.is_dir():
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        make_private(path)
     return path
 
 
@@ -86,6 +90,7 @@ def copy_database(source: Path, target: Path, connect: Connector | None = None) 
         tmp.unlink()
     fd = os.open(tmp, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
     os.close(fd)
+    make_private(tmp)  # on Windows the mode above is no access control: a backup --to D:\… would be readable by all
     try:
         src = connect(str(source))
         try:
@@ -230,12 +235,12 @@ def _set_aside(database: Path, now: datetime, connect: Connector | None) -> Path
     except unreadable:
         target = _new_name(database, "before-restore", now)
         shutil.copyfile(database, target)
-        os.chmod(target, 0o600)
+        make_private(target)
         wal = database.with_name(database.name + "-wal")
         if wal.exists():  # the log holds the latest edits: as private as the file itself
             wal_copy = target.with_name(target.name + "-wal")
             shutil.copyfile(wal, wal_copy)
-            os.chmod(wal_copy, 0o600)
+            make_private(wal_copy)
         return target
 
 
@@ -271,9 +276,35 @@ def restore_database(backup: Path, database: Path, *, connect: Connector | None 
         with contextlib.suppress(OSError):
             staged.unlink()
         raise copy_problem(exc, database) from exc
-    for suffix in ("-wal", "-shm", "-journal"):  # a stale WAL would be replayed onto the restored file
-        with contextlib.suppress(FileNotFoundError):
-            database.with_name(database.name + suffix).unlink()
-    os.replace(staged, database)
+    _swap_in(staged, database)
     log.info("restored %s from %s", database.name, backup.name)
     return kept
+
+
+def _swap_in(staged: Path, database: Path) -> None:
+    """Put `staged` in the place of `database`, first moving its -wal/-shm/-journal aside: a stale WAL would be
+    replayed onto the restored file. A file another program holds (an indexer, antivirus, a backup agent) is
+    waited for briefly, then named (FileHeld); the database and its logs are then left as they were."""
+    from app.fileio import FileHeld, retry_while_held
+
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for suffix in ("-wal", "-shm", "-journal"):
+            side = database.with_name(database.name + suffix)
+            if side.exists():
+                aside = staged.with_name(staged.name + suffix)
+                retry_while_held(functools.partial(os.replace, side, aside), side)
+                moved.append((side, aside))
+        retry_while_held(functools.partial(os.replace, staged, database), database)
+    except (FileHeld, OSError) as exc:
+        for side, aside in reversed(moved):
+            with contextlib.suppress(OSError):
+                os.replace(aside, side)
+        with contextlib.suppress(OSError):
+            staged.unlink()
+        if isinstance(exc, FileHeld):
+            raise
+        raise copy_problem(exc, database) from exc
+    for _side, aside in moved:
+        with contextlib.suppress(OSError):
+            aside.unlink()

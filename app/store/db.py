@@ -101,6 +101,9 @@ def _create_private_file(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
     os.close(fd)
+    from app.private import make_private
+
+    make_private(path)  # Windows: the mode above sets no access control list
 
 
 #: Driver errors that are the caller's business (a broken constraint, a bad statement), not the store's.

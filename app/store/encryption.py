@@ -2,7 +2,8 @@
 
 The passphrase lives only in memory: it is handed to SQLCipher as ``PRAGMA key`` on every new
 connection and is never written to a file, a URL that is shown, or a log. Without the driver an
-encrypted store cannot be opened and the user is told what to install.
+encrypted store cannot be opened: a source install on Linux is told what to install; the Windows bundle (SQLCipher
+wheels exist for Linux only) says that this build has no encryption.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
@@ -17,6 +19,7 @@ from typing import Any
 
 from app.errors import UserError
 from app.i18n import _
+from app.private import make_private
 
 
 def driver() -> ModuleType:
@@ -27,6 +30,10 @@ def driver() -> ModuleType:
         try:
             from pysqlcipher3 import dbapi2  # type: ignore[no-redef]
         except ImportError as exc:
+            if getattr(sys, "frozen", False) or not sys.platform.startswith("linux"):
+                # SQLCipher wheels exist for Linux only; a clerk cannot install anything into the bundle
+                raise UserError(_("encrypted databases are not available in this build of ContractDesk"),
+                                "passphrase") from exc
             raise UserError(
                 _("encrypted databases need SQLCipher: install the package sqlcipher3-binary"), "passphrase"
             ) from exc
@@ -87,6 +94,7 @@ def encrypt_copy(source: Path, target: Path, passphrase: str) -> Path:
         raise UserError(_("the file already exists"), str(target))
     fd = os.open(target, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
     os.close(fd)
+    make_private(target)
     try:
         con = module.connect(str(source))
         try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from pathlib import Path, PureWindowsPath
+from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 
 from app.i18n import _
 
@@ -110,7 +110,7 @@ def _bsd_mount_table() -> list[tuple[str, str]]:
     return parse_bsd_mount_output(out)
 
 
-def filesystem_type(path: Path, mounts: list[tuple[str, str]] | None = None) -> str | None:
+def filesystem_type(path: PurePath, mounts: list[tuple[str, str]] | None = None) -> str | None:
     """The type of the file system holding `path` (the longest mount point that contains it)."""
     table = _mount_table() if mounts is None else mounts
     target = str(path)
@@ -137,6 +137,8 @@ def is_network_path(path: str | os.PathLike[str], *, platform: str | None = None
         return True
     if plat == "win32":
         return _windows_drive_is_remote(text)
+    if plat != sys.platform:  # another system's path, asked about in a test: taken as it is written
+        return is_network_fs_type(filesystem_type(PurePosixPath(text), mounts))
     resolved = Path(text).expanduser().resolve()  # a file not created yet resolves too
     return is_network_fs_type(filesystem_type(resolved, mounts))
 

@@ -14,7 +14,6 @@ import json
 import logging
 import os
 import socket
-import sys
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -78,8 +77,9 @@ def lock_path_for(database: Path) -> Path:
 
 
 def _try_os_lock(handle: IO[bytes]) -> bool:
-    """Take the OS lock without waiting; False when another process has it."""
-    if sys.platform == "win32":
+    """Take the OS lock without waiting; False when another process has it. (The system's API is chosen by the
+    system actually running, os.name, not by sys.platform, which tests set to "win32" to simulate paths.)"""
+    if os.name == "nt":
         import msvcrt
 
         try:
@@ -98,7 +98,7 @@ def _try_os_lock(handle: IO[bytes]) -> bool:
 
 
 def _os_unlock(handle: IO[bytes]) -> None:
-    if sys.platform == "win32":
+    if os.name == "nt":
         import msvcrt
 
         handle.seek(0)

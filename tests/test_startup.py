@@ -1,0 +1,125 @@
+"""The windowed program never fails silently: started without a console (sys.stdout = sys.stderr = None, as
+PyInstaller starts ContractDesk.exe), a Qt that cannot be imported or an argument it cannot use ends in a message
+box and logs/startup-error.log in the data folder. With a console nothing changes.
+
+Each case runs the real entry (app/__main__.py) in a fresh interpreter; the message box is recorded instead of
+shown. The Windows CI job starts the real bundle with Qt6Core.dll hidden and reads the real box.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Starts the GUI entry as the windowed program starts: no stdout or stderr at all.
+WINDOWED = textwrap.dedent(
+    """
+    import json, runpy, sys
+    record, argv, console = sys.argv[1], json.loads(sys.argv[2]), sys.argv[3] == "console"
+    if not console:
+        sys.stdout = sys.stderr = None
+    import app.startup as startup
+    shown = []
+    startup.show_message_box = lambda title, text: shown.append([title, text])
+    sys.argv = ["ContractDesk.exe", *argv]
+    try:
+        runpy.run_module("app", run_name="__main__")
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    with open(record, "w", encoding="utf-8") as fh:
+        json.dump({"code": code, "shown": shown}, fh, ensure_ascii=False)
+    """
+)
+
+
+@pytest.fixture
+def broken_qt(tmp_path) -> Path:
+    """A PySide6 whose import fails the way a missing or quarantined Qt DLL makes it fail on Windows."""
+    folder = tmp_path / "broken qt"
+    (folder / "PySide6").mkdir(parents=True)
+    (folder / "PySide6" / "__init__.py").write_text(
+        'raise ImportError("DLL load failed while importing QtCore: 找不到指定的模块。")\n', encoding="utf-8")
+    return folder
+
+
+def start(tmp_path: Path, argv: list[str], *, pythonpath: Path | None = None, console: bool = False,
+          lang: str = "zh_CN", home: Path | None = None) -> dict:
+    home = home or tmp_path / "数据 目录"
+    record = tmp_path / "record.json"
+    env = {**os.environ, "CONTRACTDESK_HOME": str(home), "CONTRACTDESK_LANG": lang, "QT_QPA_PLATFORM": "offscreen"}
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(pythonpath) if pythonpath else "", str(ROOT)) if p)
+    proc = subprocess.run([sys.executable, "-c", WINDOWED, str(record), json.dumps(argv),
+                           "console" if console else "windowed"], capture_output=True, text=True, encoding="utf-8",
+                          env=env, cwd=ROOT, timeout=240)
+    assert record.exists(), proc.stderr
+    result = json.loads(record.read_text(encoding="utf-8"))
+    result["stderr"] = proc.stderr
+    result["log"] = home / "logs" / "startup-error.log"
+    return result
+
+
+def test_a_qt_that_cannot_load_is_shown_and_logged(tmp_path, broken_qt):
+    result = start(tmp_path, [], pythonpath=broken_qt)
+    assert result["code"] == 2
+    assert len(result["shown"]) == 1
+    title, text = result["shown"][0]
+    assert title == "合同台无法启动"
+    assert "DLL load failed while importing QtCore" in text
+    assert "杀毒软件" in text  # what the clerk can do: restore quarantined files, or reinstall
+    log = result["log"]
+    assert str(log) in text, "the message names the log file"
+    logged = log.read_text(encoding="utf-8")
+    assert "DLL load failed while importing QtCore" in logged and "arguments: []" in logged
+
+
+def test_a_file_dropped_on_the_program_is_explained(tmp_path):
+    dropped = tmp_path / "桌面" / "合同 2025.xlsx"
+    result = start(tmp_path, [str(dropped)], lang="en")
+    assert result["code"] == 2
+    title, text = result["shown"][0]
+    assert title == "ContractDesk cannot start"
+    assert "invalid choice" in text and dropped.name in text  # (argparse quotes it with repr: \\ on Windows)
+    assert "antivirus" not in text, "no advice about quarantined files for a usage error"
+    assert dropped.name in result["log"].read_text(encoding="utf-8")
+
+
+def test_a_server_password_never_reaches_the_startup_log(tmp_path, broken_qt):
+    result = start(tmp_path, ["--db", "postgresql+psycopg://clerk:s3cret@server/contractdesk"], pythonpath=broken_qt)
+    assert result["code"] == 2
+    assert "s3cret" not in result["log"].read_text(encoding="utf-8")
+    assert "s3cret" not in result["shown"][0][1]
+    assert "clerk:***@server" in result["log"].read_text(encoding="utf-8")
+
+
+def test_an_unusable_data_folder_still_gets_its_message(tmp_path, broken_qt):
+    """The log goes to the temporary folder when the data folder itself cannot be made."""
+    blocker = tmp_path / "a file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    result = start(tmp_path, [], pythonpath=broken_qt, home=blocker / "home")
+    assert result["code"] == 2
+    fallback = Path(tempfile.gettempdir()) / "startup-error.log"
+    assert str(fallback) in result["shown"][0][1]
+    assert "DLL load failed" in fallback.read_text(encoding="utf-8")
+
+
+def test_with_a_console_nothing_changes(tmp_path, broken_qt):
+    result = start(tmp_path, [], pythonpath=broken_qt, console=True, lang="en")
+    assert result["code"] == 2
+    assert result["shown"] == [] and not result["log"].exists()
+    assert "error: the desktop app cannot start: DLL load failed" in result["stderr"]
+
+
+def test_a_windowed_run_that_works_shows_nothing(tmp_path):
+    result = start(tmp_path, ["--version"])
+    assert result == {**result, "code": 0, "shown": []}
+    assert not result["log"].exists()
