@@ -12,9 +12,11 @@ Where the rules allow a choice, one style is used everywhere:
 from __future__ import annotations
 
 import re
-import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
+from app.digits import fold_width
+from app.errors import UserError
 from app.i18n import N_, _
 
 FEN = Decimal("0.01")
@@ -44,10 +46,10 @@ def quantize(value: Decimal) -> Decimal:
 
 
 _CURRENCY = str.maketrans({"¥": "", "￥": ""})
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
 #: Separators a clerk may put between digits ("1,424,430", "1 424 430"); only between groups of three.
 _SEPARATORS = ", _\u3000"
-_GROUPED = re.compile(r"[+-]?\d{1,3}([, _\u3000]\d{3})+(\.\d*)?")
+_GROUPED = re.compile(r"[+-]?\d{1,3}([, _\u3000]\d{3})+(\.\d*)?", re.ASCII)
 
 
 def _ungroup(raw: str) -> str:
@@ -61,7 +63,7 @@ def _ungroup(raw: str) -> str:
 
 
 def parse_decimal(text: str | int | Decimal, *, places: int = 2, allow_negative: bool = False) -> Decimal:
-    """Parse a number as a clerk types it: "1,424,430.00", "¥1424430", "１４２４４３０元", " 12.5 ".
+    """Parse a number as a clerk types it: "1,424,430.00", "¥1424430", "１４２４４３０元", " 12.5 " (never ¹²³).
 
     Refuses (AmountError) rather than rounds: more than `places` decimals, a negative number
     unless allowed, anything that is not a plain decimal number.
@@ -71,7 +73,7 @@ def parse_decimal(text: str | int | Decimal, *, places: int = 2, allow_negative:
     if isinstance(text, (int, Decimal)):
         raw = str(text)
     else:
-        raw = unicodedata.normalize("NFKC", str(text)).translate(_CURRENCY).strip()
+        raw = fold_width(str(text)).translate(_CURRENCY).strip()
         if raw.endswith("元"):
             raw = raw[:-1].rstrip()
         raw = _ungroup(raw)
@@ -99,6 +101,56 @@ def parse_amount(text: str | int | Decimal) -> Decimal:
     if value > MAX_AMOUNT:
         raise AmountError(N_("too large"))
     return value.quantize(FEN)
+
+
+def row_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
+    """A cost-table row's amount, quantity × unit price rounded to the fen, within MAX_AMOUNT.
+
+    The one bound for amounts applies to products and sums too: each factor and the exact product are
+    checked before rounding (a 40-digit product would not even round), so what is stored can always be
+    totalled, printed and written in uppercase. AmountError("too large") otherwise.
+    """
+    if quantity > MAX_AMOUNT or unit_price > MAX_AMOUNT:
+        raise AmountError(N_("too large"))
+    with localcontext() as ctx:
+        ctx.prec = 60  # exact for two factors of at most 20 digits
+        product = quantity * unit_price
+        if product > MAX_AMOUNT:
+            raise AmountError(N_("too large"))
+        return quantize(product)
+
+
+def amount_sum(amounts: Iterable[Decimal]) -> Decimal:
+    """The exact sum of `amounts`; AmountError("too large") when it passes MAX_AMOUNT."""
+    with localcontext() as ctx:
+        ctx.prec = 60
+        total = sum(amounts, Decimal("0.00"))
+    if total > MAX_AMOUNT:
+        raise AmountError(N_("too large"))
+    return total
+
+
+def check_row_amount(quantity: Decimal, unit_price: Decimal, where: str) -> Decimal:
+    """`row_amount`, or UserError naming `where` (a cell, a row path) for a quantity or product above the bound."""
+    try:
+        return row_amount(quantity, unit_price)
+    except AmountError as exc:
+        if quantity > MAX_AMOUNT:
+            message = _("the quantity is larger than the largest amount ({max})")
+        elif unit_price > MAX_AMOUNT:
+            message = _("the unit price is larger than the largest amount ({max})")
+        else:
+            message = _("quantity × unit price is more than the largest amount ({max})")
+        raise UserError(message.format(max=format_amount(MAX_AMOUNT)), where) from exc
+
+
+def check_table_total(amounts: Iterable[Decimal], where: str) -> Decimal:
+    """`amount_sum` of a table's row amounts, or UserError naming `where` when the total passes the bound."""
+    try:
+        return amount_sum(amounts)
+    except AmountError as exc:
+        raise UserError(_("the table's total is more than the largest amount ({max})").format(
+            max=format_amount(MAX_AMOUNT)), where) from exc
 
 
 def format_amount(value: Decimal, *, grouping: bool = True) -> str:

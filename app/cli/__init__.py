@@ -62,7 +62,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ContractDesk {__version__}")
         return 0
     _preparse_language(argv)
+    from app.text_checks import TerminalStream
+
+    # Whatever a record holds (an ANSI escape in a title, a bidi override) is shown escaped, never obeyed.
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (None if s is None else TerminalStream(s) for s in streams)  # None: no console
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run(argv: list[str]) -> int:
     parser = build_parser()
+    bad = _unreadable_argument(argv)
+    if bad:
+        print(_("{field}: {value}").format(field=_("error"), value=bad), file=sys.stderr)
+        return 2
     args = parser.parse_args(argv)
     if args.command is None:
         args.command = "gui"
@@ -78,6 +94,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _unreadable_argument(argv: Sequence[str]) -> str | None:
+    """An argument that is not valid text (bytes the system could not decode arrive as lone surrogates)."""
+    from app.text_checks import unstorable_char
+
+    for i, arg in enumerate(argv):
+        if unstorable_char(arg) is not None:
+            option = argv[i - 1] if i and argv[i - 1].startswith("-") else _("argument {n}").format(n=i + 1)
+            return str(UserError(_("is not valid text (a character that cannot be read or stored)"), option))
+    return None
 
 
 def _gui_handler():

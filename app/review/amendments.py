@@ -89,6 +89,9 @@ def add_amendment(db: Database, number: str, amendment: Amendment, *, user: str 
 
     if not amendment.number.strip():
         raise UserError(_("the amendment needs a number"))
+    from app.text_checks import check_identifier
+
+    check_identifier(amendment.number, amendment.number)
     who = user if user is not None else current_user()
     with db.transaction() as s:
         row = _contract(s, number)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.digits import is_ascii_digits
 from app.domain import Contract
 from app.errors import NotFound, UserError
 from app.i18n import _
@@ -22,8 +23,11 @@ from app.review import audit
 from app.review.clock import current_user, now_iso
 from app.store.db import Database
 from app.store.schema import ContractRow, RevisionRow
+from app.text_checks import check_identifier
 
 CURRENT = "current"
+#: Revision numbers are database integers (64-bit); a larger one names no revision.
+MAX_SEQ = 2**63 - 1
 
 
 @dataclass(frozen=True)
@@ -109,6 +113,7 @@ def mark_reviewed(db: Database, number: str, name: str, *, user: str | None = No
     name = name.strip()
     if not name:
         raise UserError(_("give the reviewed revision a name"))
+    check_identifier(name, name)
     if name.isdigit() or name == CURRENT:
         raise UserError(_("a revision name must not be a number or \"current\""), name)
     who = user if user is not None else current_user()
@@ -130,8 +135,11 @@ def resolve(db: Database, number: str, spec: str | int | None) -> int | None:
         return None
     with db.read() as s:
         cid = _contract_row(s, number).id
-        if isinstance(spec, int) or str(spec).isdigit():
-            seq = s.scalar(select(RevisionRow.seq).where(RevisionRow.contract_id == cid, RevisionRow.seq == int(spec)))
+        if isinstance(spec, int) or is_ascii_digits(str(spec)):
+            # a number past any revision (99999999999999999999999, or 5,000 digits) finds none, never overflows
+            wanted = int(spec) if len(str(spec)) <= 19 else MAX_SEQ + 1
+            seq = None if wanted > MAX_SEQ else s.scalar(
+                select(RevisionRow.seq).where(RevisionRow.contract_id == cid, RevisionRow.seq == wanted))
         else:
             seq = s.scalar(
                 select(RevisionRow.seq).where(RevisionRow.contract_id == cid, RevisionRow.name == spec).order_by(RevisionRow.seq.desc()).limit(1)

@@ -16,7 +16,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Float, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import cast as sql_cast
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -24,7 +25,7 @@ from app.domain import COST_COLUMN_LABELS, COST_COLUMNS, AnnexKind, CostRow
 from app.errors import Conflict, NotFound, UserError
 from app.fileio import os_reason
 from app.i18n import N_, _
-from app.money import MAX_AMOUNT, AmountError, parse_decimal
+from app.money import MAX_AMOUNT, AmountError, check_row_amount, check_table_total, parse_decimal, row_amount
 from app.store.db import Database
 from app.store.schema import AnnexRow, ContractRow, CostRowRow
 
@@ -139,7 +140,22 @@ def parse_row(cells: Sequence[str | Decimal], row: int) -> RowValues:
         if column in NUMBER_COLUMNS and (raw == "" or raw is None):
             raw = "0"
         out.append(parse_cell(column, raw, cell_where(row, column)))
+    check_row_amount(out[3], out[4], cell_where(row, "quantity"))  # type: ignore[arg-type]
     return tuple(out)  # type: ignore[return-value]
+
+
+def _check_table_total(s: Session, annex_id: int) -> None:
+    """Refuse (inside the writing transaction) a change that takes the table's total past MAX_AMOUNT.
+
+    A float sum in the database screens the table cheaply; only a total near the bound is summed exactly.
+    """
+    t = _TABLE
+    where = t.c.annex_id == annex_id
+    approx = s.scalar(select(func.sum(sql_cast(t.c.quantity, Float) * sql_cast(t.c.unit_price, Float))).where(where))
+    if approx is None or approx < float(MAX_AMOUNT) * 0.99:
+        return
+    rows = s.execute(select(t.c.quantity, t.c.unit_price).where(where))
+    check_table_total((row_amount(q, p) for q, p in rows), column_label("amount"))
 
 
 # ------------------------------------------------------------------ reading
@@ -313,6 +329,7 @@ def insert_rows(db: Database, annex_id: int, before_id: int | None, rows: Sequen
         next_id = (s.scalar(select(func.max(table.c.id))) or 0) + 1
         stored = [StoredRow(next_id + i, start + i, values) for i, values in enumerate(rows)]
         s.execute(insert(table), [_row_params(annex_id, r) for r in stored])
+        _check_table_total(s, annex_id)
         _touch(s, annex_id, "rows inserted", None, _rows(stored))
     return stored
 
@@ -407,6 +424,7 @@ def replace_block(
                 s.execute(insert(table), [_row_params(annex_id, r) for r in stored])
             except IntegrityError as exc:
                 raise Conflict(_("the table was changed meanwhile; reload the annex"), str(annex_id)) from exc
+        _check_table_total(s, annex_id)
         _touch(s, annex_id, "paste", {"cells": _cells(old)}, {"cells": _cells(changes), "rows": _rows(stored)})
     return old, stored
 
@@ -428,6 +446,12 @@ def _update_cells_in(s: Session, annex_id: int, changes: Sequence[CellChange]) -
     if missing:
         raise Conflict(_("the row was deleted meanwhile; reload the annex"), str(missing[0]))
     old = [CellChange(c.row_id, c.column, before[c.row_id][COST_COLUMNS.index(c.column)]) for c in checked]
+    numbers = {rid: [before[rid][3], before[rid][4]] for rid in {c.row_id for c in checked if c.column in NUMBER_COLUMNS}}
+    for c in checked:
+        if c.row_id in numbers:
+            numbers[c.row_id][NUMBER_COLUMNS.index(c.column)] = c.value
+    for quantity, unit_price in numbers.values():
+        check_row_amount(quantity, unit_price, column_label("quantity"))
     by_column: dict[str, list[dict]] = {}
     for c in checked:
         by_column.setdefault(c.column, []).append({"rid": c.row_id, "val": c.value})
@@ -438,6 +462,8 @@ def _update_cells_in(s: Session, annex_id: int, changes: Sequence[CellChange]) -
             .values({column: bindparam("val", type_=table.c[column].type)}),
             params,
         )
+    if numbers:
+        _check_table_total(s, annex_id)
     return old
 
 

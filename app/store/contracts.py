@@ -229,6 +229,9 @@ def save_in(session: Session, c: Contract, *, replace: bool = False, expected_ve
     row = session.scalar(select(ContractRow).where(ContractRow.number == c.number))
     changes: tuple[dict, dict] | None = None  # None: a new contract (audited as created)
     if row is None:
+        from app.text_checks import check_identifier
+
+        check_identifier(c.number, _("Contract number"))  # a new number, from any entry: it must look as it is
         row = ContractRow()
         _fill_row(row, c)
         session.add(row)
