@@ -83,9 +83,11 @@ class ExportDialog(QDialog):
     export_failed = Signal(str)
 
     def __init__(self, contract: Contract, kind: ExportKind = ExportKind.PDF, *, schedule=None,
-                 folder: str = "", store: QSettings | None = None, parent: QWidget | None = None) -> None:
+                 folder: str = "", store: QSettings | None = None, parent: QWidget | None = None,
+                 database: Path | None = None) -> None:
         super().__init__(parent)
         self.contract = contract
+        self.database = database
         self.schedule = schedule
         self.folder = folder
         self.store = store if store is not None else keys.settings()
@@ -275,6 +277,9 @@ class ExportDialog(QDialog):
         out = self.target.path()
         if out is None:
             raise UserError(_("choose the file to write"), _("Save as"))
+        from app.output_targets import check_name
+
+        check_name(out, _("Save as"))  # is_dir() of a name over 255 bytes would raise, not answer
         if out.is_dir():
             raise UserError(_("is a folder, not a file"), str(out))
         if not out.parent.is_dir():
@@ -303,6 +308,7 @@ class ExportDialog(QDialog):
             password=self.password.text(),
             schedule=self.schedule,
             font_preference=font,
+            database=self.database,
         )
 
     def start(self) -> None:

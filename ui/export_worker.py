@@ -49,6 +49,8 @@ class ExportJob:
     schedule: Any = None  # app.schedule.Schedule for the Excel due dates
     #: An app.export.pdf.fonts.FontPreference value (a str, so this module does not import ReportLab).
     font_preference: str = "auto"
+    #: The open database file (None for a server): an export is never written onto it or its journals.
+    database: Path | None = None
 
 
 class ExportSignals(QObject):
@@ -128,6 +130,11 @@ class ExportWorker(QRunnable):
 
     def _export(self) -> Any:
         job = self.job
+        if job.kind is not ExportKind.PREVIEW:
+            from app.output_targets import check_output_targets
+
+            signature = Path(f"{job.out}.p7s") if job.kind is ExportKind.XLSX and job.sign_with else None
+            check_output_targets({_("Save as"): job.out, str(signature): signature}, job.database)
         if job.kind is ExportKind.JSON:
             from app.fileio import atomic_write_text
             from app.interchange.json_codec import dumps

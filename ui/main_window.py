@@ -687,7 +687,7 @@ class MainWindow(QMainWindow):
         from ui.export_dialog import ExportDialog
 
         folder = keys.read_text(self.store, keys.EXPORT_FOLDER_KEY)
-        dialog = ExportDialog(contract, kind, schedule=schedule, folder=folder, parent=self)
+        dialog = ExportDialog(contract, kind, schedule=schedule, folder=folder, parent=self, database=self.db.path)
         dialog.exported.connect(self._exported)
         dialog.finished.connect(dialog.deleteLater)
         self.export_dialog = dialog

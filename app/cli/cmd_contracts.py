@@ -149,6 +149,7 @@ def run_export(args) -> int:
 
         require_installed(FontPreference(args.font), windows_fonts_folder(), "--font")
     db = open_store(args)
+    _refuse_clashing_outputs(args, db.path)
     contract = load(db, args.number)
     if args.review_pdf:
         from app.review.review_export import write_review_pdf
@@ -189,6 +190,16 @@ def run_export(args) -> int:
             ),
         )
     return 0
+
+
+def _refuse_clashing_outputs(args, database: Path | None) -> None:
+    """No output onto the database, its journals or backups, nor two outputs onto one file."""
+    from app.output_targets import check_output_targets
+    from app.signing.cms import signature_path
+
+    signature = signature_path(Path(args.xlsx)) if args.xlsx and args.sign_with else None
+    check_output_targets({"--json": args.json, "--pdf": args.pdf, "--xlsx": args.xlsx, "--review-pdf": args.review_pdf,
+                          str(signature): signature}, database)
 
 
 def _refuse_options_without(args, output: str, given: dict[str, object]) -> None:
