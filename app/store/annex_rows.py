@@ -448,7 +448,7 @@ def _update_cells_in(s: Session, annex_id: int, changes: Sequence[CellChange]) -
     old = [CellChange(c.row_id, c.column, before[c.row_id][COST_COLUMNS.index(c.column)]) for c in checked]
     numbers = {rid: [before[rid][3], before[rid][4]] for rid in {c.row_id for c in checked if c.column in NUMBER_COLUMNS}}
     for c in checked:
-        if c.row_id in numbers:
+        if c.column in NUMBER_COLUMNS:
             numbers[c.row_id][NUMBER_COLUMNS.index(c.column)] = c.value
     for quantity, unit_price in numbers.values():
         check_row_amount(quantity, unit_price, column_label("quantity"))
