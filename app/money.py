@@ -23,8 +23,14 @@ FEN = Decimal("0.01")
 UPPER_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ("", "拾", "佰", "仟")
 _GROUP_UNITS = ("", "万", "亿", "万亿")
-#: The largest amount the uppercase writer handles (below 10^16 yuan).
+#: The largest amount the uppercase writer handles (below 10^16 yuan): the one bound every amount, product and
+#: sum is held to where it enters, so that whatever is stored can be totalled, printed and written in uppercase.
 MAX_AMOUNT = Decimal("9999999999999999.99")
+#: The most rows a cost table may have (the Excel import's app.imports.xlsx.MAX_ROWS must not exceed it).
+MAX_TABLE_ROWS = 100_000
+#: The largest amount one cost-table row may come to: MAX_AMOUNT shared among the most rows a table may have, so
+#: no table can total more than MAX_AMOUNT whatever is edited, and a cell edit never has to add up the table.
+MAX_ROW_AMOUNT = (MAX_AMOUNT / MAX_TABLE_ROWS).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
 
 
 class AmountError(ValueError):
@@ -104,18 +110,17 @@ def parse_amount(text: str | int | Decimal) -> Decimal:
 
 
 def row_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
-    """A cost-table row's amount, quantity × unit price rounded to the fen, within MAX_AMOUNT.
+    """A cost-table row's amount, quantity × unit price rounded to the fen, within MAX_ROW_AMOUNT.
 
-    The one bound for amounts applies to products and sums too: each factor and the exact product are
-    checked before rounding (a 40-digit product would not even round), so what is stored can always be
-    totalled, printed and written in uppercase. AmountError("too large") otherwise.
+    Each factor and the exact product are checked before rounding (a 40-digit product would not even round);
+    AmountError("too large") otherwise.
     """
     if quantity > MAX_AMOUNT or unit_price > MAX_AMOUNT:
         raise AmountError(N_("too large"))
     with localcontext() as ctx:
         ctx.prec = 60  # exact for two factors of at most 20 digits
         product = quantity * unit_price
-        if product > MAX_AMOUNT:
+        if product > MAX_ROW_AMOUNT:
             raise AmountError(N_("too large"))
         return quantize(product)
 
@@ -140,7 +145,8 @@ def check_row_amount(quantity: Decimal, unit_price: Decimal, where: str) -> Deci
         elif unit_price > MAX_AMOUNT:
             message = _("the unit price is larger than the largest amount ({max})")
         else:
-            message = _("quantity × unit price is more than the largest amount ({max})")
+            message = _("quantity × unit price is more than the largest amount of a row ({max})")
+            raise UserError(message.format(max=format_amount(MAX_ROW_AMOUNT)), where) from exc
         raise UserError(message.format(max=format_amount(MAX_AMOUNT)), where) from exc
 
 

@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 from app.errors import UserError
 from app.fields import parse_value
 from app.interchange.json_codec import dumps, loads
-from app.money import MAX_AMOUNT, AmountError, parse_decimal, row_amount
+from app.money import MAX_AMOUNT, MAX_ROW_AMOUNT, MAX_TABLE_ROWS, AmountError, parse_decimal, row_amount
 from app.store import annex_rows, contracts
 
 from .conftest import SAMPLE_NUMBER, database_digest
@@ -117,18 +117,22 @@ def test_forty_nines_as_a_quantity_are_refused_at_import(cli, db, db_path, sampl
     assert cli("check", SAMPLE_NUMBER).code in (0, 1)  # and everything still works
 
 
-def test_a_product_or_a_table_total_past_the_bound_is_refused_at_import(sample):
+def test_a_product_past_the_bound_is_refused_at_import(sample):
     def rows(*pairs):
         return lambda d: d["annexes"][2]["table"].__setitem__("rows", [
             {"item": "x", "spec": "", "unit": "", "quantity": q, "unit_price": p, "remark": ""} for q, p in pairs])
 
     with pytest.raises(UserError, match="quantity × unit price") as refused:
-        loads(_document(sample, rows(("100000000", "1000000000.00"))))
-    assert refused.value.where == "annexes[2].table.rows[0]"
-    half = "5000000000000000.00"  # two of them pass MAX_AMOUNT (9,999,999,999,999,999.99)
-    with pytest.raises(UserError, match="table's total") as refused:
-        loads(_document(sample, rows(("1", half), ("1", half))))
-    assert refused.value.where == "annexes[2].table"
+        loads(_document(sample, rows(("1", "1.00"), ("100000000", "1000000000.00"))))
+    assert refused.value.where == "annexes[2].table.rows[1]"
+    assert loads(_document(sample, rows(("1", str(MAX_ROW_AMOUNT))))).annex("3").table[0].amount == MAX_ROW_AMOUNT
+
+
+def test_no_table_can_total_more_than_the_largest_amount():
+    """Rows within MAX_ROW_AMOUNT and no more than MAX_TABLE_ROWS of them (the Excel import's cap too)."""
+    from app.imports.xlsx import MAX_ROWS
+
+    assert MAX_ROWS <= MAX_TABLE_ROWS and MAX_ROW_AMOUNT * MAX_TABLE_ROWS <= MAX_AMOUNT
 
 
 @pytest.mark.parametrize(("quantity", "price"), [(10**15, 10**15), (10**8, 10**9)])
@@ -144,26 +148,34 @@ def test_excel_cells_whose_product_passes_the_bound_are_refused(cli, exported, d
     assert cli("export", SAMPLE_NUMBER, "--pdf", str(exported.with_suffix(".pdf"))).code == 0
 
 
-def test_cost_table_edits_cannot_pass_the_bound(db):
-    annex = next(a for a in annex_rows.list_annexes(db, SAMPLE_NUMBER) if a.kind.value == "table")
-    rows = annex_rows.fetch_rows(db, annex.id)
+def test_cost_table_edits_cannot_pass_the_bound(store_db, monkeypatch):
+    """On SQLite and PostgreSQL: a row's product within MAX_ROW_AMOUNT, no more than MAX_TABLE_ROWS rows."""
+    annex = next(a for a in annex_rows.list_annexes(store_db, SAMPLE_NUMBER) if a.kind.value == "table")
+    rows = annex_rows.fetch_rows(store_db, annex.id)
     first = rows.ids[0]
     with pytest.raises(UserError, match="largest amount"):
-        annex_rows.update_cells(db, annex.id, [annex_rows.CellChange(first, "quantity", Decimal("100000000")),
-                                               annex_rows.CellChange(first, "unit_price", Decimal("1000000000.00"))])
-    big = Decimal("9000000000000000.00")
-    with pytest.raises(UserError, match="table's total"):
-        annex_rows.insert_rows(db, annex.id, None, [("a", "", "", Decimal(1), big, ""), ("b", "", "", Decimal(1), big, "")])
+        annex_rows.update_cells(store_db, annex.id, [
+            annex_rows.CellChange(first, "quantity", Decimal("100000000")),
+            annex_rows.CellChange(first, "unit_price", Decimal("1000000000.00"))])
+    with pytest.raises(UserError, match="largest amount of a row"):
+        annex_rows.update_cells(store_db, annex.id, [annex_rows.CellChange(first, "quantity", Decimal("10000000"))])
+    monkeypatch.setattr(annex_rows, "MAX_TABLE_ROWS", len(rows) + 1)
+    with pytest.raises(UserError, match="more than"):
+        annex_rows.insert_rows(store_db, annex.id, None, [("a", "", "", Decimal(1), Decimal(1), ""),
+                                                          ("b", "", "", Decimal(1), Decimal(1), "")])
     with pytest.raises(UserError, match="largest amount"):
-        annex_rows.insert_rows(db, annex.id, None, [("a", "", "", "9" * 16, "9" * 16, "")])
-    assert annex_rows.fetch_rows(db, annex.id).columns == rows.columns  # nothing was stored
+        annex_rows.insert_rows(store_db, annex.id, None, [("a", "", "", "9" * 16, "9" * 16, "")])
+    assert annex_rows.fetch_rows(store_db, annex.id).columns == rows.columns  # nothing was stored
 
 
 def test_the_bound_is_decided_exactly():
-    assert row_amount(Decimal("99999999.99"), Decimal("100000000.00")) == Decimal("9999999999000000.00")
-    assert row_amount(Decimal("1"), MAX_AMOUNT) == MAX_AMOUNT
+    assert row_amount(Decimal("99999.99"), Decimal("1000000.00")) == Decimal("99999990000.00")
+    assert row_amount(Decimal("1"), MAX_ROW_AMOUNT) == MAX_ROW_AMOUNT
+    assert row_amount(Decimal("0.0001"), Decimal("1.00")) == Decimal("0.00")
     with pytest.raises(AmountError):
-        row_amount(Decimal("1.0001"), MAX_AMOUNT)
+        row_amount(Decimal("1.0001"), MAX_ROW_AMOUNT)
+    with pytest.raises(AmountError):
+        row_amount(Decimal("9" * 40), Decimal("0.00"))
 
 
 # ------------------------------------------------------------------ database addresses (item 14)

@@ -16,8 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import cast
 
-from sqlalchemy import Float, Table, bindparam, delete, func, insert, select, update
-from sqlalchemy import cast as sql_cast
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -25,7 +24,7 @@ from app.domain import COST_COLUMN_LABELS, COST_COLUMNS, AnnexKind, CostRow
 from app.errors import Conflict, NotFound, UserError
 from app.fileio import os_reason
 from app.i18n import N_, _
-from app.money import MAX_AMOUNT, AmountError, check_row_amount, check_table_total, parse_decimal, row_amount
+from app.money import MAX_AMOUNT, MAX_TABLE_ROWS, AmountError, check_row_amount, parse_decimal
 from app.store.db import Database
 from app.store.schema import AnnexRow, ContractRow, CostRowRow
 
@@ -144,18 +143,12 @@ def parse_row(cells: Sequence[str | Decimal], row: int) -> RowValues:
     return tuple(out)  # type: ignore[return-value]
 
 
-def _check_table_total(s: Session, annex_id: int) -> None:
-    """Refuse (inside the writing transaction) a change that takes the table's total past MAX_AMOUNT.
-
-    A float sum in the database screens the table cheaply; only a total near the bound is summed exactly.
-    """
-    t = _TABLE
-    where = t.c.annex_id == annex_id
-    approx = s.scalar(select(func.sum(sql_cast(t.c.quantity, Float) * sql_cast(t.c.unit_price, Float))).where(where))
-    if approx is None or approx < float(MAX_AMOUNT) * 0.99:
-        return
-    rows = s.execute(select(t.c.quantity, t.c.unit_price).where(where))
-    check_table_total((row_amount(q, p) for q, p in rows), column_label("amount"))
+def _check_row_count(s: Session, annex_id: int) -> None:
+    """Refuse (inside the writing transaction) rows past MAX_TABLE_ROWS: with each row within MAX_ROW_AMOUNT,
+    this is what keeps the table's total within MAX_AMOUNT without ever adding it up."""
+    count = s.scalar(select(func.count()).select_from(_TABLE).where(_TABLE.c.annex_id == annex_id)) or 0
+    if count > MAX_TABLE_ROWS:
+        raise UserError(_("the table has more than {n} rows").format(n=f"{MAX_TABLE_ROWS:,}"), column_label("item"))
 
 
 # ------------------------------------------------------------------ reading
@@ -329,7 +322,7 @@ def insert_rows(db: Database, annex_id: int, before_id: int | None, rows: Sequen
         next_id = (s.scalar(select(func.max(table.c.id))) or 0) + 1
         stored = [StoredRow(next_id + i, start + i, values) for i, values in enumerate(rows)]
         s.execute(insert(table), [_row_params(annex_id, r) for r in stored])
-        _check_table_total(s, annex_id)
+        _check_row_count(s, annex_id)
         _touch(s, annex_id, "rows inserted", None, _rows(stored))
     return stored
 
@@ -424,7 +417,8 @@ def replace_block(
                 s.execute(insert(table), [_row_params(annex_id, r) for r in stored])
             except IntegrityError as exc:
                 raise Conflict(_("the table was changed meanwhile; reload the annex"), str(annex_id)) from exc
-        _check_table_total(s, annex_id)
+        if stored:
+            _check_row_count(s, annex_id)
         _touch(s, annex_id, "paste", {"cells": _cells(old)}, {"cells": _cells(changes), "rows": _rows(stored)})
     return old, stored
 
@@ -462,8 +456,6 @@ def _update_cells_in(s: Session, annex_id: int, changes: Sequence[CellChange]) -
             .values({column: bindparam("val", type_=table.c[column].type)}),
             params,
         )
-    if numbers:
-        _check_table_total(s, annex_id)
     return old
 
 
