@@ -9,6 +9,7 @@ steer the terminal (an ANSI escape in a title clearing the screen, a bidi overri
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Iterator
 from typing import Any
@@ -22,6 +23,7 @@ _IGNORABLE_RANGES = (
     (0x034F, 0x034F), (0x115F, 0x1160), (0x17B4, 0x17B5), (0x180B, 0x180F), (0x3164, 0x3164),
     (0xFE00, 0xFE0F), (0xFFA0, 0xFFA0), (0xFFF0, 0xFFF8), (0x1BCA0, 0x1BCA3), (0xE0000, 0xE0FFF),
 )
+_IGNORABLE = re.compile("[" + "".join(f"\\U{low:08x}-\\U{high:08x}" for low, high in _IGNORABLE_RANGES) + "]")
 #: Categories never allowed in an identifier: controls, format characters (zero-width, bidi overrides),
 #: surrogates, private use, unassigned, line and paragraph separators.
 _HIDDEN_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
@@ -32,7 +34,7 @@ _LAYOUT = frozenset({"\n", "\t"})
 
 
 def _ignorable(code: int) -> bool:
-    return any(low <= code <= high for low, high in _IGNORABLE_RANGES)
+    return _IGNORABLE.match(chr(code)) is not None
 
 
 def char_label(ch: str) -> str:
@@ -119,7 +121,8 @@ def for_terminal(text: str, *, keep_layout: bool = False) -> str:
     shown, not obeyed. `keep_layout` keeps newlines and tabs (a whole printed line), else they are
     escaped too (one cell of a tab-separated line).
     """
-    if text.isascii() and text.isprintable():
+    plain = text.replace("\n", "").replace("\t", "") if keep_layout else text
+    if plain.isprintable() and _IGNORABLE.search(plain) is None:  # nearly every line: no per-character loop
         return text
     out = []
     for ch in text:
