@@ -202,7 +202,7 @@ def _check_binop(operator: str, left: Any, right: Any) -> None:
     if operator == "**":
         if ints and right > 0 and abs(left) > 1 and right * math.log2(abs(left)) > _MAX_BITS:
             raise SecurityError(_("a number with more than {n} digits").format(n=MAX_DIGITS))
-        if isinstance(right, (int, float, Decimal)) and abs(right) > 10_000 and not ints:
+        if not ints and isinstance(right, (int, float, Decimal)) and not -10_000 <= right <= 10_000:
             raise SecurityError("power too large")
     elif operator == "*":
         if ints and left.bit_length() + right.bit_length() > _MAX_BITS:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from app.errors import UserError
 from app.fileio import os_reason
@@ -113,7 +114,7 @@ def _check_signer(data: bytes, signer, certs: list, trust: TrustList | None) -> 
         return SignatureReport(SignatureState.INVALID, detail=_("the signature file cannot be read: {error}").format(
             error=exc))
     others = [c for c in certs if c is not cert]
-    base = {"signer": name, "signed_at": _as_datetime(signed_at), "fingerprint": fingerprint(cert.dump()),
+    base: dict[str, Any] = {"signer": name, "signed_at": _as_datetime(signed_at), "fingerprint": fingerprint(cert.dump()),
             "trusted": chains_to(cert, others, trust) if trust is not None else None}
     if not _signature_ok(cert, signer, attrs, digest_name):
         return SignatureReport(SignatureState.INVALID, detail=_("the signature does not match the certificate"), **base)

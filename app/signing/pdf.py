@@ -13,6 +13,7 @@ import contextlib
 import io
 import logging
 from pathlib import Path
+from typing import Any
 
 from app.errors import UserError
 from app.fileio import os_reason
@@ -155,7 +156,7 @@ def _check_signature(sig, total: int, trust: TrustList | None, *, later_fields: 
     from pyhanko_certvalidator import ValidationContext
 
     revision = sig.signed_revision + 1
-    base = {"revision": revision, "revisions": total, "field": str(sig.field_name or "")}
+    base: dict[str, Any] = {"revision": revision, "revisions": total, "field": str(sig.field_name or "")}
     try:
         cert = sig.signer_cert
         assert isinstance(cert, x509.Certificate)
