@@ -85,6 +85,18 @@ def test_undecodable_bytes_on_the_command_line_are_one_line(db, db_path):
         assert "is not valid text" in err
 
 
+@pytest.mark.parametrize("args", [
+    ("due", "--within", "9" * 5000),
+    ("invoice", SAMPLE_NUMBER, "2025-01-01", "--payment", "9" * 5000),
+    ("comment", "add", SAMPLE_NUMBER, "x", "--row", "3#" + "9" * 5000),
+    ("calendar", "list", "--year", "9" * 5000),
+], ids=["due", "invoice", "comment row", "calendar year"])
+def test_a_5000_digit_number_on_the_command_line_is_one_short_line(cli, db, args):
+    result = cli(*args)
+    assert result.code == 2 and "Traceback" not in result.err, result
+    assert len(result.err.strip().splitlines()) <= 2 and len(result.err.splitlines()[-1]) < 600
+
+
 def test_review_diff_from_a_huge_revision_number_is_one_line(cli, db):
     for rev in ("99999999999999999999999", "9" * 5000, "¹²³"):
         result = cli("review", "diff", SAMPLE_NUMBER, "--from", rev)

@@ -22,6 +22,7 @@ log = logging.getLogger("contractdesk")
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # usage errors: exit 2 with one line
+        message = _shortened(message)  # argparse quotes a bad value whole: 5,000 digits would fill the screen
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: " + _("{field}: {value}").format(field=_("error"), value=message) + "\n")
 
@@ -87,13 +88,21 @@ def _run(argv: list[str]) -> int:
     try:
         return int(args.handler(args) or 0)
     except UserError as exc:
-        print(_("{field}: {value}").format(field=_("error"), value=exc), file=sys.stderr)  # 错误：… in Chinese
+        print(_("{field}: {value}").format(field=_("error"), value=_shortened(str(exc))), file=sys.stderr)  # 错误：…
         return exc.exit_code
     except KeyboardInterrupt:
         print(_("cancelled"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+
+
+#: The longest error line printed; a value quoted whole (5,000 digits typed by mistake) is cut short.
+MAX_ERROR_CHARS = 500
+
+
+def _shortened(message: str) -> str:
+    return message if len(message) <= MAX_ERROR_CHARS else message[:MAX_ERROR_CHARS] + "…"
 
 
 def _unreadable_argument(argv: Sequence[str]) -> str | None:
