@@ -88,7 +88,7 @@ def _run(argv: list[str]) -> int:
     try:
         return int(args.handler(args) or 0)
     except UserError as exc:
-        print(_("{field}: {value}").format(field=_("error"), value=_shortened(str(exc))), file=sys.stderr)  # 错误：…
+        print(_("{field}: {value}").format(field=_("error"), value=_one_line(exc)), file=sys.stderr)  # 错误：…
         return exc.exit_code
     except KeyboardInterrupt:
         print(_("cancelled"), file=sys.stderr)
@@ -99,10 +99,17 @@ def _run(argv: list[str]) -> int:
 
 #: The longest error line printed; a value quoted whole (5,000 digits typed by mistake) is cut short.
 MAX_ERROR_CHARS = 500
+MAX_WHERE_CHARS = 100
 
 
 def _shortened(message: str) -> str:
     return message if len(message) <= MAX_ERROR_CHARS else message[:MAX_ERROR_CHARS] + "…"
+
+
+def _one_line(exc: UserError) -> str:
+    """The error as printed: where it is and what is wrong, a place quoted at length (5,000 digits) cut short."""
+    where = exc.where if len(exc.where) <= MAX_WHERE_CHARS else exc.where[:MAX_WHERE_CHARS] + "…"
+    return str(UserError(_shortened(exc.message), where))
 
 
 def _unreadable_argument(argv: Sequence[str]) -> str | None:
