@@ -7,11 +7,12 @@ Storage and JSON keep ISO dates (YYYY-MM-DD); this module only reads what people
 from __future__ import annotations
 
 import re
-import unicodedata
 from datetime import date
 
-_DAY = re.compile(r"(\d{4})\s*(?:[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?)")
-_MONTH = re.compile(r"(\d{4})\s*(?:[-/.]\s*(\d{1,2})|年\s*(\d{1,2})\s*月?)")
+from app.digits import fold_width
+
+_DAY = re.compile(r"(\d{4})\s*(?:[-/.]\s*(\d{1,2})\s*[-/.]\s*(\d{1,2})|年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*[日号]?)", re.ASCII)
+_MONTH = re.compile(r"(\d{4})\s*(?:[-/.]\s*(\d{1,2})|年\s*(\d{1,2})\s*月?)", re.ASCII)
 
 
 #: The years a contract's dates can fall in; outside them a date is a slip of the keyboard (2205 for 2025,
@@ -35,8 +36,9 @@ class DateError(ValueError):
 
 
 def _normalise(text: str) -> str:
-    # NFKC turns full-width digits and separators (２０２５／５／２２) into ASCII ones.
-    return unicodedata.normalize("NFKC", text).strip()
+    # Full-width digits and separators (２０２５／５／２２) become ASCII ones; other digit-like characters
+    # (¹², ١٢) stay as they are and fail the ASCII-only patterns.
+    return fold_width(text).strip()
 
 
 def parse_date(text: str) -> date:

@@ -8,7 +8,6 @@ value or raises UserError naming the field; `get_value` / `set_value` read and w
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -17,11 +16,13 @@ from typing import Any
 
 from app.credit_code import credit_code_problem
 from app.dates import DateError, out_of_range, parse_date, parse_year_month
+from app.digits import fold_width
 from app.domain import BankAccount, Contract, DueAfter, party_name
 from app.errors import UserError
 from app.i18n import N_, _
 from app.money import AmountError, format_amount, parse_amount
 from app.numbering import cn_to_int
+from app.text_checks import check_identifier, check_text
 
 
 class Kind(StrEnum):
@@ -105,6 +106,8 @@ def _specs() -> dict[str, FieldSpec]:
 
 
 FIELDS: dict[str, FieldSpec] = _specs()
+#: Text fields that are numbers a clerk searches and compares by: invisible characters are refused there.
+IDENTIFIER_FIELDS = frozenset({"party_a_number", "party_b_number"})
 _INDEX = re.compile(r"\[(\d+)\]")
 _SEGMENT = re.compile(r"([a-z_]+)(?:\[(\d+)\])?")
 _CURRENCY = re.compile(r"[A-Z]{3}")
@@ -156,7 +159,7 @@ def _amount_message(text: str, exc: AmountError) -> str:
 
 
 def _count(text: str, path: str) -> int:
-    raw = unicodedata.normalize("NFKC", text).strip()
+    raw = fold_width(text).strip()
     value = cn_to_int(raw) if raw else None  # 30 or 三十
     if value is None:
         raise UserError(_("\"{value}\" is not a whole number").format(value=text), path)
@@ -197,14 +200,14 @@ def parse_value(path: str, raw: Any) -> Any:
         raw = raw.value
     if not isinstance(raw, str):
         raise UserError(_("unexpected value"), path)
-    text = raw
+    text = check_text(raw, path)
     if kind is Kind.LONG_TEXT:
         return text
     stripped = text.strip()
     if kind is Kind.TEXT:
-        return stripped
+        return check_identifier(stripped, path) if path in IDENTIFIER_FIELDS else stripped
     if kind is Kind.CURRENCY:
-        code = unicodedata.normalize("NFKC", stripped).upper()
+        code = fold_width(stripped).upper()
         if not _CURRENCY.fullmatch(code):
             raise UserError(_("\"{value}\" is not a three-letter currency code such as CNY").format(value=text), path)
         return code
@@ -240,7 +243,7 @@ def parse_value(path: str, raw: Any) -> Any:
                 _("\"{value}\" is not a year and month (write 2025-05 or 2025年5月)").format(value=text), path
             ) from exc
     if kind is Kind.CREDIT_CODE:
-        code = unicodedata.normalize("NFKC", stripped).upper()
+        code = fold_width(stripped).upper()
         if code:
             problem = credit_code_problem(code)
             if problem:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import glob
+import hashlib
 import os
 import tempfile
 import time
@@ -22,6 +23,7 @@ from typing import TypeVar
 
 from app.errors import UserError
 from app.i18n import _
+from app.output_targets import check_replaceable
 
 #: A temporary file this old beside a target is what a killed or crashed export left behind.
 STALE_PART_SECONDS = 15 * 60
@@ -111,10 +113,19 @@ def _remove_stale_parts(target: Path) -> None:
     """Delete the temporary files of earlier writes of `target` that were killed half-way (a clerk would
     otherwise find ".合同.pdf.x1y2.part" beside the packet); recent ones may belong to a write in progress."""
     cutoff = time.time() - STALE_PART_SECONDS
-    for name in glob.glob(glob.escape(str(target.parent / f".{target.name}.")) + "*.part"):
+    for name in glob.glob(glob.escape(str(target.parent / _part_prefix(target))) + "*.part"):
         with contextlib.suppress(OSError):
             if os.stat(name).st_mtime < cutoff:
                 os.unlink(name)
+
+
+def _part_prefix(target: Path) -> str:
+    """The temporary file's name prefix: ".NAME." (a long NAME shortened, so that a name the file system
+    takes is never refused for the temporary file's added characters)."""
+    name = target.name
+    if len(os.fsencode(name)) > 200:
+        name = name[:40] + "-" + hashlib.sha256(os.fsencode(name)).hexdigest()[:16]
+    return f".{name}."
 
 
 @contextlib.contextmanager
@@ -124,12 +135,11 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     Raises UserError naming `target` when the folder cannot be created or the file cannot be written.
     """
     target = Path(target)
-    if target.is_dir():
-        raise UserError(_("is a folder, not a file"), str(target))
+    check_replaceable(target)  # never a symlink, device or folder; never a name the file system refuses
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         _remove_stale_parts(target)
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        fd, tmp_name = tempfile.mkstemp(prefix=_part_prefix(target), suffix=".part", dir=target.parent)
         os.close(fd)
     except OSError as exc:
         raise write_error(exc, target) from exc

@@ -12,17 +12,25 @@ Where the rules allow a choice, one style is used everywhere:
 from __future__ import annotations
 
 import re
-import unicodedata
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 
+from app.digits import fold_width
+from app.errors import UserError
 from app.i18n import N_, _
 
 FEN = Decimal("0.01")
 UPPER_DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ("", "拾", "佰", "仟")
 _GROUP_UNITS = ("", "万", "亿", "万亿")
-#: The largest amount the uppercase writer handles (below 10^16 yuan).
+#: The largest amount the uppercase writer handles (below 10^16 yuan): the one bound every amount, product and
+#: sum is held to where it enters, so that whatever is stored can be totalled, printed and written in uppercase.
 MAX_AMOUNT = Decimal("9999999999999999.99")
+#: The most rows a cost table may have (the Excel import's app.imports.xlsx.MAX_ROWS must not exceed it).
+MAX_TABLE_ROWS = 100_000
+#: The largest amount one cost-table row may come to: MAX_AMOUNT shared among the most rows a table may have, so
+#: no table can total more than MAX_AMOUNT whatever is edited, and a cell edit never has to add up the table.
+MAX_ROW_AMOUNT = (MAX_AMOUNT / MAX_TABLE_ROWS).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
 
 
 class AmountError(ValueError):
@@ -44,10 +52,10 @@ def quantize(value: Decimal) -> Decimal:
 
 
 _CURRENCY = str.maketrans({"¥": "", "￥": ""})
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)", re.ASCII)
 #: Separators a clerk may put between digits ("1,424,430", "1 424 430"); only between groups of three.
 _SEPARATORS = ", _\u3000"
-_GROUPED = re.compile(r"[+-]?\d{1,3}([, _\u3000]\d{3})+(\.\d*)?")
+_GROUPED = re.compile(r"[+-]?\d{1,3}([, _\u3000]\d{3})+(\.\d*)?", re.ASCII)
 
 
 def _ungroup(raw: str) -> str:
@@ -61,7 +69,7 @@ def _ungroup(raw: str) -> str:
 
 
 def parse_decimal(text: str | int | Decimal, *, places: int = 2, allow_negative: bool = False) -> Decimal:
-    """Parse a number as a clerk types it: "1,424,430.00", "¥1424430", "１４２４４３０元", " 12.5 ".
+    """Parse a number as a clerk types it: "1,424,430.00", "¥1424430", "１４２４４３０元", " 12.5 " (never ¹²³).
 
     Refuses (AmountError) rather than rounds: more than `places` decimals, a negative number
     unless allowed, anything that is not a plain decimal number.
@@ -71,7 +79,7 @@ def parse_decimal(text: str | int | Decimal, *, places: int = 2, allow_negative:
     if isinstance(text, (int, Decimal)):
         raw = str(text)
     else:
-        raw = unicodedata.normalize("NFKC", str(text)).translate(_CURRENCY).strip()
+        raw = fold_width(str(text)).translate(_CURRENCY).strip()
         if raw.endswith("元"):
             raw = raw[:-1].rstrip()
         raw = _ungroup(raw)
@@ -99,6 +107,56 @@ def parse_amount(text: str | int | Decimal) -> Decimal:
     if value > MAX_AMOUNT:
         raise AmountError(N_("too large"))
     return value.quantize(FEN)
+
+
+def row_amount(quantity: Decimal, unit_price: Decimal) -> Decimal:
+    """A cost-table row's amount, quantity × unit price rounded to the fen, within MAX_ROW_AMOUNT.
+
+    Each factor and the exact product are checked before rounding (a 40-digit product would not even round);
+    AmountError("too large") otherwise.
+    """
+    if quantity > MAX_AMOUNT or unit_price > MAX_AMOUNT:
+        raise AmountError(N_("too large"))
+    with localcontext() as ctx:
+        ctx.prec = 60  # exact for two factors of at most 20 digits
+        product = quantity * unit_price
+        if product > MAX_ROW_AMOUNT:
+            raise AmountError(N_("too large"))
+        return quantize(product)
+
+
+def amount_sum(amounts: Iterable[Decimal]) -> Decimal:
+    """The exact sum of `amounts`; AmountError("too large") when it passes MAX_AMOUNT."""
+    with localcontext() as ctx:
+        ctx.prec = 60
+        total = sum(amounts, Decimal("0.00"))
+    if total > MAX_AMOUNT:
+        raise AmountError(N_("too large"))
+    return total
+
+
+def check_row_amount(quantity: Decimal, unit_price: Decimal, where: str) -> Decimal:
+    """`row_amount`, or UserError naming `where` (a cell, a row path) for a quantity or product above the bound."""
+    try:
+        return row_amount(quantity, unit_price)
+    except AmountError as exc:
+        if quantity > MAX_AMOUNT:
+            message = _("the quantity is larger than the largest amount ({max})")
+        elif unit_price > MAX_AMOUNT:
+            message = _("the unit price is larger than the largest amount ({max})")
+        else:
+            message = _("quantity × unit price is more than the largest amount of a row ({max})")
+            raise UserError(message.format(max=format_amount(MAX_ROW_AMOUNT)), where) from exc
+        raise UserError(message.format(max=format_amount(MAX_AMOUNT)), where) from exc
+
+
+def check_table_total(amounts: Iterable[Decimal], where: str) -> Decimal:
+    """`amount_sum` of a table's row amounts, or UserError naming `where` when the total passes the bound."""
+    try:
+        return amount_sum(amounts)
+    except AmountError as exc:
+        raise UserError(_("the table's total is more than the largest amount ({max})").format(
+            max=format_amount(MAX_AMOUNT)), where) from exc
 
 
 def format_amount(value: Decimal, *, grouping: bool = True) -> str:

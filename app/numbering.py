@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from app.digits import is_ascii_digits
+
 _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 ARTICLE = re.compile(r"^第([零〇一二两三四五六七八九十百千\d]+)条$")
@@ -12,7 +14,7 @@ DOTTED = re.compile(r"^\d+(\.\d+)*$")
 
 def cn_to_int(text: str) -> int | None:
     """Lower-case Chinese numeral (or Arabic digits) to int: 十二 → 12, 一百零五 → 105."""
-    if text.isdigit():
+    if is_ascii_digits(text):
         return int(text)
     total, digit = 0, None
     for ch in text:

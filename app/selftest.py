@@ -132,13 +132,14 @@ def check_signing(folder: Path) -> Step:
 
     from app.signing.pdf import verify_pdf
     from app.signing.result import SignatureState
+    from app.signing.trust import TrustList
 
     password = secrets.token_hex(16)
     p12, der = make_throwaway_p12(folder, password.encode())
     signed = sample_pdf(sign_with=p12, password=password.encode())
     target = folder / "signed.pdf"
     target.write_bytes(signed)
-    verdict = verify_pdf(target, trust_roots=[asn1_x509.Certificate.load(der)])
+    verdict = verify_pdf(target, TrustList((asn1_x509.Certificate.load(der),)))
     if verdict.state is not SignatureState.INTACT:
         return Step("sign", FAILED, _("the freshly signed packet verifies as {state}: {detail}").format(
             state=verdict.state.value, detail=verdict.detail))

@@ -19,6 +19,7 @@ from app.export.pdf import PdfOptions, export_pdf
 from app.sample import SAMPLE_NUMBER, sample_contract
 from app.signing.pdf import FIELD_NAME, verify_pdf
 from app.signing.result import SignatureState
+from app.signing.trust import TrustList
 from tests.pdf_specimens import make_p12
 from tests.pdf_tools import pages_text, squash
 
@@ -51,9 +52,10 @@ def test_verify_reports_signer_time_and_trust(signed):
     assert result.state == SignatureState.INTACT and result.exit_code == 0
     assert result.signer == "样章 SPECIMEN Signer"
     assert result.signed_at is not None
-    assert "not from a trusted authority" in result.detail
-    trusted = verify_pdf(out, trust_roots=[asn1_x509.Certificate.load(cert)])
-    assert trusted.state == SignatureState.INTACT and "is trusted" in trusted.detail
+    assert "no trust list was given" in result.detail and result.signatures[0].trusted is None
+    trusted = verify_pdf(out, TrustList((asn1_x509.Certificate.load(cert),)))
+    assert trusted.state == SignatureState.INTACT and trusted.signatures[0].trusted
+    assert "chains to a certificate in the trust list" in trusted.detail
 
 
 def test_visible_signature_box_is_on_the_signing_page(signed):

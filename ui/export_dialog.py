@@ -314,6 +314,9 @@ class ExportDialog(QDialog):
         out = self.target.path()
         if out is None:
             raise UserError(_("choose the file to write"), _("Save as"))
+        from app.output_targets import check_name
+
+        check_name(out, _("Save as"))  # is_dir() of a name over 255 bytes would raise, not answer
         if out.is_dir():
             raise UserError(_("is a folder, not a file"), str(out))
         if not out.parent.is_dir():
@@ -343,6 +346,7 @@ class ExportDialog(QDialog):
             today=self.today,
         )
         setattr(options, kind.value, out)  # the target is the output of the chosen format
+        options.labels[kind.value] = _("Save as")
         return ExportJob(kind, self.db, self.number, options)
 
     def start(self) -> None:

@@ -74,11 +74,37 @@ def day_problem(day: date, kind: DayKind) -> str | None:
     return None
 
 
-def _decode(data: bytes) -> str:
+def _decode(data: bytes, where: str) -> str:
+    """The file's text (UTF-8, else GBK as Chinese Excel saves CSV); UserError for a file that is not text."""
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"\xd0\xcf\x11\xe0"):  # .xlsx (a zip) or .xls
+        raise UserError(_("this is an Excel workbook, not a CSV file: save it as CSV (comma separated) first"), where)
+    if b"\x00" in data:
+        raise UserError(_("this is not a text file (expected a CSV file of date,kind,name)"), where)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError:
+        pass
+    try:
         return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise UserError(_("this is not a text file (expected a CSV file of date,kind,name)"), where) from exc
+
+
+def _lines(text: str, where: str):
+    """(line number, cells) of each CSV record, read strictly: an unterminated quote is an error naming its
+    line (Python's lenient reading would swallow the rest of the file into one cell)."""
+    reader = csv.reader(io.StringIO(text), strict=True)
+    line_no = 1
+    while True:
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            raise UserError(_("line {n}: a quote \" is not closed, or the line is not CSV ({error})").format(
+                n=line_no, error=exc), where) from exc
+        yield line_no, cells
+        line_no = reader.line_num + 1
 
 
 def parse_calendar_csv(text: str, where: str = "") -> list[HolidayDay]:
@@ -86,7 +112,7 @@ def parse_calendar_csv(text: str, where: str = "") -> list[HolidayDay]:
     problems: list[str] = []
     days: dict[date, tuple[int, HolidayDay]] = {}
     first = True  # a header may only head the file (blank and comment lines aside)
-    for line_no, cells in enumerate(csv.reader(io.StringIO(text)), start=1):
+    for line_no, cells in _lines(text, where):
         cells = [c.strip() for c in cells]
         if not any(cells) or cells[0].startswith("#"):
             continue
@@ -146,4 +172,4 @@ def read_calendar_csv(path: Path) -> list[HolidayDay]:
         raise UserError(_("is a folder, not a file"), where) from exc
     except OSError as exc:
         raise UserError(_("cannot read the file: {error}").format(error=os_reason(exc)), where) from exc
-    return parse_calendar_csv(_decode(data), where)
+    return parse_calendar_csv(_decode(data, where), where)

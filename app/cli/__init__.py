@@ -22,6 +22,7 @@ log = logging.getLogger("contractdesk")
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str):  # usage errors: exit 2 with one line
+        message = _shortened(message)  # argparse quotes a bad value whole: 5,000 digits would fill the screen
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: " + _("{field}: {value}").format(field=_("error"), value=message) + "\n")
 
@@ -62,7 +63,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ContractDesk {__version__}")
         return 0
     _preparse_language(argv)
+    from app.text_checks import TerminalStream
+
+    # Whatever a record holds (an ANSI escape in a title, a bidi override) is shown escaped, never obeyed.
+    streams = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = (None if s is None else TerminalStream(s) for s in streams)  # None: no console
+    try:
+        return _run(argv)
+    finally:
+        sys.stdout, sys.stderr = streams
+
+
+def _run(argv: list[str]) -> int:
     parser = build_parser()
+    bad = _unreadable_argument(argv)
+    if bad:
+        print(_("{field}: {value}").format(field=_("error"), value=bad), file=sys.stderr)
+        return 2
     args = parser.parse_args(argv)
     if args.command is None:
         args.command = "gui"
@@ -71,13 +88,39 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return int(args.handler(args) or 0)
     except UserError as exc:
-        print(_("{field}: {value}").format(field=_("error"), value=exc), file=sys.stderr)  # 错误：… in Chinese
+        print(_("{field}: {value}").format(field=_("error"), value=_one_line(exc)), file=sys.stderr)  # 错误：…
         return exc.exit_code
     except KeyboardInterrupt:
         print(_("cancelled"), file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+
+
+#: The longest error line printed; a value quoted whole (5,000 digits typed by mistake) is cut short.
+MAX_ERROR_CHARS = 500
+MAX_WHERE_CHARS = 100
+
+
+def _shortened(message: str) -> str:
+    return message if len(message) <= MAX_ERROR_CHARS else message[:MAX_ERROR_CHARS] + "…"
+
+
+def _one_line(exc: UserError) -> str:
+    """The error as printed: where it is and what is wrong, a place quoted at length (5,000 digits) cut short."""
+    where = exc.where if len(exc.where) <= MAX_WHERE_CHARS else exc.where[:MAX_WHERE_CHARS] + "…"
+    return str(UserError(_shortened(exc.message), where))
+
+
+def _unreadable_argument(argv: Sequence[str]) -> str | None:
+    """An argument that is not valid text (bytes the system could not decode arrive as lone surrogates)."""
+    from app.text_checks import unstorable_char
+
+    for i, arg in enumerate(argv):
+        if unstorable_char(arg) is not None:
+            option = argv[i - 1] if i and argv[i - 1].startswith("-") else _("argument {n}").format(n=i + 1)
+            return str(UserError(_("is not valid text (a character that cannot be read or stored)"), option))
+    return None
 
 
 def _gui_handler():

@@ -99,8 +99,10 @@ def run_list(args) -> int:
             ]
         )
         return 0
-    for r in rows:
-        print(f"{r.number}\t{r.status.label}\t¥{r.total:,.2f}\t{r.title}")
+    from app.text_checks import for_terminal
+
+    for r in rows:  # a tab or newline inside a title would shift the columns: escaped with the rest
+        print(f"{for_terminal(r.number)}\t{r.status.label}\t¥{r.total:,.2f}\t{for_terminal(r.title)}")
     return 0
 
 

@@ -178,9 +178,12 @@ def run_comment_resolve(args) -> int:
 
 def run_comment_export(args) -> int:
     from app.fileio import atomic_write_text
+    from app.output_targets import check_output_targets
     from app.review.exchange import export_document
 
-    atomic_write_text(args.out, export_document(open_store(args), args.number))
+    db = open_store(args)
+    check_output_targets({"OUT.json": args.out}, db.path)  # never onto the database or its journals
+    atomic_write_text(args.out, export_document(db, args.number))
     return 0
 
 

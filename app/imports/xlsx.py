@@ -22,7 +22,7 @@ from app.domain import CostRow
 from app.errors import UserError
 from app.fileio import os_reason
 from app.i18n import _
-from app.money import AmountError, parse_decimal, quantize
+from app.money import AmountError, check_row_amount, check_table_total, parse_decimal, quantize
 
 # The workbook layout (app.export.xlsx.layout) is imported where it is used: importing it loads openpyxl, and
 # this module is also imported for MAX_ROWS by the JSON reader, which runs at start-up (the bundled sample).
@@ -409,6 +409,7 @@ def _build_rows(table: ImportedTable, raw: list[_RawRow], columns: dict[str, int
                                cached="unit_price" in rr.formulas).quantize(Decimal("0.01")),
             remark=_text(values.get("remark")),
         )
+        check_row_amount(row.quantity, row.unit_price, _cell_name(sheet, columns["quantity"], r))  # the one bound
         if _blank(row.item):
             raise UserError(_("{column} is empty").format(column=labels["item"]), _cell_name(sheet, columns["item"], r))
         if len(row.unit) > MAX_UNIT_CHARS:  # the store's limit (a PostgreSQL column would refuse it mid-apply)
@@ -428,6 +429,7 @@ def _build_rows(table: ImportedTable, raw: list[_RawRow], columns: dict[str, int
                     shown=values[AMOUNT], amount=row.amount)))
         table.rows.append(row)
         table.sheet_rows.append(r)
+    check_table_total((row.amount for row in table.rows), sheet)
 
 
 @contextmanager

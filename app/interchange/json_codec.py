@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -41,10 +42,18 @@ from app.domain import (
 from app.domain.amendment import Amendment
 from app.errors import UserError
 from app.i18n import _
-from app.money import AmountError, parse_amount, parse_decimal
+from app.money import AmountError, check_row_amount, check_table_total, parse_amount, parse_decimal
 from app.review.model import Comment
+from app.text_checks import check_document_text, check_identifier
 
 FORMAT = "contractdesk/1"
+#: How much of a refused value a message quotes.
+SHOWN_CHARS = 40
+#: The longest integer read as a number; a longer one (5,000 digits) is kept as a Decimal and refused as too large.
+MAX_INT_DIGITS = 40
+#: A date as the format writes it; date.fromisoformat() would also take 20250101 and 2025-W01-1.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+_ISO_MONTH = re.compile(r"\d{4}-\d{2}", re.ASCII)
 MAX_CLAUSE_DEPTH = 8
 QUANTITY_PLACES = 4
 
@@ -263,6 +272,8 @@ class _Reader:
         value = self.raw(key, False)
         if value is None:
             return default
+        if isinstance(value, Decimal) and value == value.to_integral_value():
+            raise self.fail(key, _("is too large"))
         if isinstance(value, bool) or not isinstance(value, int):
             raise self.fail(key, _("{value} is not a whole number").format(value=json.dumps(value, ensure_ascii=False, default=str)))
         if value < minimum:
@@ -345,7 +356,7 @@ def _parse_amount(value: Any, path: str) -> Decimal:
 
 def amount_problem(value: Any, exc: AmountError) -> str:
     """The user-facing sentence for an amount that did not parse."""
-    shown = json.dumps(value, ensure_ascii=False) if not isinstance(value, str) else f'"{value}"'
+    shown = _shown(value)
     reason = str(exc)
     if reason == "negative":
         return _("{value} is negative; amounts must be zero or more").format(value=shown)
@@ -356,10 +367,21 @@ def amount_problem(value: Any, exc: AmountError) -> str:
     return _("{value} is not an amount").format(value=shown)
 
 
+def _shown(value: Any) -> str:
+    """A value as the message quotes it: a JSON number as written (a Decimal, which json.dumps cannot write),
+    text in quotes, and either cut short when it is too long to read."""
+    text = str(value)
+    if len(text) > SHOWN_CHARS:
+        text = text[:SHOWN_CHARS] + "…"
+    return f'"{text}"' if isinstance(value, str) else text
+
+
 def _parse_date(value: Any, path: str) -> date:
     if not isinstance(value, str):
         raise UserError(_("must be a date written YYYY-MM-DD"), path)
     try:
+        if not _ISO_DATE.fullmatch(value):
+            raise ValueError(value)
         day = date.fromisoformat(value)
     except ValueError as exc:
         raise UserError(_("\"{value}\" is not a date (YYYY-MM-DD)").format(value=value), path) from exc
@@ -437,6 +459,7 @@ def _cost_row(data: Any, path: str) -> CostRow:
         raise r.fail("quantity", _("\"{value}\" is not a quantity ({reason})").format(value=qty_raw, reason=exc.message)) from exc
     unit_price = r.amount("unit_price")
     assert unit_price is not None
+    check_row_amount(quantity, unit_price, path)
     return CostRow(
         item=r.text("item"),
         spec=r.text("spec"),
@@ -457,11 +480,15 @@ def _annex(data: Any, path: str) -> Annex:
         raise UserError(_("an annex has either text or a table, not both"), path)
     if table_r is not None and not _trusted.get():
         _check_row_count(table_r, no)
+    check_identifier(no, r._sub("no"))
+    rows = table_r.items("rows", _cost_row) if table_r is not None else None
+    if rows:
+        check_table_total((row.amount for row in rows), f"{path}.table")
     return Annex(
         no=no,
         title=r.text("title"),
         text=None if table_r is not None else r.text("text"),
-        table=table_r.items("rows", _cost_row) if table_r is not None else None,
+        table=rows,
         pdf=r.pdf("pdf"),
     )
 
@@ -510,6 +537,7 @@ def contract_from_dict(data: Any) -> Contract:
     number = r.text("number", required=True).strip()
     if not number:
         raise r.fail("number", _("must not be empty"))
+    check_identifier(number, "number")
     drafted = r.text("drafted")
     if drafted and not _is_year_month(drafted):
         raise r.fail("drafted", _("\"{value}\" is not a year and month (YYYY-MM)").format(value=drafted))
@@ -560,8 +588,8 @@ def contract_from_dict(data: Any) -> Contract:
     status_raw = r.raw("status", False)
     return Contract(
         number=number,
-        party_a_number=r.text("party_a_number"),
-        party_b_number=r.text("party_b_number"),
+        party_a_number=check_identifier(r.text("party_a_number"), "party_a_number"),
+        party_b_number=check_identifier(r.text("party_b_number"), "party_b_number"),
         title=r.text("title", required=True),
         project=r.text("project"),
         drafted=drafted,
@@ -586,7 +614,7 @@ def contract_from_dict(data: Any) -> Contract:
 
 
 def _is_year_month(text: str) -> bool:
-    if len(text) != 7 or text[4] != "-":
+    if not _ISO_MONTH.fullmatch(text):
         return False
     try:
         date(int(text[:4]), int(text[5:]), 1)
@@ -650,7 +678,7 @@ def _refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _parse(text: str | bytes) -> Any:
     try:
-        data = json.loads(text, parse_float=Decimal, object_pairs_hook=_refuse_duplicates)
+        data = json.loads(text, parse_float=Decimal, parse_int=_parse_int, object_pairs_hook=_refuse_duplicates)
     except _DuplicateMember as exc:
         raise UserError(_("the member \"{name}\" appears twice in one object; which one is meant is unclear").format(
             name=exc.args[0]), "(document)") from exc
@@ -663,7 +691,14 @@ def _parse(text: str | bytes) -> Any:
         ) from exc
     except (UnicodeDecodeError, RecursionError) as exc:
         raise UserError(_("not a readable JSON text file"), "(document)") from exc
+    check_document_text(data)  # a lone surrogate (written \ud800 in the file) or NUL would fail only when stored
     return data
+
+
+def _parse_int(digits: str) -> int | Decimal:
+    """A JSON integer; one too long to be any field's value stays a Decimal, refused where it is read (int()
+    of 5,000 digits would fail with Python's conversion limit instead)."""
+    return int(digits) if len(digits) <= MAX_INT_DIGITS else Decimal(digits)
 
 
 # ---------------------------------------------------------------- review members (optional)
@@ -756,6 +791,7 @@ def _amendment(data: Any, path: str) -> Amendment:
     number = r.text("number", required=True).strip()
     if not number:
         raise r.fail("number", _("must not be empty"))
+    check_identifier(number, r._sub("number"))
     changes = r.raw("changes", False) or {}
     if not isinstance(changes, dict):
         raise r.fail("changes", _("must be an object"))

@@ -9,7 +9,7 @@ use, never at start-up.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -49,19 +49,35 @@ class ExportOptions:
     since: str | None = None
     #: The day the workbook's due dates are counted from (None: today).
     today: date | None = None
+    #: How a refusal names each output ("json" → "--json" unless given, e.g. the dialog's "Save as").
+    labels: dict[str, str] = field(default_factory=dict)
 
     def outputs(self) -> list[Path]:
         return [p for p in (self.json, self.pdf, self.xlsx, self.docx, self.review_pdf) if p is not None]
+
+    def targets(self) -> dict[str, Path | None]:
+        """Every file the export would write, by how a refusal names it (a signed workbook's .p7s too)."""
+        from app.signing.cms import signature_path
+
+        named = {name: getattr(self, name) for name in ("json", "pdf", "xlsx", "docx", "review_pdf")}
+        out = {self.labels.get(name, "--" + name.replace("_", "-")): path for name, path in named.items()}
+        if self.xlsx is not None and self.sign_with is not None:
+            signature = signature_path(self.xlsx)
+            out[str(signature)] = signature
+        return out
 
 
 def export_packet(db: Database, number: str, options: ExportOptions, *, progress: Progress | None = None,
                   cancelled: Cancelled | None = None) -> Done[list[Path]]:
     """Write the outputs `options` names; the value is the files written."""
     from app.export.pdf.fonts import FontPreference, require_installed, windows_fonts_folder
+    from app.output_targets import check_output_targets
     from app.store.contracts import load
 
     if not options.outputs():
         raise UserError(_("say what to write: --json, --pdf, --xlsx or --docx"), "export")
+    # Never onto the database, its journals or backups, nor two outputs onto one file: refused before writing.
+    check_output_targets(options.targets(), db.path)
     if options.pdf is not None:  # a font this machine lacks is refused before anything is written
         require_installed(FontPreference(options.font), windows_fonts_folder(), "--font")
     contract = load(db, number)

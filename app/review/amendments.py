@@ -87,9 +87,11 @@ def add_amendment_in(s: Session, row: ContractRow, amendment: Amendment, *, user
     """Record an amendment to a signed contract in the caller's transaction; its changes must apply and give
     a valid contract."""
     from app.store.contracts import load_in
+    from app.text_checks import check_identifier
 
     if not amendment.number.strip():
         raise UserError(_("the amendment needs a number"))
+    check_identifier(amendment.number, amendment.number)
     if Status(row.status) != Status.SIGNED:
         raise UserError(_("only a signed contract is amended; change this one directly"), row.number)
     existing = _load(s, row.id)

@@ -57,7 +57,7 @@ def _check_target(s: Session, row: ContractRow, kind: str, target: str) -> str:
             raise UserError(_("the contract has no such field"), target)
     else:
         no, sep, n = target.rpartition("#")
-        if not sep or not n.isdigit() or int(n) < 1:
+        if not sep or not (n.isascii() and n.isdigit()) or len(n) > 18 or int(n) < 1:  # 18: no int() of 5,000 digits
             raise UserError(_("name a row as ANNEX#ROW, e.g. 1#3"), target)
         annex_id = s.scalar(select(AnnexRow.id).where(AnnexRow.contract_id == row.id, AnnexRow.no == no, AnnexRow.kind == "table"))
         if annex_id is None:

@@ -25,16 +25,18 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.digits import is_ascii_digits
 from app.domain import Contract
 from app.errors import NotFound, UserError
 from app.i18n import N_, _
 from app.review.clock import current_user, now_iso
 from app.store.db import Database
 from app.store.schema import AnnexRow, AuditRow, ContractRow, RevisionRow, RevisionTableRow
+from app.text_checks import check_identifier
 
 CURRENT = "current"
-#: Revision numbers are small; anything longer is not one of them (and would overflow the database integer).
-MAX_SEQ_DIGITS = 9
+#: Revision numbers are database integers (64-bit); a larger one names no revision.
+MAX_SEQ = 2**63 - 1
 
 
 class Reason(StrEnum):
@@ -203,6 +205,8 @@ def check_name(s: Session, contract_id: int, name: str) -> str:
     name = name.strip()
     if not name:
         raise UserError(_("give the reviewed revision a name"))
+    check_identifier(name, name)
+    check_identifier(name, name)
     if name.isdigit() or name == CURRENT:
         raise UserError(_("a revision name must not be a number or \"current\""), name)
     taken = s.scalar(select(func.count()).where(RevisionRow.contract_id == contract_id, RevisionRow.name == name))
@@ -217,10 +221,11 @@ def resolve(db: Database, number: str, spec: str | int | None) -> int | None:
         return None
     with db.read() as s:
         cid = _contract_row(s, number).id
-        if isinstance(spec, int) or str(spec).isdigit():
-            if len(str(spec)) > MAX_SEQ_DIGITS:
-                raise NotFound(_("no such revision"), str(spec))
-            seq = s.scalar(select(RevisionRow.seq).where(RevisionRow.contract_id == cid, RevisionRow.seq == int(spec)))
+        if isinstance(spec, int) or is_ascii_digits(str(spec)):
+            # a number past any revision (99999999999999999999999, or 5,000 digits) finds none, never overflows
+            wanted = int(spec) if len(str(spec)) <= 19 else MAX_SEQ + 1
+            seq = None if wanted > MAX_SEQ else s.scalar(
+                select(RevisionRow.seq).where(RevisionRow.contract_id == cid, RevisionRow.seq == wanted))
         else:
             seq = s.scalar(
                 select(RevisionRow.seq).where(RevisionRow.contract_id == cid, RevisionRow.name == spec)

@@ -10,11 +10,13 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 from app.errors import UserError
 from app.fileio import os_reason
 from app.i18n import _
-from app.signing.result import SignatureState, VerifyResult
+from app.signing.result import SignatureReport, SignatureState, VerifyResult, overall_state
+from app.signing.trust import TrustList, chains_to, fingerprint
 
 SIGNATURE_SUFFIX = ".p7s"
 #: A detached signature is a few kB; anything far larger is not one of ours.
@@ -59,9 +61,13 @@ def _signer_name(cert) -> str:
     return subject.get("common_name") or subject.get("organization_name") or cert.subject.human_friendly
 
 
-def verify_bytes(data: bytes, signature: bytes) -> VerifyResult:
-    """Check a detached CMS signature over `data`. The certificate chain is not judged here (no trust
-    store for county-office certificates); the result names the signer so the clerk can."""
+def verify_bytes(data: bytes, signature: bytes, trust: TrustList | None = None) -> VerifyResult:
+    """Check every signer of a detached CMS signature over `data`.
+
+    Each signer is named with the SHA-256 fingerprint of their certificate and, given `trust`, whether it
+    chains to a certificate the office trusts: anyone can make a certificate with any name, so a workbook
+    changed and signed again under the same name is told apart only by these.
+    """
     from asn1crypto import cms, tsp  # noqa: F401
 
     # asn1crypto.tsp adds signing_certificate_v2 to the CMS attribute names when imported; the names are
@@ -72,23 +78,50 @@ def verify_bytes(data: bytes, signature: bytes) -> VerifyResult:
         if info["content_type"].native != "signed_data":
             raise ValueError("not SignedData")
         signed = info["content"]
-        signer = signed["signer_infos"][0]
-        sid = signer["sid"]
+        signers = list(signed["signer_infos"])
         certs = [c.chosen for c in signed["certificates"] if c.name == "certificate"]
+        if not signers:
+            raise ValueError("no signer")
+    except (ValueError, KeyError, TypeError, IndexError) as exc:
+        return VerifyResult(SignatureState.INVALID, detail=_("the signature file cannot be read: {error}").format(error=exc))
+    reports = [_check_signer(data, signer, certs, trust) for signer in signers]
+    state = overall_state(reports, trust is not None)
+    bad = next((r for r in reports if r.state is state and r.detail), None)
+    if bad is not None and state in (SignatureState.MODIFIED, SignatureState.INVALID):
+        detail = bad.detail
+    elif trust is None:
+        detail = _("no trust list was given: a certificate can carry any name, so compare each signer's "
+                   "certificate fingerprint with the one the signer gave you (or use --trust FILE)")
+    elif state is SignatureState.UNTRUSTED:
+        detail = _("a signer's certificate does not chain to a certificate in the trust list")
+    else:
+        detail = _("every signer's certificate chains to a certificate in the trust list")
+    return VerifyResult(state, reports[-1].signer, reports[-1].signed_at, detail, tuple(reports))
+
+
+def _check_signer(data: bytes, signer, certs: list, trust: TrustList | None) -> SignatureReport:
+    """One SignerInfo's verdict over `data`, with its certificate's fingerprint and trust."""
+    try:
+        sid = signer["sid"]
         cert = next(c for c in certs if _is_signer(c, sid))
         digest_name = signer["digest_algorithm"]["algorithm"].native
         attrs = signer["signed_attrs"]
         values = {a["type"].native: a["values"][0] for a in attrs}
         expected = values["message_digest"].native
         signed_at = values["signing_time"].native if "signing_time" in values else None
+        name = _signer_name(cert)
     except (ValueError, KeyError, TypeError, StopIteration, IndexError) as exc:
-        return VerifyResult(SignatureState.INVALID, detail=_("the signature file cannot be read: {error}").format(error=exc))
-    name = _signer_name(cert)
+        return SignatureReport(SignatureState.INVALID, detail=_("the signature file cannot be read: {error}").format(
+            error=exc))
+    others = [c for c in certs if c is not cert]
+    base: dict[str, Any] = {"signer": name, "signed_at": _as_datetime(signed_at), "fingerprint": fingerprint(cert.dump()),
+            "trusted": chains_to(cert, others, trust) if trust is not None else None}
     if not _signature_ok(cert, signer, attrs, digest_name):
-        return VerifyResult(SignatureState.INVALID, name, _as_datetime(signed_at), _("the signature does not match the certificate"))
+        return SignatureReport(SignatureState.INVALID, detail=_("the signature does not match the certificate"), **base)
     if hashlib.new(digest_name, data).digest() != expected:
-        return VerifyResult(SignatureState.MODIFIED, name, _as_datetime(signed_at), _("the workbook's bytes differ from the signed ones"))
-    return VerifyResult(SignatureState.INTACT, name, _as_datetime(signed_at))
+        return SignatureReport(SignatureState.MODIFIED, detail=_("the workbook's bytes differ from the signed ones"),
+                               **base)
+    return SignatureReport(SignatureState.INTACT, **base)
 
 
 def _as_datetime(value) -> datetime | None:
@@ -124,7 +157,7 @@ def _signature_ok(cert, signer, attrs, digest_name: str) -> bool:
     return True
 
 
-def verify_xlsx(path: Path) -> VerifyResult:
+def verify_xlsx(path: Path, trust: TrustList | None = None) -> VerifyResult:
     """`contractdesk verify OUT.xlsx`: checks OUT.xlsx.p7s; UNSIGNED when there is none."""
     sig_path = signature_path(Path(path))
     if not sig_path.is_file():
@@ -138,4 +171,4 @@ def verify_xlsx(path: Path) -> VerifyResult:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise UserError(_("cannot read the file: {error}").format(error=os_reason(exc)), str(path)) from exc
-    return verify_bytes(data, signature)
+    return verify_bytes(data, signature, trust)

@@ -24,7 +24,7 @@ from app.domain import COST_COLUMN_LABELS, COST_COLUMNS, AnnexKind, CostRow
 from app.errors import Conflict, NotFound, UserError
 from app.fileio import os_reason
 from app.i18n import N_, _
-from app.money import MAX_AMOUNT, AmountError, parse_decimal
+from app.money import MAX_AMOUNT, MAX_TABLE_ROWS, AmountError, check_row_amount, parse_decimal
 from app.store.db import Database
 from app.store.schema import AnnexRow, ContractRow, CostRowRow
 
@@ -139,7 +139,16 @@ def parse_row(cells: Sequence[str | Decimal], row: int) -> RowValues:
         if column in NUMBER_COLUMNS and (raw == "" or raw is None):
             raw = "0"
         out.append(parse_cell(column, raw, cell_where(row, column)))
+    check_row_amount(out[3], out[4], cell_where(row, "quantity"))  # type: ignore[arg-type]
     return tuple(out)  # type: ignore[return-value]
+
+
+def _check_row_count(s: Session, annex_id: int) -> None:
+    """Refuse (inside the writing transaction) rows past MAX_TABLE_ROWS: with each row within MAX_ROW_AMOUNT,
+    this is what keeps the table's total within MAX_AMOUNT without ever adding it up."""
+    count = s.scalar(select(func.count()).select_from(_TABLE).where(_TABLE.c.annex_id == annex_id)) or 0
+    if count > MAX_TABLE_ROWS:
+        raise UserError(_("the table has more than {n} rows").format(n=f"{MAX_TABLE_ROWS:,}"), column_label("item"))
 
 
 # ------------------------------------------------------------------ reading
@@ -277,6 +286,12 @@ def update_cells_in(s: Session, annex_id: int, changes: Sequence[CellChange]) ->
     if missing:
         raise Conflict(_("the row was deleted meanwhile; reload the annex"), str(missing[0]))
     old = [CellChange(c.row_id, c.column, before[c.row_id][COST_COLUMNS.index(c.column)]) for c in checked]
+    numbers = {rid: [before[rid][3], before[rid][4]] for rid in {c.row_id for c in checked if c.column in NUMBER_COLUMNS}}
+    for c in checked:
+        if c.column in NUMBER_COLUMNS:
+            numbers[c.row_id][NUMBER_COLUMNS.index(c.column)] = c.value
+    for quantity, unit_price in numbers.values():
+        check_row_amount(quantity, unit_price, column_label("quantity"))
     by_column: dict[str, list[dict]] = {}
     for c in checked:
         by_column.setdefault(c.column, []).append({"rid": c.row_id, "val": c.value})
@@ -317,6 +332,7 @@ def insert_rows_in(s: Session, annex_id: int, before_id: int | None, rows: Seque
     next_id = (s.scalar(select(func.max(table.c.id))) or 0) + 1
     stored = [StoredRow(next_id + i, start + i, values) for i, values in enumerate(rows)]
     s.execute(insert(table), [_row_params(annex_id, r) for r in stored])
+    _check_row_count(s, annex_id)
     rows_changed(s, annex_id)
     return stored
 
@@ -329,6 +345,7 @@ def restore_rows_in(s: Session, annex_id: int, rows: Sequence[StoredRow]) -> Non
         s.execute(insert(_TABLE), [_row_params(annex_id, r) for r in rows])
     except IntegrityError as exc:
         raise Conflict(_("the table was changed meanwhile; reload the annex"), str(annex_id)) from exc
+    _check_row_count(s, annex_id)
     rows_changed(s, annex_id)
 
 
@@ -399,6 +416,8 @@ def paste_in(
             s.execute(insert(table), [_row_params(annex_id, r) for r in stored])
         except IntegrityError as exc:
             raise Conflict(_("the table was changed meanwhile; reload the annex"), str(annex_id)) from exc
+        if stored:
+            _check_row_count(s, annex_id)
     rows_changed(s, annex_id)
     return old, stored
 

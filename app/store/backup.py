@@ -210,6 +210,11 @@ def check_backup(path: Path, connect: Connector | None = None) -> str | None:
             revision = con.execute("SELECT version_num FROM alembic_version").fetchone()
             if revision is None or revision[0] not in KNOWN_REVISIONS:
                 return _("this database was written by a newer version of ContractDesk")
+            from app.store.schema_check import schema_problem
+
+            problem = schema_problem(con, revision[0])  # no missing table, no trigger or view that is not ours
+            if problem:
+                return _("this is not a ContractDesk database as it was made: {problem}").format(problem=problem)
         finally:
             con.close()
     except database_errors() as exc:

@@ -263,6 +263,9 @@ def row_of(session: Session, number: str, *, lock: bool = False) -> ContractRow:
 
 def insert_in(session: Session, c: Contract) -> ContractRow:
     """Store a new contract (its number must be free); returns its row."""
+    from app.text_checks import check_identifier
+
+    check_identifier(c.number, _("Contract number"))  # a new number, from any entry: it must look as it is
     if session.scalar(select(func.count()).where(ContractRow.number == c.number)):
         raise Conflict(_("a contract with this number already exists (use --replace to overwrite it)"), c.number)
     row = ContractRow()

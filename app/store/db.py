@@ -54,11 +54,20 @@ class DatabaseProblem(UserError):
 
 
 def database_url(target: str | os.PathLike[str]) -> str:
-    """A path becomes a sqlite URL; anything with "://" is taken as a SQLAlchemy URL."""
+    """A path becomes a sqlite URL; anything with "://" is taken as a SQLAlchemy URL.
+
+    The path is quoted into the URL, so a file named "a?b.db" or "50%41.db" opens that file, not "a" or "50A.db".
+    """
     text_target = os.fspath(target)
     if "://" in text_target:
         return text_target
-    return "sqlite:///" + str(Path(text_target).expanduser().resolve())
+    from app.output_targets import name_problem
+
+    problem = name_problem(text_target)  # resolve() of a name over 255 bytes would raise, not answer
+    if problem:
+        raise DatabaseProblem(problem, text_target, kind="cannot-create")
+    path = str(Path(text_target).expanduser().resolve())
+    return URL.create("sqlite", database=path).render_as_string(hide_password=False)
 
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -333,10 +342,16 @@ def _server_engine(url: str) -> Engine:
 def sqlite_path(url: str, shown: str) -> Path:
     """The file a sqlite URL names. An in-memory database is refused: it would keep nothing once the
     program ends, and the user would believe their imports and edits saved."""
-    database = _server_url(url).database
-    if not database or database == ":memory:" or database.startswith("file::memory:"):
+    parsed = _server_url(url)
+    database = parsed.database
+    query = {key: str(value).lower() for key, value in parsed.query.items()}
+    if (not database or database == ":memory:" or database.startswith("file::memory:")
+            or query.get("mode") == "memory" or "memdb" in query.get("vfs", "")):
         raise DatabaseProblem(_("an in-memory database keeps nothing; give a database file (e.g. --db contracts.db)"),
                               shown, kind="address")
+    if query.get("uri") in ("true", "1", "yes", "on"):  # a "file:…" URI names its file in its own syntax
+        raise DatabaseProblem(_("a SQLite URI (uri=true) is not supported; give the database file's path"), shown,
+                              kind="address")
     return Path(database)
 
 
