@@ -215,9 +215,12 @@ def test_amendments_stored_before_clause_depths_read_as_top_level_clauses(db, db
     from app.domain import Clause
     from app.store.db import open_database
 
+    from .migration_helpers import downgrade_to
+
     sign(db)
     amendments.add_amendment(db, N, Amendment("BC-3", "补充协议（三）", None, {}, [Clause("第一条", "", "甲", [Clause("1.1", "", "乙")])]))
     db.close()
+    downgrade_to(db_path, "0004_amendment_clause_depth")  # the revisions after 0004 taken off by their own downgrades
     con = sqlite3.connect(db_path)
     con.execute("ALTER TABLE amendment_clauses DROP COLUMN depth")
     con.execute("UPDATE alembic_version SET version_num='0003_contract_search'")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain import (
@@ -21,15 +21,18 @@ from app.domain import (
     Contract,
     Copies,
     CostRow,
+    CostTable,
     Due,
     DueAfter,
     Events,
     Invoice,
     Party,
     Payment,
+    RowKind,
     Signing,
     Status,
     Terms,
+    TotalKind,
 )
 from app.errors import Conflict, NotFound
 from app.i18n import _
@@ -149,7 +152,18 @@ def _insert_clauses(session: Session, contract_id: int, clauses: list[Clause], p
 
 
 def insert_cost_rows(session: Session, annex_id: int, rows: list[CostRow], start: int = 0) -> None:
-    """Bulk-insert cost rows at positions start, start+1, … (Core insert: fast for 100k rows)."""
+    """Bulk-insert cost rows at positions start, start+1, … (Core insert: fast for 100k rows).
+
+    From position 0 (a whole table) the table's own options are written to its annex too: a `CostTable`'s,
+    or none for a plain list of rows."""
+    if start == 0:
+        table = rows if isinstance(rows, CostTable) else CostTable()
+        session.execute(
+            update(AnnexRow)
+            .where(AnnexRow.id == annex_id)
+            .values(discount=table.discount, vat_rate=table.vat_rate, total_kind=table.total_kind.value)
+            .execution_options(synchronize_session=False)
+        )
     if not rows:
         return
     session.execute(
@@ -164,6 +178,12 @@ def insert_cost_rows(session: Session, annex_id: int, rows: list[CostRow], start
                 "quantity": r.quantity,
                 "unit_price": r.unit_price,
                 "remark": r.remark,
+                "kind": r.kind.value,
+                "level": r.level,
+                "no": r.no,
+                "discount": r.discount,
+                "vat_rate": r.vat_rate,
+                "stated": r.stated,
             }
             for i, r in enumerate(rows)
         ],
@@ -288,7 +308,11 @@ def _clause_tree(rows: list[ClauseRow]) -> list[Clause]:
     return build(None)
 
 
-def load_cost_rows(session: Session, annex_id: int) -> list[CostRow]:
+def load_cost_rows(session: Session, annex_id: int) -> CostTable:
+    """The annex's cost table: its rows in stored order with the table's own options."""
+    options = session.execute(
+        select(AnnexRow.discount, AnnexRow.vat_rate, AnnexRow.total_kind).where(AnnexRow.id == annex_id)
+    ).first()
     result = session.execute(
         select(
             CostRowRow.item,
@@ -297,11 +321,21 @@ def load_cost_rows(session: Session, annex_id: int) -> list[CostRow]:
             CostRowRow.quantity,
             CostRowRow.unit_price,
             CostRowRow.remark,
+            CostRowRow.kind,
+            CostRowRow.level,
+            CostRowRow.no,
+            CostRowRow.discount,
+            CostRowRow.vat_rate,
+            CostRowRow.stated,
         )
         .where(CostRowRow.annex_id == annex_id)
         .order_by(CostRowRow.position)
     )
-    return [CostRow(*r) for r in result]
+    item = RowKind.ITEM
+    rows = [CostRow(*r[:6], item if r[6] == "item" else RowKind(r[6]), *r[7:]) for r in result]
+    if options is None:
+        return CostTable(rows)
+    return CostTable(rows, discount=options[0], vat_rate=options[1], total_kind=TotalKind(options[2] or "fixed"))
 
 
 def _party(p: PartyRow | None) -> Party:
