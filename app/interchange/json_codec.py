@@ -154,6 +154,17 @@ def _table_dict(rows: list[CostRow]) -> dict[str, Any]:
     return out
 
 
+def table_to_dict(rows: list[CostRow]) -> dict[str, Any]:
+    """A cost table as the "table" member of an annex (for stores that keep a table as JSON text)."""
+    return _table_dict(rows)
+
+
+def table_from_dict(data: Any, path: str = "table") -> CostTable:
+    """The inverse of `table_to_dict`, validated; `UserError` names the bad member."""
+    with _strict():
+        return _cost_table(_Reader(data, path))
+
+
 def _annex_dict(annex: Annex) -> dict[str, Any]:
     out: dict[str, Any] = {"no": annex.no, "title": annex.title}
     if annex.table is not None:

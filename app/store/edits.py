@@ -52,7 +52,7 @@ def _copy_for_diff(contract: Contract) -> Contract:
     memo: dict[int, Any] = {}
     for annex in contract.annexes:
         if annex.table is not None:
-            memo[id(annex.table)] = list(annex.table)
+            memo[id(annex.table)] = copy.copy(annex.table)  # a CostTable keeps its options
     return copy.deepcopy(contract, memo)
 
 
