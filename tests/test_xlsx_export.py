@@ -92,20 +92,29 @@ def test_rounding_per_row_matches_the_app(db, tmp_path, sample):
 
 
 def test_print_setup_and_layout(exported):
+    """A4 at full size (landscape for the wide table, never shrunk to fit while the columns fit across), a
+    print area, the header repeated, ruled cells, and text that wraps in rows tall enough to show it."""
     wb = load_workbook(exported)
     ws = wb[TABLE_SHEET]
     assert ws.freeze_panes == "A3"
     assert ws.print_title_rows == "$2:$2"
+    assert ws.print_area == f"'{TABLE_SHEET}'!$A$1:$G$7"
     assert int(ws.page_setup.paperSize) == 9  # A4
     assert ws.page_setup.orientation == "landscape"
-    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
-    assert ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth is None and not ws.sheet_properties.pageSetUpPr.fitToPage
     assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
-    # Column widths follow the Chinese text (two units a character), capped for the long specification.
-    assert ws.column_dimensions["A"].width >= 2 * len("云存储服务费（第一年）")
-    assert 40 <= ws.column_dimensions["B"].width <= 52
+    # Column widths follow the Chinese text (two units a character); the widest text columns are narrowed so
+    # the table prints across landscape A4 at 100 %, and wrap.
+    widths = {k: d.width for k, d in ws.column_dimensions.items()}
+    assert widths["A"] >= 2 * len("云存储服务费（第一年）")
+    assert 24 <= widths["B"] <= 52 and sum(widths.values()) <= 136
+    assert ws["B3"].alignment.wrap_text and ws["G3"].alignment.wrap_text
+    assert ws.row_dimensions[3].height >= 30  # the specification takes two lines at this width
+    assert all(ws[f"{c}3"].border.left.style == "thin" for c in "ABCDEFG")
     assert wb["Contract summary"].freeze_panes == "A2"
     assert wb["Contract summary"].page_setup.orientation == "portrait"
+    payments = wb["Payment schedule"]
+    assert payments["C2"].alignment.wrap_text and payments.print_area == "'Payment schedule'!$A$1:$E$7"
 
 
 HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1+1"]

@@ -37,7 +37,7 @@ from enum import StrEnum
 from typing import Any
 
 from app.i18n import N_, _
-from app.money import AmountError, parse_decimal, quantize
+from app.money import MAX_AMOUNT, AmountError, format_amount, parse_decimal, quantize
 
 #: Decimal places a quantity may have (money has two).
 QUANTITY_PLACES = 4
@@ -47,6 +47,8 @@ RATE_PLACES = 4
 MAX_LEVEL = 7
 #: The longest row number (一, 1.2.3, (十二) …).
 MAX_NO_CHARS = 20
+#: The longest unit (the store's column).
+MAX_UNIT_CHARS = 32
 ZERO = Decimal("0.00")
 ONE = Decimal(1)
 
@@ -264,6 +266,30 @@ def structure_problem(rows: list[CostRow]) -> tuple[int, str, str] | None:
             return i, "vat_rate", _("a VAT rate is from 0 to below 100%")
         if row.stated is not None and not row.is_section:
             return i, "stated", _("only a section has a stated subtotal")
+    return None
+
+
+def figures_problem(rows: list[CostRow]) -> tuple[int, str, str] | None:
+    """(row index, field, message) for the first row whose amount, or for a table whose total, would exceed the
+    largest amount the app handles (MAX_AMOUNT: 10^16 yuan), or None. Checked where rows enter (exchange file,
+    workbook, a typed cell), so the computations, the check and the exports never meet such a figure.
+    A discount never raises an amount and VAT at most doubles it, so the bound is checked on the products."""
+    rates = [r.vat_rate for r in rows if r.vat_rate is not None]
+    if isinstance(rows, CostTable) and rows.vat_rate is not None:
+        rates.append(rows.vat_rate)
+    factor = 1 + max(rates, default=Decimal(0))  # the highest rate anywhere: a bound, not the exact total
+    total = Decimal(0)
+    for i, row in enumerate(rows):
+        if row.kind is not RowKind.ITEM or row.quantity is None:
+            continue
+        if row.quantity > MAX_AMOUNT:
+            return i, "quantity", _("the quantity is too large")
+        product = row.quantity * row.unit_price
+        if product > MAX_AMOUNT:
+            return i, "quantity", _("quantity × unit price is more than ¥{max}").format(max=format_amount(MAX_AMOUNT))
+        total += product * factor
+        if total > MAX_AMOUNT:
+            return i, "quantity", _("the table's total would be more than ¥{max}").format(max=format_amount(MAX_AMOUNT))
     return None
 
 

@@ -30,7 +30,7 @@ from app.domain import (
     RowKind,
     TotalKind,
 )
-from app.domain.cost_table import MAX_LEVEL, MAX_NO_CHARS, is_settled_word, parse_rate
+from app.domain.cost_table import MAX_LEVEL, MAX_NO_CHARS, MAX_UNIT_CHARS, is_settled_word, parse_rate
 from app.errors import Conflict, NotFound, UserError
 from app.fileio import os_reason
 from app.i18n import N_, _
@@ -51,7 +51,6 @@ ROW_COLUMNS = (*COST_COLUMNS, *COST_STRUCTURE_COLUMNS)
 #: Stored values of a row's structure columns when a caller gives only the first six.
 STRUCTURE_DEFAULTS = ("item", 0, "", None, None, None)
 DECIMAL_COLUMNS = ("quantity", "unit_price", "discount", "vat_rate", "stated")
-MAX_UNIT_CHARS = 32
 _AMOUNT_REASONS = {
     "empty": N_("a number is required"),
     "not a number": N_("not a number"),
