@@ -403,6 +403,12 @@ class _Reader:
         return _cell_name(self.sheet, self.columns[name], row)
 
     def read(self, rows: Iterator[SheetRow], progress: Callable[[int, int], None] | None, total: int | None) -> None:
+        read = self._read(rows, progress, total)
+        if progress is not None:
+            progress(read, max(total or read, read))
+
+    def _read(self, rows: Iterator[SheetRow], progress: Callable[[int, int], None] | None, total: int | None) -> int:
+        """Read rows up to the total row; returns how many sheet rows were looked at."""
 
         columns = self.columns
         item_col = columns["item"]
@@ -419,21 +425,20 @@ class _Reader:
             if not formulas and all(_blank(v) for v in cells.values()):
                 blank_run += 1
                 if blank_run > MAX_BLANK_RUN:
-                    return
+                    return count
                 continue
             blank_run = 0
             item = cells.get("item")
             if self._is_total(item, formulas):
                 self._refuse_rows_after_total(rows, sr.number)
-                return
+                return count
             if len(self.lines) >= MAX_ROWS:
                 raise UserError(_("the table has more than {n} rows").format(n=f"{MAX_ROWS:,}"),
                                 _cell_name(self.sheet, item_col, sr.number))
             if sr.hidden:
                 self.hidden.append(sr.number)
             self.lines.append(self._line(sr, cells, formulas))
-        if progress is not None:
-            progress(count, total or count)
+        return count
 
     @staticmethod
     def _is_total(item: Any, formulas: dict[str, str]) -> bool:
@@ -611,11 +616,11 @@ def _build(table: ImportedTable, reader: _Reader, options: dict[str, Any]) -> No
         index, column, message = problem
         name = column if column in reader.columns else "item"
         raise UserError(message, reader.where(name, sheet_rows[index]))
-    _inherit_rates(result)
     problem = figures_problem(result)
     if problem is not None:
         index, _column, message = problem
         raise UserError(message, reader.where(AMOUNT if AMOUNT in reader.columns else "quantity", sheet_rows[index]))
+    _inherit_rates(result)
     f = result.figures()
     by_row = {line.sheet_row: line for line in lines}
     whats = (_("quantity × unit price"), _("the discounted unit price"), _("the tax"), _("the amount with VAT"))
