@@ -129,3 +129,31 @@ def test_downgrading_keeps_unit_price_only_rows_as_quantity_zero(db, db_path, sa
     finally:
         con.close()
     assert quantities == ["0"]
+
+
+def test_a_product_too_large_is_refused_where_it_is_typed(db):
+    aid = _annex_id(db)
+    first = annex_rows.fetch_rows(db, aid).ids[0]
+    version = contracts.version_of(db, SAMPLE_NUMBER)
+    with pytest.raises(UserError) as caught:
+        annex_rows.update_cells(db, aid, [annex_rows.CellChange(first, "quantity", D("1000000000000000"))])
+    assert caught.value.message == "quantity × unit price is more than ¥9,999,999,999,999,999.99"
+    with pytest.raises(UserError):
+        annex_rows.insert_rows(db, aid, None, [("服务器", "", "台", "1000000000000000", "1000000000000000", "")])
+    assert contracts.version_of(db, SAMPLE_NUMBER) == version
+
+
+def test_forty_nines_in_an_exchange_file_are_refused(sample):
+    import json
+
+    from app.interchange.json_codec import loads
+
+    data = json.loads(dumps(sample))
+    data["annexes"][2]["table"]["rows"][0]["quantity"] = "9" * 40
+    with pytest.raises(UserError) as caught:
+        loads(json.dumps(data, ensure_ascii=False))
+    assert caught.value.where == "annexes[2].table.rows[0].quantity" and "too large" in caught.value.message
+    data["annexes"][2]["table"]["rows"][0]["quantity"] = "100000000000"
+    with pytest.raises(UserError) as caught:
+        loads(json.dumps(data, ensure_ascii=False))
+    assert caught.value.message == "quantity × unit price is more than ¥9,999,999,999,999,999.99"

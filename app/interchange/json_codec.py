@@ -43,10 +43,10 @@ from app.domain import (
     TotalKind,
 )
 from app.domain.amendment import Amendment
-from app.domain.cost_table import MAX_LEVEL, parse_rate, rate_text, structure_problem
+from app.domain.cost_table import MAX_LEVEL, figures_problem, parse_rate, rate_text, structure_problem
 from app.errors import UserError
 from app.i18n import _
-from app.money import AmountError, parse_amount, parse_decimal
+from app.money import MAX_AMOUNT, AmountError, parse_amount, parse_decimal
 from app.review.model import Comment
 
 FORMAT = "contractdesk/1"
@@ -482,9 +482,12 @@ def _quantity_value(r: _Reader) -> Decimal | None:
     if isinstance(qty_raw, bool) or not isinstance(qty_raw, (str, int, Decimal)):
         raise r.fail("quantity", _("{value} is not a quantity").format(value=json.dumps(qty_raw, ensure_ascii=False)))
     try:
-        return parse_decimal(qty_raw, places=QUANTITY_PLACES)
+        quantity = parse_decimal(qty_raw, places=QUANTITY_PLACES)
     except AmountError as exc:
         raise r.fail("quantity", _("\"{value}\" is not a quantity ({reason})").format(value=qty_raw, reason=exc.message)) from exc
+    if quantity > MAX_AMOUNT:
+        raise r.fail("quantity", _("the quantity is too large"))
+    return quantity
 
 
 def _rate(r: _Reader, key: str, *, discount: bool) -> Decimal | None:
@@ -544,12 +547,17 @@ def _cost_table(table_r: _Reader) -> CostTable:
         index, key, message = problem
         raise UserError(message, f"{table_r._sub('rows')}[{index}].{key}")
     total = table_r.raw("total", False)
-    return CostTable(
+    table = CostTable(
         rows,
         discount=_rate(table_r, "discount", discount=True),
         vat_rate=_rate(table_r, "vat_rate", discount=False),
         total_kind=TotalKind.FIXED if total is None else _enum(total, TotalKind, table_r._sub("total")),
     )
+    problem = figures_problem(table)
+    if problem is not None:
+        index, key, message = problem
+        raise UserError(message, f"{table_r._sub('rows')}[{index}].{key}")
+    return table
 
 
 def _annex(data: Any, path: str) -> Annex:

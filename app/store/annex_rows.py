@@ -189,6 +189,15 @@ def _amount_reason(exc: AmountError, places: int) -> str:
     return _(_AMOUNT_REASONS.get(reason, N_("not a number")))
 
 
+def _check_product(values: Sequence, row: int) -> None:
+    """Quantity × unit price of a row must stay within the largest amount the app handles (a product of two
+    storable numbers may not: 10^15 × 10^15)."""
+    quantity, price = values[ROW_COLUMNS.index("quantity")], values[ROW_COLUMNS.index("unit_price")]
+    if quantity is not None and price is not None and quantity * price > MAX_AMOUNT:
+        raise UserError(_("quantity × unit price is more than ¥{max}").format(max=f"{MAX_AMOUNT:,.2f}"),
+                        cell_where(row, "quantity"))
+
+
 def parse_row(cells: Sequence[str | Decimal | int | None], row: int) -> RowValues:
     """A whole row from cells in ROW_COLUMNS order (missing cells are empty, numbers zero; a row of six
     cells is a top-level item). A section's quantity and unit price are stored as none and zero."""
@@ -206,6 +215,7 @@ def parse_row(cells: Sequence[str | Decimal | int | None], row: int) -> RowValue
         out[ROW_COLUMNS.index("unit_price")] = Decimal("0.00")
     elif out[ROW_COLUMNS.index("stated")] is not None:
         raise UserError(_("only a section has a stated subtotal"), cell_where(row, "stated"))
+    _check_product(out, row)
     return tuple(out)
 
 
@@ -337,6 +347,19 @@ def _check_values(column: str, value: str | Decimal | int | None) -> str | Decim
 SHAPE_COLUMNS = frozenset({"kind", "level"})
 
 
+def _check_products(s: Session, annex_id: int, changes: Sequence[CellChange]) -> None:
+    """The rows whose quantity or unit price changed still multiply to a storable amount."""
+    ids = sorted({c.row_id for c in changes if c.column in NUMBER_COLUMNS})
+    table = _TABLE
+    for chunk_start in range(0, len(ids), 500):
+        chunk = ids[chunk_start : chunk_start + 500]
+        for r in s.execute(select(table.c.id, table.c.quantity, table.c.unit_price, table.c.position)
+                           .where(table.c.annex_id == annex_id, table.c.id.in_(chunk))):
+            if r[1] is not None and r[1] * r[2] > MAX_AMOUNT:
+                raise UserError(_("quantity × unit price is more than ¥{max}").format(max=f"{MAX_AMOUNT:,.2f}"),
+                                column_label("quantity"))
+
+
 def _check_shape(s: Session, annex_id: int) -> None:
     """Refuse a write that leaves the table misshapen (a row deeper than the section above it allows, rows
     left under an item): the caller's transaction rolls back. Reads two small columns of every row."""
@@ -398,6 +421,7 @@ def update_cells(db: Database, annex_id: int, changes: Sequence[CellChange]) -> 
         old = _update_cells_in(s, annex_id, changes)
         if any(c.column in SHAPE_COLUMNS for c in changes):
             _check_shape(s, annex_id)
+        _check_products(s, annex_id, changes)
         _touch(s, annex_id, "cells", _cells(old), _cells(changes))
     return old
 
@@ -541,6 +565,7 @@ def replace_block(
     with db.transaction() as s:
         if changes:
             old = _update_cells_in(s, annex_id, changes)
+            _check_products(s, annex_id, changes)
         if appended:
             if isinstance(appended[0], StoredRow):
                 stored = [r for r in appended if isinstance(r, StoredRow)]
