@@ -101,7 +101,7 @@ def test_sections_are_subtotals_that_fold(showcase_xlsx):
     assert ws[f"{q}13"].value == "settled on actuals"
     assert [ws.row_dimensions[r].outline_level for r in range(5, 16)] == [0, 1, 2, 3, 3, 2, 1, 0, 1, 1, 1]
     assert ws.sheet_properties.outlinePr.summaryBelow is False
-    assert ws["B2"].value == 0.13 and ws["B3"].value == "ceiling" and ws["A17"].value == "Contract ceiling"
+    assert ws["C2"].value == 0.13 and ws["C3"].value == "ceiling" and ws["A17"].value == "Contract ceiling"
 
 
 def test_the_showcase_round_trips_through_the_workbook(showcase_xlsx):
@@ -227,7 +227,7 @@ def test_deleting_the_summary_sheet_does_not_get_another_contracts_packet_in(cli
     wb.save(out)  # openpyxl drops the document's custom properties it does not know: the table sheet still says
     result = cli("import-annex", SAMPLE_NUMBER, "3", str(out), "--apply")
     assert result.code == 2 and f"exported from contract OTHER-2025-001, not {SAMPLE_NUMBER}" in result.err, result
-    assert f"{SHEET}!G1" in result.err
+    assert f"{SHEET}!F1" in result.err
 
 
 def test_the_document_property_names_the_contract_when_the_sheets_do_not(sample, tmp_path):

@@ -91,8 +91,9 @@ def test_rounding_per_row_matches_the_app(db, tmp_path, sample):
 
 
 def test_print_setup_and_layout(exported):
-    """A4 at full size (landscape for the wide table, never shrunk to fit while the columns fit across), a
-    print area, the header repeated, ruled cells, and text that wraps in rows tall enough to show it."""
+    """A4 (landscape for the wide table) with columns that fit across at full size — fitting to the page's width
+    then only guards against a program whose fonts run wider than Excel's — a print area, the header repeated,
+    ruled cells, and text that wraps in rows tall enough to show it."""
     wb = load_workbook(exported)
     ws = wb[TABLE_SHEET]
     assert ws.freeze_panes == "A3"
@@ -100,7 +101,7 @@ def test_print_setup_and_layout(exported):
     assert ws.print_area == f"'{TABLE_SHEET}'!$A$1:$G$7"
     assert int(ws.page_setup.paperSize) == 9  # A4
     assert ws.page_setup.orientation == "landscape"
-    assert ws.page_setup.fitToWidth is None and not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
     assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
     # Column widths follow the Chinese text (two units a character); the widest text columns are narrowed so
     # the table prints across landscape A4 at 100 %, and wrap.
@@ -114,6 +115,8 @@ def test_print_setup_and_layout(exported):
     assert wb["Contract summary"].page_setup.orientation == "portrait"
     payments = wb["Payment schedule"]
     assert payments["C2"].alignment.wrap_text and payments.print_area == "'Payment schedule'!$A$1:$E$7"
+    assert payments.page_setup.orientation == "portrait"  # the rule column wraps instead
+    assert sum(d.width for d in payments.column_dimensions.values()) <= 92
 
 
 HOSTILE = ["=HYPERLINK(\"http://x\",\"y\")", "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1)", "\t=1+1"]

@@ -59,8 +59,9 @@ def _quantity_text(value: Decimal) -> str:
 
 
 def _widths(cols: tuple[str, ...], table: CostTable, figures, contract: Contract, titles: list[str]) -> list[float]:
-    """Each column as wide as its widest value (text capped, so it wraps), headers included."""
-    widths = [float(display_width(t)) for t in titles]
+    """Each column as wide as its widest value (text capped, so it wraps), headers included (a header wraps
+    between words: only its longest word counts)."""
+    widths = [float(_longest_word(t)) for t in titles]
     index = {c: i for i, c in enumerate(cols)}
     for c in TEXT_COLUMNS:
         if c not in index:
@@ -68,7 +69,7 @@ def _widths(cols: tuple[str, ...], table: CostTable, figures, contract: Contract
         i = index[c]
         widest = max((display_width(line) for row in table for line in getattr(row, c).split("\n")), default=0)
         widths[i] = max(widths[i], min(widest, TEXT_CAPS[c]))
-    settled = display_width(_(SETTLED_LABEL))
+    settled = _longest_word(_(SETTLED_LABEL))  # 按实结算 wraps in its cell
     money = [format_amount(v) for v in (figures.net, figures.tax, figures.gross, contract.total)]
     for c in cols:
         i = index[c]
@@ -94,6 +95,11 @@ def _widths(cols: tuple[str, ...], table: CostTable, figures, contract: Contract
     return fit_widths(widths, shrinkable, LANDSCAPE_WIDTH)
 
 
+def _longest_word(text: str) -> int:
+    """The width of a text's longest word: what a wrapping cell must hold on one line (all of a Chinese text)."""
+    return max((display_width(word) for word in text.split()), default=0)
+
+
 def write_cost_sheet(sheet: Sheet, annex: Annex, contract: Contract, tick: Callable[[int], None]) -> int:
     """Render the annex's table into `sheet`; `tick(n)` after every n-th row (progress, cancel). Returns the
     number of table rows written."""
@@ -106,7 +112,7 @@ def write_cost_sheet(sheet: Sheet, annex: Annex, contract: Contract, tick: Calla
     L = {name: out.letter(i) for i, name in enumerate(cols)}
     last_col = L[cols[-1]]
     widths = _widths(cols, table, f, contract, titles)
-    sheet.set_widths(widths, {i for i, c in enumerate(cols) if c in WRAPPED})
+    sheet.set_widths(widths, {i for i, c in enumerate(cols) if c in WRAPPED or c in ("quantity", AMOUNT)})
 
     st = sheet.style
     title_s = st(bold=True, size=14)
@@ -114,6 +120,8 @@ def write_cost_sheet(sheet: Sheet, annex: Annex, contract: Contract, tick: Calla
     header_s = st(bold=True, wrap=True, align="center", border=True, header=True)
     bold_s = st(bold=True, border=True)
     label_s = st(bold=True)
+    label_right_s = st(bold=True, align="right")
+    note_s = st(wrap=True)
     text_s = {c: st(border=True, wrap=c in WRAPPED, align="center" if c in ("no", "unit") else None) for c in TEXT_COLUMNS}
     section_text_s = {c: st(bold=True, border=True, wrap=c in WRAPPED, section=True) for c in TEXT_COLUMNS}
     money_s, money_bold_s = st(fmt=MONEY_FORMAT, border=True), st(fmt=MONEY_FORMAT, bold=True, border=True)
@@ -121,30 +129,35 @@ def write_cost_sheet(sheet: Sheet, annex: Annex, contract: Contract, tick: Calla
     rate_s, section_rate_s = st(fmt=RATE_FORMAT, border=True), st(fmt=RATE_FORMAT, bold=True, border=True, section=True)
     option_rate_s = st(fmt=RATE_FORMAT, bold=True)
     int_s, qty_s = st(fmt=INTEGER_FORMAT, border=True), st(fmt=QUANTITY_FORMAT, border=True)
-    settled_s = st(border=True, align="right")
-    section_settled_s = st(bold=True, border=True, align="right", section=True)
+    settled_s = st(border=True, align="right", wrap=True)
+    section_settled_s = st(bold=True, border=True, align="right", wrap=True, section=True)
     empty_s, section_empty_s = st(border=True), st(border=True, section=True)
 
     # Row 1: the annex heading as the contract prints it, and the contract it belongs to.
+    # The number sits in the second-to-last column, so it runs on into the last one rather than past the page.
     first_cells = [out.text("A1", f"附件{annex.no}：{annex.title}", title_s)]
-    if len(cols) >= 3:
-        first_cells += [out.text(f"{L[cols[-2]]}1", _(NUMBER_LABEL), label_s), out.text(f"{last_col}1", contract.number, plain_s)]
+    if len(cols) >= 4:
+        first_cells += [out.text(f"{L[cols[-3]]}1", _(NUMBER_LABEL), label_right_s),
+                        out.text(f"{L[cols[-2]]}1", contract.number, plain_s)]
     out.add(first_cells)
 
     # Rows above the header: the table's own rates and what its total is (only when set).
+    # (the label runs on over the 项目 column; the value is in the next one)
     option_cell: dict[str, str] = {}
+    value_col = L["spec"]
     for name, value in (("discount", table.discount), ("vat_rate", table.vat_rate)):
         if value is not None:
             r = out.next_row
-            out.add([out.text(f"A{r}", _(OPTION_LABELS[name]), label_s), out.number(f"B{r}", value, option_rate_s)])
-            option_cell[name] = f"$B${r}"
+            out.add([out.text(f"A{r}", _(OPTION_LABELS[name]), label_s), out.number(f"{value_col}{r}", value, option_rate_s)])
+            option_cell[name] = f"${value_col}${r}"
     if table.total_kind is not TotalKind.FIXED:
         r = out.next_row
         out.add([out.text(f"A{r}", _(OPTION_LABELS["total_kind"]), label_s),
-                 out.text(f"B{r}", table.total_kind.label, label_s)])
+                 out.text(f"{value_col}{r}", table.total_kind.label, label_s)])
 
     header = out.next_row
-    out.add([out.text(f"{L[c]}{header}", t, header_s) for c, t in zip(cols, titles, strict=True)])
+    out.add([out.text(f"{L[c]}{header}", t, header_s) for c, t in zip(cols, titles, strict=True)],
+            height=_header_height(titles, widths))
     first = header + 1
     sheet_row = [first + n for n in range(len(table))]
     # where each row's inherited rates come from: its section's rate cell, else the table's option row
@@ -182,8 +195,10 @@ def write_cost_sheet(sheet: Sheet, annex: Annex, contract: Contract, tick: Calla
         else:
             _item_cells(out, cells, L, r, row, x, rate_source[n], money_s, rate_s, int_s, qty_s, settled_s, empty_s,
                         settled_text)
-        out.add([cells.get(c, "") for c in cols], outline=row.level,
-                height=sheet.height({i: texts.get(c, "") for i, c in enumerate(cols) if c in texts}))
+        shown = {i: texts.get(c, "") for i, c in enumerate(cols) if c in texts}
+        if row.quantity is None and not flat:  # 按实结算 wraps in the quantity column (a section's, in its amount)
+            shown[cols.index(AMOUNT if section else "quantity")] = settled_text
+        out.add([cells.get(c, "") for c in cols], outline=row.level, height=sheet.height(shown))
         tick(n + 1)
     last = out.count
 
@@ -211,12 +226,20 @@ def write_cost_sheet(sheet: Sheet, annex: Annex, contract: Contract, tick: Calla
     out.add([
         out.text(f"A{words_row}", _("Total in words"), label_s),
         out.text(f"B{words_row}", rmb_upper(f.total), label_s),
-        out.text(f"{last_col}{words_row}", _("the total in words is as exported; it does not follow edits")),
+        out.text(f"{last_col}{words_row}", _("the total in words is as exported; it does not follow edits"), note_s),
     ], height=sheet.height({len(cols) - 1: _("the total in words is as exported; it does not follow edits")}))
     sheet.ws.freeze_panes = f"A{header + 1}"
     sheet.print_setup(title_rows=f"{header}:{header}", columns=len(cols), last_row=words_row,
                       outline=f.has_sections)
     return len(table)
+
+
+def _header_height(titles: list[str], widths: list[float]) -> float | None:
+    """The header row's height when a title wraps (titles wrap between words)."""
+    from app.export.xlsx.sheet import LINE_HEIGHT, text_lines
+
+    lines = max(text_lines(t, w) for t, w in zip(titles, widths, strict=True))
+    return None if lines == 1 else lines * LINE_HEIGHT
 
 
 def _empty(ref: str, style: int) -> str:

@@ -111,17 +111,19 @@ class Sheet:
         return None if lines == 1 else lines * LINE_HEIGHT
 
     def print_setup(self, *, title_rows: str | None, columns: int, last_row: int, outline: bool = False) -> None:
-        """A4 at full size: portrait when the columns fit across, else landscape; scaled to the page's width only
-        when even landscape is too narrow. The print area is the sheet's content; `title_rows` repeat."""
+        """A4: portrait when the columns fit across at full size, else landscape (the widest text columns were
+        narrowed to fit landscape at full size). The print area is the sheet's content; `title_rows` repeat."""
         ws = self.ws
         total = sum(self.widths)
         ws.page_setup.paperSize = "9"  # A4 (ECMA-376 paper size code)
         ws.page_setup.orientation = "portrait" if total <= PORTRAIT_WIDTH else "landscape"
         ws.page_margins.left = ws.page_margins.right = SIDE_MARGIN
-        if total > LANDSCAPE_WIDTH:
-            ws.page_setup.fitToWidth = 1
-            ws.page_setup.fitToHeight = 0
-            ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+        # The columns are sized to print at full size; fitting to the page's width only shrinks a program whose
+        # fonts run wider than Excel's (a substitute for Calibri) a little, instead of moving the last column
+        # onto a page of its own. Never taller than one page wide: fitToHeight 0.
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
         if outline:
             ws.sheet_properties.outlinePr = Outline(summaryBelow=False, summaryRight=True)
         if title_rows:

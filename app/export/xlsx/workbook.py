@@ -31,7 +31,15 @@ from app.export.xlsx.layout import (
     annex_sheet_name,
 )
 from app.export.xlsx.payments import payment_lines
-from app.export.xlsx.sheet import DATE_FORMAT, INTEGER_FORMAT, MONEY_FORMAT, Sheet, display_width
+from app.export.xlsx.sheet import (
+    DATE_FORMAT,
+    INTEGER_FORMAT,
+    MONEY_FORMAT,
+    PORTRAIT_WIDTH,
+    Sheet,
+    display_width,
+    fit_widths,
+)
 from app.export.xlsx.sheetdata import splice
 from app.fileio import atomic_path, os_reason
 from app.i18n import _
@@ -189,13 +197,17 @@ def _write_summary(sheet: Sheet, c: Contract) -> None:
 def _write_payments(sheet: Sheet, c: Contract, schedule: Any) -> None:
     lines = payment_lines(c, schedule)
     headers = [_("No."), _("Amount"), _("Rule"), _("Due date"), _("Waits for")]
+    ceiling = any(CostTable.of(a.table).total_kind is TotalKind.CEILING for a in c.annexes if a.table is not None)
+    labels = [_(TOTAL_LABEL), _("Contract ceiling") if ceiling else _("Contract total"), _("Check")]
     widths = [float(display_width(h)) for h in headers]
+    widths[0] = max(widths[0], *(display_width(label) for label in labels))
     widths[1] = max(widths[1], 16, len(format_amount(c.total)) + 1)
     widths[3] = max(widths[3], 12)
     for line in lines:
         widths[2] = max(widths[2], min(display_width(line.rule), TEXT_CAP))
         widths[4] = max(widths[4], min(display_width(line.waits_for), 30))
-    sheet.set_widths([w + 2 for w in widths], {2, 4})
+    # the rule and what it waits for wrap: narrowed first, so the schedule prints on portrait A4
+    sheet.set_widths(fit_widths([w + 2 for w in widths], {2: 20, 4: 10}, PORTRAIT_WIDTH), {1, 2, 4})
     cells = _Cells(sheet)
     out = sheet.rows
     out.add([out.text(f"{out.letter(i)}1", h, cells.header) for i, h in enumerate(headers)])
@@ -214,8 +226,7 @@ def _write_payments(sheet: Sheet, c: Contract, schedule: Any) -> None:
     out.add([out.text(f"A{total_row}", _(TOTAL_LABEL), cells.bold_text),
              out.formula(f"B{total_row}", f"SUM(B{first}:B{last})" if lines else "0", cells.money_bold, paid)])
     contract_row = out.next_row
-    ceiling = any(CostTable.of(a.table).total_kind is TotalKind.CEILING for a in c.annexes if a.table is not None)
-    out.add([out.text(f"A{contract_row}", _("Contract ceiling") if ceiling else _("Contract total"), cells.bold_text),
+    out.add([out.text(f"A{contract_row}", labels[1], cells.bold_text),
              out.number(f"B{contract_row}", c.total, cells.money_bold)])
     if ceiling:
         ok, bad = _("OK: the instalments stay within the contract's ceiling"), _(
