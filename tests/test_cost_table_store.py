@@ -157,3 +157,17 @@ def test_forty_nines_in_an_exchange_file_are_refused(sample):
     with pytest.raises(UserError) as caught:
         loads(json.dumps(data, ensure_ascii=False))
     assert caught.value.message == "quantity × unit price is more than ¥9,999,999,999,999,999.99"
+
+
+def test_an_amendment_keeps_a_table_with_sections(db):
+    """An amendment that replaces annex 3 with the showcase keeps its sections, rates and ceiling."""
+    from app.domain import Annex
+    from app.domain.amendment import Amendment
+    from app.review import amendments, states
+
+    for target in ("review", "approved", "signed"):
+        states.set_state(db, SAMPLE_NUMBER, target, user="张三")
+    amendments.add_amendment(db, SAMPLE_NUMBER, Amendment("BC-1", "补充协议", None, {},
+                                                          annexes=[Annex("3", "费用明细表", table=showcase_table())]))
+    [stored] = amendments.list_amendments(db, SAMPLE_NUMBER)
+    assert stored.annexes[0].table == showcase_table()

@@ -381,9 +381,9 @@ def table_total(rows: list[CostRow]) -> Decimal:
 def parse_rate(text: str | int | Decimal, *, discount: bool) -> Decimal:
     """A rate as a clerk writes it: "95.5%", "９５.５％", "0.955"; a number above 1 without a % sign is refused
     (95.5 could mean 95.5 % or a typo) rather than guessed. AmountError with the reason in English."""
-    raw = text if isinstance(text, (int, Decimal)) else str(text).strip().replace("％", "%")
+    raw: str | int | Decimal = text if isinstance(text, (int, Decimal)) else str(text).strip().replace("％", "%")
     percent = isinstance(raw, str) and raw.endswith("%")
-    if percent:
+    if percent and isinstance(raw, str):
         raw = raw[:-1].strip()
     value = parse_decimal(raw, places=RATE_PLACES - 2 if percent else RATE_PLACES)
     if percent:

@@ -479,7 +479,7 @@ class _Reader:
         from app.export.xlsx.layout import COMPUTED_COLUMNS, is_subtotal_label
 
         r = sr.number
-        texts = {}
+        texts: dict[str, str] = {}
         for name in ("item", "spec", "unit", "remark", "no"):
             if name in self.columns:
                 texts[name] = _text(self._input(name, cells, formulas, r)[0])
@@ -602,7 +602,8 @@ def _build(table: ImportedTable, reader: _Reader, options: dict[str, Any]) -> No
             stated[index] = line.shown.get(AMOUNT)
         rows.append(CostRow(
             item=line.texts.get("item", ""), spec=line.texts.get("spec", ""), unit=line.texts.get("unit", ""),
-            quantity=None if is_section else line.quantity, unit_price=Decimal("0.00") if is_section else line.unit_price,
+            quantity=None if is_section else line.quantity,
+            unit_price=Decimal("0.00") if is_section or line.unit_price is None else line.unit_price,
             remark=line.texts.get("remark", ""), kind=RowKind.SECTION if is_section else RowKind.ITEM, level=level,
             no=no, discount=line.rates.get("discount"), vat_rate=line.rates.get("vat_rate")))
         sheet_rows.append(r)

@@ -510,6 +510,7 @@ def _cost_row(data: Any, path: str) -> CostRow:
     level = r.integer("level", 0) or 0
     if level > MAX_LEVEL:
         raise r.fail("level", _("a level is from 0 to {n}").format(n=MAX_LEVEL))
+    quantity: Decimal | None
     if kind is RowKind.SECTION:
         for key in ("quantity", "unit_price"):
             if r.raw(key, False) is not None:
@@ -519,8 +520,9 @@ def _cost_row(data: Any, path: str) -> CostRow:
         stated = r.amount("stated", required=False)
     else:
         quantity = _quantity_value(r)
-        unit_price = r.amount("unit_price")
-        assert unit_price is not None
+        price = r.amount("unit_price")
+        assert price is not None
+        unit_price = price
         if r.raw("stated", False) is not None:
             raise r.fail("stated", _("only a section has a stated subtotal"))
         stated = None

@@ -212,16 +212,16 @@ def _fit(cols: list[Column], texts: dict[str, list[tuple[str, bool]]], s: Styles
         if texts.get(c.key + ":words"):
             least[c.key] = max(least[c.key], width(SETTLED[:2], True) + pad)
             full[c.key] = max(full[c.key], least[c.key])
-    widths = {c.key: c.min_mm * mm for c in text_cols}
-    room = TABLE_WIDTH - sum(widths.values()) - sum(least.values())
+    by_key = {c.key: c.min_mm * mm for c in text_cols}
+    room = TABLE_WIDTH - sum(by_key.values()) - sum(least.values())
     if room < 0:  # not even the pieces fit beside the text columns' minimum: the text columns give way
-        scale = max(0.0, 1 + room / sum(widths.values()))
-        widths = {k: w * scale for k, w in widths.items()}
+        scale = max(0.0, 1 + room / sum(by_key.values()))
+        by_key = {k: w * scale for k, w in by_key.items()}
         room = 0.0
     lacking = sum(full[k] - least[k] for k in full) or 1.0
     for c in numeric:
-        widths[c.key] = least[c.key] + min(room, lacking) * (full[c.key] - least[c.key]) / lacking
-    return size, [widths[c.key] for c in cols], False
+        by_key[c.key] = least[c.key] + min(room, lacking) * (full[c.key] - least[c.key]) / lacking
+    return size, [by_key[c.key] for c in cols], False
 
 
 def _number_cell(text: str, style: ParagraphStyle, width: float) -> tuple[Cell, float]:
@@ -395,9 +395,9 @@ def cost_table(rows: list[CostRow], s: Styles, *, contract_total: Decimal | None
                 texts.setdefault(k + ":words", []).append((v[k], row.is_section))
             else:
                 texts[k].append((v[k], row.is_section))
-    for k, v in totals.items():
+    for k, total_text in totals.items():
         if k in texts:
-            texts[k].append((v, False))
+            texts[k].append((total_text, False))
     size, widths, numbers_fit = _fit(cols, texts, s, flat)
     cell, bold_cell, head = _styles(s, size)
     right = ParagraphStyle(f"{cell.name}-r", parent=cell, alignment=2)

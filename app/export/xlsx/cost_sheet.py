@@ -49,7 +49,7 @@ from app.money import format_amount, rmb_upper
 #: Widest a text column starts (characters); long text wraps inside it.
 TEXT_CAPS = {"item": 30, "spec": 50, "unit": 10, "remark": 40, "no": 12}
 #: Narrowest a wrapping text column may become so the sheet prints at full size.
-TEXT_MINIMUMS = {"item": 12, "spec": 14, "remark": 10}
+TEXT_MINIMUMS: dict[str, float] = {"item": 12, "spec": 14, "remark": 10}
 WRAPPED = ("item", "spec", "remark")
 TEXT_COLUMNS = ("no", "item", "spec", "unit", "remark")
 
@@ -204,20 +204,20 @@ def write_cost_sheet(sheet: Sheet, annex: Annex, contract: Contract, tick: Calla
 
     total_row = out.next_row
     label = _(ESTIMATE_TOTAL_LABEL) if table.total_kind is TotalKind.ESTIMATE else _(TOTAL_LABEL)
-    cells = [out.text(f"A{total_row}", label, bold_s)]
+    total_cells = [out.text(f"A{total_row}", label, bold_s)]
     for c in cols[1:]:
         ref = f"{L[c]}{total_row}"
         if c in (AMOUNT, TAX, GROSS):
             value = {AMOUNT: f.net, TAX: f.tax, GROSS: f.gross}[c]
             if not table:
-                cells.append(out.formula(ref, "0", money_bold_s, value))
+                total_cells.append(out.formula(ref, "0", money_bold_s, value))
             elif flat:
-                cells.append(out.formula(ref, f"SUM({L[c]}{first}:{L[c]}{last})", money_bold_s, value))
+                total_cells.append(out.formula(ref, f"SUM({L[c]}{first}:{L[c]}{last})", money_bold_s, value))
             else:
-                cells.append(out.formula(ref, f"SUBTOTAL(9,{L[c]}{first}:{L[c]}{last})", money_bold_s, value))
+                total_cells.append(out.formula(ref, f"SUBTOTAL(9,{L[c]}{first}:{L[c]}{last})", money_bold_s, value))
         else:
-            cells.append(_empty(ref, bold_s))
-    out.add(cells)
+            total_cells.append(_empty(ref, bold_s))
+    out.add(total_cells)
     total_col = L[GROSS] if GROSS in L else L[AMOUNT]
     if table.total_kind is TotalKind.CEILING:
         r = out.next_row
