@@ -166,9 +166,21 @@ def insert_cost_rows(session: Session, annex_id: int, rows: list[CostRow], start
         )
     if not rows:
         return
+    plain = all(r.is_plain for r in rows)  # a flat table: the structure columns keep their defaults
     session.execute(
         insert(CostRowRow),
         [
+            {
+                "annex_id": annex_id,
+                "position": start + i,
+                "item": r.item,
+                "spec": r.spec,
+                "unit": r.unit,
+                "quantity": r.quantity,
+                "unit_price": r.unit_price,
+                "remark": r.remark,
+            }
+            if plain else
             {
                 "annex_id": annex_id,
                 "position": start + i,

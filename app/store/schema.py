@@ -213,9 +213,10 @@ class CostRowRow(Base):
     quantity: Mapped[Decimal | None] = mapped_column(DecimalText(4))
     unit_price: Mapped[Decimal] = mapped_column(DecimalText(2))
     remark: Mapped[str] = mapped_column(Text, default="")
-    kind: Mapped[str] = mapped_column(String(8), default="item", server_default="item")
-    level: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    no: Mapped[str] = mapped_column(String(20), default="", server_default="")
+    # Defaults on the server only: a flat table's rows are inserted without these columns at all.
+    kind: Mapped[str] = mapped_column(String(8), server_default="item")
+    level: Mapped[int] = mapped_column(Integer, server_default="0")
+    no: Mapped[str] = mapped_column(String(20), server_default="")
     discount: Mapped[Decimal | None] = mapped_column(DecimalText(4))
     vat_rate: Mapped[Decimal | None] = mapped_column(DecimalText(4))
     stated: Mapped[Decimal | None] = mapped_column(DecimalText(2))
