@@ -4,6 +4,12 @@ The file is untrusted: it is size-limited, its zip members are checked for bombs
 refused if it declares a DTD (no entity expansion, via defusedxml), and the table is limited to
 MAX_ROWS rows. Values are parsed the way a clerk types them; formulas other than the exported ones
 are not evaluated: their saved result is used and the row is flagged.
+
+The sheet is read row by row as values (`app.imports.sheet_stream`), each cell checked as it comes; then the
+rows as read become the table: sections and their levels (from the exported outline, else from the numbering
+style), 小计 rows, stated subtotals kept only where they differ, rates kept only where they differ from the one
+inherited, the shape and the amounts checked whole. What a clerk could not see (hidden rows, columns, sheets)
+is flagged; a column titled twice is refused.
 """
 
 from __future__ import annotations
