@@ -12,7 +12,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from app.credit_code import credit_code_problem
-from app.domain import Clause, Contract, party_name, table_total
+from app.domain import Clause, Contract, CostTable, TableFigures, TotalKind, party_name
 from app.i18n import N_, _
 from app.money import format_amount
 from app.numbering import annex_index, article_no, cn_to_int, parse_no
@@ -31,7 +31,10 @@ RULE_LABELS = {
     "blank-field": N_("blank fill-in"),
     "clause-numbering": N_("clause numbering"),
     "copies": N_("number of copies"),
+    "cost-table-settled": N_("unit-price-only rows in a fixed total"),
+    "cost-table-subtotal": N_("cost table subtotal"),
     "cost-table-total": N_("cost table total"),
+    "cost-table-vat": N_("cost table VAT"),
     "credit-code": N_("credit code"),
     "payment-amount": N_("instalment amount"),
     "payment-sum": N_("instalments sum"),
@@ -114,14 +117,20 @@ def check(contract: Contract) -> list[Finding]:
     out: list[Finding] = []
     c = contract
 
-    # money: instalments against the total
+    # money: instalments against the total (at most the total when a cost table makes it a ceiling)
+    ceiling = any(CostTable.of(a.table).total_kind is TotalKind.CEILING for a in c.annexes if a.table is not None)
     for i, p in enumerate(c.payments):
         if p.amount is None or p.amount == 0:
             out.append(Finding("payment-amount", Severity.ERROR,
                                _("instalment {n} has no amount").format(n=i + 1), f"payments[{i}].amount"))
     if c.payments:
         paid = sum((p.amount or Decimal(0) for p in c.payments), Decimal("0.00"))
-        if paid != c.total:
+        if ceiling and paid > c.total:
+            out.append(Finding("payment-sum", Severity.ERROR,
+                               _("instalments add up to ¥{paid}, above the contract's ceiling of ¥{total} by ¥{diff}").format(
+                                   paid=format_amount(paid), total=format_amount(c.total), diff=format_amount(paid - c.total)),
+                               "payments"))
+        elif not ceiling and paid != c.total:
             diff = paid - c.total
             out.append(Finding("payment-sum", Severity.ERROR,
                                _("instalments add up to ¥{paid}, the contract total is ¥{total}: {more_less} by ¥{diff}").format(
@@ -211,15 +220,65 @@ def check(contract: Contract) -> list[Finding]:
             out.append(Finding("annex-uncited", Severity.WARNING,
                                _("annex {no} is in the packet but the text never cites it").format(no=a.no), f"annex:{a.no}"))
         if a.table is not None:
-            table_sum = table_total(a.table)
-            if table_sum != c.total:
-                out.append(Finding("cost-table-total", Severity.ERROR,
-                                   _("the cost table of annex {no} adds up to ¥{sum}, the contract total is ¥{total}").format(
-                                       no=a.no, sum=format_amount(table_sum), total=format_amount(c.total)),
-                                   f"annex:{a.no}"))
+            out += _check_table(c, a.no, CostTable.of(a.table))
 
     out.sort(key=lambda f: 0 if f.severity is Severity.ERROR else 1)
     return out
+
+
+def _check_table(c: Contract, no: str, table: CostTable) -> list[Finding]:
+    """A cost table against the contract total (as its total kind says) and against itself: subtotals a
+    workbook stated, VAT rates missing on some rows, unit-price-only rows in a fixed total."""
+    out: list[Finding] = []
+    where = f"annex:{no}"
+    f = table.figures()
+    table_sum = _compared_total(c, f)
+    if table.total_kind is TotalKind.CEILING:
+        if table_sum > c.total:
+            out.append(Finding("cost-table-total", Severity.ERROR,
+                               _("the cost table of annex {no} adds up to ¥{sum}, above the contract's ceiling of ¥{total}").format(
+                                   no=no, sum=format_amount(table_sum), total=format_amount(c.total)), where))
+    elif table_sum != c.total:
+        estimate = table.total_kind is TotalKind.ESTIMATE
+        message = (_("the cost table of annex {no} (an estimate) adds up to ¥{sum}, the contract total is ¥{total}")
+                   if estimate else _("the cost table of annex {no} adds up to ¥{sum}, the contract total is ¥{total}"))
+        out.append(Finding("cost-table-total", Severity.WARNING if estimate else Severity.ERROR,
+                           message.format(no=no, sum=format_amount(table_sum), total=format_amount(c.total)), where))
+    missing_vat: list[int] = []
+    settled: list[int] = []
+    for i, (row, x) in enumerate(zip(table, f.rows, strict=True)):
+        if row.is_section and row.stated is not None and row.stated != (x.net or Decimal("0.00")):
+            out.append(Finding("cost-table-subtotal", Severity.ERROR,
+                               _("annex {no}, row {n} ({label}): the workbook it came from states a subtotal of ¥{stated}, "
+                                 "its rows add up to ¥{sum}").format(
+                                   no=no, n=i + 1, label=row.label, stated=format_amount(row.stated),
+                                   sum=format_amount(x.net or Decimal("0.00"))), where))
+        elif not row.is_section and f.uses_vat and x.vat_rate is None and x.net is not None:
+            missing_vat.append(i + 1)
+        if row.settled_on_actuals:
+            settled.append(i + 1)
+    if missing_vat:
+        out.append(Finding("cost-table-vat", Severity.WARNING,
+                           _("annex {no}: rows {rows} have no VAT rate while the table shows VAT; their tax is counted as 0").format(
+                               no=no, rows=_row_list(missing_vat)), where))
+    if settled and table.total_kind is TotalKind.FIXED:
+        out.append(Finding("cost-table-settled", Severity.WARNING,
+                           _("annex {no}: rows {rows} are settled on actual quantities (按实结算) but the table's total is "
+                             "fixed; say whether it is a ceiling or an estimate").format(no=no, rows=_row_list(settled)), where))
+    return out
+
+
+def _compared_total(c: Contract, f: TableFigures) -> Decimal:
+    """The table figure the contract total means: with VAT shown, the gross total for a tax-inclusive total,
+    else the amounts before VAT."""
+    if f.uses_vat and not c.tax_inclusive:
+        return f.net
+    return f.total
+
+
+def _row_list(rows: list[int], limit: int = 10) -> str:
+    shown = "、".join(str(n) for n in rows[:limit])
+    return shown + ("…" if len(rows) > limit else "")
 
 
 def has_errors(findings: list[Finding]) -> bool:

@@ -28,9 +28,10 @@ _GROUP_UNITS = ("", "万", "亿", "万亿")
 MAX_AMOUNT = Decimal("9999999999999999.99")
 #: The most rows a cost table may have (the Excel import's app.imports.xlsx.MAX_ROWS must not exceed it).
 MAX_TABLE_ROWS = 100_000
-#: The largest amount one cost-table row may come to: MAX_AMOUNT shared among the most rows a table may have, so
-#: no table can total more than MAX_AMOUNT whatever is edited, and a cell edit never has to add up the table.
-MAX_ROW_AMOUNT = (MAX_AMOUNT / MAX_TABLE_ROWS).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
+#: The largest amount one cost-table row may come to: MAX_AMOUNT shared among the most rows a table may have, with
+#: room for VAT (a rate is at most 100 %, so it at most doubles an amount): no table can total more than MAX_AMOUNT
+#: whatever is edited, and a cell edit never has to add up the table.
+MAX_ROW_AMOUNT = (MAX_AMOUNT / (2 * MAX_TABLE_ROWS)).quantize(Decimal("0.01"), rounding="ROUND_DOWN")
 
 
 class AmountError(ValueError):
@@ -135,19 +136,31 @@ def amount_sum(amounts: Iterable[Decimal]) -> Decimal:
     return total
 
 
+def row_amount_problem(quantity: Decimal, unit_price: Decimal) -> str | None:
+    """Why a row of `quantity` × `unit_price` may not be stored (beyond the one bound), None when it may."""
+    try:
+        row_amount(quantity, unit_price)
+    except AmountError:
+        if quantity > MAX_AMOUNT:
+            return _("the quantity is larger than the largest amount ({max})").format(max=format_amount(MAX_AMOUNT))
+        if unit_price > MAX_AMOUNT:
+            return _("the unit price is larger than the largest amount ({max})").format(max=format_amount(MAX_AMOUNT))
+        return _("quantity × unit price is more than the largest amount of a row ({max})").format(
+            max=format_amount(MAX_ROW_AMOUNT))
+    return None
+
+
 def check_row_amount(quantity: Decimal, unit_price: Decimal, where: str) -> Decimal:
     """`row_amount`, or UserError naming `where` (a cell, a row path) for a quantity or product above the bound."""
-    try:
-        return row_amount(quantity, unit_price)
-    except AmountError as exc:
-        if quantity > MAX_AMOUNT:
-            message = _("the quantity is larger than the largest amount ({max})")
-        elif unit_price > MAX_AMOUNT:
-            message = _("the unit price is larger than the largest amount ({max})")
-        else:
-            message = _("quantity × unit price is more than the largest amount of a row ({max})")
-            raise UserError(message.format(max=format_amount(MAX_ROW_AMOUNT)), where) from exc
-        raise UserError(message.format(max=format_amount(MAX_AMOUNT)), where) from exc
+    problem = row_amount_problem(quantity, unit_price)
+    if problem is not None:
+        raise UserError(problem, where)
+    return row_amount(quantity, unit_price)
+
+
+def table_total_problem() -> str:
+    """What is said of a table whose total would pass the bound."""
+    return _("the table's total is more than the largest amount ({max})").format(max=format_amount(MAX_AMOUNT))
 
 
 def check_table_total(amounts: Iterable[Decimal], where: str) -> Decimal:
@@ -155,8 +168,7 @@ def check_table_total(amounts: Iterable[Decimal], where: str) -> Decimal:
     try:
         return amount_sum(amounts)
     except AmountError as exc:
-        raise UserError(_("the table's total is more than the largest amount ({max})").format(
-            max=format_amount(MAX_AMOUNT)), where) from exc
+        raise UserError(table_total_problem(), where) from exc
 
 
 def format_amount(value: Decimal, *, grouping: bool = True) -> str:

@@ -71,3 +71,13 @@ def page_images(path: Path) -> dict[int, int]:
 def page_count(path: Path) -> int:
     out = subprocess.run(["pdfinfo", str(path)], capture_output=True, check=True, text=True).stdout
     return int(re.search(r"^Pages:\s+(\d+)", out, re.M).group(1))
+
+
+def word_boxes(path: Path, page: int) -> list[tuple[str, float, float, float, float]]:
+    """(text, x_min, y_min, x_max, y_max) of every word pdftotext finds on `page`, in points from the top left."""
+    import html
+
+    out = subprocess.run(["pdftotext", "-bbox", "-enc", "UTF-8", "-f", str(page), "-l", str(page), str(path), "-"],
+                         capture_output=True, check=True, text=True).stdout
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', out)
+    return [(html.unescape(t), float(a), float(b), float(c), float(d)) for a, b, c, d, t in words]

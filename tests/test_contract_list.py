@@ -151,6 +151,7 @@ def test_get_summary(listed):
 
 def test_upgrading_an_existing_database_indexes_its_rows(db_path, listed):
     """A database made before 0003 gets the index filled from what it already holds."""
+
     listed.close()
     downgrade_database(db_path, "0002_review")
     db = open_database(db_path)

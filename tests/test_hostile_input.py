@@ -183,7 +183,7 @@ def test_cost_table_edits_cannot_pass_the_bound(store_db, monkeypatch):
 
 
 def test_the_bound_is_decided_exactly():
-    assert row_amount(Decimal("99999.99"), Decimal("1000000.00")) == Decimal("99999990000.00")
+    assert row_amount(Decimal("49999.99"), Decimal("1000000.00")) == Decimal("49999990000.00")
     assert row_amount(Decimal("1"), MAX_ROW_AMOUNT) == MAX_ROW_AMOUNT
     assert row_amount(Decimal("0.0001"), Decimal("1.00")) == Decimal("0.00")
     with pytest.raises(AmountError):

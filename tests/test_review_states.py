@@ -219,6 +219,7 @@ def test_amendments_stored_before_clause_depths_read_as_top_level_clauses(db, db
     from app.domain import Clause
     from app.store.db import open_database
 
+
     sign(db)
     review_ops.add_amendment(db, N, Amendment("BC-3", "补充协议（三）", None, {}, [Clause("第一条", "", "甲", [Clause("1.1", "", "乙")])]))
     db.close()

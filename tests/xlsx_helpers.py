@@ -58,3 +58,28 @@ def sheet_part(path: Path, title: str) -> str:
         return f"xl/worksheets/sheet{wb.sheetnames.index(title) + 1}.xml"
     finally:
         wb.close()
+
+
+def strip_cached_results(path: Path) -> None:
+    """Remove the saved result of every formula, so a program opening the copy must compute them itself (the
+    export stores results, and a program that trusts them would otherwise prove nothing)."""
+    with zipfile.ZipFile(path) as src:
+        items = [(info, src.read(info)) for info in src.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info, data in items:
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'(<c [^>]*?)( t="str")?>(<f>.*?</f>)<v>.*?</v></c>', rb"\1>\3</c>", data)
+            dst.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+
+
+def recalculate(src: Path, out_dir: Path, profile: Path) -> Path:
+    """`src` opened and saved again by LibreOffice headless (which computes every formula), as .xlsx."""
+    import subprocess
+
+    proc = subprocess.run(
+        ["soffice", "--headless", "--calc", f"-env:UserInstallation=file://{profile}",
+         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out_dir), str(src)],
+        capture_output=True, text=True, timeout=180,
+    )
+    assert proc.returncode == 0, proc.stderr
+    return out_dir / src.name

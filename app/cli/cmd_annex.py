@@ -49,8 +49,10 @@ def check_effect(contract: Contract, annex_no: str, rows: list[CostRow]) -> Chec
 
 
 def _cells(row: CostRow) -> str:
-    return " | ".join([row.item, row.spec, row.unit, f"{row.quantity}", format_amount(row.unit_price),
-                       format_amount(row.amount), row.remark])
+    quantity = _("settled on actuals") if row.quantity is None else f"{row.quantity}"
+    amount = "" if row.amount is None else format_amount(row.amount)
+    item = row.label if row.no else row.item
+    return " | ".join([item, row.spec, row.unit, quantity, format_amount(row.unit_price), amount, row.remark])
 
 
 def _value(value: object) -> str:
@@ -88,9 +90,9 @@ def _print_text(diff: TableDiff, table, effect: CheckEffect, sheet_rows: list[in
         print(_("check: resolved {code} at {where}: {message}").format(code=code, where=where, message=message))
 
 
-def _row_json(row: CostRow) -> dict[str, str]:
-    data = {c: str(getattr(row, c)) for c in COST_COLUMNS}
-    data["amount"] = str(row.amount)
+def _row_json(row: CostRow) -> dict[str, str | None]:
+    data = {c: None if getattr(row, c) is None else str(getattr(row, c)) for c in COST_COLUMNS}
+    data["amount"] = None if row.amount is None else str(row.amount)
     return data
 
 

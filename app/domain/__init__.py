@@ -3,6 +3,7 @@
 from app.domain.contract import (
     COST_COLUMN_LABELS,
     COST_COLUMNS,
+    COST_STRUCTURE_COLUMNS,
     EVENT_NAMES,
     PARTY_NAMES,
     PARTY_ROLES,
@@ -12,7 +13,6 @@ from app.domain.contract import (
     Clause,
     Contract,
     Copies,
-    CostRow,
     Due,
     DueAfter,
     Events,
@@ -23,12 +23,21 @@ from app.domain.contract import (
     Status,
     Terms,
     party_name,
+)
+from app.domain.cost_table import (
+    CostRow,
+    CostTable,
+    RowFigures,
+    RowKind,
+    TableFigures,
+    TotalKind,
     table_total,
 )
 
 __all__ = [
     "COST_COLUMNS",
     "COST_COLUMN_LABELS",
+    "COST_STRUCTURE_COLUMNS",
     "EVENT_NAMES",
     "PARTY_NAMES",
     "PARTY_ROLES",
@@ -39,15 +48,20 @@ __all__ = [
     "Contract",
     "Copies",
     "CostRow",
+    "CostTable",
     "Due",
     "DueAfter",
     "Events",
     "Invoice",
     "Party",
     "Payment",
+    "RowFigures",
+    "RowKind",
     "Signing",
     "Status",
+    "TableFigures",
     "Terms",
+    "TotalKind",
     "party_name",
     "table_total",
 ]

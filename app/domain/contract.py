@@ -12,8 +12,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from app.domain.cost_table import CostRow
 from app.i18n import N_, _
-from app.money import quantize
 
 
 class Status(StrEnum):
@@ -168,8 +168,11 @@ class Clause:
             yield from child.walk(depth + 1)
 
 
-#: Cost-table columns in their fixed order; one place for the list (model, export, import).
+#: Cost-table columns in their fixed order; one place for the list (model, export, import). The columns a
+#: flat table always had; sections, numbers and rates are `COST_STRUCTURE_COLUMNS`.
 COST_COLUMNS = ("item", "spec", "unit", "quantity", "unit_price", "remark")
+#: The further row fields of `CostRow` (app.domain.cost_table), in their order after COST_COLUMNS.
+COST_STRUCTURE_COLUMNS = ("kind", "level", "no", "discount", "vat_rate", "stated")
 #: English msgids of the cost-table column titles (the computed amount included), translated where shown.
 COST_COLUMN_LABELS: dict[str, str] = {
     "item": N_("Item"),
@@ -179,28 +182,13 @@ COST_COLUMN_LABELS: dict[str, str] = {
     "unit_price": N_("Unit price"),
     "amount": N_("Amount"),
     "remark": N_("Remark"),
+    "kind": N_("Row kind"),
+    "level": N_("Level"),
+    "no": N_("No."),
+    "discount": N_("Discount rate"),
+    "vat_rate": N_("VAT rate"),
+    "stated": N_("Stated subtotal"),
 }
-
-
-@dataclass
-class CostRow:
-    """A row of the cost table (费用明细表). The amount is computed, never typed."""
-
-    item: str = ""
-    spec: str = ""
-    unit: str = ""
-    quantity: Decimal = Decimal("0")
-    unit_price: Decimal = Decimal("0.00")
-    remark: str = ""
-
-    @property
-    def amount(self) -> Decimal:
-        return quantize(self.quantity * self.unit_price)
-
-
-def table_total(rows: list[CostRow]) -> Decimal:
-    """Sum of the row amounts, each already rounded to the fen (as a printed table adds up)."""
-    return sum((row.amount for row in rows), Decimal("0.00"))
 
 
 class AnnexKind(StrEnum):
@@ -215,6 +203,7 @@ class Annex:
     no: str = ""
     title: str = ""
     text: str | None = None
+    #: The cost table: a `CostTable` when loaded or read (a plain list of rows is a table without options).
     table: list[CostRow] | None = None
     pdf: bytes | None = None
 

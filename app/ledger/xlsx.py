@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from app.errors import UserError
 from app.export.xlsx.layout import TOTAL_LABEL
-from app.export.xlsx.workbook import DATE_FORMAT, INTEGER_FORMAT, MAX_WIDTH, MONEY_FORMAT, PAGE_FOOTER, display_width
+from app.export.xlsx.sheet import DATE_FORMAT, INTEGER_FORMAT, MONEY_FORMAT, PAGE_FOOTER, display_width
 from app.fileio import atomic_path, os_reason
 from app.i18n import N_, _
 from app.ledger.model import LedgerFilter, LedgerRow, YearStatistics, kind_label, statistics
@@ -51,6 +51,9 @@ class Column:
 
 
 #: The ledger's columns in order; one place for the workbook, the PDF and the tests.
+#: The widest a ledger column grows for its longest value (characters).
+MAX_WIDTH = 50
+
 COLUMNS: tuple[Column, ...] = (
     Column("no", N_("No."), "int", 5),
     Column("year", N_("Year"), "int", 6),

@@ -19,7 +19,17 @@ from app.ops.unit import EditSession, Unit, contract_unit
 from app.review import states
 from app.review.revisions import Reason
 from app.store import annex_rows as rows_store
-from app.store.annex_rows import AnnexInfo, CellChange, RowValues, StoredRow, audit_cells, audit_rows, pdf_note
+from app.store.annex_rows import (
+    AnnexInfo,
+    CellChange,
+    RowValues,
+    StoredRow,
+    TableOptions,
+    audit_cells,
+    audit_options,
+    audit_rows,
+    pdf_note,
+)
 from app.store.db import Database
 from app.store.schema import AnnexRow
 
@@ -116,6 +126,18 @@ def unpaste(db: Database, number: str, annex_id: int, pasted: Pasted, *, expecte
         rows_store.unpaste_in(u.s, annex_id, pasted.old, pasted.appended)
         _rows_done(u, annex, "paste undone", {"rows": audit_rows(pasted.appended)}, {"cells": audit_cells(pasted.old)})
         return Done(u.result())
+
+
+def set_table_options(db: Database, number: str, annex_id: int, options: TableOptions, *,
+                      expected_version: int | None = None, session: EditSession | None = None) -> Done[TableOptions]:
+    """Set a cost table's discount rate, VAT rate and whether its total is fixed, a ceiling or an estimate;
+    the value is the previous options."""
+    with _annex_unit(db, number, annex_id, expected_version, session) as (u, annex):
+        previous = rows_store.set_table_options_in(annex, options)
+        if previous != options:
+            u.audit(f"annex {annex.no}: table options", audit_options(previous), audit_options(options))
+            u.changed(Part.ROWS, annex=annex.id)
+        return Done(u.result(), previous)
 
 
 def set_annex_text(db: Database, number: str, annex_id: int, text: str | None, *,

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.domain import Annex, Clause, Contract, CostRow, Status
+from app.domain import Annex, Clause, Contract, CostRow, CostTable, Status
 from app.domain.amendment import Amendment, effective_contract
 from app.errors import Conflict, NotFound, UserError
 from app.i18n import _
@@ -44,13 +44,23 @@ def _nested_clauses(rows: list[tuple[int, Clause]]) -> list[Clause]:
 
 
 def _table_json(rows: list[CostRow]) -> str:
+    """A flat table as the list of six-value rows earlier versions stored; any other as its exchange-file form."""
+    from app.interchange.json_codec import table_to_dict
+
+    if not CostTable.of(rows).is_flat:
+        return json.dumps(table_to_dict(rows), ensure_ascii=False)
     return json.dumps(
         [[r.item, r.spec, r.unit, format(r.quantity, "f"), format(r.unit_price, "f"), r.remark] for r in rows], ensure_ascii=False
     )
 
 
-def _table_rows(text: str) -> list[CostRow]:
-    return [CostRow(i, s, u, Decimal(q), Decimal(p), rem) for i, s, u, q, p, rem in json.loads(text)]
+def _table_rows(text: str) -> CostTable:
+    from app.interchange.json_codec import table_from_dict
+
+    data = json.loads(text)
+    if isinstance(data, dict):
+        return table_from_dict(data)
+    return CostTable(CostRow(i, s, u, Decimal(q), Decimal(p), rem) for i, s, u, q, p, rem in data)
 
 
 def _insert(s: Session, contract_id: int, a: Amendment, user: str) -> None:

@@ -6,13 +6,14 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from app.domain import COST_COLUMN_LABELS, COST_COLUMNS, CostRow, Status
+from app.domain import COST_COLUMN_LABELS, COST_COLUMNS, CostRow, Status, TotalKind
+from app.domain.cost_table import format_rate
 from app.errors import UserError
 from app.fields import Kind, spec_for, where_label
 from app.i18n import _
 from app.money import AmountError, format_amount, parse_amount
 from app.review.diff import AnnexChange, ContractDiff, Span
-from app.tablediff import TableDiff
+from app.tablediff import RowChange, TableDiff
 
 KIND_MARK = {"added": "+", "removed": "-", "changed": "~"}
 
@@ -88,6 +89,8 @@ def field_value(path: str, value: Any) -> str:
 
 
 def column_name(column: str) -> str:
+    if column == "total_kind":
+        return _("total kind")
     return _(COST_COLUMN_LABELS.get(column, column))
 
 
@@ -104,25 +107,78 @@ def marked(spans: list[Span]) -> str:
     return "".join(out)
 
 
-def row_text(row: CostRow) -> str:
-    return " | ".join(str(getattr(row, c)) for c in COST_COLUMNS if getattr(row, c) not in ("", None)) + f" = {format_amount(row.amount)}"
+def amount_text(amount: Decimal | None) -> str:
+    """A row's amount as the reports show it; a row without one is settled on actual quantities."""
+    return format_amount(amount) if amount is not None else _("settled on actuals")
+
+
+def row_text(row: CostRow, amount: Decimal | None = None) -> str:
+    """A row in one line: its cells, then `= amount` (the amount its table computes, when given)."""
+    if row.is_section:
+        return _("section {label}").format(label=row.label)
+    cells = [row.no, *(str(getattr(row, c)) for c in COST_COLUMNS if getattr(row, c) not in ("", None))]
+    if row.quantity is None:
+        cells.insert(4 if row.no else 3, _("settled on actuals"))
+    shown = amount if amount is not None else row.amount
+    text = " | ".join(c for c in cells if c)
+    return text if shown is None else f"{text} = {format_amount(shown)}"
 
 
 def signed_amount(value: Decimal) -> str:
     return ("+" if value > 0 else "") + format_amount(value)
 
 
+def _section_text(c: RowChange) -> str:
+    """Where a row went: into a section, out of one, or from one into another."""
+    if c.old_section and c.new_section:
+        return _("moved from section {old} into section {new}").format(old=c.old_section, new=c.new_section)
+    if c.new_section:
+        return _("moved into section {new}").format(new=c.new_section)
+    if c.old_section:
+        return _("moved out of section {old} to the top level").format(old=c.old_section)
+    return _("moved to another section")
+
+
+def cell_value(column: str, value: Any) -> str:
+    """A changed cell's value as the clerk reads it: rates as percentages, 按实结算, section or item."""
+    if column in ("discount", "vat_rate") and value is not None:
+        return format_rate(value)
+    if column == "quantity" and value is None:
+        return _("settled on actuals")
+    if column == "kind":
+        return _("section") if value == "section" else _("item")
+    return show(value)
+
+
+def option_value(column: str, value: Any) -> str:
+    if value is None:
+        return _("(none)")
+    if column == "total_kind":
+        return TotalKind(value).label
+    return format_rate(value)
+
+
 def table_lines(t: TableDiff) -> list[str]:
     lines = []
+    for o in t.options:
+        lines.append("  * " + _("table {option}: {old} → {new}").format(
+            option=column_name(o.column), old=option_value(o.column, o.old), new=option_value(o.column, o.new)))
     for r in t.added:
-        lines.append("  + " + _("row {n}: {row}").format(n=r.index + 1, row=row_text(r.row)))
+        lines.append("  + " + _("row {n}: {row}").format(n=r.index + 1, row=row_text(r.row, r.amount)))
     for r in t.removed:
-        lines.append("  - " + _("row {n}: {row}").format(n=r.index + 1, row=row_text(r.row)))
+        lines.append("  - " + _("row {n}: {row}").format(n=r.index + 1, row=row_text(r.row, r.amount)))
     for c in t.changed:
-        cells = "; ".join(f"{column_name(cell.column)}: {show(cell.old)} → {show(cell.new)}" for cell in c.cells)
+        cells = "; ".join(f"{column_name(cell.column)}: {cell_value(cell.column, cell.old)} → "
+                          f"{cell_value(cell.column, cell.new)}" for cell in c.cells)
+        if c.section_changed:
+            cells += "; " + _section_text(c)
         lines.append("  ~ " + _("row {old} → {new}: {cells}").format(old=c.old_index + 1, new=c.new_index + 1, cells=cells))
     for c in t.moved:
-        lines.append("  ↕ " + _("row {old} moved to {new}: {item}").format(old=c.old_index + 1, new=c.new_index + 1, item=c.new.item))
+        if c.section_changed:
+            lines.append("  ↕ " + _("row {old} → {new}: {item} {where}").format(
+                old=c.old_index + 1, new=c.new_index + 1, item=c.new.label, where=_section_text(c)))
+        else:
+            lines.append("  ↕ " + _("row {old} moved to {new}: {item}").format(old=c.old_index + 1, new=c.new_index + 1, item=c.new.item))
     lines.append("  " + _("total {old} → {new} ({change})").format(
         old=format_amount(t.old_total), new=format_amount(t.new_total), change=signed_amount(t.total_change)))
     return lines
@@ -166,16 +222,33 @@ def diff_lines(d: ContractDiff) -> list[str]:
     return lines
 
 
+def _json_amount(value: Decimal | None) -> str | None:
+    return None if value is None else f"{value:.2f}"
+
+
+def _json_section(c: RowChange) -> dict[str, Any]:
+    """The section move of a row, only when there is one (older readers see the members they knew)."""
+    if not c.section_changed:
+        return {}
+    return {"section": [c.old_section, c.new_section]}
+
+
+def _json_option(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
 def diff_json(d: ContractDiff) -> dict[str, Any]:
     def table(t: TableDiff | None) -> Any:
         if t is None:
             return None
         return {
-            "added": [{"row": r.index + 1, "item": r.row.item, "amount": f"{r.row.amount:.2f}"} for r in t.added],
-            "removed": [{"row": r.index + 1, "item": r.row.item, "amount": f"{r.row.amount:.2f}"} for r in t.removed],
+            "added": [{"row": r.index + 1, "item": r.row.item, "amount": _json_amount(r.amount)} for r in t.added],
+            "removed": [{"row": r.index + 1, "item": r.row.item, "amount": _json_amount(r.amount)} for r in t.removed],
             "changed": [{"from": c.old_index + 1, "to": c.new_index + 1,
-                         "cells": {x.column: [str(x.old), str(x.new)] for x in c.cells}} for c in t.changed],
-            "moved": [{"from": c.old_index + 1, "to": c.new_index + 1} for c in t.moved],
+                         "cells": {x.column: [str(x.old), str(x.new)] for x in c.cells}, **_json_section(c)}
+                        for c in t.changed],
+            "moved": [{"from": c.old_index + 1, "to": c.new_index + 1, **_json_section(c)} for c in t.moved],
+            **({"options": {o.column: [_json_option(o.old), _json_option(o.new)] for o in t.options}} if t.options else {}),
             "old_total": f"{t.old_total:.2f}", "new_total": f"{t.new_total:.2f}", "total_change": f"{t.total_change:.2f}",
         }
 

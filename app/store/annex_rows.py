@@ -11,7 +11,7 @@ rows after it only when the gap is too small. Sorting in a view never touches it
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import cast
@@ -20,7 +20,17 @@ from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from app.domain import COST_COLUMN_LABELS, COST_COLUMNS, AnnexKind, CostRow
+from app.domain import (
+    COST_COLUMN_LABELS,
+    COST_COLUMNS,
+    COST_STRUCTURE_COLUMNS,
+    AnnexKind,
+    CostRow,
+    CostTable,
+    RowKind,
+    TotalKind,
+)
+from app.domain.cost_table import MAX_LEVEL, MAX_NO_CHARS, MAX_UNIT_CHARS, is_settled_word, parse_rate
 from app.errors import Conflict, NotFound, UserError
 from app.fileio import os_reason
 from app.i18n import N_, _
@@ -36,7 +46,11 @@ MAX_PDF_BYTES = 20 * 1024 * 1024
 #: Column → the label used in messages (translated where shown).
 COLUMN_LABELS = COST_COLUMN_LABELS
 NUMBER_COLUMNS = ("quantity", "unit_price")
-MAX_UNIT_CHARS = 32
+#: Every stored column of a row, in the order of `RowValues`.
+ROW_COLUMNS = (*COST_COLUMNS, *COST_STRUCTURE_COLUMNS)
+#: Stored values of a row's structure columns when a caller gives only the first six.
+STRUCTURE_DEFAULTS = ("item", 0, "", None, None, None)
+DECIMAL_COLUMNS = ("quantity", "unit_price", "discount", "vat_rate", "stated")
 _AMOUNT_REASONS = {
     "empty": N_("a number is required"),
     "not a number": N_("not a number"),
@@ -44,8 +58,10 @@ _AMOUNT_REASONS = {
     "too large": N_("too large"),
 }
 
-#: One row's stored values in COST_COLUMNS order: (item, spec, unit, quantity, unit_price, remark).
-RowValues = tuple[str, str, str, Decimal, Decimal, str]
+#: One row's stored values in ROW_COLUMNS order: (item, spec, unit, quantity, unit_price, remark) and, when
+#: given, (kind, level, no, discount, vat_rate, stated); a six-value row is a top-level item without rates.
+#: A quantity of None is a row priced by unit only (按实结算).
+RowValues = tuple
 
 
 @dataclass(frozen=True)
@@ -59,11 +75,11 @@ class StoredRow:
 
 @dataclass(frozen=True)
 class CellChange:
-    """A value for one cell of one row (by row id); `column` is one of COST_COLUMNS."""
+    """A value for one cell of one row (by row id); `column` is one of ROW_COLUMNS."""
 
     row_id: int
     column: str
-    value: str | Decimal
+    value: str | Decimal | int | None
 
 
 @dataclass(frozen=True)
@@ -80,15 +96,28 @@ class AnnexInfo:
 
 @dataclass
 class LoadedRows:
-    """A cost table in stored order as parallel column lists (cheap for 100,000 rows)."""
+    """A cost table in stored order as parallel column lists (cheap for 100,000 rows).
+
+    `columns` holds COST_COLUMNS (a quantity may be None: priced by unit only); `structure` holds
+    COST_STRUCTURE_COLUMNS (kind, level, no, discount, vat_rate, stated) in the same order."""
 
     ids: list[int]
     columns: dict[str, list]
     #: Position of the last row read (where the next page starts); None for an empty table.
     last_position: int | None = None
+    structure: dict[str, list] = field(default_factory=lambda: {name: [] for name in COST_STRUCTURE_COLUMNS})
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+@dataclass(frozen=True)
+class TableOptions:
+    """A cost table's own options, as stored with its annex (see `CostTable`)."""
+
+    discount: Decimal | None = None
+    vat_rate: Decimal | None = None
+    total_kind: TotalKind = TotalKind.FIXED
 
 
 # ------------------------------------------------------------------ validation
@@ -103,44 +132,84 @@ def cell_where(row: int, column: str) -> str:
     return _("row {row}, {column}").format(row=row, column=column_label(column))
 
 
-def parse_cell(column: str, value: str | Decimal, where: str) -> str | Decimal:
+def parse_cell(column: str, value: str | Decimal | int | None, where: str) -> str | Decimal | int | None:
     """The stored value for what a clerk typed or pasted; refuses (UserError) what may not be stored.
 
     Numbers accept thousands separators, full-width digits and a ¥ sign; a quantity may have up to
-    four decimals, a unit price two; neither may be negative.
+    four decimals, a unit price two; neither may be negative. A quantity written 按实结算 (or left to the
+    row kind) is None: priced by unit only. Rates accept "95.5%" or "0.955"; empty means inherited (None).
+    A level is 0 to MAX_LEVEL; whether the table keeps its shape is checked when rows are written.
     """
-    if column not in COST_COLUMNS:
+    if column not in ROW_COLUMNS:
         raise UserError(_("this column cannot be edited"), where)
-    if column in NUMBER_COLUMNS:
+    if column == "quantity" and (value is None or is_settled_word(value)):
+        return None
+    if column in NUMBER_COLUMNS or column == "stated":
+        if column == "stated" and (value is None or value == ""):
+            return None
         places = QUANTITY_PLACES if column == "quantity" else 2
         try:
-            number = parse_decimal(value, places=places)
+            number = parse_decimal(value, places=places)  # type: ignore[arg-type]
         except AmountError as exc:
-            reason = str(exc)
-            if reason.startswith("more than"):
-                message = _("more than {places} decimal places").format(places=places)
-            else:
-                message = _(_AMOUNT_REASONS.get(reason, N_("not a number")))
-            raise UserError(message, where) from exc
+            raise UserError(_amount_reason(exc, places), where) from exc
         if number > MAX_AMOUNT:
             raise UserError(_("too large"), where)
-        return number.quantize(Decimal(1).scaleb(-2)) if column == "unit_price" else number
-    text = str(value).replace("\r\n", "\n").strip()
+        return number if column == "quantity" else number.quantize(Decimal(1).scaleb(-2))
+    if column in ("discount", "vat_rate"):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return None
+        try:
+            return parse_rate(value, discount=column == "discount")  # type: ignore[arg-type]
+        except AmountError as exc:
+            raise UserError(exc.message, where) from exc
+    if column == "kind":
+        try:
+            return RowKind(str(value)).value
+        except ValueError as exc:
+            raise UserError(_("a row is an item or a section"), where) from exc
+    if column == "level":
+        if isinstance(value, bool) or not isinstance(value, (int, str)) or not str(value).strip().isdigit():
+            raise UserError(_("a level is from 0 to {n}").format(n=MAX_LEVEL), where)
+        level = int(str(value).strip())
+        if level > MAX_LEVEL:
+            raise UserError(_("a level is from 0 to {n}").format(n=MAX_LEVEL), where)
+        return level
+    text = str(value if value is not None else "").replace("\r\n", "\n").strip()
     if column == "unit" and len(text) > MAX_UNIT_CHARS:
         raise UserError(_("a unit has at most {n} characters").format(n=MAX_UNIT_CHARS), where)
+    if column == "no" and len(text) > MAX_NO_CHARS:
+        raise UserError(_("a row number has at most {n} characters").format(n=MAX_NO_CHARS), where)
     return text
 
 
-def parse_row(cells: Sequence[str | Decimal], row: int) -> RowValues:
-    """A whole row from cells in COST_COLUMNS order (missing cells are empty, numbers zero)."""
-    out: list[str | Decimal] = []
-    for i, column in enumerate(COST_COLUMNS):
-        raw = cells[i] if i < len(cells) else ""
-        if column in NUMBER_COLUMNS and (raw == "" or raw is None):
+def _amount_reason(exc: AmountError, places: int) -> str:
+    reason = str(exc)
+    if reason.startswith("more than"):
+        return _("more than {places} decimal places").format(places=places)
+    return _(_AMOUNT_REASONS.get(reason, N_("not a number")))
+
+
+def parse_row(cells: Sequence[str | Decimal | int | None], row: int) -> RowValues:
+    """A whole row from cells in ROW_COLUMNS order (missing cells are empty, numbers zero; a row of six
+    cells is a top-level item). A section's quantity and unit price are stored as none and zero."""
+    out: list[str | Decimal | int | None] = []
+    for i, column in enumerate(ROW_COLUMNS):
+        if i < len(cells):
+            raw = cells[i]
+        else:
+            raw = STRUCTURE_DEFAULTS[i - len(COST_COLUMNS)] if i >= len(COST_COLUMNS) else ""
+        if column in NUMBER_COLUMNS and (raw == "" or (raw is None and column == "unit_price")):
             raw = "0"
         out.append(parse_cell(column, raw, cell_where(row, column)))
-    check_row_amount(out[3], out[4], cell_where(row, "quantity"))  # type: ignore[arg-type]
-    return tuple(out)  # type: ignore[return-value]
+    if out[ROW_COLUMNS.index("kind")] == RowKind.SECTION.value:
+        out[ROW_COLUMNS.index("quantity")] = None
+        out[ROW_COLUMNS.index("unit_price")] = Decimal("0.00")
+    elif out[ROW_COLUMNS.index("stated")] is not None:
+        raise UserError(_("only a section has a stated subtotal"), cell_where(row, "stated"))
+    quantity, price = out[ROW_COLUMNS.index("quantity")], out[ROW_COLUMNS.index("unit_price")]
+    if quantity is not None:
+        check_row_amount(quantity, price, cell_where(row, "quantity"))  # type: ignore[arg-type]  # the one bound
+    return tuple(out)
 
 
 def _check_row_count(s: Session, annex_id: int) -> None:
@@ -190,7 +259,7 @@ def fetch_rows(
     type processors would cost more than the query.
     """
     table = _TABLE
-    names = ["id", "position", *COST_COLUMNS]
+    names = ["id", "position", *ROW_COLUMNS]
     if db.is_sqlite:
         sql = "SELECT " + ", ".join(names) + " FROM annex_rows WHERE annex_id = ?"
         params: list = [annex_id]
@@ -216,16 +285,27 @@ def fetch_rows(
             rows = conn.execute(query).fetchall()
     if not rows:
         return LoadedRows([], {name: [] for name in COST_COLUMNS}, after_position)
-    loaded = {name: [r[i + 2] for r in rows] for i, name in enumerate(COST_COLUMNS)}
-    for name in NUMBER_COLUMNS:
-        loaded[name] = [Decimal(v) for v in loaded[name]]
-    return LoadedRows([r[0] for r in rows], loaded, rows[-1][1])
+    loaded = {name: [r[i + 2] for r in rows] for i, name in enumerate(ROW_COLUMNS)}
+    for name in DECIMAL_COLUMNS:
+        loaded[name] = [None if v is None else Decimal(v) for v in loaded[name]]
+    return LoadedRows([r[0] for r in rows], {name: loaded[name] for name in COST_COLUMNS}, rows[-1][1],
+                      {name: loaded[name] for name in COST_STRUCTURE_COLUMNS})
 
 
 def fetch_row(db: Database, row_id: int) -> RowValues | None:
+    """A row's stored values in ROW_COLUMNS order."""
     with db.read() as s:
-        r = s.execute(select(*[_TABLE.c[n] for n in COST_COLUMNS]).where(CostRowRow.id == row_id)).first()
-    return tuple(r) if r is not None else None  # type: ignore[return-value]
+        r = s.execute(select(*[_TABLE.c[n] for n in ROW_COLUMNS]).where(CostRowRow.id == row_id)).first()
+    return tuple(r) if r is not None else None
+
+
+def table_options(db: Database, annex_id: int) -> TableOptions:
+    with db.read() as s:
+        r = s.execute(select(AnnexRow.discount, AnnexRow.vat_rate, AnnexRow.total_kind)
+                      .where(AnnexRow.id == annex_id)).first()
+    if r is None:
+        raise NotFound(_("no such annex"), str(annex_id))
+    return TableOptions(r[0], r[1], TotalKind(r[2] or "fixed"))
 
 
 # ------------------------------------------------------------------ writing cost rows
@@ -238,14 +318,77 @@ def rows_changed(session: Session, annex_id: int) -> None:
     session.execute(update(AnnexRow).where(AnnexRow.id == annex_id).values(rows_digest=None))
 
 
-def _check_values(column: str, value: str | Decimal) -> str | Decimal:
+def _check_values(column: str, value: str | Decimal | int | None) -> str | Decimal | int | None:
     """Last line of defence: a value that reaches the store is already parsed; refuse anything else."""
-    if column in NUMBER_COLUMNS:
-        if not isinstance(value, Decimal):
+    if column in DECIMAL_COLUMNS:
+        nullable = column != "unit_price"
+        if not isinstance(value, Decimal) and not (nullable and value is None):
+            raise UserError(_("not a number"), column_label(column))
+    elif column == "level":
+        if isinstance(value, bool) or not isinstance(value, int):
             raise UserError(_("not a number"), column_label(column))
     elif not isinstance(value, str):
         raise UserError(_("not a text"), column_label(column))
     return parse_cell(column, value, column_label(column))
+
+
+SHAPE_COLUMNS = frozenset({"kind", "level"})
+
+
+def _check_shape(s: Session, annex_id: int) -> None:
+    """Refuse a write that leaves the table misshapen (a row deeper than the section above it allows, rows
+    left under an item): the caller's transaction rolls back. Reads two small columns of every row."""
+    from app.domain.cost_table import structure_problem
+
+    table = _TABLE
+    rows = s.execute(
+        select(table.c.kind, table.c.level).where(table.c.annex_id == annex_id).order_by(table.c.position)
+    ).all()
+    if not any(r[1] or r[0] != "item" for r in rows):
+        return
+    shapes = [CostRow(kind=RowKind(r[0]), level=r[1], quantity=None) for r in rows]
+    problem = structure_problem(shapes)
+    if problem is not None:
+        index, column, message = problem
+        raise UserError(message, cell_where(index + 1, column))
+
+
+def _shaped(rows: Sequence[RowValues]) -> bool:
+    """Whether any of these rows is a section or sits below the top level (a shape worth checking)."""
+    kind_at, level_at = ROW_COLUMNS.index("kind"), ROW_COLUMNS.index("level")
+    return any(len(r) > level_at and (r[kind_at] != "item" or r[level_at]) for r in rows)
+
+
+def _table_shaped(s: Session, annex_id: int) -> bool:
+    table = _TABLE
+    return s.execute(
+        select(table.c.id).where(table.c.annex_id == annex_id, (table.c.level > 0) | (table.c.kind != "item")).limit(1)
+    ).first() is not None
+
+
+def _row_params(annex_id: int, row: StoredRow) -> dict:
+    values = tuple(row.values) + STRUCTURE_DEFAULTS[len(row.values) - len(COST_COLUMNS):]
+    params = dict(zip(ROW_COLUMNS, values, strict=True))
+    params.update(id=row.id, annex_id=annex_id, position=row.position)
+    return params
+
+
+def set_table_options_in(row: AnnexRow, options: TableOptions) -> TableOptions:
+    """Set a cost table's discount rate, VAT rate and total kind; returns the previous ones."""
+    if row.kind != AnnexKind.TABLE.value:
+        raise UserError(_("this annex is a text, not a table"), row.no)
+    previous = TableOptions(row.discount, row.vat_rate, TotalKind(row.total_kind or "fixed"))
+    for name, value in (("discount", options.discount), ("vat_rate", options.vat_rate)):
+        if value is not None:
+            _check_values(name, value)
+    row.discount, row.vat_rate, row.total_kind = options.discount, options.vat_rate, options.total_kind.value
+    return previous
+
+
+def audit_options(o: TableOptions) -> dict:
+    """A table's options as audit details."""
+    return {"discount": None if o.discount is None else str(o.discount),
+            "vat_rate": None if o.vat_rate is None else str(o.vat_rate), "total": o.total_kind.value}
 
 
 def audit_cells(changes: Sequence[CellChange]) -> list:
@@ -262,12 +405,6 @@ def audit_rows(rows: Sequence[StoredRow]) -> list:
     return details([[r.id, r.position, *r.values] for r in rows])
 
 
-def _row_params(annex_id: int, row: StoredRow) -> dict:
-    params = dict(zip(COST_COLUMNS, row.values, strict=True))
-    params.update(id=row.id, annex_id=annex_id, position=row.position)
-    return params
-
-
 def update_cells_in(s: Session, annex_id: int, changes: Sequence[CellChange]) -> list[CellChange]:
     """Write cell values (already parsed); returns the previous values, same order."""
     checked = [CellChange(c.row_id, c.column, _check_values(c.column, c.value)) for c in changes]
@@ -277,7 +414,7 @@ def update_cells_in(s: Session, annex_id: int, changes: Sequence[CellChange]) ->
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
         for r in s.execute(
-            select(table.c.id, *[table.c[n] for n in COST_COLUMNS]).where(
+            select(table.c.id, *[table.c[n] for n in ROW_COLUMNS]).where(
                 table.c.annex_id == annex_id, table.c.id.in_(chunk)
             )
         ):
@@ -285,13 +422,16 @@ def update_cells_in(s: Session, annex_id: int, changes: Sequence[CellChange]) ->
     missing = [i for i in ids if i not in before]
     if missing:
         raise Conflict(_("the row was deleted meanwhile; reload the annex"), str(missing[0]))
-    old = [CellChange(c.row_id, c.column, before[c.row_id][COST_COLUMNS.index(c.column)]) for c in checked]
-    numbers = {rid: [before[rid][3], before[rid][4]] for rid in {c.row_id for c in checked if c.column in NUMBER_COLUMNS}}
+    old = [CellChange(c.row_id, c.column, before[c.row_id][ROW_COLUMNS.index(c.column)]) for c in checked]
+    at = ROW_COLUMNS.index("quantity"), ROW_COLUMNS.index("unit_price")
+    numbers = {rid: [before[rid][at[0]], before[rid][at[1]]]
+               for rid in {c.row_id for c in checked if c.column in NUMBER_COLUMNS}}
     for c in checked:
         if c.column in NUMBER_COLUMNS:
             numbers[c.row_id][NUMBER_COLUMNS.index(c.column)] = c.value
     for quantity, unit_price in numbers.values():
-        check_row_amount(quantity, unit_price, column_label("quantity"))
+        if quantity is not None:  # a row priced by unit only (按实结算) has no amount to bound
+            check_row_amount(quantity, unit_price, column_label("quantity"))
     by_column: dict[str, list[dict]] = {}
     for c in checked:
         by_column.setdefault(c.column, []).append({"rid": c.row_id, "val": c.value})
@@ -302,6 +442,8 @@ def update_cells_in(s: Session, annex_id: int, changes: Sequence[CellChange]) ->
             .values({column: bindparam("val", type_=table.c[column].type)}),
             params,
         )
+    if any(c.column in SHAPE_COLUMNS for c in checked):
+        _check_shape(s, annex_id)
     rows_changed(s, annex_id)
     return old
 
@@ -333,6 +475,8 @@ def insert_rows_in(s: Session, annex_id: int, before_id: int | None, rows: Seque
     stored = [StoredRow(next_id + i, start + i, values) for i, values in enumerate(rows)]
     s.execute(insert(table), [_row_params(annex_id, r) for r in stored])
     _check_row_count(s, annex_id)
+    if _shaped(rows) or _table_shaped(s, annex_id):
+        _check_shape(s, annex_id)
     rows_changed(s, annex_id)
     return stored
 
@@ -346,6 +490,8 @@ def restore_rows_in(s: Session, annex_id: int, rows: Sequence[StoredRow]) -> Non
     except IntegrityError as exc:
         raise Conflict(_("the table was changed meanwhile; reload the annex"), str(annex_id)) from exc
     _check_row_count(s, annex_id)
+    if _shaped([r.values for r in rows]) or _table_shaped(s, annex_id):
+        _check_shape(s, annex_id)
     rows_changed(s, annex_id)
 
 
@@ -357,7 +503,7 @@ def delete_rows_in(s: Session, annex_id: int, ids: Sequence[int]) -> list[Stored
     for chunk_start in range(0, len(wanted), 500):
         chunk = wanted[chunk_start : chunk_start + 500]
         for r in s.execute(
-            select(table.c.id, table.c.position, *[table.c[n] for n in COST_COLUMNS]).where(
+            select(table.c.id, table.c.position, *[table.c[n] for n in ROW_COLUMNS]).where(
                 table.c.annex_id == annex_id, table.c.id.in_(chunk)
             )
         ):
@@ -366,6 +512,8 @@ def delete_rows_in(s: Session, annex_id: int, ids: Sequence[int]) -> list[Stored
     if len(out) != len(wanted):
         raise Conflict(_("the row was deleted meanwhile; reload the annex"), str(annex_id))
     out.sort(key=lambda r: r.position)
+    if _table_shaped(s, annex_id):
+        _check_shape(s, annex_id)
     rows_changed(s, annex_id)
     return out
 
@@ -388,6 +536,8 @@ def reorder_rows_in(s: Session, annex_id: int, ids_in_order: Sequence[int]) -> l
         update(table).where(table.c.id == bindparam("rid")).values(position=bindparam("pos")),
         [{"rid": rid, "pos": pos} for rid, pos in zip(ids_in_order, positions, strict=True)],
     )
+    if _table_shaped(s, annex_id):
+        _check_shape(s, annex_id)
     rows_changed(s, annex_id)
     return [r[0] for r in current]
 
@@ -418,6 +568,9 @@ def paste_in(
             raise Conflict(_("the table was changed meanwhile; reload the annex"), str(annex_id)) from exc
         if stored:
             _check_row_count(s, annex_id)
+    if any(c.column in SHAPE_COLUMNS for c in changes) or (
+            appended and (_shaped([r.values for r in stored]) or _table_shaped(s, annex_id))):
+        _check_shape(s, annex_id)
     rows_changed(s, annex_id)
     return old, stored
 
@@ -430,6 +583,8 @@ def unpaste_in(s: Session, annex_id: int, old: Sequence[CellChange], appended: S
     ids = [r.id for r in appended]
     for chunk_start in range(0, len(ids), 500):
         s.execute(delete(table).where(table.c.annex_id == annex_id, table.c.id.in_(ids[chunk_start : chunk_start + 500])))
+    if _table_shaped(s, annex_id):
+        _check_shape(s, annex_id)
     rows_changed(s, annex_id)
 
 
@@ -450,7 +605,7 @@ def replace_table_in(s: Session, annex_id: int, rows: Sequence[CostRow]) -> int:
 
     old_count = s.scalar(select(func.count()).select_from(CostRowRow).where(CostRowRow.annex_id == annex_id)) or 0
     s.execute(delete(CostRowRow).where(CostRowRow.annex_id == annex_id))
-    insert_cost_rows(s, annex_id, list(rows))
+    insert_cost_rows(s, annex_id, rows if isinstance(rows, CostTable) else list(rows))
     rows_changed(s, annex_id)
     return old_count
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
 from app.domain import (
@@ -22,15 +22,18 @@ from app.domain import (
     Contract,
     Copies,
     CostRow,
+    CostTable,
     Due,
     DueAfter,
     Events,
     Invoice,
     Party,
     Payment,
+    RowKind,
     Signing,
     Status,
     Terms,
+    TotalKind,
 )
 from app.errors import Conflict, NotFound
 from app.i18n import _
@@ -150,9 +153,21 @@ def _insert_clauses(session: Session, contract_id: int, clauses: list[Clause], p
 
 
 def insert_cost_rows(session: Session, annex_id: int, rows: list[CostRow], start: int = 0) -> None:
-    """Bulk-insert cost rows at positions start, start+1, … (Core insert: fast for 100k rows)."""
+    """Bulk-insert cost rows at positions start, start+1, … (Core insert: fast for 100k rows).
+
+    From position 0 (a whole table) the table's own options are written to its annex too: a `CostTable`'s,
+    or none for a plain list of rows."""
+    if start == 0:
+        table = rows if isinstance(rows, CostTable) else CostTable()
+        session.execute(
+            update(AnnexRow)
+            .where(AnnexRow.id == annex_id)
+            .values(discount=table.discount, vat_rate=table.vat_rate, total_kind=table.total_kind.value)
+            .execution_options(synchronize_session=False)
+        )
     if not rows:
         return
+    plain = all(r.is_plain for r in rows)  # a flat table: the structure columns keep their defaults
     session.execute(
         insert(CostRowRow),
         [
@@ -165,6 +180,23 @@ def insert_cost_rows(session: Session, annex_id: int, rows: list[CostRow], start
                 "quantity": r.quantity,
                 "unit_price": r.unit_price,
                 "remark": r.remark,
+            }
+            if plain else
+            {
+                "annex_id": annex_id,
+                "position": start + i,
+                "item": r.item,
+                "spec": r.spec,
+                "unit": r.unit,
+                "quantity": r.quantity,
+                "unit_price": r.unit_price,
+                "remark": r.remark,
+                "kind": r.kind.value,
+                "level": r.level,
+                "no": r.no,
+                "discount": r.discount,
+                "vat_rate": r.vat_rate,
+                "stated": r.stated,
             }
             for i, r in enumerate(rows)
         ],
@@ -349,20 +381,37 @@ def _clause_tree(rows: list[ClauseRow]) -> list[Clause]:
     return build(None)
 
 
-def load_cost_rows(session: Session, annex_id: int) -> list[CostRow]:
+def load_cost_rows(session: Session, annex_id: int) -> CostTable:
+    """The annex's cost table: its rows in stored order with the table's own options.
+
+    Read without the ORM's per-value type processing (most of the time for 100,000 rows): exact decimals come
+    back as text on SQLite and as Decimal on PostgreSQL, and either is made a Decimal here."""
+    options = session.execute(
+        select(AnnexRow.discount, AnnexRow.vat_rate, AnnexRow.total_kind).where(AnnexRow.id == annex_id)
+    ).first()
     result = session.execute(
-        select(
-            CostRowRow.item,
-            CostRowRow.spec,
-            CostRowRow.unit,
-            CostRowRow.quantity,
-            CostRowRow.unit_price,
-            CostRowRow.remark,
-        )
-        .where(CostRowRow.annex_id == annex_id)
-        .order_by(CostRowRow.position)
+        text("SELECT item, spec, unit, quantity, unit_price, remark, kind, level, no, discount, vat_rate, stated "
+             "FROM annex_rows WHERE annex_id = :annex ORDER BY position"),
+        {"annex": annex_id},
     )
-    return [CostRow(*r) for r in result]
+    item, section = RowKind.ITEM, RowKind.SECTION
+
+    def number(v):
+        return v if v is None or isinstance(v, Decimal) else Decimal(v)
+
+    rows = [
+        CostRow(r[0], r[1], r[2], number(r[3]), number(r[4]), r[5], item if r[6] == "item" else section, r[7], r[8],
+                number(r[9]), number(r[10]), number(r[11]))
+        for r in result
+    ]
+    if options is None:
+        return CostTable(rows)
+    return CostTable(rows, discount=options[0], vat_rate=options[1], total_kind=TotalKind(options[2] or "fixed"))
+
+
+def _no_rows(a: AnnexRow) -> CostTable:
+    """A cost table's options without its rows (for readers that must not pay for 100,000 rows)."""
+    return CostTable([], discount=a.discount, vat_rate=a.vat_rate, total_kind=TotalKind(a.total_kind or "fixed"))
 
 
 def _party(p: PartyRow | None) -> Party:
@@ -404,7 +453,7 @@ def load_in(session: Session, number: str, *, rows: bool = True) -> tuple[Contra
             no=a.no,
             title=a.title,
             text=a.text if a.kind != "table" else None,
-            table=(load_cost_rows(session, a.id) if rows else []) if a.kind == "table" else None,
+            table=(load_cost_rows(session, a.id) if rows else _no_rows(a)) if a.kind == "table" else None,
             pdf=a.pdf,
         )
         for a in row.annexes

@@ -193,10 +193,15 @@ class AnnexRow(Base):
     pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
     #: Digest of the cost-table rows as a revision keeps them; cleared by any change of the rows.
     rows_digest: Mapped[str | None] = mapped_column(String(64))
+    # A cost table's own options (app.domain.cost_table.CostTable); unused by text annexes.
+    discount: Mapped[Decimal | None] = mapped_column(DecimalText(4))
+    vat_rate: Mapped[Decimal | None] = mapped_column(DecimalText(4))
+    total_kind: Mapped[str] = mapped_column(String(8), default="fixed", server_default="fixed")
 
 
 class CostRowRow(Base):
-    """A cost-table row; `position` orders the rows as stored (view sorting never changes it)."""
+    """A cost-table row; `position` orders the rows as stored (view sorting never changes it). `kind`, `level`
+    and `no` shape sections; a NULL quantity is a row priced by unit only (按实结算)."""
 
     __tablename__ = "annex_rows"
     __table_args__ = (Index("ix_annex_rows_annex_position", "annex_id", "position"),)
@@ -207,9 +212,16 @@ class CostRowRow(Base):
     item: Mapped[str] = mapped_column(Text, default="")
     spec: Mapped[str] = mapped_column(Text, default="")
     unit: Mapped[str] = mapped_column(String(32), default="")
-    quantity: Mapped[Decimal] = mapped_column(DecimalText(4))
+    quantity: Mapped[Decimal | None] = mapped_column(DecimalText(4))
     unit_price: Mapped[Decimal] = mapped_column(DecimalText(2))
     remark: Mapped[str] = mapped_column(Text, default="")
+    # Defaults on the server only: a flat table's rows are inserted without these columns at all.
+    kind: Mapped[str] = mapped_column(String(8), server_default="item")
+    level: Mapped[int] = mapped_column(Integer, server_default="0")
+    no: Mapped[str] = mapped_column(String(20), server_default="")
+    discount: Mapped[Decimal | None] = mapped_column(DecimalText(4))
+    vat_rate: Mapped[Decimal | None] = mapped_column(DecimalText(4))
+    stated: Mapped[Decimal | None] = mapped_column(DecimalText(2))
 
 
 class SigningRow(Base):

@@ -61,7 +61,7 @@ def annex_flowables(contract: Contract, annex: Annex, s: Styles, layout: Layout)
             ) from exc
         out += [ChineseParagraph(escape(line), s.body) for line in text.split("\n")]
     if annex.table is not None:
-        out += [Spacer(0, 2 * mm), *cost_table(annex.table, s)]
+        out += [Spacer(0, 2 * mm), *cost_table(annex.table, s, contract_total=contract.total)]
     if annex.pdf:
         reader = _attached_reader(annex)
 

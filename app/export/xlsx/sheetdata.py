@@ -1,9 +1,14 @@
-"""A cost table's rows rendered straight to SpreadsheetML, spliced into the saved workbook.
+"""Sheet rows rendered straight to SpreadsheetML, spliced into the saved workbook.
 
 openpyxl builds a Python object per cell, which makes a 20,000-row table take several seconds; the
 rows here are plain strings (one f-string per cell), with the styles still registered through
 openpyxl so the style ids are valid. The sheet itself (columns, panes, print setup) is written by
 openpyxl with an empty `<sheetData/>` that `splice` replaces.
+
+Every formula is written with its computed result (`<f>` and `<v>`), which openpyxl cannot do: a program
+that recalculates (Excel, LibreOffice, WPS) computes it again on opening (the workbook asks for a full
+calculation on load), and one that does not (phone and chat previews, file viewers, pandas) still shows
+the figures instead of blank cells.
 """
 
 from __future__ import annotations
@@ -42,21 +47,46 @@ class SheetRows:
         return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escape(value)}</t></is></c>'
 
     @staticmethod
-    def number(ref: str, value: Decimal | int, style: int = 0) -> str:
+    def number(ref: str, value: Decimal | int | None, style: int = 0) -> str:
+        """A number cell; nothing for None (an empty cell)."""
+        if value is None:
+            return ""
         s = f' s="{style}"' if style else ""
-        return f'<c r="{ref}"{s}><v>{value:f}</v></c>'
+        shown = str(value) if isinstance(value, int) else f"{value:f}"
+        return f'<c r="{ref}"{s}><v>{shown}</v></c>'
 
     @staticmethod
-    def formula(ref: str, formula: str, style: int = 0) -> str:
-        """`formula` without the leading "="; no cached value, so the program computes it on open."""
+    def formula(ref: str, formula: str, style: int = 0, value: Decimal | int | str | None = None) -> str:
+        """`formula` without the leading "=", stored with its result `value` (a number, a text, or None for
+        an empty text result)."""
         s = f' s="{style}"' if style else ""
-        return f'<c r="{ref}"{s}><f>{escape(formula)}</f></c>'
+        f = escape(formula)
+        if isinstance(value, str) or value is None:
+            text = escape(ILLEGAL_CHARACTERS_RE.sub("", value or ""))
+            return f'<c r="{ref}"{s} t="str"><f>{f}</f><v>{text}</v></c>'
+        shown = str(value) if isinstance(value, int) else f"{value:f}"
+        return f'<c r="{ref}"{s}><f>{f}</f><v>{shown}</v></c>'
 
-    def add(self, cells: list[str]) -> int:
-        """Append a row of rendered cells; returns its 1-based row number."""
+    @staticmethod
+    def date(ref: str, serial: int, style: int) -> str:
+        """A date as its Excel serial number (days since 1899-12-30) in a date-formatted cell."""
+        return f'<c r="{ref}" s="{style}"><v>{serial}</v></c>'
+
+    def add(self, cells: list[str], *, outline: int = 0, height: float | None = None) -> int:
+        """Append a row of rendered cells (grouped at `outline` level, `height` points tall when the text
+        needs more than one line); returns its 1-based row number."""
         self.count += 1
-        self.parts.append(f'<row r="{self.count}">{"".join(cells)}</row>')
+        attrs = f' r="{self.count}"'
+        if height is not None:
+            attrs += f' ht="{height:g}" customHeight="1"'
+        if outline:
+            attrs += f' outlineLevel="{outline}"'
+        self.parts.append(f'<row{attrs}>{"".join(cells)}</row>')
         return self.count
+
+    @property
+    def next_row(self) -> int:
+        return self.count + 1
 
     def dimension(self, columns: int) -> bytes:
         """The used range; readers that stream the sheet (openpyxl read-only) scan it all without one."""

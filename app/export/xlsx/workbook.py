@@ -1,14 +1,16 @@
-"""The Excel packet: summary, payment schedule and one sheet per cost-table annex, with live formulas.
+"""The Excel packet: summary, payment schedule and one sheet per cost-table annex, with live formulas that carry
+their computed results (see sheetdata), ruled tables, wrapped text and print setup (see sheet).
 
-Written in openpyxl's write-only (streaming) mode so a 20,000-row table stays fast and small in memory.
-User text is always written as a string cell, never as a formula (formula injection: a vendor's
-"=HYPERLINK(…)" must stay text).
+Written in openpyxl's write-only (streaming) mode with the rows rendered as XML, so a 20,000-row table stays
+fast and small in memory. User text is always written as a string cell, never as a formula (formula
+injection: a vendor's "=HYPERLINK(…)" must stay text). The workbook names its contract in a custom document
+property as well as on the summary sheet and each table sheet, so the import can tell a packet of another
+contract even when a sheet was deleted.
 """
 
 from __future__ import annotations
 
-import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -16,46 +18,37 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
+from openpyxl.packaging.custom import StringProperty
 
-from app.domain import PARTY_ROLES, Annex, Contract, party_name, table_total
+from app.domain import PARTY_ROLES, Contract, CostTable, TotalKind, party_name
 from app.errors import UserError
+from app.export.xlsx.cost_sheet import write_cost_sheet
 from app.export.xlsx.layout import (
-    AMOUNT,
-    COLUMN_LABELS,
+    CONTRACT_PROPERTY,
     NUMBER_LABEL,
-    SHEET_COLUMNS,
     SUMMARY_SHEET,
     TOTAL_LABEL,
     annex_sheet_name,
-    safe_sheet_name,
 )
 from app.export.xlsx.payments import payment_lines
-from app.export.xlsx.sheetdata import SheetRows, splice
+from app.export.xlsx.sheet import (
+    DATE_FORMAT,
+    INTEGER_FORMAT,
+    MONEY_FORMAT,
+    PORTRAIT_WIDTH,
+    Sheet,
+    display_width,
+    fit_widths,
+)
+from app.export.xlsx.sheetdata import splice
 from app.fileio import atomic_path, os_reason
 from app.i18n import _
-from app.money import rmb_upper
+from app.money import format_amount, rmb_upper
 
-MONEY_FORMAT = "#,##0.00"
-INTEGER_FORMAT = "#,##0"
-QUANTITY_FORMAT = "#,##0.00##"
-DATE_FORMAT = "yyyy-mm-dd"
-#: Footer as the printed contract numbers its pages (&P page, &N pages).
-PAGE_FOOTER = "第 &P 页 共 &N 页"
-#: Widths are in characters; a CJK character counts two. Long text wraps past this.
-MAX_WIDTH = 50
 #: Report progress (and honour a cancel request) every this many rows.
 PROGRESS_STEP = 1000
-
-_BOLD = Font(bold=True)
-_TITLE = Font(bold=True, size=14)
-_HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+#: Widest a wrapping text column of the summary and payment sheets starts (characters).
+TEXT_CAP = 50
 
 
 class ExportCancelled(UserError):
@@ -82,74 +75,9 @@ class XlsxOptions:
     review_comments: list = field(default_factory=list)
 
 
-def display_width(text: str) -> int:
-    """Columns a text takes in a spreadsheet cell: wide (CJK, full-width) characters count two."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-
-
-class _Sheet:
-    """A write-only sheet plus the column widths its content needs (set before the first row)."""
-
-    def __init__(self, wb: Workbook, title: str, taken: set[str]) -> None:
-        name = safe_sheet_name(title, taken)
-        taken.add(name)
-        self.ws = wb.create_sheet(name)
-        self.rows = 0
-
-    def text(self, value: str | None, *, font: Font | None = None, alignment: Alignment | None = None,
-             fill: PatternFill | None = None) -> WriteOnlyCell:
-        """A string cell whatever the text starts with (=, +, -, @, tab): never a formula."""
-        cell = WriteOnlyCell(self.ws, value=ILLEGAL_CHARACTERS_RE.sub("", value or ""))
-        cell.data_type = "s"
-        if font:
-            cell.font = font
-        if alignment:
-            cell.alignment = alignment
-        if fill:
-            cell.fill = fill
-        return cell
-
-    def number(self, value: Decimal | int | None, fmt: str = MONEY_FORMAT, *, font: Font | None = None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value=value)
-        cell.number_format = fmt
-        if font:
-            cell.font = font
-        return cell
-
-    def formula(self, formula: str, fmt: str | None = MONEY_FORMAT, *, font: Font | None = None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value=formula)
-        if fmt:
-            cell.number_format = fmt
-        if font:
-            cell.font = font
-        return cell
-
-    def date(self, value: date | None) -> WriteOnlyCell:
-        cell = WriteOnlyCell(self.ws, value=value)
-        cell.number_format = DATE_FORMAT
-        return cell
-
-    def append(self, cells: Iterable[Any]) -> int:
-        self.ws.append(list(cells))
-        self.rows += 1
-        return self.rows
-
-    def set_widths(self, widths: list[int]) -> None:
-        for i, width in enumerate(widths, start=1):
-            self.ws.column_dimensions[get_column_letter(i)].width = min(max(width, 6), MAX_WIDTH) + 2
-
-    def print_setup(self, *, landscape: bool, title_rows: str | None = None) -> None:
-        """A4, fit to one page wide, header row repeated, the contract's page footer."""
-        ws = self.ws
-        ws.page_setup.paperSize = "9"  # A4 (ECMA-376 paper size code)
-        ws.page_setup.orientation = "landscape" if landscape else "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-        if title_rows:
-            ws.print_title_rows = title_rows
-        ws.oddFooter.center.text = PAGE_FOOTER
-        ws.evenFooter.center.text = PAGE_FOOTER
+def _serial(day: date) -> int:
+    """A date as Excel's serial day number (1900 date system)."""
+    return (day - date(1899, 12, 30)).days
 
 
 def _quote(text: str) -> str:
@@ -220,133 +148,104 @@ def _summary_rows(c: Contract) -> list[tuple[str, Any]]:
     return rows
 
 
-def _write_summary(sheet: _Sheet, c: Contract) -> None:
+class _Cells:
+    """Renders label/value cells of the small sheets with their styles."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        st = sheet.style
+        self.sheet, self.out = sheet, sheet.rows
+        self.header = st(bold=True, wrap=True, align="center", border=True, header=True)
+        self.label = st(bold=True, border=True, wrap=True)
+        self.text = st(border=True, wrap=True)
+        self.money = st(fmt=MONEY_FORMAT, border=True)
+        self.money_bold = st(fmt=MONEY_FORMAT, bold=True, border=True)
+        self.integer = st(fmt=INTEGER_FORMAT, border=True)
+        self.date = st(fmt=DATE_FORMAT, border=True)
+        self.bold_text = st(bold=True, border=True, wrap=True)
+
+    def value(self, ref: str, value: Any) -> str:
+        out = self.out
+        if isinstance(value, Decimal):
+            return out.number(ref, value, self.money)
+        if isinstance(value, date):
+            return out.date(ref, _serial(value), self.date)
+        if isinstance(value, bool):
+            return out.text(ref, _yes_no(value), self.text)
+        if isinstance(value, int):
+            return out.number(ref, value, self.integer)
+        if value is None:
+            return f'<c r="{ref}" s="{self.text}"/>'
+        return out.text(ref, str(value), self.text) or f'<c r="{ref}" s="{self.text}"/>'
+
+
+def _write_summary(sheet: Sheet, c: Contract) -> None:
     rows = _summary_rows(c)
     values = [v if isinstance(v, str) else "" for _label, v in rows]
-    sheet.set_widths([max(display_width(label) for label, _v in rows), max(display_width(v) for v in [*values, "0" * 16])])
-    # Write-only: sheet properties, views and columns are written with the first row, so set them first.
-    sheet.ws.freeze_panes = "A2"
-    sheet.print_setup(landscape=False, title_rows="1:1")
-    sheet.append([sheet.text(_("Field"), font=_BOLD, fill=_HEADER_FILL), sheet.text(_("Value"), font=_BOLD, fill=_HEADER_FILL)])
+    label_width = max(display_width(label) for label, _v in rows) + 2
+    value_width = min(max(display_width(v) for v in [*values, "0" * 16]), TEXT_CAP) + 2
+    sheet.set_widths([label_width, value_width], {0, 1})
+    cells = _Cells(sheet)
+    out = sheet.rows
+    out.add([out.text("A1", _("Field"), cells.header), out.text("B1", _("Value"), cells.header)])
     for label, value in rows:
-        if isinstance(value, Decimal):
-            cell = sheet.number(value)
-        elif isinstance(value, date):
-            cell = sheet.date(value)
-        elif isinstance(value, int):
-            cell = sheet.number(value, INTEGER_FORMAT)
-        elif value is None:
-            cell = None
-        else:
-            cell = sheet.text(str(value), alignment=_WRAP)
-        sheet.append([sheet.text(label, font=_BOLD), cell])
+        r = out.next_row
+        shown = value if isinstance(value, str) else ""
+        out.add([out.text(f"A{r}", label, cells.label), cells.value(f"B{r}", value)],
+                height=sheet.height({0: label, 1: shown}))
+    sheet.ws.freeze_panes = "A2"
+    sheet.print_setup(title_rows="1:1", columns=2, last_row=out.count)
 
 
-def _write_payments(sheet: _Sheet, c: Contract, schedule: Any) -> None:
+def _write_payments(sheet: Sheet, c: Contract, schedule: Any) -> None:
     lines = payment_lines(c, schedule)
     headers = [_("No."), _("Amount"), _("Rule"), _("Due date"), _("Waits for")]
-    widths = [display_width(h) for h in headers]
-    widths[1] = max(widths[1], 16)
+    ceiling = any(CostTable.of(a.table).total_kind is TotalKind.CEILING for a in c.annexes if a.table is not None)
+    labels = [_(TOTAL_LABEL), _("Contract ceiling") if ceiling else _("Contract total"), _("Check")]
+    widths = [float(display_width(h)) for h in headers]
+    widths[0] = max(widths[0], *(display_width(label) for label in labels))
+    widths[1] = max(widths[1], 16, len(format_amount(c.total)) + 1)
     widths[3] = max(widths[3], 12)
     for line in lines:
-        widths[2] = max(widths[2], display_width(line.rule))
-        widths[4] = max(widths[4], display_width(line.waits_for))
-    sheet.set_widths(widths)
-    sheet.ws.freeze_panes = "A2"
-    sheet.print_setup(landscape=False, title_rows="1:1")
-    sheet.append([sheet.text(h, font=_BOLD, alignment=_CENTER, fill=_HEADER_FILL) for h in headers])
+        widths[2] = max(widths[2], min(display_width(line.rule), TEXT_CAP))
+        widths[4] = max(widths[4], min(display_width(line.waits_for), 30))
+    # the rule and what it waits for wrap: narrowed first, so the schedule prints on portrait A4
+    sheet.set_widths(fit_widths([w + 2 for w in widths], {2: 20, 4: 10}, PORTRAIT_WIDTH), {1, 2, 4})
+    cells = _Cells(sheet)
+    out = sheet.rows
+    out.add([out.text(f"{out.letter(i)}1", h, cells.header) for i, h in enumerate(headers)])
     for line in lines:
-        sheet.append([
-            sheet.number(line.no, INTEGER_FORMAT),
-            sheet.number(line.amount),
-            sheet.text(line.rule, alignment=_WRAP),
-            sheet.date(line.due),
-            sheet.text(line.waits_for, alignment=_WRAP),
-        ])
-    first, last = 2, sheet.rows
-    total_formula = f"=SUM(B{first}:B{last})" if lines else "=0"
-    total_row = sheet.append([sheet.text(_(TOTAL_LABEL), font=_BOLD), sheet.formula(total_formula, font=_BOLD)])
-    contract_row = sheet.append([sheet.text(_("Contract total"), font=_BOLD), sheet.number(c.total, font=_BOLD)])
-    ok, bad = _quote(_("OK: the instalments add up to the contract total")), _quote(
-        _("MISMATCH: the instalments do not add up to the contract total"))
-    sheet.append([
-        sheet.text(_("Check"), font=_BOLD),
-        sheet.formula(f"=IF(ROUND(B{total_row}-B{contract_row},2)=0,{ok},{bad})", None, font=_BOLD),
-    ])
-
-
-def _table_widths(annex: Annex) -> list[int]:
-    rows = annex.table or []
-    widths = [display_width(_(COLUMN_LABELS[col])) for col in SHEET_COLUMNS]
-    text_cols = [(i, col) for i, col in enumerate(SHEET_COLUMNS) if col in ("item", "spec", "unit", "remark")]
-    for row in rows:
-        for i, col in text_cols:
-            w = display_width(getattr(row, col))
-            if w > widths[i]:
-                widths[i] = w
-    total = table_total(rows)
-    money_width = len(f"{total:,.2f}") + 1
-    for i, col in enumerate(SHEET_COLUMNS):
-        if col in ("unit_price", AMOUNT):
-            widths[i] = max(widths[i], money_width, max((len(f"{r.unit_price:,.2f}") for r in rows), default=0))
-        elif col == "quantity":
-            widths[i] = max(widths[i], max((len(f"{r.quantity:,}") for r in rows), default=0))
-    widths[SHEET_COLUMNS.index("item")] = max(widths[SHEET_COLUMNS.index("item")], display_width(_("Total in words")))
-    return widths
-
-
-def _write_table(wb: Workbook, annex: Annex, taken: set[str], options: XlsxOptions, done: int, grand: int,
-                 pending: dict[_Sheet, SheetRows]) -> int:
-    """The annex's sheet; its rows are rendered as XML (see sheetdata) and spliced in after saving."""
-    rows = annex.table or []
-    sheet = _Sheet(wb, annex_sheet_name(annex.no, annex.title), taken)
-    widths = _table_widths(annex)
-    sheet.set_widths(widths)
-    sheet.ws.freeze_panes = "A3"
-    sheet.print_setup(landscape=sum(min(w, MAX_WIDTH) for w in widths) > 90, title_rows="2:2")
-    out = pending[sheet] = SheetRows()
-    # Style ids registered through openpyxl, so the workbook's style table holds them.
-    title_s = sheet.text("-", font=_TITLE).style_id
-    header_s = sheet.text("-", font=_BOLD, alignment=_CENTER, fill=_HEADER_FILL).style_id
-    bold_s = sheet.text("-", font=_BOLD).style_id
-    wrap_s = sheet.text("-", alignment=_WRAP).style_id
-    money_s = sheet.number(0).style_id
-    money_bold_s = sheet.number(0, font=_BOLD).style_id
-    int_s = sheet.number(0, INTEGER_FORMAT).style_id
-    qty_s = sheet.number(0, QUANTITY_FORMAT).style_id
-    L = {name: out.letter(i) for i, name in enumerate(SHEET_COLUMNS)}
-    q, p, a = L["quantity"], L["unit_price"], L[AMOUNT]
-    text_columns = [(L[name], name, wrap_s if name in ("spec", "remark") else 0)
-                    for name in SHEET_COLUMNS if name in ("item", "spec", "unit", "remark")]
-
-    # Row 1: the annex heading as the contract prints it; row 2: the header (frozen, repeated on print).
-    out.add([out.text("A1", f"附件{annex.no}：{annex.title}", title_s)])
-    out.add([out.text(f"{L[c]}2", _(COLUMN_LABELS[c]), header_s) for c in SHEET_COLUMNS])
-    first = 3
-    for n, row in enumerate(rows):
-        r = first + n
-        cells = {name: out.text(f"{letter}{r}", getattr(row, name), style) for letter, name, style in text_columns}
-        quantity_s = int_s if row.quantity == row.quantity.to_integral_value() else qty_s
-        cells["quantity"] = out.number(f"{q}{r}", row.quantity, quantity_s)
-        cells["unit_price"] = out.number(f"{p}{r}", row.unit_price, money_s)
-        # Rounded to the fen per row, as the app (and a printed table) adds up.
-        cells[AMOUNT] = out.formula(f"{a}{r}", f"ROUND({q}{r}*{p}{r},2)", money_s)
-        out.add([cells[name] for name in SHEET_COLUMNS])
-        if (n + 1) % PROGRESS_STEP == 0:
-            _tick(options, done + n + 1, grand)
-    last = out.count
-    total_row = last + 1
-    out.add([
-        out.text(f"A{total_row}", _(TOTAL_LABEL), bold_s),
-        out.formula(f"{a}{total_row}", f"SUM({a}{first}:{a}{last})" if rows else "0", money_bold_s),
-    ])
-    words_row = total_row + 1
-    out.add([
-        out.text(f"A{words_row}", _("Total in words"), bold_s),
-        out.text(f"B{words_row}", rmb_upper(table_total(rows)), bold_s),
-        out.text(f"{L[SHEET_COLUMNS[-1]]}{words_row}", _("the total in words is as exported; it does not follow edits")),
-    ])
-    return done + len(rows)
+        r = out.next_row
+        out.add([
+            out.number(f"A{r}", line.no, cells.integer),
+            out.number(f"B{r}", line.amount, cells.money) or f'<c r="B{r}" s="{cells.money}"/>',
+            out.text(f"C{r}", line.rule, cells.text) or f'<c r="C{r}" s="{cells.text}"/>',
+            out.date(f"D{r}", _serial(line.due), cells.date) if line.due else f'<c r="D{r}" s="{cells.date}"/>',
+            out.text(f"E{r}", line.waits_for, cells.text) or f'<c r="E{r}" s="{cells.text}"/>',
+        ], height=sheet.height({2: line.rule, 4: line.waits_for}))
+    first, last = 2, out.count
+    paid = sum((line.amount or Decimal(0) for line in lines), Decimal("0.00"))
+    total_row = out.next_row
+    out.add([out.text(f"A{total_row}", _(TOTAL_LABEL), cells.bold_text),
+             out.formula(f"B{total_row}", f"SUM(B{first}:B{last})" if lines else "0", cells.money_bold, paid)])
+    contract_row = out.next_row
+    out.add([out.text(f"A{contract_row}", labels[1], cells.bold_text),
+             out.number(f"B{contract_row}", c.total, cells.money_bold)])
+    if ceiling:
+        ok, bad = _("OK: the instalments stay within the contract's ceiling"), _(
+            "MISMATCH: the instalments exceed the contract's ceiling")
+        test = f"ROUND(B{total_row}-B{contract_row},2)<=0"
+        passed = paid <= c.total
+    else:
+        ok, bad = _("OK: the instalments add up to the contract total"), _(
+            "MISMATCH: the instalments do not add up to the contract total")
+        test = f"ROUND(B{total_row}-B{contract_row},2)=0"
+        passed = paid == c.total
+    r = out.next_row
+    out.add([out.text(f"A{r}", _("Check"), cells.bold_text),
+             out.formula(f"B{r}", f"IF({test},{_quote(ok)},{_quote(bad)})", cells.bold_text, ok if passed else bad)],
+            height=sheet.height({1: ok if passed else bad}))
+    sheet.ws.freeze_panes = "A2"
+    sheet.print_setup(title_rows="1:1", columns=5, last_row=out.count)
 
 
 def _tick(options: XlsxOptions, done: int, total: int) -> None:
@@ -356,40 +255,53 @@ def _tick(options: XlsxOptions, done: int, total: int) -> None:
         options.progress(done, total)
 
 
-def _build(contract: Contract, options: XlsxOptions) -> tuple[Workbook, dict[_Sheet, SheetRows]]:
-    """The packet as a write-only workbook, plus the table rows to splice in after it is saved."""
+def _build(contract: Contract, options: XlsxOptions) -> tuple[Workbook, list[Sheet]]:
+    """The packet as a write-only workbook, plus its sheets, whose rows are spliced in after it is saved."""
     wb = Workbook(write_only=True)
+    wb.custom_doc_props.append(StringProperty(name=CONTRACT_PROPERTY, value=contract.number))
     taken: set[str] = set()
-    pending: dict[_Sheet, SheetRows] = {}
-    summary = _Sheet(wb, _(SUMMARY_SHEET), taken)
-    payments = _Sheet(wb, _("Payment schedule"), taken)
+    summary = Sheet(wb, _(SUMMARY_SHEET), taken)
+    payments = Sheet(wb, _("Payment schedule"), taken)
+    sheets = [summary, payments]
     tables = [a for a in contract.annexes if a.table is not None]
     grand = sum(len(a.table or []) for a in tables)
     done = 0
-    # Tables first (the long, cancellable part): they only render strings; the small sheets open
-    # openpyxl's streaming writers, which should not be left half-written by a cancel.
     for annex in tables:
-        done = _write_table(wb, annex, taken, options, done, grand, pending)
+        sheet = Sheet(wb, annex_sheet_name(annex.no, annex.title), taken)
+        sheets.append(sheet)
+        base = done
+
+        def tick(n: int, base: int = base) -> None:
+            if n % PROGRESS_STEP == 0:
+                _tick(options, base + n, grand)
+
+        done += write_cost_sheet(sheet, annex, contract, tick)
     _tick(options, done, grand)
     _write_summary(summary, contract)
     _write_payments(payments, contract, options.schedule)
     if options.include_review:
-        _write_review(_Sheet(wb, _("Review"), taken), options.review_comments)
-    return wb, pending
+        review = Sheet(wb, _("Review"), taken)
+        sheets.append(review)
+        _write_review(review, options.review_comments)
+    return wb, sheets
 
 
-def _write_review(sheet: _Sheet, comments: list) -> None:
+def _write_review(sheet: Sheet, comments: list) -> None:
     """The 审阅 sheet: one row per comment, open ones first."""
     headers = [_("Comment id"), _("On"), _("Comment"), _("Author"), _("Written"), _("State"), _("Resolved by")]
     rows = sorted(comments, key=lambda c: (not c.is_open, c.created_at))
-    sheet.set_widths([10, 20, 60, 12, 20, 10, 12])
-    sheet.ws.freeze_panes = "A2"
-    sheet.print_setup(landscape=True, title_rows="1:1")
-    sheet.append([sheet.text(h, font=_BOLD, fill=_HEADER_FILL) for h in headers])
+    sheet.set_widths([10, 20, 60, 12, 20, 10, 12], {1, 2})
+    cells = _Cells(sheet)
+    out = sheet.rows
+    out.add([out.text(f"{out.letter(i)}1", h, cells.header) for i, h in enumerate(headers)])
     for c in rows:
-        sheet.append([sheet.text(c.uid[:8]), sheet.text(c.target_text()), sheet.text(c.text, alignment=_WRAP), sheet.text(c.author),
-                      sheet.text(c.created_at[:19].replace("T", " ")), sheet.text(_("open") if c.is_open else _("resolved")),
-                      sheet.text(c.resolved_by or "")])
+        r = out.next_row
+        values = [c.uid[:8], c.target_text(), c.text, c.author, c.created_at[:19].replace("T", " "),
+                  _("open") if c.is_open else _("resolved"), c.resolved_by or ""]
+        out.add([cells.value(f"{out.letter(i)}{r}", v) for i, v in enumerate(values)],
+                height=sheet.height({1: values[1], 2: values[2]}))
+    sheet.ws.freeze_panes = "A2"
+    sheet.print_setup(title_rows="1:1", columns=len(headers), last_row=out.count)
 
 
 def export_xlsx(contract: Contract, out: Path, options: XlsxOptions | None = None) -> None:
@@ -411,10 +323,10 @@ def export_xlsx(contract: Contract, out: Path, options: XlsxOptions | None = Non
     # The target is checked (a folder, an unwritable place) before openpyxl's sheet writers are started:
     # a writer left open is only closed, noisily, by the garbage collector.
     with atomic_path(out) as tmp:
-        wb, pending = _build(contract, options)
+        wb, sheets = _build(contract, options)
         try:
             wb.save(tmp)
-            splice(tmp, {sheet.ws.path.lstrip("/"): (rows, len(SHEET_COLUMNS)) for sheet, rows in pending.items()})
+            splice(tmp, {sheet.ws.path.lstrip("/"): (sheet.rows, max(len(sheet.widths), 1)) for sheet in sheets})
         except OSError as exc:
             raise UserError(_("cannot write the file: {error}").format(error=os_reason(exc)), str(out)) from exc
         if credentials is not None:
