@@ -125,9 +125,49 @@ class CliResult:
         return f"CliResult(code={self.code}, out={self.out[:200]!r}, err={self.err[:200]!r})"
 
 
+def _run_in_process(argv: list[str], env: dict[str, str] | None, input: str | None, monkeypatch) -> CliResult:
+    """`contractdesk ARGV…` through `main(argv)` in this process: its exit code, stdout and stderr."""
+    import contextlib
+    import io
+    import time
+
+    from app.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with monkeypatch.context() as mp:
+        for key, value in (env or {}).items():
+            mp.setenv(key, value)
+        mp.setattr(sys, "stdin", io.StringIO(input or ""))
+        if env and "TZ" in env:
+            time.tzset()
+        try:
+            with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+                try:
+                    code = main(argv)
+                except SystemExit as exc:  # argparse: --help, usage errors
+                    code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
+        finally:
+            set_language(os.environ.get("CONTRACTDESK_LANG") or "en")
+    if env and "TZ" in env:
+        time.tzset()
+    return CliResult(code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture
-def cli(db_path):
-    """Run `contractdesk --db <test db> ARGS…` in a subprocess, as a user would."""
+def cli(db_path, monkeypatch):
+    """Run `contractdesk --db <test db> ARGS…` as a user would, in this process (`main(argv)`): stdout, stderr and
+    the exit code as the shell sees them. `env` adds environment variables for the call, `input` is stdin."""
+
+    def run(*args: str, db: Path | None = db_path, env: dict[str, str] | None = None, input: str | None = None) -> CliResult:
+        argv = (["--db", str(db)] if db is not None else []) + list(args)
+        return _run_in_process(argv, env, input, monkeypatch)
+
+    return run
+
+
+@pytest.fixture
+def cli_process(db_path):
+    """`python -m app --db <test db> ARGS…` in a subprocess: the few smoke tests of the real entry point."""
 
     def run(*args: str, db: Path | None = db_path, env: dict[str, str] | None = None, input: str | None = None) -> CliResult:
         cmd = [sys.executable, "-m", "app"]

@@ -12,8 +12,9 @@ from app.sample import sample_path
 from .conftest import SAMPLE_NUMBER, database_digest
 
 
-def test_list_json(cli):
-    result = cli("list", "--json")
+def test_list_json(cli_process):
+    """The real entry point, in a process of its own (a few smoke tests; the rest run `main(argv)` in-process)."""
+    result = cli_process("list", "--json")
     assert result.code == 0, result
     rows = json.loads(result.out)
     assert rows == [
@@ -60,13 +61,13 @@ def test_check_reports_exactly_the_sample_defects(cli):
     assert all(set(f) == {"code", "severity", "message", "where"} for f in findings)
 
 
-def test_check_exit_1_on_errors(cli, tmp_path):
+def test_check_exit_1_on_errors(cli_process, tmp_path):
     data = json.loads(sample_path().read_text(encoding="utf-8"))
     data["payments"][2]["amount"] = "1424429.00"
     bad = tmp_path / "bad.json"
     bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    assert cli("import", str(bad), "--replace").code == 0
-    result = cli("check", SAMPLE_NUMBER)
+    assert cli_process("import", str(bad), "--replace").code == 0
+    result = cli_process("check", SAMPLE_NUMBER)
     assert result.code == 1
     assert "payment-sum" in result.out
     assert "1.00" in result.out
@@ -160,15 +161,15 @@ def test_unknown_number(cli, args):
     assert "NO-SUCH: no contract with this number" in result.err
 
 
-def test_missing_file_and_usage_errors(cli):
-    assert cli("import", "does-not-exist.json").code == 2
-    usage = cli("frobnicate")
+def test_missing_file_and_usage_errors(cli_process):
+    assert cli_process("import", "does-not-exist.json").code == 2
+    usage = cli_process("frobnicate")
     assert usage.code == 2
     assert "invalid choice" in usage.err
 
 
-def test_python_dash_m_app_and_help(cli):
-    result = cli("--help", db=None)
+def test_python_dash_m_app_and_help(cli_process):
+    result = cli_process("--help", db=None)
     assert result.code == 0
     for name in ("list", "import", "export", "check", "delete", "gui"):
         assert name in result.out

@@ -234,3 +234,24 @@ def test_qthread_run_exception_is_shown_in_the_gui_thread(qtbot, handler, shown)
         CrashDialog.__init__ = real_init  # type: ignore[method-assign]
     assert created_in_gui == [True]
     assert "OSError: disk gone while exporting" in crash_logs(handler.log_folder)[0].read_text(encoding="utf-8")
+
+
+def test_qt_warnings_go_to_the_log_and_on_to_the_previous_handler(qapp, tmp_path, caplog):
+    """A Qt warning (here a painter used without a device) is written to the log the crash report reads."""
+    import logging
+
+    from PySide6.QtCore import qInstallMessageHandler, qWarning
+
+    from ui.crash_handler import CrashHandler
+
+    passed_on: list[str] = []
+    before = qInstallMessageHandler(lambda _mode, _context, message: passed_on.append(message))
+    handler = CrashHandler(qapp, tmp_path).install()
+    try:
+        with caplog.at_level(logging.WARNING, logger="qt"):
+            qWarning("QPainter::begin: Paint device returned engine == 0, type: 1")
+        assert any("QPainter::begin" in r.getMessage() and r.name == "qt" for r in caplog.records)
+        assert passed_on == ["QPainter::begin: Paint device returned engine == 0, type: 1"]
+    finally:
+        handler.uninstall()
+        qInstallMessageHandler(before)

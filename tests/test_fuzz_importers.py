@@ -32,7 +32,6 @@ CASE_SECONDS = 10
 FUZZ = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 
-RUN = {"cases": 0}
 
 
 @contextmanager
@@ -49,7 +48,6 @@ def time_limit(seconds: int = CASE_SECONDS):
     finally:
         signal.alarm(0)
         signal.signal(signal.SIGALRM, previous)
-    RUN["cases"] += 1
 
 
 def _outcome(parse, data):
@@ -314,8 +312,3 @@ def test_json_files_are_refused_at_import_or_pass_the_export_checks(sample_json,
     assert contract.signing_b.seal_image == image and contract.annexes[0].pdf == pdf
     open_image(image, "signing.b.seal_image")
     check_pdf(pdf, "annex:1")
-
-
-def test_report_the_number_of_cases():
-    """Runs last in this file: prints how many inputs went through the importers."""
-    print(f"\nfuzz cases run: {RUN['cases']}")

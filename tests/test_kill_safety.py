@@ -164,6 +164,8 @@ def test_kill_at_many_points_loses_nothing(tmp_path, db_path, sample):
     finally:
         zygote.stdin.close()
         zygote.wait(timeout=60)
+        zygote.stdout.close()
+        zygote.stderr.close()
 
     db = open_database(db_path)
     try:

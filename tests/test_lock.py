@@ -82,6 +82,7 @@ def test_lock_left_by_a_crashed_program_is_taken_over(database):
     child = _hold_in_child(database)
     os.kill(child.pid, signal.SIGKILL)
     child.wait()
+    child.stdout.close()
     lock_file = lock_path_for(database.resolve())
     assert lock_file.exists()  # the crash left it behind
     stale = read_holder(lock_file)

@@ -17,7 +17,8 @@ EXTRA = "【】¥￥“”‘’（）：；，。、《》—…0123456789ABCXY
 @pytest.mark.parametrize("face", ["body", "heading"])
 def test_bundled_faces_have_a_glyph_for_every_sample_character(face):
     path = getattr(bundled_fonts(), face).path
-    cmap = TTFont(str(path), lazy=True).getBestCmap()
+    with TTFont(str(path), lazy=True) as font:
+        cmap = font.getBestCmap()
     text = (
         dumps(sample_contract())
         + EXTRA
@@ -29,8 +30,8 @@ def test_bundled_faces_have_a_glyph_for_every_sample_character(face):
 
 def test_bundled_fonts_are_truetype_not_cff():
     for f in (bundled_fonts().body, bundled_fonts().heading):
-        font = TTFont(str(f.path), lazy=True)
-        assert "glyf" in font and "CFF " not in font
+        with TTFont(str(f.path), lazy=True) as font:
+            assert "glyf" in font and "CFF " not in font
 
 
 def test_missing_characters_reports_what_would_print_blank():

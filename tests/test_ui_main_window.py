@@ -368,8 +368,8 @@ def test_run_opens_the_restored_backup_when_the_user_accepts(tmp_path, monkeypat
         widget.close()
 
 
-def test_gui_command_paints_and_exits(cli, db_path):
-    result = cli("gui", "--exit-after-paint", env={"QT_QPA_PLATFORM": "offscreen"})
+def test_gui_command_paints_and_exits(cli_process, db_path):
+    result = cli_process("gui", "--exit-after-paint", env={"QT_QPA_PLATFORM": "offscreen"})
     assert result.code == 0, result
     line = next(line for line in result.out.splitlines() if line.startswith("painted_ms="))
     assert int(line.split("=")[1]) > 0

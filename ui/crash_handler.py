@@ -22,7 +22,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import IO
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal
+from PySide6.QtCore import QMessageLogContext, QObject, Qt, QThread, QtMsgType, Signal, qInstallMessageHandler
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QApplication,
@@ -44,6 +44,11 @@ from app.i18n import _
 from app.paths import logs_dir
 
 log = logging.getLogger(__name__)
+#: Where Qt's own messages are logged.
+qt_log = logging.getLogger("qt")
+_QT_LEVELS = {QtMsgType.QtDebugMsg: logging.DEBUG, QtMsgType.QtInfoMsg: logging.INFO,
+              QtMsgType.QtWarningMsg: logging.WARNING, QtMsgType.QtCriticalMsg: logging.ERROR,
+              QtMsgType.QtFatalMsg: logging.CRITICAL}
 
 # More crashes than this in one session and the dialog stops offering to continue: something is badly wrong.
 MAX_DIALOGS = 5
@@ -176,6 +181,7 @@ class CrashHandler(QObject):
         self._previous_hook = sys.excepthook
         self._previous_thread_hook = threading.excepthook
         self._fatal_file: IO[str] | None = None
+        self._previous_qt_handler: Callable | None = None
         self._crashed_in_thread.connect(self._show, Qt.ConnectionType.QueuedConnection)
         self.on_quit: Callable[[], None] = self._quit
 
@@ -183,11 +189,14 @@ class CrashHandler(QObject):
         sys.excepthook = self.excepthook
         threading.excepthook = self.thread_excepthook
         self._enable_faulthandler()
+        self._previous_qt_handler = qInstallMessageHandler(self.qt_message)
         return self
 
     def uninstall(self) -> None:
         sys.excepthook = self._previous_hook
         threading.excepthook = self._previous_thread_hook
+        qInstallMessageHandler(self._previous_qt_handler)
+        self._previous_qt_handler = None
         if self._fatal_file is not None:
             faulthandler.disable()
             self._fatal_file.close()
@@ -205,6 +214,14 @@ class CrashHandler(QObject):
             log.warning("faulthandler not enabled: %s", exc)
 
     # --- hooks -------------------------------------------------------------------------------------------
+
+    def qt_message(self, mode: QtMsgType, context: QMessageLogContext, message: str) -> None:
+        """Qt's own warnings (a failed font load, a painter misuse) go to the log, where a crash report finds
+        them; the handler that was installed before (a debugger's, a test runner's) still gets them."""
+        qt_log.log(_QT_LEVELS.get(mode, logging.WARNING), "%s%s", message,
+                   f" ({context.file}:{context.line})" if context.file else "")
+        if self._previous_qt_handler is not None:
+            self._previous_qt_handler(mode, context, message)
 
     def excepthook(self, exc_type: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):

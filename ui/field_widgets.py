@@ -333,7 +333,8 @@ class ContractEditorBase(FollowsContract, QWidget):
                 self.operations.seen(self.number, version)
         same = contract is not None and self.contract is not None and contract.number == self.contract.number
         pending = self._pending_entries() if same else {}
-        if same and len(contract.payments) != len(self.contract.payments):  # rows shifted: an entry would
+        if same and contract is not None and self.contract is not None and \
+                len(contract.payments) != len(self.contract.payments):  # rows shifted: an entry would
             pending = {p: t for p, t in pending.items() if not p.startswith("payments[")}  # land on another one
         self.contract = contract
         self.show_contract(contract)

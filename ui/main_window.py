@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QInputDialog,
-    QLabel,
     QMainWindow,
     QMessageBox,
     QProgressDialog,
@@ -85,26 +84,6 @@ TAB_WIDGETS = (
     (CHECKS, "ui.check_tab", "CheckTab", False),
     (REVIEW, "ui.review_tab", "ReviewTab", False),
 )
-
-
-def _optional_widget(module: str, name: str, *args, **kwargs) -> QWidget | None:
-    """The widget if its module is there (it is built by another part of the project); None if not."""
-    try:
-        cls = getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError) as exc:
-        log.info("%s.%s not available: %s", module, name, exc)
-        return None
-    return cls(*args, **kwargs)
-
-
-class Placeholder(QLabel):
-    def __init__(self) -> None:
-        super().__init__()
-        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.setText(_("Not available in this version"))
-
-    def set_contract(self, number: str | None) -> None:
-        pass
 
 
 class _Pages(Mapping[str, QWidget]):
@@ -229,14 +208,13 @@ class MainWindow(QMainWindow):
         return widget
 
     def _make_tab(self, tab: str) -> QWidget:
-        module, cls, shared = next((m, c, sh) for t, m, c, sh in TAB_WIDGETS if t == tab)
+        module, name, shared = next((m, c, sh) for t, m, c, sh in TAB_WIDGETS if t == tab)
+        # Imported when first shown, not at start-up: start-up pays only for the tab on screen.
+        cls = getattr(importlib.import_module(module), name)
         if tab == SCHEDULE:
-            widget = _optional_widget(module, cls, self.db, today=self.today)
+            widget = cls(self.db, today=self.today)
         else:
-            args = (self.db, self.contract_stack) if shared else (self.db,)
-            widget = _optional_widget(module, cls, *args)
-        if widget is None:
-            return Placeholder()
+            widget = cls(self.db, self.contract_stack) if shared else cls(self.db)
         if tab == ANNEXES:
             self.undo_group.addStack(widget.undo_stack)
         if tab == CHECKS:
@@ -396,8 +374,7 @@ class MainWindow(QMainWindow):
         parts = []
         if self.number:
             parts.append(self.number)
-            checks = self._built.get(CHECKS)
-            errors = checks.error_count if checks is not None and CHECKS not in self._stale else 0
+            errors = self.check_tab.error_count if CHECKS in self._built and CHECKS not in self._stale else 0
             if errors:
                 parts.append(ngettext("{n} error", "{n} errors", errors).format(n=errors))
         parts.append(_("ContractDesk"))

@@ -72,6 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(argv)
     finally:
         sys.stdout, sys.stderr = streams
+        from app.cli.common import close_stores
+
+        close_stores()
 
 
 def _run(argv: list[str]) -> int:

@@ -17,10 +17,21 @@ def open_store(args) -> Database:
 
     target = args.db or default_database()
     db = open_database(target)
+    _opened.append(db)
     warning = network_share_warning(target)
     if warning:
         print(f"{_('warning')}: {warning}", file=sys.stderr)
     return db
+
+
+#: The stores the running command opened, closed when it ends (app.cli.main).
+_opened: list[Database] = []
+
+
+def close_stores() -> None:
+    """Close what the command opened: its connections and files, before the next command in one process."""
+    while _opened:
+        _opened.pop().close()
 
 
 def print_json(data: Any) -> None:

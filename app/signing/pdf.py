@@ -55,6 +55,26 @@ def load_signer(p12: Path, password: bytes):
         raise UserError(_("wrong password, or not a PKCS#12 (.p12/.pfx) file"), str(p12)) from exc
 
 
+def _stamp_font(path: Path):
+    """pyHanko's glyph accumulator for the signature stamp, over the font's bytes: its own factory opens the font
+    file and never closes it (one leaked handle per signature)."""
+    from dataclasses import dataclass
+
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulator, GlyphAccumulatorFactory
+
+    @dataclass(frozen=True)
+    class InMemory(GlyphAccumulatorFactory):
+        def create_font_engine(self, writer, obj_stream=None) -> GlyphAccumulator:
+            if obj_stream is None and writer.stream_xrefs and self.create_objstream_if_needed:
+                obj_stream = writer.prepare_object_stream()
+            return GlyphAccumulator(writer=writer, font_handle=io.BytesIO(Path(self.font_file).read_bytes()),
+                                    font_size=self.font_size, ot_script_tag=self.ot_script_tag,
+                                    ot_language_tag=self.ot_language_tag, writing_direction=self.writing_direction,
+                                    bcp47_lang_code=self.bcp47_lang_code, obj_stream=obj_stream)
+
+    return InMemory(str(path))
+
+
 def sign_pdf(
     source: bytes,
     p12: Path,
@@ -66,7 +86,6 @@ def sign_pdf(
     reason: str = "",
 ) -> bytes:
     """Sign `source` as PAdES (B-B) with a visible signature box on `page` (0-based); returns the signed bytes."""
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.sign import fields, signers
@@ -80,7 +99,7 @@ def sign_pdf(
     )
     style = TextStampStyle(
         stamp_text="数字签名 Digitally signed by\n%(signer)s\n%(ts)s",
-        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(stamp_font)), font_size=9),
+        text_box_style=TextBoxStyle(font=_stamp_font(stamp_font), font_size=9),
         timestamp_format="%Y-%m-%d %H:%M:%S %Z",
         border_width=1,
     )

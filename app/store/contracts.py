@@ -276,7 +276,7 @@ def _clear_children(session: Session, row: ContractRow, parts: Iterable[str] = (
     parts = list(parts)
     for part in parts:
         table = AnnexRow if part == "annexes" else PART_TABLES[part]
-        session.execute(delete(table).where(table.contract_id == row.id))
+        session.execute(delete(table).where(table.contract_id == row.id))  # type: ignore[attr-defined]
     session.expire(row, [_RELATIONSHIPS.get(p, p) for p in parts])
 
 

@@ -220,7 +220,7 @@ class _Writer:
         repeat.set(qn("w:val"), "true")
         tr_pr.append(repeat)
         body = [
-            [str(i), r.item, r.spec, r.unit, quantity_text(r.quantity), format_amount(r.unit_price), format_amount(r.amount),
+            [str(i), r.item, r.spec, r.unit, quantity_text(r.quantity), format_amount(r.unit_price), format_amount(r.amount) if r.amount is not None else "",
              r.remark]
             for i, r in enumerate(rows, start=1)
         ]

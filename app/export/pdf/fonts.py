@@ -180,7 +180,8 @@ def _ttc_face_index(path: str, family: str, _mtime: int) -> int:
     try:
         from fontTools.ttLib import TTCollection
 
-        with TTCollection(path, lazy=True) as collection:
+        # The file is opened here: fontTools leaves its own handle open when a damaged collection fails to load.
+        with open(path, "rb") as fh, TTCollection(fh, lazy=True) as collection:
             for index, face in enumerate(collection.fonts):
                 names = {str(rec.toUnicode()).strip().lower() for rec in face["name"].names if rec.nameID in (1, 16)}
                 if family.lower() in names:
@@ -287,7 +288,7 @@ def _face_name(path: str, index: int, language: str, _mtime: int) -> str:
     try:
         from fontTools.ttLib import TTFont
 
-        with TTFont(path, fontNumber=index, lazy=True) as face:
+        with open(path, "rb") as fh, TTFont(fh, fontNumber=index, lazy=True) as face:  # closed whatever fails
             names: dict[tuple[int, int], str] = {}
             for record in face["name"].names:
                 if record.nameID in (1, 4, 16) and record.platformID == 3:

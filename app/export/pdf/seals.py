@@ -77,7 +77,8 @@ def open_image(data: bytes, where: str) -> Image.Image:
         if image.width * image.height > MAX_PIXELS:
             raise UserError(_("the image is too large ({w}×{h} pixels)").format(w=image.width, h=image.height), where)
         image.load()
-    except (UnidentifiedImageError, OSError, Image.DecompressionBombError) as exc:
+    # Pillow reports a damaged PNG chunk as SyntaxError and some broken headers as ValueError or struct.error.
+    except (UnidentifiedImageError, OSError, Image.DecompressionBombError, SyntaxError, ValueError, struct.error) as exc:
         raise UserError(_("not a readable image (PNG or JPEG)"), where) from exc
     return upright(image).convert("RGBA")
 
