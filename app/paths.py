@@ -27,11 +27,14 @@ class DataFolderProblem(UserError, OSError):
 
 
 def resource_root() -> Path:
-    """The folder holding resources/ and i18n/: the source tree, or the PyInstaller bundle."""
+    """The folder holding resources/ and i18n/: the PyInstaller bundle, an installed wheel's app/_data (see
+    setup.py), or the source tree."""
     bundle = getattr(sys, "_MEIPASS", None)
     if bundle:
         return Path(bundle)
-    return Path(__file__).resolve().parent.parent
+    here = Path(__file__).resolve().parent
+    packaged = here / "_data"
+    return packaged if packaged.is_dir() else here.parent
 
 
 def resource(*parts: str) -> Path:
