@@ -2,6 +2,9 @@
 clauses with their numbers, （以下无正文）, the signing page, the annexes (the cost table as a Word table whose
 header row repeats on every page).
 
+A cost table has the PDF's columns and rows (app.export.pdf.cost_table decides both): sections in bold with
+their subtotals, 按实结算 rows, discount and VAT columns only when used, 合计（暂定） or the ceiling line.
+
 Clause texts are rendered exactly as the PDF renders them (app.export.pdf.story.render: fill-ins filled,
 blank ones as 【　　】). Paragraph styles say what each paragraph is (CD Article, CD Clause Title, CD Numbered,
 CD Body …), so a clerk can restyle the document in Word, and intake reads a clause's title back as a title.
@@ -19,10 +22,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from app.domain import Annex, Contract, CostRow, table_total
+from app.domain import Annex, Contract, CostRow, CostTable, TotalKind
+from app.domain.cost_table import format_rate
 from app.export.docx.fonts import HEI, SONG, add_font_table_entries, set_default_fonts, set_run_fonts
 from app.export.pdf.annexes import annex_heading
-from app.export.pdf.cost_table import COST_HEADER, COST_WIDTHS_MM, quantity_text
+from app.export.pdf.cost_table import COST_HEADER, COST_WIDTHS_MM, ROUNDING_NOTE, columns_for
+from app.export.pdf.cost_table import _row_values as row_values
+from app.export.pdf.cost_table import _total_values as total_values
 from app.export.pdf.pages import footer_text
 from app.export.pdf.signing_page import LABELS, date_line
 from app.export.pdf.story import NO_MORE_TEXT, filled, render
@@ -31,6 +37,14 @@ from app.money import format_amount, rmb_upper
 BODY_PT = 12
 LINE_PT = 21
 CELL_PT = 9
+#: A table with discount or VAT columns is set smaller, so its numbers fit the portrait page.
+SMALL_CELL_PT = 7.5
+#: How far a row's item moves right per level, so rows read as nested under their section.
+LEVEL_INDENT_PT = 6
+SECTION_SHADE = "F2F2F2"
+#: The lines above a table stating the rates its rows inherit (intake reads them back).
+TABLE_DISCOUNT_LABEL = "全表折扣率"
+TABLE_VAT_LABEL = "全表增值税税率"
 #: Paragraph styles: name → (font, size, bold, alignment, first-line indent in characters, space before, after).
 STYLES = {
     "CD Body": (SONG, BODY_PT, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 2, 0, 0),
@@ -46,6 +60,8 @@ STYLES = {
     "CD Signing": (SONG, 13, False, WD_ALIGN_PARAGRAPH.LEFT, 0, 0, 0),
     "CD Cell": (SONG, CELL_PT, False, WD_ALIGN_PARAGRAPH.LEFT, 0, 0, 0),
     "CD Cell Head": (HEI, CELL_PT, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 0, 0),
+    "CD Cell Small": (SONG, SMALL_CELL_PT, False, WD_ALIGN_PARAGRAPH.LEFT, 0, 0, 0),
+    "CD Cell Head Small": (HEI, SMALL_CELL_PT, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 0, 0),
 }
 
 
@@ -208,40 +224,80 @@ class _Writer:
             self.para("（本附件为 PDF 文件，见 PDF 合同文本。）", "CD Body")
 
     def cost_table(self, rows: list[CostRow]) -> None:
-        """One Word table: the header row repeats on each page, a row per cost row, 合计 and 合计金额（大写）."""
-        table = self.doc.add_table(rows=1, cols=len(COST_HEADER))
+        """One Word table with the PDF's columns, rows and totals; the header row repeats on each page.
+
+        A flat table has the eight columns it always had; a section is set in bold with its subtotal, a row
+        settled on actual quantities shows 按实结算, and the discount and VAT columns appear only when the table
+        uses them, as in the PDF. The table's own rates are stated above it (全表折扣率, 全表增值税税率), so
+        a reader — and intake — knows which rates the rows inherit."""
+        table_rows = CostTable.of(rows)
+        f = table_rows.figures()
+        cols = columns_for(f)
+        keys = [c.key for c in cols]
+        if table_rows.discount is not None:
+            self.para(f"{TABLE_DISCOUNT_LABEL}：{format_rate(table_rows.discount)}", "CD Numbered")
+        if table_rows.vat_rate is not None:
+            self.para(f"{TABLE_VAT_LABEL}：{format_rate(table_rows.vat_rate)}", "CD Numbered")
+        wide = len(cols) > len(COST_HEADER)
+        cell_style, head_style = ("CD Cell Small", "CD Cell Head Small") if wide else ("CD Cell", "CD Cell Head")
+        table = self.doc.add_table(rows=1, cols=len(cols))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         header = table.rows[0]
-        for cell, text in zip(header.cells, COST_HEADER, strict=True):
-            _cell_text(cell, text, "CD Cell Head")
+        for cell, col in zip(header.cells, cols, strict=True):
+            _cell_text(cell, col.title, head_style)
         tr_pr = header._tr.get_or_add_trPr()
         repeat = OxmlElement("w:tblHeader")
         repeat.set(qn("w:val"), "true")
         tr_pr.append(repeat)
-        body = [
-            [str(i), r.item, r.spec, r.unit, quantity_text(r.quantity), format_amount(r.unit_price), format_amount(r.amount),
-             r.remark]
-            for i, r in enumerate(rows, start=1)
-        ]
-        for values in body:
+        item_col = keys.index("item")
+        for index, (row, x) in enumerate(zip(table_rows, f.rows, strict=True), start=1):
+            values = row_values(row, x, index, f.numbered)
             cells = table.add_row().cells
-            for k, (cell, text) in enumerate(zip(cells, values, strict=True)):
-                paragraph = _cell_text(cell, text, "CD Cell")
-                if k in (4, 5, 6):
+            for k, (cell, col) in enumerate(zip(cells, cols, strict=True)):
+                paragraph = _cell_text(cell, values[col.key], cell_style)
+                if col.numeric:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                elif k in (0, 3):
+                elif col.center:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        total = table_total(rows)
-        sum_row = table.add_row().cells
-        merged = sum_row[0].merge(sum_row[5])
-        _cell_text(merged, "合计", "CD Cell").alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _cell_text(sum_row[6], "¥" + format_amount(total), "CD Cell").alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        upper_row = table.add_row().cells
-        _cell_text(upper_row[0].merge(upper_row[-1]), f"合计金额（大写）：人民币{rmb_upper(total)}", "CD Cell")
+                if k == item_col and row.level:
+                    paragraph.paragraph_format.left_indent = Pt(LEVEL_INDENT_PT * row.level)
+                if row.is_section:
+                    for run in paragraph.runs:
+                        run.bold = True
+                    _shade(cell, SECTION_SHADE)
+        self._totals(table, table_rows, f, cols, cell_style)
+        widths = _widths(cols)
         for row in table.rows:
-            for cell, width in zip(row.cells, COST_WIDTHS_MM, strict=False):
+            for cell, width in zip(row.cells, widths, strict=False):
                 cell.width = Mm(width)
+
+    def _totals(self, table, rows: CostTable, f, cols, style: str) -> None:
+        """合计 (合计（暂定） for an estimate) with the amount columns, its 大写, the ceiling line of a ceiling, and
+        the rounding note under a table whose figures are derived — the rows the PDF prints."""
+        keys = [c.key for c in cols]
+        first_money = keys.index("net")
+        estimate = rows.total_kind is TotalKind.ESTIMATE
+        ceiling = rows.total_kind is TotalKind.CEILING
+        priced = any(x.net is not None for row, x in zip(rows, f.rows, strict=True) if not row.is_section)
+        if priced or not ceiling:
+            sum_row = table.add_row().cells
+            merged = sum_row[0].merge(sum_row[first_money - 1])
+            _cell_text(merged, "合计（暂定）" if estimate else "合计", style).alignment = WD_ALIGN_PARAGRAPH.CENTER
+            for key, text in total_values(f).items():
+                if key in keys:
+                    _cell_text(sum_row[keys.index(key)], text, style).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            words = "暂定金额（大写）：人民币" if estimate else "合计金额（大写）：人民币"
+            upper_row = table.add_row().cells
+            _cell_text(upper_row[0].merge(upper_row[-1]), words + rmb_upper(f.total), style)
+        if ceiling:
+            total = self.c.total
+            line = table.add_row().cells
+            _cell_text(line[0].merge(line[-1]), f"合同金额上限：¥{format_amount(total)}（大写：人民币{rmb_upper(total)}），"
+                                                 "按实结算，结算金额不超过上限", style)
+        if not (len(cols) == len(COST_HEADER) and not (f.has_sections or f.has_settled)):
+            note = table.add_row().cells
+            _cell_text(note[0].merge(note[-1]), ROUNDING_NOTE, style)
 
     def build(self) -> bytes:
         self.title_page()
@@ -253,6 +309,23 @@ class _Writer:
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return buffer.getvalue()
+
+
+def _widths(cols) -> list[float]:
+    """Column widths in mm: a flat table's as the PDF's; otherwise shared out by kind over the same width."""
+    if [c.title for c in cols] == list(COST_HEADER):
+        return list(COST_WIDTHS_MM)
+    weights = [(8 if c.key == "no" else 7 if c.key == "unit" else 11 if c.numeric else c.weight) for c in cols]
+    total = sum(COST_WIDTHS_MM)
+    return [total * w / sum(weights) for w in weights]
+
+
+def _shade(cell, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
 
 
 def _cell_text(cell, text: str, style: str):
