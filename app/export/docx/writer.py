@@ -13,8 +13,10 @@ CD Body …), so a clerk can restyle the document in Word, and intake reads a cl
 from __future__ import annotations
 
 import io
+import unicodedata
 
 import docx
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -42,6 +44,11 @@ SMALL_CELL_PT = 7.5
 #: How far a row's item moves right per level, so rows read as nested under their section.
 LEVEL_INDENT_PT = 6
 SECTION_SHADE = "F2F2F2"
+#: How the text columns of a measured table share the width the numbers leave (the item's title, indented by
+#: its level, needs the most).
+TEXT_WEIGHTS = {"item": 32, "spec": 24, "remark": 20}
+#: The width a table has on a landscape A4 page, between the packet's margins.
+LANDSCAPE_WIDTH_MM = 297 - 28 - 26
 #: The lines above a table stating the rates its rows inherit (intake reads them back).
 TABLE_DISCOUNT_LABEL = "全表折扣率"
 TABLE_VAT_LABEL = "全表增值税税率"
@@ -148,6 +155,7 @@ class _Writer:
         add_font_table_entries(self.doc)
         _page(self.doc.sections[0])
         _header_footer(self.doc.sections[0], contract.number)
+        self.landscape = False
 
     def para(self, text: str, style: str):
         paragraph = self.doc.add_paragraph(style=style)
@@ -157,6 +165,15 @@ class _Writer:
 
     def page_break(self) -> None:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def new_section(self, *, landscape: bool) -> None:
+        """A new page in a new section, landscape or portrait, with the same margins, header and footer."""
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        _page(section)
+        if landscape:
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width, section.page_height = section.page_height, section.page_width
+        self.landscape = landscape
 
     def title_page(self) -> None:
         c = self.c
@@ -213,7 +230,11 @@ class _Writer:
             self.para(date_line(self.c, role), "CD Signing").paragraph_format.space_before = Pt(36)
 
     def annex(self, annex: Annex) -> None:
-        self.page_break()
+        wide = annex.table is not None and len(columns_for(CostTable.of(annex.table).figures())) > len(COST_HEADER)
+        if wide != self.landscape:
+            self.new_section(landscape=wide)  # a table with discount or VAT columns gets a landscape page
+        else:
+            self.page_break()
         self.para(annex_heading(annex), "CD Annex Title")
         if annex.text:
             for line in render(annex.text, self.c, f"annex:{annex.no}").split("\n"):
@@ -267,10 +288,13 @@ class _Writer:
                         run.bold = True
                     _shade(cell, SECTION_SHADE)
         self._totals(table, table_rows, f, cols, cell_style)
-        widths = _widths(cols)
-        for row in table.rows:
-            for cell, width in zip(row.cells, widths, strict=False):
-                cell.width = Mm(width)
+        if [c.title for c in cols] == list(COST_HEADER) and not f.numbered:
+            widths = list(COST_WIDTHS_MM)
+        else:
+            shown = [[c.text for c in row.cells] for row in table.rows[1:len(table_rows) + 2]]  # rows and 合计
+            size = SMALL_CELL_PT if wide else CELL_PT
+            widths = _measured_widths(cols, shown, size, LANDSCAPE_WIDTH_MM if self.landscape else sum(COST_WIDTHS_MM))
+        _set_widths(table, widths)
 
     def _totals(self, table, rows: CostTable, f, cols, style: str) -> None:
         """合计 (合计（暂定） for an estimate) with the amount columns, its 大写, the ceiling line of a ceiling, and
@@ -311,13 +335,46 @@ class _Writer:
         return buffer.getvalue()
 
 
-def _widths(cols) -> list[float]:
-    """Column widths in mm: a flat table's as the PDF's; otherwise shared out by kind over the same width."""
-    if [c.title for c in cols] == list(COST_HEADER):
-        return list(COST_WIDTHS_MM)
-    weights = [(8 if c.key == "no" else 7 if c.key == "unit" else 11 if c.numeric else c.weight) for c in cols]
-    total = sum(COST_WIDTHS_MM)
-    return [total * w / sum(weights) for w in weights]
+def _text_width_pt(text: str, size: float) -> float:
+    """A line's width estimated from its characters: a full-width character is an em, anything else about half."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in text) * size
+
+
+def _measured_widths(cols, shown: list[list[str]], size: float, total_mm: float) -> list[float]:
+    """Column widths in mm over `total_mm`: a number column as wide as its widest value (and the first word of its
+    title), so numbers never wrap; the text columns share the rest by their weights."""
+    pad_mm = 4.6  # Word's default cell margins, 0.19 cm each side, and a little air
+    bold = 1.1  # a section's figures are bold
+    widths: dict[int, float] = {}
+    for i, col in enumerate(cols):
+        if col.numeric or col.key in ("no", "unit"):
+            values = [row[i] for row in shown if i < len(row) and row[i]]
+            title = col.title.split("（")[0]
+            widest = max([_text_width_pt(v, size) * bold for v in values] + [_text_width_pt(title[:4], size)])
+            widths[i] = widest * 25.4 / 72 + pad_mm
+    text_cols = [i for i, c in enumerate(cols) if i not in widths]
+    room = total_mm - sum(widths.values())
+    weights = {i: TEXT_WEIGHTS.get(cols[i].key, cols[i].weight) for i in text_cols}
+    weight = sum(weights.values()) or 1.0
+    least = 12.0 * len(text_cols)
+    if room < least:  # even the numbers do not fit: everything shrinks alike, numbers may wrap
+        scale = (total_mm - least) / sum(widths.values())
+        widths = {i: w * scale for i, w in widths.items()}
+        room = least
+    for i in text_cols:
+        widths[i] = room * weights[i] / weight
+    return [widths[i] for i in range(len(cols))]
+
+
+def _set_widths(table, widths_mm: list[float]) -> None:
+    """Fixed column widths, in the table grid (which LibreOffice and WPS follow) and on every cell (Word)."""
+    table.autofit = False
+    grid = table._tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=False):
+        col.set(qn("w:w"), str(int(Mm(width).twips)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=False):
+            cell.width = Mm(width)
 
 
 def _shade(cell, fill: str) -> None:
