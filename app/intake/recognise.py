@@ -102,6 +102,7 @@ class _Recogniser:
         self.cost_tables: list[tuple[Annex, RecognisedTable]] = []
         #: Lines that state the contract total (set by money()).
         self.total_lines: list[Line] = []
+        self.table_sources: dict[str, list] = {}
 
     # ------------------------------------------------------------ records
 
@@ -683,14 +684,12 @@ class _Recogniser:
             table: RecognisedTable | None = None
             for item in section.items:
                 if isinstance(item, TableItem):
-                    rec = recognise_table(item.rows, item.spans, item.spans[0][0] if item.spans else Span(0, 0),
-                                          caption=annex.title)
+                    rec = recognise_table(item.rows, item.spans, _table_span(item), caption=annex.title)
                     if rec is not None and rec.is_cost_table and table is None:
                         table = rec
                         self.tables.append(rec)
                         continue
-                    texts.append(("\n".join("\t".join(r) for r in item.rows), item.spans[0][0] if item.spans else
-                                  section.heading.whole))
+                    texts.append(("\n".join("\t".join(r) for r in item.rows), _table_span(item)))
                 else:
                     option = table_option(item.text)
                     if option is not None and option[0] not in options:
@@ -705,6 +704,7 @@ class _Recogniser:
                 mapping = cost_rows(table, **options)
                 annex.table, annex.text = mapping.rows, None
                 self.cost_tables.append((annex, table))
+                self.table_sources[annex.no] = mapping.sources
                 note = "；".join(_("row {row}: {what}").format(row=r + 1, what=w) for r, w in mapping.notes)
                 self.found(f"annex:{no}", annex.title, section.heading.whole, note,
                            Confidence.GUESSED if mapping.notes else Confidence.FOUND)
@@ -720,8 +720,7 @@ class _Recogniser:
         # a cost table set out in the body (标的信息, 合同标的及金额明细) becomes a cost-table annex
         recognised = []
         for draft, item in body_tables:
-            whole = item.spans[0][0] if item.spans and item.spans[0] else Span(0, 0)
-            rec = recognise_table(item.rows, item.spans, whole, caption=draft.title or draft.no)
+            rec = recognise_table(item.rows, item.spans, _table_span(item), caption=draft.title or draft.no)
             if rec is not None:
                 self.tables.append(rec)
                 if rec.is_cost_table and rec.items:
@@ -738,6 +737,7 @@ class _Recogniser:
             mapping = cost_rows(rec)
             target.table, target.text = mapping.rows, None
             self.cost_tables.append((target, rec))
+            self.table_sources[target.no] = mapping.sources
             notes = [_("the table in clause {no} is kept as the cost table of annex {annex}").format(
                 no=draft.no, annex=target.no)]
             notes += [_("row {row}: {what}").format(row=r + 1, what=w) for r, w in mapping.notes]
@@ -902,6 +902,25 @@ class _Recogniser:
                               "clauses with a total; nothing was read"), self.doc.name)
 
 
+def _table_span(item: TableItem) -> Span:
+    """From the table's first cell to its last."""
+    cells = [cell for row in item.spans for cell in row]
+    return Span(min(c.start for c in cells), max(c.end for c in cells)) if cells else Span(0, 0)
+
+
+def _clause_span(draft: ClauseDraft) -> Span | None:
+    """From the clause's heading to the end of its own last line (not its sub-clauses)."""
+    spans = [draft.heading.whole] if draft.heading is not None else []
+    for item in draft.items:
+        if isinstance(item, TableItem):
+            spans += [cell for row in item.spans for cell in row]
+        else:
+            spans.append(item.whole)
+    if not spans:
+        return None
+    return Span(min(sp.start for sp in spans), max(sp.end for sp in spans))
+
+
 def _annex_no(raw: str) -> str:
     value = annex_index(raw)
     return str(value) if value else raw.strip()
@@ -934,4 +953,5 @@ def recognise(doc: SourceDoc) -> IntakeResult:
     r.finish()
     ordered = sorted(r.records.values(), key=lambda f: (f.span.start if f.span else 10**12))
     return IntakeResult(contract=r.c, document=doc, fields=ordered, mentions=r.mentions, fillins=_fillins(items),
-                        tables=r.tables, facts=r.facts, unplaced=r.unplaced, extras=r.extras)
+                        tables=r.tables, facts=r.facts, unplaced=r.unplaced, extras=r.extras,
+                        clause_spans=[_clause_span(d) for d in layout.all_clauses()], table_sources=r.table_sources)

@@ -74,7 +74,7 @@ def recognition_lines(result: IntakeResult) -> list[str]:
         for label, value, span in result.extras:
             out.append("  " + _("{field}: {value}").format(field=label, value=_short(value)) + _at(doc.describe(span)))
     if result.unplaced:
-        out.append(_("Not recognised and not stored (signing page):"))
+        out.append(_("Not recognised and not stored:"))
         for item in result.unplaced:
             out.append(f"  {_short(item.text)}" + _at(doc.describe(item.span)))
     return out

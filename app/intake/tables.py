@@ -409,6 +409,8 @@ class CostRowMapping:
     notes: list[tuple[int, str]]  # (table row, what was assumed), for the recognition record
     #: Rows with nothing a cost row holds (a note, a heading without figures or rows): their text, kept elsewhere.
     skipped: list[TableLine] = field(default_factory=list)
+    #: The line of the text each row came from (aligned with `rows`).
+    sources: list[TableLine] = field(default_factory=list)
 
 
 def cost_rows(table: RecognisedTable, *, discount: Decimal | None = None, vat_rate: Decimal | None = None) -> CostRowMapping:
@@ -451,7 +453,7 @@ def cost_rows(table: RecognisedTable, *, discount: Decimal | None = None, vat_ra
             r.no = ""
     _inherit_rates(result)
     _stated_subtotals(table, result, index_of)
-    return CostRowMapping(result, notes, skipped)
+    return CostRowMapping(result, notes, skipped, lines_of)
 
 
 def _item_row(ln: TableLine, notes: list[tuple[int, str]]) -> CostRow | None:
