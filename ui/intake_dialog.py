@@ -284,13 +284,15 @@ class IntakeDialog(QDialog):
         self.message.setWordWrap(True)
         # buttons of our own: a standard button would take Qt's own text back on a language switch
         self.buttons = QDialogButtonBox()
-        self.store_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.AcceptRole)
+        # an action, not the accept role: the button box would make the first accept button the dialog's default,
+        # and Enter pressed in a list would then store the contract
+        self.store_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.ActionRole)
         self.store_button.setObjectName("intakeStore")
         self.cancel_button = self.buttons.addButton("", QDialogButtonBox.ButtonRole.RejectRole)
         for button in (self.store_button, self.cancel_button):
             button.setAutoDefault(False)  # Enter in the lists must never store the contract by accident
         self.store_button.setEnabled(False)
-        self.buttons.accepted.connect(self.store)
+        self.store_button.clicked.connect(self.store)
         self.buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
