@@ -87,8 +87,11 @@ def test_word_contract_read_corrected_stored_and_opened(qtbot, window, db, tmp_p
     assert "服务合同.docx" in dialog.summary.text() and "arithmetic errors: 1" in dialog.summary.text()
     # the source text is shown beside the fields, guessed and read places tinted
     assert dialog.source.toPlainText() == result.document.text.replace("\t", CELL_SEPARATOR)
-    tints = {s.format.background().color().name() for s in dialog.source.extraSelections()}
-    assert {COLOURS["found"].name(), COLOURS["guessed"].name()} <= tints
+    court = result.field("jurisdiction")
+    assert dialog.source.colour_at(court.span.start) == COLOURS["guessed"]  # a rule, not a name: guessed
+    name = result.field("parties.a.name")
+    assert dialog.source.colour_at(name.span.start) == COLOURS["found"]
+    assert dialog.source.colour_at(name.span.end + 1) is None
     # every group the clerk checks is listed
     groups = [dialog.fields.topLevelItem(i).text(0) for i in range(dialog.fields.topLevelItemCount())
               if not dialog.fields.topLevelItem(i).isHidden()]
@@ -220,8 +223,7 @@ def test_text_not_understood_is_visible_and_kept(qtbot, window, db, tmp_path):
     assert background(unplaced[0]) == ROW_COLOURS["unplaced"].name()
     dialog.fields.setCurrentItem(unplaced[0])
     assert dialog.source.selected_text() == "见证人：王五"
-    tints = {s.format.background().color().name() for s in dialog.source.extraSelections()}
-    assert COLOURS["unplaced"].name() in tints
+    assert dialog.source.colour_at(dialog.reading.result.unplaced[0].span.start) == COLOURS["unplaced"]
     with qtbot.waitSignal(dialog.stored, timeout=10_000):
         dialog.store_button.click()
     c = contracts.load(db, "TY-ZL-2025-007")

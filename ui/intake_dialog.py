@@ -643,9 +643,7 @@ class IntakeDialog(QDialog):
         guessed = [f.span for f in fields if f.confidence is Confidence.GUESSED]
         guessed += [s for (_d, c), s in zip(result.contract.all_clauses(), result.clause_spans, strict=False)
                     if s is not None and not c.no]
-        self.source.mark("found", found)
-        self.source.mark("guessed", guessed)
-        self.source.mark("unplaced", [u.span for u in result.unplaced])
+        self.source.mark({"found": found, "guessed": guessed, "unplaced": [u.span for u in result.unplaced]})
 
     # ------------------------------------------------------------------ picking and correcting
 
