@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, Qt, QThreadPool, Signal
+from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QThreadPool, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -161,7 +161,7 @@ def _short(text: str, limit: int = 80) -> str:
 class _ValueDelegate(QStyledItemDelegate):
     """Only the value column of an editable field can be edited."""
 
-    def createEditor(self, parent, option, index: QModelIndex):
+    def createEditor(self, parent, option, index: QModelIndex | QPersistentModelIndex):
         if index.column() != VALUE:
             return None
         return super().createEditor(parent, option, index)
@@ -341,7 +341,7 @@ class IntakeDialog(QDialog):
         if self.reading is not None:
             from app.intake import review
 
-            self.reading.report = review(self.reading.result)  # type: ignore[arg-type]  # findings in this language
+            self.read.report = review(self.read.result)  # findings in this language
             self._fill()
         self._update_state()
 
@@ -377,7 +377,7 @@ class IntakeDialog(QDialog):
         self.worker = None
         self.reading = reading
         self._size_to_screen()
-        self.source.set_source(reading.result.document.text)  # type: ignore[attr-defined]
+        self.source.set_source(reading.result.document.text)
         self._fill()
         self._mark_source()
         self.pages.setCurrentIndex(1)
@@ -419,14 +419,13 @@ class IntakeDialog(QDialog):
         from app.intake import Confidence, Status
         from app.intake.report import source_line
 
-        assert self.reading is not None
-        result, report = self.reading.result, self.reading.report
-        count = {c: sum(1 for f in result.fields if f.confidence is c) for c in Confidence}  # type: ignore[attr-defined]
+        result, report = self.read.result, self.read.report
+        count = {c: sum(1 for f in result.fields if f.confidence is c) for c in Confidence}
         return _("Read from {source}. Found: {found} · guessed: {guessed} · not in the text: {missing} · not recognised: "
                  "{unplaced} · arithmetic errors: {errors}, warnings: {warnings}").format(
-            source=source_line(result), found=count[Confidence.FOUND], guessed=count[Confidence.GUESSED],  # type: ignore[arg-type]
-            missing=count[Confidence.MISSING], unplaced=len(result.unplaced),  # type: ignore[attr-defined]
-            errors=len(report.of(Status.ERROR)), warnings=len(report.of(Status.WARNING)))  # type: ignore[attr-defined]
+            source=source_line(result), found=count[Confidence.FOUND], guessed=count[Confidence.GUESSED],
+            missing=count[Confidence.MISSING], unplaced=len(result.unplaced),
+            errors=len(report.of(Status.ERROR)), warnings=len(report.of(Status.WARNING)))
 
     # ------------------------------------------------------------------ the lists
 
@@ -440,9 +439,15 @@ class IntakeDialog(QDialog):
         finally:
             self._filling = False
 
+    @property
+    def read(self) -> IntakeReading:
+        """The reading shown (only asked for once there is one)."""
+        assert self.reading is not None
+        return self.reading
+
     def _item(self, parent, label: str, value: str = "", reading: str = "", span: Span | None = None,
               path: str | None = None, note: str = "") -> QTreeWidgetItem:
-        doc = self.reading.result.document  # type: ignore[union-attr]
+        doc = self.read.result.document
         item = QTreeWidgetItem(parent, [label, value, reading, doc.describe(span) if span is not None else ""])
         item.setData(0, SPAN_ROLE, _span_value(span))
         item.setData(0, PATH_ROLE, path)
@@ -461,7 +466,7 @@ class IntakeDialog(QDialog):
     def _fill_fields(self) -> None:
         from app.intake import Confidence
 
-        result = self.reading.result  # type: ignore[union-attr]
+        result = self.read.result
         contract: Contract = result.contract
         self.fields.clear()
         groups: dict[str, QTreeWidgetItem] = {}
@@ -477,10 +482,9 @@ class IntakeDialog(QDialog):
         for record in result.fields:
             if record.path.startswith(("clause:", "annex:")) or record.path == "preamble":
                 continue  # listed from the contract itself below, with their text and rows
-            group = group_of(record.path)
             original = shown_value(contract, record.path, record.value)
             value = self.typed.get(record.path, original)
-            item = self._item(groups[group], field_label(record.path), value, record.confidence.label, record.span,
+            item = self._item(groups[group_of(record.path)], field_label(record.path), value, record.confidence.label, record.span,
                               record.path, record.note)
             item.setData(VALUE, Qt.ItemDataRole.UserRole, original)
             if editable(record.path):
@@ -518,7 +522,7 @@ class IntakeDialog(QDialog):
 
     def _upper_totals(self, group: QTreeWidgetItem, contract: Contract) -> None:
         """The total in words (大写) wherever the text restates the total."""
-        facts = self.reading.result.facts  # type: ignore[union-attr]
+        facts = self.read.result.facts
         for pair in facts.pairs:
             if pair.upper and pair.upper_span is not None and (pair.figure == contract.total or pair.label == "total"):
                 self._item(group, _("Total in words (大写)"), pair.upper, _("found"), pair.upper_span)
@@ -532,7 +536,7 @@ class IntakeDialog(QDialog):
             except (TemplateProblem, UserError):
                 return template
 
-        result = self.reading.result  # type: ignore[union-attr]
+        result = self.read.result
         preamble = result.field("preamble")
         if contract.preamble and preamble is not None:
             text = rendered(contract.preamble)
@@ -557,7 +561,7 @@ class IntakeDialog(QDialog):
             parents.append(item)
 
     def _annexes(self, group: QTreeWidgetItem, contract: Contract) -> None:
-        result = self.reading.result  # type: ignore[union-attr]
+        result = self.read.result
         for annex in contract.annexes:
             record = result.field(f"annex:{annex.no}")
             label = _("Annex {no}").format(no=annex.no) + (f" {annex.title}" if annex.title else "")
@@ -613,8 +617,8 @@ class IntakeDialog(QDialog):
         from app.intake import Status
         from app.intake.arithmetic import check_label
 
-        report = self.reading.report  # type: ignore[union-attr]
-        doc = self.reading.result.document  # type: ignore[union-attr]
+        report = self.read.report
+        doc = self.read.result.document
         self.checks.clear()
         titles = {Status.ERROR: _("Errors"), Status.WARNING: _("Warnings"), Status.OK: _("Passed")}
         for status in (Status.ERROR, Status.WARNING, Status.OK):
@@ -637,10 +641,10 @@ class IntakeDialog(QDialog):
     def _mark_source(self) -> None:
         from app.intake import Confidence
 
-        result = self.reading.result  # type: ignore[union-attr]
-        fields = [f for f in result.fields if f.span is not None and not f.path.startswith(("clause:", "annex:"))]
-        found = [f.span for f in fields if f.confidence is Confidence.FOUND]
-        guessed = [f.span for f in fields if f.confidence is Confidence.GUESSED]
+        result = self.read.result
+        fields = [f for f in result.fields if not f.path.startswith(("clause:", "annex:"))]
+        found = [f.span for f in fields if f.span is not None and f.confidence is Confidence.FOUND]
+        guessed = [f.span for f in fields if f.span is not None and f.confidence is Confidence.GUESSED]
         guessed += [s for (_d, c), s in zip(result.contract.all_clauses(), result.clause_spans, strict=False)
                     if s is not None and not c.no]
         self.source.mark({"found": found, "guessed": guessed, "unplaced": [u.span for u in result.unplaced]})
@@ -694,7 +698,7 @@ class IntakeDialog(QDialog):
                     self.edits.pop(path, None)
                     self.typed.pop(path, None)
                     self._tint(item, None)
-                    record = self.reading.result.field(path)  # type: ignore[attr-defined]
+                    record = self.read.result.field(path)
                     item.setText(READING, record.confidence.label if record is not None else "")
                 else:
                     self.edits[path] = value
@@ -712,7 +716,7 @@ class IntakeDialog(QDialog):
     def corrected_contract(self) -> Contract:
         """The recognised contract with the clerk's corrections."""
         assert self.reading is not None
-        contract: Contract = self.reading.result.contract  # type: ignore[attr-defined]
+        contract: Contract = self.read.result.contract
         for path, value in self.edits.items():
             if path == "number":
                 contract.number = value
@@ -727,13 +731,13 @@ class IntakeDialog(QDialog):
         from app.intake import Confidence, Status
         from app.ops.intake import store_intake
 
-        result, report = self.reading.result, self.reading.report
+        result, report = self.read.result, self.read.report
         contract = self.corrected_contract()
         try:
             done = operations_for(self.db).call(
                 store_intake, contract, source_name=self.path.name, digest=self.reading.digest,
-                guessed=[f.path for f in result.fields if f.confidence is Confidence.GUESSED],  # type: ignore[attr-defined]
-                arithmetic_errors=len(report.of(Status.ERROR)), corrected=sorted(self.edits))  # type: ignore[attr-defined]
+                guessed=[f.path for f in result.fields if f.confidence is Confidence.GUESSED],
+                arithmetic_errors=len(report.of(Status.ERROR)), corrected=sorted(self.edits))
         except UserError as exc:
             self._say(str(exc), error=True)
             return

@@ -12,12 +12,16 @@ import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from app.errors import UserError
 from app.fileio import os_reason
 from app.i18n import N_, _
+
+if TYPE_CHECKING:
+    from app.intake import ArithmeticReport, IntakeResult
 
 log = logging.getLogger(__name__)
 
@@ -34,8 +38,8 @@ class IntakeReading:
 
     path: Path
     digest: str
-    result: object  # app.intake.IntakeResult
-    report: object  # app.intake.ArithmeticReport
+    result: IntakeResult
+    report: ArithmeticReport
 
 
 class IntakeSignals(QObject):

@@ -289,7 +289,7 @@ class _Writer:
                     _shade(cell, SECTION_SHADE)
         self._totals(table, table_rows, f, cols, cell_style)
         if [c.title for c in cols] == list(COST_HEADER) and not f.numbered:
-            widths = list(COST_WIDTHS_MM)
+            widths: list[float] = [float(w) for w in COST_WIDTHS_MM]
         else:
             shown = [[c.text for c in row.cells] for row in table.rows[1:len(table_rows) + 2]]  # rows and 合计
             size = SMALL_CELL_PT if wide else CELL_PT
