@@ -249,7 +249,7 @@ def _check_table(c: Contract, no: str, table: CostTable) -> list[Finding]:
     for i, (row, x) in enumerate(zip(table, f.rows, strict=True)):
         if row.is_section and row.stated is not None and row.stated != (x.net or Decimal("0.00")):
             out.append(Finding("cost-table-subtotal", Severity.ERROR,
-                               _("annex {no}, row {n} ({label}): the workbook it came from states a subtotal of ¥{stated}, "
+                               _("annex {no}, row {n} ({label}): the table it was read from states a subtotal of ¥{stated}, "
                                  "its rows add up to ¥{sum}").format(
                                    no=no, n=i + 1, label=row.label, stated=format_amount(row.stated),
                                    sum=format_amount(x.net or Decimal("0.00"))), where))

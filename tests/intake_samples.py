@@ -183,3 +183,121 @@ def services_gbk(path: Path) -> Path:
 def construction_utf8_bom(path: Path) -> Path:
     path.write_bytes(b"\xef\xbb\xbf" + CONSTRUCTION.replace("\n", "\r\n").encode("utf-8"))
     return path
+
+
+#: The Ministry of Finance model layout of a services contract whose 合同标的及金额明细 has sections: 一 states a
+#: subtotal typed wrong on its heading (310,500.00; its rows add up to 301,500.00), 二 states its subtotal in a
+#: 小计 row (right), 三 holds rows settled on actual quantities (按实结算) with a unit price only.
+MOF_SECTIONED_HEAD = [
+    "汤阴县城区绿化养护及环卫保洁服务项目政府采购合同",
+    "政府采购合同编号：HNCG-TY-2025-0215-1",
+    "采购方式：竞争性磋商",
+    "合同类型：服务类",
+    "采购人（甲方）：汤阴县城市管理局",
+    "采购人地址：汤阴县文化路66号",
+    "供应商（乙方）：安阳绿洁环境服务有限公司",
+    "供应商地址：安阳市龙安区太行路28号",
+    f"统一社会信用代码：{SERVICE_CODE}",
+    "依据《中华人民共和国民法典》《中华人民共和国政府采购法》与项目有关的法律法规，以及汤阴县城区绿化养护及环卫保洁服务"
+    "项目的《采购文件》，乙方的《响应文件》及《成交通知书》，甲乙双方同意签订本合同。具体情况及要求如下：",
+    "一、标的信息",
+]
+MOF_SECTIONED_SUMMARY = [
+    ["序号", "标的名称", "政府采购品目", "数量单位", "数量", "单价（元）", "总价（元）"],
+    ["1", "城区绿化养护及环卫保洁服务", "环境服务", "项", "1", "1,021,500.00", "1,021,500.00"],
+]
+MOF_SECTIONED_AFTER_SUMMARY = [
+    "合计金额小写：1,021,500.00元",
+    "合计金额大写：壹佰零贰万壹仟伍佰元整",
+    "二、合同标的及金额明细",
+]
+MOF_SECTIONED_DETAIL = [
+    ["序号", "项目名称", "服务内容", "单位", "数量", "单价（元）", "金额（元）", "备注"],
+    ["一", "绿化养护部分", "", "", "", "", "310,500.00", ""],
+    ["1", "乔木养护", "修剪、施肥、病虫害防治", "株", "1500", "45.00", "67,500.00", ""],
+    ["2", "灌木及绿篱修剪", "", "平方米", "12000", "12.00", "144,000.00", ""],
+    ["3", "草坪养护", "修剪、浇水", "平方米", "30000", "3.00", "90,000.00", ""],
+    ["二", "环卫保洁部分", "", "", "", "", "", ""],
+    ["1", "道路清扫保洁", "主次干道", "月", "12", "48,000.00", "576,000.00", ""],
+    ["2", "垃圾清运", "", "月", "12", "12,000.00", "144,000.00", ""],
+    ["小计", "", "", "", "", "", "720,000.00", ""],
+    ["三", "零星维修", "", "", "", "", "", "不计入合计"],
+    ["1", "更换路灯灯头", "LED 60W", "个", "按实结算", "268.00", "按实结算", ""],
+    ["2", "修补人行道砖", "", "平方米", "按实结算", "95.00", "按实结算", ""],
+    ["合计", "", "", "", "", "", "1,021,500.00", ""],
+]
+MOF_SECTIONED_BODY = [
+    "三、服务要求",
+    "（一）服务期限：自2025年7月1日至2026年6月30日，为期一年。",
+    "（二）乙方应按照采购文件及响应文件的要求提供服务，每月接受甲方考核。",
+    "四、合同定价方式、付款进度和支付方式",
+    "（一）定价方式：固定总价。",
+    "（二）付款进度：",
+    "1.合同签订后10个工作日内，甲方支付合同总价的40%，即人民币408,600.00元（大写：肆拾万零捌仟陆佰元整）；",
+    "2.服务期满并经甲方考核合格后15日内，甲方支付合同总价的60%，即人民币612,900.00元（大写：陆拾壹万贰仟玖佰元整）。",
+    "（三）支付方式：银行转账。",
+    "五、争议解决",
+    "合同履行中发生争议，双方协商解决；协商不成的，依法向甲方所在地人民法院提起诉讼。",
+    "六、合同生效及其他",
+    "（一）本合同自双方签字盖章之日起生效。",
+    "（二）本合同一式四份，甲乙双方各执两份。",
+]
+MOF_SECTIONED_SIGNING = [
+    "甲方（盖章）：汤阴县城市管理局\n法定代表人或授权代表（签字）：周文斌\n日期：2025年6月25日",
+    "乙方（盖章）：安阳绿洁环境服务有限公司\n法定代表人或授权代表（签字）：孙丽\n开户银行：中国工商银行安阳分行\n"
+    "账号：1706020109200012345\n日期：2025年6月26日",
+]
+
+
+def _word_table(document, rows: list[list[str]]) -> None:
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+
+
+def mof_sectioned_docx(path: Path) -> Path:
+    """The Ministry of Finance model layout of a services contract as a Word file, with the sectioned
+    合同标的及金额明细 (see MOF_SECTIONED_DETAIL)."""
+    import docx
+
+    document = docx.Document()
+    for line in MOF_SECTIONED_HEAD:
+        document.add_paragraph(line)
+    _word_table(document, MOF_SECTIONED_SUMMARY)
+    for line in MOF_SECTIONED_AFTER_SUMMARY:
+        document.add_paragraph(line)
+    _word_table(document, MOF_SECTIONED_DETAIL)
+    for line in MOF_SECTIONED_BODY:
+        document.add_paragraph(line)
+    _word_table(document, [MOF_SECTIONED_SIGNING])
+    document.save(str(path))
+    return path
+
+
+#: A maintenance framework contract whose price list has a discount and a VAT column and whose total is a
+#: ceiling (合同金额上限), as a tab-separated UTF-8 text.
+CEILING_VAT = f"""办公设备维修服务框架协议
+
+合同编号：TY-WX-2025-009
+
+甲方：汤阴县财政局
+地址：汤阴县人民路1号
+乙方：汤阴县恒通办公设备维修部
+地址：汤阴县光明路18号
+统一社会信用代码：{SUPPLIER_CODE}
+
+第一条 服务内容及价格
+1.1 乙方为甲方提供办公设备维修服务，维修项目及单价如下，按实际发生的维修次数结算：
+序号\t项目名称\t单位\t数量\t基准单价（元）\t折扣率\t折扣单价（元）\t不含税金额（元）\t税率\t税额（元）\t含税金额（元）
+1\t打印机维修\t次\t按实结算\t200.00\t90%\t180.00\t按实结算\t6%\t\t
+2\t复印机保养\t台\t10\t500.00\t90%\t450.00\t4,500.00\t6%\t270.00\t4,770.00
+3\t硒鼓更换\t个\t20\t400.00\t90%\t360.00\t7,200.00\t13%\t936.00\t8,136.00
+合计\t\t\t\t\t\t\t11,700.00\t\t1,206.00\t12,906.00
+1.2 本合同金额上限为人民币50,000.00元（大写：伍万元整），结算金额不超过上限，含税。
+第二条 其他
+2.1 本合同一式两份，甲乙双方各执一份。
+
+甲方（盖章）：汤阴县财政局
+乙方（盖章）：汤阴县恒通办公设备维修部
+"""

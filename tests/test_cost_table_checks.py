@@ -72,7 +72,7 @@ def test_a_subtotal_stated_wrongly_is_reported_with_both_figures(sample):
     sample.annex("3").table[2].stated = D("14610.00")  # 1.1 乔木养护: the rows add up to 14,601.00
     [finding] = _findings(sample, "cost-table-subtotal")
     assert finding.severity is Severity.ERROR and finding.where == "annex:3"
-    assert finding.message == ("annex 3, row 3 (1.1 乔木养护): the workbook it came from states a subtotal of ¥14,610.00, "
+    assert finding.message == ("annex 3, row 3 (1.1 乔木养护): the table it was read from states a subtotal of ¥14,610.00, "
                                "its rows add up to ¥14,601.00")
 
 

@@ -124,7 +124,7 @@ def test_a_subtotal_typed_wrong_is_kept_and_reported_by_the_check(cli, db, showc
     assert "cost-table-subtotal" in result.out
     check = cli("check", SAMPLE_NUMBER)
     assert check.code == 1
-    assert ("annex 3, row 3 (1.1 乔木养护): the workbook it came from states a subtotal of ¥14,610.00, its rows add up "
+    assert ("annex 3, row 3 (1.1 乔木养护): the table it was read from states a subtotal of ¥14,610.00, its rows add up "
             "to ¥14,601.00") in check.out
     assert contracts.load(db, SAMPLE_NUMBER).annex("3").table[2].stated == D("14610.00")
 

@@ -72,3 +72,45 @@ def test_blank_fill_ins_print_as_the_pdf_prints_them(sample, tmp_path):
     _path, document = _document(sample, tmp_path)
     texts = [p.text for p in document.paragraphs]
     assert any("乙方应自合同生效之日起【\u3000\u3000】日内完成" in t for t in texts)
+
+
+def test_sectioned_table_with_rates_as_the_pdf_prints_it(sample, tmp_path):
+    from .cost_tables import GROSS, NET, TAX, use_showcase
+
+    use_showcase(sample)
+    _path, document = _document(sample, tmp_path)
+    table = document.tables[0]
+    header = [c.text for c in table.rows[0].cells]
+    assert header == ["序号", "项目", "规格/内容", "单位", "数量", "基准单价（元）", "折扣率", "折扣单价（元）",
+                      "不含税金额（元）", "税率", "税额（元）", "含税金额（元）", "备注"]
+    rows = [[c.text for c in r.cells] for r in table.rows[1:]]
+    col = {title: i for i, title in enumerate(header)}
+    # a section: its number and title in bold, its subtotal computed from its rows
+    first = table.rows[1]
+    assert rows[0][:2] == ["一", "绿化、卫生保洁部分"] and rows[0][col["不含税金额（元）"]] == "254,522.60"
+    assert all(run.bold for cell in first.cells for p in cell.paragraphs for run in p.runs)
+    assert not any(run.bold for cell in table.rows[4].cells for p in cell.paragraphs for run in p.runs)
+    # 1.2 sits deeper than 1: its item is indented
+    assert table.rows[6].cells[1].paragraphs[0].paragraph_format.left_indent > table.rows[2].cells[1].paragraphs[0].paragraph_format.left_indent
+    # a section settled on actual quantities, at its own discount; its rows at the discounted price
+    assert rows[7][col["折扣率"]] == "95.5%" and rows[7][col["不含税金额（元）"]] == "按实结算"
+    assert rows[8][col["数量"]] == "按实结算" and rows[8][col["折扣单价（元）"]] == "255.94"
+    assert rows[6][col["税率"]] == "6%" and rows[6][col["税额（元）"]] == "13,320.00"
+    total = rows[11]
+    assert total[0] == "合计" and (total[col["不含税金额（元）"]], total[col["税额（元）"]], total[col["含税金额（元）"]]) == (
+        f"{NET:,}", f"{TAX:,}", f"¥{GROSS:,}")
+    assert rows[12][0] == "合计金额（大写）：人民币贰拾柒万贰仟零柒拾元零伍角肆分"
+    assert rows[13][0].startswith("合同金额上限：¥300,000.00（大写：人民币叁拾万元整）")
+    assert rows[14][0].startswith("注：金额、折扣单价、税额均按行四舍五入到分")
+    # the rate the rows inherit from the table is stated above it
+    texts = [p.text for p in document.paragraphs]
+    assert texts[texts.index("全表增值税税率：13%") - 1] == "附件3：费用明细表"
+
+
+def test_estimate_total_row(sample, tmp_path):
+    from app.domain import TotalKind
+
+    sample.annex("3").table.total_kind = TotalKind.ESTIMATE
+    _path, document = _document(sample, tmp_path)
+    rows = [[c.text for c in r.cells] for r in document.tables[0].rows]
+    assert rows[-2][0] == "合计（暂定）" and rows[-1][0].startswith("暂定金额（大写）：人民币")

@@ -96,11 +96,15 @@ def test_services_contract_in_gbk_with_a_pipe_table(tmp_path):
     assert [p.amount for p in c.payments] == [Decimal("57000.00"), Decimal("57000.00")]
     assert c.jurisdiction == "安阳仲裁委员会"
     assert (c.terms.copies.total, c.terms.copies.a, c.terms.copies.b) == (4, 2, 2)  # 双方各执两份
-    # the unit-price-only row (按实结算) is kept, entered with quantity 0 and said so
+    # the unit-price-only row (按实结算) is kept as one: no quantity, its price, no amount
     annex = next(a for a in c.annexes if a.table is not None)
-    assert [(r.item, r.quantity) for r in annex.table] == [("系统巡检", 12), ("驻场运维", 12), ("应急响应", 0)]
+    assert [(r.item, r.quantity, r.unit_price) for r in annex.table] == [
+        ("系统巡检", 12, Decimal("1500.00")), ("驻场运维", 12, Decimal("8000.00")), ("应急响应", None, Decimal("2000.00"))]
+    assert annex.table[2].settled_on_actuals and annex.table[2].amount is None
+    assert annex.table.figures().total == Decimal("114000.00")
     record = result.field(f"annex:{annex.no}")
-    assert record is not None and record.confidence is Confidence.GUESSED and "quantity 0" in record.note
+    assert record is not None and record.confidence is Confidence.GUESSED  # the body's table made an annex
+    assert "按实结算" not in record.note  # its remark says so: nothing was assumed
     # a sentence broken over two lines is one paragraph again; nothing of the body is lost
     secrecy = next(cl for cl in c.clauses if cl.no == "三、")
     assert secrecy.text == "乙方对在服务中知悉的甲方数据负有保密义务，未经甲方书面同意不得向任何第三方披露。"
@@ -125,8 +129,12 @@ def test_construction_contract_with_sections_and_its_errors(tmp_path):
     assert [(s.number, s.item, s.amount) for s in sections] == [("一", "路面工程", Decimal("300600.00")),
                                                                ("二", "附属工程", Decimal("52000.00"))]
     assert [len(s.children) for s in sections] == [2, 1]
+    # the annex keeps the sections; the subtotal typed wrong (300,600 for 300,000) is kept for `check`
     annex = next(a for a in c.annexes if a.table is not None)
-    assert [r.item for r in annex.table] == ["沥青路面铣刨", "沥青混凝土摊铺", "路缘石更换"]  # leaves only
+    assert [(r.no, r.item, r.kind.value, r.level, r.stated) for r in annex.table] == [
+        ("一", "路面工程", "section", 0, Decimal("300600.00")), ("1", "沥青路面铣刨", "item", 1, None),
+        ("2", "沥青混凝土摊铺", "item", 1, None), ("二", "附属工程", "section", 0, None), ("1", "路缘石更换", "item", 1, None)]
+    assert annex.table.figures().total == Decimal("352000.00")
     # 支付至97%: this instalment is 67%; 剩余3%…期满后支付: the share comes before the verb
     assert [p.wording for p in c.payments][1:] == ["工程竣工验收合格后30日内", "缺陷责任期满后"]
     report = review(result)

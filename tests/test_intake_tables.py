@@ -1,5 +1,5 @@
 """Tables as contracts set them out: discounts, rebates, 万元 columns, rows without a quantity; the one mapping
-onto today's flat cost table."""
+onto the cost-table model."""
 
 from __future__ import annotations
 
@@ -19,9 +19,10 @@ def test_discount_and_rebate_columns():
     assert [ln.discount for ln in t.items] == [Decimal("0.95"), Decimal("0.9")]
     t = table([["序号", "名称", "数量", "单价", "优惠率", "金额"], ["1", "服务器", "2", "10000", "5%", "19000"]])
     assert t.items[0].discount == Decimal("0.95")  # 5% off
-    mapped = cost_rows(t)
-    assert [(r.quantity, r.unit_price, r.amount) for r in mapped.rows] == [(2, Decimal("9500.00"), Decimal("19000.00"))]
-    assert mapped.notes and mapped.notes[0][0] == 1
+    mapped = cost_rows(t)  # the base price and the rate are kept, as the table states them
+    assert [(r.quantity, r.unit_price, r.discount, r.amount) for r in mapped.rows] == [
+        (2, Decimal("10000.00"), Decimal("0.95"), Decimal("19000.00"))]
+    assert mapped.notes == [] and mapped.rows.figures().total == Decimal("19000.00")
 
 
 def test_amounts_in_wan_yuan_columns():

@@ -37,7 +37,9 @@ from ui import settings as keys
 from ui.export_worker import ExportJob, ExportKind, ExportWorker
 from ui.operations import operations_for
 
-SUFFIXES = {ExportKind.PDF: ".pdf", ExportKind.XLSX: ".xlsx", ExportKind.JSON: ".json"}
+SUFFIXES = {ExportKind.PDF: ".pdf", ExportKind.XLSX: ".xlsx", ExportKind.JSON: ".json", ExportKind.DOCX: ".docx"}
+#: The formats the dialog offers, in the order it lists them.
+FORMATS = (ExportKind.PDF, ExportKind.XLSX, ExportKind.DOCX, ExportKind.JSON)
 
 #: The PDF font choices (app.export.pdf.fonts.FontPreference values) in the order the combo lists them.
 FONT_CHOICES = ("auto", "bundled", "simsun", "fangsong", "fangsong_gb2312")
@@ -59,6 +61,7 @@ def _filter_for(kind: ExportKind) -> str:
         ExportKind.PDF: _("PDF files (*.pdf)"),
         ExportKind.XLSX: _("Excel workbooks (*.xlsx)"),
         ExportKind.JSON: _("ContractDesk JSON (*.json)"),
+        ExportKind.DOCX: _("Word documents (*.docx)"),
     }[kind]
 
 
@@ -98,7 +101,7 @@ class ExportDialog(QDialog):
         self.last_error = ""
 
         self.format_combo = QComboBox()
-        for k in (ExportKind.PDF, ExportKind.XLSX, ExportKind.JSON):
+        for k in FORMATS:
             self.format_combo.addItem("", k.value)
         self.target = PathField()
         self.annexes = QCheckBox()
@@ -170,7 +173,8 @@ class ExportDialog(QDialog):
 
     def retranslate_ui(self) -> None:
         self.setWindowTitle(_("Export {number}").format(number=self.number))
-        names = {ExportKind.PDF: _("PDF packet"), ExportKind.XLSX: _("Excel workbook"), ExportKind.JSON: _("JSON document")}
+        names = {ExportKind.PDF: _("PDF packet"), ExportKind.XLSX: _("Excel workbook"), ExportKind.JSON: _("JSON document"),
+                 ExportKind.DOCX: _("Word document (.docx)")}
         for i in range(self.format_combo.count()):
             self.format_combo.setItemText(i, names[ExportKind(self.format_combo.itemData(i))])
         texts = (_("&Format:"), _("&Save as:"), _("Annexes:"), _("Cross-page seal:"), _("Seal &image:"), _("Signature:"))

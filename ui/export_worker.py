@@ -29,6 +29,7 @@ class ExportKind(StrEnum):
     PDF = "pdf"
     XLSX = "xlsx"
     JSON = "json"
+    DOCX = "docx"  # the packet as an editable Word file
     PREVIEW = "preview"  # PDF bytes for print preview / printing; nothing is written
 
 

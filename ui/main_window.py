@@ -256,6 +256,7 @@ class MainWindow(QMainWindow):
         self.act_open = self._action("open", self.choose_database, QKeySequence.StandardKey.Open, sp.SP_DialogOpenButton)
         self.act_import_json = self._action("importJson", self.import_json)
         self.act_import_xlsx = self._action("importXlsx", self.import_excel)
+        self.act_import_text = self._action("importText", self.import_contract_text)
         # bound methods, not lambdas: a lambda holding self in a Qt connection keeps a closed window alive
         self.act_export_pdf = self._action("exportPdf", self.export_pdf, "Ctrl+E", sp.SP_DialogSaveButton)
         self.act_export_xlsx = self._action("exportXlsx", self.export_xlsx)
@@ -289,7 +290,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._fill_recent)
         self.recent_menu.triggered.connect(self._open_recent)
         self.file_menu.addSeparator()
-        self.file_menu.addActions([self.act_import_json, self.act_import_xlsx])
+        self.file_menu.addActions([self.act_import_text, self.act_import_json, self.act_import_xlsx])
         self.file_menu.addSeparator()
         self.file_menu.addActions([self.act_export_pdf, self.act_export_xlsx, self.act_export_json])
         self.file_menu.addSeparator()
@@ -330,6 +331,7 @@ class MainWindow(QMainWindow):
             self.act_open: _("&Open database…"),
             self.act_import_json: _("Import &JSON…"),
             self.act_import_xlsx: _("Import cost table from &Excel…"),
+            self.act_import_text: _("Import contract &text…"),
             self.act_export_pdf: _("Export &PDF…"),
             self.act_export_xlsx: _("Export E&xcel…"),
             self.act_export_json: _("Export JS&ON…"),
@@ -612,6 +614,24 @@ class MainWindow(QMainWindow):
                 number=result.number, added=result.comments_added, updated=result.comments_updated,
                 amendments=result.amendments_added))
         self._after_import(result.number)
+
+    def import_contract_text(self, path: str | None = None) -> QDialog | None:
+        """Read a contract from a Word file, a text or a text PDF and show it for checking (ui.intake_dialog); what
+        the clerk accepts is stored as a new contract, which the change feed opens here. Returns the dialog."""
+        if not path:
+            path, _selected = QFileDialog.getOpenFileName(
+                self, _("Import contract text"), "", _("Contract texts (*.docx *.txt *.pdf);;All files (*)"))
+            if not path:
+                return None
+        from ui.intake_dialog import IntakeDialog
+
+        dialog = IntakeDialog(self.db, Path(path), parent=self)
+        dialog.status_message.connect(self.show_status)
+        dialog.finished.connect(dialog.deleteLater)
+        self.intake_dialog = dialog
+        dialog.open()
+        dialog.start()
+        return dialog
 
     def import_excel(self, path: str | None = None) -> None:
         """Replace the current contract's cost table with one read from a workbook, after confirmation."""

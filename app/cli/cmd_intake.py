@@ -25,18 +25,6 @@ def register(sub) -> None:
     p.set_defaults(handler=run_intake)
 
 
-def _number_for(result, digest: str) -> None:
-    """A text without a contract number gets one made from the file's digest, listed as guessed."""
-    contract = result.contract
-    if contract.number.strip():
-        return
-    from app.intake.result import Confidence, FieldRecord
-
-    contract.number = f"INTAKE-{digest[:12].upper()}"
-    result.fields.insert(0, FieldRecord("number", contract.number, Confidence.GUESSED, None,
-                                        _("the text gives no contract number; one was made from the file's digest")))
-
-
 def run_intake(args) -> int:
     from app.intake import read_document, recognise, review
     from app.intake.report import report_json, report_text
@@ -59,7 +47,7 @@ def run_intake(args) -> int:
         from app.ops.intake import store_intake
 
         errors = len([c for c in report.checks if c.status.value == "error"])
-        _number_for(result, digest)
+        result.ensure_number(digest)
         guessed = [f for f in result.fields if f.confidence.value == "guessed"]
         number = store_intake(open_store(args), result.contract, source_name=source.name, digest=digest,
                               guessed=[f.path for f in guessed], arithmetic_errors=errors).value.number

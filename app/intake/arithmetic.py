@@ -45,6 +45,7 @@ CHECK_LABELS = {
     "instalment-sum": N_("instalments against the total"),
     "percent-sum": N_("percentages add up"),
     "row-amount": N_("quantity × unit price"),
+    "row-tax": N_("tax and amount with VAT"),
     "section-subtotal": N_("section subtotal"),
     "table-total": N_("table total"),
     "table-upper": N_("table total in uppercase"),
@@ -147,6 +148,12 @@ class _Review:
             self.add("total", Status.OK, _("the total is stated {n} times, as {value} each time").format(
                 n=len(totals), value=_yuan(first_value)), first_span, "total")
 
+    def _ceiling(self) -> bool:
+        """Whether the contract total is a ceiling (a cost table says 上限): the instalments may stay below it."""
+        from app.domain import TotalKind
+
+        return any(t.total_kind is TotalKind.CEILING for t in self.r.tables if t.is_cost_table)
+
     def instalments(self) -> None:
         facts = self.r.facts.instalments
         payments = self.r.contract.payments
@@ -177,7 +184,12 @@ class _Review:
         if total and all(a is not None for a in amounts):
             paid = sum((a for a in amounts if a is not None), Decimal("0.00"))
             listing = " + ".join(_yuan(a) for a in amounts if a is not None)
-            if paid != total:
+            if paid < total and self._ceiling():
+                self.add("instalment-sum", Status.OK,
+                         _("the instalments {listing} = {paid}, within the ceiling of {total}").format(
+                             listing=listing, paid=_yuan(paid), total=_yuan(total)),
+                         facts[0].amount_span or facts[0].percent_span, "payments")
+            elif paid != total:
                 diff = paid - total
                 self.add("instalment-sum", Status.ERROR,
                          _("the instalments {listing} = {paid}, the total is {total}: {more_less} by {diff}").format(
@@ -198,11 +210,20 @@ class _Review:
 
     @staticmethod
     def _row_value(line: TableLine) -> Decimal | None:
+        """The row's amount before VAT: as stated, else quantity × (discounted) unit price."""
         if line.amount is not None:
             return line.amount
         if line.quantity is not None and line.unit_price is not None:
-            return quantize(line.quantity * line.unit_price * (line.discount or 1))
+            price = line.unit_price if line.discount is None else quantize(line.unit_price * line.discount)
+            return quantize(line.quantity * price)
         return None
+
+    def _gross_value(self, line: TableLine) -> Decimal | None:
+        """The row's amount with VAT: as stated, else its amount plus its tax."""
+        if line.gross is not None:
+            return line.gross
+        net = self._row_value(line)
+        return None if net is None or line.tax is None else net + line.tax
 
     def tables(self) -> None:
         for t, table in enumerate(self.r.tables, start=1):
@@ -210,19 +231,35 @@ class _Review:
 
     def table(self, t: int, table: RecognisedTable) -> None:
         name = table.caption or str(t)
+        self._rows(table, name)
+        self._sections(table, name)
+        self._subtotal_rows(table, name)
+        self._totals(table, name)
+
+    def _rows(self, table: RecognisedTable, name: str) -> None:
+        """Each row: quantity × (discounted) unit price against its amount, the discounted price, the tax."""
         checked = 0
         for line in table.lines:
             row = line.row + 1
             for column in line.unreadable:
                 self.add("unreadable-cell", Status.WARNING, _("table “{table}”, row {row}: the {column} cell is not a number").format(
                     table=name, row=row, column=column), line.spans.get(column))
-            if line.kind is not RowKind.ITEM or None in (line.quantity, line.unit_price, line.amount):
+            if line.kind is not RowKind.ITEM:
+                continue
+            self._discounted(line, name)
+            self._tax(table, line, name)
+            if None in (line.quantity, line.unit_price, line.amount):
                 continue
             assert line.quantity is not None and line.unit_price is not None and line.amount is not None
             plain = quantize(line.quantity * line.unit_price)
-            expected = quantize(line.quantity * line.unit_price * line.discount) if line.discount is not None else plain
+            if line.discount is None:
+                accepted = {plain}
+            else:  # the discounted price rounded to the fen first (the app's rule), or the product rounded once
+                accepted = {quantize(line.quantity * quantize(line.unit_price * line.discount)),
+                            quantize(line.quantity * line.unit_price * line.discount)}
+            expected = min(accepted, key=lambda v: abs(v - line.amount))  # type: ignore[operator]
             span = line.spans.get("amount")
-            if line.amount == expected:
+            if line.amount in accepted:
                 checked += 1
                 continue
             if line.discount is not None and line.amount == plain:
@@ -239,21 +276,63 @@ class _Review:
         if checked:
             self.add("row-amount", Status.OK, _("table “{table}”: {n} rows, quantity × unit price = amount to the fen").format(
                 table=name, n=checked), table.span)
+
+    def _discounted(self, line: TableLine, name: str) -> None:
+        if line.discounted is None or line.unit_price is None or line.discount is None:
+            return
+        expected = quantize(line.unit_price * line.discount)
+        if expected != line.discounted:
+            self.add("row-amount", Status.ERROR, _("table “{table}”, row {row}: {p} × {discount} = {expected}, the "
+                                                   "discounted unit price says {stated}").format(
+                table=name, row=line.row + 1, p=_yuan(line.unit_price), discount=_pct(line.discount * 100),
+                expected=_yuan(expected), stated=_yuan(line.discounted)), line.spans.get("discounted"))
+
+    def _tax(self, table: RecognisedTable, line: TableLine, name: str) -> None:
+        """税额 = amount × rate to the fen, 含税金额 = amount + 税额, where the row states them."""
+        rate = line.vat
+        if rate is None and line.parent is not None:
+            rate = table.lines[line.parent].vat
+        net = self._row_value(line)
+        if net is None:
+            return
+        if line.tax is not None and rate is not None:
+            expected = quantize(net * rate)
+            status = Status.OK if expected == line.tax else Status.ERROR
+            if status is Status.ERROR:
+                self.add("row-tax", status, _("table “{table}”, row {row}: {net} × {rate} = {expected}, the tax says "
+                                              "{stated}").format(table=name, row=line.row + 1, net=_yuan(net), rate=_pct(rate * 100),
+                                                                 expected=_yuan(expected), stated=_yuan(line.tax)),
+                         line.spans.get("tax"))
+        if line.gross is not None and line.tax is not None and net + line.tax != line.gross:
+            self.add("row-tax", Status.ERROR, _("table “{table}”, row {row}: {net} + {tax} = {expected}, the amount with VAT "
+                                                "says {stated}").format(table=name, row=line.row + 1, net=_yuan(net),
+                                                                        tax=_yuan(line.tax), expected=_yuan(net + line.tax),
+                                                                        stated=_yuan(line.gross)), line.spans.get("gross"))
+
+    def _sections(self, table: RecognisedTable, name: str) -> None:
+        """A section's subtotal as its heading states it against the rows (and sections) directly under it."""
         for line in table.lines:
-            if line.kind is RowKind.SECTION and line.amount is not None:
-                parts = [self._row_value(table.lines[i]) for i in line.children]
-                if any(p is None for p in parts):
-                    continue
-                summed = sum((p for p in parts if p is not None), Decimal(0))
-                status = Status.OK if quantize(summed) == quantize(line.amount) else Status.ERROR
-                self.add("section-subtotal", status, _("table “{table}”, section {no}: the rows add up to {sum}, the "
-                                                       "section says {amount}").format(
-                    table=name, no=line.number or line.item, sum=_yuan(summed), amount=_yuan(line.amount)),
-                    line.spans.get("amount"))
-        self._subtotal_rows(table, name)
-        leaves = [ln for ln in table.lines if ln.kind is RowKind.ITEM]
+            if line.kind is not RowKind.SECTION or line.amount is None:
+                continue
+            children = [table.lines[i] for i in line.children if table.lines[i].priced]
+            parts = [self._row_value(child) for child in children]
+            if not children or any(p is None for p in parts):
+                continue
+            summed = sum((p for p in parts if p is not None), Decimal(0))
+            status = Status.OK if quantize(summed) == quantize(line.amount) else Status.ERROR
+            self.add("section-subtotal", status, _("table “{table}”, section {no}: the rows add up to {sum}, the "
+                                                   "section says {amount}").format(
+                table=name, no=line.number or line.item, sum=_yuan(summed), amount=_yuan(line.amount)),
+                line.spans.get("amount"))
+
+    def _totals(self, table: RecognisedTable, name: str) -> None:
+        """合计 against the rows, its 大写, a ceiling row, and the table's total against the contract's."""
+        from app.domain import TotalKind
+
+        leaves = [ln for ln in table.lines if ln.kind is RowKind.ITEM and ln.priced]
         values = [self._row_value(ln) for ln in leaves]
         leaf_sum = sum((v for v in values if v is not None), Decimal(0)) if values and None not in values else None
+        grosses = [self._gross_value(ln) for ln in leaves]
         total_row = table.stated(RowKind.TOTAL)
         upper_row = table.stated(RowKind.UPPER_TOTAL)
         stated = total_row.amount if total_row is not None else (upper_row.amount if upper_row is not None else None)
@@ -262,31 +341,62 @@ class _Review:
             status = Status.OK if quantize(leaf_sum) == quantize(stated) else Status.ERROR
             self.add("table-total", status, _("table “{table}”: the rows add up to {sum}, the 合计 says {stated}").format(
                 table=name, sum=_yuan(leaf_sum), stated=_yuan(stated)), stated_span)
+        gross_stated = total_row.gross if total_row is not None else None
+        if gross_stated is not None and grosses and None not in grosses:
+            gross_sum = sum((g for g in grosses if g is not None), Decimal(0))
+            status = Status.OK if gross_sum == quantize(gross_stated) else Status.ERROR
+            self.add("table-total", status, _("table “{table}”: the amounts with VAT add up to {sum}, the 合计 says "
+                                              "{stated}").format(table=name, sum=_yuan(gross_sum), stated=_yuan(gross_stated)),
+                     total_row.spans.get("gross") if total_row is not None else None)
+        net_total = stated if stated is not None else leaf_sum
+        table_total = gross_stated if gross_stated is not None else net_total
         if upper_row is not None and upper_row.upper:
             span = next(iter(upper_row.spans.values()), None)
-            against = stated if stated is not None else leaf_sum
-            try:
-                value = parse_upper_amount(upper_row.upper)
-            except UpperError:
-                self.add("table-upper", Status.ERROR, _("table “{table}”: the uppercase total “{text}” cannot be read").format(
-                    table=name, text=upper_row.upper), span)
-            else:
-                if against is not None:
-                    status = Status.OK if value == quantize(against) else Status.ERROR
-                    self.add("table-upper", status, _("table “{table}”: “{text}” is {upper}, the total in figures is "
-                                                      "{figure}").format(table=name, text=upper_row.upper,
-                                                                         upper=_yuan(value), figure=_yuan(against)), span)
+            self._upper(name, upper_row.upper, table_total, span)
         contract_total = self.r.contract.total
-        table_total = stated if stated is not None else leaf_sum
-        if table.is_cost_table and table_total is not None and contract_total:
-            status = Status.OK if quantize(table_total) == contract_total else Status.ERROR
-            self.add("table-contract-total", status, _("table “{table}” comes to {sum}, the contract total is {total}").format(
-                table=name, sum=_yuan(table_total), total=_yuan(contract_total)), stated_span or table.span)
+        ceiling = table.stated(RowKind.CEILING)
+        if ceiling is not None and ceiling.amount is not None:
+            span = next(iter(ceiling.spans.values()), None)
+            status = Status.OK if not contract_total or quantize(ceiling.amount) == contract_total else Status.ERROR
+            self.add("table-contract-total", status, _("table “{table}”: the ceiling it states is {ceiling}, the contract "
+                                                       "total is {total}").format(
+                table=name, ceiling=_yuan(ceiling.amount), total=_yuan(contract_total)), span)
+            if ceiling.upper:
+                self._upper(name, ceiling.upper, ceiling.amount, span)
+        compared = table_total if self.r.contract.tax_inclusive or gross_stated is None else net_total
+        if not (table.is_cost_table and compared is not None and contract_total):
+            return
+        compared = quantize(compared)
+        span = stated_span or table.span
+        if table.total_kind is TotalKind.CEILING:
+            status = Status.OK if compared <= contract_total else Status.ERROR
+            self.add("table-contract-total", status, _("table “{table}” comes to {sum}, within the ceiling of {total}").format(
+                table=name, sum=_yuan(compared), total=_yuan(contract_total)) if status is Status.OK else
+                _("table “{table}” comes to {sum}, above the ceiling of {total}").format(
+                table=name, sum=_yuan(compared), total=_yuan(contract_total)), span)
+            return
+        status = Status.OK if compared == contract_total else (
+            Status.WARNING if table.total_kind is TotalKind.ESTIMATE else Status.ERROR)
+        self.add("table-contract-total", status, _("table “{table}” comes to {sum}, the contract total is {total}").format(
+            table=name, sum=_yuan(compared), total=_yuan(contract_total)), span)
+
+    def _upper(self, name: str, text: str, against: Decimal | None, span: Span | None) -> None:
+        try:
+            value = parse_upper_amount(text)
+        except UpperError:
+            self.add("table-upper", Status.ERROR, _("table “{table}”: the uppercase total “{text}” cannot be read").format(
+                table=name, text=text), span)
+            return
+        if against is not None:
+            status = Status.OK if value == quantize(against) else Status.ERROR
+            self.add("table-upper", status, _("table “{table}”: “{text}” is {upper}, the total in figures is "
+                                              "{figure}").format(table=name, text=text, upper=_yuan(value),
+                                                                 figure=_yuan(against)), span)
 
     def _subtotal_rows(self, table: RecognisedTable, name: str) -> None:
         since: list[TableLine] = []
         for line in table.lines:
-            if line.kind is RowKind.ITEM:
+            if line.kind is RowKind.ITEM and line.priced:
                 since.append(line)
             elif line.kind is RowKind.SECTION:
                 since = []

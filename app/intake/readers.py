@@ -111,15 +111,18 @@ def _cell_text(cell) -> str:
 
 
 def _table_rows(table) -> list[list[str]]:
-    """The table's rows as text; a cell merged across columns is read once (python-docx repeats it per column)."""
+    """The table's rows as text, a cell per grid column; a cell merged across columns is read once, in its first
+    column, the columns it covers left empty (python-docx repeats it per column), so every figure stays under
+    its header (合计 merged over 序号…单价 keeps its amount in the 金额 column)."""
     rows: list[list[str]] = []
     for row in table.rows:
         cells: list[str] = []
-        seen: list[object] = []
+        previous: object = None
         for cell in row.cells:
-            if any(cell._tc is s for s in seen):
+            if cell._tc is previous:
+                cells.append("")
                 continue
-            seen.append(cell._tc)
+            previous = cell._tc
             cells.append(_cell_text(cell).replace("\t", " "))
         rows.append(cells)
     return rows

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from app.domain import Annex, BankAccount, Clause, Contract, DueAfter, Party, Payment, party_name
+from app.domain import Annex, BankAccount, Clause, Contract, CostTable, DueAfter, Party, Payment, TotalKind, party_name
 from app.errors import UserError
 from app.i18n import _, ngettext
 from app.intake.document import SourceDoc, Span
@@ -39,7 +39,15 @@ from app.intake.result import (
     Unplaced,
 )
 from app.intake.structure import ANNEX_HEADING, ClauseDraft, Layout, split, table_lines
-from app.intake.tables import RecognisedTable, cost_rows, recognise_table
+from app.intake.tables import (
+    CostRowMapping,
+    RecognisedTable,
+    cost_rows,
+    recognise_table,
+    table_option,
+    table_texts,
+    total_kind_in,
+)
 from app.intake.terms import FIXED, NOT_FIXED, TAX_EXCLUSIVE, TAX_INCLUSIVE, copies_matches, court_match, term_matches
 from app.money import format_amount, format_plain, integer_upper
 from app.numbering import annex_index, next_annex_no
@@ -90,6 +98,11 @@ class _Recogniser:
         self.tables: list[RecognisedTable] = []
         self.kept_head: list[Line] = []
         self.payee_role: str | None = None
+        #: Cost tables kept as annexes, with the table each came from.
+        self.cost_tables: list[tuple[Annex, RecognisedTable]] = []
+        #: Lines that state the contract total (set by money()).
+        self.total_lines: list[Line] = []
+        self.table_sources: dict[str, list] = {}
 
     # ------------------------------------------------------------ records
 
@@ -352,6 +365,8 @@ class _Recogniser:
                     starts.add(f.start)
                     self.facts.totals.append((f.value, line.span(f.start, f.end), label))
             total_starts[id(line)] = starts
+            if starts:
+                self.total_lines.append(line)
             for up in uppers_with_figures(line.text, figs):
                 fig = up.figure
                 fspan = line.span(fig.start, fig.end) if fig else None
@@ -664,29 +679,40 @@ class _Recogniser:
             annex = annexes.get(no) or Annex(no=no, title=section.title)
             if section.title:
                 annex.title = section.title
-            texts: list[str] = []
+            texts: list[tuple[str, Span]] = []
+            options: dict[str, Decimal] = {}
             table: RecognisedTable | None = None
             for item in section.items:
                 if isinstance(item, TableItem):
-                    rec = recognise_table(item.rows, item.spans, item.spans[0][0] if item.spans else Span(0, 0),
-                                          caption=annex.title)
+                    rec = recognise_table(item.rows, item.spans, _table_span(item), caption=annex.title)
                     if rec is not None and rec.is_cost_table and table is None:
                         table = rec
                         self.tables.append(rec)
                         continue
-                    texts.append("\n".join("\t".join(r) for r in item.rows))
+                    texts.append(("\n".join("\t".join(r) for r in item.rows), _table_span(item)))
                 else:
-                    texts.append(item.text)
+                    option = table_option(item.text)
+                    if option is not None and option[0] not in options:
+                        options[option[0]] = option[1]
+                    texts.append((item.text, item.whole))
             if table is not None:
-                mapping = cost_rows(table)
+                from app.export.pdf.cost_table import ROUNDING_NOTE  # the note the packet prints under the table
+
+                words = [t for t, _s in texts]
+                texts = [(t, s) for t, s in texts if table_option(t) is None and t.strip() != ROUNDING_NOTE]
+                table.total_kind = total_kind_in(table_texts(table) + words) or TotalKind.FIXED
+                mapping = cost_rows(table, **options)
                 annex.table, annex.text = mapping.rows, None
+                self.cost_tables.append((annex, table))
+                self.table_sources[annex.no] = mapping.sources
                 note = "；".join(_("row {row}: {what}").format(row=r + 1, what=w) for r, w in mapping.notes)
                 self.found(f"annex:{no}", annex.title, section.heading.whole, note,
                            Confidence.GUESSED if mapping.notes else Confidence.FOUND)
-                for text in texts:
-                    self.unplaced.append(Unplaced(text, section.heading.whole))
+                self._skipped_rows(mapping)
+                for text, span in texts:
+                    self.unplaced.append(Unplaced(text, span))
             else:
-                annex.text = escape_template("\n".join(texts)) if texts else ANNEX_NOT_PROVIDED
+                annex.text = escape_template("\n".join(t for t, _s in texts)) if texts else ANNEX_NOT_PROVIDED
                 self.found(f"annex:{no}", annex.title, section.heading.whole,
                            "" if texts else _("the annex is cited, but its text is not in this file"),
                            Confidence.FOUND if texts else Confidence.MISSING)
@@ -694,22 +720,24 @@ class _Recogniser:
         # a cost table set out in the body (标的信息, 合同标的及金额明细) becomes a cost-table annex
         recognised = []
         for draft, item in body_tables:
-            whole = item.spans[0][0] if item.spans and item.spans[0] else Span(0, 0)
-            rec = recognise_table(item.rows, item.spans, whole, caption=draft.title or draft.no)
+            rec = recognise_table(item.rows, item.spans, _table_span(item), caption=draft.title or draft.no)
             if rec is not None:
                 self.tables.append(rec)
                 if rec.is_cost_table and rec.items:
                     recognised.append((draft, rec))
         if recognised:
-            draft, rec = max(recognised, key=lambda pair: len(pair[1].items))
+            draft, rec = max(recognised, key=lambda pair: len(pair[1].items) + len(pair[1].sections))
             target = next((a for a in annexes.values() if a.table is None and a.text == ANNEX_NOT_PROVIDED
                            and _COST_TITLE.search(a.title)), None)
             if target is None:
                 no = next_annex_no(list(annexes))
                 target = Annex(no=no, title=draft.title or BODY_TABLE_TITLE)
                 annexes[no] = target
+            rec.total_kind = total_kind_in(table_texts(rec)) or TotalKind.FIXED
             mapping = cost_rows(rec)
             target.table, target.text = mapping.rows, None
+            self.cost_tables.append((target, rec))
+            self.table_sources[target.no] = mapping.sources
             notes = [_("the table in clause {no} is kept as the cost table of annex {annex}").format(
                 no=draft.no, annex=target.no)]
             notes += [_("row {row}: {what}").format(row=r + 1, what=w) for r, w in mapping.notes]
@@ -720,6 +748,35 @@ class _Recogniser:
                 self.found(f"annex:{no}", "", None, _("the annex is cited, but neither its title nor its text is in "
                                                       "this file"), Confidence.MISSING)
         self.c.annexes = sorted(annexes.values(), key=lambda a: (annex_index(a.no) or 10**6, a.no))
+
+    def _skipped_rows(self, mapping: CostRowMapping) -> None:
+        """Rows of a table that hold no cost row (a note, a heading with neither figures nor rows) are listed as
+        text not placed, never dropped silently."""
+        from app.export.pdf.cost_table import ROUNDING_NOTE  # the note the packet prints under the table
+
+        for line in mapping.skipped:
+            text = " ".join(t for t in (line.number, line.item, line.spec, line.unit, line.remark) if t)
+            if text == ROUNDING_NOTE:
+                continue
+            spans = list(line.spans.values())
+            if text and spans:
+                self.unplaced.append(Unplaced(text, Span(min(s.start for s in spans), max(s.end for s in spans))))
+
+    def table_kinds(self) -> None:
+        """A cost table whose own words do not say what its total is takes it from the lines stating the
+        contract total ("合同金额上限为…", "暂定总价…"); each kind other than fixed is noted on the annex."""
+        for annex, table in self.cost_tables:
+            if table.total_kind is TotalKind.FIXED:
+                found = total_kind_in([line.text for line in self.total_lines])
+                if found is not None:
+                    table.total_kind = found
+                    if isinstance(annex.table, CostTable):
+                        annex.table.total_kind = found
+            if table.total_kind is not TotalKind.FIXED:
+                record = self.records.get(f"annex:{annex.no}")
+                note = _("the table's total is {kind}").format(kind=table.total_kind.label)
+                if record is not None:
+                    record.note = "；".join(n for n in (record.note, note) if n)
 
     # ------------------------------------------------------------ clause texts
 
@@ -845,6 +902,25 @@ class _Recogniser:
                               "clauses with a total; nothing was read"), self.doc.name)
 
 
+def _table_span(item: TableItem) -> Span:
+    """From the table's first cell to its last."""
+    cells = [cell for row in item.spans for cell in row]
+    return Span(min(c.start for c in cells), max(c.end for c in cells)) if cells else Span(0, 0)
+
+
+def _clause_span(draft: ClauseDraft) -> Span | None:
+    """From the clause's heading to the end of its own last line (not its sub-clauses)."""
+    spans = [draft.heading.whole] if draft.heading is not None else []
+    for item in draft.items:
+        if isinstance(item, TableItem):
+            spans += [cell for row in item.spans for cell in row]
+        else:
+            spans.append(item.whole)
+    if not spans:
+        return None
+    return Span(min(sp.start for sp in spans), max(sp.end for sp in spans))
+
+
 def _annex_no(raw: str) -> str:
     value = annex_index(raw)
     return str(value) if value else raw.strip()
@@ -869,6 +945,7 @@ def recognise(doc: SourceDoc) -> IntakeResult:
     r.signing()
     r.annexes()
     r.money()
+    r.table_kinds()
     r.check_is_contract()
     r.terms()
     r.dates()
@@ -876,4 +953,5 @@ def recognise(doc: SourceDoc) -> IntakeResult:
     r.finish()
     ordered = sorted(r.records.values(), key=lambda f: (f.span.start if f.span else 10**12))
     return IntakeResult(contract=r.c, document=doc, fields=ordered, mentions=r.mentions, fillins=_fillins(items),
-                        tables=r.tables, facts=r.facts, unplaced=r.unplaced, extras=r.extras)
+                        tables=r.tables, facts=r.facts, unplaced=r.unplaced, extras=r.extras,
+                        clause_spans=[_clause_span(d) for d in layout.all_clauses()], table_sources=r.table_sources)

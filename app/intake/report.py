@@ -74,7 +74,7 @@ def recognition_lines(result: IntakeResult) -> list[str]:
         for label, value, span in result.extras:
             out.append("  " + _("{field}: {value}").format(field=label, value=_short(value)) + _at(doc.describe(span)))
     if result.unplaced:
-        out.append(_("Not recognised and not stored (signing page):"))
+        out.append(_("Not recognised and not stored:"))
         for item in result.unplaced:
             out.append(f"  {_short(item.text)}" + _at(doc.describe(item.span)))
     return out
@@ -118,12 +118,13 @@ def report_json(result: IntakeResult, report: ArithmeticReport) -> dict[str, Any
                 "caption": t.caption,
                 "place": doc.describe(t.span),
                 "columns": t.columns,
+                "total_kind": t.total_kind.value,
                 "rows": [
                     {"row": ln.row + 1, "kind": ln.kind.value, "number": ln.number, "level": ln.level, "item": ln.item,
                      "spec": ln.spec, "unit": ln.unit,
                      **{k: None if getattr(ln, k) is None else f"{getattr(ln, k):f}"
-                        for k in ("quantity", "unit_price", "amount", "discount", "vat")},
-                     "remark": ln.remark, "upper": ln.upper}
+                        for k in ("quantity", "unit_price", "amount", "discount", "discounted", "vat", "tax", "gross")},
+                     "settled": ln.settled, "remark": ln.remark, "upper": ln.upper}
                     for ln in t.lines
                 ],
             }

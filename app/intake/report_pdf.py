@@ -62,7 +62,7 @@ def render_report_pdf(result: IntakeResult, report: ArithmeticReport) -> bytes:
         rows.append([p(field_label(record.path), small), p(value, small), p(note, small), p(doc_.describe(record.span), small)])
     story.append(_table(rows, (38, 62, 45, 20), []))
     if result.unplaced:
-        story.append(p(_("Not recognised and not stored (signing page):"), head))
+        story.append(p(_("Not recognised and not stored:"), head))
         story += [p(f"{u.text}  （{doc_.describe(u.span)}）", small) for u in result.unplaced]
     buffer = io.BytesIO()
     SimpleDocTemplate(buffer, pagesize=A4, leftMargin=20 * mm, rightMargin=20 * mm, topMargin=18 * mm,

@@ -14,7 +14,7 @@ from enum import StrEnum
 from app.domain import Contract
 from app.i18n import N_, _
 from app.intake.document import SourceDoc, Span
-from app.intake.tables import RecognisedTable
+from app.intake.tables import RecognisedTable, TableLine
 
 
 class Confidence(StrEnum):
@@ -165,6 +165,10 @@ class IntakeResult:
     unplaced: list[Unplaced] = field(default_factory=list)
     #: Values the text states that the contract model has no field for yet (采购方式, 联系人, …): (label, value, where).
     extras: list[tuple[str, str, Span]] = field(default_factory=list)
+    #: Where each clause stands (its heading to its last line), in the order of `contract.all_clauses()`.
+    clause_spans: list[Span | None] = field(default_factory=list)
+    #: For each cost-table annex (by its number): the line of the text each of its rows came from.
+    table_sources: dict[str, list[TableLine]] = field(default_factory=dict)
 
     def field(self, path: str) -> FieldRecord | None:
         return next((f for f in self.fields if f.path == path), None)
@@ -176,3 +180,13 @@ class IntakeResult:
     @property
     def missing(self) -> list[FieldRecord]:
         return [f for f in self.fields if f.confidence is Confidence.MISSING]
+
+    def ensure_number(self, digest: str) -> None:
+        """A text without a contract number gets one made from the file's digest (INTAKE- and its first twelve hex
+        digits), listed as guessed, so the contract can be stored and the clerk sees what to correct."""
+        if self.contract.number.strip():
+            return
+        self.contract.number = f"INTAKE-{digest[:12].upper()}"
+        self.fields = [f for f in self.fields if f.path != "number"]
+        self.fields.insert(0, FieldRecord("number", self.contract.number, Confidence.GUESSED, None,
+                                          _("the text gives no contract number; one was made from the file's digest")))

@@ -2,6 +2,9 @@
 clauses with their numbers, （以下无正文）, the signing page, the annexes (the cost table as a Word table whose
 header row repeats on every page).
 
+A cost table has the PDF's columns and rows (app.export.pdf.cost_table decides both): sections in bold with
+their subtotals, 按实结算 rows, discount and VAT columns only when used, 合计（暂定） or the ceiling line.
+
 Clause texts are rendered exactly as the PDF renders them (app.export.pdf.story.render: fill-ins filled,
 blank ones as 【　　】). Paragraph styles say what each paragraph is (CD Article, CD Clause Title, CD Numbered,
 CD Body …), so a clerk can restyle the document in Word, and intake reads a clause's title back as a title.
@@ -10,8 +13,10 @@ CD Body …), so a clerk can restyle the document in Word, and intake reads a cl
 from __future__ import annotations
 
 import io
+import unicodedata
 
 import docx
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
@@ -19,10 +24,13 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
-from app.domain import Annex, Contract, CostRow, table_total
+from app.domain import Annex, Contract, CostRow, CostTable, TotalKind
+from app.domain.cost_table import format_rate
 from app.export.docx.fonts import HEI, SONG, add_font_table_entries, set_default_fonts, set_run_fonts
 from app.export.pdf.annexes import annex_heading
-from app.export.pdf.cost_table import COST_HEADER, COST_WIDTHS_MM, quantity_text
+from app.export.pdf.cost_table import COST_HEADER, COST_WIDTHS_MM, ROUNDING_NOTE, columns_for
+from app.export.pdf.cost_table import _row_values as row_values
+from app.export.pdf.cost_table import _total_values as total_values
 from app.export.pdf.pages import footer_text
 from app.export.pdf.signing_page import LABELS, date_line
 from app.export.pdf.story import NO_MORE_TEXT, filled, render
@@ -31,6 +39,19 @@ from app.money import format_amount, rmb_upper
 BODY_PT = 12
 LINE_PT = 21
 CELL_PT = 9
+#: A table with discount or VAT columns is set smaller, so its numbers fit the portrait page.
+SMALL_CELL_PT = 7.5
+#: How far a row's item moves right per level, so rows read as nested under their section.
+LEVEL_INDENT_PT = 6
+SECTION_SHADE = "F2F2F2"
+#: How the text columns of a measured table share the width the numbers leave (the item's title, indented by
+#: its level, needs the most).
+TEXT_WEIGHTS = {"item": 32, "spec": 24, "remark": 20}
+#: The width a table has on a landscape A4 page, between the packet's margins.
+LANDSCAPE_WIDTH_MM = 297 - 28 - 26
+#: The lines above a table stating the rates its rows inherit (intake reads them back).
+TABLE_DISCOUNT_LABEL = "全表折扣率"
+TABLE_VAT_LABEL = "全表增值税税率"
 #: Paragraph styles: name → (font, size, bold, alignment, first-line indent in characters, space before, after).
 STYLES = {
     "CD Body": (SONG, BODY_PT, False, WD_ALIGN_PARAGRAPH.JUSTIFY, 2, 0, 0),
@@ -46,6 +67,8 @@ STYLES = {
     "CD Signing": (SONG, 13, False, WD_ALIGN_PARAGRAPH.LEFT, 0, 0, 0),
     "CD Cell": (SONG, CELL_PT, False, WD_ALIGN_PARAGRAPH.LEFT, 0, 0, 0),
     "CD Cell Head": (HEI, CELL_PT, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 0, 0),
+    "CD Cell Small": (SONG, SMALL_CELL_PT, False, WD_ALIGN_PARAGRAPH.LEFT, 0, 0, 0),
+    "CD Cell Head Small": (HEI, SMALL_CELL_PT, False, WD_ALIGN_PARAGRAPH.CENTER, 0, 0, 0),
 }
 
 
@@ -132,6 +155,7 @@ class _Writer:
         add_font_table_entries(self.doc)
         _page(self.doc.sections[0])
         _header_footer(self.doc.sections[0], contract.number)
+        self.landscape = False
 
     def para(self, text: str, style: str):
         paragraph = self.doc.add_paragraph(style=style)
@@ -141,6 +165,15 @@ class _Writer:
 
     def page_break(self) -> None:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+
+    def new_section(self, *, landscape: bool) -> None:
+        """A new page in a new section, landscape or portrait, with the same margins, header and footer."""
+        section = self.doc.add_section(WD_SECTION.NEW_PAGE)
+        _page(section)
+        if landscape:
+            section.orientation = WD_ORIENT.LANDSCAPE
+            section.page_width, section.page_height = section.page_height, section.page_width
+        self.landscape = landscape
 
     def title_page(self) -> None:
         c = self.c
@@ -197,7 +230,11 @@ class _Writer:
             self.para(date_line(self.c, role), "CD Signing").paragraph_format.space_before = Pt(36)
 
     def annex(self, annex: Annex) -> None:
-        self.page_break()
+        wide = annex.table is not None and len(columns_for(CostTable.of(annex.table).figures())) > len(COST_HEADER)
+        if wide != self.landscape:
+            self.new_section(landscape=wide)  # a table with discount or VAT columns gets a landscape page
+        else:
+            self.page_break()
         self.para(annex_heading(annex), "CD Annex Title")
         if annex.text:
             for line in render(annex.text, self.c, f"annex:{annex.no}").split("\n"):
@@ -208,40 +245,83 @@ class _Writer:
             self.para("（本附件为 PDF 文件，见 PDF 合同文本。）", "CD Body")
 
     def cost_table(self, rows: list[CostRow]) -> None:
-        """One Word table: the header row repeats on each page, a row per cost row, 合计 and 合计金额（大写）."""
-        table = self.doc.add_table(rows=1, cols=len(COST_HEADER))
+        """One Word table with the PDF's columns, rows and totals; the header row repeats on each page.
+
+        A flat table has the eight columns it always had; a section is set in bold with its subtotal, a row
+        settled on actual quantities shows 按实结算, and the discount and VAT columns appear only when the table
+        uses them, as in the PDF. The table's own rates are stated above it (全表折扣率, 全表增值税税率), so
+        a reader — and intake — knows which rates the rows inherit."""
+        table_rows = CostTable.of(rows)
+        f = table_rows.figures()
+        cols = columns_for(f)
+        keys = [c.key for c in cols]
+        if table_rows.discount is not None:
+            self.para(f"{TABLE_DISCOUNT_LABEL}：{format_rate(table_rows.discount)}", "CD Numbered")
+        if table_rows.vat_rate is not None:
+            self.para(f"{TABLE_VAT_LABEL}：{format_rate(table_rows.vat_rate)}", "CD Numbered")
+        wide = len(cols) > len(COST_HEADER)
+        cell_style, head_style = ("CD Cell Small", "CD Cell Head Small") if wide else ("CD Cell", "CD Cell Head")
+        table = self.doc.add_table(rows=1, cols=len(cols))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         header = table.rows[0]
-        for cell, text in zip(header.cells, COST_HEADER, strict=True):
-            _cell_text(cell, text, "CD Cell Head")
+        for cell, col in zip(header.cells, cols, strict=True):
+            _cell_text(cell, col.title, head_style)
         tr_pr = header._tr.get_or_add_trPr()
         repeat = OxmlElement("w:tblHeader")
         repeat.set(qn("w:val"), "true")
         tr_pr.append(repeat)
-        body = [
-            [str(i), r.item, r.spec, r.unit, quantity_text(r.quantity), format_amount(r.unit_price), format_amount(r.amount) if r.amount is not None else "",
-             r.remark]
-            for i, r in enumerate(rows, start=1)
-        ]
-        for values in body:
+        item_col = keys.index("item")
+        for index, (row, x) in enumerate(zip(table_rows, f.rows, strict=True), start=1):
+            values = row_values(row, x, index, f.numbered)
             cells = table.add_row().cells
-            for k, (cell, text) in enumerate(zip(cells, values, strict=True)):
-                paragraph = _cell_text(cell, text, "CD Cell")
-                if k in (4, 5, 6):
+            for k, (cell, col) in enumerate(zip(cells, cols, strict=True)):
+                paragraph = _cell_text(cell, values[col.key], cell_style)
+                if col.numeric:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-                elif k in (0, 3):
+                elif col.center:
                     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        total = table_total(rows)
-        sum_row = table.add_row().cells
-        merged = sum_row[0].merge(sum_row[5])
-        _cell_text(merged, "合计", "CD Cell").alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _cell_text(sum_row[6], "¥" + format_amount(total), "CD Cell").alignment = WD_ALIGN_PARAGRAPH.RIGHT
-        upper_row = table.add_row().cells
-        _cell_text(upper_row[0].merge(upper_row[-1]), f"合计金额（大写）：人民币{rmb_upper(total)}", "CD Cell")
-        for row in table.rows:
-            for cell, width in zip(row.cells, COST_WIDTHS_MM, strict=False):
-                cell.width = Mm(width)
+                if k == item_col and row.level:
+                    paragraph.paragraph_format.left_indent = Pt(LEVEL_INDENT_PT * row.level)
+                if row.is_section:
+                    for run in paragraph.runs:
+                        run.bold = True
+                    _shade(cell, SECTION_SHADE)
+        self._totals(table, table_rows, f, cols, cell_style)
+        if [c.title for c in cols] == list(COST_HEADER) and not f.numbered:
+            widths: list[float] = [float(w) for w in COST_WIDTHS_MM]
+        else:
+            shown = [[c.text for c in row.cells] for row in table.rows[1:len(table_rows) + 2]]  # rows and 合计
+            size = SMALL_CELL_PT if wide else CELL_PT
+            widths = _measured_widths(cols, shown, size, LANDSCAPE_WIDTH_MM if self.landscape else sum(COST_WIDTHS_MM))
+        _set_widths(table, widths)
+
+    def _totals(self, table, rows: CostTable, f, cols, style: str) -> None:
+        """合计 (合计（暂定） for an estimate) with the amount columns, its 大写, the ceiling line of a ceiling, and
+        the rounding note under a table whose figures are derived — the rows the PDF prints."""
+        keys = [c.key for c in cols]
+        first_money = keys.index("net")
+        estimate = rows.total_kind is TotalKind.ESTIMATE
+        ceiling = rows.total_kind is TotalKind.CEILING
+        priced = any(x.net is not None for row, x in zip(rows, f.rows, strict=True) if not row.is_section)
+        if priced or not ceiling:
+            sum_row = table.add_row().cells
+            merged = sum_row[0].merge(sum_row[first_money - 1])
+            _cell_text(merged, "合计（暂定）" if estimate else "合计", style).alignment = WD_ALIGN_PARAGRAPH.CENTER
+            for key, text in total_values(f).items():
+                if key in keys:
+                    _cell_text(sum_row[keys.index(key)], text, style).alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            words = "暂定金额（大写）：人民币" if estimate else "合计金额（大写）：人民币"
+            upper_row = table.add_row().cells
+            _cell_text(upper_row[0].merge(upper_row[-1]), words + rmb_upper(f.total), style)
+        if ceiling:
+            total = self.c.total
+            line = table.add_row().cells
+            _cell_text(line[0].merge(line[-1]), f"合同金额上限：¥{format_amount(total)}（大写：人民币{rmb_upper(total)}），"
+                                                 "按实结算，结算金额不超过上限", style)
+        if not (len(cols) == len(COST_HEADER) and not (f.has_sections or f.has_settled)):
+            note = table.add_row().cells
+            _cell_text(note[0].merge(note[-1]), ROUNDING_NOTE, style)
 
     def build(self) -> bytes:
         self.title_page()
@@ -253,6 +333,56 @@ class _Writer:
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return buffer.getvalue()
+
+
+def _text_width_pt(text: str, size: float) -> float:
+    """A line's width estimated from its characters: a full-width character is an em, anything else about half."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.6 for ch in text) * size
+
+
+def _measured_widths(cols, shown: list[list[str]], size: float, total_mm: float) -> list[float]:
+    """Column widths in mm over `total_mm`: a number column as wide as its widest value (and the first word of its
+    title), so numbers never wrap; the text columns share the rest by their weights."""
+    pad_mm = 4.6  # Word's default cell margins, 0.19 cm each side, and a little air
+    bold = 1.1  # a section's figures are bold
+    widths: dict[int, float] = {}
+    for i, col in enumerate(cols):
+        if col.numeric or col.key in ("no", "unit"):
+            values = [row[i] for row in shown if i < len(row) and row[i]]
+            title = col.title.split("（")[0]
+            widest = max([_text_width_pt(v, size) * bold for v in values] + [_text_width_pt(title[:4], size)])
+            widths[i] = widest * 25.4 / 72 + pad_mm
+    text_cols = [i for i, c in enumerate(cols) if i not in widths]
+    room = total_mm - sum(widths.values())
+    weights = {i: TEXT_WEIGHTS.get(cols[i].key, cols[i].weight) for i in text_cols}
+    weight = sum(weights.values()) or 1.0
+    least = 12.0 * len(text_cols)
+    if room < least:  # even the numbers do not fit: everything shrinks alike, numbers may wrap
+        scale = (total_mm - least) / sum(widths.values())
+        widths = {i: w * scale for i, w in widths.items()}
+        room = least
+    for i in text_cols:
+        widths[i] = room * weights[i] / weight
+    return [widths[i] for i in range(len(cols))]
+
+
+def _set_widths(table, widths_mm: list[float]) -> None:
+    """Fixed column widths, in the table grid (which LibreOffice and WPS follow) and on every cell (Word)."""
+    table.autofit = False
+    grid = table._tbl.tblGrid
+    for col, width in zip(grid.findall(qn("w:gridCol")), widths_mm, strict=False):
+        col.set(qn("w:w"), str(int(Mm(width).twips)))
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm, strict=False):
+            cell.width = Mm(width)
+
+
+def _shade(cell, fill: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), fill)
+    cell._tc.get_or_add_tcPr().append(shading)
 
 
 def _cell_text(cell, text: str, style: str):
