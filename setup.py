@@ -1,7 +1,7 @@
 """Packaging: everything is declared in pyproject.toml; this only adds the data the app reads at run time.
 
 A wheel carries `resources/` (fonts, icons, the sample, the schema) and `i18n/` (the catalogs, compiled to .mo
-here) inside the package, as `app/_data/`; app.paths.resource_root() finds them there. A source checkout reads
+here) inside the package, as `app/_data/`; app.base.resources.resource_root() finds them there. A source checkout reads
 them from the top-level folders instead, so nothing is copied for development.
 """
 

@@ -57,13 +57,13 @@ def has_console() -> bool:
 
 
 def N_(message: str) -> str:
-    """Marks a message for the catalogs (as app.i18n.N_ does; this module must not depend on the app's modules)."""
+    """Marks a message for the catalogs (as app.base.i18n.N_ does; this module must not depend on the app's modules)."""
     return message
 
 
 def _translate(message: str) -> str:
     try:
-        from app.i18n import _
+        from app.base.i18n import _
 
         return _(message)
     except Exception:  # the catalogs themselves may be what failed to load
@@ -85,7 +85,7 @@ def show_message_box(title: str, text: str) -> None:
 def _log_folder() -> Path:
     """The data folder's logs folder; the temporary folder when even that cannot be made (the failure may be it)."""
     try:
-        from app.paths import data_dir
+        from app.base.paths import data_dir
 
         folder = data_dir() / "logs"
         folder.mkdir(parents=True, exist_ok=True)
@@ -100,7 +100,7 @@ def _scrub(text: str) -> str:
     """Server passwords blanked; account numbers and amounts masked as in the app's log."""
     text = _URL_PASSWORD.sub(r"\1***@", text)
     try:
-        from app.logs import mask_text
+        from app.base.logs import mask_text
 
         return mask_text(text)
     except Exception:
@@ -158,10 +158,34 @@ def report_failed_start(message: str, details: str, argv: Sequence[str], *, advi
 
 
 def _cli_main() -> Callable[[list[str]], int]:
-    """app.cli.main, imported here: that import is itself one of the things that can fail."""
+    """app.cli.main with the desktop part, imported here: that import is itself one of the things that can fail."""
     from app.cli import main
 
-    return main
+    return lambda args: main(args, desktop=_desktop())
+
+
+def _desktop():
+    """The window's part of the program, for the `gui` and `selftest` commands. The window's modules (and Qt) are
+    imported only when the window is asked for: a command-line call never pays for them."""
+    from app.base.errors import UserError
+    from app.base.i18n import _
+    from app.cli.common import Desktop
+
+    def run(args) -> int:
+        try:
+            from ui.main import run as run_window
+        except ImportError as exc:
+            raise UserError(_("the desktop app cannot start: {error}").format(error=exc)) from exc
+        return run_window(args)
+
+    def print_check():
+        try:
+            from ui.print_check import print_check as check
+        except ImportError:
+            return None
+        return check
+
+    return Desktop(run=run, print_check=print_check)
 
 
 def guarded_main(argv: Sequence[str] | None = None, main: Callable[[list[str]], int] | None = None) -> int:

@@ -56,18 +56,18 @@ def _list_adapter(module: Any) -> Any:
         return 500 if quick else 10_000
 
     def prepare(folder: Path, quick: bool) -> None:
-        from app.store.db import open_database
+        from app.ops.first_run import open_store
 
-        db = open_database(folder / "list.db")
+        db = open_store(folder / "list.db")
         try:
             module.generate_contracts(db, size(quick))
         finally:
             db.close()
 
     def measure(folder: Path, quick: bool) -> dict[str, Any]:
-        from app.store.db import open_database
+        from app.ops.first_run import open_store
 
-        db = open_database(folder / "list.db")
+        db = open_store(folder / "list.db")
         try:
             queries = module.typing_queries() if hasattr(module, "typing_queries") else _typed_queries()
             module.measure(db, queries[:5])  # the first query pays for SQLite's page cache, as at start-up

@@ -21,11 +21,11 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from PySide6.QtWidgets import QApplication
 
+from app.codecs.sample import sample_contract
 from app.domain import CostRow
-from app.sample import sample_contract
+from app.ops.first_run import open_store
 from app.store import annex_rows
 from app.store.contracts import save
-from app.store.db import open_database
 from bench.common import Metric, peak_rss_mb
 
 NUMBER = "BENCH-100K"
@@ -47,7 +47,7 @@ METRICS = [
 
 def build(db_file: Path, rows: int) -> None:
     """A database holding the sample plus a copy whose cost table has `rows` rows."""
-    db = open_database(db_file)
+    db = open_store(db_file)
     contract = sample_contract()
     contract.number = NUMBER
     table = next(a for a in contract.annexes if a.table is not None)
@@ -121,7 +121,7 @@ def session(db_file: Path, rows: int, runs: int) -> dict[str, list[float]]:
 
     from ui.annex_table_view import CostTableEditor
 
-    db = open_database(db_file)
+    db = open_store(db_file)
     annex_id = next(a.id for a in annex_rows.list_annexes(db, NUMBER) if a.kind.value == "table")
     timings: dict[str, list[float]] = {
         "fetch rows (store)": [],

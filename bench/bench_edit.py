@@ -46,11 +46,11 @@ def _size(db_file: Path) -> int:
 def measure_edits(db_file: Path, edits: int) -> dict[str, float]:
     from app.ops.annexes import update_cells
     from app.ops.contracts import set_field
+    from app.ops.first_run import open_store
     from app.ops.unit import EditSession
     from app.store import annex_rows
-    from app.store.db import open_database
 
-    db = open_database(db_file)
+    db = open_store(db_file)
     try:
         session = EditSession()
         start = now()

@@ -108,9 +108,9 @@ def _cost_table(document, rows) -> None:
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt
 
+    from app.codecs.pdf.cost_table import COST_HEADER, COST_WIDTHS_MM, quantity_text
     from app.domain import table_total
-    from app.export.pdf.cost_table import COST_HEADER, COST_WIDTHS_MM, quantity_text
-    from app.money import format_amount, rmb_upper
+    from app.values.money import format_amount, rmb_upper
 
     total = table_total(rows)
     body = [
@@ -174,10 +174,10 @@ def write_docx(contract, path: Path) -> None:
     from docx.enum.text import WD_BREAK
     from docx.shared import Mm
 
-    from app.export.pdf.annexes import annex_heading
-    from app.export.pdf.signing_page import date_line
-    from app.export.pdf.story import NO_MORE_TEXT, filled
-    from app.templating import render_contract_text
+    from app.codecs.pdf.annexes import annex_heading
+    from app.codecs.pdf.signing_page import date_line
+    from app.codecs.pdf.story import NO_MORE_TEXT, filled
+    from app.rules.templating import render_contract_text
 
     def text_of(source: str) -> str:
         return render_contract_text(source, contract).text
@@ -287,7 +287,7 @@ def pdf_pages(path: Path) -> int:
 
 def ours_child(case: str, out: Path, quick: bool) -> None:
     """Child process: export twice; print the two timings and the peak memory as JSON."""
-    from app.export.pdf import export_pdf
+    from app.codecs.pdf import export_pdf
 
     contract = contract_for(case, quick)
     times = []

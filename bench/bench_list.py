@@ -19,10 +19,11 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from app.codecs.sample import sample_contract
 from app.domain import Status
-from app.sample import sample_contract
+from app.ops.first_run import open_store
 from app.store.contract_list import count_contracts, search_contracts
-from app.store.db import Database, open_database
+from app.store.db import Database
 from app.store.schema import ClauseRow, ContractRow, PartyRow, PaymentRow
 
 TARGET_P95_MS = 50.0
@@ -139,7 +140,7 @@ SCREENFUL = 40
 
 def measure_scrolling(db: Database, pages: int = 10) -> tuple[list[float], list[float]]:
     """What scrolling costs: fetching the next page deep in the list, and the deadlines of the rows shown."""
-    from app.calendar.store import load_calendar
+    from app.store.calendar import load_calendar
     from app.store.contract_list import next_deadlines
 
     calendar = load_calendar(db)
@@ -163,7 +164,7 @@ def main(argv: list[str]) -> int:
     n = int(argv[0]) if argv else 10_000
     runs = int(argv[1]) if len(argv) > 1 else 3
     with tempfile.TemporaryDirectory() as tmp:
-        db = open_database(Path(tmp) / "bench.db")
+        db = open_store(Path(tmp) / "bench.db")
         t0 = time.perf_counter()
         generate_contracts(db, n)
         print(f"generated {n} contracts in {time.perf_counter() - t0:.1f} s")

@@ -40,13 +40,13 @@ def unavailable() -> str | None:
 
 
 def prepare(folder: Path, quick: bool) -> None:
-    from app.store.db import open_database
+    from app.ops.first_run import open_store
     from bench.bench_annex import build
     from bench.bench_list import generate_contracts
 
     db_file = folder / "memory.db"
     build(db_file, QUICK_ROWS if quick else ROWS)
-    db = open_database(db_file)
+    db = open_store(db_file)
     try:
         generate_contracts(db, QUICK_CONTRACTS if quick else CONTRACTS)
     finally:
@@ -72,13 +72,13 @@ def measure(folder: Path, quick: bool) -> dict[str, Any]:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication
 
+    from app.ops.first_run import open_store
     from app.store.annex_rows import list_annexes
-    from app.store.db import open_database
     from bench.bench_annex import NUMBER
     from ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([])
-    db = open_database(folder / "memory.db")
+    db = open_store(folder / "memory.db")
     store = QSettings(str(folder / "settings.ini"), QSettings.Format.IniFormat)
     window = MainWindow(db, str(folder / "memory.db"), store=store)
     window.resize(1440, 900)

@@ -23,8 +23,8 @@ TARGETS = {"sample": (1.0, None), "rows5000": (5.0, 300)}
 
 def contract_for(case: str, rows: int | None = 5000):
     """The sample, or ("rows5000") the sample whose cost table has `rows` rows."""
+    from app.codecs.sample import sample_contract
     from app.domain import CostRow
-    from app.sample import sample_contract
 
     contract = sample_contract()
     if case == "rows5000" and rows:
@@ -37,7 +37,7 @@ def contract_for(case: str, rows: int | None = 5000):
 
 def one(case: str) -> None:
     """Child process: export twice, print timings and peak RSS as JSON."""
-    from app.export.pdf import export_pdf
+    from app.codecs.pdf import export_pdf
 
     contract = contract_for(case)
     with tempfile.TemporaryDirectory() as folder:

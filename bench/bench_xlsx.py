@@ -15,11 +15,11 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from app.codecs.sample import sample_contract
+from app.codecs.xlsx import export_xlsx
+from app.codecs.xlsx_import import read_cost_table
 from app.domain import CostRow
-from app.export.xlsx import export_xlsx
-from app.imports.xlsx import read_cost_table
-from app.sample import sample_contract
-from app.tablediff import diff_cost_rows
+from app.rules.tablediff import diff_cost_rows
 from bench.common import Metric, peak_rss_mb
 
 TARGET_SECONDS = 3.0

@@ -13,7 +13,7 @@ os.environ.setdefault("CONTRACTDESK_LANG", "en")
 
 import pytest
 
-from app.i18n import set_language
+from app.base.i18n import set_language
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_NUMBER = "CMHA-AY-202500441"
@@ -56,9 +56,9 @@ def db_path(tmp_path) -> Path:
 @pytest.fixture
 def db(db_path):
     """A fresh database holding the bundled sample."""
-    from app.store.db import open_database
+    from app.ops.first_run import open_store
 
-    database = open_database(db_path)
+    database = open_store(db_path)
     yield database
     database.close()
 
@@ -103,16 +103,16 @@ def store_url(request, tmp_path) -> str:
 @pytest.fixture
 def store_db(store_url):
     """A fresh store holding the sample, on SQLite and on PostgreSQL."""
-    from app.store.db import open_database
+    from app.ops.first_run import open_store
 
-    database = open_database(store_url)
+    database = open_store(store_url)
     yield database
     database.close()
 
 
 @pytest.fixture
 def sample():
-    from app.sample import sample_contract
+    from app.codecs.sample import sample_contract
 
     return sample_contract()
 
@@ -195,7 +195,7 @@ def database_digest(path) -> str:
 @pytest.fixture
 def exported(db, sample, tmp_path) -> Path:
     """The sample's Excel packet as `export --xlsx` writes it (beside a database holding the sample)."""
-    from app.export.xlsx import export_xlsx
+    from app.codecs.xlsx import export_xlsx
 
     out = tmp_path / "packet.xlsx"
     export_xlsx(sample, out)

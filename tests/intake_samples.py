@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.credit_code import check_character
+from app.values.credit_code import check_character
 
 
 def credit_code(first17: str) -> str:

@@ -11,15 +11,25 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from app.calendar.package_data import package_days
-from app.calendar.work_calendar import WorkCalendar
+from app.codecs.calendar_package import package_days
 from app.domain import Contract, Due, DueAfter, Events, Party, Payment
+from app.domain.calendar import WorkCalendar
 from app.domain.kinds import AttachmentKind, ContractKind, ProcurementMethod
-from app.ledger.model import LedgerRow, ledger_row
-from app.lifecycle.steps import CheckResult, Conclusion, Context, Event, EventKind, Lifecycle, Step, record, replay
-from app.office.settings import ApprovalLevel, Approver, OfficeSettings, Period
-from app.payments_made import PaymentMade, check_payment, instalments_paid, settle_schedule
-from app.schedule import Schedule, build_schedule
+from app.rules.ledger import LedgerRow, ledger_row
+from app.rules.lifecycle.steps import (
+    CheckResult,
+    Conclusion,
+    Context,
+    Event,
+    EventKind,
+    Lifecycle,
+    Step,
+    record,
+    replay,
+)
+from app.rules.office import ApprovalLevel, Approver, OfficeSettings, Period
+from app.rules.payments_made import PaymentMade, check_payment, instalments_paid, settle_schedule
+from app.rules.schedule import Schedule, build_schedule
 
 TEST_OFFICE = OfficeSettings(
     office="测试县人民政府办公室",
@@ -116,7 +126,7 @@ def is_done(lifecycle: Lifecycle, step: Step) -> bool:
 
 def source_at(cal: WorkCalendar, day: date):
     """The contract's reminder source as it stood on `day`: only what had happened by then is recorded."""
-    from app.reminders.collect import ReminderSource
+    from app.rules.reminders import ReminderSource
 
     c = contract()
     ev = c.events

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from app.paths import resource
+from app.base.resources import resource
 
 FONT = resource("fonts", "NotoSerifCJKsc-Bold.ttf")
 RED = (200, 20, 20, 255)

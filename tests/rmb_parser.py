@@ -1,6 +1,6 @@
 """An independent reader of Chinese uppercase amounts, written for the tests only.
 
-It shares no code with app/money.py: it tokenises the text and adds digit × unit, so a bug in
+It shares no code with app/values/money.py: it tokenises the text and adds digit × unit, so a bug in
 the writer cannot be mirrored here.
 """
 

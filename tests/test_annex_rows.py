@@ -8,13 +8,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.errors import Conflict, UserError
+from app.base.errors import Conflict, UserError
 from app.ops import annexes as annex_ops
 from app.ops import review as review_ops
 from app.store import annex_rows as ar
 from app.store.annex_rows import CellChange
 from app.store.contracts import insert_cost_rows, load, version_of
-from app.tsv import format_tsv, parse_tsv
+from app.values import annex_pdf
+from app.values.annex_pdf import read_pdf_file
+from app.values.tsv import format_tsv, parse_tsv
 
 NUMBER = "CMHA-AY-202500441"
 
@@ -166,23 +168,23 @@ def test_text_and_pdf_of_a_text_annex(db, tmp_path):
     assert load(db, NUMBER).annex("1").text == "技术规范：……"
     pdf = tmp_path / "spec.pdf"
     pdf.write_bytes(b"%PDF-1.4\n%test\n")
-    assert annex_ops.set_annex_pdf(db, NUMBER, aid, ar.read_pdf_file(pdf)).value is None
+    assert annex_ops.set_annex_pdf(db, NUMBER, aid, read_pdf_file(pdf)).value is None
     assert load(db, NUMBER).annex("1").pdf == b"%PDF-1.4\n%test\n"
     assert ar.list_annexes(db, NUMBER)[0].pdf_size == len(b"%PDF-1.4\n%test\n")
     not_pdf = tmp_path / "x.pdf"
     not_pdf.write_bytes(b"hello")
     with pytest.raises(UserError, match="not a PDF"):
-        ar.read_pdf_file(not_pdf)
+        read_pdf_file(not_pdf)
     with pytest.raises(UserError, match="table"):
         annex_ops.set_annex_text(db, NUMBER, table_id(db), "x")
 
 
 def test_pdf_size_cap(db, tmp_path, monkeypatch):
-    monkeypatch.setattr(ar, "MAX_PDF_BYTES", 10)
+    monkeypatch.setattr(annex_pdf, "MAX_PDF_BYTES", 10)
     big = tmp_path / "big.pdf"
     big.write_bytes(b"%PDF-1.4" + b"0" * 20)
     with pytest.raises(UserError, match="larger than"):
-        ar.read_pdf_file(big)
+        read_pdf_file(big)
 
 
 @pytest.mark.parametrize(
@@ -209,8 +211,8 @@ def test_tsv_round_trip(rows):
 
 def test_an_annex_is_added_after_the_last_one_and_audited(db):
     from app.domain import AnnexKind
-    from app.review.audit import entries
-    from app.review.revisions import list_revisions
+    from app.store.audit import entries
+    from app.store.revisions import list_revisions
 
     revisions = len(list_revisions(db, NUMBER))
     added = annex_ops.add_annex(db, NUMBER, AnnexKind.TABLE, "  设备 清单 ").value

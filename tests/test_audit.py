@@ -9,8 +9,8 @@ from decimal import Decimal
 from app.ops import annexes as annex_ops
 from app.ops import review as review_ops
 from app.ops.contracts import add_contract, delete_contract, set_field
-from app.review import audit
 from app.store import annex_rows as ar
+from app.store import audit
 from app.store.contracts import load_versioned
 from tests.conftest import SAMPLE_NUMBER as N
 from tests.conftest import store_edit, table_annex
@@ -106,7 +106,7 @@ def test_chain_is_per_contract(db, sample):
 def test_review_tables_work_on_every_store(store_db):
     """The 0002_review tables on SQLite and PostgreSQL: state, revision, comment, amendment, intact chain."""
     from app.domain.amendment import Amendment
-    from app.review import amendments, comments, revisions
+    from app.store import amendments, comments, revisions
 
     db = store_db
     seq = review_ops.mark_reviewed(db, N, "r1").value
@@ -126,7 +126,7 @@ def test_review_tables_work_on_every_store(store_db):
 
 def test_contract_data_changed_directly_in_sqlite_is_detected(cli, db, db_path):
     """Every change ContractDesk makes is on record; a change made in SQL is not, and --verify says where."""
-    from app.review.integrity import integrity_problems
+    from app.ops.integrity import integrity_problems
 
     make_history(db)
     _c, version = load_versioned(db, N)

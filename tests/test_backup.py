@@ -7,9 +7,10 @@ from datetime import date, datetime, timedelta
 
 import pytest
 
-from app.errors import UserError
+from app.base.errors import UserError
+from app.base.private import is_private
 from app.ops.contracts import delete_contract
-from app.private import is_private
+from app.ops.first_run import open_store
 from app.store.backup import (
     KEEP_DAILY,
     KEEP_WEEKLY,
@@ -19,7 +20,6 @@ from app.store.backup import (
     prune_auto_backups,
     restore_database,
 )
-from app.store.db import open_database
 
 from .conftest import SAMPLE_NUMBER
 
@@ -33,10 +33,10 @@ def _numbers(path) -> list[str]:
 
 
 def test_open_backs_up_at_most_daily_readable_by_the_user_only(db_path):
-    open_database(db_path).close()
+    open_store(db_path).close()
     assert list_backups(db_path) == [], "a brand-new database needs no backup"
-    open_database(db_path).close()
-    open_database(db_path).close()
+    open_store(db_path).close()
+    open_store(db_path).close()
     backups = list_backups(db_path)
     assert [b.kind for b in backups] == ["auto"]
     assert backups[0].path.parent == db_path.parent / "backups"
@@ -91,7 +91,7 @@ def test_backup_before_a_migration(db_path):
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, "0001_initial")
     engine.dispose()
-    open_database(db_path).close()
+    open_store(db_path).close()
     before = [b for b in list_backups(db_path) if b.kind == "before-0001_initial"]
     assert len(before) == 1
     con = sqlite3.connect(before[0].path)
@@ -100,7 +100,7 @@ def test_backup_before_a_migration(db_path):
 
 
 def test_cli_backup_restore_and_list(cli, db_path, tmp_path):
-    open_database(db_path).close()
+    open_store(db_path).close()
     out_file = tmp_path / "elsewhere" / "copy.db"
     result = cli("backup", "--to", str(out_file))
     assert result.code == 0, result
@@ -118,7 +118,7 @@ def test_cli_backup_restore_and_list(cli, db_path, tmp_path):
 
 
 def test_cli_restore_latest(cli, db_path):
-    open_database(db_path).close()
+    open_store(db_path).close()
     assert cli("backup").code == 0
     assert cli("delete", SAMPLE_NUMBER).code == 0
     result = cli("restore", "latest")
@@ -129,7 +129,7 @@ def test_cli_restore_latest(cli, db_path):
 def test_cli_restore_refuses_a_database_open_in_the_app(cli, db_path):
     from app.store.lock import acquire
 
-    open_database(db_path).close()
+    open_store(db_path).close()
     assert cli("backup").code == 0
     assert cli("delete", SAMPLE_NUMBER).code == 0
     lock = acquire(db_path)  # what the desktop app holds while the database is open

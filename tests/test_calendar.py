@@ -12,11 +12,12 @@ from datetime import date
 import pytest
 from sqlalchemy import delete, func, select
 
-from app.calendar import DayKind, HolidayDay, add_day, holiday_rows, load_calendar, remove_day
-from app.calendar.csv_import import CalendarFileError, parse_calendar_csv, read_calendar_csv
-from app.errors import NotFound, UserError
+from app.base.errors import NotFound, UserError
+from app.codecs.calendar_csv import CalendarFileError, parse_calendar_csv, read_calendar_csv
+from app.domain.calendar import DayKind, HolidayDay
+from app.ops.first_run import open_store, seed_holidays
+from app.store.calendar import add_day, holiday_rows, load_calendar, remove_day
 from app.store.schema import HolidayRow
-from app.store.seed import seed_holidays
 
 D = date
 
@@ -55,11 +56,14 @@ def test_new_database_is_seeded_with_make_up_days(db):
 def test_empty_table_of_an_existing_database_is_seeded_once(db):
     with db.transaction() as s:
         s.execute(delete(HolidayRow))
-    assert _count(db) == 0
-    calendar = load_calendar(db)  # a database made before the calendar existed
-    seeded = _count(db)
-    assert seeded > 500 and calendar.is_working_day(D(2025, 10, 11))
-    assert seed_holidays(db) == 0  # not again
+    assert _count(db) == 0  # as in a database made before the calendar existed
+    reopened = open_store(db.path)
+    try:
+        seeded = _count(reopened)
+        assert seeded > 500 and load_calendar(reopened).is_working_day(D(2025, 10, 11))
+        assert seed_holidays(reopened) == 0  # not again
+    finally:
+        reopened.close()
 
 
 def test_user_edits_survive_reloading(db):
@@ -191,7 +195,7 @@ def _full_year_csv(year: int) -> str:
 
 
 def test_a_year_is_covered_only_when_its_schedule_looks_complete(db):
-    from app.calendar import WorkCalendar
+    from app.domain.calendar import WorkCalendar
 
     base = load_calendar(db)
     assert set(range(2004, 2027)) <= base.covered_years  # every bundled year is complete

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from app.checks import Severity, check, has_errors
 from app.domain import Annex, Clause, CostRow
+from app.rules.checks import Severity, check, has_errors
 
 
 def codes(contract) -> list[tuple[str, str]]:

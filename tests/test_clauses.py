@@ -1,12 +1,12 @@
-"""Clause tree operations (app.clauses): pure functions over the sample's clause list."""
+"""Clause tree operations (app.rules.clauses): pure functions over the sample's clause list."""
 
 from __future__ import annotations
 
 import pytest
 
-from app import clauses as ops
+from app.base.errors import UserError
 from app.domain import Clause
-from app.errors import UserError
+from app.rules import clauses as ops
 
 
 def tree() -> list[Clause]:

@@ -6,8 +6,8 @@ import json
 
 import pytest
 
+from app.codecs.sample import sample_path
 from app.ops import review as review_ops
-from app.sample import sample_path
 
 from .conftest import SAMPLE_NUMBER, database_digest
 
@@ -184,7 +184,7 @@ def test_db_url_is_accepted(cli, tmp_path):
 
 def test_font_choices_are_the_exporters_preferences():
     from app.cli.cmd_contracts import FONT_CHOICES
-    from app.export.pdf.fonts import FontPreference
+    from app.codecs.pdf.fonts import FontPreference
 
     assert FONT_CHOICES == tuple(p.value for p in FontPreference)
 
@@ -250,7 +250,7 @@ def test_sign_with_needs_a_pdf_or_a_workbook(cli, tmp_path):
 def test_importing_a_reviewers_file_says_the_contract_was_kept_and_what_merged(cli, db, tmp_path):
     import json
 
-    from app.review.exchange import export_document
+    from app.ops.exchange import export_document
 
     data = json.loads(export_document(db, SAMPLE_NUMBER))
     data["title"] = "审阅人改过的标题"  # not applied without --replace
@@ -270,8 +270,8 @@ def test_importing_a_reviewers_file_says_the_contract_was_kept_and_what_merged(c
 
 
 def test_a_member_written_twice_is_refused_not_silently_the_last(cli, db, db_path, tmp_path):
-    from app.interchange.json_codec import dumps
-    from app.sample import sample_contract
+    from app.codecs.json_codec import dumps
+    from app.codecs.sample import sample_contract
 
     text = dumps(sample_contract())
     doubled = text.replace('"total": "4273290.00",', '"total": "4273290.00",\n  "total": "4273.29",', 1)
@@ -290,7 +290,7 @@ def test_state_history_is_shown_on_the_clerks_clock(cli, db):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from app.review import states
+    from app.store import states
 
     review_ops.set_state(db, SAMPLE_NUMBER, "review")
     stored = states.history(db, SAMPLE_NUMBER)[-1].at  # UTC

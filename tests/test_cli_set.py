@@ -5,8 +5,7 @@ from __future__ import annotations
 import json
 
 from app.cli import main
-from app.review import audit
-from app.store import contracts
+from app.store import audit, contracts
 from tests.conftest import SAMPLE_NUMBER as N
 from tests.conftest import database_digest, sign
 

@@ -9,17 +9,17 @@ import time
 
 import pytest
 
-from app.errors import Conflict
+from app.base.errors import Conflict
+from app.ops.first_run import open_store
 from app.store import contracts
-from app.store.db import open_database
 
 from .conftest import ROOT, SAMPLE_NUMBER, store_edit
 
 HOLD_LOCK = """
 import sys, time
-from app.store.db import open_database
+from app.ops.first_run import open_store
 from app.store import contracts
-db = open_database(sys.argv[1])
+db = open_store(sys.argv[1])
 with db.transaction() as s:
     c, version = contracts.load_in(s, sys.argv[2], rows=False)
     c.project = "脚本的修改"
@@ -31,11 +31,11 @@ print("committed", flush=True)
 
 INCREMENT = """
 import sys
-from app.errors import Conflict
-from app.store.db import open_database
+from app.base.errors import Conflict
+from app.ops.first_run import open_store
 from app.store import contracts
 from tests.conftest import store_edit
-db = open_database(sys.argv[1])
+db = open_store(sys.argv[1])
 done = conflicts = 0
 while done < int(sys.argv[3]):
     c, version = contracts.load_versioned(db, sys.argv[2])
@@ -55,8 +55,8 @@ def _child(code: str, *args: str) -> subprocess.Popen:
 
 
 def test_two_instances_stale_edit_is_a_conflict(store_url):
-    first = open_database(store_url)
-    second = open_database(store_url)
+    first = open_store(store_url)
+    second = open_store(store_url)
     try:
         mine, my_version = contracts.load_versioned(first, SAMPLE_NUMBER)
         theirs, their_version = contracts.load_versioned(second, SAMPLE_NUMBER)
@@ -77,7 +77,7 @@ def test_two_instances_stale_edit_is_a_conflict(store_url):
 
 
 def test_a_save_waits_for_the_other_writer_then_detects_the_stale_edit(store_url):
-    db = open_database(store_url)
+    db = open_store(store_url)
     try:
         mine, my_version = contracts.load_versioned(db, SAMPLE_NUMBER)
         script = _child(HOLD_LOCK, store_url, SAMPLE_NUMBER, "1.5")
@@ -97,7 +97,7 @@ def test_a_save_waits_for_the_other_writer_then_detects_the_stale_edit(store_url
 
 
 def test_concurrent_writers_lose_no_update(store_url):
-    db = open_database(store_url)
+    db = open_store(store_url)
     try:
         c, version = contracts.load_versioned(db, SAMPLE_NUMBER)
         c.project = "0"
@@ -110,7 +110,7 @@ def test_concurrent_writers_lose_no_update(store_url):
     for child, (out, err) in zip(children, results, strict=True):
         assert child.returncode == 0, err
         assert int(out.split()[0]) == each
-    db = open_database(store_url)
+    db = open_store(store_url)
     try:
         assert contracts.load(db, SAMPLE_NUMBER).project == str(2 * each)
     finally:

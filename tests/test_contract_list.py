@@ -10,7 +10,8 @@ import pytest
 
 from app.domain import Clause, Status
 from app.ops.contracts import delete_contract, set_event
-from app.schedule import next_deadline
+from app.ops.first_run import open_store
+from app.rules.schedule import next_deadline
 from app.store import contracts
 from app.store.contract_list import (
     count_contracts,
@@ -19,7 +20,6 @@ from app.store.contract_list import (
     next_deadlines,
     search_contracts,
 )
-from app.store.db import open_database
 from tests.conftest import SAMPLE_NUMBER, downgrade_database
 
 
@@ -36,7 +36,7 @@ def _add(db, sample, number: str, title: str, party_a: str, total: str, status: 
 
 @pytest.fixture
 def listed(db):
-    from app.sample import sample_contract
+    from app.codecs.sample import sample_contract
 
     _add(db, sample_contract(), "T-0001", "内黄县教育局网络专线合同", "内黄县教育局", "9.00", Status.SIGNED,
          "乙方提供千兆光纤专线服务，月租费按季度结算。")
@@ -109,7 +109,7 @@ def test_sort_by_other_columns(listed):
 
 
 def test_unknown_sort_key_is_refused(listed):
-    from app.errors import UserError
+    from app.base.errors import UserError
 
     with pytest.raises(UserError):
         search_contracts(listed, order_by="total; DROP TABLE contracts")
@@ -154,7 +154,7 @@ def test_upgrading_an_existing_database_indexes_its_rows(db_path, listed):
 
     listed.close()
     downgrade_database(db_path, "0002_review")
-    db = open_database(db_path)
+    db = open_store(db_path)
     try:
         assert has_fts(db)
         assert numbers(search_contracts(db, "机房空调")) == ["T-0002"]
@@ -173,7 +173,7 @@ def test_without_fts_the_search_falls_back_to_like(db_path, listed):
     con.execute("DROP TABLE contract_search")
     con.commit()
     con.close()
-    db = open_database(db_path)
+    db = open_store(db_path)
     try:
         assert not has_fts(db)
         assert numbers(search_contracts(db, "光纤")) == ["T-0001"]
@@ -185,7 +185,7 @@ def test_without_fts_the_search_falls_back_to_like(db_path, listed):
 
 
 def test_next_deadlines_match_the_full_schedule(db):
-    from app.calendar.store import load_calendar
+    from app.store.calendar import load_calendar
 
     set_event(db, SAMPLE_NUMBER, "signed_a", date(2025, 5, 20))
     set_event(db, SAMPLE_NUMBER, "signed_b", date(2025, 5, 22))

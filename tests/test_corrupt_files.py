@@ -8,9 +8,10 @@ import sqlite3
 
 import pytest
 
+from app.ops.first_run import open_store
 from app.store import contracts
 from app.store.backup import latest_good_backup, make_backup
-from app.store.db import DatabaseProblem, open_database
+from app.store.db import DatabaseProblem
 
 from .conftest import SAMPLE_NUMBER
 
@@ -26,7 +27,7 @@ def with_backup(db, db_path):
 def _refused(db_path, kind: str) -> DatabaseProblem:
     before = db_path.read_bytes()
     with pytest.raises(DatabaseProblem) as caught:
-        open_database(db_path)
+        open_store(db_path)
     assert caught.value.kind == kind, caught.value
     assert db_path.read_bytes() == before, "a refused file is never written to"
     assert str(db_path) in str(caught.value)
@@ -138,7 +139,7 @@ def test_dialog_restores_the_latest_good_backup(qtbot, with_backup, db_path, mon
     data = db_path.read_bytes()
     db_path.write_bytes(data[: len(data) // 2])
     with pytest.raises(DatabaseProblem) as caught:
-        open_database(db_path)
+        open_store(db_path)
     texts = []
     real_exec = _click(QMessageBox.ButtonRole.AcceptRole)
 
@@ -164,7 +165,7 @@ def test_dialog_without_a_backup_only_explains(qtbot, tmp_path, monkeypatch):
     bogus = tmp_path / "notes.db"
     bogus.write_bytes(b"not a database" * 100)
     with pytest.raises(DatabaseProblem) as caught:
-        open_database(bogus)
+        open_store(bogus)
     seen = []
 
     def exec_(self):

@@ -10,12 +10,12 @@ from decimal import Decimal
 import jsonschema
 import pytest
 
+from app.base.errors import UserError
+from app.base.resources import resource
+from app.codecs.json_codec import dumps, loads
 from app.domain import CostRow, CostTable, RowKind, TotalKind, table_total
 from app.domain.cost_table import format_rate, parse_rate, structure_problem
-from app.errors import UserError
-from app.interchange.json_codec import dumps, loads
-from app.money import AmountError
-from app.paths import resource
+from app.values.money import AmountError
 
 from .cost_tables import GROSS, NET, TAX, showcase_rows, showcase_table, use_showcase
 

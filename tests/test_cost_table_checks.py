@@ -6,11 +6,11 @@ from __future__ import annotations
 import copy
 from decimal import Decimal
 
-from app.checks import Severity, check
 from app.domain import CostRow, CostTable, RowKind, TotalKind
 from app.review.diff import diff_contracts
 from app.review.report import diff_json, diff_lines, table_lines
-from app.tablediff import diff_cost_rows
+from app.rules.checks import Severity, check
+from app.rules.tablediff import diff_cost_rows
 
 from .cost_tables import GROSS, NET, showcase_table, use_showcase
 

@@ -9,12 +9,12 @@ from decimal import Decimal
 
 import pytest
 
+from app.codecs.pdf import cost_table as pdf_cost_table
+from app.codecs.pdf import export_pdf
+from app.codecs.pdf.fonts import bundled_fonts, register
+from app.codecs.pdf.styles import MARGIN_BOTTOM, MARGIN_LEFT, make_styles
+from app.codecs.sample import sample_contract
 from app.domain import CostRow, CostTable, RowKind
-from app.export.pdf import cost_table as pdf_cost_table
-from app.export.pdf import export_pdf
-from app.export.pdf.fonts import bundled_fonts, register
-from app.export.pdf.styles import MARGIN_BOTTOM, MARGIN_LEFT, make_styles
-from app.sample import sample_contract
 
 from .cost_tables import use_showcase
 from .pdf_tools import page_count, pages_text, squash, word_boxes

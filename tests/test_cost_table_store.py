@@ -8,13 +8,14 @@ from decimal import Decimal
 
 import pytest
 
+from app.base.errors import UserError
+from app.codecs.json_codec import dumps
 from app.domain import CostRow, CostTable, RowKind, TotalKind, table_total
-from app.errors import UserError
-from app.interchange.json_codec import dumps
 from app.ops.annexes import delete_rows, insert_rows, set_table_options, update_cells
+from app.ops.first_run import open_store
 from app.ops.review import add_amendment, set_state
 from app.store import annex_rows, contracts
-from app.store.db import current_revision, open_database
+from app.store.db import current_revision
 from app.store.migrations import HEAD_REVISION
 
 from .conftest import SAMPLE_NUMBER, downgrade_database
@@ -106,7 +107,7 @@ def test_a_database_of_the_previous_revision_upgrades_with_its_tables_as_they_we
         assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0004_amendment_clause_depth"
     finally:
         con.close()
-    upgraded = open_database(db_path)
+    upgraded = open_store(db_path)
     try:
         assert current_revision(upgraded.engine) == HEAD_REVISION
         loaded = contracts.load(upgraded, SAMPLE_NUMBER)
@@ -148,7 +149,7 @@ def test_a_product_too_large_is_refused_where_it_is_typed(db):
 def test_forty_nines_in_an_exchange_file_are_refused(sample):
     import json
 
-    from app.interchange.json_codec import loads
+    from app.codecs.json_codec import loads
 
     data = json.loads(dumps(sample))
     data["annexes"][2]["table"]["rows"][0]["quantity"] = "9" * 40
@@ -165,7 +166,7 @@ def test_an_amendment_keeps_a_table_with_sections(db):
     """An amendment that replaces annex 3 with the showcase keeps its sections, rates and ceiling."""
     from app.domain import Annex
     from app.domain.amendment import Amendment
-    from app.review import amendments
+    from app.store import amendments
 
     for target in ("review", "approved", "signed"):
         set_state(db, SAMPLE_NUMBER, target, user="张三")

@@ -10,11 +10,11 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from app.base.errors import UserError
+from app.codecs.json_codec import dumps
+from app.codecs.xlsx import export_xlsx
+from app.codecs.xlsx_import import read_cost_table
 from app.domain import CostRow, CostTable, RowKind, TotalKind
-from app.errors import UserError
-from app.export.xlsx import export_xlsx
-from app.imports.xlsx import read_cost_table
-from app.interchange.json_codec import dumps
 from app.store import contracts
 
 from .conftest import SAMPLE_NUMBER

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QPushButton
 
-from app.errors import UserError
+from app.base.errors import UserError
 from app.store.contracts import load
 from ui import crash_handler
 from ui.crash_handler import MAX_DIALOGS, CrashDialog
@@ -158,9 +158,9 @@ def test_user_error_escaping_a_view_is_a_message_not_a_crash(qtbot, handler, sho
 
 
 def test_crash_details_are_masked_when_the_logging_module_masks(qtbot, handler, shown, monkeypatch):
-    fake = types.ModuleType("app.logs")
+    fake = types.ModuleType("app.base.logs")
     fake.mask_text = lambda text: re.sub(r"\d{12,}", "****", text)  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "app.logs", fake)
+    monkeypatch.setitem(sys.modules, "app.base.logs", fake)
     button = QPushButton("go")
     qtbot.addWidget(button)
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from app.store.db import DatabaseProblem, open_database
+from app.ops.first_run import open_store
+from app.store.db import DatabaseProblem
 
 from .conftest import SAMPLE_NUMBER
 
@@ -14,7 +15,7 @@ from .conftest import SAMPLE_NUMBER
 def test_in_memory_database_is_refused_and_leaves_no_file(cli, tmp_path, monkeypatch, url):
     monkeypatch.chdir(tmp_path)
     with pytest.raises(DatabaseProblem) as caught:
-        open_database(url)
+        open_store(url)
     assert caught.value.kind == "address"
     for command in (["list"], ["backup"]):
         result = cli(*command, db=url)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from decimal import Decimal
 
 from app.cli import main
+from app.codecs.json_codec import dumps
 from app.domain import CostRow
-from app.interchange.json_codec import dumps
+from app.ops.first_run import open_store
 from app.store import contracts
 from app.store import db as store_db
-from app.store.db import integrity_problems, open_database
+from app.store.db import integrity_problems
 
 from .conftest import SAMPLE_NUMBER
 
@@ -43,7 +44,7 @@ def test_full_disk_during_a_large_import_saves_nothing_and_keeps_the_rest(db, tm
     assert err.strip().count("\n") == 0
 
     monkeypatch.undo()
-    again = open_database(db.path)
+    again = open_store(db.path)
     try:
         assert integrity_problems(again) == []
         assert [c.number for c in contracts.list_contracts(again)] == [SAMPLE_NUMBER]

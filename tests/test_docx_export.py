@@ -8,8 +8,8 @@ import zipfile
 import docx
 from docx.oxml.ns import qn
 
-from app.export.docx import render_docx
-from app.export.pdf.cost_table import COST_HEADER
+from app.codecs.docx import render_docx
+from app.codecs.pdf.cost_table import COST_HEADER
 
 
 def _document(sample, tmp_path):

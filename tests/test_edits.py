@@ -7,14 +7,14 @@ from decimal import Decimal
 
 import pytest
 
-from app import clauses as ops
-from app.dates import DateError, parse_date, parse_year_month
+from app.base.errors import Conflict, UserError
 from app.domain import Status
-from app.errors import Conflict, UserError
-from app.fields import FIELDS, get_value, parse_value
 from app.ops.contracts import edit_clauses, set_clauses, set_field
 from app.ops.review import set_state
+from app.rules import clauses as ops
+from app.rules.fields import FIELDS, get_value, parse_value
 from app.store import contracts
+from app.values.dates import DateError, parse_date, parse_year_month
 from tests.conftest import SAMPLE_NUMBER as N
 
 
@@ -69,7 +69,7 @@ def test_field_parsers_refuse_with_the_field_named(path, typed, words):
 
 def test_every_field_of_the_sample_reads_back_as_typed(sample):
     """What the form shows of each field, typed back in, is the stored value again (nothing shifts on a save)."""
-    from app.fields import Kind, format_value
+    from app.rules.fields import Kind, format_value
 
     for pattern in FIELDS:
         path = pattern.replace("[]", "[0]")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
+from app.ops.first_run import open_store
 from app.store import contracts
 from app.store.backup import latest_good_backup, list_backups, make_backup
-from app.store.db import DatabaseProblem, open_database
+from app.store.db import DatabaseProblem
 
 from .conftest import SAMPLE_NUMBER
 
@@ -22,7 +23,7 @@ def _plain_secrets(sample) -> list[bytes]:
 
 
 def test_encrypted_store_round_trip_and_nothing_in_clear(db_path, sample):
-    db = open_database(db_path, passphrase=PASSPHRASE)
+    db = open_store(db_path, passphrase=PASSPHRASE)
     assert contracts.load(db, SAMPLE_NUMBER).party_b.bank.account_no == sample.party_b.bank.account_no
     backup = make_backup(db_path, "manual", connect=db.connector)
     db.close()
@@ -31,7 +32,7 @@ def test_encrypted_store_round_trip_and_nothing_in_clear(db_path, sample):
         for secret in _plain_secrets(sample):
             assert secret not in data, (path.name, secret)
     assert db_path.stat().st_mode & 0o077 == 0
-    again = open_database(db_path, passphrase=PASSPHRASE)
+    again = open_store(db_path, passphrase=PASSPHRASE)
     try:
         assert [r.number for r in contracts.list_contracts(again)] == [SAMPLE_NUMBER]
     finally:
@@ -41,13 +42,13 @@ def test_encrypted_store_round_trip_and_nothing_in_clear(db_path, sample):
 
 
 def test_wrong_or_missing_passphrase_is_refused_untouched(db_path):
-    open_database(db_path, passphrase=PASSPHRASE).close()
+    open_store(db_path, passphrase=PASSPHRASE).close()
     before = db_path.read_bytes()
     with pytest.raises(DatabaseProblem) as wrong:
-        open_database(db_path, passphrase="wrong")
+        open_store(db_path, passphrase="wrong")
     assert wrong.value.kind in ("passphrase", "damaged")
     with pytest.raises(DatabaseProblem) as missing:
-        open_database(db_path)
+        open_store(db_path)
     assert missing.value.kind == "not-database"
     assert "passphrase" in missing.value.message
     assert db_path.read_bytes() == before
@@ -67,7 +68,7 @@ def test_an_existing_plain_store_can_be_encrypted(db, db_path, tmp_path):
     db.close()
     target = encryption.encrypt_copy(db_path, tmp_path / "secret.db", PASSPHRASE)
     assert b"SQLite format 3" not in target.read_bytes()[:16]
-    enc = open_database(target, passphrase=PASSPHRASE)
+    enc = open_store(target, passphrase=PASSPHRASE)
     try:
         assert [r.number for r in contracts.list_contracts(enc)] == [SAMPLE_NUMBER]
     finally:
@@ -83,7 +84,7 @@ def test_an_encrypted_store_at_an_older_revision_is_upgraded_with_its_backup(db_
     from app.store import migrations
     from app.store.migrations import HEAD_REVISION
 
-    open_database(db_path, passphrase=PASSPHRASE).close()
+    open_store(db_path, passphrase=PASSPHRASE).close()
     engine = create_engine(f"sqlite:///{db_path}", module=encryption.driver())
     event.listen(engine, "connect", encryption.key_listener(PASSPHRASE))
     cfg = Config()
@@ -93,7 +94,7 @@ def test_an_encrypted_store_at_an_older_revision_is_upgraded_with_its_backup(db_
         command.downgrade(cfg, "0002_review")
     engine.dispose()
 
-    db = open_database(db_path, passphrase=PASSPHRASE)
+    db = open_store(db_path, passphrase=PASSPHRASE)
     try:
         with db.engine.connect() as conn:
             assert conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar() == HEAD_REVISION

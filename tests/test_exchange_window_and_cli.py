@@ -12,10 +12,10 @@ from app.cli import main
 from app.domain import Status
 from app.domain.amendment import Amendment
 from app.ops import review as review_ops
-from app.review.amendments import list_amendments
-from app.review.comments import list_comments
+from app.ops.first_run import open_store
 from app.store import contracts
-from app.store.db import open_database
+from app.store.amendments import list_amendments
+from app.store.comments import list_comments
 from tests.conftest import SAMPLE_NUMBER as N
 from tests.conftest import sign
 from ui.export_dialog import ExportDialog
@@ -33,7 +33,7 @@ def reviewed(db):
 
 
 def empty_database(path):
-    return open_database(path, load_sample=False)
+    return open_store(path, load_sample=False)
 
 
 def window_on(qtbot, db, path, tmp_path) -> MainWindow:
@@ -81,7 +81,7 @@ def test_a_file_the_window_exported_imports_on_the_command_line(qtbot, reviewed,
     empty_database(desk3).close()
     assert main(["--db", str(desk3), "import", str(out)]) == 0
     assert capsys.readouterr().out.strip() == N
-    imported = open_database(desk3)
+    imported = open_store(desk3)
     try:
         assert contracts.load(imported, N).status is Status.SIGNED
         assert [c.text for c in list_comments(imported, N)] == ["标点重复，请改"]

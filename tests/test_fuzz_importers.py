@@ -19,12 +19,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from app.errors import UserError
-from app.export.pdf.seals import MAX_PIXELS, open_image
-from app.imports.xlsx import read_cost_table
-from app.interchange.json_codec import dumps, loads
+from app.base.errors import UserError
+from app.codecs.json_codec import dumps, loads
+from app.codecs.xlsx_import import read_cost_table
 from app.store import contracts
-from app.store.annex_rows import check_pdf
+from app.values.annex_pdf import check_pdf
+from app.values.images import MAX_PIXELS, open_image
 
 from .conftest import SAMPLE_NUMBER
 
@@ -62,7 +62,7 @@ def _outcome(parse, data):
 
 @functools.cache
 def _sample_json_text() -> str:
-    from app.sample import sample_contract
+    from app.codecs.sample import sample_contract
 
     return dumps(sample_contract())
 
@@ -159,8 +159,8 @@ def test_a_refused_or_accepted_import_never_half_writes(db, sample_json, data):
 def _exported_xlsx() -> bytes:
     import tempfile
 
-    from app.export.xlsx import export_xlsx
-    from app.sample import sample_contract
+    from app.codecs.sample import sample_contract
+    from app.codecs.xlsx import export_xlsx
 
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "packet.xlsx"
@@ -198,7 +198,7 @@ def _read_table(tmp: Path, data: bytes):
 
 
 def test_the_exported_workbook_imports(tmp_path, exported_xlsx):
-    from app.sample import sample_contract
+    from app.codecs.sample import sample_contract
 
     assert _read_table(tmp_path, exported_xlsx).rows == sample_contract().annexes[2].table
 
@@ -241,8 +241,8 @@ def _small_pdf() -> bytes:
 
 
 def _attach(data: bytes):
+    from app.codecs.pdf.annexes import _attached_reader
     from app.domain import Annex
-    from app.export.pdf.annexes import _attached_reader
 
     check_pdf(data, "annex:1")
     return len(_attached_reader(Annex("1", "x", text="", pdf=data)).pages)
@@ -259,7 +259,7 @@ def test_pdf_mutated_bytes(edits):
 
 
 def test_pdf_size_is_capped():
-    from app.store.annex_rows import MAX_PDF_BYTES
+    from app.values.annex_pdf import MAX_PDF_BYTES
 
     with pytest.raises(UserError, match="larger than"):
         check_pdf(b"%PDF-1.4\n" + b"0" * MAX_PDF_BYTES, "annex:1")

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from app.base.fileio import FileHeld, retry_while_held
 from app.cli import main
-from app.fileio import FileHeld, retry_while_held
 from app.store.backup import make_backup, restore_database
 
 from .conftest import SAMPLE_NUMBER, database_digest
@@ -150,7 +150,7 @@ def test_a_restore_whose_database_is_held_puts_the_logs_back(db, db_path, held, 
 def test_log_rotation_with_a_second_window_holding_the_log(tmp_path, held, monkeypatch):
     """The other window holds contractdesk.log: rotation gives up after a brief retry, writes on into the same file,
     says once which file is held, loses no record and no older log; once free, it rotates again."""
-    from app.logs import SharedRotatingFileHandler
+    from app.base.logs import SharedRotatingFileHandler
 
     log_file = tmp_path / "contractdesk.log"
     handler = SharedRotatingFileHandler(log_file, maxBytes=300, backupCount=3, encoding="utf-8")

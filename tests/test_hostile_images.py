@@ -11,10 +11,10 @@ import struct
 import pytest
 from PIL import EpsImagePlugin, Image
 
-from app.errors import UserError
-from app.export.pdf.seals import MAX_PIXELS, open_image
-from app.fields import parse_value
-from app.interchange.json_codec import dumps
+from app.base.errors import UserError
+from app.codecs.json_codec import dumps
+from app.rules.fields import parse_value
+from app.values.images import MAX_PIXELS, open_image
 from tests.pdf_specimens import specimen_seal_png, specimen_seal_scan_jpeg
 
 pytestmark = pytest.mark.hostile

@@ -10,11 +10,11 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from app.errors import UserError
-from app.fields import parse_value
-from app.interchange.json_codec import dumps, loads
-from app.money import MAX_AMOUNT, MAX_ROW_AMOUNT, MAX_TABLE_ROWS, AmountError, parse_decimal, row_amount
+from app.base.errors import UserError
+from app.codecs.json_codec import dumps, loads
+from app.rules.fields import parse_value
 from app.store import annex_rows, contracts
+from app.values.money import MAX_AMOUNT, MAX_ROW_AMOUNT, MAX_TABLE_ROWS, AmountError, parse_decimal, row_amount
 
 from .conftest import SAMPLE_NUMBER, database_digest
 
@@ -141,10 +141,8 @@ def test_a_product_past_the_bound_is_refused_at_import(sample):
 
 
 def test_no_table_can_total_more_than_the_largest_amount():
-    """Rows within MAX_ROW_AMOUNT and no more than MAX_TABLE_ROWS of them (the Excel import's cap too)."""
-    from app.imports.xlsx import MAX_ROWS
-
-    assert MAX_ROWS <= MAX_TABLE_ROWS and MAX_ROW_AMOUNT * MAX_TABLE_ROWS <= MAX_AMOUNT
+    """Rows within MAX_ROW_AMOUNT and no more than MAX_TABLE_ROWS of them (the cap of every table)."""
+    assert MAX_ROW_AMOUNT * MAX_TABLE_ROWS <= MAX_AMOUNT
 
 
 @pytest.mark.parametrize(("quantity", "price"), [(10**15, 10**15), (10**8, 10**9)])

@@ -10,9 +10,9 @@ import sys
 
 import pytest
 
-from app.errors import UserError
-from app.fileio import atomic_write_bytes
-from app.output_targets import check_output_targets
+from app.base.errors import UserError
+from app.base.fileio import atomic_write_bytes
+from app.store.output_targets import check_output_targets
 
 from .conftest import SAMPLE_NUMBER, database_digest
 

@@ -18,12 +18,12 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign import signers
 
 from app.cli.credentials import PASSWORD_VARIABLE
-from app.export.pdf import PdfOptions, export_pdf
-from app.sample import sample_contract
-from app.signing.cms import sign_bytes, sign_file, verify_bytes
-from app.signing.pdf import verify_pdf
-from app.signing.result import SignatureState
-from app.signing.trust import TrustList, fingerprint, parse_trust_list
+from app.codecs.pdf import PdfOptions, export_pdf
+from app.codecs.sample import sample_contract
+from app.codecs.signing.cms import sign_bytes, sign_file, verify_bytes
+from app.codecs.signing.pdf import verify_pdf
+from app.codecs.signing.result import SignatureState
+from app.codecs.signing.trust import TrustList, fingerprint, parse_trust_list
 from tests.pdf_specimens import make_p12
 
 from .conftest import SAMPLE_NUMBER

@@ -13,10 +13,10 @@ from contextlib import contextmanager
 
 import pytest
 
-from app import templating
-from app.checks import check
 from app.domain import Clause
-from app.templating import TemplateProblem, render, render_contract_text
+from app.rules import templating
+from app.rules.checks import check
+from app.rules.templating import TemplateProblem, render, render_contract_text
 
 from .conftest import SAMPLE_NUMBER
 
@@ -113,7 +113,7 @@ def test_a_clause_cannot_change_the_contract_it_fills_in(sample, source):
 
 
 def test_check_reports_a_hostile_clause_by_name_instead_of_hanging(cli, db, tmp_path):
-    from app.interchange.json_codec import dumps
+    from app.codecs.json_codec import dumps
     from app.store import contracts
 
     contract = contracts.load(db, SAMPLE_NUMBER)

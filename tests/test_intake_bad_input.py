@@ -114,9 +114,9 @@ CASES = {
 def test_bad_input_is_refused_with_one_line_and_nothing_stored(case, tmp_path, capsys, db_path):
     make, english, chinese = CASES[case]
     path = make(tmp_path)
-    from app.store.db import open_database
+    from app.ops.first_run import open_store
 
-    open_database(db_path).close()
+    open_store(db_path).close()
     before = database_digest(db_path)
     tracemalloc.start()
     try:
@@ -135,11 +135,11 @@ def test_bad_input_is_refused_with_one_line_and_nothing_stored(case, tmp_path, c
 
 
 def test_a_contract_number_that_exists_is_refused_and_nothing_changes(tmp_path, capsys, db_path):
-    from app.export.docx import export_docx
-    from app.sample import sample_contract
-    from app.store.db import open_database
+    from app.codecs.docx import export_docx
+    from app.codecs.sample import sample_contract
+    from app.ops.first_run import open_store
 
-    open_database(db_path).close()  # holds the sample
+    open_store(db_path).close()  # holds the sample
     before = database_digest(db_path)
     export_docx(sample_contract(), tmp_path / "sample.docx")
     code, _out, err = run(capsys, "--db", str(db_path), "--lang", "en", "intake", str(tmp_path / "sample.docx"), "--apply")

@@ -67,16 +67,16 @@ def test_report_pdf_prints_the_checks(tmp_path, capsys, db_path):
 
 
 def test_apply_stores_the_contract_with_the_source_digest_in_the_audit(tmp_path, capsys, db_path):
-    from app.review.audit import entries
+    from app.ops.first_run import open_store
+    from app.store.audit import entries
     from app.store.contracts import load
-    from app.store.db import open_database
 
     path = mof_goods_docx(tmp_path / "goods.docx")
     code, out, err = run(capsys, "--db", str(db_path), "--lang", "en", "intake", str(path), "--apply")
     assert code == 0, err
     assert "stored as HNCG-TY-2025-0107-1; guessed, please check:" in out
     assert "Court of jurisdiction" in out.splitlines()[-1]
-    db = open_database(db_path)
+    db = open_store(db_path)
     try:
         stored = load(db, "HNCG-TY-2025-0107-1")
         assert stored.party_b.name == "河南鼎新电子科技有限公司" and len(stored.payments) == 3
@@ -105,9 +105,9 @@ def test_apply_without_a_number_makes_one_from_the_digest(tmp_path, capsys, db_p
 
 
 def test_export_docx_then_intake_gives_the_same_contract(tmp_path, capsys, db_path):
-    from app.intake import read_document, recognise
-    from app.interchange.json_codec import dumps
-    from app.sample import sample_contract
+    from app.codecs.intake import read_document, recognise
+    from app.codecs.json_codec import dumps
+    from app.codecs.sample import sample_contract
 
     out_path = tmp_path / "packet.docx"
     code, _out, err = run(capsys, "--db", str(db_path), "export", "CMHA-AY-202500441", "--docx", str(out_path))

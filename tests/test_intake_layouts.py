@@ -8,10 +8,10 @@ from decimal import Decimal
 
 import pytest
 
+from app.codecs.intake import Confidence, read_document, recognise, review
+from app.codecs.intake.arithmetic import Status
+from app.codecs.intake.tables import RowKind
 from app.domain import DueAfter
-from app.intake import Confidence, read_document, recognise, review
-from app.intake.arithmetic import Status
-from app.intake.tables import RowKind
 
 from .intake_samples import (
     BAD_CODE,
@@ -155,7 +155,7 @@ def test_construction_contract_with_sections_and_its_errors(tmp_path):
 
 
 def test_text_pdf_of_the_sample_packet(tmp_path, sample):
-    from app.export.pdf import export_pdf
+    from app.codecs.pdf import export_pdf
 
     from .test_intake_seed import compare
 
@@ -170,7 +170,7 @@ def test_text_pdf_of_the_sample_packet(tmp_path, sample):
 
 
 def test_word_packet_round_trips_the_whole_sample(tmp_path, sample):
-    from app.export.docx import export_docx
+    from app.codecs.docx import export_docx
 
     from .test_intake_seed import compare
 

@@ -7,9 +7,9 @@ import json
 from decimal import Decimal
 
 from app.cli import main
+from app.codecs.intake import read_document, recognise, review
+from app.codecs.intake.arithmetic import Status
 from app.domain import RowKind, TotalKind
-from app.intake import read_document, recognise, review
-from app.intake.arithmetic import Status
 from app.store import contracts
 
 from .conftest import SAMPLE_NUMBER

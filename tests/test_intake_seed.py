@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from app.intake import Confidence, read_document, recognise, review
-from app.intake.arithmetic import Status
-from app.interchange.json_codec import contract_to_dict
-from app.sample import sample_path
-from app.templating import render_contract_text
+from app.codecs.intake import Confidence, read_document, recognise, review
+from app.codecs.intake.arithmetic import Status
+from app.codecs.json_codec import contract_to_dict
+from app.codecs.sample import sample_path
+from app.rules.templating import render_contract_text
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "resources" / "sample" / "source.txt"

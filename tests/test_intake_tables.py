@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from app.intake.document import Span
-from app.intake.tables import RowKind, cost_rows, recognise_table
+from app.codecs.intake.document import Span
+from app.codecs.intake.tables import RowKind, cost_rows, recognise_table
 
 
 def table(rows):
@@ -33,8 +33,8 @@ def test_amounts_in_wan_yuan_columns():
 
 
 def test_discount_left_out_is_a_warning(tmp_path):
-    from app.intake import read_document, recognise, review
-    from app.intake.arithmetic import Status
+    from app.codecs.intake import read_document, recognise, review
+    from app.codecs.intake.arithmetic import Status
 
     path = tmp_path / "quote.txt"
     path.write_text(

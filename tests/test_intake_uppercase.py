@@ -1,5 +1,5 @@
 """The tolerant reader of uppercase amounts and the list of spellings the PBOC rules allow, against the writer
-(app.money.rmb_upper) and an independent test-only reader (tests/rmb_parser.py)."""
+(app.values.money.rmb_upper) and an independent test-only reader (tests/rmb_parser.py)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from app.intake.textcodec import decode_text
-from app.intake.uppercase import UpperError, allowed_spellings, parse_count, parse_upper_amount, spelling_allowed
-from app.money import rmb_upper
+from app.codecs.intake.textcodec import decode_text
+from app.codecs.intake.uppercase import UpperError, allowed_spellings, parse_count, parse_upper_amount, spelling_allowed
+from app.values.money import rmb_upper
 
 from .rmb_parser import parse_rmb_upper
 
@@ -81,7 +81,7 @@ def test_text_encodings(data, encoding):
 
 
 def test_latin1_bytes_are_not_taken_for_chinese():
-    from app.errors import UserError
+    from app.base.errors import UserError
 
     with pytest.raises(UserError, match="neither UTF-8 nor GB18030"):
         decode_text("Müller & Söhne, Straße 5".encode("latin-1") * 20, "x.txt")

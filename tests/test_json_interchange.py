@@ -11,11 +11,11 @@ from decimal import Decimal
 import jsonschema
 import pytest
 
+from app.base.errors import UserError
+from app.base.resources import resource
+from app.codecs.json_codec import dumps, loads
+from app.codecs.sample import sample_path
 from app.domain import Invoice
-from app.errors import UserError
-from app.interchange.json_codec import dumps, loads
-from app.paths import resource
-from app.sample import sample_path
 
 from .conftest import SAMPLE_NUMBER, database_digest
 
@@ -168,9 +168,9 @@ def test_an_annex_pdf_that_is_not_a_pdf_is_refused(sample, data):
 
 
 def test_an_oversized_annex_pdf_is_refused(sample, monkeypatch):
-    from app.store import annex_rows
+    from app.values import annex_pdf
 
-    monkeypatch.setattr(annex_rows, "MAX_PDF_BYTES", 64)
+    monkeypatch.setattr(annex_pdf, "MAX_PDF_BYTES", 64)
     with pytest.raises(UserError) as err:
         loads(_document(sample, _set_pdf(1, _b64(b"%PDF-1.4\n" + b"0" * 100))))
     assert err.value.where == "annexes[1].pdf" and "larger than" in err.value.message
@@ -181,9 +181,9 @@ def _rows(n: int) -> list[dict]:
 
 
 def test_a_cost_table_is_capped_like_the_excel_import(sample, monkeypatch):
-    from app.imports import xlsx
+    from app.codecs import json_codec
 
-    monkeypatch.setattr(xlsx, "MAX_ROWS", 5)
+    monkeypatch.setattr(json_codec, "MAX_TABLE_ROWS", 5)
     assert len(loads(_document(sample, lambda d: d["annexes"][2]["table"].__setitem__("rows", _rows(5)))).annex("3").table) == 5
     with pytest.raises(UserError) as err:
         loads(_document(sample, lambda d: d["annexes"][2]["table"].__setitem__("rows", _rows(6))))
@@ -193,15 +193,15 @@ def test_a_cost_table_is_capped_like_the_excel_import(sample, monkeypatch):
 
 @pytest.mark.slow
 def test_a_cost_table_over_the_real_cap_is_refused(sample):
-    from app.imports.xlsx import MAX_ROWS
+    from app.values.money import MAX_TABLE_ROWS
 
     with pytest.raises(UserError, match="more than 100,000 rows") as err:
-        loads(_document(sample, lambda d: d["annexes"][2]["table"].__setitem__("rows", _rows(MAX_ROWS + 1))))
+        loads(_document(sample, lambda d: d["annexes"][2]["table"].__setitem__("rows", _rows(MAX_TABLE_ROWS + 1))))
     assert err.value.where == "annexes[2].table.rows"
 
 
 def test_amendment_annexes_are_checked_too(sample):
-    from app.interchange.json_codec import loads_document
+    from app.codecs.json_codec import loads_document
 
     annex = {"no": "9", "title": "x", "text": "", "pdf": _b64(b"hello")}
     text = _document(sample, lambda d: d.__setitem__("amendments", [{"number": "BC-1", "annexes": [annex]}]))

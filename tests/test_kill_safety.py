@@ -16,11 +16,12 @@ from decimal import Decimal
 
 import pytest
 
-from app.checks import check
+from app.codecs.json_codec import dumps, loads
 from app.domain import CostRow
-from app.interchange.json_codec import dumps, loads
+from app.ops.first_run import open_store
+from app.rules.checks import check
 from app.store import contracts
-from app.store.db import integrity_problems, open_database
+from app.store.db import integrity_problems
 
 from .conftest import ROOT, SAMPLE_NUMBER
 
@@ -35,12 +36,12 @@ MIN_KILLS = 12
 WORKER = r"""
 import os, sys
 from pathlib import Path
-from app.store.db import open_database
+from app.ops.first_run import open_store
 from app.store import contracts
-from app.interchange.json_codec import loads, dumps
-from app.fileio import atomic_write_text
-from app.export.xlsx import export_xlsx
-from app.export.pdf import export_pdf
+from app.codecs.json_codec import loads, dumps
+from app.base.fileio import atomic_write_text
+from app.codecs.xlsx import export_xlsx
+from app.codecs.pdf import export_pdf
 from tests.conftest import store_edit
 
 db_file, source, out, number = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
@@ -48,7 +49,7 @@ data = source.read_bytes()
 
 
 def work(run):
-    db = open_database(db_file)
+    db = open_store(db_file)
     log = open(out.parent / f"steps-{run}.txt", "w", buffering=1)
     # Each run starts at another step, so kills land inside every kind of work, the PDF export included.
     i = int(run) % 4
@@ -118,7 +119,7 @@ def _check_outputs(out) -> None:
 
 @pytest.mark.slow
 def test_kill_at_many_points_loses_nothing(tmp_path, db_path, sample):
-    open_database(db_path).close()
+    open_store(db_path).close()
     source = _large_import(tmp_path, sample)
     out = tmp_path / "out"
     out.mkdir()
@@ -167,7 +168,7 @@ def test_kill_at_many_points_loses_nothing(tmp_path, db_path, sample):
         zygote.stdout.close()
         zygote.stderr.close()
 
-    db = open_database(db_path)
+    db = open_store(db_path)
     try:
         assert integrity_problems(db) == []
         numbers = {r.number for r in contracts.list_contracts(db)}

@@ -14,12 +14,12 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
+from app.base.i18n import set_language
+from app.codecs.ledger_pdf import export_ledger_pdf
+from app.codecs.ledger_xlsx import COLUMNS, FIRST_ROW, HEADER_ROW, LETTER, export_ledger_xlsx
 from app.domain.kinds import ContractKind, ProcurementMethod
-from app.i18n import set_language
-from app.ledger.model import LedgerFilter, LedgerRow, statistics
-from app.ledger.pdf import export_ledger_pdf
-from app.ledger.xlsx import COLUMNS, FIRST_ROW, HEADER_ROW, LETTER, export_ledger_xlsx
-from app.lifecycle.steps import Stage
+from app.rules.ledger import LedgerFilter, LedgerRow, statistics
+from app.rules.lifecycle.steps import Stage
 from tests import office_scenario as sc
 from tests.pdf_tools import pages_text, pdffonts, squash
 

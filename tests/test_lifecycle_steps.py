@@ -10,13 +10,13 @@ from types import SimpleNamespace
 
 import pytest
 
-from app.calendar.package_data import package_days
-from app.calendar.work_calendar import WorkCalendar
+from app.base.errors import UserError
+from app.base.i18n import set_language
+from app.codecs.calendar_package import package_days
 from app.domain import Status
+from app.domain.calendar import WorkCalendar
 from app.domain.kinds import AttachmentKind, ContractKind
-from app.errors import UserError
-from app.i18n import set_language
-from app.lifecycle.steps import (
+from app.rules.lifecycle.steps import (
     CheckResult,
     Conclusion,
     Context,
@@ -29,9 +29,9 @@ from app.lifecycle.steps import (
     replay,
     review_deadline,
 )
-from app.lifecycle.upgrade import status_for, upgrade_events
-from app.office.settings import ApprovalLevel, Approver, OfficeSettings, Period, PeriodUnit
-from app.schedule import ItemState
+from app.rules.lifecycle.upgrade import status_for, upgrade_events
+from app.rules.office import ApprovalLevel, Approver, OfficeSettings, Period, PeriodUnit
+from app.rules.schedule import ItemState
 
 D = date
 OFFICE = OfficeSettings(

@@ -123,9 +123,9 @@ def _journal_mode(db) -> str:
 
 def test_a_database_on_a_network_share_does_not_use_wal(on_a_share, db_path):
     """SQLite's WAL needs shared memory, which network file systems do not provide: use a rollback journal."""
-    from app.store.db import open_database
+    from app.ops.first_run import open_store
 
-    db = open_database(db_path)
+    db = open_store(db_path)
     try:
         assert _journal_mode(db) == "delete"
     finally:
@@ -134,14 +134,14 @@ def test_a_database_on_a_network_share_does_not_use_wal(on_a_share, db_path):
 
 
 def test_an_existing_wal_database_moved_to_a_share_leaves_wal(db_path, monkeypatch):
+    from app.ops.first_run import open_store
     from app.store import location
-    from app.store.db import open_database
 
-    db = open_database(db_path)
+    db = open_store(db_path)
     assert _journal_mode(db) == "wal"
     db.close()
     monkeypatch.setattr(location, "is_network_path", lambda path, **kwargs: True)
-    again = open_database(db_path)
+    again = open_store(db_path)
     try:
         assert _journal_mode(again) == "delete"
     finally:
@@ -149,9 +149,9 @@ def test_an_existing_wal_database_moved_to_a_share_leaves_wal(db_path, monkeypat
 
 
 def test_a_local_database_uses_wal(db_path):
-    from app.store.db import open_database
+    from app.ops.first_run import open_store
 
-    db = open_database(db_path)
+    db = open_store(db_path)
     try:
         assert _journal_mode(db) == "wal"
     finally:

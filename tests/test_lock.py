@@ -11,7 +11,7 @@ import textwrap
 
 import pytest
 
-from app.errors import UserError
+from app.base.errors import UserError
 from app.store.lock import DatabaseInUse, acquire, lock_path_for, read_holder
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -75,6 +75,7 @@ def test_other_process_holding_the_lock_is_named(database):
     finally:
         child.kill()
         child.wait()
+        child.stdout.close()
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGKILL")

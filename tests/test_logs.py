@@ -6,8 +6,8 @@ import logging
 
 import pytest
 
-from app.logs import MASK, mask_text, setup_logging
-from app.private import is_private
+from app.base.logs import MASK, mask_text, setup_logging
+from app.base.private import is_private
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.credit_code import check_character, credit_code_problem
-from app.money import (
+from app.values.credit_code import check_character, credit_code_problem
+from app.values.money import (
     AmountError,
     format_amount,
     format_plain,

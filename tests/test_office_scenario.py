@@ -13,12 +13,12 @@ import pytest
 from icalendar import Calendar
 from openpyxl import load_workbook
 
-from app.errors import UserError
-from app.ledger.xlsx import LETTER, export_ledger_xlsx
-from app.lifecycle.steps import Event, EventKind, Stage, Step, StepState, record
-from app.office.settings import Approver
-from app.reminders.collect import calendar_entries
-from app.reminders.ics import ics_bytes
+from app.base.errors import UserError
+from app.codecs.ics import ics_bytes
+from app.codecs.ledger_xlsx import LETTER, export_ledger_xlsx
+from app.rules.lifecycle.steps import Event, EventKind, Stage, Step, StepState, record
+from app.rules.office import Approver
+from app.rules.reminders import calendar_entries
 from tests import office_scenario as sc
 
 

@@ -8,23 +8,13 @@ from decimal import Decimal
 
 import pytest
 
-from app.calendar.package_data import package_days
-from app.calendar.work_calendar import WorkCalendar
+from app.base.errors import UserError
+from app.base.i18n import set_language
+from app.codecs.calendar_package import package_days
+from app.codecs.office_settings import dumps, loads, read_settings, write_settings
+from app.domain.calendar import WorkCalendar
 from app.domain.kinds import AttachmentKind, ContractKind
-from app.errors import UserError
-from app.i18n import set_language
-from app.office.settings import (
-    SETTINGS_FORMAT,
-    Approver,
-    OfficeSettings,
-    Period,
-    PeriodUnit,
-    TrustedCertificate,
-    dumps,
-    loads,
-    read_settings,
-    write_settings,
-)
+from app.rules.office import SETTINGS_FORMAT, Approver, OfficeSettings, Period, PeriodUnit, TrustedCertificate
 
 
 @pytest.fixture(scope="module")

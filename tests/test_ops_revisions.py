@@ -10,19 +10,18 @@ from pathlib import Path
 
 import pytest
 
-from app.errors import Conflict, UserError
+from app.base.errors import Conflict, UserError
 from app.ops import Part
 from app.ops import annexes as annex_ops
 from app.ops import review as review_ops
 from app.ops.contracts import save_version, set_field
 from app.ops.export import ExportOptions, export_packet
+from app.ops.first_run import open_store
+from app.ops.integrity import integrity_problems
 from app.ops.unit import EditSession
-from app.review import audit, revisions
-from app.review.integrity import integrity_problems
-from app.review.revisions import Reason
 from app.store import annex_rows as ar
-from app.store import contracts
-from app.store.db import open_database
+from app.store import audit, contracts, revisions
+from app.store.revisions import Reason
 from tests.conftest import SAMPLE_NUMBER as N
 from tests.conftest import table_annex
 
@@ -177,7 +176,7 @@ def test_edits_between_revisions_are_explained_by_the_trail(db, db_path):
 def test_a_database_of_the_previous_release_upgrades_and_its_revisions_stay_readable(tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(RELEASE_0004, path)
-    db = open_database(path)
+    db = open_store(path)
     try:
         listed = revisions.list_revisions(db, N)
         assert [(r.seq, r.name, r.reason) for r in listed][:2] == [(1, None, None), (2, "初审", None)]

@@ -8,7 +8,8 @@ import sys
 import platformdirs.windows
 import pytest
 
-from app import paths
+from app.base import paths, resources
+from app.store import location
 
 SAMPLE_NUMBER = "CMHA-AY-202500441"
 
@@ -28,7 +29,7 @@ def test_windows_data_folder_is_local_appdata(monkeypatch, tmp_path):
         monkeypatch.delenv(name, raising=False)
     assert paths.data_dir() == local / "ContractDesk"
     assert paths.data_dir().is_dir()
-    assert paths.default_database() == local / "ContractDesk" / "contracts.db"
+    assert location.default_database() == local / "ContractDesk" / "contracts.db"
     assert paths.logs_dir() == local / "ContractDesk" / "logs"
     assert paths.roaming_data_dir() == appdata / "ContractDesk"
     assert not appdata.exists(), "nothing is written to the roaming profile"
@@ -38,14 +39,14 @@ def test_override_wins(monkeypatch, tmp_path):
     home = tmp_path / "合同 数据"
     monkeypatch.setenv("CONTRACTDESK_HOME", str(home))
     assert paths.data_dir() == home and home.is_dir()
-    assert paths.default_database().parent == home
+    assert location.default_database().parent == home
 
 
 def test_resources_come_from_the_bundle_when_frozen(monkeypatch, tmp_path):
     monkeypatch.setattr(sys, "_MEIPASS", str(tmp_path), raising=False)
-    assert paths.resource("fonts", "x.ttf") == tmp_path / "resources" / "fonts" / "x.ttf"
+    assert resources.resource("fonts", "x.ttf") == tmp_path / "resources" / "fonts" / "x.ttf"
     monkeypatch.delattr(sys, "_MEIPASS")
-    assert paths.resource("sample", "contract.json").is_file()
+    assert resources.resource("sample", "contract.json").is_file()
 
 
 def test_windows_font_folders(monkeypatch, tmp_path):

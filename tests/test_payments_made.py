@@ -7,9 +7,9 @@ from decimal import Decimal
 
 import pytest
 
-from app.errors import UserError
-from app.payments_made import PaymentMade, check_payment, instalments_paid, settle_schedule, totals
-from app.schedule import ItemState, build_schedule
+from app.base.errors import UserError
+from app.rules.payments_made import PaymentMade, check_payment, instalments_paid, settle_schedule, totals
+from app.rules.schedule import ItemState, build_schedule
 from tests import office_scenario as sc
 
 

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from reportlab.pdfgen.canvas import Canvas
 
+from app.base.errors import UserError
+from app.codecs.pdf import Cancelled, PdfOptions, export_pdf
+from app.codecs.pdf.cost_table import COST_HEADER
+from app.codecs.pdf.story import NO_MORE_TEXT
+from app.codecs.sample import SAMPLE_NUMBER, sample_contract
 from app.domain import Annex, CostRow
-from app.errors import UserError
-from app.export.pdf import Cancelled, PdfOptions, export_pdf
-from app.export.pdf.cost_table import COST_HEADER
-from app.export.pdf.story import NO_MORE_TEXT
-from app.money import format_amount, rmb_upper
-from app.sample import SAMPLE_NUMBER, sample_contract
-from app.templating import render_contract_text
+from app.rules.templating import render_contract_text
+from app.values.money import format_amount, rmb_upper
 from tests.pdf_tools import body_text, footers, page_count, pages_text, pdffonts, squash
 
 
@@ -200,7 +200,7 @@ def test_failed_export_leaves_the_previous_file_untouched(tmp_path, monkeypatch)
     def boom(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr("app.export.pdf.merge_attachments", boom)
+    monkeypatch.setattr("app.codecs.pdf.merge_attachments", boom)
     contract = sample_contract()
     contract.annexes[0].pdf = attached_pdf(1)
     with pytest.raises(OSError):

@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 
-from app.export.pdf.fonts import FontPreference, bundled_fonts, choose_fonts, missing_characters, register
-from app.interchange.json_codec import dumps
-from app.sample import sample_contract
+from app.codecs.json_codec import dumps
+from app.codecs.pdf.fonts import FontPreference, bundled_fonts, choose_fonts, missing_characters, register
+from app.codecs.sample import sample_contract
 
 EXTRA = "【】¥￥“”‘’（）：；，。、《》—…0123456789ABCXYZabcxyz%.-/　"
 

@@ -6,9 +6,9 @@ import subprocess
 
 import pytest
 
-from app.export.pdf import export_pdf
-from app.export.pdf.paragraph import NO_LINE_END, NO_LINE_START, ChineseParagraph, break_lines
-from app.sample import sample_contract
+from app.codecs.pdf import export_pdf
+from app.codecs.pdf.paragraph import NO_LINE_END, NO_LINE_START, ChineseParagraph, break_lines
+from app.codecs.sample import sample_contract
 
 
 @pytest.mark.parametrize(
@@ -37,8 +37,8 @@ def test_the_sample_packet_never_starts_a_line_with_a_closing_mark(tmp_path):
 
 
 def test_a_blank_fill_in_keeps_its_two_full_width_spaces(tmp_path):
-    from app.export.pdf.fonts import choose_fonts, register
-    from app.export.pdf.styles import make_styles
+    from app.codecs.pdf.fonts import choose_fonts, register
+    from app.codecs.pdf.styles import make_styles
 
     body, heading = register(choose_fonts())
     style = make_styles(body, heading).cover_line

@@ -12,9 +12,9 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject, TextStringObject
 from reportlab.pdfgen.canvas import Canvas
 
+from app.codecs.pdf import render_pdf
+from app.codecs.xlsx import export_xlsx
 from app.domain import Annex, Clause
-from app.export.pdf import render_pdf
-from app.export.xlsx import export_xlsx
 
 #: PDF names that run code, open something or reach outside the file.
 ACTIVE = re.compile(rb"/(JavaScript|JS|URI|Launch|SubmitForm|ImportData|GoToR|GoToE|OpenAction|AA|RichMedia|EmbeddedFile)\b")

@@ -12,11 +12,11 @@ import pytest
 from PIL import Image
 from pypdf import PdfReader
 
-from app.errors import UserError
-from app.export.pdf import PdfOptions, export_pdf
-from app.export.pdf.seals import CrossPageSeal
-from app.export.pdf.styles import MARGIN_RIGHT, PAGE_WIDTH
-from app.sample import sample_contract
+from app.base.errors import UserError
+from app.codecs.pdf import PdfOptions, export_pdf
+from app.codecs.pdf.seals import CrossPageSeal
+from app.codecs.pdf.styles import MARGIN_RIGHT, PAGE_WIDTH
+from app.codecs.sample import sample_contract
 from tests.pdf_specimens import specimen_seal_png, specimen_seal_scan_jpeg, specimen_signature_png
 from tests.pdf_tools import page_count, page_images, pages_text, squash
 

@@ -14,9 +14,9 @@ from datetime import date
 
 import pytest
 
-from app.calendar import WorkCalendar
-from app.calendar.package_data import package_days
-from app.periods import nominal_end, period_end, shift_months, working_days_end
+from app.codecs.calendar_package import package_days
+from app.domain.calendar import WorkCalendar
+from app.rules.periods import nominal_end, period_end, shift_months, working_days_end
 
 D = date
 

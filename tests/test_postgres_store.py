@@ -11,13 +11,14 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import inspect
 
+from app.base.errors import Conflict, NotFound
+from app.codecs.json_codec import dumps
 from app.domain import CostRow
-from app.errors import Conflict, NotFound
-from app.interchange.json_codec import dumps
 from app.ops.annexes import update_cells
 from app.ops.contracts import delete_contract, set_event
+from app.ops.first_run import open_store
 from app.store import annex_rows, contracts
-from app.store.db import current_revision, open_database
+from app.store.db import current_revision
 from app.store.migrations import HEAD_REVISION
 from tests.conftest import store_edit
 
@@ -37,7 +38,7 @@ def test_sample_round_trips(store_db, sample):
 
 def test_reopening_does_not_migrate_or_reload(store_url, store_db):
     store_db.close()
-    again = open_database(store_url)
+    again = open_store(store_url)
     try:
         assert [r.number for r in contracts.list_contracts(again)] == [SAMPLE_NUMBER]
     finally:

@@ -10,8 +10,8 @@ import stat
 
 import pytest
 
-from app import paths
-from app.private import is_private, make_private, private_sddl, trustees
+from app.base import paths
+from app.base.private import is_private, make_private, private_sddl, trustees
 
 windows_only = pytest.mark.skipif(os.name != "nt", reason="access-control lists are Windows'")
 
@@ -59,11 +59,11 @@ def test_the_data_folder_is_private_when_created_or_the_platforms(tmp_path, monk
 
 
 def test_a_new_database_and_its_backups_are_private(tmp_path):
+    from app.ops.first_run import open_store
     from app.store.backup import make_backup
-    from app.store.db import open_database
 
     db_path = tmp_path / "合同" / "contracts.db"
-    open_database(db_path).close()
+    open_store(db_path).close()
     backup = make_backup(db_path, "manual")
     for path in (db_path, backup, backup.parent):
         assert is_private(path), path
@@ -73,7 +73,7 @@ def test_a_new_database_and_its_backups_are_private(tmp_path):
 def test_windows_lists_are_set_and_inherited(tmp_path):
     import subprocess
 
-    from app.private import current_user_sid, read_sddl
+    from app.base.private import current_user_sid, read_sddl
 
     folder = tmp_path / "数据 目录"
     folder.mkdir()
@@ -93,7 +93,7 @@ def test_windows_lists_are_set_and_inherited(tmp_path):
 
 @windows_only
 def test_windows_log_and_data_folder_are_private(tmp_path, monkeypatch):
-    from app.logs import setup_logging
+    from app.base.logs import setup_logging
 
     home = tmp_path / "家"
     monkeypatch.setenv("CONTRACTDESK_HOME", str(home))

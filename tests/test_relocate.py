@@ -13,7 +13,8 @@ from types import SimpleNamespace
 import platformdirs.windows
 import pytest
 
-from app import paths
+from app.base import paths
+from app.store import location
 from app.store.backup import list_backups
 from app.store.relocate import MOVED_SUFFIX, take_notice
 
@@ -38,11 +39,11 @@ def profile(monkeypatch, tmp_path):
 def old_database(profile):
     """A database an earlier version kept in the roaming folder, with an edit and an automatic backup."""
     from app.ops.contracts import set_field
+    from app.ops.first_run import open_store
     from app.store.backup import make_backup
-    from app.store.db import open_database
 
     path = profile.old / "contracts.db"
-    db = open_database(path)
+    db = open_store(path)
     make_backup(path, "auto")
     set_field(db, SAMPLE_NUMBER, "project", "搬家前的项目名称")
     db.close()
@@ -64,7 +65,7 @@ def test_the_database_is_moved_once_with_a_backup(profile, old_database):
     old_backups = [b.path.name for b in list_backups(old_database)]
     assert old_backups, "the earlier version had made its automatic backup"
     try:
-        target = paths.default_database()
+        target = location.default_database()
     finally:
         _close_log_handlers()
     assert target == profile.new / "contracts.db"
@@ -88,15 +89,15 @@ def test_the_database_is_moved_once_with_a_backup(profile, old_database):
     assert notice is not None and str(old_database) in notice and str(target) in notice and str(first[0].path) in notice
     assert take_notice(profile.new) is None, "said once"
 
-    assert paths.default_database() == target
+    assert location.default_database() == target
     assert len([b for b in list_backups(target) if b.kind == "before-move"]) == 1, "moved once"
 
 
 def test_nothing_moves_when_the_new_place_has_a_database(profile, old_database):
-    from app.store.db import open_database
+    from app.ops.first_run import open_store
 
-    open_database(profile.new / "contracts.db").close()
-    assert paths.default_database() == profile.new / "contracts.db"
+    open_store(profile.new / "contracts.db").close()
+    assert location.default_database() == profile.new / "contracts.db"
     assert old_database.is_file() and take_notice(profile.new) is None
 
 
@@ -105,12 +106,12 @@ def test_a_database_open_in_an_older_contractdesk_is_used_where_it_is(profile, o
 
     lock = acquire(old_database)  # the older version, still running in another window
     try:
-        assert paths.default_database() == old_database
+        assert location.default_database() == old_database
     finally:
         lock.release()
     assert not (profile.new / "contracts.db").exists(), "no second, empty database appears"
     try:
-        assert paths.default_database() == profile.new / "contracts.db"  # the next start moves it
+        assert location.default_database() == profile.new / "contracts.db"  # the next start moves it
     finally:
         _close_log_handlers()
 
@@ -118,7 +119,7 @@ def test_a_database_open_in_an_older_contractdesk_is_used_where_it_is(profile, o
 def test_contractdesk_home_is_never_moved_from(profile, old_database, monkeypatch, tmp_path):
     monkeypatch.setenv("CONTRACTDESK_HOME", str(tmp_path / "home"))
     assert paths.roaming_data_dir() is None
-    assert paths.default_database() == tmp_path / "home" / "contracts.db"
+    assert location.default_database() == tmp_path / "home" / "contracts.db"
     assert old_database.is_file()
 
 

@@ -7,10 +7,10 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 from icalendar import Calendar
 
-from app.i18n import set_language
-from app.reminders.collect import ReminderKind, ReminderSource, calendar_entries, reminders
-from app.reminders.ics import write_ics
-from app.schedule import ItemState, make_item
+from app.base.i18n import set_language
+from app.codecs.ics import write_ics
+from app.rules.reminders import ReminderKind, ReminderSource, calendar_entries, reminders
+from app.rules.schedule import ItemState, make_item
 from tests import office_scenario as sc
 
 NOW = datetime(2026, 2, 20, 1, 30, tzinfo=UTC)

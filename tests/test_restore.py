@@ -6,7 +6,7 @@ from __future__ import annotations
 import os
 import sqlite3
 
-from app.private import is_private
+from app.base.private import is_private
 from app.store import backup
 from app.store.backup import list_backups, make_backup, restore_database
 

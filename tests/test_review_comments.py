@@ -7,15 +7,15 @@ import json
 import jsonschema
 import pytest
 
-from app.errors import UserError
-from app.interchange.json_codec import dumps, loads_document
+from app.base.errors import UserError
+from app.base.resources import resource
+from app.codecs.json_codec import dumps, loads_document
+from app.codecs.sample import sample_path
 from app.ops import review as review_ops
 from app.ops.contracts import import_document
-from app.paths import resource
-from app.review import comments
-from app.review.exchange import export_document
-from app.sample import sample_path
-from app.store.db import open_database
+from app.ops.exchange import export_document
+from app.ops.first_run import open_store
+from app.store import comments
 from tests.conftest import SAMPLE_NUMBER as N
 
 
@@ -63,7 +63,7 @@ def test_round_trip_between_two_databases_merges_without_duplicates(db, tmp_path
     jsonschema.validate(data, schema)
     assert data["comments"][0]["id"] == first.uid
 
-    reviewer = open_database(tmp_path / "reviewer.db", load_sample=False)
+    reviewer = open_store(tmp_path / "reviewer.db", load_sample=False)
     result = import_document(reviewer, document).value
     assert (result.created, result.comments_added) == (True, 2)
     review_ops.set_comment_resolved(reviewer, N, first.uid, True, user="reviewer")
@@ -110,7 +110,7 @@ def test_cli_comment_commands(cli):
 def test_stored_utc_times_are_shown_on_the_local_clock(monkeypatch):
     import time
 
-    from app.review.clock import local_time
+    from app.base.clock import local_time
 
     monkeypatch.setenv("TZ", "Asia/Shanghai")
     time.tzset()

@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import openpyxl
 
+from app.codecs.pdf import PdfOptions, export_pdf
+from app.codecs.xlsx import XlsxOptions, export_xlsx
 from app.domain.amendment import Amendment
-from app.export.pdf import PdfOptions, export_pdf
-from app.export.xlsx import XlsxOptions, export_xlsx
 from app.ops import review as review_ops
-from app.review import comments
-from app.review.amendments import load_effective
+from app.store import comments
+from app.store.amendments import load_effective
 from app.store.contracts import load, load_versioned
 from tests.conftest import SAMPLE_NUMBER as N
 from tests.conftest import store_edit

@@ -8,13 +8,14 @@ from decimal import Decimal
 
 import pytest
 
+from app.base.errors import UserError
+from app.codecs.amended import effective_contract
 from app.domain import Status
-from app.domain.amendment import Amendment, effective_contract
-from app.errors import UserError
+from app.domain.amendment import Amendment
 from app.ops import annexes as annex_ops
 from app.ops import review as review_ops
 from app.ops.contracts import set_event
-from app.review import amendments, revisions, states
+from app.store import amendments, revisions, states
 from app.store import annex_rows as ar
 from app.store.contracts import load, load_versioned
 from tests.conftest import SAMPLE_NUMBER as N
@@ -191,7 +192,7 @@ def test_cli_review_mark_and_diff(cli, db):
 def test_an_amendments_own_clauses_keep_their_nesting_in_the_store_and_the_exchange_file(db, tmp_path):
     from app.domain import Clause
     from app.ops.contracts import import_document
-    from app.review.exchange import export_document
+    from app.ops.exchange import export_document
 
     clauses = [Clause("第一条", "变更事项", "双方同意：", [Clause("1.1", "", "交付期限延长至【120】日。",
                                                                [Clause("1.1.1", "", "延长期间不计违约金。")]),
@@ -202,9 +203,9 @@ def test_an_amendments_own_clauses_keep_their_nesting_in_the_store_and_the_excha
     assert amendments.list_amendments(db, N)[0].clauses == clauses
     text = export_document(db, N)
     other = tmp_path / "other.db"
-    from app.store.db import open_database
+    from app.ops.first_run import open_store
 
-    copy = open_database(other, load_sample=False)
+    copy = open_store(other, load_sample=False)
     try:
         import_document(copy, text)
         assert amendments.list_amendments(copy, N)[0].clauses == clauses
@@ -217,14 +218,14 @@ def test_amendments_stored_before_clause_depths_read_as_top_level_clauses(db, db
     """A database of the previous version (0003) upgrades in place; its amendment clauses were stored flat."""
 
     from app.domain import Clause
-    from app.store.db import open_database
+    from app.ops.first_run import open_store
 
 
     sign(db)
     review_ops.add_amendment(db, N, Amendment("BC-3", "补充协议（三）", None, {}, [Clause("第一条", "", "甲", [Clause("1.1", "", "乙")])]))
     db.close()
     downgrade_database(db_path, "0003_contract_search")
-    upgraded = open_database(db_path)
+    upgraded = open_store(db_path)
     try:
         assert amendments.list_amendments(upgraded, N)[0].clauses == [Clause("第一条", "", "甲"), Clause("1.1", "", "乙")]
     finally:

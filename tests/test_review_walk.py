@@ -7,12 +7,12 @@ from decimal import Decimal
 
 import pytest
 
+from app.base.i18n import set_language
 from app.domain.amendment import Amendment
-from app.i18n import set_language
 from app.ops import annexes as annex_ops
 from app.ops import review as review_ops
-from app.review import amendments, comments, revisions, states
-from app.review.integrity import integrity_problems
+from app.ops.integrity import integrity_problems
+from app.store import amendments, comments, revisions, states
 from app.store import annex_rows as ar
 from app.store.contracts import load, load_versioned
 from tests.conftest import SAMPLE_NUMBER as N
@@ -68,7 +68,7 @@ def test_review_pdf_embeds_every_font(cli, db, tmp_path):
 
 
 def test_amendment_page_and_tab_show_labels_and_formatted_amounts(qtbot, db, tmp_path):
-    from app.export.pdf import PdfOptions, export_pdf
+    from app.codecs.pdf import PdfOptions, export_pdf
     from app.store.contracts import load
     from ui.review_tab import ReviewTab
 
@@ -122,7 +122,7 @@ def test_state_changed_in_sqlite_is_reported_with_state_labels(cli, db, db_path)
 
 
 def test_import_refuses_an_amendment_that_does_not_apply_and_merges_nothing(cli, db, tmp_path):
-    from app.review.exchange import export_document
+    from app.ops.exchange import export_document
 
     sign(db)
     data = json.loads(export_document(db, N))
@@ -153,7 +153,7 @@ def test_comment_target_errors_carry_no_english_prefix(cli, args, expected):
 
 def test_every_state_step_keeps_the_contract_as_a_revision(db):
     """Signing keeps the snapshot the tamper check compares a signed contract's cost tables with."""
-    from app.review.revisions import Reason
+    from app.store.revisions import Reason
 
     before = len(revisions.list_revisions(db, N))
     sign(db)  # review, approved, signed

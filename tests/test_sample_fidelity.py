@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from app.paths import resource
-from app.templating import render_contract_text
+from app.base.resources import resource
+from app.rules.templating import render_contract_text
 
 SOURCE = re.sub(r"\s+", "", resource("sample", "source.txt").read_text(encoding="utf-8"))
 

@@ -11,10 +11,10 @@ from datetime import date
 
 import pytest
 
-from app.calendar import WorkCalendar
-from app.calendar.package_data import package_days
+from app.codecs.calendar_package import package_days
 from app.domain import Invoice
-from app.schedule import ItemState, build_schedule, due_within, next_deadline
+from app.domain.calendar import WorkCalendar
+from app.rules.schedule import ItemState, build_schedule, due_within, next_deadline
 
 D = date
 NUMBER = "CMHA-AY-202500441"
@@ -80,7 +80,7 @@ def test_sample_schedule_warns_about_years_without_calendar(signed, cal):
 
 def _fake_years(*years):
     """Test rows shaped like a complete schedule (New Year, Spring Festival, National Day); not official."""
-    from app.calendar import DayKind, HolidayDay
+    from app.domain.calendar import DayKind, HolidayDay
 
     days = [D(y, 1, 1) for y in years]
     days += [D(y, 2, d) for y in years for d in range(6, 12)]
@@ -90,7 +90,7 @@ def _fake_years(*years):
 
 def test_a_year_with_only_a_few_rows_is_still_warned(signed, cal):
     # One New Year's Day row per year is not a schedule: 2027 and 2028 still count weekends only.
-    from app.calendar import DayKind, HolidayDay
+    from app.domain.calendar import DayKind, HolidayDay
 
     partial = WorkCalendar([*package_days(), *(HolidayDay(D(y, 1, 1), DayKind.HOLIDAY, "元旦") for y in (2027, 2028))])
     warnings = build_schedule(signed, partial, D(2025, 11, 1)).warnings

@@ -11,9 +11,9 @@ import sys
 
 import pytest
 
+from app.base.errors import UserError
 from app.cli import main
-from app.errors import UserError
-from app.selftest import FAILED, OK, SKIPPED, Step, run_checks
+from app.ops.selftest import FAILED, OK, SKIPPED, Step, run_checks
 
 
 def _lines(capsys) -> dict[str, str]:
@@ -39,12 +39,12 @@ def test_selftest_passes_here_and_is_not_listed(tmp_path, capsys):
 
 
 def test_a_failing_check_fails_the_selftest(tmp_path, monkeypatch, capsys):
-    import app.selftest
+    import app.ops.selftest
 
     def blank(_pdf: bytes) -> Step:
         raise RuntimeError("PDFium could not be loaded")
 
-    monkeypatch.setattr(app.selftest, "check_render", blank)
+    monkeypatch.setattr(app.ops.selftest, "check_render", blank)
     assert main(["selftest", "--no-print"]) == 1
     lines = _lines(capsys)
     assert lines["render"] == "FAILED render: RuntimeError: PDFium could not be loaded"

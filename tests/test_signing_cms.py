@@ -13,8 +13,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import BestAvailableEncryption, pkcs12
 from cryptography.x509.oid import NameOID
 
-from app.signing.cms import sign_bytes, verify_bytes
-from app.signing.result import SignatureState
+from app.codecs.signing.cms import sign_bytes, verify_bytes
+from app.codecs.signing.result import SignatureState
 
 from .conftest import SAMPLE_NUMBER
 
@@ -151,9 +151,9 @@ def test_a_pdf_can_be_signed_after_a_workbook_signature_was_checked_in_the_same_
 
     script = (
         "import sys; from pathlib import Path\n"
-        "from app.signing.cms import sign_file, verify_bytes\n"
-        "from app.export.pdf import PdfOptions, export_pdf\n"
-        "from app.sample import sample_contract\n"
+        "from app.codecs.signing.cms import sign_file, verify_bytes\n"
+        "from app.codecs.pdf import PdfOptions, export_pdf\n"
+        "from app.codecs.sample import sample_contract\n"
         "doc, p12, out = (Path(a) for a in sys.argv[1:4])\n"
         "doc.write_bytes(b'workbook bytes')\n"
         "password = sys.argv[4].encode()\n"

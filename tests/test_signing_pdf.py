@@ -13,13 +13,13 @@ from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader, PdfWriter
 
+from app.base.errors import UserError
 from app.cli.credentials import PASSWORD_VARIABLE
-from app.errors import UserError
-from app.export.pdf import PdfOptions, export_pdf
-from app.sample import SAMPLE_NUMBER, sample_contract
-from app.signing.pdf import FIELD_NAME, verify_pdf
-from app.signing.result import SignatureState
-from app.signing.trust import TrustList
+from app.codecs.pdf import PdfOptions, export_pdf
+from app.codecs.sample import SAMPLE_NUMBER, sample_contract
+from app.codecs.signing.pdf import FIELD_NAME, verify_pdf
+from app.codecs.signing.result import SignatureState
+from app.codecs.signing.trust import TrustList
 from tests.pdf_specimens import make_p12
 from tests.pdf_tools import pages_text, squash
 

@@ -8,12 +8,13 @@ from decimal import Decimal
 
 import pytest
 
+from app.base.errors import Conflict, NotFound
+from app.codecs.json_codec import dumps
 from app.domain import CostRow, Status
-from app.errors import Conflict, NotFound
-from app.interchange.json_codec import dumps
 from app.ops.contracts import delete_contract, set_event
+from app.ops.first_run import open_store
 from app.store import contracts
-from app.store.db import DatabaseProblem, open_database
+from app.store.db import DatabaseProblem
 
 from .conftest import SAMPLE_NUMBER, store_edit
 
@@ -101,18 +102,18 @@ def test_not_a_database_is_refused_untouched(tmp_path):
     bogus.write_bytes(b"this is not sqlite" * 100)
     before = bogus.read_bytes()
     with pytest.raises(DatabaseProblem):
-        open_database(bogus)
+        open_store(bogus)
     assert bogus.read_bytes() == before
 
 
 def test_database_from_a_newer_version_is_refused(db_path):
-    open_database(db_path).close()
+    open_store(db_path).close()
     con = sqlite3.connect(db_path)
     con.execute("UPDATE alembic_version SET version_num='9999_future'")
     con.commit()
     con.close()
     with pytest.raises(DatabaseProblem, match="newer version"):
-        open_database(db_path)
+        open_store(db_path)
 
 
 def test_head_revision_matches_the_migration_scripts():
@@ -154,7 +155,7 @@ def test_an_unreachable_server_is_not_called_a_damaged_file():
     pytest.importorskip("psycopg")
     url = f"postgresql+psycopg://clerk:s3cret-pw@127.0.0.1:{_closed_port()}/contractdesk"
     with pytest.raises(DatabaseProblem) as caught:
-        open_database(url)
+        open_store(url)
     problem = caught.value
     assert problem.kind == "server" and problem.path is None
     assert problem.message.startswith("cannot connect to the database server 127.0.0.1")
@@ -172,7 +173,7 @@ def test_a_wrong_server_password_is_reported_without_the_password():
         pytest.skip("CONTRACTDESK_TEST_PG_URL is not set (no PostgreSQL server)")
     url = make_url(base).set(password="wrong-pw-4273290").render_as_string(hide_password=False)
     with pytest.raises(DatabaseProblem) as caught:
-        open_database(url)
+        open_store(url)
     problem = caught.value
     assert problem.kind == "server"
     assert problem.message.startswith(f"cannot connect to the database server {make_url(base).host}")
@@ -191,7 +192,7 @@ def test_the_cli_names_an_unreachable_server_in_one_line(cli):
 def test_a_missing_server_driver_names_the_package(monkeypatch):
     import builtins
 
-    from app.errors import UserError
+    from app.base.errors import UserError
 
     real_import = builtins.__import__
 
@@ -202,17 +203,17 @@ def test_a_missing_server_driver_names_the_package(monkeypatch):
 
     monkeypatch.setattr(builtins, "__import__", no_psycopg)
     with pytest.raises(UserError) as caught:
-        open_database("postgresql+psycopg://clerk:s3cret-pw@127.0.0.1/contractdesk")
+        open_store("postgresql+psycopg://clerk:s3cret-pw@127.0.0.1/contractdesk")
     assert isinstance(caught.value, DatabaseProblem) and caught.value.kind == "driver"
     assert caught.value.message == "the database driver psycopg is not installed: install the package psycopg[binary]"
     assert "s3cret-pw" not in str(caught.value)
 
 
 def test_an_unknown_database_type_is_a_user_error():
-    from app.errors import UserError
+    from app.base.errors import UserError
 
     with pytest.raises(UserError) as caught:
-        open_database("nosuchdb://clerk:s3cret-pw@host/contractdesk")
+        open_store("nosuchdb://clerk:s3cret-pw@host/contractdesk")
     assert isinstance(caught.value, DatabaseProblem) and caught.value.kind == "address"
     assert "nosuchdb" in caught.value.message
     assert "s3cret-pw" not in str(caught.value)

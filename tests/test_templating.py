@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from app.templating import BLANK, TemplateProblem, render, render_contract_text
+from app.rules.templating import BLANK, TemplateProblem, render, render_contract_text
 
 
 def test_sample_fill_ins_render_as_in_the_source(sample):

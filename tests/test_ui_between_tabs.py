@@ -146,7 +146,7 @@ def test_an_edit_made_elsewhere_is_refused_with_who_and_when_and_reload_shows_it
 def test_a_cost_table_imported_from_the_menu_shows_in_the_annex_tab(qtbot, window, db, sample, tmp_path, monkeypatch):
     from openpyxl import load_workbook
 
-    from app.export.xlsx import export_xlsx
+    from app.codecs.xlsx import export_xlsx
 
     annexes = show(window, ANNEXES)
     annexes.select_annex("3")

@@ -135,7 +135,7 @@ def test_focus_where_finding_paths(form, qtbot):
 
 
 def test_retranslate_to_chinese(form):
-    from app.i18n import set_language
+    from app.base.i18n import set_language
 
     set_language("zh_CN")
     form.retranslate_ui()

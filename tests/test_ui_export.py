@@ -8,8 +8,8 @@ import pytest
 from PySide6.QtCore import QThreadPool
 from PySide6.QtPrintSupport import QPrinter
 
-from app.interchange.json_codec import loads
-from app.signing.result import SignatureState
+from app.codecs.json_codec import loads
+from app.codecs.signing.result import SignatureState
 from tests.conftest import SAMPLE_NUMBER
 from tests.pdf_tools import page_count, pdftotext, squash
 from ui.export_dialog import ExportDialog
@@ -76,7 +76,7 @@ def test_json_export_round_trips(qtbot, dialog_for, tmp_path, sample):
 
 
 def test_an_export_is_kept_as_a_revision_and_the_review_tab_shows_it(qtbot, dialog_for, db):
-    from app.review.revisions import Reason, list_revisions
+    from app.store.revisions import Reason, list_revisions
     from ui.review_tab import ReviewTab
 
     review = ReviewTab(db)
@@ -125,7 +125,7 @@ def test_cancel_stops_the_export_and_writes_nothing(qtbot, dialog_for, tmp_path)
 
 
 def test_signed_export_with_passphrase_and_a_wrong_one(qtbot, dialog_for, tmp_path, monkeypatch):
-    from app.signing.pdf import verify_pdf
+    from app.codecs.signing.pdf import verify_pdf
     from tests.pdf_specimens import make_p12
 
     monkeypatch.delenv("CONTRACTDESK_P12_PASSWORD", raising=False)
@@ -174,7 +174,7 @@ def test_print_renders_every_page_of_the_real_packet(qtbot, db, tmp_path):
 
 
 def test_print_honours_a_page_range(qtbot, sample, tmp_path):
-    from app.export.pdf import PdfOptions, render_pdf
+    from app.codecs.pdf import PdfOptions, render_pdf
     from ui.print_preview import paint_pdf
 
     pdf = render_pdf(sample, PdfOptions(annexes=False))
@@ -200,7 +200,7 @@ def installed(monkeypatch):
 def test_font_choice_reaches_the_exporter_and_is_remembered(qtbot, dialog_for, tmp_path, installed, monkeypatch):
     from PySide6.QtCore import Qt
 
-    import app.export.pdf
+    import app.codecs.pdf
     from ui import settings as keys
 
     installed("auto", "bundled", "fangsong")
@@ -210,8 +210,8 @@ def test_font_choice_reaches_the_exporter_and_is_remembered(qtbot, dialog_for, t
         seen.append(options.font_preference)
         out.write_bytes(b"%PDF-1.7\n")
 
-    monkeypatch.setattr(app.export.pdf, "export_pdf", fake_export)
-    monkeypatch.setattr("app.export.pdf.fonts.require_installed", lambda *args: None)  # FangSong "is installed"
+    monkeypatch.setattr(app.codecs.pdf, "export_pdf", fake_export)
+    monkeypatch.setattr("app.codecs.pdf.fonts.require_installed", lambda *args: None)  # FangSong "is installed"
     dialog = dialog_for(ExportKind.PDF, "font.pdf")
     combo = dialog.font_combo
     assert [combo.itemData(i) for i in range(combo.count())] == ["auto", "bundled", "simsun", "fangsong",

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from PySide6.QtCore import QSettings, Qt
 
-from app.i18n import set_language
+from app.base.i18n import set_language
 from app.store import contracts
 from tests.conftest import SAMPLE_NUMBER as N
 from tests.test_ui_contract_form import retype
@@ -34,7 +34,7 @@ def test_an_invalid_entry_stays_marked_when_another_field_is_saved(form, db):
 
 
 def test_an_invalid_entry_is_dropped_when_another_contract_opens(form, db):
-    from app.sample import sample_contract
+    from app.codecs.sample import sample_contract
 
     other = sample_contract()
     other.number = "T-0001"

@@ -13,9 +13,9 @@ import pytest
 from PySide6.QtCore import QSettings, Qt, QThreadPool
 from PySide6.QtWidgets import QLineEdit, QTreeWidgetItem, QTreeWidgetItemIterator
 
-from app.intake import read_document, recognise
-from app.review.audit import entries
+from app.codecs.intake import read_document, recognise
 from app.store import contracts
+from app.store.audit import entries
 from tests.conftest import SAMPLE_NUMBER, database_digest
 from tests.intake_samples import SERVICE_CODE, mof_sectioned_docx, services_gbk
 from tests.test_intake_bad_input import CASES
@@ -197,7 +197,7 @@ def test_a_bad_file_gives_one_line_and_stores_nothing(qtbot, window, db_path, tm
 
 
 def test_a_number_already_stored_is_refused_in_the_dialog_and_can_be_changed(qtbot, window, db, tmp_path, sample):
-    from app.export.docx import export_docx
+    from app.codecs.docx import export_docx
 
     export_docx(sample, tmp_path / "sample.docx")
     dialog = open_text(qtbot, window, tmp_path / "sample.docx")

@@ -6,8 +6,8 @@ import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMainWindow, QMenu
 
-from app import i18n
-from app.i18n import _
+from app.base import i18n
+from app.base.i18n import _
 from ui.i18n import (
     LANGUAGE_KEY,
     LANGUAGE_NAMES,

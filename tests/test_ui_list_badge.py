@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 
 from app.ops.review import add_comment, set_comment_resolved
-from app.review.comments import list_comments
+from app.store.comments import list_comments
 from tests.conftest import SAMPLE_NUMBER
 from ui.contract_list_model import NUMBER, ContractListModel
 

@@ -38,7 +38,7 @@ def window(qtbot, db, db_path, store):
 def add_copy(db, number: str, title: str, status: Status = Status.DRAFT, total: str | None = None) -> None:
     from decimal import Decimal
 
-    from app.sample import sample_contract
+    from app.codecs.sample import sample_contract
 
     c = sample_contract()
     c.number, c.title, c.status = number, title, status
@@ -233,7 +233,7 @@ def test_new_contract(window, monkeypatch, db):
 
 
 def test_import_json_and_a_bad_file(window, db, tmp_path, sample, monkeypatch):
-    from app.interchange.json_codec import dumps
+    from app.codecs.json_codec import dumps
 
     sample.number = "IMP-1"
     good = tmp_path / "good.json"
@@ -309,7 +309,7 @@ def test_layout_is_remembered(qtbot, db, db_path, store):
 
 def test_language_switch_retranslates(window):
     pytest.importorskip("ui.i18n")
-    from app.i18n import _
+    from app.base.i18n import _
     from ui.i18n import switch_language
 
     app = QApplication.instance()
@@ -350,12 +350,12 @@ def test_run_explains_an_unusable_data_folder(tmp_path, monkeypatch, qapp):
 
 
 def test_run_opens_the_restored_backup_when_the_user_accepts(tmp_path, monkeypatch, qapp):
-    from app.store.db import open_database
+    from app.ops.first_run import open_store
     from ui import main
 
     bogus = tmp_path / "broken.db"
     bogus.write_bytes(b"garbage" * 500)
-    good = open_database(tmp_path / "good.db")  # stands in for the restored backup
+    good = open_store(tmp_path / "good.db")  # stands in for the restored backup
     opened = []
     earlier = set(QApplication.topLevelWidgets())  # windows of earlier tests not yet deleted
     monkeypatch.setattr("ui.database_problem_dialog.offer_restore", lambda parent, problem: good)
@@ -381,7 +381,7 @@ def test_import_cost_table_from_excel(qtbot, window, db, sample, tmp_path, monke
 
     from openpyxl import load_workbook
 
-    from app.export.xlsx import export_xlsx
+    from app.codecs.xlsx import export_xlsx
 
     workbook = tmp_path / "packet.xlsx"
     export_xlsx(sample, workbook)
@@ -407,7 +407,7 @@ def test_import_cost_table_from_excel(qtbot, window, db, sample, tmp_path, monke
 def test_a_cost_table_exported_from_another_contract_is_refused(window, db, sample, tmp_path, monkeypatch):
     import dataclasses
 
-    from app.export.xlsx import export_xlsx
+    from app.codecs.xlsx import export_xlsx
 
     workbook = tmp_path / "other.xlsx"
     export_xlsx(dataclasses.replace(sample, number="CMHA-AY-202500999"), workbook)
@@ -422,7 +422,7 @@ def test_a_cost_table_exported_from_another_contract_is_refused(window, db, samp
 
 def test_last_database_broken_falls_back_to_the_default(tmp_path, monkeypatch, qapp, _isolated_home):
     """A database remembered from last time that no longer opens must not lock the user out."""
-    from app.paths import default_database
+    from app.store.location import default_database
     from ui import main
     from ui import settings as keys
 
@@ -455,7 +455,7 @@ def test_last_database_broken_falls_back_to_the_default(tmp_path, monkeypatch, q
 def test_a_missing_last_database_is_said_not_silently_replaced(tmp_path, monkeypatch, qapp, _isolated_home):
     """The file used last is on a network drive that is not connected: the app opens the default database
     and says so, naming both, so that nobody types new contracts into the wrong file unknowingly."""
-    from app.paths import default_database
+    from app.store.location import default_database
     from ui import main
     from ui import settings as keys
 
@@ -480,9 +480,9 @@ def test_enter_in_the_list_moves_to_the_contract(qtbot, window):
 
 
 def test_the_name_recorded_with_changes_is_chosen_in_the_app(window, db, store, monkeypatch):
+    from app.base.clock import current_user, set_user_name
     from app.ops.review import set_state
-    from app.review import audit
-    from app.review.clock import current_user, set_user_name
+    from app.store import audit
 
     monkeypatch.delenv("CONTRACTDESK_USER", raising=False)
     try:
@@ -507,7 +507,7 @@ def test_print_preview_uses_the_font_chosen_for_pdf_exports_when_installed(windo
 
 def test_a_review_comment_is_about_what_has_the_focus(qtbot, window, db):
     """Ctrl+Alt+M as in Word: on a form field, the selected clause, a cost-table row, else the contract."""
-    from app.review.comments import list_comments
+    from app.store.comments import list_comments
 
     window.tabs.setCurrentWidget(window.pages[SUMMARY])
     window.pages[SUMMARY].focus_where("total")

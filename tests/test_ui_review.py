@@ -11,7 +11,7 @@ from app.domain import Status
 from app.domain.amendment import Amendment
 from app.ops import Part
 from app.ops import review as amendments_ops
-from app.review import comments, states
+from app.store import comments, states
 from app.store.contracts import load
 from tests.conftest import SAMPLE_NUMBER as N
 from tests.conftest import sign

@@ -24,10 +24,11 @@ from fontTools import subset
 from fontTools.ttLib import TTFont
 from fontTools.ttLib.ttCollection import TTCollection
 
-from app.errors import UserError
-from app.export.pdf import PdfOptions, render_pdf
-from app.export.pdf import fonts as pdf_fonts
-from app.export.pdf.fonts import (
+from app.base.errors import UserError
+from app.codecs.json_codec import dumps
+from app.codecs.pdf import PdfOptions, render_pdf
+from app.codecs.pdf import fonts as pdf_fonts
+from app.codecs.pdf.fonts import (
     FONTS_KEY,
     FontPreference,
     bundled_fonts,
@@ -40,8 +41,7 @@ from app.export.pdf.fonts import (
     ttc_face_index,
     windows_fonts_folder,
 )
-from app.interchange.json_codec import dumps
-from app.sample import sample_contract
+from app.codecs.sample import sample_contract
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -11,9 +11,9 @@ from types import SimpleNamespace
 
 import pytest
 
+from app.base.errors import UserError
+from app.base.paths import DataFolderProblem, data_dir
 from app.cli import main
-from app.errors import UserError
-from app.paths import DataFolderProblem, data_dir
 from tests.conftest import store_edit
 
 from .conftest import SAMPLE_NUMBER
@@ -74,7 +74,7 @@ def test_disk_full_during_an_export_keeps_the_previous_file(db, tmp_path, monkey
 
 
 def test_unrelated_os_errors_inside_a_write_are_not_disguised(tmp_path):
-    from app.fileio import atomic_path
+    from app.base.fileio import atomic_path
 
     with pytest.raises(FileNotFoundError), atomic_path(tmp_path / "out.pdf"):
         (tmp_path / "missing-seal.png").read_bytes()  # reading an input: its own error, its own file name
@@ -110,9 +110,9 @@ def test_disk_full_during_a_restore_changes_nothing(db, monkeypatch, capsys):
     assert "the disk is full; nothing was saved" in capsys.readouterr().err
     assert not list(db.path.parent.glob(f".{db.path.name}.restore*"))
     monkeypatch.undo()
-    from app.store.db import open_database
+    from app.ops.first_run import open_store
 
-    again = open_database(db.path)
+    again = open_store(db.path)
     try:
         assert contracts.load(again, SAMPLE_NUMBER).project == "改过的项目名称", "the last edit survives"
     finally:
@@ -158,7 +158,7 @@ def test_database_under_a_file_names_the_real_reason(cli, a_file):
 def test_leftovers_of_a_killed_export_are_cleared_by_the_next_one(tmp_path):
     """A killed export leaves its temporary file beside the target; the next export of that file removes it
     once it is clearly abandoned, and leaves a recent one (another export may be writing it) alone."""
-    from app.fileio import STALE_PART_SECONDS, atomic_write_bytes
+    from app.base.fileio import STALE_PART_SECONDS, atomic_write_bytes
 
     target = tmp_path / "合同 packet.pdf"
     abandoned = tmp_path / f".{target.name}.k1ll3d.part"
@@ -186,16 +186,16 @@ def test_leftovers_of_a_killed_export_are_cleared_by_the_next_one(tmp_path):
     ],
 )
 def test_system_reasons_are_said_in_the_users_language(error, reason):
-    from app.fileio import os_reason
-    from app.i18n import set_language
+    from app.base.fileio import os_reason
+    from app.base.i18n import set_language
 
     set_language("zh_CN")
     assert reason in os_reason(error)
 
 
 def test_a_packet_open_in_excel_on_windows_is_named_as_such():
-    from app.fileio import os_reason
-    from app.i18n import set_language
+    from app.base.fileio import os_reason
+    from app.base.i18n import set_language
 
     set_language("en")
     locked = PermissionError(errno.EACCES, "The process cannot access the file")

@@ -10,11 +10,11 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
+from app.base.errors import UserError
+from app.codecs.xlsx import ExportCancelled, XlsxOptions, export_xlsx
+from app.codecs.xlsx.layout import safe_sheet_name
 from app.domain import CostRow, table_total
-from app.errors import UserError
-from app.export.xlsx import ExportCancelled, XlsxOptions, export_xlsx
-from app.export.xlsx.layout import safe_sheet_name
-from app.money import rmb_upper
+from app.values.money import rmb_upper
 
 from .conftest import SAMPLE_NUMBER
 from .xlsx_helpers import evaluate, recalculate, sheet_part, strip_cached_results
@@ -192,8 +192,8 @@ def test_unwritable_target_is_a_user_error(db, tmp_path, sample):
 def test_schedule_dates_are_used_when_given(db, tmp_path, sample):
     from datetime import date
 
-    from app.calendar import load_calendar
-    from app.schedule import build_schedule
+    from app.rules.schedule import build_schedule
+    from app.store.calendar import load_calendar
 
     sample.events.signed_a = sample.events.signed_b = date(2025, 6, 2)
     sample.events.accepted = date(2025, 9, 29)

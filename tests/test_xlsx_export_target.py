@@ -7,8 +7,8 @@ import sys
 
 import pytest
 
-from app.errors import UserError
-from app.export.xlsx import export_xlsx
+from app.base.errors import UserError
+from app.codecs.xlsx import export_xlsx
 
 
 def test_a_folder_as_target_leaves_no_half_written_sheet(db, tmp_path, sample, monkeypatch):

@@ -9,12 +9,12 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from app.base.errors import UserError
+from app.codecs import xlsx_import as reader
+from app.codecs.xlsx import export_xlsx
+from app.codecs.xlsx_import import read_cost_table
 from app.domain import CostRow
-from app.errors import UserError
-from app.export.xlsx import export_xlsx
-from app.imports import xlsx as reader
-from app.imports.xlsx import read_cost_table
-from app.tablediff import diff_cost_rows
+from app.rules.tablediff import diff_cost_rows
 
 from .conftest import SAMPLE_NUMBER, database_digest
 from .xlsx_helpers import patch_member, sheet_part
@@ -150,17 +150,17 @@ def test_edits_inserts_and_deletes_are_reported_exactly(cli, exported, db_path):
 
 
 def test_apply_stores_the_table_in_one_go(cli, exported, db_path):
+    from app.ops.first_run import open_store
     from app.store.contracts import load, load_versioned
-    from app.store.db import open_database
 
     _edit(exported, lambda ws: ws.__setitem__("D5", 2))
-    db = open_database(db_path)
+    db = open_store(db_path)
     _c, version = load_versioned(db, SAMPLE_NUMBER)
     db.close()
     result = cli("import-annex", SAMPLE_NUMBER, "3", str(exported), "--apply")
     assert result.code == 0, result
     assert "applied: annex 3 now holds 3 rows" in result.out
-    db = open_database(db_path)
+    db = open_store(db_path)
     contract, new_version = load_versioned(db, SAMPLE_NUMBER)
     db.close()
     assert [r.quantity for r in contract.annex("3").table] == [1, 1, 2]
@@ -174,15 +174,15 @@ def test_apply_stores_the_table_in_one_go(cli, exported, db_path):
 
 
 def test_apply_is_refused_once_the_contract_is_signed(cli, exported, db_path):
+    from app.ops.first_run import open_store
     from app.store.contracts import load
-    from app.store.db import open_database
 
     for state in ("review", "approved", "signed"):
         assert cli("state", SAMPLE_NUMBER, state).code == 0
     _edit(exported, lambda ws: ws.__setitem__("D5", 2))
     result = cli("import-annex", SAMPLE_NUMBER, "3", str(exported), "--apply")
     assert result.code == 2 and "read-only" in result.err and "Traceback" not in result.err
-    db = open_database(db_path)
+    db = open_store(db_path)
     assert [r.quantity for r in load(db, SAMPLE_NUMBER).annex("3").table] == [1, 1, 1]  # nothing changed
     db.close()
 
@@ -331,7 +331,7 @@ def test_oversized_file_is_refused(cli, db, db_path, tmp_path):
 
 
 def test_too_many_rows(monkeypatch, sample, tmp_path):
-    monkeypatch.setattr(reader, "MAX_ROWS", 5)
+    monkeypatch.setattr(reader, "MAX_TABLE_ROWS", 5)
     sample.annex("3").table = [CostRow(f"r{i}", "", "", Decimal(1), Decimal("1.00")) for i in range(6)]
     out = tmp_path / "many.xlsx"
     export_xlsx(sample, out)
@@ -363,8 +363,8 @@ def test_diff_unrelated_row_in_the_same_place_is_removed_and_added():
 
 @pytest.mark.parametrize("lang", ["en", "zh_CN"])
 def test_exported_titles_are_recognised_in_every_language(lang):
-    from app.export.xlsx.layout import COLUMN_LABELS, SHEET_COLUMNS, column_for_header, is_total_label
-    from app.i18n import _, set_language
+    from app.base.i18n import _, set_language
+    from app.codecs.xlsx.layout import COLUMN_LABELS, SHEET_COLUMNS, column_for_header, is_total_label
 
     set_language(lang)
     assert [column_for_header(_(COLUMN_LABELS[c])) for c in SHEET_COLUMNS] == list(SHEET_COLUMNS)

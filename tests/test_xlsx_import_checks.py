@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from app.errors import UserError
-from app.export.xlsx import export_xlsx
-from app.i18n import set_language
-from app.imports.xlsx import read_cost_table
+from app.base.errors import UserError
+from app.base.i18n import set_language
+from app.codecs.xlsx import export_xlsx
+from app.codecs.xlsx_import import read_cost_table
 
 from .conftest import SAMPLE_NUMBER, database_digest
 
@@ -146,7 +146,7 @@ def test_an_array_formula_uses_its_saved_result_and_is_flagged(exported):
     ("附件三 报价单", None), ("附件3-1 报价", None), ("报价单", None), ("Sheet1", None),
 ])
 def test_only_a_sheet_titled_like_an_exported_annex_names_one(title, no):
-    from app.export.xlsx.layout import annex_no_of_sheet
+    from app.codecs.xlsx.layout import annex_no_of_sheet
 
     assert annex_no_of_sheet(title) == no
 

@@ -92,7 +92,7 @@ def pdf_text(pdf: Path) -> str:
 
 def check_pdf(pdf: Path, sample: dict) -> None:
     """The PDF's text holds the number, the parties and the total in uppercase, as the sample says."""
-    from app.money import rmb_upper
+    from app.values.money import rmb_upper
 
     text = squeeze(pdf_text(pdf))
     wanted = [sample["number"], sample["parties"]["a"]["name"], sample["parties"]["b"]["name"], rmb_upper(Decimal(sample["total"]))]

@@ -29,7 +29,7 @@ def main(argv: list[str]) -> int:
 
     from PySide6.QtCore import QSize
 
-    from app.store.db import open_database
+    from app.ops.first_run import open_store
     from bench.bench_list import generate_contracts
     from ui.main import make_application
     from ui.main_window import MainWindow
@@ -40,11 +40,11 @@ def main(argv: list[str]) -> int:
 
         switch_language(app, args.lang)
     except ImportError:
-        from app.i18n import set_language
+        from app.base.i18n import set_language
 
         set_language(args.lang)
     db_file = Path(home) / "contracts.db"
-    db = open_database(db_file)
+    db = open_store(db_file)
     generate_contracts(db, 40)
     window = MainWindow(db, str(db_file), today=date(2025, 6, 1))
     window.resize(QSize(1600, 900))

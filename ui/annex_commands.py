@@ -11,18 +11,20 @@ database id, which survives delete/undo (see app.store.annex_rows).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
 
-from app.errors import UserError
-from app.i18n import _, ngettext
+from app.base.errors import UserError
+from app.base.i18n import _, ngettext
 from app.ops import Done
 from app.ops import annexes as annex_ops
 from app.ops.annexes import Pasted
 from app.store.annex_rows import CellChange, RowValues, StoredRow
-from ui.annex_table_model import CostTableModel
 from ui.operations import Operations
+
+if TYPE_CHECKING:  # the model pushes these commands; they only need its type
+    from ui.annex_table_model import CostTableModel
 
 
 class _TableCommand(QUndoCommand):

@@ -10,8 +10,8 @@ from __future__ import annotations
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QLineEdit, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
-from app.i18n import _
-from app.store.annex_rows import QUANTITY_PLACES
+from app.base.i18n import _
+from app.domain.cost_table import QUANTITY_PLACES
 
 
 class TextDelegate(QStyledItemDelegate):

@@ -18,13 +18,14 @@ from decimal import Decimal
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor, QUndoStack
 
+from app.base.errors import UserError
+from app.base.i18n import _
 from app.domain import COST_COLUMNS
-from app.errors import UserError
-from app.i18n import _
-from app.money import format_amount, quantize
 from app.store import annex_rows as store
 from app.store.annex_rows import CellChange, RowValues, StoredRow
 from app.store.db import Database
+from app.values.money import format_amount, quantize
+from ui.annex_commands import EditCellsCommand
 from ui.operations import operations_for
 
 #: The columns as shown: the stored ones with the computed amount before the remark.
@@ -297,8 +298,6 @@ class CostTableModel(QAbstractTableModel):
             if had_error:
                 self.dataChanged.emit(index, index)
             return True
-        from ui.annex_commands import EditCellsCommand
-
         self.undo_stack.push(EditCellsCommand(self, [CellChange(row_id, column, parsed)], where))
         return True
 

@@ -23,14 +23,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.base.errors import UserError
+from app.base.i18n import _
 from app.domain import COST_COLUMNS
-from app.errors import UserError
-from app.i18n import _
-from app.money import format_amount, rmb_upper
+from app.domain.cost_table import QUANTITY_PLACES
 from app.store import annex_rows as store
-from app.store.annex_rows import QUANTITY_PLACES, CellChange
+from app.store.annex_rows import CellChange
 from app.store.db import Database
-from app.tsv import format_tsv, parse_tsv
+from app.values.money import format_amount, rmb_upper
+from app.values.tsv import format_tsv, parse_tsv
 from ui import settings as keys
 from ui.annex_commands import DeleteRowsCommand, InsertRowsCommand, MoveRowsCommand, PasteCommand
 from ui.annex_delegates import DecimalDelegate, TextDelegate

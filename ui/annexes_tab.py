@@ -26,15 +26,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.base.errors import UserError
+from app.base.fileio import atomic_write_bytes
+from app.base.i18n import _
 from app.domain import AnnexKind
-from app.errors import UserError
-from app.fileio import atomic_write_bytes
-from app.i18n import _
 from app.ops import Changes, Part
 from app.ops import annexes as annex_ops
 from app.store import annex_rows as store
 from app.store.annex_rows import AnnexInfo
 from app.store.db import Database
+from app.values.annex_pdf import read_pdf_file
 from ui.annex_commands import AnnexPdfCommand, AnnexTextCommand, OwnEdits
 from ui.annex_table_view import CostTableEditor
 from ui.change_feed import FollowsContract
@@ -374,7 +375,7 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
                 return
             path = chosen
         try:
-            data = store.read_pdf_file(Path(path))
+            data = read_pdf_file(Path(path))
         except UserError as exc:
             self.status_message.emit(str(exc))
             return

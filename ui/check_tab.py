@@ -1,6 +1,6 @@
 """The 校验 tab: the consistency check's findings for the open contract; double-click jumps to the place.
 
-The findings come from app.checks.check on the stored contract; `jump(where)` carries the finding's
+The findings come from app.rules.checks.check on the stored contract; `jump(where)` carries the finding's
 `where` (a field path, ``clause:5.4`` or ``annex:3``) for the main window to hand to the right tab.
 """
 
@@ -18,11 +18,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.checks import Finding, Severity, check, rule_label
-from app.errors import UserError
-from app.fields import where_label
-from app.i18n import _, ngettext
+from app.base.errors import UserError
+from app.base.i18n import _, ngettext
 from app.ops import CONTENT, Part
+from app.rules.checks import Finding, Severity, check, rule_label
+from app.rules.fields import where_label
 from app.store.contracts import load
 from app.store.db import Database
 from ui.change_feed import FollowsContract

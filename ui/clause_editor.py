@@ -31,12 +31,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app import clauses as ops
-from app.clauses import Path
+from app.base.i18n import N_, _
 from app.domain import Clause, Contract
-from app.i18n import N_, _
+from app.rules import clauses as ops
+from app.rules.clauses import Path
+from app.rules.templating import FIELD_CATALOG, TemplateProblem, render_contract_text
 from app.store.db import Database
-from app.templating import FIELD_CATALOG, TemplateProblem, render_contract_text
 from ui.clause_tree_model import ClauseTreeModel
 from ui.edit_commands import ClauseTreeCommand
 from ui.field_widgets import ContractEditorBase, pass_undo_to_window

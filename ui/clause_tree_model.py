@@ -1,7 +1,7 @@
 """The clause tree as a Qt item model (number | title), read-only: edits go through ClauseTreeCommand.
 
 The model is rebuilt from the stored tree after every committed edit; an index's internal pointer
-is a node that knows its clause and its index path (app.clauses.Path).
+is a node that knows its clause and its index path (app.rules.clauses.Path).
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelIndex, Qt
 
-from app.clauses import Path
+from app.base.i18n import _
 from app.domain import Clause
-from app.i18n import _
+from app.rules.clauses import Path
 
 Index = QModelIndex | QPersistentModelIndex
 

@@ -16,11 +16,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UserError
-from app.i18n import _
+from app.base.errors import UserError
+from app.base.i18n import _
+from app.domain.comment import TARGET_KINDS, TARGET_LABELS, Comment
 from app.ops import review as review_ops
-from app.review import comments as store
-from app.review.model import TARGET_KINDS, TARGET_LABELS, Comment
+from app.rules.field_text import describe_target
+from app.store import comments as store
 from app.store.db import Database
 from ui.operations import operations_for
 
@@ -115,7 +116,7 @@ class CommentsPanel(QWidget):
         except UserError as exc:
             self.status_message.emit(str(exc))
         for c in self.comments:
-            item = QTreeWidgetItem([c.uid[:8], c.target_text(), c.text, c.author, _("open") if c.is_open else _("resolved")])
+            item = QTreeWidgetItem([c.uid[:8], describe_target(c.target_kind, c.target), c.text, c.author, _("open") if c.is_open else _("resolved")])
             item.setData(0, Qt.ItemDataRole.UserRole, c.uid)
             item.setToolTip(2, c.text)
             self.tree.addTopLevelItem(item)

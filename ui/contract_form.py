@@ -1,6 +1,6 @@
 """The 概要 tab: every field of the contract, its parties and bank accounts, terms, events and instalments.
 
-Fields validate as the user types (app.fields decides what is valid); a valid entry is committed when
+Fields validate as the user types (app.rules.fields decides what is valid); a valid entry is committed when
 the user leaves the field or presses Enter, as one FieldCommand on the shared undo stack. An invalid
 entry is marked and explained and never stored.
 """
@@ -25,12 +25,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.base.errors import UserError
+from app.base.i18n import N_, _
 from app.domain import Contract, Payment
-from app.errors import UserError
-from app.fields import FIELDS, get_value, spec_for
-from app.i18n import N_, _
-from app.money import rmb_upper
+from app.rules.fields import FIELDS, get_value, spec_for
 from app.store.db import Database
+from app.values.money import rmb_upper
 from ui.edit_commands import FieldCommand, PaymentsCommand
 from ui.field_widgets import (
     AmountEdit,
@@ -250,7 +250,7 @@ class ContractForm(ContractEditorBase):
             self.apply_read_only(True)
 
     def _update_sum(self, contract: Contract) -> None:
-        from app.money import format_amount
+        from app.values.money import format_amount
 
         paid = sum((p.amount for p in contract.payments if p.amount is not None), start=contract.total * 0)
         text = _("Instalments add up to ¥{paid} of ¥{total}").format(paid=format_amount(paid), total=format_amount(contract.total))

@@ -12,15 +12,14 @@ from datetime import date
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPixmap
 
-from app.calendar.work_calendar import WorkCalendar
+from app.base.i18n import N_, _, ngettext
 from app.domain import Status
-from app.i18n import N_, _, ngettext
-from app.money import format_amount
-from app.review.comments import open_comment_counts
-from app.schedule import ScheduleItem
-from app.store.contract_list import get_summary, next_deadlines, search_contracts
-from app.store.contracts import ContractSummary
+from app.domain.calendar import WorkCalendar
+from app.rules.schedule import ScheduleItem
+from app.store.comments import open_comment_counts
+from app.store.contract_list import ContractSummary, get_summary, next_deadlines, search_contracts
 from app.store.db import Database
+from app.values.money import format_amount
 
 PAGE_SIZE = 200
 
@@ -171,7 +170,7 @@ class ContractListModel(QAbstractTableModel):
         if not numbers:
             return
         if self._calendar is None:
-            from app.calendar.store import load_calendar
+            from app.store.calendar import load_calendar
 
             self._calendar = load_calendar(self.db)
         found = next_deadlines(self.db, numbers, self.today, self._calendar)

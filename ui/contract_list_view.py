@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.base.i18n import _, ngettext
 from app.domain import Status
-from app.i18n import _, ngettext
 from app.store.contract_list import count_contracts, searches_clause_text
 from app.store.db import Database
 from ui.contract_list_model import NUMBER_ROLE, TITLE, ContractListModel

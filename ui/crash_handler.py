@@ -39,9 +39,9 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.errors import UserError
-from app.i18n import _
-from app.paths import logs_dir
+from app.base.errors import UserError
+from app.base.i18n import _
+from app.base.paths import logs_dir
 
 log = logging.getLogger(__name__)
 #: Where Qt's own messages are logged.
@@ -55,9 +55,9 @@ MAX_DIALOGS = 5
 
 
 def _mask(text: str) -> str:
-    """Account numbers and amounts are masked in crash details (app.logs decides what that means)."""
+    """Account numbers and amounts are masked in crash details (app.base.logs decides what that means)."""
     try:
-        from app.logs import mask_text
+        from app.base.logs import mask_text
     except ImportError:
         return text
     try:

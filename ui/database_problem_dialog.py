@@ -7,10 +7,11 @@ import logging
 
 from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
-from app.errors import UserError
-from app.i18n import _
+from app.base.errors import UserError
+from app.base.i18n import _
+from app.ops.first_run import open_store
 from app.store.backup import BackupInfo, latest_good_backup, restore_database
-from app.store.db import Database, DatabaseProblem, open_database
+from app.store.db import Database, DatabaseProblem
 
 log = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def offer_restore(parent: QWidget | None, problem: DatabaseProblem) -> Database 
         return None
     try:
         restore_database(backup.path, problem.path)
-        return open_database(problem.path)
+        return open_store(problem.path)
     except UserError as exc:
         log.warning("restore failed: %s", exc)
         QMessageBox.critical(parent, _("ContractDesk"), _("The backup could not be restored: {error}").format(error=exc))

@@ -13,13 +13,13 @@ from typing import Any
 
 from PySide6.QtGui import QUndoCommand
 
-from app.clauses import Path
+from app.base.errors import UserError
+from app.base.i18n import _
 from app.domain import Clause, Payment
-from app.errors import UserError
-from app.fields import label_of
-from app.i18n import _
 from app.ops import Done
 from app.ops import contracts as contract_ops
+from app.rules.clauses import Path
+from app.rules.fields import label_of
 from ui.operations import Operations
 
 
@@ -71,7 +71,7 @@ CLAUSE_TEXT_ID = 6201
 
 
 class ClauseTreeCommand(_ContractCommand):
-    """A clause operation (app.clauses) on the stored tree; undo writes the whole previous tree back.
+    """A clause operation (app.rules.clauses) on the stored tree; undo writes the whole previous tree back.
 
     `select(path)` is called after redo with the operation's result (a path) and after undo with
     `path_before`, so the editor keeps the right clause selected.

@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.errors import UserError
-from app.i18n import _
+from app.base.errors import UserError
+from app.base.i18n import _
 from app.ops.export import ExportOptions
 from app.store.db import Database
 from ui import settings as keys
@@ -41,7 +41,7 @@ SUFFIXES = {ExportKind.PDF: ".pdf", ExportKind.XLSX: ".xlsx", ExportKind.JSON: "
 #: The formats the dialog offers, in the order it lists them.
 FORMATS = (ExportKind.PDF, ExportKind.XLSX, ExportKind.DOCX, ExportKind.JSON)
 
-#: The PDF font choices (app.export.pdf.fonts.FontPreference values) in the order the combo lists them.
+#: The PDF font choices (app.codecs.pdf.fonts.FontPreference values) in the order the combo lists them.
 FONT_CHOICES = ("auto", "bundled", "simsun", "fangsong", "fangsong_gb2312")
 DEFAULT_FONT = "auto"
 
@@ -51,7 +51,7 @@ def installed_font_choices() -> set[str]:
 
     Imports the PDF exporter (ReportLab), so it is asked when an export dialog opens, not at start-up.
     """
-    from app.export.pdf.fonts import installed_preferences, windows_fonts_folder
+    from app.codecs.pdf.fonts import installed_preferences, windows_fonts_folder
 
     return {p.value for p in installed_preferences(windows_fonts_folder())}
 
@@ -231,13 +231,13 @@ class ExportDialog(QDialog):
         return ExportKind(self.format_combo.currentData())
 
     def font_choice(self) -> str:
-        """The chosen PDF font, an app.export.pdf.fonts.FontPreference value."""
+        """The chosen PDF font, an app.codecs.pdf.fonts.FontPreference value."""
         return str(self.font_combo.currentData())
 
     def _show_font_face(self) -> None:
         """Say which faces the chosen font prints in: "Automatic" may well mean the bundled face."""
-        from app.export.pdf.fonts import FontPreference, choose_fonts, face_name, windows_fonts_folder
-        from app.i18n import language
+        from app.base.i18n import language
+        from app.codecs.pdf.fonts import FontPreference, choose_fonts, face_name, windows_fonts_folder
 
         value = self.font_choice()
         try:
@@ -318,7 +318,7 @@ class ExportDialog(QDialog):
         out = self.target.path()
         if out is None:
             raise UserError(_("choose the file to write"), _("Save as"))
-        from app.output_targets import check_name
+        from app.store.output_targets import check_name
 
         check_name(out, _("Save as"))  # is_dir() of a name over 255 bytes would raise, not answer
         if out.is_dir():

@@ -16,9 +16,9 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from app.errors import UserError
-from app.fileio import os_reason
-from app.i18n import _
+from app.base.errors import UserError
+from app.base.fileio import os_reason
+from app.base.i18n import _
 from app.ops.export import ExportOptions
 from app.store.db import Database
 

@@ -1,9 +1,9 @@
-"""Editors bound to one contract field path, and the base of the contract editor tabs, validating as the user types through app.fields.
+"""Editors bound to one contract field path, and the base of the contract editor tabs, validating as the user types through app.rules.fields.
 
 Each editor shows the stored value (`show_value`), marks an invalid entry with a red frame and a
 tooltip and reports the problem (`problem` signal, "" when it is gone), and emits `commit(path, value)`
 with the parsed value only when the entry is valid and differs from what is stored. Nothing here
-decides what a valid value is: app.fields does.
+decides what a valid value is: app.rules.fields does.
 """
 
 from __future__ import annotations
@@ -32,15 +32,15 @@ from PySide6.QtWidgets import (
     QWidgetAction,
 )
 
+from app.base.errors import Conflict, UserError
+from app.base.i18n import _
 from app.domain import Contract
-from app.errors import Conflict, UserError
-from app.fields import format_value, label_of, parse_value, where_label
-from app.i18n import _
-from app.money import AmountError, rmb_upper
 from app.ops import Part
-from app.review.states import READ_ONLY
+from app.rules.fields import format_value, label_of, parse_value, where_label
 from app.store import contracts
 from app.store.db import Database
+from app.store.states import READ_ONLY
+from app.values.money import AmountError, rmb_upper
 from ui.change_feed import FollowsContract
 from ui.edit_commands import EditContext
 from ui.operations import operations_for
@@ -365,7 +365,7 @@ class ContractEditorBase(FollowsContract, QWidget):
         if contract is None or not self.read_only:
             self.retranslate_ui()
             return
-        from app.review.amendments import list_amendments
+        from app.store.amendments import list_amendments
 
         for amendment in list_amendments(self.db, contract.number):
             for path, value in amendment.changes.items():

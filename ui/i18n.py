@@ -1,6 +1,6 @@
 """Switching the interface language at runtime, Qt's own dialogs included.
 
-switch_language() sets the core's gettext language (app.i18n), installs Qt's "qtbase_<lang>"
+switch_language() sets the core's gettext language (app.base.i18n), installs Qt's "qtbase_<lang>"
 translator (standard buttons, file and print dialogs, context menus of line edits) from the
 translations PySide6 ships, sets the default QLocale (existing widgets take it too), and delivers
 QEvent.LanguageChange to every widget at once. A widget re-reads its texts in `retranslate_ui()`; RetranslateMixin calls it on that
@@ -16,7 +16,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QLibraryInfo, QLocale, QSet
 from PySide6.QtGui import QAction, QActionGroup
 from PySide6.QtWidgets import QApplication, QMenu, QWidget
 
-from app import i18n
+from app.base import i18n
 
 log = logging.getLogger(__name__)
 

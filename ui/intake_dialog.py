@@ -5,7 +5,7 @@ contract, gives one line in the dialog and nothing is stored. Otherwise the reco
 (the contract, amounts, each party, instalments, periods, clauses, annexes with their table rows, the signing
 page, and what was not recognised), each with how it was read and where it stands; picking one shows its place
 in the source text. Guessed fields, fields the text does not hold and text not recognised are marked in colour in
-both. A corrected value is checked as the form checks it (app.fields.parse_value) and refused with the reason
+both. A corrected value is checked as the form checks it (app.rules.fields.parse_value) and refused with the reason
 until it is valid. The arithmetic review has its own list, each finding linked to its place. Accept stores the
 contract with one op (app.ops.intake.store_intake), which the change feed opens in the window; Cancel stores
 nothing.
@@ -37,14 +37,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.base.errors import UserError
+from app.base.i18n import N_, _
+from app.codecs.intake.document import Span
+from app.codecs.intake.labels import field_label
 from app.domain import Contract, CostRow, party_name
-from app.errors import UserError
-from app.fields import Kind, format_value, get_value, parse_value, set_value, spec_for
-from app.i18n import N_, _
-from app.intake.document import Span
-from app.intake.labels import field_label
-from app.money import format_amount
+from app.rules.fields import Kind, format_value, get_value, parse_value, set_value, spec_for
 from app.store.db import Database
+from app.values.money import format_amount
 from ui.intake_source import COLOURS, SourceView
 from ui.intake_worker import STEPS, IntakeReading, IntakeWorker
 from ui.operations import operations_for
@@ -126,7 +126,7 @@ def shown_value(contract: Contract, path: str, fallback: str) -> str:
 def parse_typed(path: str, text: str) -> Any:
     """What the clerk typed as the stored value, checked as the form checks it; UserError naming the field."""
     if path == "number":
-        from app.text_checks import check_identifier
+        from app.values.text_checks import check_identifier
 
         number = text.strip()
         if not number:
@@ -339,7 +339,7 @@ class IntakeDialog(QDialog):
         self.cancel_button.setText(_("Close") if self.error else _("Cancel"))
         self._show_step()
         if self.reading is not None:
-            from app.intake import review
+            from app.codecs.intake import review
 
             self.read.report = review(self.read.result)  # findings in this language
             self._fill()
@@ -416,8 +416,8 @@ class IntakeDialog(QDialog):
         self.message.setStyleSheet("color: #b00020;" if error else "")
 
     def _summary_text(self) -> str:
-        from app.intake import Confidence, Status
-        from app.intake.report import source_line
+        from app.codecs.intake import Confidence, Status
+        from app.codecs.intake.report import source_line
 
         result, report = self.read.result, self.read.report
         count = {c: sum(1 for f in result.fields if f.confidence is c) for c in Confidence}
@@ -464,7 +464,7 @@ class IntakeDialog(QDialog):
             item.setBackground(column, QBrush(colour) if colour is not None else QBrush())
 
     def _fill_fields(self) -> None:
-        from app.intake import Confidence
+        from app.codecs.intake import Confidence
 
         result = self.read.result
         contract: Contract = result.contract
@@ -528,7 +528,7 @@ class IntakeDialog(QDialog):
                 self._item(group, _("Total in words (大写)"), pair.upper, _("found"), pair.upper_span)
 
     def _clauses(self, group: QTreeWidgetItem, contract: Contract) -> None:
-        from app.templating import TemplateProblem, render_contract_text
+        from app.rules.templating import TemplateProblem, render_contract_text
 
         def rendered(template: str) -> str:
             try:
@@ -614,8 +614,8 @@ class IntakeDialog(QDialog):
                 item.setFont(0, font)
 
     def _fill_checks(self) -> None:
-        from app.intake import Status
-        from app.intake.arithmetic import check_label
+        from app.codecs.intake import Status
+        from app.codecs.intake.arithmetic import check_label
 
         report = self.read.report
         doc = self.read.result.document
@@ -639,7 +639,7 @@ class IntakeDialog(QDialog):
                              if report.has_errors else _("Arithmetic review"))
 
     def _mark_source(self) -> None:
-        from app.intake import Confidence
+        from app.codecs.intake import Confidence
 
         result = self.read.result
         fields = [f for f in result.fields if not f.path.startswith(("clause:", "annex:"))]
@@ -728,7 +728,7 @@ class IntakeDialog(QDialog):
         """One op stores the contract (the change feed opens it in the window); a refusal is shown here."""
         if self.reading is None or self.invalid:
             return
-        from app.intake import Confidence, Status
+        from app.codecs.intake import Confidence, Status
         from app.ops.intake import store_intake
 
         result, report = self.read.result, self.read.report

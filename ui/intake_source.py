@@ -16,7 +16,7 @@ import re
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextCharFormat, QTextCursor
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QWidget
 
-from app.intake.document import Span
+from app.codecs.intake.document import Span
 
 #: Background of each kind of span. Light enough for black text to read; told apart also by the legend's words.
 COLOURS = {

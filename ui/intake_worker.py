@@ -1,7 +1,7 @@
 """Reading a contract text off the GUI thread: read the file, recognise the contract, check its arithmetic.
 
 Each of the three steps is reported as it starts, so the dialog can say what a large file is waiting for;
-`cancel()` is honoured between steps (a step itself is bounded in time and memory by app.intake). Nothing here
+`cancel()` is honoured between steps (a step itself is bounded in time and memory by app.codecs.intake). Nothing here
 stores anything: the dialog stores only what the clerk accepts.
 """
 
@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
-from app.errors import UserError
-from app.fileio import os_reason
-from app.i18n import N_, _
+from app.base.errors import UserError
+from app.base.fileio import os_reason
+from app.base.i18n import N_, _
 
 if TYPE_CHECKING:
-    from app.intake import ArithmeticReport, IntakeResult
+    from app.codecs.intake import ArithmeticReport, IntakeResult
 
 log = logging.getLogger(__name__)
 
@@ -83,7 +83,7 @@ class IntakeWorker(QRunnable):
             _running.discard(self)
 
     def _read(self) -> IntakeReading | None:
-        from app.intake import read_document, recognise, review
+        from app.codecs.intake import read_document, recognise, review
 
         self.signals.step.emit(0)
         doc = read_document(self.path)  # refuses what is too large or not a contract text before reading much

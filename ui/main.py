@@ -21,7 +21,7 @@ from PySide6.QtCore import QEvent, QObject, QTimer  # noqa: E402
 from PySide6.QtGui import QFontDatabase, QIcon  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory  # noqa: E402
 
-from app.i18n import _  # noqa: E402
+from app.base.i18n import _  # noqa: E402
 from ui import settings as keys  # noqa: E402
 
 
@@ -88,7 +88,7 @@ def make_application() -> QApplication:
     app.setOrganizationName(keys.ORGANIZATION)
     app.setApplicationName(keys.APPLICATION)
     app.setApplicationDisplayName("ContractDesk")
-    from app.paths import resource
+    from app.base.resources import resource
 
     app.setWindowIcon(QIcon(str(resource("icons", "contractdesk.png"))))
     ensure_chinese_font()
@@ -104,7 +104,7 @@ def ensure_chinese_font() -> None:
     Then the bundled Song face (the PDF body font) is registered so that Qt's font fallback finds it."""
     if QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
         return
-    from app.export.pdf.fonts import bundled_fonts
+    from app.codecs.pdf.fonts import bundled_fonts
 
     QFontDatabase.addApplicationFont(str(bundled_fonts().body.path))
 
@@ -113,7 +113,8 @@ def database_target(args, store) -> str:
     """--db, else the database used last, else the default one in the data folder."""
     if getattr(args, "db", None):
         return str(args.db)
-    from app.paths import DATABASE_NAME, default_database, roaming_data_dir
+    from app.base.paths import DATABASE_NAME, roaming_data_dir
+    from app.store.location import default_database
 
     last = keys.read_text(store, keys.LAST_DATABASE_KEY)
     old = roaming_data_dir()
@@ -145,22 +146,23 @@ def missing_last_database(args, store) -> str | None:
 def _open_store(args, target: str):
     """Open `target`; on a damaged, foreign or newer file explain it and offer the latest good backup.
     Returns (database, target) or None when nothing could be opened."""
-    from app.store.db import DatabaseProblem, open_database
+    from app.ops.first_run import open_store
+    from app.store.db import DatabaseProblem
     from ui.database_problem_dialog import offer_restore
 
     try:
-        return open_database(target), target
+        return open_store(target), target
     except DatabaseProblem as problem:
         restored = offer_restore(None, problem)
         if restored is not None:
             return restored, target
-    from app.paths import default_database
+    from app.store.location import default_database
 
     fallback = str(default_database())
     if getattr(args, "db", None) or target == fallback:
         return None
     try:  # the database used last is gone or broken: start on the default one instead
-        return open_database(fallback), fallback
+        return open_store(fallback), fallback
     except DatabaseProblem as again:
         QMessageBox.critical(None, _("ContractDesk cannot open the database"), str(again))
         return None
@@ -168,7 +170,7 @@ def _open_store(args, target: str):
 
 def _tell_about_a_move(parent) -> None:
     """Once: the database was moved out of the roaming profile (app.store.relocate) by this start or an earlier one."""
-    from app.paths import data_dir
+    from app.base.paths import data_dir
     from app.store.relocate import take_notice
 
     try:
@@ -181,7 +183,7 @@ def _tell_about_a_move(parent) -> None:
 
 def run(args) -> int:
     """Show the main window on the database and contract the user had last (the sample on first launch)."""
-    from app.logs import setup_logging
+    from app.base.logs import setup_logging
 
     app = make_application()
     from ui.crash_handler import install as install_crash_handler
@@ -189,7 +191,7 @@ def run(args) -> int:
     try:
         setup_logging()
     except OSError as exc:  # the data folder cannot be created or written: say so instead of vanishing
-        from app.fileio import os_reason
+        from app.base.fileio import os_reason
 
         QMessageBox.critical(None, _("ContractDesk cannot use its data folder"),
                              _("{folder}: {error}").format(folder=exc.filename or "", error=os_reason(exc)))
@@ -202,7 +204,7 @@ def run(args) -> int:
         apply_startup_language(app, getattr(args, "lang", None), store)
     except ImportError:
         pass
-    from app.errors import UserError
+    from app.base.errors import UserError
     from app.store.location import network_share_warning
     from app.store.lock import acquire_for
 

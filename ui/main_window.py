@@ -36,12 +36,13 @@ from PySide6.QtWidgets import (
 )
 
 from app import __version__
-from app.errors import UserError
-from app.i18n import N_, _, ngettext
+from app.base.errors import UserError
+from app.base.i18n import N_, _, ngettext
 from app.ops import LISTED, Changes, Part
 from app.ops import contracts as contract_ops
+from app.ops.first_run import open_store
 from app.store import contracts
-from app.store.db import Database, DatabaseProblem, open_database
+from app.store.db import Database, DatabaseProblem
 from app.store.location import network_share_warning
 from app.store.lock import DatabaseLock, acquire_for
 from ui import settings as keys
@@ -134,7 +135,7 @@ class MainWindow(QMainWindow):
         self._check_soon.setSingleShot(True)
         self._check_soon.setInterval(CHECK_DELAY_MS)
         self._check_soon.timeout.connect(self._recheck)
-        from app.review.clock import set_user_name
+        from app.base.clock import set_user_name
 
         set_user_name(keys.read_text(self.store, keys.USER_NAME_KEY))
         self.setWindowIcon(QIcon(str(_icon_path())))
@@ -519,7 +520,7 @@ class MainWindow(QMainWindow):
         if number is None:
             return
         from app.ops.review import add_comment
-        from app.review.model import describe_target
+        from app.rules.field_text import describe_target
 
         kind, target = self.comment_target()
         about = describe_target(kind, target)
@@ -537,7 +538,7 @@ class MainWindow(QMainWindow):
 
     def choose_user_name(self, name: str | None = None) -> None:
         """The name state steps, comments, revisions and the audit trail record (default: the login name)."""
-        from app.review.clock import current_user, set_user_name
+        from app.base.clock import current_user, set_user_name
 
         if name is None:
             name, ok = QInputDialog.getText(self, _("Your name"), _("Name recorded with your reviews and changes:"),
@@ -584,8 +585,8 @@ class MainWindow(QMainWindow):
             path, _selected = QFileDialog.getOpenFileName(self, _("Import a contract"), "", _("ContractDesk JSON (*.json)"))
             if not path:
                 return
-        from app.fileio import read_input_file
-        from app.interchange.json_codec import loads_document
+        from app.base.fileio import read_input_file
+        from app.codecs.json_codec import loads_document
 
         try:
             data = read_input_file(path)
@@ -639,7 +640,7 @@ class MainWindow(QMainWindow):
         if number is None:
             return
         from app.ops.annexes import import_cost_table
-        from app.tablediff import diff_cost_rows
+        from app.rules.tablediff import diff_cost_rows
 
         try:
             contract, version = contracts.load_versioned(self.db, number)
@@ -650,7 +651,7 @@ class MainWindow(QMainWindow):
                 path, _selected = QFileDialog.getOpenFileName(self, _("Import a cost table"), "", _("Excel workbooks (*.xlsx)"))
                 if not path:
                     return
-            from app.imports.xlsx import read_cost_table
+            from app.codecs.xlsx_import import read_cost_table
 
             table = read_cost_table(Path(path), annex.no, annex.title, contract.number)
             diff = diff_cost_rows(annex.table or [], table.rows)
@@ -803,7 +804,7 @@ class MainWindow(QMainWindow):
         try:
             lock = acquire_for(target) if target != self.target else None
             try:
-                db = open_database(target)
+                db = open_store(target)
             except DatabaseProblem:
                 if lock:
                     lock.release()
@@ -899,7 +900,7 @@ def _with_shortcut(text: str, action: QAction) -> str:
 
 
 def _icon_path() -> Path:
-    from app.paths import resource
+    from app.base.resources import resource
 
     return resource("icons", "contractdesk.png")
 

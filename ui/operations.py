@@ -15,7 +15,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from app.errors import Conflict
+from app.base.errors import Conflict
 from app.ops import CONTENT, Changes, Done, EditSession, Part
 from app.store import contracts
 from app.store.db import Database

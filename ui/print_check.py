@@ -13,8 +13,8 @@ from pathlib import Path
 from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QApplication
 
-from app.i18n import _
-from app.selftest import FAILED, OK, PDF_PRINTER, SKIPPED, Step
+from app.base.i18n import _
+from app.ops.selftest import FAILED, OK, PDF_PRINTER, SKIPPED, Step
 from ui.print_preview import paint_pdf
 
 #: How long the spooler may take to hand the driver's file over.

@@ -12,8 +12,8 @@ from PySide6.QtGui import QImage, QPainter
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import QDialog, QWidget
 
-from app.errors import UserError
-from app.i18n import _
+from app.base.errors import UserError
+from app.base.i18n import _
 
 #: Rasterising above this resolution only costs memory; 300 dpi is print quality for text and seals.
 MAX_DPI = 300

@@ -24,16 +24,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.base.clock import local_time
+from app.base.errors import UserError
+from app.base.i18n import N_, _
 from app.domain import Status
-from app.errors import UserError
-from app.i18n import N_, _
-from app.money import format_amount
 from app.ops import CONTENT, Changes, Part
 from app.ops import review as review_ops
-from app.review import amendments, revisions, states
-from app.review.clock import local_time
-from app.review.report import field_name, field_value
+from app.rules.field_text import field_name, field_value
+from app.store import amendments, revisions, states
 from app.store.db import Database
+from app.values.money import format_amount
 from ui.change_feed import FollowsContract
 from ui.comments_panel import CommentsPanel
 from ui.operations import operations_for

@@ -6,14 +6,15 @@ from html import escape
 
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
-from app.errors import UserError
-from app.i18n import _
-from app.review import revisions
-from app.review.clock import local_time
+from app.base.clock import local_time
+from app.base.errors import UserError
+from app.base.i18n import _
 from app.review.diff import ContractDiff, Span
-from app.review.report import field_name, field_value, table_lines
-from app.review.revisions import CURRENT, RevisionInfo
+from app.review.report import table_lines
+from app.rules.field_text import field_name, field_value
+from app.store import revisions
 from app.store.db import Database
+from app.store.revisions import CURRENT, RevisionInfo
 
 ADDED_STYLE = "color:#1b7f2a;text-decoration:underline"
 REMOVED_STYLE = "color:#b00020;text-decoration:line-through"

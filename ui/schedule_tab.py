@@ -1,4 +1,4 @@
-"""The 付款与期限 tab: every deadline and payment of the open contract, from app.schedule.
+"""The 付款与期限 tab: every deadline and payment of the open contract, from app.rules.schedule.
 
 Each row says what, when it falls due (or what it still waits for), the amount for a payment, and its
 state compared with today (done, done N days late, due in N days, overdue …). Calendar warnings show
@@ -13,13 +13,13 @@ from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
 
-from app.errors import UserError
-from app.i18n import _
-from app.money import format_amount
+from app.base.errors import UserError
+from app.base.i18n import _
 from app.ops import Part
-from app.schedule import ItemState, Schedule, build_schedule
+from app.rules.schedule import ItemState, Schedule, build_schedule
 from app.store.contracts import load
 from app.store.db import Database
+from app.values.money import format_amount
 from ui.change_feed import FollowsContract
 from ui.operations import operations_for
 
@@ -67,7 +67,7 @@ class ScheduleTab(FollowsContract, QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        from app.calendar.store import load_calendar
+        from app.store.calendar import load_calendar
 
         self.tree.clear()
         self.schedule = None

@@ -20,8 +20,8 @@ SPLITTER_KEY = "window/splitter"
 LAST_DATABASE_KEY = "database/last"
 RECENT_DATABASES_KEY = "database/recent"
 EXPORT_FOLDER_KEY = "export/folder"
-EXPORT_PDF_FONT_KEY = "export/pdfFont"  # an app.export.pdf.fonts.FontPreference value
-USER_NAME_KEY = "user/name"  # the name review records carry (app.review.clock)
+EXPORT_PDF_FONT_KEY = "export/pdfFont"  # an app.codecs.pdf.fonts.FontPreference value
+USER_NAME_KEY = "user/name"  # the name review records carry (app.base.clock)
 ANNEX_HEADER_KEY = "annex/header"  # the cost table's column widths
 
 #: How many databases File → Recent databases lists.

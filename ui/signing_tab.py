@@ -25,11 +25,11 @@ from PySide6.QtWidgets import (
 )
 from shiboken6 import isValid
 
+from app.base.errors import UserError
+from app.base.fileio import os_reason
+from app.base.i18n import N_, _
 from app.domain import Contract
-from app.errors import UserError
-from app.fields import get_value, parse_value
-from app.fileio import os_reason
-from app.i18n import N_, _
+from app.rules.fields import get_value, parse_value
 from app.store.db import Database
 from ui.background import BackgroundCall, run_in_background
 from ui.edit_commands import FieldCommand
@@ -49,10 +49,10 @@ def signing_page_png(contract: Contract, dpi: int = PREVIEW_DPI) -> bytes:
     import pypdfium2
     from reportlab.platypus import SimpleDocTemplate
 
-    from app.export.pdf.fonts import choose_fonts, register
-    from app.export.pdf.pages import Layout
-    from app.export.pdf.story import signing_page
-    from app.export.pdf.styles import (
+    from app.codecs.pdf.fonts import choose_fonts, register
+    from app.codecs.pdf.pages import Layout
+    from app.codecs.pdf.story import signing_page
+    from app.codecs.pdf.styles import (
         MARGIN_BOTTOM,
         MARGIN_LEFT,
         MARGIN_RIGHT,

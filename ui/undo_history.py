@@ -5,7 +5,7 @@ from __future__ import annotations
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import QDialog, QUndoView, QVBoxLayout, QWidget
 
-from app.i18n import _
+from app.base.i18n import _
 
 
 class UndoHistoryDialog(QDialog):

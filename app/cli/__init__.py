@@ -14,8 +14,9 @@ import sys
 from collections.abc import Sequence
 
 from app import __version__
-from app.errors import UserError
-from app.i18n import _, language_from_environment, set_language
+from app.base.errors import UserError
+from app.base.i18n import _, language_from_environment, set_language
+from app.cli.common import Desktop
 
 log = logging.getLogger("contractdesk")
 
@@ -51,7 +52,8 @@ def _preparse_language(argv: Sequence[str]) -> None:
     set_language(lang or language_from_environment())
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, desktop: Desktop | None = None) -> int:
+    """Run one command; `desktop` is the window's part, handed in by the program's entry (app.startup)."""
     argv = list(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure") and (stream.encoding or "").lower() not in ("utf-8", "utf8"):
@@ -63,13 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"ContractDesk {__version__}")
         return 0
     _preparse_language(argv)
-    from app.text_checks import TerminalStream
+    from app.values.text_checks import TerminalStream
 
     # Whatever a record holds (an ANSI escape in a title, a bidi override) is shown escaped, never obeyed.
     streams = sys.stdout, sys.stderr
     sys.stdout, sys.stderr = (None if s is None else TerminalStream(s) for s in streams)  # None: no console
     try:
-        return _run(argv)
+        return _run(argv, desktop)
     finally:
         sys.stdout, sys.stderr = streams
         from app.cli.common import close_stores
@@ -77,17 +79,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         close_stores()
 
 
-def _run(argv: list[str]) -> int:
+def _run(argv: list[str], desktop: Desktop | None) -> int:
     parser = build_parser()
     bad = _unreadable_argument(argv)
     if bad:
         print(_("{field}: {value}").format(field=_("error"), value=bad), file=sys.stderr)
         return 2
     args = parser.parse_args(argv)
+    args.desktop = desktop
     if args.command is None:
-        args.command = "gui"
-        args.handler = _gui_handler()
-        args.exit_after_paint = False
+        from app.cli.cmd_contracts import run_gui
+
+        args.command, args.handler, args.exit_after_paint = "gui", run_gui, False
     try:
         return int(args.handler(args) or 0)
     except UserError as exc:
@@ -117,7 +120,7 @@ def _one_line(exc: UserError) -> str:
 
 def _unreadable_argument(argv: Sequence[str]) -> str | None:
     """An argument that is not valid text (bytes the system could not decode arrive as lone surrogates)."""
-    from app.text_checks import unstorable_char
+    from app.values.text_checks import unstorable_char
 
     for i, arg in enumerate(argv):
         if unstorable_char(arg) is not None:
@@ -126,7 +129,3 @@ def _unreadable_argument(argv: Sequence[str]) -> str | None:
     return None
 
 
-def _gui_handler():
-    from app.cli.cmd_contracts import run_gui
-
-    return run_gui

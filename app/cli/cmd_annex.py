@@ -6,12 +6,12 @@ import copy
 from dataclasses import dataclass
 from pathlib import Path
 
+from app.base.errors import NotFound, UserError
+from app.base.i18n import _
 from app.cli.common import open_store, print_json
 from app.domain import COST_COLUMN_LABELS, COST_COLUMNS, Contract, CostRow
-from app.errors import NotFound, UserError
-from app.i18n import _
-from app.money import format_amount
-from app.tablediff import TableDiff, diff_cost_rows
+from app.rules.tablediff import TableDiff, diff_cost_rows
+from app.values.money import format_amount
 
 
 def register(sub) -> None:
@@ -36,7 +36,7 @@ class CheckEffect:
 
 
 def check_effect(contract: Contract, annex_no: str, rows: list[CostRow]) -> CheckEffect:
-    from app.checks import check
+    from app.rules.checks import check
 
     after = copy.copy(contract)
     after.annexes = [copy.copy(a) for a in contract.annexes]
@@ -118,7 +118,7 @@ def _json(diff: TableDiff, table, effect: CheckEffect, applied: bool) -> dict:
 
 
 def run_import_annex(args) -> int:
-    from app.imports.xlsx import read_cost_table
+    from app.codecs.xlsx_import import read_cost_table
     from app.ops.annexes import import_cost_table
     from app.store.contracts import load_versioned
 

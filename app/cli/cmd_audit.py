@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from app.base.i18n import N_, _
 from app.cli.common import open_store, print_json
-from app.i18n import N_, _
 
 #: How a stored `what` reads in the listing. The stored text is hashed and never changes; only its display is translated.
 WHAT_LABELS = {
@@ -51,7 +51,7 @@ def _short(text: str | None, limit: int = 200) -> str:
 
 def what_text(what: str) -> str:
     """An entry's `what` in the user's language ("state changed", "Annex 3: cells edited"); unknown ones as stored."""
-    from app.fields import where_label
+    from app.rules.fields import where_label
 
     if what in WHAT_LABELS:
         return _(WHAT_LABELS[what])
@@ -76,7 +76,7 @@ def value_text(what: str, text: str | None) -> str:
 
 
 def run_audit(args) -> int:
-    from app.review.audit import entries, verify_entries
+    from app.store.audit import entries, verify_entries
 
     items = entries(open_store(args), args.number)
     if args.json:
@@ -87,7 +87,7 @@ def run_audit(args) -> int:
         if not items:
             print(_("no audit entries for {number}").format(number=args.number))
     if args.verify:
-        from app.review.integrity import integrity_problems
+        from app.ops.integrity import integrity_problems
 
         broken = verify_entries(items)
         if broken is not None:

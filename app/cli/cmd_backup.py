@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.errors import UserError
-from app.i18n import _
+from app.base.errors import UserError
+from app.base.i18n import _
 
 
 def register(sub) -> None:
@@ -23,8 +23,8 @@ def register(sub) -> None:
 
 def _database_file(args) -> Path:
     """The SQLite file named by --db (backups are SQLite files; a server is backed up by its own tools)."""
-    from app.paths import default_database
     from app.store.db import database_url, sqlite_path
+    from app.store.location import default_database
 
     target = args.db or default_database()
     url = database_url(target)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from app.base.errors import UserError
+from app.base.fileio import read_input_file
+from app.base.i18n import _
 from app.cli.common import open_store, print_json
-from app.errors import UserError
-from app.fileio import read_input_file
-from app.i18n import _
+from app.values.money import format_amount
 
-#: app.export.pdf.fonts.FontPreference's values, spelled out so building the parser does not import ReportLab.
+#: app.codecs.pdf.fonts.FontPreference's values, spelled out so building the parser does not import ReportLab.
 FONT_CHOICES = ("auto", "bundled", "simsun", "fangsong", "fangsong_gb2312")
 
 
@@ -72,11 +73,9 @@ def register(sub) -> None:
 
 
 def run_gui(args) -> int:
-    try:
-        from ui.main import run
-    except ImportError as exc:
-        raise UserError(_("the desktop app cannot start: {error}").format(error=exc)) from exc
-    return run(args)
+    if args.desktop is None:
+        raise UserError(_("the desktop app cannot start: {error}").format(error=_("not part of this program")))
+    return args.desktop.run(args)
 
 
 def run_list(args) -> int:
@@ -92,22 +91,22 @@ def run_list(args) -> int:
                     "title": r.title,
                     "party_a": r.party_a,
                     "party_b": r.party_b,
-                    "total": f"{r.total:.2f}",
+                    "total": format_amount(r.total, grouping=False),
                     "status": r.status.value,
                 }
                 for r in rows
             ]
         )
         return 0
-    from app.text_checks import for_terminal
+    from app.values.text_checks import for_terminal
 
     for r in rows:  # a tab or newline inside a title would shift the columns: escaped with the rest
-        print(f"{for_terminal(r.number)}\t{r.status.label}\t¥{r.total:,.2f}\t{for_terminal(r.title)}")
+        print(f"{for_terminal(r.number)}\t{r.status.label}\t¥{format_amount(r.total)}\t{for_terminal(r.title)}")
     return 0
 
 
 def run_import(args) -> int:
-    from app.interchange.json_codec import loads_document
+    from app.codecs.json_codec import loads_document
     from app.ops.contracts import import_document
 
     text = read_input_file(args.file)
@@ -144,7 +143,7 @@ def run_export(args) -> int:
         since=args.since,
     )
     if args.pdf:  # a font this machine lacks is refused before the database is opened
-        from app.export.pdf.fonts import FontPreference, require_installed, windows_fonts_folder
+        from app.codecs.pdf.fonts import FontPreference, require_installed, windows_fonts_folder
 
         require_installed(FontPreference(args.font), windows_fonts_folder(), "--font")
     db = open_store(args)
@@ -172,7 +171,7 @@ def _refuse_options_without(args, output: str, given: dict[str, object]) -> None
 
 
 def run_check(args) -> int:
-    from app.checks import check, has_errors
+    from app.rules.checks import check, has_errors
     from app.store.contracts import load
 
     db = open_store(args)
@@ -189,8 +188,8 @@ def run_check(args) -> int:
 
 
 def run_set(args) -> int:
-    from app.fields import format_value, label_of
     from app.ops.contracts import set_field
+    from app.rules.fields import format_value, label_of
 
     db = open_store(args)
     old = set_field(db, args.number, args.field, args.value).value
@@ -202,7 +201,7 @@ def run_set(args) -> int:
 
 
 def _stored_value(db, number: str, path: str):
-    from app.fields import get_value
+    from app.rules.fields import get_value
     from app.store.contracts import load
 
     return get_value(load(db, number, rows=False), path)

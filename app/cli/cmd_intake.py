@@ -12,8 +12,8 @@ import hashlib
 import sys
 from pathlib import Path
 
+from app.base.i18n import _
 from app.cli.common import open_store, print_json
-from app.i18n import _
 
 
 def register(sub) -> None:
@@ -26,15 +26,15 @@ def register(sub) -> None:
 
 
 def run_intake(args) -> int:
-    from app.intake import read_document, recognise, review
-    from app.intake.report import report_json, report_text
+    from app.codecs.intake import read_document, recognise, review
+    from app.codecs.intake.report import report_json, report_text
 
     source = Path(args.file)
     doc = read_document(source)
     result = recognise(doc)
     report = review(result)
     if args.report:
-        from app.intake.report_pdf import write_report_pdf
+        from app.codecs.intake.report_pdf import write_report_pdf
 
         write_report_pdf(result, report, Path(args.report))
     if args.json:
@@ -62,6 +62,6 @@ def run_intake(args) -> int:
 
 
 def _field(path: str) -> str:
-    from app.intake.labels import field_label
+    from app.codecs.intake.labels import field_label
 
     return field_label(path)

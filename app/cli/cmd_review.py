@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from app.base.errors import UserError
+from app.base.i18n import _
 from app.cli.common import open_store, print_json
-from app.errors import UserError
-from app.i18n import _
+from app.rules.field_text import describe_target
+from app.values.money import format_amount
 
 
 def register(sub) -> None:
@@ -80,9 +82,9 @@ def register(sub) -> None:
 
 
 def run_state(args) -> int:
+    from app.base.clock import local_time
     from app.ops.review import set_state
-    from app.review.clock import local_time
-    from app.review.states import history, label, state_of
+    from app.store.states import history, label, state_of
 
     db = open_store(args)
     if args.target:
@@ -96,7 +98,7 @@ def run_state(args) -> int:
 
 
 def run_review_list(args) -> int:
-    from app.review.revisions import list_revisions
+    from app.store.revisions import list_revisions
 
     revs = list_revisions(open_store(args), args.number)
     if args.json:
@@ -129,7 +131,7 @@ def run_review_save(args) -> int:
 
 def run_review_diff(args) -> int:
     from app.review.report import diff_json, diff_lines
-    from app.review.revisions import compare
+    from app.store.revisions import compare
 
     d = compare(open_store(args), args.number, args.rev_from, args.rev_to)
     if args.json:
@@ -155,8 +157,8 @@ def run_comment_add(args) -> int:
 
 
 def run_comment_list(args) -> int:
-    from app.interchange.json_codec import comment_to_dict
-    from app.review.comments import list_comments
+    from app.codecs.json_codec import comment_to_dict
+    from app.store.comments import list_comments
 
     items = list_comments(open_store(args), args.number, open_only=args.open)
     if args.json:
@@ -164,7 +166,7 @@ def run_comment_list(args) -> int:
         return 0
     for c in items:
         state = _("open") if c.is_open else _("resolved")
-        print(f"{c.uid[:8]}\t{state}\t{c.target_text()}\t{c.author}\t{c.text}")
+        print(f"{c.uid[:8]}\t{state}\t{describe_target(c.target_kind, c.target)}\t{c.author}\t{c.text}")
     return 0
 
 
@@ -177,9 +179,9 @@ def run_comment_resolve(args) -> int:
 
 
 def run_comment_export(args) -> int:
-    from app.fileio import atomic_write_text
-    from app.output_targets import check_output_targets
-    from app.review.exchange import export_document
+    from app.base.fileio import atomic_write_text
+    from app.ops.exchange import export_document
+    from app.store.output_targets import check_output_targets
 
     db = open_store(args)
     check_output_targets({"OUT.json": args.out}, db.path)  # never onto the database or its journals
@@ -188,7 +190,7 @@ def run_comment_export(args) -> int:
 
 
 def run_comment_import(args) -> int:
-    from app.fileio import read_input_file
+    from app.base.fileio import read_input_file
     from app.ops.contracts import import_document
 
     result = import_document(open_store(args), read_input_file(args.file), contract_too=False).value
@@ -213,7 +215,7 @@ def _parse_set(item: str) -> tuple[str, object]:
 def run_amend(args) -> int:
     from app.domain.amendment import Amendment
     from app.ops.review import add_amendment
-    from app.review.amendments import load_effective
+    from app.store.amendments import load_effective
 
     db = open_store(args)
     if args.list:
@@ -222,11 +224,11 @@ def run_amend(args) -> int:
             print(f"{a.number}\t{a.signed.isoformat() if a.signed else ''}\t{a.title}")
             for path in sorted(a.changes):
                 print(f"  {path} = {json.dumps(a.changes[path], ensure_ascii=False)}")
-        print(_("effective total: {total}").format(total=f"{effective.total:.2f}"))
+        print(_("effective total: {total}").format(total=format_amount(effective.total, grouping=False)))
         return 0
     if args.file:
-        from app.fileio import read_input_file
-        from app.interchange.json_codec import loads_amendment
+        from app.base.fileio import read_input_file
+        from app.codecs.json_codec import loads_amendment
 
         amendment = loads_amendment(read_input_file(args.file))
     else:

@@ -6,10 +6,10 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from app.base.errors import UserError
+from app.base.i18n import _
 from app.cli.common import open_store, print_json
-from app.dates import FIRST_YEAR, LAST_YEAR, out_of_range
-from app.errors import UserError
-from app.i18n import _
+from app.values.dates import FIRST_YEAR, LAST_YEAR, out_of_range
 
 DEFAULT_WITHIN_DAYS = 30
 
@@ -69,7 +69,7 @@ def register(sub) -> None:
 
 
 def parse_date_arg(text: str | None, where: str) -> date:
-    from app.calendar.csv_import import parse_day
+    from app.codecs.calendar_csv import parse_day
 
     try:
         day = parse_day(text or "")
@@ -101,8 +101,8 @@ def _warn(warnings: list[str]) -> None:
 
 
 def run_schedule(args) -> int:
-    from app.calendar import load_calendar
-    from app.schedule import build_schedule
+    from app.rules.schedule import build_schedule
+    from app.store.calendar import load_calendar
     from app.store.contracts import load
 
     today = _today(args)
@@ -128,8 +128,8 @@ def run_schedule(args) -> int:
 
 
 def run_due(args) -> int:
-    from app.calendar import load_calendar
-    from app.schedule import due_within
+    from app.rules.schedule import due_within
+    from app.store.calendar import load_calendar
     from app.store.contracts import list_contracts, load
 
     within = parse_count_arg(args.within, "--within")
@@ -161,8 +161,8 @@ def _write_ics(entries, today: date, within: int, out: Path) -> None:
     """The listed items as all-day calendar events (app.reminders); each keeps its UID across exports."""
     from datetime import UTC, datetime
 
-    from app.reminders.collect import ReminderSource, calendar_entries
-    from app.reminders.ics import write_ics
+    from app.codecs.ics import write_ics
+    from app.rules.reminders import ReminderSource, calendar_entries
 
     items: dict[tuple[str, str], list] = {}
     for entry in entries:
@@ -212,7 +212,7 @@ def run_invoice(args) -> int:
 
 
 def run_calendar_list(args) -> int:
-    from app.calendar import holiday_rows, load_calendar
+    from app.store.calendar import holiday_rows, load_calendar
 
     year = parse_count_arg(args.year, "--year", FIRST_YEAR, LAST_YEAR) if args.year else date.today().year
     db = open_store(args)
@@ -229,13 +229,12 @@ def run_calendar_list(args) -> int:
 
 
 def run_calendar_import(args) -> int:
-    from app.calendar import load_calendar
-    from app.calendar.csv_import import read_calendar_csv
+    from app.codecs.calendar_csv import read_calendar_csv
     from app.ops.calendar import set_days
+    from app.store.calendar import load_calendar
 
     days = read_calendar_csv(Path(args.file))
     db = open_store(args)
-    load_calendar(db)  # seed an empty table first, so the import adds to the published years
     years = sorted({d.day.year for d in days})
     set_days(db, days, clear_years=years if args.replace_years else ())
     print(_("{n} days imported for {years}").format(n=len(days), years=", ".join(map(str, years))))
@@ -245,8 +244,8 @@ def run_calendar_import(args) -> int:
 
 
 def run_calendar_add(args) -> int:
-    from app.calendar import HolidayDay, load_calendar
-    from app.calendar.csv_import import day_problem, parse_kind
+    from app.codecs.calendar_csv import day_problem, parse_kind
+    from app.domain.calendar import HolidayDay
     from app.ops.calendar import set_days
 
     day = parse_date_arg(args.date, "date")
@@ -257,19 +256,16 @@ def run_calendar_add(args) -> int:
     if problem:
         raise UserError(problem, "date")
     db = open_store(args)
-    load_calendar(db)
     set_days(db, [HolidayDay(day, kind, args.name)])
     print(f"{day.isoformat()}\t{kind.value}\t{args.name}")
     return 0
 
 
 def run_calendar_remove(args) -> int:
-    from app.calendar import load_calendar
     from app.ops.calendar import remove_day
 
     day = parse_date_arg(args.date, "date")
     db = open_store(args)
-    load_calendar(db)
     remove_day(db, day)
     print(_("{date} removed").format(date=day.isoformat()))
     return 0

@@ -10,7 +10,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from app.i18n import _
+from app.base.i18n import _
 
 
 def register(sub) -> None:
@@ -20,19 +20,10 @@ def register(sub) -> None:
     p.set_defaults(handler=run_selftest)
 
 
-def _print_check():
-    """The print check of the desktop part, or None when Qt cannot be loaded here."""
-    try:
-        from ui.print_check import print_check
-    except ImportError:
-        return None
-    return print_check
-
-
 def run_selftest(args) -> int:
-    from app.selftest import FAILED, run_checks
+    from app.ops.selftest import FAILED, run_checks
 
-    print_check = None if args.no_print else _print_check()
+    print_check = None if args.no_print or args.desktop is None else args.desktop.print_check()
     if args.keep:
         folder = Path(args.keep).expanduser()
         folder.mkdir(parents=True, exist_ok=True)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from app.base.errors import UserError
+from app.base.i18n import _
 from app.cli.common import print_json
-from app.errors import UserError
-from app.i18n import _
 
 
 def register(sub) -> None:
@@ -29,16 +29,16 @@ def run_verify(args) -> int:
         raise UserError(_("no such file"), str(path))
     trust = None
     if args.trust:
-        from app.signing.trust import load_trust_list
+        from app.codecs.signing.trust import load_trust_list
 
         trust = load_trust_list(Path(args.trust))
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        from app.signing.pdf import verify_pdf
+        from app.codecs.signing.pdf import verify_pdf
 
         result = verify_pdf(path, trust)
     elif suffix == ".xlsx":
-        from app.signing.cms import verify_xlsx
+        from app.codecs.signing.cms import verify_xlsx
 
         result = verify_xlsx(path, trust)
     else:

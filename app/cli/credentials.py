@@ -8,8 +8,8 @@ import os
 import sys
 from pathlib import Path
 
-from app.errors import UserError
-from app.i18n import _
+from app.base.errors import UserError
+from app.base.i18n import _
 
 PASSWORD_VARIABLE = "CONTRACTDESK_P12_PASSWORD"
 

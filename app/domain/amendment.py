@@ -12,16 +12,14 @@ app could not have stored.
 from __future__ import annotations
 
 import copy
-import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from app.domain.contract import Annex, Clause, Contract
-from app.errors import UserError
-from app.i18n import _
-
-_SEGMENT = re.compile(r"([^.\[\]]+)|\[([^\]]*)\]")
+from app.base.errors import UserError
+from app.base.i18n import _
+from app.domain.contract import Annex, Clause
+from app.domain.field_path import split_path
 
 
 @dataclass
@@ -34,28 +32,6 @@ class Amendment:
     changes: dict[str, Any] = field(default_factory=dict)
     clauses: list[Clause] = field(default_factory=list)
     annexes: list[Annex] = field(default_factory=list)
-
-
-def split_path(path: str) -> list[str | int | tuple[str, str]]:
-    """``clause[5.1].text`` → [("clause", "5.1"), "text"]; ``payments[0].amount`` → ["payments", 0, "amount"]."""
-    out: list[str | int | tuple[str, str]] = []
-    pos = 0
-    for m in _SEGMENT.finditer(path):
-        if m.start() != pos and path[pos:m.start()] != ".":
-            raise UserError(_("is not a field path"), path)
-        pos = m.end()
-        key, index = m.group(1), m.group(2)
-        if key is not None:
-            out.append(key)
-        elif index is not None and index.isdigit():
-            out.append(int(index))
-        elif index and out and out[-1] == "clause":
-            out[-1] = ("clause", index)
-        else:
-            raise UserError(_("is not a field path"), path)
-    if not out or pos != len(path):
-        raise UserError(_("is not a field path"), path)
-    return out
 
 
 def _find_clause(clauses: list[dict], no: str) -> dict | None:
@@ -106,25 +82,6 @@ def apply_changes(data: dict, changes: dict[str, Any]) -> None:
             if not isinstance(node, dict) or last not in node:
                 raise UserError(_("the contract has no such field"), path)
             node[last] = copy.deepcopy(value)
-
-
-def effective_contract(contract: Contract, amendments: list[Amendment]) -> Contract:
-    """The contract as amended: each amendment's changes applied in order, validated as a document."""
-    if not any(a.changes for a in amendments):
-        return contract
-    from app.interchange.json_codec import contract_from_dict, contract_to_dict
-
-    data = contract_to_dict(contract)
-    for a in amendments:
-        try:
-            apply_changes(data, a.changes)
-        except UserError as exc:
-            raise UserError(exc.message, f"{a.number}: {exc.where}") from exc
-    try:
-        result = contract_from_dict(data)
-    except UserError as exc:
-        raise UserError(exc.message, _("amendments: {where}").format(where=exc.where)) from exc
-    return result
 
 
 def amended_paths(amendments: list[Amendment]) -> dict[str, str]:

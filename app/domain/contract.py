@@ -12,8 +12,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from app.base.i18n import N_, _
 from app.domain.cost_table import CostRow
-from app.i18n import N_, _
 
 
 class Status(StrEnum):

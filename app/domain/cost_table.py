@@ -36,15 +36,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
-from app.i18n import N_, _
-from app.money import (
-    MAX_AMOUNT,
-    AmountError,
-    parse_decimal,
-    quantize,
-    row_amount_problem,
-    table_total_problem,
-)
+from app.base.i18n import N_, _
+from app.values.money import MAX_AMOUNT, AmountError, parse_decimal, quantize, row_amount_problem, table_total_problem
 
 #: Decimal places a quantity may have (money has two).
 QUANTITY_PLACES = 4
@@ -277,7 +270,7 @@ def structure_problem(rows: list[CostRow]) -> tuple[int, str, str] | None:
 
 
 def figures_problem(rows: list[CostRow]) -> tuple[int, str, str] | None:
-    """(row index, field, message) for the first row beyond the one bound (app.money: a row's quantity × unit
+    """(row index, field, message) for the first row beyond the one bound (app.values.money: a row's quantity × unit
     price within MAX_ROW_AMOUNT), or for a table whose total would pass MAX_AMOUNT, or None. Checked where rows
     enter (exchange file, workbook, a typed cell), so the computations, the check and the exports never meet
     such a figure. A discount never raises an amount and VAT at most doubles it, so the bound is checked on the

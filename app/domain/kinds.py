@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from app.i18n import N_, _
+from app.base.i18n import N_, _
 
 
 class ContractKind(StrEnum):

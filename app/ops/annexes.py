@@ -11,14 +11,13 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 
+from app.base.errors import UserError
+from app.base.i18n import _
 from app.domain import AnnexKind, CostRow
-from app.errors import UserError
-from app.i18n import _
 from app.ops.changes import Done, Part
 from app.ops.unit import EditSession, Unit, contract_unit
-from app.review import states
-from app.review.revisions import Reason
 from app.store import annex_rows as rows_store
+from app.store import states
 from app.store.annex_rows import (
     AnnexInfo,
     CellChange,
@@ -28,10 +27,11 @@ from app.store.annex_rows import (
     audit_cells,
     audit_options,
     audit_rows,
-    pdf_note,
 )
 from app.store.db import Database
+from app.store.revisions import Reason
 from app.store.schema import AnnexRow
+from app.values.annex_pdf import pdf_note
 
 
 @contextmanager
@@ -93,7 +93,7 @@ def reorder_rows(db: Database, number: str, annex_id: int, ids_in_order: Sequenc
                  expected_version: int | None = None, session: EditSession | None = None) -> Done[list[int]]:
     """Move rows: they take the positions they hold between them, in the order given; the value is the
     previous order of the same rows (which undoes the move)."""
-    from app.review.audit import details
+    from app.store.audit import details
 
     with _annex_unit(db, number, annex_id, expected_version, session) as (u, annex):
         previous = rows_store.reorder_rows_in(u.s, annex_id, ids_in_order)

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from app.calendar import store as calendar_store
-from app.calendar.work_calendar import HolidayDay
+from app.domain.calendar import HolidayDay
 from app.ops.changes import Changes, Done, Part
+from app.store import calendar as calendar_store
 from app.store.db import Database
 
 _CHANGED = Changes(parts=frozenset({Part.CALENDAR}))

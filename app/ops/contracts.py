@@ -16,22 +16,23 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 
-from app import clauses as clause_ops
+from app.base.clock import current_user
+from app.base.errors import Conflict, NotFound, UserError
+from app.base.i18n import _
 from app.domain import EVENT_NAMES, Clause, Contract, Invoice, Payment
-from app.errors import Conflict, NotFound, UserError
-from app.fields import get_value, parse_value, set_value
-from app.i18n import _
 from app.ops.changes import CONTENT, Changes, Done, Part, part_of
 from app.ops.unit import EditSession, Unit, contract_unit
-from app.review import amendments as amendments_store
-from app.review import comments as comments_store
-from app.review import states
-from app.review.clock import current_user
 from app.review.diff import audit_changes
-from app.review.revisions import Reason
+from app.rules import clauses as clause_ops
+from app.rules.fields import get_value, parse_value, set_value
+from app.store import amendments as amendments_store
+from app.store import comments as comments_store
 from app.store import contracts as store
+from app.store import states
 from app.store.db import Database
+from app.store.revisions import Reason
 from app.store.schema import ContractRow
+from app.values.money import format_amount
 
 T = TypeVar("T")
 
@@ -109,7 +110,7 @@ class ClauseEdit:
 
 def edit_clauses(db: Database, number: str, operation: Callable[[list[Clause]], Any], *,
                  expected_version: int | None = None, session: EditSession | None = None) -> Done[ClauseEdit]:
-    """Run a clause operation (from app.clauses) on the stored tree."""
+    """Run a clause operation (from app.rules.clauses) on the stored tree."""
 
     def mutate(contract: Contract) -> ClauseEdit:
         before = clause_ops.snapshot(contract.clauses)
@@ -187,7 +188,7 @@ def insert_in(s, contract: Contract, reason: Reason) -> Unit:
         raise Conflict(_("a contract with this number already exists"), contract.number)
     row = store.insert_in(s, contract)
     u = Unit(s, row, current_user())
-    u.audit("create", None, {"title": contract.title, "total": f"{contract.total:.2f}"})
+    u.audit("create", None, {"title": contract.title, "total": format_amount(contract.total, grouping=False)})
     u.keep(reason)
     u.parts.update({Part.CONTRACTS, Part.STATE, *CONTENT})
     return u
@@ -211,7 +212,7 @@ def import_document(db: Database, text: str | bytes, *, replace: bool = False,
     it is left as it is and only the review members merge (a reviewer's file coming back). With
     `contract_too=False` the contract is never touched. Importing the same file twice adds nothing.
     """
-    from app.interchange.json_codec import loads_document
+    from app.codecs.json_codec import loads_document
 
     contract, comments, amendments = loads_document(text)
     number = contract.number
@@ -259,7 +260,7 @@ def save_version(db: Database, number: str, name: str = "") -> Done[int | None]:
 
     Without a name an unchanged contract keeps no second copy (the value is then None).
     """
-    from app.review.revisions import check_name
+    from app.store.revisions import check_name
 
     with contract_unit(db, number) as u:
         named = check_name(u.s, u.row.id, name) if name.strip() else None

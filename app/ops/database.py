@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.errors import UserError
-from app.i18n import _
+from app.base.errors import UserError
+from app.base.i18n import _
 from app.ops.changes import Changes, Done, Part
 from app.store.backup import Connector
 

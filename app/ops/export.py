@@ -13,12 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from app.errors import UserError
-from app.i18n import _
+from app.base.errors import UserError
+from app.base.i18n import _
 from app.ops.changes import Done
 from app.ops.unit import contract_unit
-from app.review.revisions import Reason
 from app.store.db import Database
+from app.store.revisions import Reason
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -36,7 +36,7 @@ class ExportOptions:
     #: The changes since `since` and the open comments, for a review meeting.
     review_pdf: Path | None = None
     annexes: bool = True
-    #: An app.export.pdf.fonts.FontPreference value ("auto", "bundled", "simsun", "fangsong").
+    #: An app.codecs.pdf.fonts.FontPreference value ("auto", "bundled", "simsun", "fangsong").
     font: str = "auto"
     cross_page_seal: Path | None = None
     sign_with: Path | None = None
@@ -57,7 +57,7 @@ class ExportOptions:
 
     def targets(self) -> dict[str, Path | None]:
         """Every file the export would write, by how a refusal names it (a signed workbook's .p7s too)."""
-        from app.signing.cms import signature_path
+        from app.codecs.signing.cms import signature_path
 
         named = {name: getattr(self, name) for name in ("json", "pdf", "xlsx", "docx", "review_pdf")}
         out = {self.labels.get(name, "--" + name.replace("_", "-")): path for name, path in named.items()}
@@ -70,9 +70,9 @@ class ExportOptions:
 def export_packet(db: Database, number: str, options: ExportOptions, *, progress: Progress | None = None,
                   cancelled: Cancelled | None = None) -> Done[list[Path]]:
     """Write the outputs `options` names; the value is the files written."""
-    from app.export.pdf.fonts import FontPreference, require_installed, windows_fonts_folder
-    from app.output_targets import check_output_targets
+    from app.codecs.pdf.fonts import FontPreference, require_installed, windows_fonts_folder
     from app.store.contracts import load
+    from app.store.output_targets import check_output_targets
 
     if not options.outputs():
         raise UserError(_("say what to write: --json, --pdf, --xlsx or --docx"), "export")
@@ -83,19 +83,19 @@ def export_packet(db: Database, number: str, options: ExportOptions, *, progress
     contract = load(db, number)
     written: list[Path] = []
     if options.review_pdf is not None:
-        from app.review.review_export import write_review_pdf
+        from app.ops.review_export import write_review_pdf
 
         write_review_pdf(db, number, options.review_pdf, options.since)
         written.append(options.review_pdf)
     if options.json is not None:
-        from app.fileio import atomic_write_text
-        from app.review.exchange import export_document
+        from app.base.fileio import atomic_write_text
+        from app.ops.exchange import export_document
 
         atomic_write_text(options.json, export_document(db, number))
         written.append(options.json)
     if options.pdf is not None:
-        from app.export.pdf import PdfOptions, export_pdf
-        from app.review.amendments import list_amendments
+        from app.codecs.pdf import PdfOptions, export_pdf
+        from app.store.amendments import list_amendments
 
         export_pdf(contract, options.pdf, PdfOptions(
             annexes=options.annexes,
@@ -109,15 +109,15 @@ def export_packet(db: Database, number: str, options: ExportOptions, *, progress
         ))
         written.append(options.pdf)
     if options.docx is not None:
-        from app.export.docx import export_docx
+        from app.codecs.docx import export_docx
 
         export_docx(contract, options.docx)
         written.append(options.docx)
     if options.xlsx is not None:
-        from app.calendar.store import load_calendar
-        from app.export.xlsx import XlsxOptions, export_xlsx
-        from app.review.comments import list_comments
-        from app.schedule import build_schedule
+        from app.codecs.xlsx import XlsxOptions, export_xlsx
+        from app.rules.schedule import build_schedule
+        from app.store.calendar import load_calendar
+        from app.store.comments import list_comments
 
         export_xlsx(contract, options.xlsx, XlsxOptions(
             sign_with=options.sign_with,
@@ -136,7 +136,7 @@ def render_packet(db: Database, number: str, options: ExportOptions | None = Non
                   cancelled: Cancelled | None = None) -> bytes:
     """The packet's PDF bytes for print preview and printing (nothing is written or kept); `options` gives the
     font and whether the annexes are included."""
-    from app.export.pdf import FontPreference, PdfOptions, render_pdf
+    from app.codecs.pdf import FontPreference, PdfOptions, render_pdf
     from app.store.contracts import load
 
     options = options or ExportOptions()

@@ -1,12 +1,12 @@
-"""Storing a contract read from another party's draft (app.intake): one transaction, the source on record."""
+"""Storing a contract read from another party's draft (app.codecs.intake): one transaction, the source on record."""
 
 from __future__ import annotations
 
 from app.domain import Contract
 from app.ops.changes import Done
 from app.ops.contracts import insert_in
-from app.review.revisions import Reason
 from app.store.db import Database
+from app.store.revisions import Reason
 
 
 def store_intake(db: Database, contract: Contract, *, source_name: str, digest: str, guessed: list[str],
@@ -15,7 +15,7 @@ def store_intake(db: Database, contract: Contract, *, source_name: str, digest: 
     SHA-256, what was guessed, what the clerk corrected before accepting (the confirmation dialog) and how many
     arithmetic errors the review found. The contract first passes every rule a contractdesk/1 document must
     meet, so a refusal names the field and nothing is stored."""
-    from app.interchange.json_codec import dumps, loads
+    from app.codecs.json_codec import dumps, loads
 
     contract = loads(dumps(contract))
     details: dict[str, object] = {"file": source_name, "sha256": digest, "guessed": guessed,

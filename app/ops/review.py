@@ -1,6 +1,6 @@
 """Operations of the review: approval states, "mark as reviewed", comments, amendments.
 
-`user` names who acts (None: the user of this program, app.review.clock.current_user).
+`user` names who acts (None: the user of this program, app.base.clock.current_user).
 
 Comments and amendments are records about a contract, not its content: they do not advance the contract's
 version, so a reviewer's comment never makes the clerk's next edit look stale.
@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from app.domain import Status
 from app.domain.amendment import Amendment
+from app.domain.comment import Comment
 from app.ops.changes import Done, Part
 from app.ops.unit import contract_unit
-from app.review import amendments as amendments_store
-from app.review import comments as comments_store
-from app.review import states
-from app.review.model import Comment
-from app.review.revisions import Reason, check_name
-from app.review.states import StateStep
+from app.store import amendments as amendments_store
+from app.store import comments as comments_store
+from app.store import states
 from app.store.db import Database
+from app.store.revisions import Reason, check_name
+from app.store.states import StateStep
 
 
 def set_state(db: Database, number: str, target: Status | str, *, note: str = "",

@@ -16,14 +16,14 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.errors import Conflict
-from app.i18n import _
+from app.base.clock import current_user, local_time
+from app.base.errors import Conflict
+from app.base.i18n import _
 from app.ops.changes import Changes, Part
-from app.review import audit, revisions
-from app.review.clock import current_user, local_time
-from app.review.revisions import Reason
+from app.store import audit, revisions
 from app.store.contracts import row_of
 from app.store.db import Database
+from app.store.revisions import Reason
 from app.store.schema import AuditRow, ContractRow
 
 #: An automatic revision is kept before an edit when the contract's last one is older than this, and in an

@@ -3,7 +3,7 @@
 Fields compare as the contractdesk/1 JSON document spells them (paths such as ``parties.b.name``,
 ``payments[1].amount``); images compare by digest. Clauses are matched by number and compared on
 their *rendered* text, character by character (Chinese has no spaces to split words on), giving
-added/removed spans. Cost tables use app.tablediff (rows added, removed, changed, moved, and the
+added/removed spans. Cost tables use app.rules.tablediff (rows added, removed, changed, moved, and the
 effect on the total).
 """
 
@@ -15,9 +15,10 @@ from decimal import Decimal
 from difflib import SequenceMatcher
 from typing import Any
 
+from app.codecs.json_codec import contract_to_dict
 from app.domain import Contract
-from app.interchange.json_codec import contract_to_dict
-from app.tablediff import TableDiff, diff_cost_rows
+from app.rules.tablediff import TableDiff, diff_cost_rows
+from app.values.money import format_amount
 
 BLOB_KEYS = frozenset({"seal_image", "signature_image", "pdf"})
 #: Texts longer than this are compared line by line first (char-level matching is quadratic).
@@ -140,7 +141,7 @@ def text_spans(old: str, new: str) -> list[Span]:
 
 def rendered_clauses(c: Contract) -> dict[str, tuple[str, str, str]]:
     """Clause key → (number, title, rendered text) in document order; a template that fails shows its source."""
-    from app.templating import TemplateProblem, context_for, render
+    from app.rules.templating import TemplateProblem, context_for, render
 
     context = context_for(c)
     out: dict[str, tuple[str, str, str]] = {}
@@ -237,7 +238,7 @@ def _annex_summary(a: Any) -> dict[str, Any]:
     from app.domain import table_total
 
     if a.table is not None:
-        return {"title": a.title, "rows": len(a.table), "total": f"{table_total(a.table):.2f}"}
+        return {"title": a.title, "rows": len(a.table), "total": format_amount(table_total(a.table), grouping=False)}
     return {"title": a.title, "text": a.text, "pdf_bytes": len(a.pdf or b"")}
 
 

@@ -6,34 +6,16 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from app.domain import COST_COLUMN_LABELS, COST_COLUMNS, CostRow, Status, TotalKind
+from app.base.i18n import _
+from app.domain import COST_COLUMN_LABELS, COST_COLUMNS, CostRow, TotalKind
 from app.domain.cost_table import format_rate
-from app.errors import UserError
-from app.fields import Kind, spec_for, where_label
-from app.i18n import _
-from app.money import AmountError, format_amount, parse_amount
 from app.review.diff import AnnexChange, ContractDiff, Span
-from app.tablediff import RowChange, TableDiff
+from app.rules.field_text import field_name, field_value, show
+from app.rules.fields import where_label
+from app.rules.tablediff import RowChange, TableDiff
+from app.values.money import format_amount
 
 KIND_MARK = {"added": "+", "removed": "-", "changed": "~"}
-
-
-def show(value: Any) -> str:
-    if value is None or value == "":
-        return _("(blank)")
-    if value is True:
-        return _("yes")
-    if value is False:
-        return _("no")
-    return str(value)
-
-
-def field_name(path: str) -> str:
-    """A changed field as the clerk reads it ("交付（天）"), not its JSON path."""
-    if path == "status":
-        return _("Status")
-    clause = re.fullmatch(r"clause\[(.+)\]\.(?:text|title)", path)  # an amendment's change to a clause
-    return _("Clause {no}").format(no=clause.group(1)) if clause else where_label(path)
 
 
 def entry_subject(what: str, new: str | None) -> str:
@@ -70,22 +52,6 @@ def _path_name(path: str) -> str:
         return _("Clause {no}").format(no=clause.group(1))
     name = field_name(path)
     return name
-
-
-def field_value(path: str, value: Any) -> str:
-    """A field's value as the clerk reads it: a state by its label, an amount with separators."""
-    if path == "status" and value in {s.value for s in Status}:
-        return Status(value).label
-    try:
-        kind = spec_for(path).kind
-    except UserError:
-        kind = None
-    if kind in (Kind.AMOUNT, Kind.OPTIONAL_AMOUNT) and isinstance(value, str | int):
-        try:
-            return format_amount(parse_amount(str(value)))
-        except AmountError:
-            pass
-    return show(value)
 
 
 def column_name(column: str) -> str:
@@ -223,7 +189,7 @@ def diff_lines(d: ContractDiff) -> list[str]:
 
 
 def _json_amount(value: Decimal | None) -> str | None:
-    return None if value is None else f"{value:.2f}"
+    return None if value is None else format_amount(value, grouping=False)
 
 
 def _json_section(c: RowChange) -> dict[str, Any]:
@@ -249,7 +215,7 @@ def diff_json(d: ContractDiff) -> dict[str, Any]:
                         for c in t.changed],
             "moved": [{"from": c.old_index + 1, "to": c.new_index + 1, **_json_section(c)} for c in t.moved],
             **({"options": {o.column: [_json_option(o.old), _json_option(o.new)] for o in t.options}} if t.options else {}),
-            "old_total": f"{t.old_total:.2f}", "new_total": f"{t.new_total:.2f}", "total_change": f"{t.total_change:.2f}",
+            "old_total": format_amount(t.old_total, grouping=False), "new_total": format_amount(t.new_total, grouping=False), "total_change": format_amount(t.total_change, grouping=False),
         }
 
     return {
@@ -257,5 +223,5 @@ def diff_json(d: ContractDiff) -> dict[str, Any]:
         "clauses": [{"no": c.no, "kind": c.kind, "spans": [[s.kind, s.text] for s in c.spans]} for c in d.clauses],
         "annexes": [{"no": a.no, "kind": a.kind, "spans": [[s.kind, s.text] for s in a.spans], "pdf_changed": a.pdf_changed,
                      "table": table(a.table)} for a in d.annexes],
-        "total_effect": f"{d.total_effect:.2f}",
+        "total_effect": format_amount(d.total_effect, grouping=False),
     }

@@ -13,13 +13,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import cast
 
 from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from app.base.errors import Conflict, NotFound, UserError
+from app.base.i18n import N_, _
 from app.domain import (
     COST_COLUMN_LABELS,
     COST_COLUMNS,
@@ -30,19 +31,15 @@ from app.domain import (
     RowKind,
     TotalKind,
 )
-from app.domain.cost_table import MAX_LEVEL, MAX_NO_CHARS, MAX_UNIT_CHARS, is_settled_word, parse_rate
-from app.errors import Conflict, NotFound, UserError
-from app.fileio import os_reason
-from app.i18n import N_, _
-from app.money import MAX_AMOUNT, MAX_TABLE_ROWS, AmountError, check_row_amount, parse_decimal
+from app.domain.cost_table import MAX_LEVEL, MAX_NO_CHARS, MAX_UNIT_CHARS, QUANTITY_PLACES, is_settled_word, parse_rate
 from app.store.db import Database
 from app.store.schema import AnnexRow, ContractRow, CostRowRow
+from app.values.annex_pdf import check_pdf
+from app.values.money import MAX_AMOUNT, MAX_TABLE_ROWS, AmountError, check_row_amount, parse_decimal
 
 _TABLE: Table = cast(Table, CostRowRow.__table__)
 #: Decimal places a quantity may have (money columns have two).
-QUANTITY_PLACES = 4
 #: The largest PDF file that can be attached to a text annex.
-MAX_PDF_BYTES = 20 * 1024 * 1024
 #: Column → the label used in messages (translated where shown).
 COLUMN_LABELS = COST_COLUMN_LABELS
 NUMBER_COLUMNS = ("quantity", "unit_price")
@@ -393,14 +390,14 @@ def audit_options(o: TableOptions) -> dict:
 
 def audit_cells(changes: Sequence[CellChange]) -> list:
     """Cell changes as audit details: [[row id, column, value], …] (long lists summarised)."""
-    from app.review.audit import details
+    from app.store.audit import details
 
     return details([[c.row_id, c.column, c.value] for c in changes])
 
 
 def audit_rows(rows: Sequence[StoredRow]) -> list:
     """Rows as audit details: [[row id, position, *values], …] (long lists summarised)."""
-    from app.review.audit import details
+    from app.store.audit import details
 
     return details([[r.id, r.position, *r.values] for r in rows])
 
@@ -612,7 +609,7 @@ def replace_table_in(s: Session, annex_id: int, rows: Sequence[CostRow]) -> int:
 
 def add_annex_in(s: Session, contract_id: int, kind: AnnexKind, title: str) -> AnnexInfo:
     """Add the next annex (附件4 after 附件1–3): an empty text annex or an empty cost table."""
-    from app.numbering import next_annex_no
+    from app.values.numbering import next_annex_no
 
     existing = s.execute(select(AnnexRow.no, AnnexRow.position).where(AnnexRow.contract_id == contract_id)).all()
     annex = AnnexRow(contract_id=contract_id, position=max((r.position for r in existing), default=-1) + 1,
@@ -652,34 +649,3 @@ def set_annex_pdf_in(row: AnnexRow, pdf: bytes | None) -> bytes | None:
         raise UserError(_("a PDF can only be attached to a text annex"), row.no)
     previous, row.pdf = row.pdf, pdf
     return previous
-
-
-def pdf_note(data: bytes | None) -> str | None:
-    if data is None:
-        return None
-    import hashlib
-
-    return f"{len(data)} bytes, sha256 {hashlib.sha256(data).hexdigest()}"
-
-
-def check_pdf(data: bytes, where: str) -> None:
-    if len(data) > MAX_PDF_BYTES:
-        raise UserError(
-            _("the PDF is larger than {mb} MB").format(mb=MAX_PDF_BYTES // (1024 * 1024)),
-            where,
-        )
-    if not data.lstrip()[:5] == b"%PDF-":
-        raise UserError(_("not a PDF file"), where)
-
-
-def read_pdf_file(path: Path) -> bytes:
-    """Read a PDF a clerk picked, refusing a file that is too large or not a PDF before reading it all."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_PDF_BYTES:
-            raise UserError(_("the PDF is larger than {mb} MB").format(mb=MAX_PDF_BYTES // (1024 * 1024)), path.name)
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(_("cannot read the file: {error}").format(error=os_reason(exc)), str(path)) from exc
-    check_pdf(data, path.name)
-    return data

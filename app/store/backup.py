@@ -23,9 +23,9 @@ from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
-from app.errors import UserError
-from app.i18n import _
-from app.private import make_private
+from app.base.errors import UserError
+from app.base.i18n import _
+from app.base.private import make_private
 
 log = logging.getLogger(__name__)
 
@@ -251,7 +251,7 @@ def _set_aside(database: Path, now: datetime, connect: Connector | None) -> Path
 
 def copy_problem(exc: BaseException, target: Path) -> UserError:
     """A failed copy as the user should hear it: the file it was for, and why (a full disk said as such)."""
-    from app.fileio import write_error
+    from app.base.fileio import write_error
 
     if isinstance(exc, OSError):
         return write_error(exc, target)
@@ -290,7 +290,7 @@ def _swap_in(staged: Path, database: Path) -> None:
     """Put `staged` in the place of `database`, first moving its -wal/-shm/-journal aside: a stale WAL would be
     replayed onto the restored file. A file another program holds (an indexer, antivirus, a backup agent) is
     waited for briefly, then named (FileHeld); the database and its logs are then left as they were."""
-    from app.fileio import FileHeld, retry_while_held
+    from app.base.fileio import FileHeld, retry_while_held
 
     moved: list[tuple[Path, Path]] = []
     try:

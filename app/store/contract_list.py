@@ -10,16 +10,17 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date
+from decimal import Decimal
 
 from sqlalchemy import Float, and_, cast, func, literal_column, or_, select, text
 from sqlalchemy.sql import ColumnElement, Select
 
+from app.base.errors import UserError
+from app.base.i18n import _
 from app.domain import Contract, Copies, Due, DueAfter, Events, Invoice, Payment, Status, Terms
-from app.errors import UserError
-from app.i18n import _
-from app.schedule import ScheduleItem
-from app.store.contracts import ContractSummary
+from app.rules.schedule import ScheduleItem
 from app.store.db import Database
 from app.store.schema import ClauseRow, ContractRow, InvoiceRow, PartyRow, PaymentRow
 
@@ -37,6 +38,20 @@ ORDER_KEYS = ("number", "title", "party_a", "party_b", "total", "status")
 _pa = PartyRow.__table__.alias("pa")
 _pb = PartyRow.__table__.alias("pb")
 _fts_known: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+@dataclass(frozen=True)
+class ContractSummary:
+    """A row of the contract list."""
+
+    number: str
+    title: str
+    party_a: str
+    party_b: str
+    total: Decimal
+    status: Status
+    version: int
+
 
 
 def has_fts(db: Database) -> bool:
@@ -194,7 +209,7 @@ def count_contracts(db: Database, text: str = "", status: Status | None = None) 
 
 
 def schedule_contracts(db: Database, numbers: Iterable[str]) -> dict[str, Contract]:
-    """Just enough of each contract for `app.schedule` (terms, events, payments, invoices), in three queries.
+    """Just enough of each contract for `app.rules.schedule` (terms, events, payments, invoices), in three queries.
 
     The list shows the next deadline of thousands of rows; loading whole packets (clauses, annexes,
     cost tables) for that would make scrolling stutter.
@@ -245,8 +260,8 @@ def schedule_contracts(db: Database, numbers: Iterable[str]) -> dict[str, Contra
 
 def next_deadlines(db: Database, numbers: Iterable[str], today: date, calendar=None) -> dict[str, ScheduleItem | None]:
     """{number: the contract's next ScheduleItem or None} for a batch of list rows."""
-    from app.calendar.store import load_calendar
-    from app.schedule import next_deadline
+    from app.rules.schedule import next_deadline
+    from app.store.calendar import load_calendar
 
     cal = calendar if calendar is not None else load_calendar(db)
     return {n: next_deadline(c, cal, today) for n, c in schedule_contracts(db, numbers).items()}

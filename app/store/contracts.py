@@ -9,12 +9,13 @@ is app.ops's business, which calls them. Every write of the contract's row advan
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from decimal import Decimal
 
 from sqlalchemy import delete, func, insert, select, text, update
 from sqlalchemy.orm import Session, selectinload
 
+from app.base.errors import Conflict, NotFound
+from app.base.i18n import _
 from app.domain import (
     Annex,
     BankAccount,
@@ -35,8 +36,7 @@ from app.domain import (
     Terms,
     TotalKind,
 )
-from app.errors import Conflict, NotFound
-from app.i18n import _
+from app.store.contract_list import ContractSummary, count_contracts, search_contracts
 from app.store.db import Database
 from app.store.schema import (
     AnnexRow,
@@ -48,19 +48,6 @@ from app.store.schema import (
     PaymentRow,
     SigningRow,
 )
-
-
-@dataclass(frozen=True)
-class ContractSummary:
-    """A row of the contract list."""
-
-    number: str
-    title: str
-    party_a: str
-    party_b: str
-    total: Decimal
-    status: Status
-    version: int
 
 
 def _get_row(session: Session, number: str) -> ContractRow:
@@ -295,7 +282,7 @@ def row_of(session: Session, number: str, *, lock: bool = False) -> ContractRow:
 
 def insert_in(session: Session, c: Contract) -> ContractRow:
     """Store a new contract (its number must be free); returns its row."""
-    from app.text_checks import check_identifier
+    from app.values.text_checks import check_identifier
 
     check_identifier(c.number, _("Contract number"))  # a new number, from any entry: it must look as it is
     if session.scalar(select(func.count()).where(ContractRow.number == c.number)):
@@ -522,6 +509,4 @@ def load_versioned(db: Database, number: str, *, rows: bool = True) -> tuple[Con
 
 def list_contracts(db: Database, query: str = "", status: Status | None = None) -> list[ContractSummary]:
     """Contracts whose number, title, parties or clause text contain `query`, by number (all of them)."""
-    from app.store.contract_list import count_contracts, search_contracts
-
     return search_contracts(db, query, status, limit=max(1, count_contracts(db, query, status)))

@@ -30,8 +30,8 @@ from sqlalchemy.exc import (
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from app.errors import Conflict, UserError
-from app.i18n import _
+from app.base.errors import Conflict, UserError
+from app.base.i18n import _
 from app.store.backup import Connector, database_errors
 from app.store.migrations import HEAD_REVISION, KNOWN_REVISIONS
 
@@ -61,7 +61,7 @@ def database_url(target: str | os.PathLike[str]) -> str:
     text_target = os.fspath(target)
     if "://" in text_target:
         return text_target
-    from app.output_targets import name_problem
+    from app.base.fileio import name_problem
 
     problem = name_problem(text_target)  # resolve() of a name over 255 bytes would raise, not answer
     if problem:
@@ -110,7 +110,7 @@ def _create_private_file(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
     os.close(fd)
-    from app.private import make_private
+    from app.base.private import make_private
 
     make_private(path)  # Windows: the mode above sets no access control list
 
@@ -178,6 +178,8 @@ class Database:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
         writer = engine.execution_options(sqlite_immediate=True) if engine.dialect.name == "sqlite" else engine
         self._writer = sessionmaker(writer, expire_on_commit=False)
+        #: True when opening made a new, empty SQLite file (the first start: app.ops.first_run fills it).
+        self.created = False
 
     @property
     def url(self) -> str:
@@ -420,9 +422,9 @@ def _inspect_file(path: Path, shown: str, passphrase: str | None) -> str:
         raise DatabaseProblem(problem.message, shown, kind="damaged", path=path) from exc
 
 
-def open_database(target: str | os.PathLike[str], *, load_sample: bool = True, passphrase: str | None = None,
+def open_database(target: str | os.PathLike[str], *, passphrase: str | None = None,
                   backup: bool = True) -> Database:
-    """Open (creating or upgrading as needed) the store at `target`.
+    """Open (creating or upgrading as needed) the store at `target`; its content is app.ops.first_run's.
 
     Raises DatabaseProblem with a user-facing message (and a `kind`) for a file that is not a
     ContractDesk database, is damaged or truncated, is read-only, or was written by a newer
@@ -450,7 +452,7 @@ def open_database(target: str | os.PathLike[str], *, load_sample: bool = True, p
         try:
             _create_private_file(path)
         except OSError as exc:
-            from app.fileio import os_reason
+            from app.base.fileio import os_reason
 
             raise DatabaseProblem(_("cannot create the database file: {error}").format(error=os_reason(exc)), str(path),
                                   kind="cannot-create", path=path) from exc
@@ -487,14 +489,7 @@ def open_database(target: str | os.PathLike[str], *, load_sample: bool = True, p
     except BaseException:
         engine.dispose()
         raise
-    if new_file:
-        from app.store.seed import seed_holidays
-
-        seed_holidays(db)
-    if new_file and load_sample:
-        from app.sample import install_sample
-
-        install_sample(db)
+    db.created = new_file
     return db
 
 

@@ -17,9 +17,9 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
-from app.errors import UserError
-from app.i18n import _
-from app.private import make_private
+from app.base.errors import UserError
+from app.base.i18n import _
+from app.base.private import make_private
 
 
 def driver() -> ModuleType:

@@ -12,7 +12,7 @@ import os
 import sys
 from pathlib import Path, PurePath, PurePosixPath, PureWindowsPath
 
-from app.i18n import _
+from app.base.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -169,3 +169,16 @@ def network_share_warning(path: str | os.PathLike[str], **kwargs) -> str | None:
         "edits can be lost or the file damaged. Keep the database on this computer, or let several users share one "
         "PostgreSQL server (start with --db postgresql+psycopg://user@server/contractdesk)."
     ).format(path=text)
+
+
+def default_database() -> Path:
+    """contracts.db in the data folder; on Windows a database still in the old roaming folder is moved here first
+    (once, with a backup: app.store.relocate), or used where it is while it cannot be moved."""
+    from app.base.paths import DATABASE_NAME, data_dir, roaming_data_dir
+
+    target = data_dir() / DATABASE_NAME
+    if not target.exists() and roaming_data_dir() is not None:
+        from app.store.relocate import move_out_of_roaming_profile
+
+        return move_out_of_roaming_profile(target)
+    return target

@@ -19,9 +19,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import IO
 
-from app.errors import UserError
-from app.fileio import os_reason
-from app.i18n import _
+from app.base.errors import UserError
+from app.base.fileio import os_reason
+from app.base.i18n import _
 
 log = logging.getLogger(__name__)
 

@@ -2,7 +2,7 @@
 
 ContractDesk used to keep its data in %APPDATA%\\ContractDesk, which roams: with folder redirection it is a
 network share, and with roaming profiles the last computer to log off overwrites the database. The first start
-that finds a database there and none in the new place (%LOCALAPPDATA%\\ContractDesk, app.paths) moves it:
+that finds a database there and none in the new place (%LOCALAPPDATA%\\ContractDesk, app.base.paths) moves it:
 
 1. a backup of it goes into the new backups folder (``contracts-before-move-<time>.db``, listed by `backups`);
 2. it is copied with SQLite's backup API (its WAL included) to the new place, and the old backups follow it;
@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from app.errors import UserError
-from app.i18n import _
+from app.base.errors import UserError
+from app.base.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -46,9 +46,9 @@ class Moved:
 def move_out_of_roaming_profile(target: Path, old_folder: Path | None = None, *,
                                 now: datetime | None = None) -> Path:
     """The database to use: `target`, after moving the database of `old_folder` (default:
-    app.paths.roaming_data_dir()) there when the new place has none; the old database itself while it cannot be
+    app.base.paths.roaming_data_dir()) there when the new place has none; the old database itself while it cannot be
     moved (another ContractDesk has it open, or the copy failed), so that no second, empty database appears."""
-    from app.paths import roaming_data_dir
+    from app.base.paths import roaming_data_dir
     from app.store.lock import acquire
 
     old_folder = old_folder if old_folder is not None else roaming_data_dir()
@@ -82,7 +82,7 @@ def _database_errors() -> tuple[type[Exception], ...]:
 
 
 def _move(source: Path, target: Path, now: datetime) -> Moved:
-    from app.fileio import FileHeld, atomic_write_text, retry_while_held
+    from app.base.fileio import FileHeld, atomic_write_text, retry_while_held
     from app.store.backup import _NAME, _new_name, backup_dir, copy_database
 
     backup = copy_database(source, _new_name(target, "before-move", now))
@@ -123,7 +123,7 @@ def _move(source: Path, target: Path, now: datetime) -> Moved:
 
 def _log_to_file(message: str, *args: object) -> None:
     """The move is recorded in the app's log file even when the command line (which keeps no log) did it."""
-    from app.logs import setup_logging
+    from app.base.logs import setup_logging
 
     with contextlib.suppress(OSError):
         setup_logging()

@@ -266,7 +266,7 @@ class RevisionRow(Base):
     name: Mapped[str | None] = mapped_column(Text)
     digest: Mapped[str] = mapped_column(String(64))
     snapshot: Mapped[bytes] = mapped_column(LargeBinary)
-    #: Why it was kept (app.review.revisions.Reason); None for revisions kept before reasons were recorded.
+    #: Why it was kept (app.store.revisions.Reason); None for revisions kept before reasons were recorded.
     reason: Mapped[str | None] = mapped_column(String(32))
     #: The contract's last audit entry when it was kept: later entries say what changed since.
     audit_seq: Mapped[int | None] = mapped_column(Integer)

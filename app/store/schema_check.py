@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from app.i18n import _
+from app.base.i18n import _
 from app.store.migrations import UNMANAGED_PREFIXES
 
 

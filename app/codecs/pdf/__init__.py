@@ -1,0 +1,170 @@
+"""The printable PDF packet: contract, signing page and annexes, optionally cross-page sealed and PAdES-signed.
+
+`export_pdf` lays the packet out with ReportLab, merges attached PDF annexes with pypdf, signs last with
+pyHanko, and writes the result atomically: a failure or a cancel leaves nothing at the target path.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from xml.sax.saxutils import unescape
+
+from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Table
+
+from app.base.errors import UserError
+from app.base.fileio import atomic_path
+from app.base.i18n import _
+from app.codecs.pdf.annexes import merge_attachments
+from app.codecs.pdf.cost_table import PagedTable
+from app.codecs.pdf.fonts import FontPreference, choose_fonts, missing_characters, register, windows_fonts_folder
+from app.codecs.pdf.pages import Cancelled, Layout, canvas_maker
+from app.codecs.pdf.seals import CrossPageSeal
+from app.codecs.pdf.signing_page import SigningBlock
+from app.codecs.pdf.story import build_story
+from app.codecs.pdf.styles import (
+    MARGIN_BOTTOM,
+    MARGIN_LEFT,
+    MARGIN_RIGHT,
+    MARGIN_TOP,
+    PAGE_HEIGHT,
+    PAGE_WIDTH,
+    SIGNATURE_BOX,
+    make_styles,
+)
+from app.domain import Contract
+
+__all__ = ["Cancelled", "FontPreference", "PdfOptions", "export_pdf", "render_pdf"]
+
+
+@dataclass
+class PdfOptions:
+    """What to put in the packet and how. `progress(done, total)` is called as pages are laid out;
+    `cancelled()` returning True stops the export with `Cancelled` and writes nothing."""
+
+    annexes: bool = True
+    cross_page_seal: Path | None = None
+    sign_with: Path | None = None
+    #: The password of `sign_with`, asked by the caller (the core never asks).
+    password: bytes = b""
+    font_preference: FontPreference = FontPreference.AUTO
+    fonts_folder: Path | None = None  # system fonts folder; None means %WINDIR%\Fonts where there is one
+    progress: Callable[[int, int], None] | None = None
+    cancelled: Callable[[], bool] | None = None
+    #: Amendments (app.domain.amendment.Amendment) to append after the annexes, each from a new page.
+    amendments: list = field(default_factory=list)
+
+
+def _texts(flowable: Flowable):
+    """Every string a flowable prints, to check that the fonts have a glyph for each character."""
+    if isinstance(flowable, Paragraph):
+        yield unescape(flowable.text)
+    elif isinstance(flowable, str):
+        yield flowable
+    elif isinstance(flowable, (Table, PagedTable)):
+        rows = flowable._cellvalues if isinstance(flowable, Table) else [flowable.header, *flowable.rows]
+        for row in rows:
+            for cell in row:
+                yield from _texts(cell)
+    elif isinstance(flowable, KeepTogether):
+        for part in flowable._content:
+            yield from _texts(part)
+    elif isinstance(flowable, SigningBlock):
+        yield from flowable.lines()
+
+
+def _check_glyphs(story: list[Flowable], contract: Contract, fonts: tuple[str, str]) -> None:
+    text = "".join(t for f in story for t in _texts(f)) + contract.number
+    for font in fonts:
+        missing = missing_characters(text, font)
+        if missing:
+            raise UserError(
+                _("the font has no glyph for {chars}; these characters would print blank").format(
+                    chars=" ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing[:10])
+                ),
+                "font",
+            )
+
+
+def render_pdf(contract: Contract, options: PdfOptions | None = None) -> bytes:
+    """The packet as PDF bytes (signed if asked); nothing is written."""
+    opts = options or PdfOptions()
+    fonts = choose_fonts(opts.font_preference, opts.fonts_folder or windows_fonts_folder())
+    body_font, heading_font = register(fonts)
+    styles = make_styles(body_font, heading_font)
+    layout = Layout(
+        number=contract.number,
+        body_font=body_font,
+        seal=CrossPageSeal(opts.cross_page_seal) if opts.cross_page_seal else None,
+    )
+    story = build_story(contract, styles, layout, annexes=opts.annexes)
+    if opts.amendments:
+        from app.codecs.pdf.amendments import amendment_flowables
+
+        story += amendment_flowables(contract, opts.amendments, styles)
+    _check_glyphs(story, contract, (body_font, heading_font))
+
+    steps = len(story) + 2
+
+    def on_page(pages: int) -> None:
+        if opts.cancelled and opts.cancelled():
+            raise Cancelled(_("the export was cancelled"), "export")
+
+    layout.on_page = on_page
+
+    class PacketTemplate(SimpleDocTemplate):
+        _done = 0
+
+        def afterFlowable(self, flowable) -> None:
+            self._done += 1
+            if opts.progress:
+                opts.progress(min(self._done, steps - 2), steps)
+
+    buffer = io.BytesIO()
+    doc = PacketTemplate(
+        buffer,
+        pagesize=(PAGE_WIDTH, PAGE_HEIGHT),
+        leftMargin=MARGIN_LEFT,
+        rightMargin=MARGIN_RIGHT,
+        topMargin=MARGIN_TOP,
+        bottomMargin=MARGIN_BOTTOM,
+        title=contract.title,
+        subject=contract.number,
+        creator="ContractDesk",
+        author=contract.party_b.name if contract.payee == "b" else contract.party_a.name,
+    )
+    doc.build(story, canvasmaker=canvas_maker(layout))
+    if layout.attachments:
+        merged = io.BytesIO()
+        buffer.seek(0)
+        merge_attachments(buffer, layout, merged)
+        buffer = merged
+    if opts.progress:
+        opts.progress(steps - 1, steps)
+    if opts.cancelled and opts.cancelled():
+        raise Cancelled(_("the export was cancelled"), "export")
+    data = buffer.getvalue()
+    if opts.sign_with:
+        from app.codecs.signing.pdf import sign_pdf
+
+        data = sign_pdf(
+            data,
+            opts.sign_with,
+            opts.password,
+            page=(layout.signing_page or 1) - 1,
+            box=SIGNATURE_BOX,
+            stamp_font=fonts.stamp_ttf,
+            reason=f"{contract.number}",
+        )
+    if opts.progress:
+        opts.progress(steps, steps)
+    return data
+
+
+def export_pdf(contract: Contract, out: Path, options: PdfOptions | None = None) -> None:
+    """Write the packet to `out` atomically (temporary file, fsync, rename)."""
+    data = render_pdf(contract, options)
+    with atomic_path(out) as tmp:
+        tmp.write_bytes(data)

@@ -1,1 +1,0 @@
-"""Writers that turn a contract packet into files people keep: PDF and Excel."""

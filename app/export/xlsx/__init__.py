@@ -1,5 +1,0 @@
-"""Excel export: `export_xlsx(contract, out, XlsxOptions(...))` writes the workbook (and its signature)."""
-
-from app.export.xlsx.workbook import ExportCancelled, XlsxOptions, export_xlsx
-
-__all__ = ["ExportCancelled", "XlsxOptions", "export_xlsx"]

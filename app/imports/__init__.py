@@ -1,1 +1,0 @@
-"""Reading data back in from files other people edited (Excel cost tables)."""

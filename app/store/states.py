@@ -1,0 +1,139 @@
+"""Approval states: draft → under review → approved → signed → archived, with who and when.
+
+A signed or archived contract is read-only. app.ops enforces it through the rules here (`ensure_writable`,
+`check_event_allowed`, `check_save_allowed`); the only changes still accepted on a *signed*
+contract are the events the schedule needs after signing — acceptance requested, reminder sent,
+accepted, invoices, and a signing date that is still blank. Everything else goes through an
+amendment (app.store.amendments). An archived contract accepts nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.base.clock import now_iso
+from app.base.errors import UserError
+from app.base.i18n import _
+from app.domain import Status
+from app.store import audit
+from app.store.db import Database
+from app.store.schema import ContractRow, StateChangeRow
+
+READ_ONLY = frozenset({Status.SIGNED, Status.ARCHIVED})
+
+#: Allowed steps; going back to draft (or from approved back to review) sends a contract back for changes.
+TRANSITIONS: dict[Status, frozenset[Status]] = {
+    Status.DRAFT: frozenset({Status.REVIEW}),
+    Status.REVIEW: frozenset({Status.APPROVED, Status.DRAFT}),
+    Status.APPROVED: frozenset({Status.SIGNED, Status.REVIEW, Status.DRAFT}),
+    Status.SIGNED: frozenset({Status.ARCHIVED}),
+    Status.ARCHIVED: frozenset(),
+}
+
+
+#: Events a signed contract still records (the schedule runs after signing).
+POST_SIGNING_EVENTS = frozenset({"acceptance_requested", "reminder_sent", "accepted", "invoices"})
+
+
+@dataclass(frozen=True)
+class StateStep:
+    from_state: Status
+    to_state: Status
+    user: str
+    at: str
+    note: str
+
+
+def label(status: Status) -> str:
+    return status.label
+
+
+def read_only_error(number: str, status: Status) -> UserError:
+    if status == Status.ARCHIVED:
+        return UserError(_("the contract is archived and can no longer be changed"), number)
+    return UserError(_("the contract is signed and read-only; change it through an amendment"), number)
+
+
+def ensure_writable(number: str, status: str | Status) -> None:
+    status = Status(status)
+    if status in READ_ONLY:
+        raise read_only_error(number, status)
+
+
+def check_event_allowed(number: str, status: str | Status, name: str, old_value: object) -> None:
+    """Refuse an event change on a read-only contract unless the schedule needs it after signing."""
+    status = Status(status)
+    if status not in READ_ONLY:
+        return
+    if status == Status.SIGNED and (name in POST_SIGNING_EVENTS or old_value is None):
+        return
+    raise read_only_error(number, status)
+
+
+def check_save_allowed(number: str, status: str | Status, changed_paths: list[str], old_values: dict[str, object]) -> None:
+    """A whole-contract save of a read-only contract passes only when it changes nothing but allowed events."""
+    status = Status(status)
+    if status not in READ_ONLY:
+        return
+    for path in changed_paths:
+        head, _dot, rest = path.partition(".")
+        name = rest.split(".")[0].split("[")[0]
+        if head != "events":
+            raise read_only_error(number, status)
+        check_event_allowed(number, status, name, old_values.get(path))
+
+
+def allowed_targets(status: Status) -> frozenset[Status]:
+    return TRANSITIONS[status]
+
+
+def parse_state(target: Status | str) -> Status:
+    try:
+        return Status(target)
+    except ValueError as exc:
+        choices = ", ".join(s.value for s in Status)
+        raise UserError(_("\"{value}\" is not one of: {choices}").format(value=target, choices=choices)) from exc
+
+
+def change_state_in(s: Session, row: ContractRow, target: Status, *, user: str, note: str = "") -> StateStep:
+    """Move the contract of `row` to `target` if the workflow allows it, in the caller's transaction;
+    records who and when (and audits it)."""
+    current = Status(row.status)
+    if target not in TRANSITIONS[current]:
+        raise UserError(
+            _("a contract that is {current} cannot become {target}").format(current=label(current), target=label(target)),
+            row.number,
+        )
+    row.status = target.value
+    step = StateStep(current, target, user, now_iso(), note)
+    s.add(StateChangeRow(contract_id=row.id, from_state=current.value, to_state=target.value, user=user, at=step.at, note=note))
+    audit.record(s, row.number, "state", current.value, target.value, user=user)
+    s.flush()
+    return step
+
+
+def _row(s: Session, number: str) -> ContractRow:
+    row = s.scalar(select(ContractRow).where(ContractRow.number == number))
+    if row is None:
+        from app.base.errors import NotFound
+
+        raise NotFound(_("no contract with this number"), number)
+    return row
+
+
+def state_of(db: Database, number: str) -> Status:
+    with db.read() as s:
+        return Status(_row(s, number).status)
+
+
+def history(db: Database, number: str) -> list[StateStep]:
+    """Every state change of the contract, oldest first."""
+    with db.read() as s:
+        row = _row(s, number)
+        return [
+            StateStep(Status(r.from_state), Status(r.to_state), r.user, r.at, r.note)
+            for r in s.scalars(select(StateChangeRow).where(StateChangeRow.contract_id == row.id).order_by(StateChangeRow.id))
+        ]

@@ -1,0 +1,97 @@
+"""The layering holds: the import contracts pass, no import cycle exists, and docs/architecture.md tells the
+order the contracts enforce."""
+
+from __future__ import annotations
+
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import grimp
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _layers() -> list[str]:
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = config["tool"]["importlinter"]["contracts"]
+    return next(c["layers"] for c in contracts if c["type"] == "layers")
+
+
+def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
+    """Strongly connected groups of more than one module (Tarjan), each a cycle of imports."""
+    modules = sorted(graph.modules)
+    edges = {m: sorted(x for x in graph.find_modules_directly_imported_by(m) if x in graph.modules) for m in modules}
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in edges[v]:
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            group = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                group.append(w)
+                if w == v:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 10 * len(modules)))
+    try:
+        for m in modules:
+            if m not in index:
+                visit(m)
+    finally:
+        sys.setrecursionlimit(limit)
+    return found
+
+
+def test_no_module_imports_itself_back():
+    """Function-level imports count too; imports only a type checker reads (TYPE_CHECKING) do not run."""
+    graph = grimp.build_graph("app", "ui", exclude_type_checking_imports=True, cache_dir=None)
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_finder_sees_a_cycle():
+    graph = grimp.ImportGraph()
+    for name in ("p", "p.a", "p.b", "p.c"):
+        graph.add_module(name)
+    graph.add_import(importer="p.a", imported="p.b")
+    graph.add_import(importer="p.b", imported="p.c")
+    graph.add_import(importer="p.c", imported="p.a")
+    assert _cycles(graph) == [["p.a", "p.b", "p.c"]]
+
+
+def test_the_import_contracts_hold(monkeypatch):
+    from importlinter.cli import lint_imports
+
+    monkeypatch.chdir(ROOT)
+    assert lint_imports(no_cache=True, no_logo=True) == 0
+
+
+def test_the_architecture_page_lists_the_layers_in_the_enforced_order():
+    page = (ROOT / "docs" / "architecture.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^- `([a-z_.| ]+)` — ", page, flags=re.MULTILINE)
+    assert listed == _layers()
+
+
+def test_every_core_package_is_a_layer():
+    """A new folder under app/ has to be placed in the order, not left outside the contract."""
+    layered = {name.strip().removeprefix("app.") for layer in _layers() for name in layer.split("|")}
+    folders = {p.name for p in (ROOT / "app").iterdir() if (p / "__init__.py").is_file()}
+    assert folders and folders <= layered, sorted(folders - layered)
