@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QPushButton,
+    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -56,7 +57,7 @@ class _UndoToWindow(QObject):
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
             if isinstance(watched, QLineEdit):
                 undo, redo = watched.isUndoAvailable(), watched.isRedoAvailable()
-            elif isinstance(watched, QPlainTextEdit):
+            elif isinstance(watched, (QPlainTextEdit, QTextEdit)):
                 undo, redo = watched.document().isUndoAvailable(), watched.document().isRedoAvailable()
             else:
                 return False
@@ -68,7 +69,7 @@ class _UndoToWindow(QObject):
         return False
 
 
-def pass_undo_to_window(editor: QLineEdit | QPlainTextEdit) -> None:
+def pass_undo_to_window(editor: QLineEdit | QPlainTextEdit | QTextEdit) -> None:
     """Typing is undone in the editor itself; once there is none left, Ctrl+Z undoes the last stored edit."""
     editor.installEventFilter(_UndoToWindow(editor))
 
