@@ -74,6 +74,7 @@ class TextAnnexEditor(RetranslateMixin, QWidget):
 
     def retranslate_ui(self) -> None:
         self.text_edit.setPlaceholderText(_("Text of the annex (leave empty when only a PDF is attached)"))
+        self.text_edit.setAccessibleName(_("Text of the annex"))
         self.attach_button.setText(_("Attach PDF…"))
         self.remove_button.setText(_("Remove PDF"))
         self.export_button.setText(_("Save PDF as…"))
@@ -155,6 +156,7 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
 
     def retranslate_ui(self) -> None:
         self.history_button.setText(_("Undo history…"))
+        self.annex_list.setAccessibleName(_("Annexes"))
         self.add_button.setText(_("Add annex…"))
         self.add_button.setEnabled(self.number is not None)
         if self.number is None:

@@ -179,6 +179,9 @@ class ClauseEditor(ContractEditorBase):
         for action, label in self.insert_actions:
             action.setText(_(label))
         self.preview_label.setText(_("Preview"))
+        self.tree.setAccessibleName(_("Clauses"))
+        self.text_edit.setAccessibleName(_("Clause text"))
+        self.preview.setAccessibleName(_("Preview"))
         self.model.retranslate()
 
     # ------------------------------------------------------------------ showing

@@ -88,6 +88,7 @@ class FieldLineEdit(QLineEdit):
         self.textEdited.connect(self.validate)
         self.editingFinished.connect(self.try_commit)
         pass_undo_to_window(self)
+        self.setAccessibleName(where_label(path))  # "乙方 · 名称", "第 2 期：金额": which one, for a screen reader
 
     def show_value(self, value: Any) -> None:
         """Show the stored value (clears any error: the stored value is valid by construction)."""
@@ -118,6 +119,13 @@ class FieldLineEdit(QLineEdit):
         self.setProperty("invalid", bool(message))
         if changed:
             self.problem.emit(self.path, message)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.setAccessibleName(where_label(self.path))
+            if self.error:
+                self.validate()  # the explanation in the new language
+        super().changeEvent(event)
 
     def try_commit(self) -> None:
         if self.isReadOnly() or not self.validate():
@@ -170,10 +178,8 @@ class DateEdit(QWidget):
     def __init__(self, path: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.edit = FieldLineEdit(path)
-        self.edit.setPlaceholderText(_("e.g. 2025-05-22 or 2025年5月22日"))
         self.button = QToolButton()
         self.button.setText("…")
-        self.button.setToolTip(_("Pick a date"))
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.calendar = QCalendarWidget()
         self.calendar.setGridVisible(True)
@@ -189,6 +195,17 @@ class DateEdit(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.button)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.edit.setPlaceholderText(_("e.g. 2025-05-22 or 2025年5月22日"))
+        self.button.setToolTip(_("Pick a date"))
+        self.button.setAccessibleName(_("Pick a date"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def _prepare_calendar(self) -> None:
         try:
@@ -221,6 +238,12 @@ class FlagEdit(QCheckBox):
         super().__init__(parent)
         self.path = path
         self.toggled.connect(lambda on: self.commit.emit(self.path, bool(on)))
+        self.setAccessibleName(where_label(path))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.setAccessibleName(where_label(self.path))
+        super().changeEvent(event)
 
     def show_value(self, value: Any) -> None:
         self.blockSignals(True)
@@ -239,6 +262,7 @@ class ChoiceEdit(QComboBox):
         self.choices = choices
         for label, value in choices:
             self.addItem(_(label), value)
+        self.setAccessibleName(where_label(path))
         self.activated.connect(lambda _i: self.commit.emit(self.path, parse_value(self.path, self.currentData())))
 
     def show_value(self, value: Any) -> None:
@@ -250,6 +274,7 @@ class ChoiceEdit(QComboBox):
     def retranslate(self) -> None:
         for i, (label, _value) in enumerate(self.choices):
             self.setItemText(i, _(label))
+        self.setAccessibleName(where_label(self.path))
 
 
 def line_edit_of(widget: QWidget) -> FieldLineEdit | None:
