@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
     QTextEdit,
     QToolButton,
     QVBoxLayout,
@@ -89,6 +90,7 @@ class FieldLineEdit(QLineEdit):
         self.editingFinished.connect(self.try_commit)
         pass_undo_to_window(self)
         self.setAccessibleName(where_label(path))  # "乙方 · 名称", "第 2 期：金额": which one, for a screen reader
+        self.setFixedHeight(self.sizeHint().height())  # the red frame of an invalid entry must not grow the row
 
     def show_value(self, value: Any) -> None:
         """Show the stored value (clears any error: the stored value is valid by construction)."""
@@ -150,9 +152,11 @@ class AmountEdit(QWidget):
         self.upper.setObjectName("amountUpper")
         self.upper.setWordWrap(True)
         self.upper.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # room for two lines whatever it says: the uppercase of a longer amount never pushes the form down
+        self.upper.setFixedHeight(max(2 * self.upper.fontMetrics().lineSpacing(), self.edit.sizeHint().height()))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit, 2)
+        layout.addWidget(self.edit, 2, Qt.AlignmentFlag.AlignTop)  # a red frame never shifts it
         layout.addWidget(self.upper, 3)
         self.edit.textChanged.connect(self._update_upper)
 
@@ -321,20 +325,45 @@ class ContractEditorBase(FollowsContract, QWidget):
         self.reload_button = QPushButton()
         self.reload_button.clicked.connect(self.reload_from_store)
         banner = QHBoxLayout(self.conflict_banner)
+        banner.setContentsMargins(6, 2, 6, 2)
         banner.addWidget(self.conflict_label, 1)
         banner.addWidget(self.reload_button)
         self.conflict_banner.hide()
         self.message = QLabel()
         self.message.setObjectName("editMessage")
         self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.message.setStyleSheet("QLabel { color: #b42318; }")
         self.message.hide()
+        self.message_area = self._message_area()
+
+    def _message_area(self) -> QWidget:
+        """The one place refused entries and the stale-edit banner show: its height is fixed, so a message
+        appearing while the clerk types never moves a field (the next click lands where it was aimed).
+        Messages beyond two lines scroll within it; the banner sits beside them."""
+        area = QWidget()
+        area.setObjectName("messageArea")
+        lines = self.fontMetrics().lineSpacing()
+        area.setFixedHeight(max(2 * lines + 8, self.reload_button.sizeHint().height() + 8))
+        scroll = QScrollArea()
+        scroll.setObjectName("messageScroll")
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.viewport().setAutoFillBackground(False)
+        scroll.setWidget(self.message)
+        self.message.setAutoFillBackground(False)
+        row = QHBoxLayout(area)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(scroll, 1)
+        row.addWidget(self.conflict_banner, 1)
+        return area
 
     def header(self) -> QVBoxLayout:
-        """A layout holding the note, banner and message line, for the top of a subclass's layout."""
+        """A layout holding the read-only note and the message area, for the top of a subclass's layout."""
         box = QVBoxLayout()
         box.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.read_only_note, self.conflict_banner, self.message):
+        for widget in (self.read_only_note, self.message_area):
             box.addWidget(widget)
         return box
 
@@ -366,6 +395,14 @@ class ContractEditorBase(FollowsContract, QWidget):
         self.set_read_only(contract is not None and contract.status in READ_ONLY)
         self._show_amended(contract)
         self._restore_pending(pending)
+
+    def refused_entries(self) -> dict[str, tuple[str, str]]:
+        """Entries on screen that cannot be stored: path → (what was typed, why not). Leaving the contract
+        would lose them; the window asks first (ui.unsaved_entries)."""
+        if self.read_only:
+            return {}
+        return {edit.path: (edit.text(), edit.error) for edit in self.findChildren(FieldLineEdit)
+                if edit.error and not edit.isReadOnly()}
 
     def _pending_entries(self) -> dict[str, str]:
         """The invalid entries on screen, by field path: never stored, so a redraw must not erase them."""
@@ -448,12 +485,14 @@ class ContractEditorBase(FollowsContract, QWidget):
                 + " "
                 + _("Reload to see the stored contract; your change was not applied.")
             )
+            self.conflict_label.setToolTip(self.conflict_label.text())  # in full, should it not fit
             self.conflict_banner.show()
         else:
             self.show_message(str(exc))
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
+        self.message.setToolTip(text)
         self.message.setVisible(bool(text))
 
     # ------------------------------------------------------------------ read-only and language

@@ -52,6 +52,7 @@ from ui.accessible import name_fields_by_labels
 from ui.contract_list_view import ContractListView
 from ui.export_worker import ExportJob, ExportKind, ExportWorker
 from ui.operations import Operations, operations_for
+from ui.unsaved_entries import ask_to_discard, refused_entries
 
 if TYPE_CHECKING:
     from ui.annexes_tab import AnnexesTab
@@ -190,7 +191,7 @@ class MainWindow(QMainWindow):
         self.operations.changed.connect(self._on_changes)
         self.contract_stack = QUndoStack(self)
         self.list_view = ContractListView(self.db)
-        self.list_view.contract_selected.connect(self.open_contract)
+        self.list_view.contract_selected.connect(self._contract_chosen)
         self.list_view.contract_activated.connect(self._focus_contract)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("contractTabs")
@@ -461,11 +462,38 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ contracts
 
     def open_first_contract(self) -> None:
+        """At start (and after switching database): the contract opened last, if it is still there; else the first."""
+        last = keys.last_contract(self.store, self.target)
+        if last and self.list_view.select_number(last):
+            return
         summary = self.list_view.model.summary(0)
         if summary is not None:
             self.list_view.select_number(summary.number)
         else:
             self.open_contract(None)
+
+    def _editor_tabs(self) -> list[QWidget]:
+        return [self._built[tab] for tab in (SUMMARY, CLAUSES, SIGNING) if tab in self._built]
+
+    def may_leave_contract(self) -> bool:
+        """True when leaving the open contract loses nothing typed, or the clerk chose to discard it; False
+        (the clerk taken back to the entry) when they go back to correct it."""
+        entries = refused_entries(self._editor_tabs())
+        if not entries or ask_to_discard(self, entries):
+            return True
+        path, (tab, _text, _problem) = next(iter(entries.items()))
+        self.tabs.setCurrentWidget(tab)
+        focus = getattr(tab, "focus_where", None)
+        if focus is not None:
+            focus(path)
+        return False
+
+    def _contract_chosen(self, number: str) -> None:
+        """A row chosen in the list: open it, unless the clerk goes back to an entry of the open contract."""
+        if number != self.number and self.number is not None and not self.may_leave_contract():
+            self.list_view.select_number(self.number, emit=False)  # the list keeps showing the open contract
+            return
+        self.open_contract(number)
 
     def open_contract(self, number: str | None) -> None:
         """Show `number` (None: nothing open). The current tab and the check (for the title) load now;
@@ -475,6 +503,8 @@ class MainWindow(QMainWindow):
         self.number = number
         self.contract_stack.clear()
         self._stale = set(TAB_ORDER)
+        if number is not None:
+            keys.remember_contract(self.store, self.target, number)
         if self._defer_checks:  # start-up: paint the contract first, its check (the title's error count) right after
             self._defer_checks = False
             self._after_paint.append(lambda: self._load_checks(number))
@@ -610,7 +640,9 @@ class MainWindow(QMainWindow):
         self.show_status(_("Cannot go to {where}").format(where=where))
 
     def _focus_contract(self, number: str) -> None:
-        self.open_contract(number)
+        self._contract_chosen(number)
+        if self.number != number:
+            return
         page = self.tabs.currentWidget()
         if page is not None:
             page.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -899,6 +931,8 @@ class MainWindow(QMainWindow):
 
     def open_database(self, target: str) -> bool:
         """Switch to another database; on a problem the current one stays open and the user is told."""
+        if not self.may_leave_contract():
+            return False
         try:
             lock = acquire_for(target) if target != self.target else None
             try:
@@ -974,6 +1008,9 @@ class MainWindow(QMainWindow):
         self.store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.may_leave_contract():
+            event.ignore()
+            return
         commit = getattr(self._built.get(ANNEXES), "commit_text", None)
         if commit is not None:
             commit()  # a text annex typed into a moment ago
