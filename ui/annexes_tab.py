@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import AnnexKind
+from app.domain import AnnexKind, Status
 from app.errors import UserError
 from app.fileio import atomic_write_bytes
 from app.i18n import _
 from app.ops import Changes, Part
 from app.ops import annexes as annex_ops
+from app.review import states
 from app.store import annex_rows as store
 from app.store.annex_rows import AnnexInfo
 from app.store.db import Database
@@ -158,7 +159,7 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
         self.history_button.setText(_("Undo history…"))
         self.annex_list.setAccessibleName(_("Annexes"))
         self.add_button.setText(_("Add annex…"))
-        self.add_button.setEnabled(self.number is not None)
+        self._update_add_button()
         if self.number is None:
             self.empty_page.setText(_("Open a contract to see its annexes"))
         else:
@@ -230,6 +231,21 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
             return None
         return "row", f"{annex.no}#{self.table_editor.model.stored_index(index.row()) + 1}"
 
+    def _update_add_button(self) -> None:
+        """Disabled, with the reason in its tooltip, where the contract can take no new annex (signed, archived)."""
+        state = None
+        if self.number is not None:
+            try:
+                state = states.state_of(self.db, self.number)
+            except UserError:
+                state = None
+        reasons = {
+            Status.SIGNED: _("This contract is signed: a new annex comes with an amendment (补充协议)."),
+            Status.ARCHIVED: _("This contract is archived and can no longer be changed."),
+        }
+        self.add_button.setEnabled(state is not None and state not in reasons)
+        self.add_button.setToolTip(reasons.get(state, _("Add a text annex or a cost table after the last one")))
+
     def add_annex(self, kind: AnnexKind | None = None, title: str | None = None) -> None:
         """Ask for the kind and title (unless given), add the annex after the last one and open it."""
         if self.number is None:
@@ -259,6 +275,8 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
     def refresh_for(self, changes: Changes | None) -> None:
         """Show what `changes` changed (None: anything may have); this tab's own edits are already drawn."""
         model = self.table_page.model
+        if changes is None or changes.touches(Part.STATE, Part.DATABASE):
+            self._update_add_button()
         if self._own.active or model.writing:
             return
         if changes is None or changes.touches(Part.ANNEXES, Part.ROWS, Part.DATABASE):
