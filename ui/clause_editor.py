@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSplitter,
     QTextBrowser,
-    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -110,8 +109,7 @@ class ClauseEditor(ContractEditorBase):
         self.text_edit.installEventFilter(self)
         for editor in (self.no_edit, self.title_edit, self.text_edit):
             pass_undo_to_window(editor)
-        self.insert_button = QToolButton()
-        self.insert_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.insert_button = QPushButton()  # a push button draws its menu arrow beside the text, not over it
         self.insert_menu = QMenu(self.insert_button)
         self.insert_actions: list[tuple[QAction, str]] = []
         for expression, label in FIELD_CATALOG:
@@ -175,7 +173,8 @@ class ClauseEditor(ContractEditorBase):
         self.no_label.setText(_("Number"))
         self.title_label.setText(_("Title"))
         self.text_label.setText(_("Text (shaded fill-ins are filled in from the contract)"))
-        self.insert_button.setText(_("Insert field"))
+        self.insert_button.setText(_("&Insert field"))
+        self.insert_button.setToolTip(_("Insert a fill-in taken from the contract's fields at the cursor"))
         for action, label in self.insert_actions:
             action.setText(_(label))
         self.preview_label.setText(_("Preview"))

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QRect, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -152,8 +152,11 @@ class AmountEdit(QWidget):
         self.upper.setObjectName("amountUpper")
         self.upper.setWordWrap(True)
         self.upper.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        # room for two lines whatever it says: the uppercase of a longer amount never pushes the form down
-        self.upper.setFixedHeight(max(2 * self.upper.fontMetrics().lineSpacing(), self.edit.sizeHint().height()))
+        # room for two lines whatever it says (measured in the Chinese face that draws them, often a fallback
+        # taller than the window's font): the uppercase of a longer amount never pushes the form down
+        two_lines = self.upper.fontMetrics().boundingRect(
+            QRect(0, 0, 1000, 1000), Qt.TextFlag.TextWordWrap, "肆佰\n玖拾元整").height()
+        self.upper.setFixedHeight(max(two_lines, self.edit.sizeHint().height()))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit, 2, Qt.AlignmentFlag.AlignTop)  # a red frame never shifts it
@@ -184,6 +187,7 @@ class DateEdit(QWidget):
         self.edit = FieldLineEdit(path)
         self.button = QToolButton()
         self.button.setText("…")
+        self.button.setStyleSheet("QToolButton::menu-indicator { image: none; }")  # the arrow covered the "…"
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.calendar = QCalendarWidget()
         self.calendar.setGridVisible(True)
