@@ -200,6 +200,8 @@ class CostTableEditor(RetranslateMixin, QWidget):
 
     def retranslate_ui(self) -> None:
         self.filter_edit.setPlaceholderText(_("Filter rows…"))
+        self.filter_edit.setAccessibleName(_("Filter rows"))
+        self.table.setAccessibleName(_("Cost table"))
         for action, text in (
             (self.insert_action, _("Insert rows above")),
             (self.append_action, _("Add a row at the end")),

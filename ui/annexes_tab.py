@@ -29,10 +29,11 @@ from PySide6.QtWidgets import (
 from app.base.errors import UserError
 from app.base.fileio import atomic_write_bytes
 from app.base.i18n import _
-from app.domain import AnnexKind
+from app.domain import AnnexKind, Status
 from app.ops import Changes, Part
 from app.ops import annexes as annex_ops
 from app.store import annex_rows as store
+from app.store import states
 from app.store.annex_rows import AnnexInfo
 from app.store.db import Database
 from app.values.annex_pdf import read_pdf_file
@@ -75,6 +76,7 @@ class TextAnnexEditor(RetranslateMixin, QWidget):
 
     def retranslate_ui(self) -> None:
         self.text_edit.setPlaceholderText(_("Text of the annex (leave empty when only a PDF is attached)"))
+        self.text_edit.setAccessibleName(_("Text of the annex"))
         self.attach_button.setText(_("Attach PDF…"))
         self.remove_button.setText(_("Remove PDF"))
         self.export_button.setText(_("Save PDF as…"))
@@ -156,8 +158,9 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
 
     def retranslate_ui(self) -> None:
         self.history_button.setText(_("Undo history…"))
+        self.annex_list.setAccessibleName(_("Annexes"))
         self.add_button.setText(_("Add annex…"))
-        self.add_button.setEnabled(self.number is not None)
+        self._update_add_button()
         if self.number is None:
             self.empty_page.setText(_("Open a contract to see its annexes"))
         else:
@@ -229,6 +232,22 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
             return None
         return "row", f"{annex.no}#{self.table_editor.model.stored_index(index.row()) + 1}"
 
+    def _update_add_button(self) -> None:
+        """Disabled, with the reason in its tooltip, where the contract can take no new annex (signed, archived)."""
+        state = None
+        if self.number is not None:
+            try:
+                state = states.state_of(self.db, self.number)
+            except UserError:
+                state = None
+        reasons = {
+            Status.SIGNED: _("This contract is signed: a new annex comes with an amendment (补充协议)."),
+            Status.ARCHIVED: _("This contract is archived and can no longer be changed."),
+        }
+        self.add_button.setEnabled(state is not None and state not in reasons)
+        default = _("Add a text annex or a cost table after the last one")
+        self.add_button.setToolTip(default if state is None else reasons.get(state, default))
+
     def add_annex(self, kind: AnnexKind | None = None, title: str | None = None) -> None:
         """Ask for the kind and title (unless given), add the annex after the last one and open it."""
         if self.number is None:
@@ -258,6 +277,8 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
     def refresh_for(self, changes: Changes | None) -> None:
         """Show what `changes` changed (None: anything may have); this tab's own edits are already drawn."""
         model = self.table_page.model
+        if changes is None or changes.touches(Part.STATE, Part.DATABASE):
+            self._update_add_button()
         if self._own.active or model.writing:
             return
         if changes is None or changes.touches(Part.ANNEXES, Part.ROWS, Part.DATABASE):

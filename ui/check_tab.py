@@ -72,6 +72,7 @@ class CheckTab(FollowsContract, QWidget):
     def retranslate_ui(self) -> None:
         self.tree.setHeaderLabels([_("Severity"), _("Where"), _("Check rule"), _("Problem")])
         self.tree.setToolTip(_("Double-click a finding (or press Enter) to go to the field or clause"))
+        self.tree.setAccessibleName(_("Findings of the check"))
         if self.number is not None:
             self.refresh()  # messages are produced in the current language
         else:

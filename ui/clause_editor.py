@@ -21,11 +21,9 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMenu,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTextBrowser,
-    QToolButton,
     QTreeView,
     QVBoxLayout,
     QWidget,
@@ -40,6 +38,7 @@ from app.store.db import Database
 from ui.clause_tree_model import ClauseTreeModel
 from ui.edit_commands import ClauseTreeCommand
 from ui.field_widgets import ContractEditorBase, pass_undo_to_window
+from ui.fill_in_edit import FillInEdit
 
 #: How long typing may pause before the clause text is committed.
 TEXT_COMMIT_DELAY_MS = 800
@@ -104,13 +103,13 @@ class ClauseEditor(ContractEditorBase):
         self.title_edit = QLineEdit()
         self.title_edit.editingFinished.connect(lambda: self._commit_attr("title", self.title_edit.text().strip()))
         self.no_label, self.title_label, self.text_label = QLabel(), QLabel(), QLabel()
-        self.text_edit = QPlainTextEdit()
+        self.text_edit = FillInEdit()
+        self.text_edit.describe = self._fill_in_value
         self.text_edit.textChanged.connect(self._text_changed)
         self.text_edit.installEventFilter(self)
         for editor in (self.no_edit, self.title_edit, self.text_edit):
             pass_undo_to_window(editor)
-        self.insert_button = QToolButton()
-        self.insert_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.insert_button = QPushButton()  # a push button draws its menu arrow beside the text, not over it
         self.insert_menu = QMenu(self.insert_button)
         self.insert_actions: list[tuple[QAction, str]] = []
         for expression, label in FIELD_CATALOG:
@@ -173,11 +172,15 @@ class ClauseEditor(ContractEditorBase):
             button.setToolTip(_(tip))
         self.no_label.setText(_("Number"))
         self.title_label.setText(_("Title"))
-        self.text_label.setText(_("Text (fill-ins are written {{ field }})"))
-        self.insert_button.setText(_("Insert field"))
+        self.text_label.setText(_("Text (shaded fill-ins are filled in from the contract)"))
+        self.insert_button.setText(_("&Insert field"))
+        self.insert_button.setToolTip(_("Insert a fill-in taken from the contract's fields at the cursor"))
         for action, label in self.insert_actions:
             action.setText(_(label))
         self.preview_label.setText(_("Preview"))
+        self.tree.setAccessibleName(_("Clauses"))
+        self.text_edit.setAccessibleName(_("Clause text"))
+        self.preview.setAccessibleName(_("Preview"))
         self.model.retranslate()
 
     # ------------------------------------------------------------------ showing
@@ -223,7 +226,7 @@ class ClauseEditor(ContractEditorBase):
 
     def _current_changed(self, current, _previous) -> None:
         new_path = self.model.path_of(current)
-        if self._shown_text is not None and self.text_edit.toPlainText() != self._shown_text:
+        if self._shown_text is not None and self.text_edit.template() != self._shown_text:
             self.commit_text()  # rebuilds the model: select the clause again by path
             self.select_path(new_path)
             return
@@ -236,11 +239,11 @@ class ClauseEditor(ContractEditorBase):
             if edit.text() != value:
                 edit.setText(value)
         text = clause.text if clause else ""
-        if self.text_edit.toPlainText() != text:
+        if self.text_edit.template() != text:
             self.text_edit.blockSignals(True)
-            self.text_edit.setPlainText(text)
+            self.text_edit.set_template(text)
             self.text_edit.blockSignals(False)
-        self._shown_text = text if clause else None
+        self._shown_text = self.text_edit.template() if clause else None  # a stored \r\n shows as \n
         self._timer.stop()
         self.update_preview()
         self._update_buttons()
@@ -252,7 +255,7 @@ class ClauseEditor(ContractEditorBase):
             self.preview_error.hide()
             return
         try:
-            rendered = render_contract_text(self.text_edit.toPlainText(), self.contract)
+            rendered = render_contract_text(self.text_edit.template(), self.contract)
         except TemplateProblem as exc:
             self.preview_error.setText(_("Template error: {message}").format(message=exc.message))
             self.preview_error.show()
@@ -296,8 +299,11 @@ class ClauseEditor(ContractEditorBase):
     def commit_text(self) -> None:
         """Write the clause text if it changed (after a typing pause, on leaving the editor, on switching clause)."""
         self._timer.stop()
-        path, text = self.current_path, self.text_edit.toPlainText()
-        if path is None or self._shown_text is None or text == self._shown_text or self.read_only:
+        path, text = self.current_path, self.text_edit.template()
+        if path is None or self._shown_text is None or self.read_only:
+            return
+        self.text_edit.fill_in_typed()  # a {{ … }} written out by hand shows as a token from now on
+        if text == self._shown_text:
             return
         self._shown_text = text
 
@@ -384,11 +390,20 @@ class ClauseEditor(ContractEditorBase):
         self._push(_("Renumber the clauses"), run)
 
     def insert_field(self, expression: str) -> None:
-        """Insert a fill-in field at the cursor, in the contract's 【…】 style."""
+        """Insert a fill-in field at the cursor, in the contract's 【…】 style, shown as its name."""
         if self.read_only or self.current_path is None:
             return
-        self.text_edit.insertPlainText(f"【{{{{ {expression} }}}}】")
+        self.text_edit.insert_fill_in(expression)
         self.text_edit.setFocus()
+
+    def _fill_in_value(self, source: str) -> str:
+        """What a fill-in prints for the open contract (the token's tooltip)."""
+        if self.contract is None:
+            return ""
+        try:
+            return render_contract_text(source, self.contract).text
+        except TemplateProblem as exc:
+            return exc.message
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.text_edit and event.type() == QEvent.Type.FocusOut:

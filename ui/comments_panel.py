@@ -84,6 +84,9 @@ class CommentsPanel(QWidget):
         for i, kind in enumerate(TARGET_KINDS):
             self.kind_combo.setItemText(i, _(TARGET_LABELS[kind]))
         self.text_edit.setPlaceholderText(_("Write a comment…"))
+        for widget, name in ((self.tree, _("Comments")), (self.kind_combo, _("Comment on")),
+                             (self.target_edit, _("Which one")), (self.text_edit, _("New comment"))):
+            widget.setAccessibleName(name)
         self.add_button.setText(_("Add comment"))
         self.resolve_button.setText(_("Resolve"))
         self.reopen_button.setText(_("Reopen"))

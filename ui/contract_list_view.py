@@ -94,6 +94,8 @@ class ContractListView(QWidget):
     def retranslate_ui(self) -> None:
         self.search.setPlaceholderText(_("Search number, title, parties, clause text (Ctrl+F)"))
         self.search.setToolTip(_("Three or more characters also search the clause text"))
+        self.search.setAccessibleName(_("Search contracts"))
+        self.table.setAccessibleName(_("Contract list"))
         current = self.status_combo.currentIndex()
         self.status_combo.blockSignals(True)
         self.status_combo.clear()
@@ -103,6 +105,7 @@ class ContractListView(QWidget):
         self.status_combo.setCurrentIndex(max(0, current))
         self.status_combo.blockSignals(False)
         self.status_combo.setToolTip(_("Show only contracts in this status"))
+        self.status_combo.setAccessibleName(_("Status filter"))
         self.model.retranslate()
         self.update_count()
 

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QDate, QEvent, QObject, QRect, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QCalendarWidget,
@@ -26,6 +26,8 @@ from PySide6.QtWidgets import (
     QMenu,
     QPlainTextEdit,
     QPushButton,
+    QScrollArea,
+    QTextEdit,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -56,7 +58,7 @@ class _UndoToWindow(QObject):
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
             if isinstance(watched, QLineEdit):
                 undo, redo = watched.isUndoAvailable(), watched.isRedoAvailable()
-            elif isinstance(watched, QPlainTextEdit):
+            elif isinstance(watched, (QPlainTextEdit, QTextEdit)):
                 undo, redo = watched.document().isUndoAvailable(), watched.document().isRedoAvailable()
             else:
                 return False
@@ -68,7 +70,7 @@ class _UndoToWindow(QObject):
         return False
 
 
-def pass_undo_to_window(editor: QLineEdit | QPlainTextEdit) -> None:
+def pass_undo_to_window(editor: QLineEdit | QPlainTextEdit | QTextEdit) -> None:
     """Typing is undone in the editor itself; once there is none left, Ctrl+Z undoes the last stored edit."""
     editor.installEventFilter(_UndoToWindow(editor))
 
@@ -87,6 +89,8 @@ class FieldLineEdit(QLineEdit):
         self.textEdited.connect(self.validate)
         self.editingFinished.connect(self.try_commit)
         pass_undo_to_window(self)
+        self.setAccessibleName(where_label(path))  # "乙方 · 名称", "第 2 期：金额": which one, for a screen reader
+        self.setFixedHeight(self.sizeHint().height())  # the red frame of an invalid entry must not grow the row
 
     def show_value(self, value: Any) -> None:
         """Show the stored value (clears any error: the stored value is valid by construction)."""
@@ -118,6 +122,13 @@ class FieldLineEdit(QLineEdit):
         if changed:
             self.problem.emit(self.path, message)
 
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.setAccessibleName(where_label(self.path))
+            if self.error:
+                self.validate()  # the explanation in the new language
+        super().changeEvent(event)
+
     def try_commit(self) -> None:
         if self.isReadOnly() or not self.validate():
             return
@@ -141,9 +152,14 @@ class AmountEdit(QWidget):
         self.upper.setObjectName("amountUpper")
         self.upper.setWordWrap(True)
         self.upper.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        # room for two lines whatever it says (measured in the Chinese face that draws them, often a fallback
+        # taller than the window's font): the uppercase of a longer amount never pushes the form down
+        two_lines = self.upper.fontMetrics().boundingRect(
+            QRect(0, 0, 1000, 1000), Qt.TextFlag.TextWordWrap, "肆佰\n玖拾元整").height()
+        self.upper.setFixedHeight(max(two_lines, self.edit.sizeHint().height()))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit, 2)
+        layout.addWidget(self.edit, 2, Qt.AlignmentFlag.AlignTop)  # a red frame never shifts it
         layout.addWidget(self.upper, 3)
         self.edit.textChanged.connect(self._update_upper)
 
@@ -169,10 +185,9 @@ class DateEdit(QWidget):
     def __init__(self, path: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.edit = FieldLineEdit(path)
-        self.edit.setPlaceholderText(_("e.g. 2025-05-22 or 2025年5月22日"))
         self.button = QToolButton()
         self.button.setText("…")
-        self.button.setToolTip(_("Pick a date"))
+        self.button.setStyleSheet("QToolButton::menu-indicator { image: none; }")  # the arrow covered the "…"
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.calendar = QCalendarWidget()
         self.calendar.setGridVisible(True)
@@ -188,6 +203,17 @@ class DateEdit(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.button)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        self.edit.setPlaceholderText(_("e.g. 2025-05-22 or 2025年5月22日"))
+        self.button.setToolTip(_("Pick a date"))
+        self.button.setAccessibleName(_("Pick a date"))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def _prepare_calendar(self) -> None:
         try:
@@ -220,6 +246,12 @@ class FlagEdit(QCheckBox):
         super().__init__(parent)
         self.path = path
         self.toggled.connect(lambda on: self.commit.emit(self.path, bool(on)))
+        self.setAccessibleName(where_label(path))
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() == QEvent.Type.LanguageChange:
+            self.setAccessibleName(where_label(self.path))
+        super().changeEvent(event)
 
     def show_value(self, value: Any) -> None:
         self.blockSignals(True)
@@ -238,6 +270,7 @@ class ChoiceEdit(QComboBox):
         self.choices = choices
         for label, value in choices:
             self.addItem(_(label), value)
+        self.setAccessibleName(where_label(path))
         self.activated.connect(lambda _i: self.commit.emit(self.path, parse_value(self.path, self.currentData())))
 
     def show_value(self, value: Any) -> None:
@@ -249,6 +282,7 @@ class ChoiceEdit(QComboBox):
     def retranslate(self) -> None:
         for i, (label, _value) in enumerate(self.choices):
             self.setItemText(i, _(label))
+        self.setAccessibleName(where_label(self.path))
 
 
 def line_edit_of(widget: QWidget) -> FieldLineEdit | None:
@@ -295,20 +329,45 @@ class ContractEditorBase(FollowsContract, QWidget):
         self.reload_button = QPushButton()
         self.reload_button.clicked.connect(self.reload_from_store)
         banner = QHBoxLayout(self.conflict_banner)
+        banner.setContentsMargins(6, 2, 6, 2)
         banner.addWidget(self.conflict_label, 1)
         banner.addWidget(self.reload_button)
         self.conflict_banner.hide()
         self.message = QLabel()
         self.message.setObjectName("editMessage")
         self.message.setWordWrap(True)
+        self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.message.setStyleSheet("QLabel { color: #b42318; }")
         self.message.hide()
+        self.message_area = self._message_area()
+
+    def _message_area(self) -> QWidget:
+        """The one place refused entries and the stale-edit banner show: its height is fixed, so a message
+        appearing while the clerk types never moves a field (the next click lands where it was aimed).
+        Messages beyond two lines scroll within it; the banner sits beside them."""
+        area = QWidget()
+        area.setObjectName("messageArea")
+        lines = self.fontMetrics().lineSpacing()
+        area.setFixedHeight(max(2 * lines + 8, self.reload_button.sizeHint().height() + 8))
+        scroll = QScrollArea()
+        scroll.setObjectName("messageScroll")
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.viewport().setAutoFillBackground(False)
+        scroll.setWidget(self.message)
+        self.message.setAutoFillBackground(False)
+        row = QHBoxLayout(area)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(scroll, 1)
+        row.addWidget(self.conflict_banner, 1)
+        return area
 
     def header(self) -> QVBoxLayout:
-        """A layout holding the note, banner and message line, for the top of a subclass's layout."""
+        """A layout holding the read-only note and the message area, for the top of a subclass's layout."""
         box = QVBoxLayout()
         box.setContentsMargins(0, 0, 0, 0)
-        for widget in (self.read_only_note, self.conflict_banner, self.message):
+        for widget in (self.read_only_note, self.message_area):
             box.addWidget(widget)
         return box
 
@@ -341,6 +400,14 @@ class ContractEditorBase(FollowsContract, QWidget):
         self.set_read_only(contract is not None and contract.status in READ_ONLY)
         self._show_amended(contract)
         self._restore_pending(pending)
+
+    def refused_entries(self) -> dict[str, tuple[str, str]]:
+        """Entries on screen that cannot be stored: path → (what was typed, why not). Leaving the contract
+        would lose them; the window asks first (ui.unsaved_entries)."""
+        if self.read_only:
+            return {}
+        return {edit.path: (edit.text(), edit.error) for edit in self.findChildren(FieldLineEdit)
+                if edit.error and not edit.isReadOnly()}
 
     def _pending_entries(self) -> dict[str, str]:
         """The invalid entries on screen, by field path: never stored, so a redraw must not erase them."""
@@ -423,12 +490,14 @@ class ContractEditorBase(FollowsContract, QWidget):
                 + " "
                 + _("Reload to see the stored contract; your change was not applied.")
             )
+            self.conflict_label.setToolTip(self.conflict_label.text())  # in full, should it not fit
             self.conflict_banner.show()
         else:
             self.show_message(str(exc))
 
     def show_message(self, text: str) -> None:
         self.message.setText(text)
+        self.message.setToolTip(text)
         self.message.setVisible(bool(text))
 
     # ------------------------------------------------------------------ read-only and language

@@ -4,7 +4,8 @@ switch_language() sets the core's gettext language (app.base.i18n), installs Qt'
 translator (standard buttons, file and print dialogs, context menus of line edits) from the
 translations PySide6 ships, sets the default QLocale (existing widgets take it too), and delivers
 QEvent.LanguageChange to every widget at once. A widget re-reads its texts in `retranslate_ui()`; RetranslateMixin calls it on that
-event. The choice is kept in QSettings under LANGUAGE_KEY.
+event; then each labelled field takes its label's new text as its accessible name (ui.accessible). The choice
+is kept in QSettings under LANGUAGE_KEY.
 """
 
 from __future__ import annotations
@@ -59,6 +60,11 @@ def switch_language(app: QCoreApplication, lang: str | None) -> str:
     # none, so announce the change ourselves and deliver it now (callers see the new texts on return).
     QCoreApplication.sendEvent(app, QEvent(QEvent.Type.LanguageChange))
     QCoreApplication.sendPostedEvents(None, QEvent.Type.LanguageChange)
+    if isinstance(app, QApplication):  # every label has its new text now: fields take it as their name
+        from ui.accessible import name_fields_by_labels
+
+        for window in QApplication.topLevelWidgets():
+            name_fields_by_labels(window)
     return lang
 
 

@@ -38,6 +38,8 @@ from PySide6.QtWidgets import (
 from app import __version__
 from app.base.errors import UserError
 from app.base.i18n import N_, _, ngettext
+from app.base.i18n import language as i18n_language
+from app.domain import Status
 from app.ops import LISTED, Changes, Part
 from app.ops import contracts as contract_ops
 from app.ops.first_run import open_store
@@ -46,9 +48,11 @@ from app.store.db import Database, DatabaseProblem
 from app.store.location import network_share_warning
 from app.store.lock import DatabaseLock, acquire_for
 from ui import settings as keys
+from ui.accessible import name_fields_by_labels
 from ui.contract_list_view import ContractListView
 from ui.export_worker import ExportJob, ExportKind, ExportWorker
 from ui.operations import Operations, operations_for
+from ui.unsaved_entries import ask_to_discard, refused_entries
 
 if TYPE_CHECKING:
     from ui.annexes_tab import AnnexesTab
@@ -70,6 +74,15 @@ TAB_TITLES = {
     REVIEW: N_("Review"),
 }
 TAB_ORDER = tuple(TAB_TITLES)
+#: Review → the state steps: the 审阅 tab's buttons (ui.review_tab.STATE_BUTTONS, same texts), named here so
+#: that the menu does not import the tab at start-up.
+REVIEW_STEPS = (
+    (Status.REVIEW, N_("Send for review")),
+    (Status.APPROVED, N_("Approve")),
+    (Status.SIGNED, N_("Mark as signed")),
+    (Status.ARCHIVED, N_("Archive")),
+    (Status.DRAFT, N_("Back to draft")),
+)
 #: The contract list's share of the window's width when no splitter position is remembered.
 LIST_SHARE_PERCENT = 35
 #: How long edits must pause before the title's error count is checked again (the 校验 tab checks at once).
@@ -158,7 +171,7 @@ class MainWindow(QMainWindow):
         self.operations.changed.connect(self._on_changes)
         self.contract_stack = QUndoStack(self)
         self.list_view = ContractListView(self.db)
-        self.list_view.contract_selected.connect(self.open_contract)
+        self.list_view.contract_selected.connect(self._contract_chosen)
         self.list_view.contract_activated.connect(self._focus_contract)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("contractTabs")
@@ -194,6 +207,7 @@ class MainWindow(QMainWindow):
         if widget is not None:
             return widget
         widget = self._make_tab(tab)
+        name_fields_by_labels(widget)
         self._built[tab] = widget
         self._stale.add(tab)
         index = TAB_ORDER.index(tab)
@@ -280,8 +294,19 @@ class MainWindow(QMainWindow):
         self.act_user_name = self._action("userName", self.choose_user_name)
         self.act_comment = self._action("addComment", self.add_review_comment, "Ctrl+Alt+M")
         self.act_about = self._action("about", self.about)
+        # Keyboard: the tabs in turn from anywhere in the window (a text box would keep Ctrl+Tab otherwise)
+        self.act_next_tab = self._action("nextTab", self.next_tab, [QKeySequence("Ctrl+Tab"), QKeySequence("Ctrl+PgDown")])
+        self.act_previous_tab = self._action(
+            "previousTab", self.previous_tab, [QKeySequence("Ctrl+Shift+Tab"), QKeySequence("Ctrl+PgUp")])
+        self.act_mark_reviewed = self._action("markReviewed", self.mark_reviewed, "Ctrl+Shift+R")
+        self.state_actions = {target: self._action(f"state_{target.value}", lambda _c=False, t=target: self.step_to(t))
+                              for target, _text in REVIEW_STEPS}
         for action in (self.act_undo, self.act_redo):
             self.addAction(action)
+        # Qt names the command to undo in its own words ("Undo …"): ours, in the window's language, replace them
+        for signal in (self.undo_group.undoTextChanged, self.undo_group.redoTextChanged,
+                       self.undo_group.activeStackChanged):
+            signal.connect(self._show_undo_texts)
 
     def _make_menus(self) -> None:
         bar = self.menuBar()
@@ -306,6 +331,8 @@ class MainWindow(QMainWindow):
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.act_user_name)
         self.view_menu = bar.addMenu("")
+        self.view_menu.addActions([self.act_next_tab, self.act_previous_tab])
+        self.view_menu.addSeparator()
         self.language_menu = self.view_menu.addMenu("")
         try:
             from ui.i18n import add_language_actions
@@ -313,6 +340,11 @@ class MainWindow(QMainWindow):
             self.language_group = add_language_actions(self.language_menu, self.store)
         except ImportError:
             self.language_menu.menuAction().setVisible(False)
+        self.review_menu = bar.addMenu("")
+        self.review_menu.addAction(self.act_mark_reviewed)
+        self.review_menu.addSeparator()
+        self.review_menu.addActions(list(self.state_actions.values()))
+        self.review_menu.aboutToShow.connect(self._update_review_menu)
         self.help_menu = bar.addMenu("")
         self.help_menu.addAction(self.act_about)
         self.toolbar = self.addToolBar("")
@@ -343,22 +375,38 @@ class MainWindow(QMainWindow):
             self.act_user_name: _("Your &name in review records…"),
             self.act_comment: _("Add review &comment…"),
             self.act_about: _("&About ContractDesk"),
+            self.act_next_tab: _("&Next tab"),
+            self.act_previous_tab: _("&Previous tab"),
+            self.act_mark_reviewed: _("&Mark as reviewed…"),
         }
-        texts[self.act_undo] = _("&Undo")
-        texts[self.act_redo] = _("&Redo")
+        for target, text in REVIEW_STEPS:
+            texts[self.state_actions[target]] = _(text)
         for action, text in texts.items():
             action.setText(text)
             action.setIconText(plain_text(text))  # toolbar buttons: no mnemonic, no ellipsis
             action.setToolTip(_with_shortcut(plain_text(text), action))
+        self._show_undo_texts()
         self.file_menu.setTitle(_("&File"))
         self.recent_menu.setTitle(_("&Recent databases"))
         self.edit_menu.setTitle(_("&Edit"))
         self.view_menu.setTitle(_("&View"))
         self.language_menu.setTitle(_("&Language"))
+        self.review_menu.setTitle(_("&Review"))
         self.help_menu.setTitle(_("&Help"))
         self.toolbar.setWindowTitle(_("Toolbar"))
         self._retranslate_tabs()
         self.update_title()
+
+    def _undo_texts(self) -> tuple[str, str]:
+        undo, redo = self.undo_group.undoText(), self.undo_group.redoText()
+        return (_("&Undo {command}").format(command=undo) if undo else _("&Undo"),
+                _("&Redo {command}").format(command=redo) if redo else _("&Redo"))
+
+    def _show_undo_texts(self, *_args) -> None:
+        for action, text in zip((self.act_undo, self.act_redo), self._undo_texts(), strict=True):
+            action.setText(text)
+            action.setIconText(plain_text(_("&Undo") if action is self.act_undo else _("&Redo")))
+            action.setToolTip(_with_shortcut(plain_text(text), action))
 
     def _retranslate_tabs(self) -> None:
         if not hasattr(self, "tabs"):
@@ -371,6 +419,11 @@ class MainWindow(QMainWindow):
 
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
+            if self.statusBar().currentMessage():  # a message in the old language: say what changed instead
+                from ui.i18n import LANGUAGE_NAMES
+
+                self.show_status(_("Interface language: {language}").format(
+                    language=LANGUAGE_NAMES.get(i18n_language(), i18n_language())))
         super().changeEvent(event)
 
     def update_title(self) -> None:
@@ -389,11 +442,38 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ contracts
 
     def open_first_contract(self) -> None:
+        """At start (and after switching database): the contract opened last, if it is still there; else the first."""
+        last = keys.last_contract(self.store, self.target)
+        if last and self.list_view.select_number(last):
+            return
         summary = self.list_view.model.summary(0)
         if summary is not None:
             self.list_view.select_number(summary.number)
         else:
             self.open_contract(None)
+
+    def _editor_tabs(self) -> list[QWidget]:
+        return [self._built[tab] for tab in (SUMMARY, CLAUSES, SIGNING) if tab in self._built]
+
+    def may_leave_contract(self) -> bool:
+        """True when leaving the open contract loses nothing typed, or the clerk chose to discard it; False
+        (the clerk taken back to the entry) when they go back to correct it."""
+        entries = refused_entries(self._editor_tabs())
+        if not entries or ask_to_discard(self, entries):
+            return True
+        path, (tab, _text, _problem) = next(iter(entries.items()))
+        self.tabs.setCurrentWidget(tab)
+        focus = getattr(tab, "focus_where", None)
+        if focus is not None:
+            focus(path)
+        return False
+
+    def _contract_chosen(self, number: str) -> None:
+        """A row chosen in the list: open it, unless the clerk goes back to an entry of the open contract."""
+        if number != self.number and self.number is not None and not self.may_leave_contract():
+            self.list_view.select_number(self.number, emit=False)  # the list keeps showing the open contract
+            return
+        self.open_contract(number)
 
     def open_contract(self, number: str | None) -> None:
         """Show `number` (None: nothing open). The current tab and the check (for the title) load now;
@@ -403,6 +483,8 @@ class MainWindow(QMainWindow):
         self.number = number
         self.contract_stack.clear()
         self._stale = set(TAB_ORDER)
+        if number is not None:
+            keys.remember_contract(self.store, self.target, number)
         if self._defer_checks:  # start-up: paint the contract first, its check (the title's error count) right after
             self._defer_checks = False
             self._after_paint.append(lambda: self._load_checks(number))
@@ -480,6 +562,43 @@ class MainWindow(QMainWindow):
             self.ensure_loaded(tab)
         self.update_title()
 
+    def next_tab(self) -> None:
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() + 1) % self.tabs.count())
+
+    def previous_tab(self) -> None:
+        self.tabs.setCurrentIndex((self.tabs.currentIndex() - 1) % self.tabs.count())
+
+    def _review_tab(self) -> QWidget | None:
+        if self._require_contract() is None:
+            return None
+        review = self._page(REVIEW)
+        self.ensure_loaded(REVIEW)
+        self.tabs.setCurrentWidget(review)
+        return review
+
+    def mark_reviewed(self) -> None:
+        """Review → Mark as reviewed (Ctrl+Shift+R): the 审阅 tab's button, reached from anywhere."""
+        review = self._review_tab()
+        button = getattr(review, "mark_button", None)
+        if button is not None and button.isEnabled():
+            button.click()
+
+    def step_to(self, target) -> None:
+        """Review → a state step: the 审阅 tab's button for it, with whatever it asks first."""
+        review = self._review_tab()
+        button = getattr(review, "state_buttons", {}).get(target)
+        if button is not None and button.isEnabled():
+            button.click()
+
+    def _update_review_menu(self) -> None:
+        """The menu offers the steps the contract's state allows, as the tab's buttons do."""
+        review = self.ensure_loaded(REVIEW) if self.number is not None else None
+        buttons = getattr(review, "state_buttons", {})
+        for target, action in self.state_actions.items():
+            button = buttons.get(target)
+            action.setEnabled(button is not None and button.isEnabled())
+        self.act_mark_reviewed.setEnabled(self.number is not None)
+
     def jump_to(self, where: str) -> None:
         """Go to the field, clause or annex a check finding names."""
         if where.startswith("annex:"):
@@ -502,7 +621,9 @@ class MainWindow(QMainWindow):
         self.show_status(_("Cannot go to {where}").format(where=where))
 
     def _focus_contract(self, number: str) -> None:
-        self.open_contract(number)
+        self._contract_chosen(number)
+        if self.number != number:
+            return
         page = self.tabs.currentWidget()
         if page is not None:
             page.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -565,6 +686,14 @@ class MainWindow(QMainWindow):
             self.operations.run(contract_ops.create_contract, number.strip(), _("New contract"), versioned=False)
         except UserError as exc:
             QMessageBox.warning(self, _("New contract"), str(exc))
+            return
+        if self.number == number.strip():  # opened: straight to its first field, so typing can start
+            form = self._page(SUMMARY)
+            self.ensure_loaded(SUMMARY)
+            self.tabs.setCurrentWidget(form)
+            focus = getattr(form, "focus_where", None)
+            if focus is not None:
+                focus("party_a_number")
 
     def _after_import(self, number: str | None) -> None:
         """Show a contract that was just added (or replaced) in the list, and open it."""
@@ -695,6 +824,7 @@ class MainWindow(QMainWindow):
         dialog = ExportDialog(self.db, number, kind, folder=folder, today=self.today, parent=self)
         dialog.exported.connect(self._exported)
         dialog.finished.connect(dialog.deleteLater)
+        name_fields_by_labels(dialog)
         self.export_dialog = dialog
         dialog.open()
         return dialog
@@ -801,6 +931,8 @@ class MainWindow(QMainWindow):
 
     def open_database(self, target: str) -> bool:
         """Switch to another database; on a problem the current one stays open and the user is told."""
+        if not self.may_leave_contract():
+            return False
         try:
             lock = acquire_for(target) if target != self.target else None
             try:
@@ -876,6 +1008,9 @@ class MainWindow(QMainWindow):
         self.store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        if not self.may_leave_contract():
+            event.ignore()
+            return
         commit = getattr(self._built.get(ANNEXES), "commit_text", None)
         if commit is not None:
             commit()  # a text annex typed into a moment ago

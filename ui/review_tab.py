@@ -36,6 +36,7 @@ from app.store.db import Database
 from app.values.money import format_amount
 from ui.change_feed import FollowsContract
 from ui.comments_panel import CommentsPanel
+from ui.i18n import RetranslateMixin
 from ui.operations import operations_for
 from ui.revision_compare import RevisionCompare
 
@@ -55,7 +56,7 @@ STATE_BUTTONS = (
 )
 
 
-class ReviewTab(FollowsContract, QWidget):
+class ReviewTab(FollowsContract, RetranslateMixin, QWidget):
     """Review of one contract: state, revisions, the compare view, comments and amendments, each redrawn from
     the change feed (an edit in any tab shows in the compare view with "current state" at once)."""
 
@@ -124,6 +125,8 @@ class ReviewTab(FollowsContract, QWidget):
         for target, text in STATE_BUTTONS:
             self.state_buttons[target].setText(_(text))
         self.revisions_box.setTitle(_("Revisions"))
+        self.revision_list.setAccessibleName(_("Revisions"))
+        self.amendments_view.setAccessibleName(_("Amendments"))
         self.mark_button.setText(_("Mark as reviewed…"))
         self.amendments_box.setTitle(_("Amendments"))
         self.compare_box.setTitle(_("Changes"))

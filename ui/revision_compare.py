@@ -96,6 +96,9 @@ class RevisionCompare(QWidget):
     def retranslate_ui(self) -> None:
         self.from_label.setText(_("Compare"))
         self.to_label.setText(_("with"))
+        self.from_combo.setAccessibleName(_("Compare revision"))
+        self.to_combo.setAccessibleName(_("with revision"))
+        self.browser.setAccessibleName(_("Changes"))
 
     @staticmethod
     def revision_label(r: RevisionInfo) -> str:

@@ -54,6 +54,7 @@ class ScheduleTab(FollowsContract, QWidget):
 
     def retranslate_ui(self) -> None:
         self.tree.setHeaderLabels([_("What"), _("Due date or waits for"), _("Amount"), _("State"), _("As the contract says")])
+        self.tree.setAccessibleName(_("Deadlines and payments"))
         if self.number is not None:
             self.refresh()
 

@@ -23,6 +23,7 @@ EXPORT_FOLDER_KEY = "export/folder"
 EXPORT_PDF_FONT_KEY = "export/pdfFont"  # an app.codecs.pdf.fonts.FontPreference value
 USER_NAME_KEY = "user/name"  # the name review records carry (app.base.clock)
 ANNEX_HEADER_KEY = "annex/header"  # the cost table's column widths
+LAST_CONTRACT_KEY = "contract/last"  # [database, number] of the contract opened last, reopened at start
 
 #: How many databases File → Recent databases lists.
 RECENT_LIMIT = 8
@@ -54,6 +55,18 @@ def recent_databases(store: QSettings) -> list[str]:
     if not isinstance(value, list):
         return []
     return [v for v in value if isinstance(v, str) and v][:RECENT_LIMIT]
+
+
+def remember_contract(store: QSettings, target: str, number: str) -> None:
+    store.setValue(LAST_CONTRACT_KEY, [target, number])
+
+
+def last_contract(store: QSettings, target: str) -> str:
+    """The contract opened last in database `target` ("" when none, or when the last one was in another)."""
+    value = store.value(LAST_CONTRACT_KEY)
+    if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value) and value[0] == target:
+        return value[1]
+    return ""
 
 
 def remember_database(store: QSettings, target: str) -> list[str]:

@@ -1,0 +1,115 @@
+"""An entry that cannot be stored is never dropped unasked: closing the window or opening another contract
+asks to go back to it or discard it. And the contract opened last is opened again at start."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QSettings, QThreadPool, QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from app.codecs.sample import sample_contract
+from app.ops.contracts import delete_contract
+from app.store import contracts
+from tests.conftest import SAMPLE_NUMBER as N
+from tests.test_ui_contract_form import retype
+from ui.main_window import SCHEDULE, SUMMARY, MainWindow
+
+OTHER = "T-0002"
+
+
+@pytest.fixture
+def store(tmp_path):
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def window(qtbot, db, db_path, store):
+    other = sample_contract()
+    other.number = OTHER
+    contracts.save(db, other)
+    w = MainWindow(db, str(db_path), store=store, today=date(2025, 6, 1))
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.number == N
+    yield w
+    QThreadPool.globalInstance().waitForDone(120_000)
+
+
+def _answer(role: QMessageBox.ButtonRole) -> list[str]:
+    """Press the button of `role` in the question when it comes; returns the question's text."""
+    asked: list[str] = []
+
+    def press() -> None:
+        box = QApplication.activeModalWidget()
+        if not isinstance(box, QMessageBox):
+            QTimer.singleShot(10, press)
+            return
+        asked.append(box.informativeText())
+        next(b for b in box.buttons() if box.buttonRole(b) == role).click()
+
+    QTimer.singleShot(0, press)
+    return asked
+
+
+def _type_invalid_total(window):
+    window.tabs.setCurrentWidget(window.pages[SCHEDULE])  # the clerk looks elsewhere meanwhile
+    form = window.pages[SUMMARY]
+    total = form.editors["total"].edit
+    retype(total, "12,3x")
+    total.editingFinished.emit()
+    return form, total
+
+
+def test_closing_with_a_refused_entry_asks_go_back_or_discard(qtbot, window, db):
+    form, total = _type_invalid_total(window)
+    asked = _answer(QMessageBox.ButtonRole.RejectRole)  # go back to it
+    assert window.close() is False
+    assert asked and "Total: “12,3x”" in asked[0] and "not an amount" in asked[0]
+    assert window.isVisible()
+    assert window.tabs.currentWidget() is form and total.text() == "12,3x" and total.selectedText() == "12,3x"
+
+    asked = _answer(QMessageBox.ButtonRole.DestructiveRole)  # discard
+    assert window.close() is True
+    assert asked and contracts.load(db, N).total != 0
+
+
+def test_opening_another_contract_with_a_refused_entry_asks(qtbot, window, db):
+    form, total = _type_invalid_total(window)
+    asked = _answer(QMessageBox.ButtonRole.RejectRole)
+    window.list_view.select_number(OTHER)
+    assert asked
+    assert window.number == N and window.list_view.selected_number() == N  # the list shows what is open
+    assert total.text() == "12,3x" and window.tabs.currentWidget() is form
+
+    asked = _answer(QMessageBox.ButtonRole.DestructiveRole)
+    window.list_view.select_number(OTHER)
+    assert asked and window.number == OTHER
+    assert form.editors["total"].edit.text() == "4,273,290.00" and not form.message.isVisibleTo(form)
+
+
+def test_nothing_is_asked_when_every_entry_was_stored(qtbot, window, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: pytest.fail("asked for nothing"))
+    form = window.pages[SUMMARY]
+    retype(form.editors["project"], "已保存")
+    form.editors["project"].editingFinished.emit()
+    window.list_view.select_number(OTHER)
+    assert window.number == OTHER
+    assert window.close()
+
+
+def test_the_contract_opened_last_is_opened_again_at_start(qtbot, window, db, db_path, store):
+    window.list_view.select_number(OTHER)
+    assert window.close()
+    again = MainWindow(db, str(db_path), store=store)
+    qtbot.addWidget(again)
+    assert again.number == OTHER
+    assert again.list_view.selected_number() == OTHER
+    again.close()
+    delete_contract(db, OTHER)
+    third = MainWindow(db, str(db_path), store=store)  # gone: the first contract instead
+    qtbot.addWidget(third)
+    assert third.number == N

@@ -1,0 +1,118 @@
+"""Small things a clerk meets in the window: 添加附件 that says at once why it cannot be used, a print
+preview that fits a 1366×768 screen and draws its pages sharp."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtWidgets import QMessageBox
+
+from app.domain import Status
+from app.ops import review as review_ops
+from tests.conftest import SAMPLE_NUMBER as N
+from ui.main_window import ANNEXES, SUMMARY, MainWindow
+
+
+@pytest.fixture
+def window(qtbot, db, db_path, tmp_path):
+    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(db, str(db_path), store=store, today=date(2025, 6, 1))
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    QThreadPool.globalInstance().waitForDone(120_000)
+
+
+def _step(window, *targets: Status) -> None:
+    for target in targets:
+        window.operations.run(review_ops.set_state, N, target)
+
+
+def test_add_annex_is_disabled_with_the_reason_once_signed(qtbot, window, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "exec", lambda self: pytest.fail("no dialog may come"))
+    annexes = window.pages[ANNEXES]
+    window.tabs.setCurrentWidget(annexes)
+    assert annexes.add_button.isEnabled()
+    _step(window, Status.REVIEW, Status.APPROVED)
+    assert annexes.add_button.isEnabled()
+    _step(window, Status.SIGNED)  # on screen: follows at once
+    assert not annexes.add_button.isEnabled()
+    assert "amendment" in annexes.add_button.toolTip()
+
+    window.tabs.setCurrentWidget(window.pages[SUMMARY])
+    _step(window, Status.ARCHIVED)  # hidden: follows when shown
+    window.tabs.setCurrentWidget(annexes)
+    assert not annexes.add_button.isEnabled() and "archived" in annexes.add_button.toolTip()
+
+
+def test_add_annex_is_disabled_on_a_signed_contract_when_opened(qtbot, db, db_path, tmp_path):
+    from tests.conftest import sign
+
+    sign(db)
+    w = MainWindow(db, str(db_path), store=QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(w)
+    annexes = w.pages[ANNEXES]
+    w.tabs.setCurrentWidget(annexes)
+    assert not annexes.add_button.isEnabled() and "amendment" in annexes.add_button.toolTip()
+
+
+PREVIEW_ON_AN_OFFICE_SCREEN = r"""
+import json, sys
+from PySide6.QtWidgets import QApplication
+app = QApplication([])
+import ui.print_preview as pp
+from app.codecs.pdf import PdfOptions, render_pdf
+from app.codecs.sample import sample_contract
+
+rendered = []
+page_image = pp._page_image
+pp._page_image = lambda doc, n, dpi: rendered.append(dpi) or page_image(doc, n, dpi)
+dialog = pp.show_preview(render_pdf(sample_contract(), PdfOptions(annexes=False)), "CMHA")
+dialog.show()
+for _ in range(20):
+    app.processEvents()
+print(json.dumps({"frame": dialog.frameGeometry().getRect(), "area": dialog.screen().availableGeometry().getRect(),
+                  "dpi": sorted(set(rendered))}))
+"""
+
+
+def test_the_print_preview_fits_a_1366x768_screen_and_renders_at_its_resolution(tmp_path):
+    """A real 1366×768 screen at 125 % (the offscreen platform given that screen): the whole window is on it,
+    and the pages are drawn at 96 dpi × 1.25 = 120 pixels per inch, not scaled down from 300."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT
+
+    config = tmp_path / "screen.json"
+    config.write_text(json.dumps({"screens": [
+        {"name": "office", "x": 0, "y": 0, "width": 1366, "height": 768, "logicalDpi": 96, "dpr": 1.25}]}))
+    env = {**os.environ, "QT_QPA_PLATFORM": f"offscreen:configfile={config}"}
+    out = subprocess.run([sys.executable, "-c", PREVIEW_ON_AN_OFFICE_SCREEN], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=240)
+    assert out.returncode == 0, out.stderr
+    shown = json.loads(out.stdout.strip().splitlines()[-1])
+    x, y, width, height = shown["frame"]
+    assert shown["area"] == [0, 0, 1366, 768]
+    assert x >= 0 and x + width <= 1366 and y >= 30 and y + height <= 768  # title bar and bottom on the screen
+    assert height >= 600  # and still tall enough to read a page
+    assert shown["dpi"] == [120]
+
+
+def test_the_preview_window_leaves_room_for_the_taskbar_and_its_title_bar():
+    from PySide6.QtCore import QRect, QSize
+
+    from ui.print_preview import EDGE, TITLE_ALLOWANCE, fit_on_screen
+
+    taskbar_left = QRect(0, 0, 1366, 728)  # a 40 px taskbar at the bottom
+    placed = fit_on_screen(QSize(900, 1000), taskbar_left)
+    assert placed.top() - TITLE_ALLOWANCE >= 0 and placed.bottom() <= 728 - EDGE
+    assert placed.width() == 900 and placed.left() == (1366 - 900) // 2
+    roomy = fit_on_screen(QSize(900, 1000), QRect(0, 0, 1920, 1160))
+    assert roomy.size() == QSize(900, 1000)
