@@ -10,11 +10,11 @@ from hypothesis import strategies as st
 
 from app.errors import Conflict, UserError
 from app.ops import annexes as annex_ops
-from app.ops import review as review_ops
 from app.store import annex_rows as ar
 from app.store.annex_rows import CellChange
 from app.store.contracts import insert_cost_rows, load, version_of
 from app.tsv import format_tsv, parse_tsv
+from tests.conftest import sign
 
 NUMBER = "CMHA-AY-202500441"
 
@@ -229,8 +229,7 @@ def test_adding_an_annex_is_refused_without_a_title_or_once_signed(db):
 
     with pytest.raises(UserError):
         annex_ops.add_annex(db, NUMBER, AnnexKind.TEXT, "　 ")
-    for target in ("review", "approved", "signed"):
-        review_ops.set_state(db, NUMBER, target)
+    sign(db, NUMBER)
     with pytest.raises(UserError):
         annex_ops.add_annex(db, NUMBER, AnnexKind.TEXT, "补充说明")
     assert [a.no for a in load(db, NUMBER).annexes] == ["1", "2", "3"]

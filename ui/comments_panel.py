@@ -20,6 +20,7 @@ from app.errors import UserError
 from app.i18n import _
 from app.ops import review as review_ops
 from app.review import comments as store
+from app.review.clock import local_time
 from app.review.model import TARGET_KINDS, TARGET_LABELS, Comment
 from app.store.db import Database
 from ui.operations import operations_for
@@ -78,7 +79,7 @@ class CommentsPanel(QWidget):
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
-        self.tree.setHeaderLabels([_("Id"), _("On"), _("Comment"), _("Author"), _("State")])
+        self.tree.setHeaderLabels([_("On"), _("Comment"), _("Author"), _("Written"), _("State")])
         self.show_resolved.setText(_("Show resolved"))
         for i, kind in enumerate(TARGET_KINDS):
             self.kind_combo.setItemText(i, _(TARGET_LABELS[kind]))
@@ -114,10 +115,16 @@ class CommentsPanel(QWidget):
             self.comments = store.list_comments(self.db, self.number, open_only=not self.show_resolved.isChecked())
         except UserError as exc:
             self.status_message.emit(str(exc))
-        for c in self.comments:
-            item = QTreeWidgetItem([c.uid[:8], c.target_text(), c.text, c.author, _("open") if c.is_open else _("resolved")])
+        for c in self.comments:  # the id stays out of sight: a tooltip, for `contractdesk comment resolve ID`
+            item = QTreeWidgetItem([c.target_text(), c.text, c.author, local_time(c.created_at),
+                                    _("open") if c.is_open else _("resolved")])
             item.setData(0, Qt.ItemDataRole.UserRole, c.uid)
-            item.setToolTip(2, c.text)
+            item.setToolTip(1, c.text)
+            tip = _("Comment id: {id}").format(id=c.uid[:8])
+            if not c.is_open and c.resolved_at:
+                tip += "\n" + _("Resolved by {user} at {time}").format(user=c.resolved_by or "", time=local_time(c.resolved_at))
+            for column in (0, 2, 3, 4):
+                item.setToolTip(column, tip)
             self.tree.addTopLevelItem(item)
         self._update_buttons()
 

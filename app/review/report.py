@@ -6,13 +6,13 @@ import re
 from decimal import Decimal
 from typing import Any
 
-from app.domain import COST_COLUMN_LABELS, COST_COLUMNS, CostRow, Status, TotalKind
+from app.domain import COST_COLUMN_LABELS, COST_COLUMNS, CostRow, Status, TotalKind, party_name
 from app.domain.cost_table import format_rate
 from app.errors import UserError
 from app.fields import Kind, spec_for, where_label
-from app.i18n import _
+from app.i18n import N_, _
 from app.money import AmountError, format_amount, parse_amount
-from app.review.diff import AnnexChange, ContractDiff, Span
+from app.review.diff import AnnexChange, ContractDiff, FieldChange, Span
 from app.tablediff import RowChange, TableDiff
 
 KIND_MARK = {"added": "+", "removed": "-", "changed": "~"}
@@ -28,12 +28,41 @@ def show(value: Any) -> str:
     return str(value)
 
 
+#: Paths of a contract's document that are not one editable field: lists and groups a diff can show whole.
+_GROUP_NAMES = {
+    "number": N_("Registry number"),
+    "payments": N_("Instalments"),
+    "events.invoices": N_("Invoices"),
+}
+_INVOICE_FIELDS = {"date": N_("Date"), "payment": N_("Instalment"), "note": N_("Note")}
+#: What a payment's due rule counts from, as the form's choice reads (app.domain.DueAfter values).
+DUE_AFTER_LABELS = {"acceptance": N_("acceptance"), "effective": N_("effective date")}
+
+
 def field_name(path: str) -> str:
     """A changed field as the clerk reads it ("交付（天）"), not its JSON path."""
     if path == "status":
         return _("Status")
+    if path in _GROUP_NAMES:
+        return _(_GROUP_NAMES[path])
     clause = re.fullmatch(r"clause\[(.+)\]\.(?:text|title)", path)  # an amendment's change to a clause
-    return _("Clause {no}").format(no=clause.group(1)) if clause else where_label(path)
+    if clause:
+        return _("Clause {no}").format(no=clause.group(1))
+    bank = re.fullmatch(r"parties\.([ab])\.bank", path)
+    if bank:
+        account = _("Bank account")
+        return f"{party_name(bank.group(1))} · {account}"
+    invoice = re.fullmatch(r"events\.invoices\[(\d+)\](?:\.(\w+))?", path)
+    if invoice:
+        n = int(invoice.group(1)) + 1
+        part = invoice.group(2)
+        if part in _INVOICE_FIELDS:
+            return _("Invoice {n}: {field}").format(n=n, field=_(_INVOICE_FIELDS[part]))
+        return _("Invoice {n}").format(n=n)
+    instalment = re.fullmatch(r"payments\[(\d+)\]", path)
+    if instalment:
+        return _("Instalment {n}").format(n=int(instalment.group(1)) + 1)
+    return where_label(path)
 
 
 def entry_subject(what: str, new: str | None) -> str:
@@ -73,9 +102,12 @@ def _path_name(path: str) -> str:
 
 
 def field_value(path: str, value: Any) -> str:
-    """A field's value as the clerk reads it: a state by its label, an amount with separators."""
+    """A field's value as the clerk reads it: a state by its label, an amount with separators, what a payment
+    counts from and who the payee is in words, an image as "image", an empty list as "(none)"."""
     if path == "status" and value in {s.value for s in Status}:
         return Status(value).label
+    if value == [] or value == {}:
+        return _("(none)")
     try:
         kind = spec_for(path).kind
     except UserError:
@@ -85,6 +117,12 @@ def field_value(path: str, value: Any) -> str:
             return format_amount(parse_amount(str(value)))
         except AmountError:
             pass
+    if kind is Kind.DUE_AFTER and value in DUE_AFTER_LABELS:
+        return _(DUE_AFTER_LABELS[value])
+    if kind is Kind.PAYEE and value in ("a", "b"):
+        return party_name(value)
+    if kind is Kind.IMAGE and value:
+        return _("image")
     return show(value)
 
 
@@ -198,13 +236,22 @@ def annex_lines(a: AnnexChange) -> list[str]:
     return lines
 
 
+def shown_fields(d: ContractDiff) -> list[FieldChange]:
+    """The field changes a reader is shown: a list that became empty (or was filled) is told by its items
+    ("第 1 期：金额：1,424,430.00 → （空白）"), not by a line of the list itself that reads "（空白） → （无）"."""
+    empty = (None, [], {})
+    return [f for f in d.fields if not (f.old in empty and f.new in empty)]
+
+
 def diff_lines(d: ContractDiff) -> list[str]:
     if d.is_empty:
         return [_("no changes")]
     lines: list[str] = []
-    if d.fields:
+    fields = shown_fields(d)
+    if fields:
         lines.append(_("Fields"))
-        lines += [f"  {field_name(f.path)}: {field_value(f.path, f.old)} → {field_value(f.path, f.new)}" for f in d.fields]
+        lines += ["  " + _("{field}: {value}").format(
+            field=field_name(f.path), value=f"{field_value(f.path, f.old)} → {field_value(f.path, f.new)}") for f in fields]
     if d.clauses:
         lines.append(_("Clauses"))
         for c in d.clauses:
