@@ -87,9 +87,17 @@ def test_comments_show_who_when_and_where_and_keep_the_id_in_a_tooltip(qtbot, db
     panel.retranslate_ui()
     panel.set_contract(N)
     item = panel.tree.topLevelItem(0)
-    shown = [item.text(i) for i in range(panel.tree.columnCount())]
     headers = [panel.tree.headerItem().text(i) for i in range(panel.tree.columnCount())]
-    assert headers == ["针对", "批注", "作者", "写于", "状态"]
-    assert "条款 4.1" in shown and "李四" in shown and "标点有误" in shown
-    assert not any(c.uid[:8] in text for text in shown)
-    assert c.uid[:8] in item.toolTip(0)
+    assert headers == ["批注", "状态"]
+    text, meta = item.text(0).split("\n")
+    assert text == "标点有误" and meta.startswith("条款 4.1 · 李四 · 20") and item.text(1) == "未解决"
+    assert c.uid[:8] not in item.text(0)
+    assert f"意见编号：{c.uid[:8]}" in item.toolTip(0)
+
+
+def test_a_signing_date_is_one_change_in_a_diff(sample, zh):
+    after = Contract(**{**sample.__dict__})
+    after.events = type(sample.events)(signed_a=date(2025, 6, 3))
+    after.signing_a = type(sample.signing_a)(**{**sample.signing_a.__dict__, "date": date(2025, 6, 3)})
+    lines = [line for line in diff_lines(diff_contracts(sample, after)) if "2025-06-03" in line]
+    assert lines == ["  甲方 · 签署日期：（空白） → 2025-06-03"]

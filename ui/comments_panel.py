@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -31,7 +32,9 @@ class CommentsPanel(QWidget):
 
     status_message = Signal(str)
 
-    COLUMNS = 5
+    #: The comment (its text, then what it is on, who wrote it and when) and its state: two columns, so a
+    #: narrow pane beside the compare view still shows all of it.
+    COLUMNS = 2
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +45,11 @@ class CommentsPanel(QWidget):
         self.drafts: dict[str, str] = {}  # contract number → a comment written but not yet added
         self.tree = QTreeWidget()
         self.tree.setColumnCount(self.COLUMNS)
+        self.tree.setUniformRowHeights(False)  # two lines per comment
+        self.tree.setWordWrap(True)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setRootIsDecorated(False)
         self.tree.setSelectionMode(QTreeWidget.SelectionMode.SingleSelection)
         self.show_resolved = QCheckBox()
@@ -79,7 +87,7 @@ class CommentsPanel(QWidget):
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
-        self.tree.setHeaderLabels([_("On"), _("Comment"), _("Author"), _("Written"), _("State")])
+        self.tree.setHeaderLabels([_("Comment"), _("State")])
         self.show_resolved.setText(_("Show resolved"))
         for i, kind in enumerate(TARGET_KINDS):
             self.kind_combo.setItemText(i, _(TARGET_LABELS[kind]))
@@ -116,15 +124,15 @@ class CommentsPanel(QWidget):
         except UserError as exc:
             self.status_message.emit(str(exc))
         for c in self.comments:  # the id stays out of sight: a tooltip, for `contractdesk comment resolve ID`
-            item = QTreeWidgetItem([c.target_text(), c.text, c.author, local_time(c.created_at),
-                                    _("open") if c.is_open else _("resolved")])
+            about = _("{target} · {author} · {time}").format(target=c.target_text(), author=c.author,
+                                                           time=local_time(c.created_at))
+            item = QTreeWidgetItem([f"{c.text}\n{about}", _("open") if c.is_open else _("resolved")])
             item.setData(0, Qt.ItemDataRole.UserRole, c.uid)
-            item.setToolTip(1, c.text)
-            tip = _("Comment id: {id}").format(id=c.uid[:8])
+            tip = [c.text, about, _("Comment id: {id}").format(id=c.uid[:8])]
             if not c.is_open and c.resolved_at:
-                tip += "\n" + _("Resolved by {user} at {time}").format(user=c.resolved_by or "", time=local_time(c.resolved_at))
-            for column in (0, 2, 3, 4):
-                item.setToolTip(column, tip)
+                tip.append(_("Resolved by {user} at {time}").format(user=c.resolved_by or "", time=local_time(c.resolved_at)))
+            for column in range(self.COLUMNS):
+                item.setToolTip(column, "\n".join(tip))
             self.tree.addTopLevelItem(item)
         self._update_buttons()
 

@@ -238,9 +238,12 @@ def annex_lines(a: AnnexChange) -> list[str]:
 
 def shown_fields(d: ContractDiff) -> list[FieldChange]:
     """The field changes a reader is shown: a list that became empty (or was filled) is told by its items
-    ("第 1 期：金额：1,424,430.00 → （空白）"), not by a line of the list itself that reads "（空白） → （无）"."""
+    ("第 1 期：金额：1,424,430.00 → （空白）"), not by a line of the list itself that reads "（空白） → （无）"; a
+    signing date, one value kept in two places (app.signing_dates), is told once, as the signing page's."""
     empty = (None, [], {})
-    return [f for f in d.fields if not (f.old in empty and f.new in empty)]
+    page_dates = {(f.path.split(".")[1], f.old, f.new) for f in d.fields if re.fullmatch(r"signing\.[ab]\.date", f.path)}
+    return [f for f in d.fields if not (f.old in empty and f.new in empty)
+            and not (f.path in ("events.signed_a", "events.signed_b") and (f.path[-1], f.old, f.new) in page_dates)]
 
 
 def diff_lines(d: ContractDiff) -> list[str]:
