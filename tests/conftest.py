@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import uuid
+from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -258,9 +259,27 @@ def downgrade_database(path, revision: str) -> None:
         engine.dispose()
 
 
-def sign(db, number: str = SAMPLE_NUMBER) -> None:
-    """Take a contract through review and approval to signed, as the review steps do."""
+def record_signing(db, number: str = SAMPLE_NUMBER, day: date | None = None) -> None:
+    """Fill in the signing page as a clerk does once the parties have signed: each party's date (the signing
+    event too) and a signatory where none is named, so nothing stands against marking it signed."""
+    from app.ops.contracts import set_field
+    from app.store.contracts import load
+
+    contract = load(db, number, rows=False)
+    day = day or date(2025, 6, 3)
+    for role in ("a", "b"):
+        if contract.signing(role).date is None:
+            set_field(db, number, f"signing.{role}.date", day)
+        if not contract.signing(role).signatory:
+            set_field(db, number, f"signing.{role}.signatory", contract.party(role).representative or "签字人")
+
+
+def sign(db, number: str = SAMPLE_NUMBER, despite: str | None = None) -> None:
+    """Take a contract through review and approval to signed, as the review steps do (the signing page filled
+    in once approved: see record_signing). `despite`: the clerk's reason to go on past open comments."""
     from app.ops.review import set_state
 
-    for state in ("review", "approved", "signed"):
-        set_state(db, number, state)
+    for state in ("review", "approved"):
+        set_state(db, number, state, despite=despite if state == "approved" else None)
+    record_signing(db, number)
+    set_state(db, number, "signed", despite=despite)

@@ -10,13 +10,13 @@ from hypothesis import strategies as st
 
 from app.base.errors import Conflict, UserError
 from app.ops import annexes as annex_ops
-from app.ops import review as review_ops
 from app.store import annex_rows as ar
 from app.store.annex_rows import CellChange
 from app.store.contracts import insert_cost_rows, load, version_of
 from app.values import annex_pdf
 from app.values.annex_pdf import read_pdf_file
 from app.values.tsv import format_tsv, parse_tsv
+from tests.conftest import sign
 
 NUMBER = "CMHA-AY-202500441"
 
@@ -231,8 +231,7 @@ def test_adding_an_annex_is_refused_without_a_title_or_once_signed(db):
 
     with pytest.raises(UserError):
         annex_ops.add_annex(db, NUMBER, AnnexKind.TEXT, "　 ")
-    for target in ("review", "approved", "signed"):
-        review_ops.set_state(db, NUMBER, target)
+    sign(db, NUMBER)
     with pytest.raises(UserError):
         annex_ops.add_annex(db, NUMBER, AnnexKind.TEXT, "补充说明")
     assert [a.no for a in load(db, NUMBER).annexes] == ["1", "2", "3"]

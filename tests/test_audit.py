@@ -115,12 +115,13 @@ def test_review_tables_work_on_every_store(store_db):
     store_edit(db, contract, version)
     assert [f.path for f in revisions.compare(db, N, seq).fields] == ["total"]
     review_ops.add_comment(db, N, "clause", "4.1", "注意")
-    for target in ("review", "approved", "signed"):
-        review_ops.set_state(db, N, target)
+    review_ops.set_state(db, N, "review")
+    for target in ("approved", "signed"):  # the open comment stands against both: gone ahead with a reason
+        review_ops.set_state(db, N, target, despite="会上已说明")
     review_ops.add_amendment(db, N, Amendment("BC-1", changes={"total": "2.00"}))
     assert amendments.load_effective(db, N)[2].total == Decimal("2.00")
     assert comments.open_comment_counts(db) == {N: 1}
-    assert len(audit.entries(db, N)) == 8
+    assert len(audit.entries(db, N)) == 10  # … and each "despite" is an entry of its own
     assert audit.verify(db, N) is None
 
 
@@ -132,7 +133,7 @@ def test_contract_data_changed_directly_in_sqlite_is_detected(cli, db, db_path):
     _c, version = load_versioned(db, N)
     set_field(db, N, "title", "改过的标题", expected_version=version)  # a form edit: in the trail
     for state in ("approved", "signed"):
-        review_ops.set_state(db, N, state)
+        review_ops.set_state(db, N, state, despite="原件已签")
     assert cli("event", N, "accepted", "2025-09-01").code == 0
     assert integrity_problems(db, N) == []  # ordinary work leaves nothing unexplained
     assert cli("audit", N, "--verify").code == 0

@@ -104,14 +104,62 @@ def test_signing_dates_blank_only_matter_once_signed(sample):
 def test_signing_page_date_differing_from_the_signing_event_is_warned(sample):
     from datetime import date
 
-    # The PDF prints the signing page's date; the schedule counts from the event. Recorded the same: quiet.
+    # One date in two places: the PDF prints the signing page's, the schedule counts from the event.
     sample.events.signed_b = sample.signing_b.date = date(2025, 9, 29)
-    sample.events.signed_a = date(2025, 9, 26)  # signing page of A still blank: nothing to compare
     assert not any(f.code == "signing-date" for f in check(sample))
     sample.signing_b.date = date(2025, 9, 30)
     found = [f for f in check(sample) if f.code == "signing-date"]
     assert [(f.where, f.severity) for f in found] == [("signing.b.date", Severity.WARNING)]
     assert "2025-09-30" in found[0].message and "2025-09-29" in found[0].message
+    # A date recorded in one place only (a file from before they were kept equal) leaves the printed page blank.
+    sample.events.signed_a = date(2025, 9, 26)
+    assert ("signing-date", "signing.a.date") in codes(sample)
+
+
+def test_a_contract_started_from_nothing_misses_what_a_clerk_would_call_missing():
+    from app.domain import Contract
+
+    found = {(f.code, f.where): f.severity for f in check(Contract(number="NEW-1"))}
+    errors = {k for k, sev in found.items() if sev is Severity.ERROR}
+    assert errors == {
+        ("title", "title"),
+        ("party-name", "parties.a.name"), ("party-name", "parties.b.name"),
+        ("party-address", "parties.a.address"), ("party-address", "parties.b.address"),
+        ("total-zero", "total"), ("no-instalments", "payments"), ("no-clauses", "clauses"),
+    }
+    assert found[("party-representative", "parties.a.representative")] is Severity.WARNING
+    assert found[("party-representative", "parties.b.representative")] is Severity.WARNING
+
+
+@pytest.mark.parametrize(("change", "expected"), [
+    (lambda c: setattr(c, "title", "  "), ("title", "title")),
+    (lambda c: setattr(c.party_b, "name", ""), ("party-name", "parties.b.name")),
+    (lambda c: setattr(c.party_a, "address", ""), ("party-address", "parties.a.address")),
+    (lambda c: setattr(c.party_a, "representative", ""), ("party-representative", "parties.a.representative")),
+    (lambda c: setattr(c, "payments", []), ("no-instalments", "payments")),
+    (lambda c: setattr(c, "clauses", []), ("no-clauses", "clauses")),
+])
+def test_each_missing_part_of_the_sample_is_named(sample, change, expected):
+    assert expected not in codes(sample)
+    change(sample)
+    assert expected in codes(sample)
+
+
+def test_a_zero_total_and_an_empty_cost_table_are_errors(sample):
+    sample.annexes[2].table = []
+    [empty] = [f for f in check(sample) if f.code.startswith("cost-table")]
+    assert (empty.code, empty.where, empty.severity) == ("cost-table-empty", "annex:3", Severity.ERROR)
+    sample.total = Decimal("0.00")
+    assert ("total-zero", "total") in codes(sample)
+
+
+def test_the_authorisation_finding_cites_the_contracts_own_clause(sample):
+    [finding] = [f for f in check(sample) if f.code == "signatory"]
+    assert "5.3" in finding.message  # the sample's own clause on authorised representatives
+    for _depth, clause in sample.all_clauses():
+        clause.text = clause.text.replace("授权", "许可")
+    [finding] = [f for f in check(sample) if f.code == "signatory"]
+    assert "5.3" not in finding.message and "授权委托书" in finding.message
 
 
 @pytest.mark.parametrize("no", ["三", "03", "附件3", " 3 "])

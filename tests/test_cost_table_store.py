@@ -13,12 +13,12 @@ from app.codecs.json_codec import dumps
 from app.domain import CostRow, CostTable, RowKind, TotalKind, table_total
 from app.ops.annexes import delete_rows, insert_rows, set_table_options, update_cells
 from app.ops.first_run import open_store
-from app.ops.review import add_amendment, set_state
+from app.ops.review import add_amendment
 from app.store import annex_rows, contracts
 from app.store.db import current_revision
 from app.store.migrations import HEAD_REVISION
 
-from .conftest import SAMPLE_NUMBER, downgrade_database
+from .conftest import SAMPLE_NUMBER, downgrade_database, sign
 from .cost_tables import GROSS, showcase_table, use_showcase
 
 D = Decimal
@@ -168,8 +168,7 @@ def test_an_amendment_keeps_a_table_with_sections(db):
     from app.domain.amendment import Amendment
     from app.store import amendments
 
-    for target in ("review", "approved", "signed"):
-        set_state(db, SAMPLE_NUMBER, target, user="张三")
+    sign(db)
     add_amendment(db, SAMPLE_NUMBER, Amendment("BC-1", "补充协议", None, {},
                                                           annexes=[Annex("3", "费用明细表", table=showcase_table())]))
     [stored] = amendments.list_amendments(db, SAMPLE_NUMBER)

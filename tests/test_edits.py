@@ -16,6 +16,7 @@ from app.rules.fields import FIELDS, get_value, parse_value
 from app.store import contracts
 from app.values.dates import DateError, parse_date, parse_year_month
 from tests.conftest import SAMPLE_NUMBER as N
+from tests.conftest import record_signing
 
 
 @pytest.mark.parametrize(
@@ -111,8 +112,10 @@ def test_stale_version_is_a_conflict_and_nothing_is_overwritten(db):
 
 
 def test_signed_contract_is_refused(db):
-    for state in ("review", "approved", "signed"):
-        v = set_state(db, N, state).changes.version
+    for state in ("review", "approved"):
+        set_state(db, N, state)
+    record_signing(db)
+    v = set_state(db, N, "signed").changes.version
     assert contracts.load(db, N).status is Status.SIGNED
     with pytest.raises(UserError) as err:
         set_field(db, N, "total", "1", expected_version=v)

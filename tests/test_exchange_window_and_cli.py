@@ -27,7 +27,7 @@ from ui.main_window import MainWindow
 def reviewed(db):
     """The sample signed, with a review comment and an amendment: everything a JSON document can carry."""
     review_ops.add_comment(db, N, "clause", "4.1", "标点重复，请改")
-    sign(db)
+    sign(db, despite="意见已在会上答复")
     review_ops.add_amendment(db, N, Amendment("BC-1", "补充协议（一）", date(2025, 11, 3), {"total": "4300000.00"}))
     return db
 

@@ -15,7 +15,7 @@ from app.store import comments
 from app.store.amendments import load_effective
 from app.store.contracts import load, load_versioned
 from tests.conftest import SAMPLE_NUMBER as N
-from tests.conftest import store_edit
+from tests.conftest import sign, store_edit
 from tests.pdf_tools import pdftotext
 
 
@@ -60,8 +60,7 @@ def test_review_sheet_lists_comments(db, tmp_path):
 
 
 def test_packet_appends_amendments_and_effective_values(db, tmp_path):
-    for target in ("review", "approved", "signed"):
-        review_ops.set_state(db, N, target)
+    sign(db)
     review_ops.add_amendment(db, N, Amendment("BC-2025-01", "补充协议（一）", date(2025, 10, 1), {"total": "4300000.00"},
                                               clauses=[]))
     _stored, listed, effective = load_effective(db, N)

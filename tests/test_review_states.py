@@ -14,17 +14,19 @@ from app.domain import Status
 from app.domain.amendment import Amendment
 from app.ops import annexes as annex_ops
 from app.ops import review as review_ops
-from app.ops.contracts import set_event
+from app.ops.contracts import set_event, set_field
 from app.store import amendments, revisions, states
 from app.store import annex_rows as ar
 from app.store.contracts import load, load_versioned
 from tests.conftest import SAMPLE_NUMBER as N
-from tests.conftest import downgrade_database, store_edit
+from tests.conftest import downgrade_database, record_signing, store_edit
 
 
 def sign(db) -> None:
-    for target in ("review", "approved", "signed"):
+    for target in ("review", "approved"):
         review_ops.set_state(db, N, target, user="张三")
+    record_signing(db)  # nothing stands against signing then (the guardrail: app.review.obstacles)
+    review_ops.set_state(db, N, "signed", user="张三")
 
 
 def table_id(db) -> int:
@@ -66,7 +68,10 @@ def test_signed_contract_refuses_edits_and_keeps_data(db):
 
 def test_signed_contract_still_records_post_signing_events_and_invoices(db):
     set_event(db, N, "signed_a", date(2025, 3, 1))
-    sign(db)
+    for target in ("review", "approved"):
+        review_ops.set_state(db, N, target)
+    set_field(db, N, "signing.a.signatory", "李锦辉")
+    review_ops.set_state(db, N, "signed", despite="乙方签字日期待补")  # B's signing date is still blank
     set_event(db, N, "signed_b", date(2025, 3, 3))  # blank until now: allowed
     set_event(db, N, "accepted", date(2025, 9, 1))
     with pytest.raises(UserError):
@@ -79,6 +84,7 @@ def test_signed_contract_still_records_post_signing_events_and_invoices(db):
     stored = load(db, N)
     assert stored.events.accepted == date(2025, 9, 1)
     assert stored.events.signed_a == date(2025, 3, 1)
+    assert stored.signing_b.date == date(2025, 3, 3)  # one date: the signing page prints it too
     assert [i.note for i in stored.events.invoices] == ["FP-1"]
 
 
@@ -92,7 +98,7 @@ def test_archived_contract_accepts_nothing(db):
 def test_cli_refuses_edit_of_signed_contract(cli, db_path, tmp_path):
     assert cli("state", N, "review").code == 0
     assert cli("state", N, "approved").code == 0
-    assert cli("state", N, "signed").code == 0
+    assert cli("state", N, "signed", "--despite", "签字页原件已归档").code == 0
     out = tmp_path / "c.json"
     assert cli("export", N, "--json", str(out)).code == 0
     data = json.loads(out.read_text(encoding="utf-8"))
@@ -165,8 +171,9 @@ def test_effective_contract_changes_a_clause_by_number(sample):
 
 
 def test_cli_amend_and_list(cli):
-    for target in ("review", "approved", "signed"):
+    for target in ("review", "approved"):
         assert cli("state", N, target).code == 0
+    assert cli("state", N, "signed", "--despite", "签字页原件已归档").code == 0
     r = cli("amend", N, "--amendment-number", "BC-1", "--title", "补充协议", "--set", "total=4300000.00")
     assert r.code == 0, r
     listing = cli("amend", N, "--list")

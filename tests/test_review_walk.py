@@ -16,14 +16,18 @@ from app.store import amendments, comments, revisions, states
 from app.store import annex_rows as ar
 from app.store.contracts import load, load_versioned
 from tests.conftest import SAMPLE_NUMBER as N
-from tests.conftest import store_edit
+from tests.conftest import record_signing, store_edit
 from tests.pdf_tools import pdffonts, pdftotext
 from tests.test_audit import tamper
 
 
 def sign(db) -> None:
-    for target in ("review", "approved", "signed"):
-        review_ops.set_state(db, N, target)
+    """Review, approve and sign; what a test changed before may stand against approving: gone ahead with a reason
+    (recorded only when something does stand against it)."""
+    review_ops.set_state(db, N, "review")
+    review_ops.set_state(db, N, "approved", despite="会上已说明")
+    record_signing(db)
+    review_ops.set_state(db, N, "signed", despite="会上已说明")
 
 
 def edit_terms_and_table(db) -> None:
@@ -40,7 +44,7 @@ def test_cli_diff_reads_in_chinese_field_labels_and_column_names(cli, db):
     db.close()
     r = cli("--lang", "zh_CN", "review", "diff", N, "--from", "初审")
     assert r.code == 0, r
-    assert "交付（天）: 30 → 45" in r.out
+    assert "交付（天）：30 → 45" in r.out
     assert "数量: 1 → 2" in r.out
     assert "terms.delivery_days" not in r.out and "quantity" not in r.out
 
@@ -52,7 +56,7 @@ def test_a_state_change_in_the_diff_shows_state_labels(db):
     sign(db)
     set_language("zh_CN")
     d = revisions.compare(db, N, 1)
-    assert "  状态: 草稿 → 已签署" in diff_lines(d)
+    assert "  状态：草稿 → 已签署" in diff_lines(d)
     assert "草稿" in diff_html(d) and "draft" not in diff_html(d)
 
 
@@ -216,6 +220,7 @@ def test_signing_and_archiving_from_the_tab_are_confirmed_first(qtbot, db, monke
         return answer
 
     monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    record_signing(db)  # nothing stands against signing (else the guardrail asks: tests/test_guardrails_window.py)
     tab = ReviewTab(db)
     qtbot.addWidget(tab)
     tab.set_contract(N)

@@ -14,7 +14,7 @@ from app.ops import review as amendments_ops
 from app.store import comments, states
 from app.store.contracts import load
 from tests.conftest import SAMPLE_NUMBER as N
-from tests.conftest import sign
+from tests.conftest import record_signing, sign
 
 
 @pytest.fixture
@@ -35,6 +35,7 @@ def tab(qtbot, db):
 
 def test_state_buttons_follow_the_workflow(qtbot, tab, db, monkeypatch):
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    record_signing(db)  # nothing stands against signing (the guardrail: tests/test_guardrails_window.py)
     buttons = tab.state_buttons
     assert [s for s, b in buttons.items() if b.isEnabled()] == [Status.REVIEW]
     buttons[Status.REVIEW].click()

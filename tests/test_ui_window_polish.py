@@ -28,8 +28,9 @@ def window(qtbot, db, db_path, tmp_path):
 
 
 def _step(window, *targets: Status) -> None:
+    """State changes as the guardrail dialog ends them: the sample's signing page is blank, so with a reason."""
     for target in targets:
-        window.operations.run(review_ops.set_state, N, target)
+        window.operations.run(review_ops.set_state, N, target, despite="签署页纸面已签")
 
 
 def test_add_annex_is_disabled_with_the_reason_once_signed(qtbot, window, monkeypatch):

@@ -41,7 +41,7 @@ from app.codecs.pdf.fonts import (
     ttc_face_index,
     windows_fonts_folder,
 )
-from app.codecs.sample import sample_contract
+from app.codecs.sample import SAMPLE_NUMBER, sample_contract
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -387,14 +387,14 @@ def test_cli_refuses_fangsong_gb2312_where_it_is_not_installed(on_windows, tmp_p
         capsys.readouterr().err
 
 
-def test_export_dialog_says_which_face_will_print(on_windows, registry, gb2312_font, qtbot, tmp_path):
+def test_export_dialog_says_which_face_will_print(on_windows, registry, gb2312_font, qtbot, tmp_path, db):
     from ui.export_dialog import ExportDialog
     from ui.export_worker import ExportKind
 
     fonts = on_windows / "Fonts"
     (fonts / gb2312_font.name).write_bytes(gb2312_font.read_bytes())
     registry.append(("仿宋_GB2312 (TrueType)", gb2312_font.name))
-    dialog = ExportDialog(sample_contract(), ExportKind.PDF, folder=str(tmp_path))
+    dialog = ExportDialog(db, SAMPLE_NUMBER, ExportKind.PDF, folder=str(tmp_path))
     qtbot.addWidget(dialog)
     dialog.show()
     assert dialog.font_face.text() == "Prints in SimSun (text) and SimHei (headings)"  # Automatic, on this machine

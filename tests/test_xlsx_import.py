@@ -177,8 +177,9 @@ def test_apply_is_refused_once_the_contract_is_signed(cli, exported, db_path):
     from app.ops.first_run import open_store
     from app.store.contracts import load
 
-    for state in ("review", "approved", "signed"):
+    for state in ("review", "approved"):
         assert cli("state", SAMPLE_NUMBER, state).code == 0
+    assert cli("state", SAMPLE_NUMBER, "signed", "--despite", "原件已签").code == 0
     _edit(exported, lambda ws: ws.__setitem__("D5", 2))
     result = cli("import-annex", SAMPLE_NUMBER, "3", str(exported), "--apply")
     assert result.code == 2 and "read-only" in result.err and "Traceback" not in result.err

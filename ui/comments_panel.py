@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.base.clock import local_time
 from app.base.errors import UserError
 from app.base.i18n import _
 from app.domain.comment import TARGET_KINDS, TARGET_LABELS, Comment
@@ -31,7 +33,9 @@ class CommentsPanel(QWidget):
 
     status_message = Signal(str)
 
-    COLUMNS = 5
+    #: The comment (its text, then what it is on, who wrote it and when) and its state: two columns, so a
+    #: narrow pane beside the compare view still shows all of it.
+    COLUMNS = 2
 
     def __init__(self, db: Database, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -42,6 +46,11 @@ class CommentsPanel(QWidget):
         self.drafts: dict[str, str] = {}  # contract number → a comment written but not yet added
         self.tree = QTreeWidget()
         self.tree.setColumnCount(self.COLUMNS)
+        self.tree.setUniformRowHeights(False)  # two lines per comment
+        self.tree.setWordWrap(True)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setRootIsDecorated(False)
         self.tree.setSelectionMode(QTreeWidget.SelectionMode.SingleSelection)
         self.show_resolved = QCheckBox()
@@ -79,7 +88,7 @@ class CommentsPanel(QWidget):
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
-        self.tree.setHeaderLabels([_("Id"), _("On"), _("Comment"), _("Author"), _("State")])
+        self.tree.setHeaderLabels([_("Comment"), _("State")])
         self.show_resolved.setText(_("Show resolved"))
         for i, kind in enumerate(TARGET_KINDS):
             self.kind_combo.setItemText(i, _(TARGET_LABELS[kind]))
@@ -118,10 +127,16 @@ class CommentsPanel(QWidget):
             self.comments = store.list_comments(self.db, self.number, open_only=not self.show_resolved.isChecked())
         except UserError as exc:
             self.status_message.emit(str(exc))
-        for c in self.comments:
-            item = QTreeWidgetItem([c.uid[:8], describe_target(c.target_kind, c.target), c.text, c.author, _("open") if c.is_open else _("resolved")])
+        for c in self.comments:  # the id stays out of sight: a tooltip, for `contractdesk comment resolve ID`
+            about = _("{target} · {author} · {time}").format(target=describe_target(c.target_kind, c.target), author=c.author,
+                                                           time=local_time(c.created_at))
+            item = QTreeWidgetItem([f"{c.text}\n{about}", _("open") if c.is_open else _("resolved")])
             item.setData(0, Qt.ItemDataRole.UserRole, c.uid)
-            item.setToolTip(2, c.text)
+            tip = [c.text, about, _("Comment id: {id}").format(id=c.uid[:8])]
+            if not c.is_open and c.resolved_at:
+                tip.append(_("Resolved by {user} at {time}").format(user=c.resolved_by or "", time=local_time(c.resolved_at)))
+            for column in range(self.COLUMNS):
+                item.setToolTip(column, "\n".join(tip))
             self.tree.addTopLevelItem(item)
         self._update_buttons()
 

@@ -8,6 +8,7 @@ entry is marked and explained and never stored.
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 from typing import Any
 
 from PySide6.QtGui import QUndoStack
@@ -45,6 +46,8 @@ from ui.field_widgets import (
 PAYEE_CHOICES = [(N_("Party A"), "a"), (N_("Party B"), "b")]
 DUE_CHOICES = [(N_("acceptance"), "acceptance"), (N_("effective date"), "effective")]
 #: Instalment table columns: (field under payments[i], header msgid); the uppercase column is shown only.
+#: The amount whose uppercase sets the width of the instalments' uppercase column.
+WIDEST_UPPERCASE = Decimal("999999999.99")
 PAYMENT_COLUMNS = [
     ("amount", N_("Amount")),
     ("", N_("In uppercase")),
@@ -227,7 +230,9 @@ class ContractForm(ContractEditorBase):
         table.setRowCount(len(payments))
         self.payment_editors = []
         for row, payment in enumerate(payments):
-            upper = QLabel(rmb_upper(payment.amount) if payment.amount is not None else "")
+            upper = QLabel()
+            upper.setWordWrap(True)
+            _show_upper(upper, rmb_upper(payment.amount) if payment.amount is not None else "")
             editors: dict[str, QWidget] = {"upper": upper}
             for col, (name, _header) in enumerate(PAYMENT_COLUMNS):
                 if not name:
@@ -243,7 +248,9 @@ class ContractForm(ContractEditorBase):
                 editors[name] = editor
             self.payment_editors.append(editors)
         table.resizeColumnsToContents()
-        table.setColumnWidth(1, max(table.columnWidth(1), 220))
+        # The uppercase column is as wide as the longest uppercase below a billion, whatever the rows hold now:
+        # a redraw after an edit must not move the fields to its right (a longer one wraps, its tooltip whole).
+        table.setColumnWidth(1, table.fontMetrics().horizontalAdvance(rmb_upper(WIDEST_UPPERCASE)) + 16)
         table.setMinimumHeight(table.horizontalHeader().height() + 36 * max(len(payments), 1) + 8)
         self.remove_payment_button.setEnabled(bool(payments) and not self.read_only)
         if self.read_only:
@@ -345,4 +352,9 @@ def _live_upper(edit: FieldLineEdit, label: QWidget) -> None:
     except (UserError, ValueError):
         text = ""
     if isinstance(label, QLabel):
-        label.setText(text)
+        _show_upper(label, text)
+
+
+def _show_upper(label: QLabel, text: str) -> None:
+    label.setText(text)
+    label.setToolTip(text)

@@ -13,7 +13,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QPainter, QPixmap
 
 from app.base.i18n import N_, _, ngettext
-from app.domain import Status
+from app.domain import Status, party_name
 from app.domain.calendar import WorkCalendar
 from app.rules.schedule import ScheduleItem
 from app.store.comments import open_comment_counts
@@ -25,7 +25,8 @@ PAGE_SIZE = 200
 
 NUMBER, TITLE, OTHER_PARTY, TOTAL, STATUS, DEADLINE = range(6)
 HEADERS = (N_("Number"), N_("Title"), N_("Other party"), N_("Total"), N_("Status"), N_("Next deadline"))
-#: The store's sort key per column; None: not sortable (the deadline is computed per row, not stored).
+#: The store's sort key per column; None: not sortable (the deadline is computed per row, not stored). The
+#: other party's key follows which party the office is (ContractListModel.sort_key).
 SORT_KEYS = ("number", "title", "party_a", "total", "status", None)
 
 NUMBER_ROLE = Qt.ItemDataRole.UserRole
@@ -40,9 +41,11 @@ class ContractListModel(QAbstractTableModel):
     #: Emitted after every re-query (search, filter, sort, reload).
     requeried = Signal()
 
-    def __init__(self, db: Database, parent=None, today: date | None = None) -> None:
+    def __init__(self, db: Database, parent=None, today: date | None = None, our_party: str = "a") -> None:
+        """`our_party`: the party ("a"/"b") the office is in its contracts; the list shows the other one."""
         super().__init__(parent)
         self.db = db
+        self.our_party = our_party
         self.today = today or date.today()
         self.search_text = ""
         self.status: Status | None = None
@@ -105,8 +108,33 @@ class ContractListModel(QAbstractTableModel):
             self._rows.extend(page)
             self.endInsertRows()
 
+    @property
+    def other_party(self) -> str:
+        """The role of the party the list shows: the one the office is not."""
+        return "a" if self.our_party == "b" else "b"
+
+    def set_our_party(self, role: str) -> None:
+        """The office is party `role` ("a"/"b") in its contracts: the list shows the other one (and sorts by it)."""
+        if role not in ("a", "b") or role == self.our_party:
+            return
+        self.our_party = role
+        if self.order_by in ("party_a", "party_b"):
+            self.order_by = f"party_{self.other_party}"
+            self.requery()
+        else:
+            self.retranslate()
+
+    def sort_key(self, column: int) -> str | None:
+        if column == OTHER_PARTY:
+            return f"party_{self.other_party}"
+        return SORT_KEYS[column] if 0 <= column < len(SORT_KEYS) else None
+
+    def total_texts(self) -> list[str]:
+        """The totals as the list shows them, for sizing their column."""
+        return [format_amount(s.total) for s in self._rows]
+
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
-        key = SORT_KEYS[column] if 0 <= column < len(SORT_KEYS) else None
+        key = self.sort_key(column)
         if key is None:
             return
         self.order_by, self.descending = key, order == Qt.SortOrder.DescendingOrder
@@ -205,8 +233,13 @@ class ContractListModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(HEADERS)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole):
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < len(HEADERS):
+        if orientation != Qt.Orientation.Horizontal or not 0 <= section < len(HEADERS):
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
             return _(HEADERS[section])
+        if role == Qt.ItemDataRole.ToolTipRole and section == OTHER_PARTY:
+            return _("The other party of each contract: the office is {us}, so this column shows {them}").format(
+                us=party_name(self.our_party), them=party_name(self.other_party))
         return None
 
     def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole):
@@ -222,7 +255,7 @@ class ContractListModel(QAbstractTableModel):
             if column == TITLE:
                 return s.title
             if column == OTHER_PARTY:
-                return s.party_a
+                return s.party_b if self.other_party == "b" else s.party_a
             if column == TOTAL:
                 return format_amount(s.total)
             if column == STATUS:

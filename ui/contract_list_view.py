@@ -23,7 +23,7 @@ from app.base.i18n import _, ngettext
 from app.domain import Status
 from app.store.contract_list import count_contracts, searches_clause_text
 from app.store.db import Database
-from ui.contract_list_model import NUMBER_ROLE, TITLE, ContractListModel
+from ui.contract_list_model import NUMBER_ROLE, TITLE, TOTAL, ContractListModel
 
 SEARCH_DELAY_MS = 150
 COUNT_DELAY_MS = 400
@@ -36,7 +36,8 @@ class ContractListView(QWidget):
     #: Enter or double-click on a row: the user wants to work on that contract (focus moves to its tabs).
     contract_activated = Signal(str)
 
-    def __init__(self, db: Database, parent: QWidget | None = None) -> None:
+    def __init__(self, db: Database, parent: QWidget | None = None, *, our_party: str = "a") -> None:
+        """`our_party`: the party ("a"/"b") the office is; the 对方 column shows the other one."""
         super().__init__(parent)
         self.db = db
         self.search = QLineEdit()
@@ -44,7 +45,7 @@ class ContractListView(QWidget):
         self.search.setObjectName("contractSearch")
         self.status_combo = QComboBox()
         self.status_combo.setObjectName("statusFilter")
-        self.model = ContractListModel(db, self)
+        self.model = ContractListModel(db, self, our_party=our_party)
         self.table = QTableView()
         self.table.setObjectName("contractTable")
         self.table.setModel(self.model)
@@ -64,6 +65,7 @@ class ContractListView(QWidget):
         for column, width in enumerate((136, 124, 104, 92, 56, 170)):  # fits beside the tabs; titles elide
             header.resizeSection(column, width)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(TOTAL, QHeaderView.ResizeMode.Fixed)  # sized from its amounts: never clipped
         self.count_label = QLabel()
         self.count_label.setObjectName("matchCount")
 
@@ -88,6 +90,9 @@ class ContractListView(QWidget):
         self.table.selectionModel().selectionChanged.connect(self._selection_changed)
         self.table.activated.connect(lambda index: self.contract_activated.emit(index.data(NUMBER_ROLE)))
         self.model.requeried.connect(self._count_timer.start)
+        self.model.requeried.connect(self.fit_total_column)
+        self.model.rowsInserted.connect(self.fit_total_column)
+        self.model.dataChanged.connect(self.fit_total_column)
         self.retranslate_ui()
         self.update_count()
 
@@ -107,7 +112,22 @@ class ContractListView(QWidget):
         self.status_combo.setToolTip(_("Show only contracts in this status"))
         self.status_combo.setAccessibleName(_("Status filter"))
         self.model.retranslate()
+        self.fit_total_column()
         self.update_count()
+
+    def fit_total_column(self, *_args) -> None:
+        """Size the 合计 column to its widest amount (and its title), so no amount is ever cut off."""
+        metrics = self.table.fontMetrics()
+        header = self.table.horizontalHeader()
+        title = header.fontMetrics().horizontalAdvance(str(self.model.headerData(TOTAL, Qt.Orientation.Horizontal)))
+        widest = max((metrics.horizontalAdvance(t) for t in set(self.model.total_texts())), default=0)
+        width = max(widest, title + 16) + 2 * self.table.style().pixelMetric(self.table.style().PixelMetric.PM_FocusFrameHMargin) + 12
+        if header.sectionSize(TOTAL) != width:
+            header.resizeSection(TOTAL, width)
+
+    def set_our_party(self, role: str) -> None:
+        """The office is party `role` ("a"/"b"): the 对方 column shows the other one."""
+        self.model.set_our_party(role)
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:

@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 )
 
 from app.base.errors import UserError
-from app.base.i18n import _
+from app.base.i18n import _, ngettext
 from app.ops.export import ExportOptions
+from app.review.obstacles import Obstacle
 from app.store.db import Database
 from ui import settings as keys
 from ui.export_worker import ExportJob, ExportKind, ExportWorker
@@ -98,6 +99,7 @@ class ExportDialog(QDialog):
         self.store = store if store is not None else keys.settings()
         self.installed_fonts = installed_font_choices()
         self.worker: ExportWorker | None = None
+        self.guardrail: QDialog | None = None  # the guardrail dialog before a signed packet goes out
         self.last_error = ""
 
         self.format_combo = QComboBox()
@@ -132,6 +134,11 @@ class ExportDialog(QDialog):
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.message.setObjectName("exportMessage")
+        self.draft_note = QLabel()  # a packet of a contract that has not passed the check says so, and is marked
+        self.draft_note.setWordWrap(True)
+        self.draft_note.setObjectName("exportDraftNote")
+        self.draft_note.setStyleSheet("QLabel { background: #fff3cd; color: #664d03; padding: 6px; }")
+        self.signed, self.problems = False, list[Obstacle]()  # filled in by retranslate_ui, in the current language
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.export_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.cancel_button = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
@@ -150,6 +157,7 @@ class ExportDialog(QDialog):
         self.form.insertRow(6, QLabel(), self.review_sheet)
         layout = QVBoxLayout(self)
         layout.addLayout(self.form)
+        layout.addWidget(self.draft_note)
         layout.addWidget(self.progress)
         layout.addWidget(self.message)
         layout.addWidget(self.buttons)
@@ -221,6 +229,41 @@ class ExportDialog(QDialog):
         self.sign_check.setText(_("Sign digitally with a certificate"))
         self.export_button.setText(_("Export"))
         self.cancel_button.setText(_("Cancel"))
+        self.signed, self.problems = self._standing()  # their wording is the current language's
+        self._show_draft_note()
+
+    def _standing(self) -> tuple[bool, list]:
+        """Whether the contract is signed, and what stands against sending it (app.review.obstacles)."""
+        from app.ops.review import obstacles_of
+        from app.review.obstacles import Step
+        from app.store.states import READ_ONLY, state_of
+
+        try:
+            signed = state_of(self.db, self.number) in READ_ONLY
+            return signed, obstacles_of(self.db, self.number, Step.SEND_SIGNED if signed else Step.APPROVE)
+        except UserError:
+            return False, []
+
+    def _show_draft_note(self) -> None:
+        """Before a packet goes out: an unsigned contract with problems goes out marked as a draft; a signed one
+        goes out only with a reason (asked on Export)."""
+        packet = self.kind() in (ExportKind.PDF, ExportKind.XLSX)
+        n = len(self.problems)
+        if not (packet and n):
+            self.draft_note.hide()
+            return
+        if self.signed:
+            text = ngettext("{n} problem stands against sending this signed packet; you will be asked for the reason "
+                            "to send it anyway.", "{n} problems stand against sending this signed packet; you will be "
+                            "asked for the reason to send it anyway.", n).format(n=n)
+        else:
+            text = ngettext("{n} problem stands against approving this contract (see the Check and Review tabs): the "
+                            "packet will be marked \"Draft — check not passed\" on every page.",
+                            "{n} problems stand against approving this contract (see the Check and Review tabs): the "
+                            "packet will be marked \"Draft — check not passed\" on every page.", n).format(n=n)
+        self.draft_note.setText(text)
+        self.draft_note.setToolTip("\n".join(p.text for p in self.problems))
+        self.draft_note.show()
 
     def changeEvent(self, event: QEvent) -> None:
         if event.type() == QEvent.Type.LanguageChange:
@@ -265,6 +308,7 @@ class ExportDialog(QDialog):
         elif current.suffix.lower() in SUFFIXES.values():
             self.target.edit.setText(str(current.with_suffix(SUFFIXES[kind])))
         self._update_enabled()
+        self._show_draft_note()
 
     def _update_enabled(self) -> None:
         kind, running = self.kind(), self.worker is not None
@@ -353,8 +397,9 @@ class ExportDialog(QDialog):
         options.labels[kind.value] = _("Save as")
         return ExportJob(kind, self.db, self.number, options)
 
-    def start(self) -> None:
-        """Validate and start the export on the thread pool (the dialog stays open with a progress bar)."""
+    def start(self, despite: str | None = None) -> None:
+        """Validate and start the export on the thread pool (the dialog stays open with a progress bar). A packet
+        of a signed contract with problems first asks for the reason to send it (`despite`)."""
         if self.worker is not None:
             return
         try:
@@ -362,6 +407,13 @@ class ExportDialog(QDialog):
         except UserError as exc:
             self._show_error(str(exc))
             return
+        if job.kind in (ExportKind.PDF, ExportKind.XLSX) and self.signed and self.problems and despite is None:
+            from app.review.obstacles import Step
+            from ui.guardrail_dialog import ask_despite
+
+            self.guardrail = ask_despite(self, Step.SEND_SIGNED, self.problems, self.start)
+            return
+        job.options.despite = despite
         if job.kind is ExportKind.PDF:
             self.store.setValue(keys.EXPORT_PDF_FONT_KEY, job.options.font)
         self.message.setStyleSheet("")

@@ -107,4 +107,4 @@ class ExportWorker(QRunnable):
             return render_packet(job.db, job.number, job.options, progress=self._progress, cancelled=self.is_cancelled)
         done = export_packet(job.db, job.number, job.options, progress=self._progress, cancelled=self.is_cancelled)
         self.signals.changed.emit(done.changes)
-        return done.value[0]
+        return done.value.files[0]

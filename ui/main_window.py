@@ -170,7 +170,7 @@ class MainWindow(QMainWindow):
         self.operations: Operations = operations_for(self.db)
         self.operations.changed.connect(self._on_changes)
         self.contract_stack = QUndoStack(self)
-        self.list_view = ContractListView(self.db)
+        self.list_view = ContractListView(self.db, our_party=keys.our_party(self.store))
         self.list_view.contract_selected.connect(self._contract_chosen)
         self.list_view.contract_activated.connect(self._focus_contract)
         self.tabs = QTabWidget()
@@ -333,6 +333,8 @@ class MainWindow(QMainWindow):
         self.view_menu = bar.addMenu("")
         self.view_menu.addActions([self.act_next_tab, self.act_previous_tab])
         self.view_menu.addSeparator()
+        self.our_party_menu = self.view_menu.addMenu("")
+        self.our_party_actions = self._our_party_actions(self.our_party_menu)
         self.language_menu = self.view_menu.addMenu("")
         try:
             from ui.i18n import add_language_actions
@@ -355,6 +357,29 @@ class MainWindow(QMainWindow):
         self.toolbar.addActions([self.act_export_pdf, self.act_preview, self.act_print])
         self.toolbar.addSeparator()
         self.toolbar.addActions([self.act_undo, self.act_redo, self.act_find])
+
+    def _our_party_actions(self, menu) -> dict[str, QAction]:
+        """View → We are: 甲方 / 乙方 — which party the office is; the list's 对方 column shows the other one."""
+        from PySide6.QtGui import QActionGroup
+
+        group = QActionGroup(self)
+        actions: dict[str, QAction] = {}
+        current = keys.our_party(self.store)
+        for role in ("a", "b"):
+            action = QAction(self, checkable=True)
+            action.setObjectName(f"ourParty_{role}")
+            action.setChecked(role == current)
+            action.triggered.connect(lambda _checked=False, r=role: self.set_our_party(r))
+            group.addAction(action)
+            menu.addAction(action)
+            actions[role] = action
+        return actions
+
+    def set_our_party(self, role: str) -> None:
+        """The office is party `role` in its contracts (remembered); the list shows the other party."""
+        self.store.setValue(keys.OUR_PARTY_KEY, role)
+        self.our_party_actions[role].setChecked(True)
+        self.list_view.set_our_party(role)
 
     # ------------------------------------------------------------------ texts
 
@@ -390,6 +415,11 @@ class MainWindow(QMainWindow):
         self.recent_menu.setTitle(_("&Recent databases"))
         self.edit_menu.setTitle(_("&Edit"))
         self.view_menu.setTitle(_("&View"))
+        self.our_party_menu.setTitle(_("&We are"))
+        from app.domain import party_name
+
+        for role, action in self.our_party_actions.items():
+            action.setText(_("{party} (the list shows the other party)").format(party=party_name(role)))
         self.language_menu.setTitle(_("&Language"))
         self.review_menu.setTitle(_("&Review"))
         self.help_menu.setTitle(_("&Help"))

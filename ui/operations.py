@@ -15,8 +15,10 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 
-from app.base.errors import Conflict
+from app.base.errors import Conflict, UserError
+from app.base.i18n import _
 from app.ops import CONTENT, Changes, Done, EditSession, Part
+from app.ops.unit import ApprovedEdit
 from app.store import contracts
 from app.store.db import Database
 
@@ -69,7 +71,7 @@ class Operations(QObject):
         if "session" in parameters:
             kwargs["session"] = self.session
         try:
-            done = op(self.db, number, *args, **kwargs)
+            done = self._reopening(op, parameters, number, self.db, number, *args, **kwargs)
         except Conflict as exc:
             if "expected_version" in kwargs:
                 self.conflict.emit(number, exc.message)
@@ -79,9 +81,34 @@ class Operations(QObject):
 
     def call(self, op: Callable[..., Done[Any]], *args: Any, **kwargs: Any) -> Done[Any]:
         """Run an op that is not about one open contract (an import, a calendar change) and announce it."""
-        done = op(self.db, *args, **kwargs)
+        done = self._reopening(op, _parameters(op), None, self.db, *args, **kwargs)
         self.announce(done.changes)
         return done
+
+    def _reopening(self, op: Callable[..., Done[Any]], parameters: frozenset[str], number: str | None,
+                   *args: Any, **kwargs: Any) -> Done[Any]:
+        """Run the op; an edit of an approved contract is asked about once (`confirm_reopen`) and, if the clerk
+        agrees, made again with `reopen`, which returns the contract to review in the same transaction."""
+        try:
+            return op(*args, **kwargs)
+        except ApprovedEdit as exc:
+            if "reopen" not in parameters:
+                raise
+            if not self.confirm_reopen(exc.where):
+                number = number or exc.where
+                self.changed.emit(Changes(number, self.version(number), CONTENT))  # editors show what is stored
+                raise UserError(_("not changed: the contract stays approved"), exc.where) from exc
+            kwargs["reopen"] = True
+            return op(*args, **kwargs)
+
+    def confirm_reopen(self, number: str) -> bool:
+        """Ask before an edit returns approved contract `number` to review (tests may replace this)."""
+        from PySide6.QtWidgets import QApplication, QMessageBox
+
+        answer = QMessageBox.question(
+            QApplication.activeWindow(), _("Approved contract"),
+            _("This contract is approved; after this change it returns to review. Go on?"))
+        return answer == QMessageBox.StandardButton.Yes
 
     def announce(self, changes: Changes) -> None:
         """Advance the versions from `changes` and tell every view (also for ops run elsewhere, e.g. a worker)."""

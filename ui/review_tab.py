@@ -30,12 +30,14 @@ from app.base.i18n import N_, _
 from app.domain import Status
 from app.ops import CONTENT, Changes, Part
 from app.ops import review as review_ops
+from app.review.obstacles import Obstacles
 from app.rules.field_text import field_name, field_value
 from app.store import amendments, revisions, states
 from app.store.db import Database
 from app.values.money import format_amount
 from ui.change_feed import FollowsContract
 from ui.comments_panel import CommentsPanel
+from ui.guardrail_dialog import ask_despite
 from ui.i18n import RetranslateMixin
 from ui.operations import operations_for
 from ui.revision_compare import RevisionCompare
@@ -69,6 +71,7 @@ class ReviewTab(FollowsContract, RetranslateMixin, QWidget):
         self.operations = operations_for(db)
         self.number: str | None = None
         self.state: Status | None = None
+        self.guardrail: QWidget | None = None  # the guardrail dialog, while it is open
         self.state_label = QLabel()
         self.state_label.setObjectName("reviewState")
         self.read_only_label = QLabel()
@@ -179,7 +182,7 @@ class ReviewTab(FollowsContract, RetranslateMixin, QWidget):
             self.state_label.setText(_("State: {state}").format(state=states.label(self.state)))
             steps = states.history(self.db, self.number) if self.number is not None else []
             lines = [f"{local_time(step.at)}  {step.user}  {step.from_state.label} → {step.to_state.label}"
-                     + (f"  {step.note}" if step.note else "") for step in steps]
+                     + (f"  {states.note_text(step.note)}" if step.note else "") for step in steps]
             self.state_label.setToolTip("\n".join([_("State history:"), *lines]) if lines else _("No state changes yet"))
             self.read_only_label.setText(
                 _("read-only: changes go through an amendment") if self.state in states.READ_ONLY else ""
@@ -232,21 +235,37 @@ class ReviewTab(FollowsContract, RetranslateMixin, QWidget):
     # ------------------------------------------------------------------ actions
 
     def request_state(self, target: Status) -> None:
-        """A state button: signing and archiving cannot be undone, so they are confirmed first."""
+        """A state button. Approving and signing first show what stands against them (app.review.obstacles) and
+        go ahead only with a reason; signing and archiving cannot be undone, so they are confirmed."""
         if self.number is None:
             return
-        if target in IRREVERSIBLE:
-            title = _(dict(STATE_BUTTONS)[target])
-            answer = QMessageBox.question(self, title, _(IRREVERSIBLE[target]).format(number=self.number))
+        step = review_ops.GUARDED.get(target)
+        problems = review_ops.obstacles_of(self.db, self.number, step) if step is not None else []
+        irreversible = _(IRREVERSIBLE[target]).format(number=self.number) if target in IRREVERSIBLE else ""
+        if problems and step is not None:
+            self._guard(target, step, problems, irreversible)
+            return
+        if irreversible:
+            answer = QMessageBox.question(self, _(dict(STATE_BUTTONS)[target]), irreversible)
             if answer != QMessageBox.StandardButton.Yes:
                 return
         self.set_state(target)
 
-    def set_state(self, target: Status) -> None:
+    def _guard(self, target: Status, step, problems, warning: str = "") -> None:
+        """The guardrail dialog (self.guardrail while open): the step is taken with the reason given."""
+        number = self.number
+        self.guardrail = ask_despite(self, step, problems,
+                                     lambda reason: self.set_state(target, despite=reason) if self.number == number else None,
+                                     warning)
+
+    def set_state(self, target: Status, despite: str | None = None) -> None:
         if self.number is None:
             return
         try:
-            self.operations.run(review_ops.set_state, self.number, target)
+            self.operations.run(review_ops.set_state, self.number, target, despite=despite)
+        except Obstacles as exc:  # something new stood against it meanwhile: show what, ask again
+            self._guard(target, exc.step, exc.problems)
+            return
         except UserError as exc:
             self.status_message.emit(str(exc))
             return

@@ -10,7 +10,7 @@ from app.base.clock import local_time
 from app.base.errors import UserError
 from app.base.i18n import _
 from app.review.diff import ContractDiff, Span
-from app.review.report import table_lines
+from app.review.report import shown_fields, table_lines
 from app.rules.field_text import field_name, field_value
 from app.store import revisions
 from app.store.db import Database
@@ -38,11 +38,12 @@ def diff_html(d: ContractDiff) -> str:
     if d.is_empty:
         return f"<p>{escape(_('no changes'))}</p>"
     parts: list[str] = []
-    if d.fields:
+    fields = shown_fields(d)
+    if fields:
         parts.append(f"<h3>{escape(_('Fields'))}</h3><table cellspacing='4'>")
-        for f in d.fields:
+        for f in fields:
             parts.append(
-                f"<tr><td title=\"{escape(f.path)}\">{escape(field_name(f.path))}</td>"
+                f"<tr><td>{escape(field_name(f.path))}</td>"
                 f"<td>{spans_html([Span('removed', field_value(f.path, f.old))])}</td>"
                 f"<td>→</td><td>{spans_html([Span('added', field_value(f.path, f.new))])}</td></tr>"
             )

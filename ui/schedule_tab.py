@@ -16,7 +16,7 @@ from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem,
 from app.base.errors import UserError
 from app.base.i18n import _
 from app.ops import Part
-from app.rules.schedule import ItemState, Schedule, build_schedule
+from app.rules.schedule import ItemState, Schedule, ScheduleItem, build_schedule
 from app.store.contracts import load
 from app.store.db import Database
 from app.values.money import format_amount
@@ -24,6 +24,17 @@ from ui.change_feed import FollowsContract
 from ui.operations import operations_for
 
 STATE_COLOURS = {ItemState.OVERDUE: QColor("#b00020"), ItemState.TODAY: QColor("#b35c00"), ItemState.DONE: QColor("#5f6368")}
+
+
+def due_text(item: ScheduleItem) -> str:
+    """The "due date or waits for" cell: the date, what the item waits for, or when an undated step was done."""
+    if item.date is not None:
+        return item.date.isoformat()
+    if item.waits_for:
+        return _("waits for: {event}").format(event=item.waits_for)
+    if item.done_on is not None:
+        return _("done on {date}").format(date=item.done_on.isoformat())
+    return ""
 
 
 class ScheduleTab(FollowsContract, QWidget):
@@ -81,7 +92,7 @@ class ScheduleTab(FollowsContract, QWidget):
                 self.schedule = build_schedule(contract, load_calendar(self.db), self.fixed_today or date.today())
         items = self.schedule.items if self.schedule else []
         for item in items:
-            when = item.date.isoformat() if item.date else _("waits for: {event}").format(event=item.waits_for or "")
+            when = due_text(item)
             amount = format_amount(item.amount) if item.amount is not None else ""
             row = QTreeWidgetItem([item.what, when, amount, item.status, item.wording or item.rule])
             row.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

@@ -24,6 +24,7 @@ EXPORT_PDF_FONT_KEY = "export/pdfFont"  # an app.codecs.pdf.fonts.FontPreference
 USER_NAME_KEY = "user/name"  # the name review records carry (app.base.clock)
 ANNEX_HEADER_KEY = "annex/header"  # the cost table's column widths
 LAST_CONTRACT_KEY = "contract/last"  # [database, number] of the contract opened last, reopened at start
+OUR_PARTY_KEY = "office/ourParty"  # "a" or "b": which party the office is in its contracts
 
 #: How many databases File → Recent databases lists.
 RECENT_LIMIT = 8
@@ -46,6 +47,16 @@ def read_bytes(store: QSettings, key: str) -> QByteArray | None:
 def read_text(store: QSettings, key: str) -> str:
     value = store.value(key)
     return value if isinstance(value, str) else ""
+
+
+def our_party(store: QSettings) -> str:
+    """Which party the office is in its contracts: "a" (甲方, the default: a county office is the buyer) or "b".
+
+    The office settings (app.codecs.office_settings, `our_party`) say the same for the whole office; while they are not
+    kept with the database, this desk's choice (View → We are) is read here. The one place to read it from the
+    office settings once they are stored."""
+    value = store.value(OUR_PARTY_KEY)
+    return value if value in ("a", "b") else "a"
 
 
 def recent_databases(store: QSettings) -> list[str]:

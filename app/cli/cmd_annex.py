@@ -8,7 +8,7 @@ from pathlib import Path
 
 from app.base.errors import NotFound, UserError
 from app.base.i18n import _
-from app.cli.common import open_store, print_json
+from app.cli.common import open_store, print_json, refuse_approved_edit
 from app.domain import COST_COLUMN_LABELS, COST_COLUMNS, Contract, CostRow
 from app.rules.tablediff import TableDiff, diff_cost_rows
 from app.values.money import format_amount
@@ -24,6 +24,7 @@ def register(sub) -> None:
     p.add_argument("file", metavar="FILE.xlsx")
     p.add_argument("--apply", action="store_true", help=_("store the workbook's table as the annex (one transaction)"))
     p.add_argument("--json", action="store_true", help=_("print the changes as JSON"))
+    p.add_argument("--reopen", action="store_true", help=_("apply to an approved contract, returning it to review"))
     p.set_defaults(handler=run_import_annex)
 
 
@@ -120,6 +121,7 @@ def _json(diff: TableDiff, table, effect: CheckEffect, applied: bool) -> dict:
 def run_import_annex(args) -> int:
     from app.codecs.xlsx_import import read_cost_table
     from app.ops.annexes import import_cost_table
+    from app.ops.unit import ApprovedEdit
     from app.store.contracts import load_versioned
 
     db = open_store(args)
@@ -134,7 +136,10 @@ def run_import_annex(args) -> int:
     effect = check_effect(contract, annex.no, table.rows)
     applied = False
     if args.apply and not diff.is_empty:
-        import_cost_table(db, contract.number, annex.no, table.rows, expected_version=version)
+        try:
+            import_cost_table(db, contract.number, annex.no, table.rows, expected_version=version, reopen=args.reopen)
+        except ApprovedEdit as exc:
+            refuse_approved_edit(exc)
         applied = True
     if args.json:
         print_json(_json(diff, table, effect, applied))

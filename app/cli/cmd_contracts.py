@@ -7,8 +7,8 @@ from pathlib import Path
 
 from app.base.errors import UserError
 from app.base.fileio import read_input_file
-from app.base.i18n import _
-from app.cli.common import open_store, print_json
+from app.base.i18n import _, ngettext
+from app.cli.common import open_store, print_json, refuse_approved_edit, refuse_obstacles
 from app.values.money import format_amount
 
 #: app.codecs.pdf.fonts.FontPreference's values, spelled out so building the parser does not import ReportLab.
@@ -28,6 +28,7 @@ def register(sub) -> None:
     p = sub.add_parser("import", help=_("import a contract from a contractdesk/1 JSON file"))
     p.add_argument("file", metavar="FILE.json")
     p.add_argument("--replace", action="store_true", help=_("overwrite a contract with the same number"))
+    p.add_argument("--reopen", action="store_true", help=_("replace an approved contract, returning it to review"))
     p.set_defaults(handler=run_import)
 
     p = sub.add_parser("export", help=_("export a contract as JSON, PDF or Excel"))
@@ -52,6 +53,9 @@ def register(sub) -> None:
     p.add_argument("--with-amendments", action="store_true", help=_("append the contract's amendments (补充协议) to the PDF packet"))
     p.add_argument("--review", action="store_true", help=_("add a review sheet with the comments to the Excel workbook"))
     p.add_argument("--since", metavar="REV", help=_("revision number or name for --review-pdf (default: the last one marked as reviewed)"))
+    p.add_argument("--despite", metavar="REASON",
+                   help=_("send a packet of a signed contract although problems stand against it; the reason is kept "
+                          "in the audit trail"))
     p.set_defaults(handler=run_export)
 
     p = sub.add_parser("check", help=_("check a contract for inconsistencies"))
@@ -65,6 +69,8 @@ def register(sub) -> None:
                    help=_("the field's path as `check --json` names it, e.g. title, party_a_number, "
                           "parties.b.bank.account_no, payments[1].amount"))
     p.add_argument("value", metavar="VALUE", help=_("the new value, typed as in the form (an empty text clears it)"))
+    p.add_argument("--reopen", action="store_true",
+                   help=_("change an approved contract, returning it to review (without it the change is refused)"))
     p.set_defaults(handler=run_set)
 
     p = sub.add_parser("delete", help=_("delete a contract"))
@@ -108,12 +114,16 @@ def run_list(args) -> int:
 def run_import(args) -> int:
     from app.codecs.json_codec import loads_document
     from app.ops.contracts import import_document
+    from app.ops.unit import ApprovedEdit
 
     text = read_input_file(args.file)
     loads_document(text)  # a bad file is reported before the database is even opened
     db = open_store(args)
     # Comments and amendments in the file merge into the stored ones without duplicates.
-    result = import_document(db, text, replace=args.replace).value
+    try:
+        result = import_document(db, text, replace=args.replace, reopen=args.reopen).value
+    except ApprovedEdit as exc:
+        refuse_approved_edit(exc)
     print(result.number)  # stdout stays the number alone: scripts read it
     if not (result.created or result.replaced):
         print(_("{number} exists and was left as it is (--replace overwrites it); merged from the file: "
@@ -126,6 +136,7 @@ def run_import(args) -> int:
 def run_export(args) -> int:
     from app.ops.contracts import require
     from app.ops.export import ExportOptions, export_packet
+    from app.review.obstacles import Obstacles
 
     if not (args.json or args.pdf or args.xlsx or args.docx or args.review_pdf):
         raise UserError(_("say what to write: --json, --pdf, --xlsx or --docx"), "export")
@@ -140,7 +151,7 @@ def run_export(args) -> int:
         review_pdf=_path(args.review_pdf),
         annexes=not args.no_annexes, font=args.font, cross_page_seal=_path(args.cross_page_seal),
         sign_with=_path(args.sign_with), with_amendments=args.with_amendments, review_sheet=args.review,
-        since=args.since,
+        since=args.since, despite=args.despite,
     )
     if args.pdf:  # a font this machine lacks is refused before the database is opened
         from app.codecs.pdf.fonts import FontPreference, require_installed, windows_fonts_folder
@@ -152,7 +163,18 @@ def run_export(args) -> int:
         from app.cli.credentials import p12_password
 
         options.password = p12_password(options.sign_with)
-    export_packet(db, args.number, options)
+    try:
+        exported = export_packet(db, args.number, options).value
+    except Obstacles as exc:
+        refuse_obstacles(exc)
+    if exported.unchecked:  # a draft with problems went out: marked as such, and said here
+        print(_("{field}: {value}").format(field=_("warning"), value=ngettext(
+            "{number}: {n} problem stands against approving it; the packet is marked as a draft that has not "
+            "passed the check", "{number}: {n} problems stand against approving it; the packet is marked as a "
+            "draft that has not passed the check", len(exported.unchecked)).format(
+                number=args.number, n=len(exported.unchecked))), file=sys.stderr)
+        for problem in exported.unchecked:
+            print("  · " + problem.text, file=sys.stderr)
     return 0
 
 
@@ -189,10 +211,14 @@ def run_check(args) -> int:
 
 def run_set(args) -> int:
     from app.ops.contracts import set_field
+    from app.ops.unit import ApprovedEdit
     from app.rules.fields import format_value, label_of
 
     db = open_store(args)
-    old = set_field(db, args.number, args.field, args.value).value
+    try:
+        old = set_field(db, args.number, args.field, args.value, reopen=args.reopen).value
+    except ApprovedEdit as exc:
+        refuse_approved_edit(exc)
     new = _stored_value(db, args.number, args.field)
     print(_("{number}: {field}: {old} → {new}").format(number=args.number, field=label_of(args.field),
                                                         old=format_value(args.field, old) or _("(blank)"),

@@ -7,7 +7,7 @@ from datetime import date
 
 from app.base.errors import UserError
 from app.base.i18n import _
-from app.cli.common import open_store, print_json
+from app.cli.common import open_store, print_json, refuse_obstacles
 from app.rules.field_text import describe_target
 from app.values.money import format_amount
 
@@ -18,6 +18,9 @@ def register(sub) -> None:
     p.add_argument("target", metavar="STATE", nargs="?", choices=["draft", "review", "approved", "signed", "archived"],
                    help=_("draft, review, approved, signed or archived; without it: the state and its history"))
     p.add_argument("--note", default="", help=_("a note kept with the step"))
+    p.add_argument("--despite", metavar="REASON",
+                   help=_("approve or sign although problems stand against it (check errors, open comments, blank "
+                          "fill-ins, an unsigned signing page); the reason is kept in the audit trail and the history"))
     p.set_defaults(handler=run_state)
 
     p = sub.add_parser("review", help=_("revisions: list, mark as reviewed, save, compare"))
@@ -84,16 +87,21 @@ def register(sub) -> None:
 def run_state(args) -> int:
     from app.base.clock import local_time
     from app.ops.review import set_state
-    from app.store.states import history, label, state_of
+    from app.review.obstacles import Obstacles
+    from app.store.states import history, label, note_text, state_of
 
     db = open_store(args)
     if args.target:
-        step = set_state(db, args.number, args.target, note=args.note).value
+        try:
+            step = set_state(db, args.number, args.target, note=args.note, despite=args.despite).value
+        except Obstacles as exc:
+            refuse_obstacles(exc)
         print(_("{number}: {old} → {new}").format(number=args.number, old=label(step.from_state), new=label(step.to_state)))
         return 0
     print(label(state_of(db, args.number)))
     for step in history(db, args.number):
-        print(f"{local_time(step.at)}\t{step.user}\t{label(step.from_state)} → {label(step.to_state)}\t{step.note}".rstrip())
+        print(f"{local_time(step.at)}\t{step.user}\t{label(step.from_state)} → {label(step.to_state)}\t"
+              f"{note_text(step.note)}".rstrip())
     return 0
 
 

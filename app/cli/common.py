@@ -48,3 +48,24 @@ class Desktop:
 
 def print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, default=str) + "\n")
+
+
+def refuse_obstacles(exc, option: str = "--despite") -> None:
+    """A step refused by the guardrail (app.review.obstacles.Obstacles): list the problems on stderr, one a line,
+    and raise the one-line error that says how to go ahead anyway (exit 2)."""
+    from app.base.errors import UserError
+    from app.base.i18n import _
+
+    for problem in exc.problems:
+        print("  · " + problem.text, file=sys.stderr)
+    raise UserError(_("{problems}; to go ahead anyway, give the reason with {option} \"…\"").format(
+        problems=exc.message, option=option), exc.where) from exc
+
+
+def refuse_approved_edit(exc) -> None:
+    """An edit of an approved contract refused (app.ops.unit.ApprovedEdit): say which option makes it."""
+    from app.base.errors import UserError
+    from app.base.i18n import _
+
+    raise UserError(_("{problem}; add --reopen to make the change and return it to review").format(
+        problem=exc.message), exc.where) from exc

@@ -19,12 +19,13 @@ from sqlalchemy import select
 from app.base.clock import current_user
 from app.base.errors import Conflict, NotFound, UserError
 from app.base.i18n import _
-from app.domain import EVENT_NAMES, Clause, Contract, Invoice, Payment
+from app.domain import EVENT_NAMES, Clause, Contract, Invoice, Payment, Status
 from app.ops.changes import CONTENT, Changes, Done, Part, part_of
 from app.ops.unit import EditSession, Unit, contract_unit
 from app.review.diff import audit_changes
 from app.rules import clauses as clause_ops
 from app.rules.fields import get_value, parse_value, set_value
+from app.rules.signing_dates import fill_signing_dates, keep_one_signing_date
 from app.store import amendments as amendments_store
 from app.store import comments as comments_store
 from app.store import contracts as store
@@ -42,12 +43,14 @@ _PART_TABLES = {Part.PARTIES: "parties", Part.PAYMENTS: "payments", Part.EVENTS:
 
 
 def edit_contract(db: Database, number: str, mutate: Callable[[Contract], T], *, expected_version: int | None = None,
-                  session: EditSession | None = None) -> Done[T]:
+                  session: EditSession | None = None, reopen: bool = False) -> Done[T]:
     """Apply `mutate` to the stored contract and store what it changed; the value is what `mutate` returned.
 
     The contract comes without its cost-table rows (annexes change through app.ops.annexes); `mutate` may
     change anything else. This is the op every field, clause and instalment edit is made of, and what a
-    script uses for a change no narrower op covers.
+    script uses for a change no narrower op covers. A signing date set on the signing page or as the signing
+    event sets both (app.rules.signing_dates). An approved contract is changed only with `reopen`, which returns it
+    to review (app.ops.unit.Unit.content_edit); recording events and the signing itself needs no reopening.
     """
     with contract_unit(db, number, expected_version) as u:
         contract, _version = store.load_in(u.s, number, rows=False)
@@ -55,6 +58,7 @@ def edit_contract(db: Database, number: str, mutate: Callable[[Contract], T], *,
         value = mutate(contract)
         if contract.number != number:
             raise UserError(_("the registry number cannot be changed here"), "number")
+        keep_one_signing_date(before, contract)
         old, new = audit_changes(before, contract)
         if not old and not new:
             return Done(u.result(), value)
@@ -62,6 +66,9 @@ def edit_contract(db: Database, number: str, mutate: Callable[[Contract], T], *,
             raise UserError(_("the state changes only by the review's steps (send for review, approve, sign …)"),
                             "status")
         states.check_save_allowed(number, u.row.status, list(old), old)
+        if not all(states.is_record(path) for path in (*old, *new)):
+            u.content_edit(reopen)
+            contract.status = Status(u.row.status)  # back in review when it was approved
         u.before_edit(session)
         parts = {part_of(path) for path in (*old, *new)}
         store.write_parts(u.s, u.row, contract, [_PART_TABLES[p] for p in parts if p in _PART_TABLES])
@@ -71,7 +78,7 @@ def edit_contract(db: Database, number: str, mutate: Callable[[Contract], T], *,
 
 
 def set_field(db: Database, number: str, path: str, value: Any, *, expected_version: int | None = None,
-              session: EditSession | None = None) -> Done[Any]:
+              session: EditSession | None = None, reopen: bool = False) -> Done[Any]:
     """Set one field by path (typed text is parsed as the form parses it); the value is the previous one.
 
     UserError naming `path` when the value is invalid or the contract's state refuses the change; nothing
@@ -84,11 +91,11 @@ def set_field(db: Database, number: str, path: str, value: Any, *, expected_vers
         set_value(contract, path, parsed)
         return old
 
-    return edit_contract(db, number, mutate, expected_version=expected_version, session=session)
+    return edit_contract(db, number, mutate, expected_version=expected_version, session=session, reopen=reopen)
 
 
 def set_clauses(db: Database, number: str, clauses: list[Clause], *, expected_version: int | None = None,
-                session: EditSession | None = None) -> Done[list[Clause]]:
+                session: EditSession | None = None, reopen: bool = False) -> Done[list[Clause]]:
     """Replace the whole clause tree (the unit a structural edit and its undo write); the value is the old tree."""
 
     def mutate(contract: Contract) -> list[Clause]:
@@ -96,7 +103,7 @@ def set_clauses(db: Database, number: str, clauses: list[Clause], *, expected_ve
         contract.clauses = clause_ops.snapshot(clauses)
         return old
 
-    return edit_contract(db, number, mutate, expected_version=expected_version, session=session)
+    return edit_contract(db, number, mutate, expected_version=expected_version, session=session, reopen=reopen)
 
 
 @dataclass(frozen=True)
@@ -109,7 +116,8 @@ class ClauseEdit:
 
 
 def edit_clauses(db: Database, number: str, operation: Callable[[list[Clause]], Any], *,
-                 expected_version: int | None = None, session: EditSession | None = None) -> Done[ClauseEdit]:
+                 expected_version: int | None = None, session: EditSession | None = None,
+                 reopen: bool = False) -> Done[ClauseEdit]:
     """Run a clause operation (from app.rules.clauses) on the stored tree."""
 
     def mutate(contract: Contract) -> ClauseEdit:
@@ -117,11 +125,11 @@ def edit_clauses(db: Database, number: str, operation: Callable[[list[Clause]], 
         result = operation(contract.clauses)
         return ClauseEdit(before, clause_ops.snapshot(contract.clauses), result)
 
-    return edit_contract(db, number, mutate, expected_version=expected_version, session=session)
+    return edit_contract(db, number, mutate, expected_version=expected_version, session=session, reopen=reopen)
 
 
 def set_payments(db: Database, number: str, payments: list[Payment], *, expected_version: int | None = None,
-                 session: EditSession | None = None) -> Done[list[Payment]]:
+                 session: EditSession | None = None, reopen: bool = False) -> Done[list[Payment]]:
     """Replace the instalment list (adding or removing an instalment); the value is the old list."""
 
     def mutate(contract: Contract) -> list[Payment]:
@@ -129,7 +137,7 @@ def set_payments(db: Database, number: str, payments: list[Payment], *, expected
         contract.payments = [dataclasses.replace(p, due=dataclasses.replace(p.due)) for p in payments]
         return old
 
-    return edit_contract(db, number, mutate, expected_version=expected_version, session=session)
+    return edit_contract(db, number, mutate, expected_version=expected_version, session=session, reopen=reopen)
 
 
 def add_invoice(db: Database, number: str, when: date, payment: int | None, note: str = "", *,
@@ -151,9 +159,17 @@ def set_event(db: Database, number: str, name: str, when: date | None, *,
     """Record (or with None clear) one of the schedule events; the value is the previous date.
 
     A signed contract still records the events its schedule needs after signing (acceptance, reminders).
+    A signing event is the signing page's date too (app.rules.signing_dates): both are set.
     """
     if name not in EVENT_NAMES:
         raise NotFound(_("unknown event name"), name)
+    if name in ("signed_a", "signed_b"):
+        def mutate(contract: Contract) -> date | None:
+            old = getattr(contract.events, name)
+            setattr(contract.events, name, when)
+            return old
+
+        return edit_contract(db, number, mutate, expected_version=expected_version)
     with contract_unit(db, number, expected_version) as u:
         old = getattr(u.row, name)
         states.check_event_allowed(number, u.row.status, name, old)
@@ -186,6 +202,7 @@ def insert_in(s, contract: Contract, reason: Reason) -> Unit:
     """Store a new contract in the caller's transaction, audited as created and kept as a revision."""
     if s.scalar(select(ContractRow.id).where(ContractRow.number == contract.number)) is not None:
         raise Conflict(_("a contract with this number already exists"), contract.number)
+    fill_signing_dates(contract)
     row = store.insert_in(s, contract)
     u = Unit(s, row, current_user())
     u.audit("create", None, {"title": contract.title, "total": format_amount(contract.total, grouping=False)})
@@ -205,7 +222,7 @@ class ImportResult:
 
 
 def import_document(db: Database, text: str | bytes, *, replace: bool = False,
-                    contract_too: bool = True) -> Done[ImportResult]:
+                    contract_too: bool = True, reopen: bool = False) -> Done[ImportResult]:
     """Store a contractdesk/1 document's contract and merge its comments and amendments, in one transaction.
 
     A new number is added; an existing one is replaced only with `replace` (and as its state allows), else
@@ -215,6 +232,7 @@ def import_document(db: Database, text: str | bytes, *, replace: bool = False,
     from app.codecs.json_codec import loads_document
 
     contract, comments, amendments = loads_document(text)
+    fill_signing_dates(contract)
     number = contract.number
     with db.transaction() as s:
         row = s.scalar(select(ContractRow).where(ContractRow.number == number))
@@ -229,6 +247,9 @@ def import_document(db: Database, text: str | bytes, *, replace: bool = False,
                 old, new = audit_changes(stored, contract, annexes=True)
                 states.check_save_allowed(number, row.status, list(old), old)
                 if old or new:
+                    if row.status == Status.APPROVED.value:
+                        u.content_edit(reopen)
+                        contract.status = Status.REVIEW
                     u.keep(Reason.REPLACED)
                     store.replace_in(s, row, contract)
                     u.changed(*CONTENT, Part.STATE)

@@ -1,7 +1,9 @@
 """Exporting and printing packets: one options object for every output, the same for the window and the CLI.
 
-The contract is read once and every output is written atomically (a cancelled or failed export leaves nothing
-at its target). A packet that went out is kept as a revision ("packet exported" / "packet printed"), so a
+A packet of a signed contract goes out only when nothing stands against it (app.review.obstacles) or with the
+reason why it goes anyway; a packet of a contract not yet signed always goes out, marked as a draft that has not
+passed the check when something stands against it. The contract is read once and every output is written
+atomically (a cancelled or failed export leaves nothing at its target). A packet that went out is kept as a revision ("packet exported" / "packet printed"), so a
 reviewer can later compare with exactly what was sent. ReportLab, openpyxl and pyHanko are imported on first
 use, never at start-up.
 """
@@ -15,8 +17,10 @@ from pathlib import Path
 
 from app.base.errors import UserError
 from app.base.i18n import _
+from app.domain import Contract, Status
 from app.ops.changes import Done
 from app.ops.unit import contract_unit
+from app.review.obstacles import Obstacle, Obstacles, Step, audit_problems, given, obstacles
 from app.store.db import Database
 from app.store.revisions import Reason
 
@@ -51,6 +55,12 @@ class ExportOptions:
     today: date | None = None
     #: How a refusal names each output ("json" → "--json" unless given, e.g. the dialog's "Save as").
     labels: dict[str, str] = field(default_factory=dict)
+    #: The reason to send a packet of a signed contract although something stands against it (app.review.obstacles).
+    despite: str | None = None
+
+    def packets(self) -> bool:
+        """Whether a packet is written (PDF, Excel, Word): what the guardrail and the draft mark are about."""
+        return any(p is not None for p in (self.pdf, self.xlsx, self.docx))
 
     def outputs(self) -> list[Path]:
         return [p for p in (self.json, self.pdf, self.xlsx, self.docx, self.review_pdf) if p is not None]
@@ -67,9 +77,24 @@ class ExportOptions:
         return out
 
 
+@dataclass(frozen=True)
+class Exported:
+    """What an export wrote, and what stands against the contract: a packet of an unsigned contract with
+    problems went out marked as a draft that has not passed the check (each adapter says so too)."""
+
+    files: list[Path]
+    unchecked: list[Obstacle] = field(default_factory=list)
+
+
 def export_packet(db: Database, number: str, options: ExportOptions, *, progress: Progress | None = None,
-                  cancelled: Cancelled | None = None) -> Done[list[Path]]:
-    """Write the outputs `options` names; the value is the files written."""
+                  cancelled: Cancelled | None = None) -> Done[Exported]:
+    """Write the outputs `options` names; the value is the files written and the problems the packet was
+    marked for.
+
+    A packet (PDF, Excel, Word) of a signed contract is refused (Obstacles) while something stands against
+    it, unless `options.despite` gives the reason, which the audit trail keeps. A packet of a contract not
+    yet signed always goes out, but with problems it is marked 草稿·未通过校验 on every page and sheet.
+    """
     from app.codecs.pdf.fonts import FontPreference, require_installed, windows_fonts_folder
     from app.store.contracts import load
     from app.store.output_targets import check_output_targets
@@ -81,6 +106,13 @@ def export_packet(db: Database, number: str, options: ExportOptions, *, progress
     if options.pdf is not None:  # a font this machine lacks is refused before anything is written
         require_installed(FontPreference(options.font), windows_fonts_folder(), "--font")
     contract = load(db, number)
+    problems: list[Obstacle] = []
+    signed = contract.status in (Status.SIGNED, Status.ARCHIVED)
+    if options.packets():
+        problems = _standing(db, contract, Step.SEND_SIGNED if signed else Step.APPROVE)
+        if signed and problems and not given(options.despite):
+            raise Obstacles(number, Step.SEND_SIGNED, problems)
+    draft = bool(problems) and not signed
     written: list[Path] = []
     if options.review_pdf is not None:
         from app.ops.review_export import write_review_pdf
@@ -106,12 +138,13 @@ def export_packet(db: Database, number: str, options: ExportOptions, *, progress
             amendments=list_amendments(db, number) if options.with_amendments else [],
             progress=progress,
             cancelled=cancelled,
+            draft_mark=draft,
         ))
         written.append(options.pdf)
     if options.docx is not None:
         from app.codecs.docx import export_docx
 
-        export_docx(contract, options.docx)
+        export_docx(contract, options.docx, draft)
         written.append(options.docx)
     if options.xlsx is not None:
         from app.codecs.xlsx import XlsxOptions, export_xlsx
@@ -127,9 +160,12 @@ def export_packet(db: Database, number: str, options: ExportOptions, *, progress
             review_comments=list_comments(db, number) if options.review_sheet else [],
             progress=progress,
             cancelled=cancelled,
+            draft_problems=[p.text for p in problems] if draft else [],
         ))
         written.append(options.xlsx)
-    return Done(_packet_went_out(db, number, Reason.EXPORTED).changes, written)
+    sent_despite = problems if signed else []
+    done = _packet_went_out(db, number, Reason.EXPORTED, sent_despite, options.despite)
+    return Done(done.changes, Exported(written, problems if draft else []))
 
 
 def render_packet(db: Database, number: str, options: ExportOptions | None = None, *, progress: Progress | None = None,
@@ -140,8 +176,17 @@ def render_packet(db: Database, number: str, options: ExportOptions | None = Non
     from app.store.contracts import load
 
     options = options or ExportOptions()
-    return render_pdf(load(db, number), PdfOptions(annexes=options.annexes, font_preference=FontPreference(options.font),
-                                                   progress=progress, cancelled=cancelled))
+    contract = load(db, number)
+    draft = contract.status not in (Status.SIGNED, Status.ARCHIVED) and bool(_standing(db, contract, Step.APPROVE))
+    return render_pdf(contract, PdfOptions(annexes=options.annexes, font_preference=FontPreference(options.font),
+                                           progress=progress, cancelled=cancelled, draft_mark=draft))
+
+
+def _standing(db: Database, contract: Contract, step: Step) -> list[Obstacle]:
+    """What stands against `step` for the contract as it was read for the export."""
+    from app.store.comments import list_comments
+
+    return obstacles(contract, list_comments(db, contract.number, open_only=True), step)
 
 
 def packet_printed(db: Database, number: str) -> Done[int | None]:
@@ -149,7 +194,10 @@ def packet_printed(db: Database, number: str) -> Done[int | None]:
     return _packet_went_out(db, number, Reason.PRINTED)
 
 
-def _packet_went_out(db: Database, number: str, reason: Reason) -> Done[int | None]:
+def _packet_went_out(db: Database, number: str, reason: Reason, despite_problems: list[Obstacle] | None = None,
+                     despite: str | None = None) -> Done[int | None]:
     with contract_unit(db, number) as u:
+        if despite_problems:
+            u.audit("despite", {"step": "export", "problems": audit_problems(despite_problems)}, (despite or "").strip())
         seq = u.keep(reason, unless_unchanged=False)  # each packet that went out is a moment of its own
         return Done(u.result(), seq)

@@ -1,7 +1,9 @@
 """One user action, one transaction: find the contract, check the version the caller read, refuse what its
 state does not allow, then record the change in the audit trail and keep the revisions due, all before commit.
 
-A refused action leaves no trace; an accepted one is never stored without its audit entry.
+A refused action leaves no trace; an accepted one is never stored without its audit entry. An edit of an
+approved contract is refused unless the caller says to return it to review (`reopen`, Unit.content_edit): the
+one place that rule lives, for every edit op.
 """
 
 from __future__ import annotations
@@ -17,10 +19,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.base.clock import current_user, local_time
-from app.base.errors import Conflict
+from app.base.errors import Conflict, UserError
 from app.base.i18n import _
+from app.domain import Status
 from app.ops.changes import Changes, Part
-from app.store import audit, revisions
+from app.store import audit, revisions, states
 from app.store.contracts import row_of
 from app.store.db import Database
 from app.store.revisions import Reason
@@ -92,12 +95,32 @@ class Unit:
                 return
         self.keep(Reason.SESSION)
 
+    def content_edit(self, reopen: bool) -> None:
+        """Before an edit changes what the contract says: an approved contract goes back to review when
+        `reopen` (a state step with a note, audited, in this transaction), and is refused otherwise
+        (ApprovedEdit), so nothing approved changes unseen. Signed and archived contracts are refused by
+        their own rules (app.store.states)."""
+        if self.row.status != Status.APPROVED.value:
+            return
+        if not reopen:
+            raise ApprovedEdit(self.number)
+        states.change_state_in(self.s, self.row, Status.REVIEW, user=self.user, note=states.REOPENED_NOTE)
+        self.changed(Part.STATE)
+        self.keep(Reason.STATE)
+
     def result(self) -> Changes:
         self.s.flush()
         if self.touched and self.row.version == self.start_version:
             self.row.updated_at = func.current_timestamp()  # an UPDATE of the row: its version advances
             self.s.flush()
         return Changes(self.number, self.row.version, frozenset(self.parts), frozenset(self.annexes))
+
+
+class ApprovedEdit(UserError):
+    """An edit of an approved contract that was not told to return it to review (`reopen`)."""
+
+    def __init__(self, number: str) -> None:
+        super().__init__(_("the contract is approved: changing it returns it to review"), number)
 
 
 def _age(iso: str) -> timedelta:

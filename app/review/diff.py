@@ -10,6 +10,7 @@ effect on the total).
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -21,6 +22,8 @@ from app.rules.tablediff import TableDiff, diff_cost_rows
 from app.values.money import format_amount
 
 BLOB_KEYS = frozenset({"seal_image", "signature_image", "pdf"})
+#: A fill-in field of a clause template ({{ … }}).
+FILL_IN = re.compile(r"\{\{.*?\}\}", re.S)
 #: Texts longer than this are compared line by line first (char-level matching is quadratic).
 CHAR_DIFF_LIMIT = 20_000
 
@@ -140,8 +143,9 @@ def text_spans(old: str, new: str) -> list[Span]:
 
 
 def rendered_clauses(c: Contract) -> dict[str, tuple[str, str, str]]:
-    """Clause key → (number, title, rendered text) in document order; a template that fails shows its source."""
-    from app.rules.templating import TemplateProblem, context_for, render
+    """Clause key → (number, title, rendered text) in document order; a template that fails shows its text with
+    its fill-ins blank (【　　】)."""
+    from app.rules.templating import BLANK, TemplateProblem, context_for, render
 
     context = context_for(c)
     out: dict[str, tuple[str, str, str]] = {}
@@ -153,8 +157,8 @@ def rendered_clauses(c: Contract) -> dict[str, tuple[str, str, str]]:
             n += 1
         try:
             text = render(clause.text, context).text
-        except TemplateProblem:
-            text = clause.text
+        except TemplateProblem:  # a fill-in that cannot be filled reads as a blank one, never as template code
+            text = FILL_IN.sub(BLANK, clause.text)
         out[key] = (clause.no, clause.title, text)
     return out
 

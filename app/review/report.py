@@ -9,7 +9,7 @@ from typing import Any
 from app.base.i18n import _
 from app.domain import COST_COLUMN_LABELS, COST_COLUMNS, CostRow, TotalKind
 from app.domain.cost_table import format_rate
-from app.review.diff import AnnexChange, ContractDiff, Span
+from app.review.diff import AnnexChange, ContractDiff, FieldChange, Span
 from app.rules.field_text import field_name, field_value, show
 from app.rules.fields import where_label
 from app.rules.tablediff import RowChange, TableDiff
@@ -164,13 +164,25 @@ def annex_lines(a: AnnexChange) -> list[str]:
     return lines
 
 
+def shown_fields(d: ContractDiff) -> list[FieldChange]:
+    """The field changes a reader is shown: a list that became empty (or was filled) is told by its items
+    ("第 1 期：金额：1,424,430.00 → （空白）"), not by a line of the list itself that reads "（空白） → （无）"; a
+    signing date, one value kept in two places (app.rules.signing_dates), is told once, as the signing page's."""
+    empty: tuple[Any, ...] = (None, [], {})
+    page_dates = {(f.path.split(".")[1], f.old, f.new) for f in d.fields if re.fullmatch(r"signing\.[ab]\.date", f.path)}
+    return [f for f in d.fields if not (f.old in empty and f.new in empty)
+            and not (f.path in ("events.signed_a", "events.signed_b") and (f.path[-1], f.old, f.new) in page_dates)]
+
+
 def diff_lines(d: ContractDiff) -> list[str]:
     if d.is_empty:
         return [_("no changes")]
     lines: list[str] = []
-    if d.fields:
+    fields = shown_fields(d)
+    if fields:
         lines.append(_("Fields"))
-        lines += [f"  {field_name(f.path)}: {field_value(f.path, f.old)} → {field_value(f.path, f.new)}" for f in d.fields]
+        lines += ["  " + _("{field}: {value}").format(
+            field=field_name(f.path), value=f"{field_value(f.path, f.old)} → {field_value(f.path, f.new)}") for f in fields]
     if d.clauses:
         lines.append(_("Clauses"))
         for c in d.clauses:

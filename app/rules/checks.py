@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from app.base.i18n import N_, _
 from app.domain import Clause, Contract, CostTable, TableFigures, TotalKind, party_name
+from app.rules.clause_lookup import authorisation_clause, cite
 from app.rules.templating import TemplateProblem, context_for, render
 from app.values.credit_code import credit_code_problem
 from app.values.money import format_amount
@@ -31,17 +32,25 @@ RULE_LABELS = {
     "blank-field": N_("blank fill-in"),
     "clause-numbering": N_("clause numbering"),
     "copies": N_("number of copies"),
+    "cost-table-empty": N_("empty cost table"),
     "cost-table-settled": N_("unit-price-only rows in a fixed total"),
     "cost-table-subtotal": N_("cost table subtotal"),
     "cost-table-total": N_("cost table total"),
     "cost-table-vat": N_("cost table VAT"),
     "credit-code": N_("credit code"),
+    "no-clauses": N_("no clauses"),
+    "no-instalments": N_("no instalments"),
+    "party-address": N_("party's address"),
+    "party-name": N_("party's name"),
+    "party-representative": N_("party's representative"),
     "payment-amount": N_("instalment amount"),
     "payment-sum": N_("instalments sum"),
     "punctuation": N_("punctuation"),
     "signatory": N_("signatory"),
     "signing-date": N_("signing date"),
     "template": N_("fill-in template"),
+    "title": N_("title"),
+    "total-zero": N_("contract total"),
 }
 
 
@@ -112,10 +121,38 @@ def _annex_key(no: str) -> str:
     return str(value) if value else no.strip().removeprefix("附件").strip()
 
 
+def _check_missing(c: Contract, out: list[Finding]) -> None:
+    """What a clerk calls missing. A packet cannot go out without a title, the parties' names and addresses
+    (住所: Civil Code art. 470 lists them in a contract's content), a total, the instalments that pay it and
+    clauses: errors. A blank legal representative is a line to fill in before signing: a warning."""
+    if not c.title.strip():
+        out.append(Finding("title", Severity.ERROR, _("the contract has no title"), "title"))
+    for role in ("a", "b"):
+        party = c.party(role)
+        if not party.name.strip():
+            out.append(Finding("party-name", Severity.ERROR, _("{party} has no name").format(party=party_name(role)),
+                               f"parties.{role}.name"))
+        if not party.representative.strip():
+            out.append(Finding("party-representative", Severity.WARNING,
+                               _("{party}'s legal representative is blank").format(party=party_name(role)),
+                               f"parties.{role}.representative"))
+        if not party.address.strip():
+            out.append(Finding("party-address", Severity.ERROR,
+                               _("{party} has no address").format(party=party_name(role)), f"parties.{role}.address"))
+    if c.total == 0:
+        out.append(Finding("total-zero", Severity.ERROR, _("the contract total is zero"), "total"))
+    if not c.payments:
+        out.append(Finding("no-instalments", Severity.ERROR,
+                           _("the contract has no instalments: say when and how the total is paid"), "payments"))
+    if not c.clauses:
+        out.append(Finding("no-clauses", Severity.ERROR, _("the contract has no clauses"), "clauses"))
+
+
 def check(contract: Contract) -> list[Finding]:
     """All findings for a contract, errors first, in document order within each severity."""
     out: list[Finding] = []
     c = contract
+    _check_missing(c, out)
 
     # money: instalments against the total (at most the total when a cost table makes it a ceiling)
     ceiling = any(CostTable.of(a.table).total_kind is TotalKind.CEILING for a in c.annexes if a.table is not None)
@@ -161,13 +198,15 @@ def check(contract: Contract) -> list[Finding]:
         if signed and s.date is None:
             out.append(Finding("blank-field", Severity.WARNING,
                                _("the signing date of {party} is blank").format(party=party_name(role)), f"signing.{role}.date"))
-        # The signing page prints one date, the schedule counts from the recorded event: they must agree.
+        # One date, kept in two places (app.rules.signing_dates): the signing page prints it, the schedule counts
+        # from the event. A contract imported or stored before they were kept equal may still differ.
         event = getattr(c.events, f"signed_{role}")
-        if s.date is not None and event is not None and s.date != event:
+        if s.date != event:
             out.append(Finding("signing-date", Severity.WARNING,
                                _("the signing page dates {party}'s signature {page}, the recorded signing event says "
-                                 "{event}: deadlines count from the event").format(
-                                   party=party_name(role), page=s.date.isoformat(), event=event.isoformat()),
+                                 "{event}: deadlines count from the event; enter the date once to set both").format(
+                                   party=party_name(role), page=s.date.isoformat() if s.date else _("(blank)"),
+                                   event=event.isoformat() if event else _("(blank)")),
                                f"signing.{role}.date"))
 
     # parties
@@ -182,11 +221,13 @@ def check(contract: Contract) -> list[Finding]:
                                    f"parties.{role}.credit_code"))
         signatory = c.signing(role).signatory.strip()
         if signatory and party.representative.strip() and signatory != party.representative.strip():
-            out.append(Finding("signatory", Severity.WARNING,
-                               _("{party} is signed by {signatory}, not the legal representative {rep}: "
-                                 "a written authorisation (授权委托书) is needed (clause 5.3)").format(
-                                   party=party_name(role), signatory=signatory, rep=party.representative),
-                               f"signing.{role}.signatory"))
+            message = _("{party} is signed by {signatory}, not the legal representative {rep}: "
+                        "a written authorisation (授权委托书) is needed").format(
+                            party=party_name(role), signatory=signatory, rep=party.representative)
+            clause = authorisation_clause(c)
+            if clause:
+                message = _("{message} ({clause})").format(message=message, clause=cite(clause))
+            out.append(Finding("signatory", Severity.WARNING, message, f"signing.{role}.signatory"))
 
     # copies
     copies = c.terms.copies
@@ -231,6 +272,9 @@ def _check_table(c: Contract, no: str, table: CostTable) -> list[Finding]:
     workbook stated, VAT rates missing on some rows, unit-price-only rows in a fixed total."""
     out: list[Finding] = []
     where = f"annex:{no}"
+    if not any(not row.is_section for row in table):
+        return [Finding("cost-table-empty", Severity.ERROR,
+                        _("the cost table of annex {no} has no rows").format(no=no), where)]
     f = table.figures()
     table_sum = _compared_total(c, f)
     if table.total_kind is TotalKind.CEILING:

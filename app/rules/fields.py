@@ -137,6 +137,11 @@ def label_of(path: str) -> str:
     return label
 
 
+#: Places that are a part of the contract rather than one field (check findings name them).
+PLACE_LABELS = {"payments": N_("Instalments"), "clauses": N_("Clauses"), "terms.copies": N_("Copies"),
+                "preamble": N_("Preamble")}
+
+
 def where_label(where: str) -> str:
     """A place in the contract as a clerk reads it: the field's label, "Clause 4.1", "Annex 3"; unknown paths as given."""
     kind, _sep, name = where.partition(":")
@@ -144,6 +149,8 @@ def where_label(where: str) -> str:
         return _("Clause {no}").format(no=name)
     if kind == "annex" and name:
         return _("Annex {no}").format(no=name)
+    if where in PLACE_LABELS:
+        return _(PLACE_LABELS[where])
     try:
         return label_of(where)
     except UserError:

@@ -18,6 +18,7 @@ from enum import StrEnum
 from app.base.i18n import _, ngettext
 from app.domain import Contract, DueAfter, Payment
 from app.domain.calendar import WorkCalendar
+from app.rules.clause_lookup import cite, effectiveness_clause
 from app.rules.periods import period_end, working_days_end
 from app.values.money import format_amount
 
@@ -227,10 +228,14 @@ class _Builder:
             waits = _(" and ").join(m for m in missing if m)
         else:
             waits = None
+        rule = _("on the later of the two signing dates")
+        clause = effectiveness_clause(self.c)  # the contract's own clause, where it has one
+        if clause:
+            rule = _("{rule} ({clause})").format(rule=rule, clause=cite(clause))
         self.add(
             "effective",
             _("Contract takes effect"),
-            _("on the later of the two signing dates (clause 10.2)"),
+            rule,
             effective,
             waits,
             done_on=effective if effective is not None and effective <= self.today else None,
@@ -291,7 +296,7 @@ class _Builder:
         return Schedule(self.c.number, self.today, self.items, self.warnings)
 
     def _deemed_acceptance(self, acceptance_deadline: date | None) -> None:
-        """Clause 2.2: deemed accepted when neither the acceptance window nor 3 working days after a
+        """Clause 2.2 of the sample: deemed accepted when neither the acceptance window nor 3 working days after a
         reminder saw the acceptance organised; the later of the two ends decides."""
         ev, n = self.c.events, self.c.terms.reminder_working_days or 0
         when = None

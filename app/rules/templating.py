@@ -16,6 +16,7 @@ A blank value renders as 【　　】 and is reported.
 from __future__ import annotations
 
 import functools
+import gc
 import math
 import re
 import time
@@ -136,7 +137,8 @@ class _ClauseEnvironment(ImmutableSandboxedEnvironment):
 # ------------------------------------------------------------------ bounds checked before an operation runs
 
 #: The processor time one clause may take to render, whatever it holds (a real clause takes well under a
-#: millisecond). Counted on this thread's clock, so a busy or sleeping machine never fails a good clause.
+#: millisecond). Counted on this thread's clock less garbage collection, so a busy machine never fails a good
+#: clause.
 RENDER_SECONDS = 1.0
 #: The largest whole number a clause may compute with (a power's result is predicted, never built).
 MAX_DIGITS = 1000
@@ -156,10 +158,31 @@ _deadline: ContextVar[float | None] = ContextVar("_deadline", default=None)
 _PRINTF = re.compile(r"%(?:\([^)]*\))?[-#0 +]*(\*|\d+)?(?:\.(\*|\d*))?[hlL]?[diouxXeEfFgGcrsa%]")
 
 
+def _clock() -> float:
+    """This thread's processor time less the time the garbage collector took (a full collection of a large
+    program's memory can take a second, which is not the clause's doing)."""
+    return time.thread_time() - _collecting[1]
+
+
+#: [when the collection now running started, or None; the seconds collections have taken in all].
+_collecting: list[Any] = [None, 0.0]
+
+
+def _count_collections(phase: str, _info: dict[str, int]) -> None:
+    if phase == "start":
+        _collecting[0] = time.thread_time()
+    elif _collecting[0] is not None:
+        _collecting[1] += max(0.0, time.thread_time() - _collecting[0])
+        _collecting[0] = None
+
+
+gc.callbacks.append(_count_collections)
+
+
 def _tick() -> None:
     """Stop a render that has used up its time: checked at every operation the sandbox sees."""
     deadline = _deadline.get()
-    if deadline is not None and time.thread_time() > deadline:
+    if deadline is not None and _clock() > deadline:
         raise SecurityError(_("the clause takes longer than {s} s to fill in").format(s=RENDER_SECONDS))
 
 
@@ -482,7 +505,7 @@ def render(source: str, context: dict[str, Any]) -> Rendered:
     """Render one clause text. Raises TemplateProblem with a user-facing message."""
     if "{{" not in source and "{%" not in source and "{#" not in source:
         return Rendered(source)
-    budget = _deadline.set(time.thread_time() + RENDER_SECONDS)
+    budget = _deadline.set(_clock() + RENDER_SECONDS)
     try:
         return _render(source, context)
     finally:

@@ -120,11 +120,15 @@ def set_resolved_in(s: Session, row: ContractRow, uid: str, resolved: bool, *, u
 
 def list_comments(db: Database, number: str, *, open_only: bool = False) -> list[Comment]:
     with db.read() as s:
-        row = _contract(s, number)
-        stmt = select(CommentRow).where(CommentRow.contract_id == row.id).order_by(CommentRow.created_at, CommentRow.id)
-        if open_only:
-            stmt = stmt.where(CommentRow.resolved_at.is_(None))
-        return [_to_comment(r) for r in s.scalars(stmt)]
+        return list_comments_in(s, _contract(s, number), open_only=open_only)
+
+
+def list_comments_in(s: Session, row: ContractRow, *, open_only: bool = False) -> list[Comment]:
+    """The contract's comments in the caller's transaction, oldest first (the open ones only, if asked)."""
+    stmt = select(CommentRow).where(CommentRow.contract_id == row.id).order_by(CommentRow.created_at, CommentRow.id)
+    if open_only:
+        stmt = stmt.where(CommentRow.resolved_at.is_(None))
+    return [_to_comment(r) for r in s.scalars(stmt)]
 
 
 def open_comment_counts(db: Database) -> dict[str, int]:

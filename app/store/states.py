@@ -9,6 +9,7 @@ amendment (app.store.amendments). An archived contract accepts nothing.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -16,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from app.base.clock import now_iso
 from app.base.errors import UserError
-from app.base.i18n import _
+from app.base.i18n import N_, _
 from app.domain import Status
 from app.store import audit
 from app.store.db import Database
@@ -74,16 +75,40 @@ def check_event_allowed(number: str, status: str | Status, name: str, old_value:
 
 
 def check_save_allowed(number: str, status: str | Status, changed_paths: list[str], old_values: dict[str, object]) -> None:
-    """A whole-contract save of a read-only contract passes only when it changes nothing but allowed events."""
+    """A whole-contract save of a read-only contract passes only when it changes nothing but allowed events
+    (and a signing page's date still blank: it is the signing event's date, app.rules.signing_dates)."""
     status = Status(status)
     if status not in READ_ONLY:
         return
     for path in changed_paths:
         head, _dot, rest = path.partition(".")
         name = rest.split(".")[0].split("[")[0]
+        if head == "signing" and path.endswith(".date"):
+            name, head = "signed_" + name, "events"
         if head != "events":
             raise read_only_error(number, status)
         check_event_allowed(number, status, name, old_values.get(path))
+
+
+#: What a clerk records about an approved contract without changing what it says: the dated events (signing,
+#: acceptance, invoices) and the signing itself (its date, who signed, the seal and signature images). Anything
+#: else is an edit of the approved text, which returns it to review (app.ops.unit.Unit.content_edit).
+_RECORD_PATH = re.compile(r"events(\.|$)|signing\.[ab]\.(date|signatory|seal_image|signature_image)$")
+
+
+def is_record(path: str) -> bool:
+    """Whether a changed field path records what happened rather than changing what the contract says."""
+    return _RECORD_PATH.match(path) is not None
+
+
+def note_text(note: str) -> str:
+    """A state step's note as shown: a note ContractDesk wrote itself (e.g. REOPENED_NOTE) is kept as its English
+    msgid and shown in the reader's language; a clerk's own note is shown as typed."""
+    return _(note) if note else ""
+
+
+#: The note of the step an edit of an approved contract takes back to review (app.ops.unit.Unit.content_edit).
+REOPENED_NOTE = N_("returned to review by an edit of the approved contract")
 
 
 def allowed_targets(status: Status) -> frozenset[Status]:

@@ -11,14 +11,15 @@ from app.base.fileio import atomic_path
 from app.domain import Contract
 
 
-def render_docx(contract: Contract) -> bytes:
+def render_docx(contract: Contract, draft: bool = False) -> bytes:
     from app.codecs.docx.writer import render_docx as render
 
-    return render(contract)
+    return render(contract, draft)
 
 
-def export_docx(contract: Contract, out: Path) -> None:
-    data = render_docx(contract)
+def export_docx(contract: Contract, out: Path, draft: bool = False) -> None:
+    """`draft`: every page says 草稿·未通过校验 (a contract that has not passed the check)."""
+    data = render_docx(contract, draft)
     with atomic_path(out) as tmp:
         tmp.write_bytes(data)
 

@@ -29,7 +29,7 @@ from app.codecs.pdf.annexes import annex_heading
 from app.codecs.pdf.cost_table import COST_HEADER, COST_WIDTHS_MM, ROUNDING_NOTE, columns_for
 from app.codecs.pdf.cost_table import _row_values as row_values
 from app.codecs.pdf.cost_table import _total_values as total_values
-from app.codecs.pdf.pages import footer_text
+from app.codecs.pdf.pages import DRAFT_MARK, footer_text
 from app.codecs.pdf.signing_page import LABELS, date_line
 from app.codecs.pdf.story import NO_MORE_TEXT, filled, render
 from app.domain import Annex, Contract, CostRow, CostTable, TotalKind
@@ -126,12 +126,17 @@ def _field(paragraph, instruction: str, shown: str) -> None:
     run_with(end)
 
 
-def _header_footer(section, number: str) -> None:
-    """The registry number above and 第 X 页 共 Y 页 below every page but the title page (a different first page)."""
+def _header_footer(section, number: str, draft: bool = False) -> None:
+    """The registry number above and 第 X 页 共 Y 页 below every page but the title page (a different first page);
+    a draft that has not passed the check says so above every page, the title page too."""
     section.different_first_page_header_footer = True
     header = section.header.paragraphs[0]
-    header.text = number
+    header.text = f"{number}　　{DRAFT_MARK}" if draft else number
     header.style = "CD Cover"
+    if draft:
+        first = section.first_page_header.paragraphs[0]
+        first.text = DRAFT_MARK
+        first.style = "CD Cover"
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     before, _sep, rest = footer_text(0, 0).partition("0")  # "第 ", " 页 共 ", " 页" from the PDF's own wording
@@ -148,13 +153,13 @@ def _header_footer(section, number: str) -> None:
 
 
 class _Writer:
-    def __init__(self, contract: Contract) -> None:
+    def __init__(self, contract: Contract, draft: bool = False) -> None:
         self.c = contract
         self.doc = docx.Document()
         _styles(self.doc)
         add_font_table_entries(self.doc)
         _page(self.doc.sections[0])
-        _header_footer(self.doc.sections[0], contract.number)
+        _header_footer(self.doc.sections[0], contract.number, draft)
         self.landscape = False
 
     def para(self, text: str, style: str):
@@ -396,7 +401,8 @@ def _cell_text(cell, text: str, style: str):
     return cell.paragraphs[0]
 
 
-def render_docx(contract: Contract) -> bytes:
-    """The packet as .docx bytes; UserError (naming the clause) for a clause template that cannot be filled in."""
-    return _Writer(contract).build()
+def render_docx(contract: Contract, draft: bool = False) -> bytes:
+    """The packet as .docx bytes; UserError (naming the clause) for a clause template that cannot be filled in.
+    `draft`: marked 草稿·未通过校验 on every page (a contract that has not passed the check)."""
+    return _Writer(contract, draft).build()
 

@@ -55,6 +55,8 @@ class PdfOptions:
     cancelled: Callable[[], bool] | None = None
     #: Amendments (app.domain.amendment.Amendment) to append after the annexes, each from a new page.
     amendments: list = field(default_factory=list)
+    #: Mark every page "草稿·未通过校验": a packet of a contract that has not passed the check (app.ops.export).
+    draft_mark: bool = False
 
 
 def _texts(flowable: Flowable):
@@ -98,6 +100,7 @@ def render_pdf(contract: Contract, options: PdfOptions | None = None) -> bytes:
         number=contract.number,
         body_font=body_font,
         seal=CrossPageSeal(opts.cross_page_seal) if opts.cross_page_seal else None,
+        draft=opts.draft_mark,
     )
     story = build_story(contract, styles, layout, annexes=opts.annexes)
     if opts.amendments:

@@ -19,6 +19,10 @@ from app.codecs.pdf.styles import MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP
 
 HEADER_SIZE = 9
 FOOTER_SIZE = 10.5
+#: What every page of a packet that has not passed the check says (app.review.obstacles): the packet is a
+#: Chinese document, so the mark is Chinese whatever the interface language.
+DRAFT_MARK = "草稿·未通过校验"
+DRAFT_COLOUR = (0.7, 0.1, 0.1)
 
 
 class Cancelled(UserError):
@@ -37,6 +41,8 @@ class Layout:
     rl_pages: int = 0
     seal: CrossPageSeal | None = None
     on_page: Callable[[int], None] | None = None  # called with the count of pages laid out so far
+    #: Mark every page as a draft that has not passed the check (DRAFT_MARK).
+    draft: bool = False
 
     @property
     def total_pages(self) -> int:
@@ -51,8 +57,14 @@ def footer_text(page: int, total: int) -> str:
 
 
 def decorate(canvas: Canvas, layout: Layout, page: int, width: float, height: float) -> None:
-    """Header, footer and seal strip for printed page `page` (1-based); the title page has no header or footer."""
+    """Header, footer and seal strip for printed page `page` (1-based); the title page has no header or footer.
+    A draft that has not passed the check says so at the top right of every page, the title page too."""
     canvas.saveState()
+    if layout.draft:
+        canvas.setFont(layout.body_font, FOOTER_SIZE)
+        canvas.setFillColorRGB(*DRAFT_COLOUR)
+        canvas.drawRightString(width - MARGIN_RIGHT, height - MARGIN_TOP + 12 * mm, DRAFT_MARK)
+        canvas.setFillColorRGB(0, 0, 0)
     canvas.setFont(layout.body_font, FOOTER_SIZE)
     if page > 1:
         canvas.setFont(layout.body_font, HEADER_SIZE)

@@ -22,7 +22,7 @@ from openpyxl.packaging.custom import StringProperty
 
 from app.base.errors import UserError
 from app.base.fileio import atomic_path, os_reason
-from app.base.i18n import _
+from app.base.i18n import N_, _, ngettext
 from app.codecs.xlsx.cost_sheet import write_cost_sheet
 from app.codecs.xlsx.layout import CONTRACT_PROPERTY, NUMBER_LABEL, SUMMARY_SHEET, TOTAL_LABEL, annex_sheet_name
 from app.codecs.xlsx.payments import payment_lines
@@ -68,6 +68,9 @@ class XlsxOptions:
     #: With include_review, a 审阅 (Review) sheet lists these comments (app.domain.comment.Comment).
     include_review: bool = False
     review_comments: list = field(default_factory=list)
+    #: What stands against the contract (app.review.obstacles, one line each): when any, the summary sheet's
+    #: first row marks the workbook as a draft that has not passed the check and lists them.
+    draft_problems: list[str] = field(default_factory=list)
 
 
 def _serial(day: date) -> int:
@@ -173,8 +176,22 @@ class _Cells:
         return out.text(ref, str(value), self.text) or f'<c r="{ref}" s="{self.text}"/>'
 
 
-def _write_summary(sheet: Sheet, c: Contract) -> None:
+#: The summary sheet's first row when the packet has not passed the check.
+DRAFT_LABEL = N_("Draft — check not passed")
+#: The most problems that row lists (the 校验 tab and `contractdesk check` have them all).
+DRAFT_LINES = 10
+
+
+def _draft_text(problems: list[str]) -> str:
+    shown = problems[:DRAFT_LINES]
+    more = len(problems) - len(shown)
+    return "\n".join(shown + ([ngettext("… and {n} more", "… and {n} more", more).format(n=more)] if more else []))
+
+
+def _write_summary(sheet: Sheet, c: Contract, draft_problems: list[str] | None = None) -> None:
     rows = _summary_rows(c)
+    if draft_problems:
+        rows.insert(0, (_(DRAFT_LABEL), _draft_text(draft_problems)))
     values = [v if isinstance(v, str) else "" for _label, v in rows]
     label_width = max(display_width(label) for label, _v in rows) + 2
     value_width = min(max(display_width(v) for v in [*values, "0" * 16]), TEXT_CAP) + 2
@@ -272,7 +289,7 @@ def _build(contract: Contract, options: XlsxOptions) -> tuple[Workbook, list[She
 
         done += write_cost_sheet(sheet, annex, contract, tick)
     _tick(options, done, grand)
-    _write_summary(summary, contract)
+    _write_summary(summary, contract, options.draft_problems)
     _write_payments(payments, contract, options.schedule)
     if options.include_review:
         review = Sheet(wb, _("Review"), taken)
