@@ -249,6 +249,37 @@ def contract_total(db: Database, annex_id: int) -> Decimal:
     return total
 
 
+@dataclass(frozen=True)
+class ContractMoney:
+    """What a cost table is held against: the contract's total, whether that total includes VAT, and its
+    instalments (an amount may be missing)."""
+
+    total: Decimal
+    tax_inclusive: bool
+    instalments: tuple[Decimal | None, ...]
+
+    @property
+    def instalments_total(self) -> Decimal:
+        return sum((a for a in self.instalments if a is not None), Decimal("0.00"))
+
+
+def contract_money(db: Database, annex_id: int) -> ContractMoney:
+    """The contract figures a cost-table editor shows beside the table's total (two small queries)."""
+    from app.store.schema import PaymentRow
+
+    with db.read() as s:
+        r = s.execute(
+            select(ContractRow.id, ContractRow.total, ContractRow.tax_inclusive)
+            .join(AnnexRow, AnnexRow.contract_id == ContractRow.id)
+            .where(AnnexRow.id == annex_id)
+        ).first()
+        if r is None:
+            raise NotFound(_("no such annex"), str(annex_id))
+        amounts = s.scalars(select(PaymentRow.amount).where(PaymentRow.contract_id == r[0])
+                            .order_by(PaymentRow.position)).all()
+    return ContractMoney(r[1], bool(r[2]), tuple(amounts))
+
+
 def fetch_rows(
     db: Database, annex_id: int, *, after_position: int | None = None, limit: int | None = None
 ) -> LoadedRows:
