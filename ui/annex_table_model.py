@@ -432,7 +432,7 @@ class CostTableModel(QAbstractTableModel):
         """An item priced by unit only, or a section of such rows (按实结算: no amount)."""
         if self._cols["kind"][i] is _SECTION:
             x = self.live.figures(i)
-            return x is not None and x.net is None
+            return x is not None and x.net is None and self.live.end(i) > i + 1  # an empty section: nothing yet
         return self._cols["quantity"][i] is None
 
     def _display(self, i: int, column: str) -> str:
@@ -509,6 +509,8 @@ class CostTableModel(QAbstractTableModel):
             return _("From section {section}").format(section=self.label(parent))
         if section and column in _NOT_ON_SECTIONS:
             return _("A section has no quantity or price: its amount is the sum of its rows")
+        if column in ("item", "spec", "remark", "no"):
+            return self._cols[column][i] or None  # the whole text, when the cell cuts it short
         return None
 
     def _rate_source(self, i: int, column: str) -> int | None:
@@ -519,10 +521,13 @@ class CostTableModel(QAbstractTableModel):
         return None
 
     def section_path(self, stored_index: int) -> list[tuple[str, Decimal | None]]:
-        """The sections a row is in, outermost first, each as (label, subtotal) — the subtotal as the amount
-        column shows it."""
+        """The sections a row is in (and the row itself when it is a section), outermost first, each as
+        (label, subtotal) — the subtotal as the amount column shows it."""
         out = []
-        for p in reversed(self.live.ancestors(stored_index)):
+        chain = self.live.ancestors(stored_index)[::-1]
+        if self.is_section(stored_index):
+            chain.append(stored_index)
+        for p in chain:
             x = self.live.figures(p)
             out.append((self.label(p), x.net if x is not None else None))
         return out

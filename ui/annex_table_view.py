@@ -18,7 +18,7 @@ import json
 from decimal import Decimal
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
-from PySide6.QtGui import QAction, QGuiApplication, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -62,35 +62,38 @@ from ui.annex_commands import (
     TableOptionsCommand,
 )
 from ui.annex_delegates import DecimalDelegate, RateDelegate, TextDelegate
-from ui.annex_table_model import COMPUTED, CostTableModel
+from ui.annex_table_model import COMPUTED, VIEW_COLUMNS, CostTableModel
 from ui.i18n import RetranslateMixin
 from ui.operations import affects
 
-#: Fit a flat table's seven columns, the amounts included, in the tab beside the list on a 1366-pixel screen;
-#: the number, discount and VAT columns are narrow so a table that uses them still fits.
+#: Fit a flat table's seven columns, the amounts included, in the tab beside the list on a 1600-pixel screen.
 _DEFAULT_WIDTHS = {
-    "no": 44,
     "item": 170,
     "spec": 190,
     "unit": 48,
     "quantity": 72,
     "unit_price": 110,
-    "discount": 58,
-    "discounted": 96,
     "amount": 120,
-    "vat_rate": 52,
-    "tax": 90,
-    "gross": 110,
     "remark": 140,
 }
-#: With the discount or VAT columns shown, the text columns give way so the figures fit.
-_NARROW_WIDTHS = {"item": 150, "spec": 110, "remark": 96}
+#: A table with sections, discounts or VAT has more columns: the figures get the width of their widest value,
+#: the text columns share what is left in these proportions (and never go below these widths).
+_TEXT_SHARES = {"item": 0.42, "spec": 0.3, "remark": 0.28}
+_TEXT_MIN = {"item": 110, "spec": 56, "remark": 44}
+_COLUMN_NAMES = frozenset({"no", "item", "spec", "unit", "quantity", "unit_price", "discount", "discounted", "amount",
+                           "vat_rate", "tax", "gross", "remark"})
 _EMPTY_ROW = ("", "", "", Decimal("0"), Decimal("0.00"), "")
 _RED = "QLabel { background: #f8d7da; color: #842029; padding: 2px 6px; }"
 _GREEN = "QLabel { color: #0f5132; padding: 2px 6px; }"
 _AMBER = "QLabel { background: #fff3cd; color: #664d03; padding: 2px 6px; }"
 _FIELD_ERROR = "QLineEdit { background: #f8d7da; }"
 _KINDS = (TotalKind.FIXED, TotalKind.CEILING, TotalKind.ESTIMATE)
+
+
+def _bold(font: QFont) -> QFont:
+    bold = QFont(font)
+    bold.setBold(True)
+    return bold
 
 
 def _signed(amount: Decimal) -> str:
@@ -369,6 +372,7 @@ class CostTableEditor(RetranslateMixin, QWidget):
         vheader.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         vheader.setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionsClickable(True)
         header.setSortIndicatorShown(False)
@@ -531,7 +535,7 @@ class CostTableEditor(RetranslateMixin, QWidget):
             saved = json.loads(raw) if isinstance(raw, str) else {}
         except ValueError:
             saved = {}
-        return {k: int(v) for k, v in saved.items() if k in _DEFAULT_WIDTHS and isinstance(v, int) and v > 0} \
+        return {k: int(v) for k, v in saved.items() if k in _COLUMN_NAMES and isinstance(v, int) and v > 0} \
             if isinstance(saved, dict) else {}
 
     def _remember_widths(self, column: int, _old: int, new: int) -> None:
@@ -542,19 +546,70 @@ class CostTableEditor(RetranslateMixin, QWidget):
         self._settings.setValue(keys.ANNEX_HEADER_KEY, json.dumps(self._widths))
 
     def _columns_changed(self) -> None:
-        """Delegates and widths for the columns the table now shows."""
+        """Delegates and widths for the columns the table now shows (long titles wrap onto a second line when
+        the table has more columns than a flat one)."""
         columns = self.model.columns
-        wide = not ({"discount", "vat_rate"} & set(columns))
+        header = self.table.horizontalHeader()
+        widths = self._fitted_widths()
+        wraps = any(header.fontMetrics().horizontalAdvance(str(self.model.headerData(c, Qt.Orientation.Horizontal)))
+                    > self._widths.get(name, widths[name]) - 8 for c, name in enumerate(columns))
+        header.setFixedHeight((2 if wraps and columns != VIEW_COLUMNS else 1) * header.fontMetrics().height() + 8)
         self._applying_widths = True
         for col, name in enumerate(columns):
-            default = _DEFAULT_WIDTHS[name] if wide else _NARROW_WIDTHS.get(name, _DEFAULT_WIDTHS[name])
-            self.table.setColumnWidth(col, self._widths.get(name, default))
+            self.table.setColumnWidth(col, self._widths.get(name, widths[name]))
             delegate = None if name in COMPUTED else self._delegates.get(name, self._text_delegate)
             self.table.setItemDelegateForColumn(col, delegate)
         for col in range(len(columns), len(columns) + 8):
             self.table.setItemDelegateForColumn(col, None)
         self._applying_widths = False
         self._show_section_path()
+
+    def _fitted_widths(self) -> dict[str, int]:
+        """A flat table's columns as they always were; with more columns, each figure column as wide as its widest
+        value (the totals bound the amounts) and the text columns sharing the rest of the visible width."""
+        model = self.model
+        columns = model.columns
+        if columns == VIEW_COLUMNS:
+            return dict(_DEFAULT_WIDTHS)
+        header = self.table.horizontalHeader()
+        plain, bold = self.table.fontMetrics(), QFontMetrics(_bold(self.table.font()))
+        live = model.live
+        n = min(model.stored_row_count, 2000)
+        samples: dict[str, list[str]] = {
+            "no": [str(v) for v in model.column("no")[:n]],
+            "unit": [str(v) for v in model.column("unit")[:n]],
+            "quantity": [model.index(r, model.column_index("quantity")).data() or "" for r in range(min(n, 200))],
+            "unit_price": [format_amount(v) for v in model.column("unit_price")[:n]],
+            "discount": ["100%", "95.55%"],
+            "vat_rate": ["13%", "99.5%"],
+            "discounted": [format_amount(v) for v in model.column("unit_price")[:n]],
+            "amount": [format_amount(live.net)],
+            "tax": [format_amount(live.tax)],
+            "gross": [format_amount(live.gross)],
+        }
+        out: dict[str, int] = {}
+        for name in columns:
+            if name in _TEXT_SHARES:
+                continue
+            words = str(model.headerData(columns.index(name), Qt.Orientation.Horizontal)).split()
+            title = max((header.fontMetrics().horizontalAdvance(w) for w in words), default=0)  # titles wrap
+            metrics = bold if name in ("no", "amount", "tax", "gross") else plain
+            widest = max((metrics.horizontalAdvance(t) for t in samples.get(name, [])), default=0)
+            out[name] = max(title, widest) + 12
+        viewport = self.table.viewport().width() if self.table.isVisible() else 880
+        left = max(0, viewport - sum(out.values()) - 2)
+        for name, share in _TEXT_SHARES.items():
+            out[name] = max(_TEXT_MIN[name], int(left * share))
+        return out
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._columns_changed()  # the visible width is known now
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        if self.model.columns != VIEW_COLUMNS:
+            self._columns_changed()
 
     def _show_totals(self) -> None:
         if self.model.loading:
@@ -575,7 +630,7 @@ class CostTableEditor(RetranslateMixin, QWidget):
         path = model.section_path(model.stored_index(top)) if 0 <= top < model.rowCount() else []
         text = "  ›  ".join(f"{label}  ¥{format_amount(amount)}" if amount is not None else label
                             for label, amount in path)
-        self.section_path.setText(text or _("Top level"))
+        self.section_path.setText(text)
 
     def _filter_changed(self, text: str) -> None:
         self.model.set_filter(text)

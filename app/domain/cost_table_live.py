@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from decimal import Decimal
 
-from app.domain.cost_table import ZERO, CostRow, CostTable, RowFigures, TotalKind, compute
+from app.domain.cost_table import ZERO, CostRow, CostTable, RowFigures, RowKind, TotalKind, compute
 
 # What a row makes the table use (a column shown, a kind of row present).
 _OWN_DISCOUNT, _OWN_VAT, _SECTION, _SETTLED, _NUMBERED = 1, 2, 4, 8, 16
@@ -184,13 +184,11 @@ class LiveFigures:
         if before:
             was = compute(self.table(before))
             self._add(was.net, was.tax, was.gross, sign=-1)
-            for row in before:
-                self._count(_flags(row), -1)
+            self._count_rows(before, -1)
         rows = self._rows(lo, hi + shift)
         now = compute(self.table(rows))
         self._add(now.net, now.tax, now.gross)
-        for row in rows:
-            self._count(_flags(row), 1)
+        self._count_rows(rows, 1)
         self._figs[lo:hi] = [None if x.parent is None and not row.is_section else x
                              for row, x in zip(rows, now.rows, strict=True)]
         self._base[lo:hi] = [lo] * len(rows)
@@ -250,6 +248,17 @@ class LiveFigures:
             self.net, self.tax, self.gross = self.net - net, self.tax - tax, self.gross - gross
         else:
             self.net, self.tax, self.gross = self.net + net, self.tax + tax, self.gross + gross
+
+    def _count_rows(self, rows: list[CostRow], step: int) -> None:
+        """Count what these rows make the table use (a pass per flag: quicker than a call per row)."""
+        counts = self._counts
+        counts[_OWN_DISCOUNT] += step * sum(1 for r in rows if r.discount is not None)
+        counts[_OWN_VAT] += step * sum(1 for r in rows if r.vat_rate is not None)
+        sections = sum(1 for r in rows if r.kind is RowKind.SECTION)
+        counts[_SECTION] += step * sections
+        if sections < len(rows):
+            counts[_SETTLED] += step * sum(1 for r in rows if r.quantity is None and r.kind is not RowKind.SECTION)
+        counts[_NUMBERED] += step * sum(1 for r in rows if r.no)
 
     def _count(self, bits: int, step: int) -> None:
         if bits:
