@@ -23,8 +23,8 @@ D = Decimal
 ALT, NONE = Qt.KeyboardModifier.AltModifier, Qt.KeyboardModifier.NoModifier
 
 
-def table(db):
-    return load(db, NUMBER).annex("3").table
+def table(db, no: str = "3"):
+    return load(db, NUMBER).annex(no).table
 
 
 def shape(db) -> list[tuple[str, int, str, str]]:
@@ -81,9 +81,9 @@ def press(qtbot, editor, key, modifier=NONE) -> None:
     qtbot.keyClick(editor.table, key, modifier)
 
 
-def assert_shows_the_stored_figures(editor, db) -> None:
+def assert_shows_the_stored_figures(editor, db, no: str = "3") -> None:
     """Every figure the editor shows — each row's and the footer's — is compute()'s for the stored table."""
-    stored = table(db)
+    stored = table(db, no)
     f = stored.figures()
     assert editor.model.rowCount() == len(stored)
     for i, (row, x) in enumerate(zip(stored, f.rows, strict=True)):
@@ -320,3 +320,24 @@ def test_flat_tables_look_as_before(qtbot, db):
     assert editor.model.columns == ("item", "spec", "unit", "quantity", "unit_price", "amount", "remark")
     assert not editor.section_path.isVisibleTo(editor)
     assert editor.footer.total_label.text() == "Total (3 rows): ¥4,273,290.00"
+
+
+def test_a_row_indented_into_a_section_reads_as_such_in_the_compare_view(qtbot, editor, showcase_db):
+    """审阅 → compare: the indent made in the editor is said in words, not as a removed and an added row."""
+    from app.review.revisions import list_revisions
+    from ui.revision_compare import RevisionCompare
+
+    select(editor, 5)
+    press(qtbot, editor, Qt.Key.Key_Right, ALT)  # 1.2 草坪养护 into 1.1 乔木养护
+    select(editor, 6)
+    press(qtbot, editor, Qt.Key.Key_Left, ALT)  # 2 卫生保洁 out of 一
+    compare = RevisionCompare(showcase_db)
+    qtbot.addWidget(compare)
+    revisions = list_revisions(showcase_db, NUMBER)
+    assert revisions, "the edit keeps the table as it was before"
+    compare.set_revisions(NUMBER, revisions)
+    compare.select(revisions[-1].seq)
+    text = compare.browser.toPlainText()
+    assert "row 6 → 6: 1.2 草坪养护 moved from section 1 绿化维护 into section 1.1 乔木养护" in text
+    assert "row 7 → 7: 2 卫生保洁 moved out of section 一 绿化、卫生保洁部分 to the top level" in text
+    assert "+ row" not in text and "- row" not in text

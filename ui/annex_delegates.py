@@ -71,8 +71,8 @@ class RateDelegate(TextDelegate):
         assert isinstance(editor, QLineEdit)
         editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         editor.setPlaceholderText(_("inherited"))
-        editor.setToolTip(_("This row's own rate, 95.5% or 0.955; leave it empty to take its section's or the "
+        editor.setToolTip(_("This row's own rate, 0.955 or 95.5%; leave it empty to take its section's or the "
                             "table's") if self.discount else
-                          _("This row's own VAT rate, 13% or 0.13; leave it empty to take its section's or the "
+                          _("This row's own VAT rate, 0.13 or 13%; leave it empty to take its section's or the "
                             "table's"))
         return editor

@@ -15,6 +15,7 @@ dialog lists every one with what was pasted.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from decimal import Decimal
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
@@ -45,7 +46,7 @@ from app import cost_table_edits as edits
 from app.domain import TotalKind
 from app.domain.cost_table import format_rate, parse_rate
 from app.errors import UserError
-from app.i18n import N_, _, ngettext
+from app.i18n import _, ngettext
 from app.imports.pasted import BLANK, PastedRows, Refusal, read_pasted
 from app.money import AmountError, format_amount, rmb_upper
 from app.ops import Changes, Part
@@ -154,8 +155,8 @@ class TotalsFooter(QFrame):
         for edit in (self.discount_edit, self.vat_edit):
             edit.setPlaceholderText(_("none"))
         self.discount_edit.setToolTip(_("Base price × discount rate = discounted unit price, for the whole table "
-                                        "(95.5% or 0.955); a section or a row may have its own"))
-        self.vat_edit.setToolTip(_("The VAT rate of the whole table (13% or 0.13); a section or a row may have "
+                                        "(0.955 or 95.5%); a section or a row may have its own"))
+        self.vat_edit.setToolTip(_("The VAT rate of the whole table (0.13 or 13%); a section or a row may have "
                                    "its own"))
         self.kind_combo.setToolTip(_("Whether the table's total is the contract sum, a ceiling on it (上限) or "
                                      "an estimate (暂定)"))
@@ -293,6 +294,9 @@ class PasteRefusedDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 2)
         layout.addWidget(self.what)
+        self.text_label = QLabel(_("The pasted text, row by row:"))
+        self.text_label.setBuddy(self.text)
+        layout.addWidget(self.text_label)
         layout.addWidget(self.text, 1)
         layout.addWidget(buttons)
         self.resize(760, 440)
@@ -306,19 +310,19 @@ def describe_paste(pasted: PastedRows) -> str:
     """What a paste held, in a sentence or two: its rows, its header, the columns it fills, what it left out."""
     from app.imports.pasted import column_title
 
-    parts = [ngettext("{n} row pasted", "{n} rows pasted", len(pasted.rows)).format(n=len(pasted.rows))]
+    parts = [ngettext("the paste holds {n} row", "the paste holds {n} rows", len(pasted.rows)).format(n=len(pasted.rows))]
     if pasted.header is not None:
         parts.append(_("the first row is a header: {titles}").format(
             titles="、".join(t.strip() for t in pasted.header if t.strip())))
     if pasted.filled:
         parts.append(_("filling {columns}").format(columns="、".join(column_title(c) for c in pasted.filled)))
-    if pasted.structured:
+    if pasted.sectioned:
         parts.append(_("sections recognised from the numbers"))
     for title, why in pasted.ignored:
         parts.append(_("{column} not pasted ({why})").format(column=title, why=why))
     for line, why in pasted.skipped:
         parts.append(_("row {line} left out ({why})").format(line=line, why=why))
-    return "; ".join(parts)
+    return _("; ").join(parts)
 
 
 class SectionPath(QLabel):
@@ -599,7 +603,9 @@ class CostTableEditor(RetranslateMixin, QWidget):
         viewport = self.table.viewport().width() if self.table.isVisible() else 880
         left = max(0, viewport - sum(out.values()) - 2)
         for name, share in _TEXT_SHARES.items():
-            out[name] = max(_TEXT_MIN[name], int(left * share))
+            words = str(model.headerData(columns.index(name), Qt.Orientation.Horizontal)).split()
+            title = max((header.fontMetrics().horizontalAdvance(w) for w in words), default=0) + 12
+            out[name] = max(_TEXT_MIN[name], title, int(left * share))
         return out
 
     def showEvent(self, event) -> None:
@@ -820,7 +826,7 @@ class CostTableEditor(RetranslateMixin, QWidget):
         for r in range(first, last + 1):
             selection.select(self.model.index(r, column), QItemSelectionModel.SelectionFlag.Select)
 
-    def _structural(self, compute, singular: str, plural: str) -> None:
+    def _structural(self, compute, text: Callable[[int], str]) -> None:
         """Run a structural edit of app.cost_table_edits on the selected rows as one undoable cells change."""
         block = self._selected_block()
         if block is None:
@@ -838,7 +844,7 @@ class CostTableEditor(RetranslateMixin, QWidget):
         where = edits.where(first)
         n = len({i for i, _c, _v in changes})
         self.undo_stack.push(EditCellsCommand(model, [CellChange(ids[i], c, v) for i, c, v in changes], where,
-                                              ngettext(singular, plural, n).format(n=n)))
+                                              text(n)))
         self._select_range(first, last)
 
     def indent_rows(self) -> None:
@@ -846,14 +852,14 @@ class CostTableEditor(RetranslateMixin, QWidget):
         model = self.model
         self._structural(lambda a, b: [(i, "level", v) for i, v in
                                        edits.indent(model.kinds, model.levels, a, b).items()],
-                         N_("Indent {n} row"), N_("Indent {n} rows"))
+                         lambda n: ngettext("Indent {n} row", "Indent {n} rows", n).format(n=n))
 
     def outdent_rows(self) -> None:
         """Take the selected rows (with the rows in them) out of their section."""
         model = self.model
         self._structural(lambda a, b: [(i, "level", v) for i, v in
                                        edits.outdent(model.kinds, model.levels, a, b).items()],
-                         N_("Outdent {n} row"), N_("Outdent {n} rows"))
+                         lambda n: ngettext("Outdent {n} row", "Outdent {n} rows", n).format(n=n))
 
     def make_sections(self) -> None:
         """Make the selected rows sections (their quantity and price go: a section's amount is its rows')."""
@@ -865,7 +871,7 @@ class CostTableEditor(RetranslateMixin, QWidget):
                 out += [(i, "kind", "section"), (i, "quantity", None), (i, "unit_price", Decimal("0.00"))]
             return out
 
-        self._structural(changes, N_("Make {n} row a section"), N_("Make {n} rows sections"))
+        self._structural(changes, lambda n: ngettext("Make {n} row a section", "Make {n} rows sections", n).format(n=n))
 
     def make_items(self) -> None:
         """Make the selected sections items (refused for a section that still holds rows)."""
@@ -877,7 +883,7 @@ class CostTableEditor(RetranslateMixin, QWidget):
                 out += [(i, "kind", "item"), (i, "quantity", Decimal("0")), (i, "stated", None)]
             return out
 
-        self._structural(changes, N_("Make {n} row an item"), N_("Make {n} rows items"))
+        self._structural(changes, lambda n: ngettext("Make {n} row an item", "Make {n} rows items", n).format(n=n))
 
     def renumber(self) -> None:
         """Number the rows by their place in the sections (一, 1, 1.1), as one undoable step."""
@@ -961,11 +967,11 @@ class CostTableEditor(RetranslateMixin, QWidget):
         said = _("Pasted {n} rows").format(n=len(pasted.rows))
         notes = [note for note in (
             _("the first row is a header") if pasted.header is not None else "",
-            _("sections recognised from the numbers") if pasted.structured else "",
+            _("sections recognised from the numbers") if pasted.sectioned else "",
             *[_("row {line} left out ({why})").format(line=line, why=why) for line, why in pasted.skipped],
         ) if note]
         if notes:
-            said += "; " + "; ".join(notes)
+            said += _("; ") + _("; ").join(notes)
         if appended and self.filter_edit.text().strip():  # new rows go to the end, where the filter may hide them
             said = _("Pasted {n} rows; the {added} added at the end of the table may be hidden by the filter").format(
                 n=len(pasted.rows), added=len(appended))

@@ -73,6 +73,11 @@ class PastedRows:
     refused: list[Refusal] = field(default_factory=list)
 
     @property
+    def sectioned(self) -> bool:
+        """Whether the pasted rows hold sections (recognised from their numbers)."""
+        return any(row.get("kind") == "section" for row in self.rows)
+
+    @property
     def filled(self) -> list[str]:
         """The table columns the paste writes, in pasted order."""
         return [c for c in self.columns if c is not None]

@@ -558,8 +558,9 @@ def rows_from_lines(lines: Sequence[TableLine], *, has_no: bool, labels: Mapping
 
     A row with no quantity and no unit price is a section when it has a number (or the sheet an outline); its
     depth comes from the sheet's outline levels when it has them, else from its numbering style (一 above 1
-    above 1.1); an item sits under the innermost open section. A 小计 row closes the innermost section and is
-    not a row. A 序号 column that only counts the rows is not kept. Answers the rows, the line each came from
+    above 1.1); an item sits under the innermost open section, except that a numbered item in the style of an
+    open section (1.2 after the rows of 1.1) closes it, unless that section numbers its own rows in that style
+    (1 设备 → 1 服务器, 2 交换机). A 小计 row closes the innermost section and is not a row. A 序号 column that only counts the rows is not kept. Answers the rows, the line each came from
     and, by row index, the subtotal the sheet shows for a section; UserError at `where(column, line)` for a
     row that is neither a section nor a priced item (`labels` name the columns)."""
     from app.export.xlsx.layout import AMOUNT
@@ -570,6 +571,7 @@ def rows_from_lines(lines: Sequence[TableLine], *, has_no: bool, labels: Mapping
     stated: dict[int, Any] = {}  # row index → the subtotal the sheet shows for that section
     styles: list[tuple[str, int]] = []  # open sections when levels come from numbering: (style, row index)
     open_sections: list[int] = []  # open sections by level, when levels come from the outline
+    child_styles: dict[int, set[str]] = {}  # section row index → numbering styles of the rows directly in it
     for line in lines:
         r = line.sheet_row
         no = line.texts.get("no", "")
@@ -604,8 +606,16 @@ def rows_from_lines(lines: Sequence[TableLine], *, has_no: bool, labels: Mapping
                 del styles[depth:]
             level = len(styles)
         else:
+            if no:  # 1.2 after the rows of section 1.1 is 1.1's sibling, unless 1.1's rows are numbered so
+                style = _number_style(no)
+                depth = next((k for k, (s, _i) in enumerate(styles) if s == style), None)
+                if depth is not None and style not in child_styles.get(styles[depth][1], ()) and \
+                        len(rows) > styles[depth][1] + 1:
+                    del styles[depth:]
             level = len(styles)
         index = len(rows)
+        if no and styles and not outline_mode:  # the numbering styles of each open section's own rows
+            child_styles.setdefault(styles[-1][1], set()).add(_number_style(no))
         if is_section:
             if outline_mode:
                 open_sections.append(index)
