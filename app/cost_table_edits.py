@@ -12,7 +12,7 @@ changing nothing.
 from __future__ import annotations
 
 from bisect import bisect_left
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from app.domain import COST_COLUMN_LABELS, CostRow, RowKind
 from app.domain.cost_table import MAX_LEVEL, structure_problem
@@ -65,7 +65,7 @@ def check(kinds: Sequence[str], levels: Sequence[int], start: int, stop: int) ->
 class _Overlay(Sequence):
     """A list read through a few replaced values (so 100,000 levels are not copied for a change of three)."""
 
-    def __init__(self, base: Sequence, changes: dict[int, object]) -> None:
+    def __init__(self, base: Sequence, changes: Mapping[int, object]) -> None:
         self.base, self.changes = base, changes
 
     def __len__(self) -> int:

@@ -132,7 +132,7 @@ def test_random_edits_keep_every_figure_equal_to_compute(seed):
             r = rows[i]
             new_row = (CostRow(r.item, level=r.level, quantity=D(3), unit_price=D("2.50")) if r.is_section
                        else CostRow(r.item, kind=SECTION, level=r.level, quantity=None))
-            candidate = rows[:i] + [new_row] + rows[i + 1:]
+            candidate = [*rows[:i], new_row, *rows[i + 1:]]
             if not shaped(candidate):
                 continue
             was = rows[i:i + 1]

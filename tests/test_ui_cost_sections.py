@@ -341,3 +341,59 @@ def test_a_row_indented_into_a_section_reads_as_such_in_the_compare_view(qtbot, 
     assert "row 6 → 6: 1.2 草坪养护 moved from section 1 绿化维护 into section 1.1 乔木养护" in text
     assert "row 7 → 7: 2 卫生保洁 moved out of section 一 绿化、卫生保洁部分 to the top level" in text
     assert "+ row" not in text and "- row" not in text
+
+
+def test_a_section_is_deleted_with_its_rows_and_comes_back_with_them(qtbot, editor, showcase_db):
+    db = showcase_db
+    before = shape(db)
+    select(editor, 2)  # 1.1 乔木养护 with its two rows
+    press(qtbot, editor, Qt.Key.Key_Delete)
+    assert [r[3] for r in shape(db)[:4]] == ["绿化、卫生保洁部分", "绿化维护", "草坪养护", "卫生保洁"]
+    assert cell(editor, 1, "amount") == "17,921.60"
+    assert_shows_the_stored_figures(editor, db)
+    editor.undo_stack.undo()
+    assert shape(db) == before
+    assert_shows_the_stored_figures(editor, db)
+
+
+def test_rows_inserted_in_a_section_take_its_level(qtbot, editor, showcase_db):
+    select(editor, 4)  # 病虫害防治, in 1.1
+    press(qtbot, editor, Qt.Key.Key_Insert)
+    assert shape(showcase_db)[4] == ("item", 3, "", "")
+    select(editor, 11)  # the last row, in 二: a row added at the end goes into 二 too
+    editor.append_action.trigger()
+    assert shape(showcase_db)[-1] == ("item", 1, "", "")
+    assert_shows_the_stored_figures(editor, showcase_db)
+
+
+def test_sorting_and_filtering_a_table_with_settled_rows(editor, showcase_db):
+    """按实结算 quantities are empty (None): sorting by quantity or amount and filtering must not trip on them."""
+    editor.sort_by(col(editor, "quantity"))
+    quantities = [cell(editor, r, "quantity") for r in range(editor.model.rowCount())]
+    assert quantities[:4] == ["12", "12", "120", "5,600.5"]  # then the rows without one: sections, 按实结算
+    assert set(quantities[4:]) == {"", "settled on actuals"}
+    editor.sort_by(col(editor, "amount"), Qt.SortOrder.DescendingOrder)
+    assert cell(editor, 0, "amount") == "254,522.60"
+    editor.sort_by(-1)
+    editor.filter_edit.setText("DN300")
+    assert editor.model.rowCount() == 1 and cell(editor, 0, "item") == "\u3000疏通排水管"
+    editor.filter_edit.clear()
+    assert editor.model.rowCount() == 11
+
+
+def test_a_table_imported_elsewhere_is_redrawn_with_its_sections(qtbot, db):
+    """The crash of the old editor: a table with 按实结算 rows and sections arriving through an import."""
+    from app.ops.annexes import import_cost_table
+    from tests.cost_tables import showcase_table
+    from ui.annexes_tab import AnnexesTab
+
+    tab = AnnexesTab(db)
+    qtbot.addWidget(tab)
+    tab.show()
+    tab.set_contract(NUMBER)
+    tab.select_annex("3")
+    editor = tab.table_editor
+    assert editor.model.columns == ("item", "spec", "unit", "quantity", "unit_price", "amount", "remark")
+    tab.operations.run(import_cost_table, NUMBER, "3", showcase_table())
+    assert editor.model.rowCount() == 11 and "no" in editor.model.columns
+    assert_shows_the_stored_figures(editor, db)

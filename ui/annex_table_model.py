@@ -116,11 +116,6 @@ def column_title(column: str, live: LiveFigures | None = None) -> str:
     return _(_TITLES[column])
 
 
-def _sort_key(value):
-    """Sort numbers and blanks (a 按实结算 quantity, an inherited rate) together: blanks last."""
-    return (value is None, value if value is not None else 0)
-
-
 class CostTableModel(QAbstractTableModel):
     """Rows of one table annex; `annex_id` is None when nothing is loaded."""
 
@@ -768,12 +763,11 @@ class CostTableModel(QAbstractTableModel):
                 values += [None] * (n - len(values))  # rows not read yet
             else:
                 values = self._cols[name]
-            if any(v is None for v in values):
-                keys = [_sort_key(v) for v in values]
-            else:
-                keys = values
-            rows = sorted(rows if rows is not None else range(n), key=keys.__getitem__,
-                          reverse=order == Qt.SortOrder.DescendingOrder)
+            chosen = rows if rows is not None else range(n)
+            # Rows without a value (a section's quantity, a 按实结算 amount) go last in either order.
+            blank = [i for i in chosen if values[i] is None]
+            rows = sorted((i for i in chosen if values[i] is not None) if blank else chosen, key=values.__getitem__,
+                          reverse=order == Qt.SortOrder.DescendingOrder) + blank
         self._view = rows
 
 

@@ -17,6 +17,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from decimal import Decimal
+from typing import cast
 
 from PySide6.QtCore import QItemSelectionModel, Qt, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QGuiApplication, QKeySequence, QUndoStack
@@ -303,7 +304,8 @@ class PasteRefusedDialog(QDialog):
 
     def rows(self) -> list[tuple[str, ...]]:
         """The refusals as shown, row by row."""
-        return [tuple(self.table.item(r, c).text() for c in range(4)) for r in range(self.table.rowCount())]
+        return [tuple(item.text() if (item := self.table.item(r, c)) is not None else "" for c in range(4))
+                for r in range(self.table.rowCount())]
 
 
 def describe_paste(pasted: PastedRows) -> str:
@@ -561,10 +563,9 @@ class CostTableEditor(RetranslateMixin, QWidget):
         self._applying_widths = True
         for col, name in enumerate(columns):
             self.table.setColumnWidth(col, self._widths.get(name, widths[name]))
-            delegate = None if name in COMPUTED else self._delegates.get(name, self._text_delegate)
+            plain = self.table.itemDelegate()  # computed columns are never edited
+            delegate = plain if name in COMPUTED else self._delegates.get(name, self._text_delegate)
             self.table.setItemDelegateForColumn(col, delegate)
-        for col in range(len(columns), len(columns) + 8):
-            self.table.setItemDelegateForColumn(col, None)
         self._applying_widths = False
         self._show_section_path()
 
@@ -1029,7 +1030,8 @@ class CostTableEditor(RetranslateMixin, QWidget):
                     shape[stored] = (str(values["kind"]), int(values["level"]))  # type: ignore[call-overload]
             else:
                 row = dict(zip(ROW_COLUMNS, (*_EMPTY_ROW, "item", base, "", None, None, None), strict=True))
-                row.update({name: value for name, value in values.items() if value is not BLANK})
+                row.update({name: cast("str | Decimal | int | None", value) for name, value in values.items()
+                            if value is not BLANK})
                 appended.append(tuple(row[name] for name in ROW_COLUMNS))
         if not pasted.refused and (shape or appended):
             kinds = [str(k) for k in model.kinds]

@@ -221,11 +221,11 @@ class LiveFigures:
         figures."""
         parent = self.parent(index)
         above = self._figs[parent] if parent is not None else None
-        inherited = {"discount": above.discount, "vat_rate": above.vat_rate} if above is not None else {
-            "discount": self.discount, "vat_rate": self.vat_rate}
+        discount, vat = (above.discount, above.vat_rate) if above is not None else (self.discount, self.vat_rate)
         kept = self._figs[index]
-        old = kept if kept is not None else compute(CostTable([replace(was, level=0)], **inherited)).rows[0]
-        new = compute(CostTable([replace(row, level=0)], **inherited)).rows[0]
+        old = kept if kept is not None else compute(CostTable([replace(was, level=0)], discount=discount,
+                                                              vat_rate=vat)).rows[0]
+        new = compute(CostTable([replace(row, level=0)], discount=discount, vat_rate=vat)).rows[0]
         if kept is not None:
             self._figs[index] = RowFigures(new.discount, new.unit_price, new.vat_rate, new.net, new.tax, new.gross,
                                            kept.parent, kept.end)

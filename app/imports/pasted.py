@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from app.domain import CostRow
 from app.errors import UserError
@@ -207,10 +208,10 @@ def _recognise(result: PastedRows, rows: list[dict[str, object]], lines: list[in
         quantity = values.get("quantity", BLANK)
         price = values.get("unit_price", BLANK)
         texts = {name: str(values.get(name, "")) for name in _TEXT}
+        rates = {name: cast("Decimal | None", values.get(name)) for name in ("discount", "vat_rate")}
         table_lines.append(TableLine(
-            line, texts, None if quantity is BLANK else quantity, quantity is BLANK,  # type: ignore[arg-type]
-            None if price is BLANK else price, {name: values.get(name) for name in ("discount", "vat_rate")},  # type: ignore[arg-type]
-            set(), {}, {}, 0, subtotal=line in subtotals))
+            line, texts, None if quantity is BLANK else cast(Decimal, quantity), quantity is BLANK,
+            None if price is BLANK else cast(Decimal, price), rates, set(), {}, {}, 0, subtotal=line in subtotals))
     places: dict[str, tuple[int, str]] = {}
 
     def where(name: str, line: int) -> str:
