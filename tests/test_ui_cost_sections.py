@@ -397,3 +397,16 @@ def test_a_table_imported_elsewhere_is_redrawn_with_its_sections(qtbot, db):
     tab.operations.run(import_cost_table, NUMBER, "3", showcase_table())
     assert editor.model.rowCount() == 11 and "no" in editor.model.columns
     assert_shows_the_stored_figures(editor, db)
+
+
+def test_the_annex_bench_runs_on_a_small_table_flat_and_in_sections(qapp, tmp_path):
+    """The bench's own steps (open, edit, scroll, sort) on 300 rows, both tables: it runs and the edits land.
+    (Its speed targets are measured by `python -m bench.bench_annex`, not here.)"""
+    from bench.bench_annex import NUMBER as FLAT_NUMBER
+    from bench.bench_annex import SECTIONS_NUMBER, build, session
+
+    db_file = tmp_path / "bench.db"
+    build(db_file, 300)
+    for number in (FLAT_NUMBER, SECTIONS_NUMBER):
+        timings = session(db_file, 300, 1, number)
+        assert len(timings["edit to updated total"]) == 3 and len(timings["open to first screen"]) == 1

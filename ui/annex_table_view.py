@@ -175,8 +175,9 @@ class TotalsFooter(QFrame):
     def show_options(self, options: TableOptions) -> None:
         """The table's options as stored (a field holding a refused entry keeps it, marked, until put right)."""
         for edit, value in ((self.discount_edit, options.discount), (self.vat_edit, options.vat_rate)):
-            if not edit.property("refused"):
-                edit.setText(format_rate(value) if value is not None else "")
+            text = format_rate(value) if value is not None else ""
+            if not edit.property("refused") and not (edit.hasFocus() and edit.isModified()) and edit.text() != text:
+                edit.setText(text)  # never over what the clerk is typing
         self.kind_combo.blockSignals(True)
         self.kind_combo.setCurrentIndex(_KINDS.index(options.total_kind))
         self.kind_combo.blockSignals(False)
@@ -459,6 +460,7 @@ class CostTableEditor(RetranslateMixin, QWidget):
             self.toolbar.addWidget(button)
             self.tool_buttons.append(button)
         self.toolbar.addSpacing(8)
+        self.filter_edit.setMinimumWidth(140)
         self.toolbar.addWidget(self.filter_edit, 1)
         self.retranslate_ui()
 
@@ -484,6 +486,10 @@ class CostTableEditor(RetranslateMixin, QWidget):
         ):
             action.setText(text)
             action.setToolTip(tip or text)
+        # The toolbar's buttons say it shortly (the menu says it whole), leaving the filter box room.
+        for action, short in ((self.insert_action, _("Insert")), (self.delete_action, _("Delete")),
+                              (self.up_action, _("Up")), (self.down_action, _("Down"))):
+            action.setIconText(short)
         for button in self.tool_buttons:
             button.setAccessibleName(button.defaultAction().text())
         self.footer.retranslate()
@@ -619,6 +625,9 @@ class CostTableEditor(RetranslateMixin, QWidget):
             self._columns_changed()
 
     def _show_totals(self) -> None:
+        open_ = self.model.annex_id is not None
+        for widget in (self.footer.discount_edit, self.footer.vat_edit, self.footer.kind_combo):
+            widget.setEnabled(open_)
         if self.model.loading:
             self.footer.show_loading(self.model.stored_row_count)
         else:
@@ -660,6 +669,7 @@ class CostTableEditor(RetranslateMixin, QWidget):
             self.status_message.emit(message)
             return
         self._mark_option(edit, None)
+        edit.setModified(False)
         current = self.model.options
         options = (TableOptions(value, current.vat_rate, current.total_kind) if discount
                    else TableOptions(current.discount, value, current.total_kind))
