@@ -410,3 +410,20 @@ def test_the_annex_bench_runs_on_a_small_table_flat_and_in_sections(qapp, tmp_pa
     for number in (FLAT_NUMBER, SECTIONS_NUMBER):
         timings = session(db_file, 300, 1, number)
         assert len(timings["edit to updated total"]) == 3 and len(timings["open to first screen"]) == 1
+
+
+def test_only_widths_the_clerk_drags_are_remembered(qtbot, editor, showcase_db):
+    """Columns coming and going (a first discount rate) are sized by the editor, not saved as the clerk's."""
+    import json
+
+    from ui import settings as keys
+
+    editor.footer.discount_edit.setText("90%")
+    editor.footer.discount_edit.editingFinished.emit()
+    editor.undo_stack.undo()
+    editor.filter_edit.setText("养护")
+    editor.filter_edit.clear()
+    saved = keys.settings().value(keys.ANNEX_HEADER_KEY)
+    assert not saved or json.loads(saved) == {}
+    editor.table.horizontalHeader().resizeSection(col(editor, "remark"), 222)
+    assert json.loads(keys.settings().value(keys.ANNEX_HEADER_KEY)) == {"remark": 222}

@@ -397,6 +397,11 @@ class CostTableEditor(RetranslateMixin, QWidget):
         self._text_delegate = TextDelegate(None, self.table)
         self._applying_widths = False
         header.sectionResized.connect(self._remember_widths)
+        for signal in (self.model.modelAboutToBeReset, self.model.columnsAboutToBeInserted,
+                       self.model.columnsAboutToBeRemoved):  # sections Qt resizes itself are not the clerk's
+            signal.connect(self._widths_follow_columns)
+        for signal in (self.model.modelReset, self.model.columnsInserted, self.model.columnsRemoved):
+            signal.connect(self._widths_followed)  # after the header's own handling (connected before)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.verticalScrollBar().valueChanged.connect(self._show_section_path)
@@ -549,6 +554,12 @@ class CostTableEditor(RetranslateMixin, QWidget):
             saved = {}
         return {k: int(v) for k, v in saved.items() if k in _COLUMN_NAMES and isinstance(v, int) and v > 0} \
             if isinstance(saved, dict) else {}
+
+    def _widths_follow_columns(self, *_args) -> None:
+        self._applying_widths = True
+
+    def _widths_followed(self, *_args) -> None:
+        self._applying_widths = False
 
     def _remember_widths(self, column: int, _old: int, new: int) -> None:
         """Keep the width a clerk dragged, by column (the columns shown vary from table to table)."""
