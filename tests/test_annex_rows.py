@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from app.base.errors import Conflict, UserError
 from app.ops import annexes as annex_ops
+from app.rules import cost_cells
 from app.store import annex_rows as ar
 from app.store.annex_rows import CellChange
 from app.store.contracts import insert_cost_rows, load, version_of
@@ -48,7 +49,7 @@ def stored(db) -> list[tuple]:
     ],
 )
 def test_parse_cell_accepts_what_clerks_type(column, text, expected):
-    value = ar.parse_cell(column, text, "row 1")
+    value = cost_cells.parse_cell(column, text, "row 1")
     assert value == expected
     if isinstance(expected, Decimal):
         assert str(value) == str(expected)
@@ -68,9 +69,9 @@ def test_parse_cell_accepts_what_clerks_type(column, text, expected):
 )
 def test_parse_cell_refuses_with_the_cell_named(column, text, message):
     with pytest.raises(UserError) as err:
-        ar.parse_cell(column, text, ar.cell_where(3, column))
+        cost_cells.parse_cell(column, text, cost_cells.cell_where(3, column))
     assert err.value.message == message
-    assert err.value.where == f"row 3, {ar.COLUMN_LABELS[column]}"
+    assert err.value.where == f"row 3, {cost_cells.COLUMN_LABELS[column]}"
 
 
 def test_update_cells_writes_returns_old_values_and_bumps_the_version(db):

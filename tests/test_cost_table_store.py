@@ -14,6 +14,7 @@ from app.domain import CostRow, CostTable, RowKind, TotalKind, table_total
 from app.ops.annexes import delete_rows, insert_rows, set_table_options, update_cells
 from app.ops.first_run import open_store
 from app.ops.review import add_amendment
+from app.rules import cost_cells
 from app.store import annex_rows, contracts
 from app.store.db import current_revision
 from app.store.migrations import HEAD_REVISION
@@ -75,13 +76,13 @@ def test_rows_come_with_their_structure_and_a_misshapen_edit_is_refused(db, samp
 
 
 def test_cells_of_the_new_columns_are_parsed_as_clerks_type_them():
-    assert annex_rows.parse_cell("discount", "95.5%", "x") == D("0.955")
-    assert annex_rows.parse_cell("vat_rate", "", "x") is None
-    assert annex_rows.parse_cell("quantity", "按实结算", "x") is None
-    assert annex_rows.parse_cell("level", "2", "x") == 2
+    assert cost_cells.parse_cell("discount", "95.5%", "x") == D("0.955")
+    assert cost_cells.parse_cell("vat_rate", "", "x") is None
+    assert cost_cells.parse_cell("quantity", "按实结算", "x") is None
+    assert cost_cells.parse_cell("level", "2", "x") == 2
     for column, value in (("vat_rate", "13"), ("level", "-1"), ("kind", "heading"), ("no", "1" * 21)):
         with pytest.raises(UserError):
-            annex_rows.parse_cell(column, value, "x")
+            cost_cells.parse_cell(column, value, "x")
 
 
 def test_table_options_are_set_audited_and_returned_for_undo(db):

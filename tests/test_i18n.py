@@ -136,7 +136,7 @@ def test_tool_check_passes_on_the_tree():
 def _dynamic_msgids() -> dict[str, str]:
     from app.codecs.xlsx.layout import COLUMN_LABELS, TOTAL_LABEL
     from app.domain.contract import Status
-    from app.store.annex_rows import COLUMN_LABELS as ROW_LABELS
+    from app.rules.cost_cells import COLUMN_LABELS as ROW_LABELS
 
     found = {f"Status.{s.name}": s.value for s in Status}
     found |= {f"xlsx column {k}": v for k, v in COLUMN_LABELS.items()}

@@ -172,7 +172,9 @@ def test_a_bad_cell_refuses_the_whole_paste(tab, editor, db):
     assert not editor.paste_text("2\t10.00\n3\tabc\n4\t5\n")
     assert stored(db) == before
     assert editor.undo_stack.count() == 0
-    assert tab.messages[-1] == "Nothing was pasted: row 2, Unit price: not a number"
+    assert tab.messages[-1] == "Nothing was pasted: pasted row 2, Unit price: not a number"
+    assert editor.refused_dialog.isVisible()
+    assert editor.refused_dialog.rows() == [("2", "Unit price", "abc", "not a number")]
 
 
 def test_paste_of_10000_rows_is_one_undoable_step(editor, db):

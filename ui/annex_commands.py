@@ -20,7 +20,7 @@ from app.base.i18n import _, ngettext
 from app.ops import Done
 from app.ops import annexes as annex_ops
 from app.ops.annexes import Pasted
-from app.store.annex_rows import CellChange, RowValues, StoredRow
+from app.store.annex_rows import CellChange, RowValues, StoredRow, TableOptions
 from ui.operations import Operations
 
 if TYPE_CHECKING:  # the model pushes these commands; they only need its type
@@ -64,10 +64,11 @@ class _TableCommand(QUndoCommand):
 
 
 class EditCellsCommand(_TableCommand):
-    """Set one or more cells; undo writes the old values back."""
+    """Set one or more cells — also a structural edit (indent, outdent, make a section, renumber: kinds, levels
+    and numbers of several rows) — as one step; undo writes the old values back."""
 
-    def __init__(self, model: CostTableModel, changes: Sequence[CellChange], where: str) -> None:
-        super().__init__(model, _("Edit {cell}").format(cell=where))
+    def __init__(self, model: CostTableModel, changes: Sequence[CellChange], where: str, text: str | None = None) -> None:
+        super().__init__(model, text or _("Edit {cell}").format(cell=where))
         self.new = list(changes)
         self.old: list[CellChange] | None = None
 
@@ -215,6 +216,34 @@ class PasteCommand(_TableCommand):
             if self.showing:
                 self.model.remove_ids([r.id for r in self.stored])
                 self.model.apply_cells(self.old)
+
+        self._guard(run)
+
+
+class TableOptionsCommand(_TableCommand):
+    """Set the table's discount rate, VAT rate and total kind; undo puts the previous ones back."""
+
+    def __init__(self, model: CostTableModel, options: TableOptions) -> None:
+        super().__init__(model, _("Change the table's options"))
+        self.new = options
+        self.old: TableOptions | None = None
+
+    def redo(self) -> None:
+        def run() -> None:
+            old = self._op(annex_ops.set_table_options, self.new)
+            if self.old is None:
+                self.old = old
+            if self.showing:
+                self.model.apply_options(self.new)
+
+        self._guard(run, first=self.old is None)
+
+    def undo(self) -> None:
+        def run() -> None:
+            assert self.old is not None
+            self._op(annex_ops.set_table_options, self.old)
+            if self.showing:
+                self.model.apply_options(self.old)
 
         self._guard(run)
 

@@ -57,3 +57,22 @@ class DecimalDelegate(TextDelegate):
             )
         )
         return editor
+
+
+class RateDelegate(TextDelegate):
+    """A right-aligned editor for a row's own discount or VAT rate ("95.5%", "0.955"; empty: inherited)."""
+
+    def __init__(self, discount: bool, parent=None) -> None:
+        super().__init__(12, parent)
+        self.discount = discount
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index) -> QWidget:
+        editor = super().createEditor(parent, option, index)
+        assert isinstance(editor, QLineEdit)
+        editor.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        editor.setPlaceholderText(_("inherited"))
+        editor.setToolTip(_("This row's own rate, 0.955 or 95.5%; leave it empty to take its section's or the "
+                            "table's") if self.discount else
+                          _("This row's own VAT rate, 0.13 or 13%; leave it empty to take its section's or the "
+                            "table's"))
+        return editor

@@ -19,7 +19,7 @@ import re
 import unicodedata
 import zipfile
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -50,7 +50,6 @@ MAX_FILE_BYTES = 50 * 1024 * 1024
 MAX_UNPACKED_BYTES = 600 * 1024 * 1024
 #: Members larger than 1 MB may not compress better than this (a zip bomb does, by far).
 MAX_RATIO = 150
-#: The most rows a cost table may have (also applied to tables in a contractdesk/1 JSON document).
 #: Blank rows tolerated between data rows before the reader gives up looking.
 MAX_BLANK_RUN = 1_000
 #: The header must be within the first rows of the sheet.
@@ -363,8 +362,8 @@ def _number(value: Any, places: int, label: str, where: str, *, cached: bool = F
 
 
 @dataclass(slots=True)
-class _Line:
-    """One table row as read (before sections and levels are worked out)."""
+class TableLine:
+    """One table row as read (before sections and levels are worked out by `rows_from_lines`)."""
 
     sheet_row: int
     texts: dict[str, str]
@@ -401,7 +400,7 @@ class _Reader:
         self.sheet = table.sheet
         self.columns = columns
         self.labels = {name: _(COLUMN_LABELS[name]) for name in columns}
-        self.lines: list[_Line] = []
+        self.lines: list[TableLine] = []
         self.hidden: list[int] = []
 
     def where(self, name: str, row: int) -> str:
@@ -480,7 +479,7 @@ class _Reader:
             "formula {formula} was not evaluated; its saved result {value} is used").format(formula=formula, value=_text(value))))
         return value, False
 
-    def _line(self, sr: SheetRow, cells: dict[str, Any], formulas: dict[str, str]) -> _Line:
+    def _line(self, sr: SheetRow, cells: dict[str, Any], formulas: dict[str, str]) -> TableLine:
         from app.codecs.xlsx.layout import COMPUTED_COLUMNS, is_subtotal_label
 
         r = sr.number
@@ -494,7 +493,7 @@ class _Reader:
             raise UserError(_("a row number has at most {n} characters").format(n=MAX_NO_CHARS), self.where("no", r))
         shown = {name: cells.get(name) for name in COMPUTED_COLUMNS if name in self.columns}
         if is_subtotal_label(texts.get("item")):
-            return _Line(r, texts, None, True, None, {}, set(), shown, formulas, sr.outline, subtotal=True)
+            return TableLine(r, texts, None, True, None, {}, set(), shown, formulas, sr.outline, subtotal=True)
         raw_q, _inh = self._input("quantity", cells, formulas, r)
         raw_p, _inh = self._input("unit_price", cells, formulas, r)
         quantity: Decimal | None = None
@@ -517,8 +516,8 @@ class _Reader:
             if from_reference:
                 inherited.add(name)
             rates[name] = None if _blank(value) else self._rate(value, name, r)
-        return _Line(r, texts, quantity, quantity_blank, price, rates, inherited, shown,
-                     {k: v for k, v in formulas.items() if k in COMPUTED_COLUMNS}, sr.outline)
+        return TableLine(r, texts, quantity, quantity_blank, price, rates, inherited, shown,
+                         {k: v for k, v in formulas.items() if k in COMPUTED_COLUMNS}, sr.outline)
 
     def _rate(self, value: Any, name: str, row: int) -> Decimal:
         try:
@@ -551,18 +550,26 @@ def _number_style(no: str) -> str:
     return "other:" + re.sub(r"\d+", "9", re.sub(r"[A-Za-z]", "a", text))
 
 
-def _build(table: ImportedTable, reader: _Reader, options: dict[str, Any]) -> None:
-    """Sections, levels, stated subtotals and rates from the rows as read; then the table is checked whole."""
-    from app.codecs.xlsx.layout import AMOUNT, DISCOUNTED, GROSS, TAX
+def rows_from_lines(lines: Sequence[TableLine], *, has_no: bool, labels: Mapping[str, str],
+                    where: Callable[[str, int], str]) -> tuple[list[CostRow], list[int], dict[int, Any]]:
+    """Sections and their levels from rows as read — a sheet's, or rows pasted from one (the annex editor).
 
-    lines = reader.lines
+    A row with no quantity and no unit price is a section when it has a number (or the sheet an outline); its
+    depth comes from the sheet's outline levels when it has them, else from its numbering style (一 above 1
+    above 1.1); an item sits under the innermost open section, except that a numbered item in the style of an
+    open section (1.2 after the rows of 1.1) closes it, unless that section numbers its own rows in that style
+    (1 设备 → 1 服务器, 2 交换机). A 小计 row closes the innermost section and is not a row. A 序号 column that only counts the rows is not kept. Answers the rows, the line each came from
+    and, by row index, the subtotal the sheet shows for a section; UserError at `where(column, line)` for a
+    row that is neither a section nor a priced item (`labels` name the columns)."""
+    from app.codecs.xlsx.layout import AMOUNT
+
     outline_mode = any(line.outline for line in lines)
-    has_no = "no" in reader.columns
     rows: list[CostRow] = []
     sheet_rows: list[int] = []
     stated: dict[int, Any] = {}  # row index → the subtotal the sheet shows for that section
     styles: list[tuple[str, int]] = []  # open sections when levels come from numbering: (style, row index)
     open_sections: list[int] = []  # open sections by level, when levels come from the outline
+    child_styles: dict[int, set[str]] = {}  # section row index → numbering styles of the rows directly in it
     for line in lines:
         r = line.sheet_row
         no = line.texts.get("no", "")
@@ -577,16 +584,16 @@ def _build(table: ImportedTable, reader: _Reader, options: dict[str, Any]) -> No
         if not is_section:
             if line.quantity_blank:
                 hint = _("{column} is empty (write 按实结算 for a row priced by unit only)").format(
-                    column=reader.labels["quantity"])
+                    column=labels["quantity"])
                 if line.unit_price is None:
                     hint = _("{column} is empty (a section heading needs its number, 一 or 1.1, in the {no} column)").format(
-                        column=reader.labels["quantity"], no=_("No."))
-                raise UserError(hint, reader.where("quantity", r))
+                        column=labels["quantity"], no=_("No."))
+                raise UserError(hint, where("quantity", r))
             if line.unit_price is None:
-                raise UserError(_("{column} is empty").format(column=reader.labels["unit_price"]),
-                                reader.where("unit_price", r))
+                raise UserError(_("{column} is empty").format(column=labels["unit_price"]),
+                                where("unit_price", r))
         if _blank(line.texts.get("item")):
-            raise UserError(_("{column} is empty").format(column=reader.labels["item"]), reader.where("item", r))
+            raise UserError(_("{column} is empty").format(column=labels["item"]), where("item", r))
         if outline_mode:
             level = line.outline
             del open_sections[level:]
@@ -597,8 +604,16 @@ def _build(table: ImportedTable, reader: _Reader, options: dict[str, Any]) -> No
                 del styles[depth:]
             level = len(styles)
         else:
+            if no:  # 1.2 after the rows of section 1.1 is 1.1's sibling, unless 1.1's rows are numbered so
+                style = _number_style(no)
+                depth = next((k for k, (s, _i) in enumerate(styles) if s == style), None)
+                if depth is not None and style not in child_styles.get(styles[depth][1], ()) and \
+                        len(rows) > styles[depth][1] + 1:
+                    del styles[depth:]
             level = len(styles)
         index = len(rows)
+        if no and styles and not outline_mode:  # the numbering styles of each open section's own rows
+            child_styles.setdefault(styles[-1][1], set()).add(_number_style(no))
         if is_section:
             if outline_mode:
                 open_sections.append(index)
@@ -615,6 +630,16 @@ def _build(table: ImportedTable, reader: _Reader, options: dict[str, Any]) -> No
     if not any(row.is_section for row in rows) and all(row.no in ("", str(k)) for k, row in enumerate(rows, start=1)):
         for row in rows:  # a 序号 column that only counts the rows 1, 2, 3 … is not kept
             row.no = ""
+    return rows, sheet_rows, stated
+
+
+def _build(table: ImportedTable, reader: _Reader, options: dict[str, Any]) -> None:
+    """Sections, levels, stated subtotals and rates from the rows as read; then the table is checked whole."""
+    from app.codecs.xlsx.layout import AMOUNT, DISCOUNTED, GROSS, TAX
+
+    lines = reader.lines
+    rows, sheet_rows, stated = rows_from_lines(lines, has_no="no" in reader.columns, labels=reader.labels,
+                                               where=reader.where)
     result = CostTable(rows, discount=options.get("discount"), vat_rate=options.get("vat_rate"),
                        total_kind=TotalKind(options.get("total_kind", "fixed")))
     problem = structure_problem(result)
@@ -693,7 +718,7 @@ def _exported_formula(formula: str | None, row: int, section: bool) -> bool:
     return all(r > row for r in rows) if section else rows == {row}
 
 
-def _compare(table: ImportedTable, reader: _Reader, line: _Line, column: str, computed: Decimal | None, what: str,
+def _compare(table: ImportedTable, reader: _Reader, line: TableLine, column: str, computed: Decimal | None, what: str,
              section: bool = False) -> None:
     """Flag a computed column whose shown value differs from what the app computes (the computed one is used).
     An exported formula is not compared: it computes the same when the workbook is recalculated."""

@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from app.base.i18n import N_, _
 from app.domain import Clause, Contract, CostTable, TableFigures, TotalKind, party_name
+from app.domain.cost_table_live import LiveFigures
 from app.rules.clause_lookup import authorisation_clause, cite
 from app.rules.templating import TemplateProblem, context_for, render
 from app.values.credit_code import credit_code_problem
@@ -313,9 +314,13 @@ def _check_table(c: Contract, no: str, table: CostTable) -> list[Finding]:
 
 
 def _compared_total(c: Contract, f: TableFigures) -> Decimal:
+    return compared_total(f, c.tax_inclusive)
+
+
+def compared_total(f: TableFigures | LiveFigures, tax_inclusive: bool) -> Decimal:
     """The table figure the contract total means: with VAT shown, the gross total for a tax-inclusive total,
-    else the amounts before VAT."""
-    if f.uses_vat and not c.tax_inclusive:
+    else the amounts before VAT. (The annex editor's footer compares the same figure.)"""
+    if f.uses_vat and not tax_inclusive:
         return f.net
     return f.total
 
