@@ -196,8 +196,9 @@ def check_file(name: str, data: bytes) -> FileFacts:
     actual = sniff(data)
     if actual is not declared:
         if actual is None:
-            raise UserError(_("the file is not a {kind} file, whatever its name says").format(kind=declared.label), name)
-        raise UserError(_("the file is a {actual} file, not a {kind} file as its name says").format(
+            raise UserError(_("the file's content is not of type {kind}, whatever its name says").format(
+                kind=declared.label), name)
+        raise UserError(_("the file's content is of type {actual}, not {kind} as its name says").format(
             actual=actual.label, kind=declared.label), name)
     if declared is FileType.PDF:
         return FileFacts(name, declared, pdf_pages(data, name))
