@@ -33,7 +33,7 @@ from app.errors import UserError
 from app.export.pdf.cost_table import HEADER_FILL
 from app.export.pdf.fonts import FontPreference, choose_fonts, missing_characters, register, windows_fonts_folder
 from app.export.pdf.paragraph import ChineseParagraph
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.lifecycle.standing import Standing
 from app.lifecycle.steps import Step, StepState
 from app.money import format_amount, rmb_upper
@@ -231,7 +231,9 @@ def _facts(st: Standing, entries: list[PacketEntry], numbered: int, today: date,
         (_("Registration number"), reg.detail if reg.state is StepState.DONE else ""),
         (_("Filed with"), filings),
         (_("Archive reference"), arch.detail if arch.state is StepState.DONE else ""),
-        (_("Files in this packet"), _("{files} files, {pages} numbered pages").format(files=files, pages=numbered)),
+        (_("Files in this packet"), _("{files}, {pages}").format(
+            files=ngettext("{n} file", "{n} files", files).format(n=files),
+            pages=ngettext("{n} numbered page", "{n} numbered pages", numbered).format(n=numbered))),
         (_("Compiled by"), compiled_by),
         (_("Compiled on"), today.isoformat()),
     ]
@@ -254,7 +256,7 @@ def _cover(st: Standing, entries: list[PacketEntry], numbered: int, missing: tup
     steps.setStyle(TableStyle(_grid()))
     out += [steps, _p(_("What the office's rules want in the archive"), s.section)]
     if missing:
-        out.append(_p(_("Missing from this packet: {items}").format(items=_("、").join(k.label for k in missing)),
+        out.append(_p(_("Missing from this packet: {items}").format(items=_(", ").join(k.label for k in missing)),
                       s.warning))
     else:
         out.append(_p(_("Every file the office's rules want for this contract is in this packet."), s.cell))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from app.cli.cmd_schedule import parse_count_arg, parse_date_arg
 from app.cli.common import open_store, print_json
-from app.i18n import _
+from app.i18n import _, ngettext
 
 
 def register(sub) -> None:
@@ -105,8 +105,10 @@ def run_archive(args) -> int:
         packet = export_archive(db, args.number, Path(args.pdf), font=args.font, today=today).value
         check = ArchiveCheck(packet.missing, packet.comparisons)
         if not args.json:
-            print(_("{file}: {files} files, {pages} numbered pages").format(
-                file=args.pdf, files=len(packet.entries), pages=packet.numbered_pages))
+            print(_("{file}: {files}, {pages}").format(
+                file=args.pdf, files=ngettext("{n} file", "{n} files", len(packet.entries)).format(n=len(packet.entries)),
+                pages=ngettext("{n} numbered page", "{n} numbered pages", packet.numbered_pages).format(
+                    n=packet.numbered_pages)))
             for entry in packet.entries:
                 print(f"{entry.no}\t{entry.pages_text}\t{entry.kind}\t{entry.title}")
     else:
