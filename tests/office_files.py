@@ -30,7 +30,7 @@ def pdf_bytes(*lines: str, pages: int = 1) -> bytes:
 
     body, _heading = register(bundled_fonts())
     out = io.BytesIO()
-    canvas = Canvas(out)
+    canvas = Canvas(out, initialFontName=body)
     for _n in range(pages):
         canvas.setFont(body, 12)
         for i, line in enumerate(lines):

@@ -116,8 +116,9 @@ def _p(text: str, style: ParagraphStyle) -> ChineseParagraph:
     return ChineseParagraph(escape(text).replace("\n", "<br/>"), style)
 
 
-def _grid(header: bool = True) -> list[tuple]:
+def _grid(s: _Styles, header: bool = True) -> list[tuple]:
     style: list[tuple] = [
+        ("FONT", (0, 0), (-1, -1), s.cell.fontName, 9.5, 13),  # else the cells' default, Helvetica, is not embedded
         ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
@@ -142,7 +143,7 @@ def _ordered(files: Sequence[ArchiveFile]) -> tuple[list[ArchiveFile], list[Arch
     return [f for f in ordered if f.info.kind in BEFORE_PACKET], [f for f in ordered if f.info.kind not in BEFORE_PACKET]
 
 
-def _image_page(data: bytes, name: str) -> bytes:
+def _image_page(data: bytes, name: str, body_font: str) -> bytes:
     """A one-page PDF showing the image whole, upright, on A4 (landscape for a wide image)."""
     from reportlab.lib.utils import ImageReader
     from reportlab.pdfgen.canvas import Canvas
@@ -156,7 +157,7 @@ def _image_page(data: bytes, name: str) -> bytes:
     scale = min(room_w / flat.width, room_h / flat.height)
     width, height = flat.width * scale, flat.height * scale
     out = io.BytesIO()
-    canvas = Canvas(out, pagesize=size)
+    canvas = Canvas(out, pagesize=size, initialFontName=body_font)
     if data.startswith(b"\xff\xd8\xff") and _orientation(data) in (None, 1):
         picture = ImageReader(io.BytesIO(data))  # the JPEG as it is, not re-encoded
     else:
@@ -188,7 +189,7 @@ def _orientation(data: bytes) -> int | None:
         return None
 
 
-def _pages_of(file: ArchiveFile):
+def _pages_of(file: ArchiveFile, body_font: str):
     """The pypdf pages a file puts in the packet ([] for Word and Excel files)."""
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
@@ -196,7 +197,7 @@ def _pages_of(file: ArchiveFile):
     kind = file.info.type
     if not kind.merges:
         return []
-    data = file.data if kind is FileType.PDF else _image_page(file.data, file.info.name)
+    data = file.data if kind is FileType.PDF else _image_page(file.data, file.info.name, body_font)
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:
@@ -246,14 +247,14 @@ def _cover(st: Standing, entries: list[PacketEntry], numbered: int, missing: tup
     facts = [[_p(label, s.head), _p(value, s.cell)] for label, value in
              _facts(st, entries, numbered, today, compiled_by)]
     table = Table(facts, colWidths=[40 * mm, width - 40 * mm])
-    table.setStyle(TableStyle([*_grid(header=False), ("BACKGROUND", (0, 0), (0, -1), HEADER_FILL)]))
+    table.setStyle(TableStyle([*_grid(s, header=False), ("BACKGROUND", (0, 0), (0, -1), HEADER_FILL)]))
     out += [table, _p(_("How the steps went"), s.section)]
     rows = [[_p(t, s.head) for t in (_("Step"), _("Date"), _("State"), _("Details"))]]
     for view in st.lifecycle.steps:
         rows.append([_p(view.step.label, s.cell), _p(view.done_on.isoformat() if view.done_on else "", s.cell),
                      _p(view.status, s.cell), _p(view.detail, s.cell)])
     steps = Table(rows, colWidths=[32 * mm, 24 * mm, 60 * mm, width - 116 * mm], repeatRows=1)
-    steps.setStyle(TableStyle(_grid()))
+    steps.setStyle(TableStyle(_grid(s)))
     out += [steps, _p(_("What the office's rules want in the archive"), s.section)]
     if missing:
         out.append(_p(_("Missing from this packet: {items}").format(items=_(", ").join(k.label for k in missing)),
@@ -276,7 +277,7 @@ def _contents(entries: list[PacketEntry], s: _Styles) -> list[Flowable]:
         rows.append([_p(str(e.no), s.cell), title, _p(e.kind, s.cell), _p(e.date, s.cell), _p(e.pages_text, s.cell),
                      _p(e.note, s.cell)])
     table = Table(rows, colWidths=[10 * mm, width - 128 * mm, 30 * mm, 22 * mm, 18 * mm, 48 * mm], repeatRows=1)
-    table.setStyle(TableStyle([*_grid(), ("ALIGN", (0, 0), (0, -1), "CENTER")]))
+    table.setStyle(TableStyle([*_grid(s), ("ALIGN", (0, 0), (0, -1), "CENTER")]))
     return [PageBreak(), _p(_("File list"), s.title), table]
 
 
@@ -305,10 +306,11 @@ def _texts(flowables: list[Flowable]):
                     yield from _texts(cell if isinstance(cell, list) else [cell])
 
 
-def _front(story: list[Flowable], title: str) -> bytes:
+def _front(story: list[Flowable], title: str, body_font: str) -> bytes:
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
-                            bottomMargin=MARGIN, title=title, creator="ContractDesk")
+                            bottomMargin=MARGIN, title=title, creator="ContractDesk",
+                            initialFontName=body_font)  # else the pages start in Helvetica, never embedded
     doc.build(story)
     return out.getvalue()
 
@@ -347,6 +349,8 @@ def build_archive_packet(st: Standing, contract_pdf: bytes, files: Sequence[Arch
     """The packet's PDF and its file list (see the module's docstring)."""
     from pypdf import PdfReader, PdfWriter
 
+    fonts = choose_fonts(font_preference, fonts_folder or windows_fonts_folder())
+    body, heading = register(fonts)
     by_id = {c.attachment.id: c for c in comparisons}
     before, after = _ordered(files)
     entries: list[PacketEntry] = []
@@ -358,7 +362,7 @@ def build_archive_packet(st: Standing, contract_pdf: bytes, files: Sequence[Arch
         body_pages.extend(pages)
 
     def add_file(file: ArchiveFile) -> None:
-        add(file.info.name, file.info.kind.label, _day(file.info.added_at), _pages_of(file),
+        add(file.info.name, file.info.kind.label, _day(file.info.added_at), _pages_of(file, body),
             _entry_note(file, by_id), file.info.sha256)
 
     for file in before:
@@ -369,13 +373,11 @@ def build_archive_packet(st: Standing, contract_pdf: bytes, files: Sequence[Arch
     for file in after:
         add_file(file)
 
-    fonts = choose_fonts(font_preference, fonts_folder or windows_fonts_folder())
-    body, heading = register(fonts)
     s = _styles(body, heading)
     missing = st.missing_items
     story = _cover(st, entries, len(body_pages), missing, comparisons, s, today, compiled_by) + _contents(entries, s)
     _check_fonts("".join(_texts(story)) + "0123456789", (body, heading))
-    front = PdfReader(io.BytesIO(_front(story, _("Contract archive file") + " " + st.contract.number)))
+    front = PdfReader(io.BytesIO(_front(story, _("Contract archive file") + " " + st.contract.number, body)))
     writer = PdfWriter()
     for page in front.pages:
         writer.add_page(page)
