@@ -81,7 +81,7 @@ def test_the_contract_walks_through_every_step_in_the_window(qtbot, window, db, 
     skip = tab.reason_step(skip=True)
     choose(skip.step, Step.COUNTERPARTY_CHECK)
     skip.submit()
-    assert skip.isVisible() and skip.error.text() == "reason: a skipped step needs a reason"
+    assert skip.isVisible() and skip.error.text() == "Reason: a skipped step needs a reason"
     skip.reject()
     assert tab.standing.lifecycle.view(Step.COUNTERPARTY_CHECK).state is StepState.CURRENT
 
@@ -96,7 +96,7 @@ def test_the_contract_walks_through_every_step_in_the_window(qtbot, window, db, 
     assert (row.text(1), row.text(2)) == ("2025-10-13", "done 3 days late")
     assert row.toolTip(1) == "within 5 working days after it was sent on 2025-09-26"
     wrong = record(tab, EventKind.APPROVED, date(2025, 10, 14), approver=Approver.DEPARTMENT_HEAD)
-    assert wrong.isVisible() and wrong.error.text().startswith("approver: a contract of ¥80,000.00 needs")
+    assert wrong.isVisible() and wrong.error.text().startswith("Approver: a contract of ¥80,000.00 needs")
     wrong.reject()
     record(tab, EventKind.APPROVED, date(2025, 10, 14), approver=Approver.LEADER_IN_CHARGE, approved_by="王副县长")
     record(tab, EventKind.REGISTERED, date(2025, 10, 14), reference="测合登〔2025〕112号")

@@ -67,6 +67,7 @@ class RemindersPanel(QDockWidget):
         self.summary.setObjectName("remindersSummary")
         self.list = QTreeWidget()
         self.list.setObjectName("reminderList")
+        self.list.setMinimumHeight(60)
         self.list.setRootIsDecorated(False)
         self.list.setAlternatingRowColors(True)
         self.list.setColumnCount(5)

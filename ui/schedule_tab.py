@@ -96,6 +96,8 @@ class ScheduleTab(FollowsContract, QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.entry_button)
+        rows = self.steps.fontMetrics().height() + 4
+        self.steps.setMinimumHeight(rows * 9 + 6)  # the eight steps and the header, without scrolling
         box = QVBoxLayout(self.steps_box)
         box.addWidget(self.stage_label)
         box.addWidget(self.steps, 1)
@@ -127,9 +129,10 @@ class ScheduleTab(FollowsContract, QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         for widget in (self.steps_box, self.schedule_box, self.paid_box):
             self.splitter.addWidget(widget)
-        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(0, 4)
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([400, 300, 200])  # proportions: the eight steps first
         layout = QVBoxLayout(self)
         layout.addWidget(self.warnings)
         layout.addWidget(self.splitter, 1)

@@ -55,6 +55,17 @@ STEP_EVENTS = {
 }
 
 
+def field_label(where: str) -> str:
+    """The dialog's label for a field a refusal names by its key ("reason" → "Reason")."""
+    return {
+        "date": _("Date"), "reason": _("Reason"), "step": _("Step"), "approver": _("Approver"),
+        "approved_by": _("Approved by"), "requested_by": _("Requested by"), "copies": _("Copies"),
+        "office": _("Office"), "reference": _("Reference"), "result": _("Result"), "conclusion": _("Conclusion"),
+        "attachments": _("Files for the archive"), "file": _("File"), "amount": _("Amount"),
+        "voucher": _("Voucher number"), "payment": _("Instalment"), "term_end": _("Term ends"),
+    }.get(where, where)
+
+
 def event_label(kind: EventKind) -> str:
     return {
         EventKind.COUNTERPARTY_CHECKED: _("Counterparty checked"),
@@ -123,8 +134,8 @@ class _OpDialog(QDialog):
         try:
             if self.run():
                 self.accept()
-        except UserError as exc:
-            self.show_error(str(exc))
+        except UserError as exc:  # named as the dialog names the field, not by the rules' key
+            self.show_error(str(UserError(exc.message, field_label(exc.where))))
 
     def add(self, label: str, widget: QWidget) -> QWidget:
         if not widget.accessibleName():
@@ -237,8 +248,11 @@ class StepDialog(_OpDialog):
         }.get(kind, set())
         for name, widget in self.rows.items():
             self.form.setRowVisible(widget, name in shown)
-        if kind is EventKind.REVIEW_SENT and not self.office.currentText():
-            self.office.setCurrentIndex(0)
+        if kind is EventKind.FILED:  # the first office not filed with yet
+            filed = {f.office for f in self.standing.lifecycle.filings}
+            left = [o for o in self.standing.settings.filing_offices if o not in filed]
+            if left:
+                self.office.setCurrentText(left[0])
 
     def built_event(self) -> Event:
         kind: EventKind = self.kind.value()
