@@ -8,6 +8,8 @@ import sqlite3
 from datetime import date
 from pathlib import Path
 
+import pytest
+
 from app.domain import Status
 from app.lifecycle.standing import standing
 from app.lifecycle.steps import EventKind, Stage, Step, StepState
@@ -93,3 +95,35 @@ def test_a_release_0004_database_upgrades_with_its_contract_in_review(tmp_path):
         assert audit.verify(db, SAMPLE_NUMBER) is None
     finally:
         db.close()
+
+
+@pytest.mark.postgres
+def test_a_signed_contract_upgrades_to_its_steps_on_postgresql(pg_url):
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from tests.conftest import ROOT
+
+    db = open_database(pg_url)
+    set_event(db, SAMPLE_NUMBER, "signed_a", date(2025, 6, 9))
+    set_event(db, SAMPLE_NUMBER, "signed_b", date(2025, 6, 10))
+    for state in ("review", "approved", "signed"):
+        set_state(db, SAMPLE_NUMBER, state)
+    db.close()
+    cfg = Config()
+    cfg.set_main_option("script_location", str(ROOT / "app" / "store" / "migrations"))
+    engine = create_engine(pg_url)
+    try:
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "0006_cost_table_sections")
+    finally:
+        engine.dispose()
+    upgraded = open_database(pg_url)
+    try:
+        lc = standing(upgraded, SAMPLE_NUMBER, date.today()).lifecycle
+        assert lc.stage is Stage.SIGNED and lc.current is Step.FILING
+        assert lc.view(Step.SEALING).done_on == date(2025, 6, 10)
+    finally:
+        upgraded.close()

@@ -304,3 +304,42 @@ def test_a_dismissed_reminder_stays_away_for_that_user_only(db):
     assert not dismiss_reminder(db, "ab" * 32, SAMPLE_NUMBER, user="张三").value
     assert store.dismissed(db, "张三") == {"ab" * 32}
     assert store.dismissed(db, "李四") == frozenset()
+
+
+# ------------------------------------------------------------------ both stores
+
+
+def test_the_records_round_trip_on_sqlite_and_postgresql(store_db):
+    """Steps, payments to the fen, a file's bytes and digest, the settings and a dismissal, on either store;
+    deleting the contract takes its records with it."""
+    files.store_contract(store_db, signed=True)
+    for ev in sc.EVENTS[:8]:
+        record_step(store_db, N, ev, today=sc.TODAY)
+    record_payment(store_db, N, PaymentMade(1, date(2026, 3, 3), Decimal("9999.99"), "记-1"), today=sc.TODAY)
+    record_payment(store_db, N, PaymentMade(1, date(2026, 3, 4), Decimal("0.01"), "记-2"), today=sc.TODAY)
+    pdf = files.pdf_bytes("审批单")
+    info = attach_file(store_db, N, "approval_sheet", "审批单.pdf", pdf).value
+    dismiss_reminder(store_db, "cd" * 32, N, user="张三")
+    st = standing(store_db, N, sc.TODAY)
+    assert [e.kind for e in st.lifecycle.events] == [e.kind for e in sc.EVENTS[:8]]
+    assert st.lifecycle.seal_register[0].copies == 4 and st.lifecycle.filings[1].office == "县档案馆"
+    assert st.totals.paid == Decimal("10000.00") and st.settings == sc.TEST_OFFICE
+    assert attachment_store.content(store_db, N, info.id)[1] == pdf
+    assert state_of(store_db, N) is Status.SIGNED
+    from app.ops.contracts import delete_contract
+
+    with pytest.raises(UserError):  # a signed contract is not deleted
+        delete_contract(store_db, N)
+    from sqlalchemy import select
+
+    from app.store.schema import ContractRow
+
+    with store_db.transaction() as s:  # the store's cascade, as a restore of an older state would meet it
+        s.delete(s.scalar(select(ContractRow).where(ContractRow.number == N)))
+    with store_db.read() as s:
+        from sqlalchemy import func
+
+        from app.store.schema import AttachmentRow, LifecycleEventRow, PaymentMadeRow
+
+        for table in (LifecycleEventRow, PaymentMadeRow, AttachmentRow):
+            assert s.scalar(select(func.count()).select_from(table)) == 0
