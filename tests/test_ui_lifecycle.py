@@ -59,7 +59,7 @@ def record(tab, kind: EventKind, on: date, **fields):
     choose(dialog.kind, kind)
     dialog.date.setDate(to_qdate(on))
     for name, value in fields.items():
-        widget = getattr(dialog, name)
+        widget = getattr(dialog, "check_result" if name == "result" else name)
         if name in ("result", "conclusion", "approver"):
             choose(widget, value)
         elif name == "copies":

@@ -37,7 +37,7 @@ from app.review.clock import local_time
 from app.store import attachments as store
 from app.store.attachments import AttachmentInfo
 from app.store.db import Database
-from ui.background import run_in_background
+from ui.background import BackgroundCall, run_in_background
 from ui.change_feed import FollowsContract
 from ui.operations import operations_for
 from ui.value_combo import ValueCombo
@@ -87,7 +87,7 @@ class AttachmentsTab(FollowsContract, QWidget):
         #: How a file is opened with the system's viewer (tests replace it).
         self.open_url = QDesktopServices.openUrl
         self._folder = tempfile.TemporaryDirectory(prefix="contractdesk-files-")
-        self._comparing = None
+        self._comparing: BackgroundCall | None = None
         self.check_label = QLabel()
         self.check_label.setObjectName("archiveCheck")
         self.check_label.setWordWrap(True)

@@ -25,7 +25,7 @@ from app.errors import UserError
 from app.i18n import _, ngettext
 from app.lifecycle.steps import Stage
 from app.store.db import Database
-from ui.background import run_in_background
+from ui.background import BackgroundCall, run_in_background
 from ui.value_combo import ValueCombo
 
 
@@ -66,7 +66,7 @@ class LedgerDialog(QDialog):
         self.db = db
         self.today = today or date.today()
         self.setWindowTitle(_("Contract ledger"))
-        self._call = None
+        self._call: BackgroundCall | None = None
         form = QFormLayout()
         self.year = ValueCombo()
         self.year.setAccessibleName(_("Year"))

@@ -46,6 +46,7 @@ from app.store.db import Database, DatabaseProblem, open_database
 from app.store.location import network_share_warning
 from app.store.lock import DatabaseLock, acquire_for
 from ui import settings as keys
+from ui.background import BackgroundCall, run_in_background
 from ui.contract_list_view import ContractListView
 from ui.export_worker import ExportJob, ExportKind, ExportWorker
 from ui.operations import Operations, operations_for
@@ -153,6 +154,7 @@ class MainWindow(QMainWindow):
         self.export_dialog: QDialog | None = None
         self.preview_dialog: QDialog | None = None
         self._packet_worker: ExportWorker | None = None
+        self._archive_call: BackgroundCall | None = None
         self._progress: QProgressDialog | None = None
         self.undo_group = QUndoGroup(self)
         self._check_soon = QTimer(self)
@@ -840,10 +842,9 @@ class MainWindow(QMainWindow):
         """File → Archive packet…: the contract's archive packet as one PDF, written off the GUI thread; the
         window says what it holds and what the office's settings want that is still missing."""
         from app.ops.archive import export_archive
-        from ui.background import run_in_background
 
         number = self._require_contract()
-        if number is None or getattr(self, "_archive_call", None) is not None:
+        if number is None or self._archive_call is not None:
             return None
         if not path:
             folder = keys.read_text(self.store, keys.EXPORT_FOLDER_KEY)

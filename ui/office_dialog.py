@@ -293,6 +293,16 @@ class OfficeSettingsDialog(QDialog):
 
     # ------------------------------------------------------------------ settings ↔ widgets
 
+    def _cell(self, row: int, column: int) -> QTableWidgetItem:
+        cell = self.items.item(row, column)
+        assert cell is not None  # every cell is made with the table
+        return cell
+
+    def _level_approver(self, row: int) -> Approver:
+        combo = self.levels.cellWidget(row, 1)
+        assert isinstance(combo, ValueCombo)
+        return combo.value()
+
     def _add_level(self, minimum: str, approver: Approver, title: str) -> None:
         r = self.levels.rowCount()
         self.levels.insertRow(r)
@@ -319,8 +329,8 @@ class OfficeSettingsDialog(QDialog):
         self.major_filing.setEnabled(s.major.filing_period is not None)
         for i in range(self.major_items.count()):
             item = self.major_items.item(i)
-            wanted = AttachmentKind(item.data(Qt.ItemDataRole.UserRole)) in s.major.archive_items
-            item.setCheckState(Qt.CheckState.Checked if wanted else Qt.CheckState.Unchecked)
+            ticked = AttachmentKind(item.data(Qt.ItemDataRole.UserRole)) in s.major.archive_items
+            item.setCheckState(Qt.CheckState.Checked if ticked else Qt.CheckState.Unchecked)
         self.review_period.set(s.review_period)
         self.filing_period.set(s.filing_period)
         self.offices.setPlainText("\n".join(s.filing_offices))
@@ -328,7 +338,7 @@ class OfficeSettingsDialog(QDialog):
         for r, key in enumerate(keys):
             wanted = s.archive_items.get(key, ())
             for c, kind in enumerate(AttachmentKind):
-                self.items.item(r, c).setCheckState(Qt.CheckState.Checked if kind in wanted else Qt.CheckState.Unchecked)
+                self._cell(r, c).setCheckState(Qt.CheckState.Checked if kind in wanted else Qt.CheckState.Unchecked)
         self.certificates.clear()
         for cert in s.trusted_certificates:
             self._add_certificate_item(cert)
@@ -346,7 +356,7 @@ class OfficeSettingsDialog(QDialog):
             cell = self.levels.item(r, 0)
             title = self.levels.item(r, 2)
             levels.append({"from": (cell.text() if cell else "").strip().replace(",", "") or "0",
-                           "approver": self.levels.cellWidget(r, 1).value().value,
+                           "approver": self._level_approver(r).value,
                            "title": title.text().strip() if title else ""})
         major_items = [self.major_items.item(i).data(Qt.ItemDataRole.UserRole)
                        for i in range(self.major_items.count())
@@ -355,7 +365,7 @@ class OfficeSettingsDialog(QDialog):
         keys = [DEFAULT_KIND, *(k.value for k in ContractKind)]
         for r, key in enumerate(keys):
             ticked = [kind.value for c, kind in enumerate(AttachmentKind)
-                      if self.items.item(r, c).checkState() == Qt.CheckState.Checked]
+                      if self._cell(r, c).checkState() == Qt.CheckState.Checked]
             if ticked or key == DEFAULT_KIND:
                 archive[key] = ticked
         major_from = self.major_from.text().strip().replace(",", "")

@@ -29,7 +29,7 @@ from app.i18n import _, ngettext
 from app.ops import Changes, Part
 from app.reminders.collect import Reminder
 from app.store.db import Database
-from ui.background import run_in_background
+from ui.background import BackgroundCall, run_in_background
 from ui.operations import operations_for
 
 #: What moves a reminder's date or state.
@@ -61,7 +61,7 @@ class RemindersPanel(QDockWidget):
         self.operations = operations_for(db)
         self.fixed_today = today
         self.reminders: list[Reminder] = []
-        self._call = None
+        self._call: BackgroundCall | None = None
         self._again = False
         self.summary = QLabel()
         self.summary.setObjectName("remindersSummary")

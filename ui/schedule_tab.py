@@ -271,11 +271,11 @@ class ScheduleTab(FollowsContract, QWidget):
     def _enable(self) -> None:
         st = self.standing
         has = st is not None
-        open_steps = has and st.lifecycle.current is not None
+        open_steps = st is not None and st.lifecycle.current is not None
         for button in (self.record_button, self.skip_button, self.return_button):
-            button.setEnabled(bool(open_steps))
+            button.setEnabled(open_steps)
         self.entry_button.setEnabled(has)
-        self.pay_button.setEnabled(has and bool(st.instalments))
+        self.pay_button.setEnabled(st is not None and bool(st.instalments))
         self.unpay_button.setEnabled(has and bool(self.payments.selectedItems()))
 
     # ------------------------------------------------------------------ actions

@@ -8,8 +8,10 @@ dialog as the op words it (the field and the problem) and the dialog stays open,
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
@@ -41,6 +43,8 @@ from app.office.settings import Approver
 from app.payments_made import PaymentMade
 from ui.operations import Operations
 from ui.value_combo import ValueCombo
+
+W = TypeVar("W", bound=QWidget)
 
 #: The event each step is done by, in the order the dialog offers them.
 STEP_EVENTS = {
@@ -96,7 +100,9 @@ def date_edit(day: date, name: str, latest: date | None = None) -> QDateEdit:
 
 
 def picked(edit: QDateEdit) -> date:
-    return edit.date().toPython()
+    day = edit.date().toPython()
+    assert isinstance(day, date)
+    return day
 
 
 class _OpDialog(QDialog):
@@ -137,7 +143,7 @@ class _OpDialog(QDialog):
         except UserError as exc:  # named as the dialog names the field, not by the rules' key
             self.show_error(str(UserError(exc.message, field_label(exc.where))))
 
-    def add(self, label: str, widget: QWidget) -> QWidget:
+    def add(self, label: str, widget: W) -> W:
         if not widget.accessibleName():
             widget.setAccessibleName(label.rstrip("：:"))
         self.form.addRow(label, widget)
@@ -150,7 +156,7 @@ def _line(name: str, text: str = "") -> QLineEdit:
     return edit
 
 
-def _combo(name: str, items: list[tuple[str, object]], current: object = None) -> ValueCombo:
+def _combo(name: str, items: Sequence[tuple[str, object]], current: object = None) -> ValueCombo:
     combo = ValueCombo()
     combo.setAccessibleName(name)
     for text, value in items:
@@ -188,7 +194,7 @@ class StepDialog(_OpDialog):
         self.office.setEditable(True)
         self.office.addItems(offices)
         self.office.setAccessibleName(_("Office"))
-        self.result = _combo(_("Result"), [(r.label, r) for r in CheckResult])
+        self.check_result = _combo(_("Result"), [(r.label, r) for r in CheckResult])
         self.conclusion = _combo(_("Conclusion"), [(c.label, c) for c in Conclusion])
         self.approver = _combo(_("Approver"), [(a.label, a) for a in Approver], lc.required_approval.approver)
         self.approved_by = _line(_("Approved by"))
@@ -209,9 +215,9 @@ class StepDialog(_OpDialog):
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.file_path, 1)
         row.addWidget(browse)
-        self.rows = {
+        self.rows: dict[str, QWidget] = {
             "office": self.add(_("Office:"), self.office),
-            "result": self.add(_("Result:"), self.result),
+            "result": self.add(_("Result:"), self.check_result),
             "conclusion": self.add(_("Conclusion:"), self.conclusion),
             "approver": self.add(_("Approver:"), self.approver),
             "approved_by": self.add(_("Approved by:"), self.approved_by),
@@ -258,7 +264,7 @@ class StepDialog(_OpDialog):
         kind: EventKind = self.kind.value()
         details: dict = {}
         if kind is EventKind.COUNTERPARTY_CHECKED:
-            details["result"] = self.result.value()
+            details["result"] = self.check_result.value()
         elif kind is EventKind.OPINION_RECEIVED:
             details["conclusion"] = self.conclusion.value()
         elif kind is EventKind.APPROVED:

@@ -17,6 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
@@ -269,7 +270,8 @@ def _cover(st: Standing, entries: list[PacketEntry], numbered: int, missing: tup
 
 def _contents(entries: list[PacketEntry], s: _Styles) -> list[Flowable]:
     width = A4[0] - 2 * MARGIN
-    rows = [[_p(t, s.head) for t in (_("No."), _("Title"), _("Kind"), _("Date"), _("Pages"), _("Remarks"))]]
+    rows: list[list[Any]] = [[_p(t, s.head) for t in (_("No."), _("Title"), _("Kind"), _("Date"), _("Pages"),
+                                                      _("Remarks"))]]
     for e in entries:
         title = [_p(e.title, s.cell)]
         if e.sha256:

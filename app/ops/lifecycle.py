@@ -165,10 +165,10 @@ def state_events(lifecycle: Lifecycle, old: Status, new: Status, day: date, user
 
     settled = {v.step for v in lifecycle.steps if v.state in (StepState.DONE, StepState.SKIPPED)}
     if _rank(new) < _rank(old):
-        out = [ev(EventKind.RETURNED, note=note)]
+        back = [ev(EventKind.RETURNED, note=note)]
         if new is Status.REVIEW:
-            out.append(ev(EventKind.REVIEW_SENT))
-        return out
+            back.append(ev(EventKind.REVIEW_SENT))
+        return back
     out: list[Event] = []
     reached = _rank(new)
     if reached >= _rank(Status.REVIEW):

@@ -251,6 +251,8 @@ def dismiss_in(s: Session, user: str, digest: str, number: str) -> bool:
 
 def forget_dismissals_in(s: Session, user: str) -> int:
     """Bring back every reminder `user` dismissed; how many."""
-    result = s.execute(delete(ReminderDismissalRow).where(ReminderDismissalRow.user == user))
-    return int(result.rowcount or 0)
+    mine = ReminderDismissalRow.user == user
+    count = s.scalar(select(func.count()).select_from(ReminderDismissalRow).where(mine)) or 0
+    s.execute(delete(ReminderDismissalRow).where(mine))
+    return int(count)
 
