@@ -98,6 +98,13 @@ class RemindersPanel(QDockWidget):
         self.operations.changed.connect(self._changed)
         self.retranslate_ui()
 
+    def changeEvent(self, event) -> None:
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
     @property
     def today(self) -> date:
         return self.fixed_today or date.today()

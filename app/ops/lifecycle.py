@@ -37,7 +37,6 @@ from app.lifecycle.steps import (
 from app.lifecycle.upgrade import status_for
 from app.ops.changes import Done, Part
 from app.ops.unit import Unit, contract_unit
-from app.review import audit
 from app.review.clock import now_iso
 from app.review.revisions import Reason
 from app.store import lifecycle as store
@@ -205,11 +204,9 @@ def follow_state_in(s: Session, row: ContractRow, old: Status, new: Status, *, u
     settings = store.settings_in(s).settings
     ctx = context_for(contract, store.record_in(s, row.id), settings, calendar, today)
     lifecycle = replay(store.events_in(s, row.id), ctx)
-    events = state_events(lifecycle, old, new, today, user, note)
-    if events:
-        store.add_events_in(s, row.id, events, user)
-        audit.record(s, row.number, "steps by state", None,
-                     {"state": new.value, "events": [store.event_json(e) for e in events]}, user=user)
+    # The change of state is in the audit trail already; these events follow from it by the rule above and are
+    # marked as such (origin "state", who and when), so they add no entry of their own.
+    store.add_events_in(s, row.id, state_events(lifecycle, old, new, today, user, note), user)
 
 
 def _calendar_in(s: Session) -> WorkCalendar:
