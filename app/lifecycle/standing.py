@@ -129,8 +129,7 @@ def all_standings(db: Database, today: date, calendar: WorkCalendar | None = Non
     from app.calendar.store import load_calendar
     from app.store import attachments as attachment_store
     from app.store import lifecycle as store
-    from app.store.contracts import load_in
-    from app.store.schema import ContractRow
+    from app.store.contracts import load_all_in
 
     calendar = calendar or load_calendar(db)
     with db.read() as s:
@@ -139,11 +138,6 @@ def all_standings(db: Database, today: date, calendar: WorkCalendar | None = Non
         events = store.all_events_in(s)
         payments = store.all_payments_in(s)
         files = attachment_store.all_in(s)
-        ids = s.execute(ContractRow.__table__.select().with_only_columns(ContractRow.id, ContractRow.number)
-                        .order_by(ContractRow.number)).all()
-        out = []
-        for cid, number in ids:
-            contract, _version = load_in(s, number, rows=False)
-            out.append(build_standing(contract, records.get(cid, ContractRecord()), settings, calendar, today,
-                                      events.get(cid, []), payments.get(cid, []), files.get(cid, [])))
-        return out
+        return [build_standing(contract, records.get(cid, ContractRecord()), settings, calendar, today,
+                               events.get(cid, []), payments.get(cid, []), files.get(cid, []))
+                for cid, contract in load_all_in(s)]

@@ -75,8 +75,10 @@ def save_settings_in(s: Session, settings: OfficeSettings, user: str) -> None:
 
 def record_in(s: Session, contract_id: int) -> ContractRecord:
     row = s.get(ContractRecordRow, contract_id)
-    if row is None:
-        return ContractRecord()
+    return ContractRecord() if row is None else _record(row)
+
+
+def _record(row: ContractRecordRow) -> ContractRecord:
     return ContractRecord(
         kind=ContractKind(row.kind) if row.kind else None,
         procurement=ProcurementMethod(row.procurement_method) if row.procurement_method else None,
@@ -101,7 +103,7 @@ def set_record_in(s: Session, contract_id: int, record: ContractRecord, user: st
 
 def records_in(s: Session) -> dict[int, ContractRecord]:
     """Every contract's record by contract id (contracts without one are left out)."""
-    return {row.contract_id: record_in(s, row.contract_id) for row in s.scalars(select(ContractRecordRow))}
+    return {row.contract_id: _record(row) for row in s.scalars(select(ContractRecordRow))}
 
 
 # ------------------------------------------------------------------ step events
