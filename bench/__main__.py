@@ -38,6 +38,7 @@ BENCHES = {
     "annex": "bench.bench_annex",
     "edit": "bench.bench_edit",
     "memory": "bench.bench_memory",
+    "ledger": "bench.bench_ledger",
 }
 
 

@@ -99,6 +99,21 @@ def test_the_workbook_holds_formulas_and_the_values_they_compute(walked, tmp_pat
     assert ws[f"{LETTER['stage']}{row}"].value == "archived"
 
 
+def test_each_formula_is_stored_with_its_result_for_viewers_that_do_not_recalculate(walked, tmp_path):
+    """As the Excel packet does (app.codecs.xlsx.sheetdata): a phone preview or pandas reads the figures as stored."""
+    rows = [walked.row, *(_other(n) for n in range(1, 6))]
+    out = tmp_path / "ledger.xlsx"
+    result = export_ledger_xlsx(rows, out, office=sc.TEST_OFFICE.office, today=sc.TODAY)
+    stored = load_workbook(out, data_only=True)
+    for (sheet, ref), expected in result.values.items():
+        got = stored[sheet][ref].value
+        assert got is not None and Decimal(str(got)) == Decimal(expected), (sheet, ref, got)
+    ws = stored["Contract ledger"]
+    total = result.total_row
+    assert Decimal(str(ws[f"{LETTER['paid']}{total}"].value)) == sum(r.paid for r in rows)
+    assert ws[f"{LETTER['number']}{total}"].value == len(rows)
+
+
 def test_user_text_is_never_a_formula(tmp_path):
     row = _other(1, title='=HYPERLINK("http://example.com","点我")', counterparty="=1+1")
     out = tmp_path / "l.xlsx"

@@ -132,8 +132,13 @@ def test_due_ics_writes_what_due_lists(db, tmp_path, capsys):
     listed = capsys.readouterr().out
     assert "2025-10-15" in listed
     _parsed, events = _events(out)
-    (event,) = events.values()
+    by_summary = {str(e["SUMMARY"]): e for e in events.values()}
+    event = by_summary[f"【验收】组织验收（{SAMPLE_NUMBER}）"]
     assert event["DTSTART"].dt == date(2025, 10, 15)
-    assert str(event["SUMMARY"]) == f"【验收】组织验收（{SAMPLE_NUMBER}）"
+    # The steps' deadlines are listed too: signed on 09-03, filing was due 5 working days later (the office's
+    # default settings), and nothing records it as done.
+    filing = next(e for summary, e in by_summary.items() if summary.startswith("【备案】"))
+    assert filing["DTSTART"].dt == date(2025, 9, 10) and "2025-09-10" in listed
+    assert len(events) == 2
     # Unwritable target: a clear error naming the file, exit 2.
     assert main([*db_arg, "due", "--today", "2025-10-10", "--ics", str(tmp_path)]) == 2

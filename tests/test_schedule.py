@@ -246,11 +246,14 @@ def test_cli_invoice_due_and_text_schedule(cli, tmp_path):
     assert cli("invoice", NUMBER, "2025-10-27", "--payment", "1").code == 0
     result = cli("due", "--within", "30", "--today", "2025-11-01")
     assert result.code == 0, result
+    # Filing with the offices of the (default) office settings was due 5 working days after the signing: the
+    # steps' deadlines are listed with the schedule's.
     assert result.out.splitlines() == [
-        f"2025-11-26  due in 25 days            {NUMBER}  Instalment 1: payment of ¥1,424,430.00"
+        f"2025-09-10  overdue by 52 days        {NUMBER}  Filing with 司法局, 档案室",
+        f"2025-11-26  due in 25 days            {NUMBER}  Instalment 1: payment of ¥1,424,430.00",
     ]
     data = json.loads(cli("due", "--within", "400", "--today", "2025-11-01", "--json").out)
-    assert [i["key"] for i in data["items"]] == ["payment[1]", "invoice[2]"]
+    assert [i["key"] for i in data["items"]] == ["lifecycle.filing", "payment[1]", "invoice[2]"]
     assert cli("due", "--within", "soon").code == 2
 
     text = cli("schedule", NUMBER, "--today", "2025-11-01")

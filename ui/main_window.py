@@ -49,6 +49,7 @@ from app.store.location import network_share_warning
 from app.store.lock import DatabaseLock, acquire_for
 from ui import settings as keys
 from ui.accessible import name_fields_by_labels
+from ui.background import BackgroundCall, run_in_background
 from ui.contract_list_view import ContractListView
 from ui.export_worker import ExportJob, ExportKind, ExportWorker
 from ui.operations import Operations, operations_for
@@ -61,14 +62,15 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-SUMMARY, CLAUSES, ANNEXES, SCHEDULE, SIGNING, CHECKS, REVIEW = (
-    "summary", "clauses", "annexes", "schedule", "signing", "checks", "review",
+SUMMARY, CLAUSES, ANNEXES, SCHEDULE, FILES, SIGNING, CHECKS, REVIEW = (
+    "summary", "clauses", "annexes", "schedule", "files", "signing", "checks", "review",
 )
 TAB_TITLES = {
     SUMMARY: N_("Summary"),
     CLAUSES: N_("Clauses"),
     ANNEXES: N_("Annexes"),
     SCHEDULE: N_("Payments and deadlines"),
+    FILES: N_("Files"),
     SIGNING: N_("Signing page"),
     CHECKS: N_("Check"),
     REVIEW: N_("Review"),
@@ -85,6 +87,8 @@ REVIEW_STEPS = (
 )
 #: The contract list's share of the window's width when no splitter position is remembered.
 LIST_SHARE_PERCENT = 35
+#: The reminders dock's height when no layout is remembered: a few lines, the contract's tabs keep the room.
+REMINDERS_HEIGHT = 150
 #: How long edits must pause before the title's error count is checked again (the 校验 tab checks at once).
 CHECK_DELAY_MS = 600
 #: Where each tab's widget lives: (tab, module, class, takes the shared undo stack). A tab is built (and its
@@ -94,6 +98,7 @@ TAB_WIDGETS = (
     (CLAUSES, "ui.clause_editor", "ClauseEditor", True),
     (ANNEXES, "ui.annexes_tab", "AnnexesTab", False),
     (SCHEDULE, "ui.schedule_tab", "ScheduleTab", False),
+    (FILES, "ui.attachments_tab", "AttachmentsTab", False),
     (SIGNING, "ui.signing_tab", "SigningTab", True),
     (CHECKS, "ui.check_tab", "CheckTab", False),
     (REVIEW, "ui.review_tab", "ReviewTab", False),
@@ -142,6 +147,7 @@ class MainWindow(QMainWindow):
         self.export_dialog: QDialog | None = None
         self.preview_dialog: QDialog | None = None
         self._packet_worker: ExportWorker | None = None
+        self._archive_call: BackgroundCall | None = None
         self._progress: QProgressDialog | None = None
         self.undo_group = QUndoGroup(self)
         self._check_soon = QTimer(self)
@@ -195,11 +201,40 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.splitter)
         if old is not None:
             old.deleteLater()
+        self._build_reminders()
         self.setTabOrder(self.list_view.search, self.list_view.status_combo)
         self.setTabOrder(self.list_view.status_combo, self.list_view.table)
         self.setTabOrder(self.list_view.table, self.tabs)
         self._tab_changed(self.tabs.currentIndex())
         self._retranslate_tabs()
+
+    def _build_reminders(self) -> None:
+        """The reminders dock of this database (rebuilt when another database is opened); its list is computed
+        after the window is first painted, off the GUI thread."""
+        from ui.reminders_panel import RemindersPanel
+
+        old = getattr(self, "reminders", None)
+        if old is not None:
+            self.view_menu.removeAction(old.toggleViewAction())
+            self.removeDockWidget(old)
+            old.deleteLater()
+        self.reminders = RemindersPanel(self.db, self.today, self)
+        self.reminders.open_contract.connect(self._open_from_reminder)
+        self.reminders.status_message.connect(self.show_status)
+        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.reminders)
+        self.view_menu.addAction(self.reminders.toggleViewAction())
+        if keys.read_bytes(self.store, keys.WINDOW_STATE_KEY) is None:  # no remembered layout: a short dock
+            self._after_paint.append(lambda: self.resizeDocks([self.reminders], [REMINDERS_HEIGHT],
+                                                              Qt.Orientation.Vertical))
+        self._after_paint.append(self.reminders.refresh)
+
+    def _open_from_reminder(self, number: str) -> None:
+        if not self.list_view.select_number(number):
+            self.list_view.search.clear()
+            self.list_view.status_combo.setCurrentIndex(0)
+            self.list_view.apply_filter()
+            self.list_view.select_number(number)
+        self.tabs.setCurrentWidget(self.pages[SCHEDULE])
 
     def _page(self, tab: str) -> QWidget:
         """The tab's widget, built and put in its place the first time (it then waits in `_stale` for data)."""
@@ -276,6 +311,9 @@ class MainWindow(QMainWindow):
         self.act_export_pdf = self._action("exportPdf", self.export_pdf, "Ctrl+E", sp.SP_DialogSaveButton)
         self.act_export_xlsx = self._action("exportXlsx", self.export_xlsx)
         self.act_export_json = self._action("exportJson", self.export_json)
+        self.act_archive = self._action("archivePacket", self.export_archive_packet)
+        self.act_ledger = self._action("contractLedger", self.open_ledger)
+        self.act_office = self._action("officeSettings", self.open_office_settings)
         self.act_preview = self._action("printPreview", self.print_preview, "Ctrl+Shift+P", sp.SP_FileDialogContentsView)
         self.act_print = self._action("print", self.print_packet, QKeySequence.StandardKey.Print, sp.SP_DialogApplyButton)
         self.act_quit = self._action("quit", self.close, QKeySequence.StandardKey.Quit)
@@ -320,6 +358,8 @@ class MainWindow(QMainWindow):
         self.file_menu.addSeparator()
         self.file_menu.addActions([self.act_export_pdf, self.act_export_xlsx, self.act_export_json])
         self.file_menu.addSeparator()
+        self.file_menu.addActions([self.act_archive, self.act_ledger])
+        self.file_menu.addSeparator()
         self.file_menu.addActions([self.act_preview, self.act_print])
         self.file_menu.addSeparator()
         self.file_menu.addAction(self.act_quit)
@@ -330,6 +370,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(self.act_comment)
         self.edit_menu.addSeparator()
         self.edit_menu.addAction(self.act_user_name)
+        self.edit_menu.addAction(self.act_office)
         self.view_menu = bar.addMenu("")
         self.view_menu.addActions([self.act_next_tab, self.act_previous_tab])
         self.view_menu.addSeparator()
@@ -393,6 +434,9 @@ class MainWindow(QMainWindow):
             self.act_export_pdf: _("Export &PDF…"),
             self.act_export_xlsx: _("Export E&xcel…"),
             self.act_export_json: _("Export JS&ON…"),
+            self.act_archive: _("&Archive packet…"),
+            self.act_ledger: _("Contract &ledger…"),
+            self.act_office: _("&Office settings…"),
             self.act_preview: _("Print pre&view…"),
             self.act_print: _("&Print…"),
             self.act_quit: _("&Quit"),
@@ -950,6 +994,75 @@ class MainWindow(QMainWindow):
 
         self.render_packet(print_it)
 
+    # ------------------------------------------------------------------ the office's records
+
+    def export_archive_packet(self, path: str | None = None):
+        """File → Archive packet…: the contract's archive packet as one PDF, written off the GUI thread; the
+        window says what it holds and what the office's settings want that is still missing."""
+        from app.ops.archive import export_archive
+
+        number = self._require_contract()
+        if number is None or self._archive_call is not None:
+            return None
+        if not path:
+            folder = keys.read_text(self.store, keys.EXPORT_FOLDER_KEY)
+            suggested = str(Path(folder or Path.home()) / (_("archive packet {number}").format(
+                number=_file_safe(number)) + ".pdf"))
+            path, _selected = QFileDialog.getSaveFileName(self, _("Archive packet"), suggested, _("PDF files (*.pdf)"))
+            if not path:
+                return None
+        db, today, font = self.db, self.today, self._pdf_font()
+        self.show_status(_("Writing the archive packet…"))
+        self._archive_path = path
+        self._archive_call = run_in_background(
+            lambda: export_archive(db, number, Path(path), font=font, today=today), self._archive_done,
+            self._archive_failed)
+        return self._archive_call
+
+    def _archive_done(self, result) -> None:
+        self._archive_call = None
+        self.operations.announce(result.changes)
+        packet, path = result.value, self._archive_path
+        lines = [_("Saved {file}: {files}, {pages}.").format(
+            file=path, files=ngettext("{n} file", "{n} files", len(packet.entries)).format(n=len(packet.entries)),
+            pages=ngettext("{n} numbered page", "{n} numbered pages", packet.numbered_pages).format(
+                n=packet.numbered_pages))]
+        if packet.missing:
+            lines.append(_("Still missing for the archive: {items}").format(
+                items=_(", ").join(k.label for k in packet.missing)))
+        lines += [p for c in packet.comparisons for p in c.problems]
+        self.archive_message = "\n".join(lines)
+        self._exported(path)
+        box = QMessageBox(QMessageBox.Icon.Warning if len(lines) > 1 else QMessageBox.Icon.Information,
+                          _("Archive packet"), self.archive_message, QMessageBox.StandardButton.Ok, self)
+        box.setObjectName("archiveResult")
+        box.finished.connect(box.deleteLater)
+        box.open()
+
+    def _archive_failed(self, exc: Exception) -> None:
+        self._archive_call = None
+        QMessageBox.warning(self, _("Archive packet"), str(exc))
+
+    def open_ledger(self):
+        from ui.ledger_dialog import LedgerDialog
+
+        dialog = LedgerDialog(self.db, keys.read_text(self.store, keys.EXPORT_FOLDER_KEY), self.today, self)
+        dialog.written.connect(lambda paths: paths and self._exported(paths[0]))
+        dialog.finished.connect(dialog.deleteLater)
+        self.ledger_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def open_office_settings(self):
+        from ui.office_dialog import OfficeSettingsDialog
+
+        dialog = OfficeSettingsDialog(self.db, self)
+        dialog.accepted.connect(lambda: self.show_status(_("Office settings saved")))
+        dialog.finished.connect(dialog.deleteLater)
+        self.office_dialog = dialog
+        dialog.open()
+        return dialog
+
     # ------------------------------------------------------------------ databases
 
     def choose_database(self) -> None:
@@ -1062,6 +1175,11 @@ def _with_shortcut(text: str, action: QAction) -> str:
     if shortcut.isEmpty():
         return text
     return _("{action} ({shortcut})").format(action=text, shortcut=shortcut.toString(QKeySequence.SequenceFormat.NativeText))
+
+
+def _file_safe(text: str) -> str:
+    """A contract number as part of a file name (no path separators or characters Windows refuses)."""
+    return re.sub(r'[\\/:*?"<>|]', "_", text)
 
 
 def _icon_path() -> Path:

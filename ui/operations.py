@@ -145,8 +145,8 @@ def affects(changes: Changes, number: str | None, shown: frozenset[Part]) -> boo
         return False
     if changes.number is not None and changes.number != number:
         return False
-    if changes.number is None and not changes.touches(Part.CALENDAR, Part.DATABASE):
-        return False
+    if changes.number is None and not changes.touches(Part.CALENDAR, Part.DATABASE, Part.OFFICE):
+        return False  # the calendar, a restore and the office's settings concern every contract
     return bool(changes.parts & (shown | {Part.DATABASE}))
 
 

@@ -1,29 +1,59 @@
-"""The 付款与期限 tab: every deadline and payment of the open contract, from app.rules.schedule.
+"""The 付款与期限 tab: the contract's steps with their deadlines and lateness, every deadline and payment of its
+schedule, and the payments made.
 
-Each row says what, when it falls due (or what it still waits for), the amount for a payment, and its
-state compared with today (done, done N days late, due in N days, overdue …). Calendar warnings show
-above the table.
+The steps (app.rules.lifecycle: counterparty check … archiving) show when each was done, how late, what it still needs
+(the approval level the amount requires, the offices not filed with yet); buttons record the next step, skip one
+or send the contract back (with a reason), record a payment and keep the ledger entry. The schedule's rows say
+what, when it falls due (or what it still waits for), the amount for a payment and what of it is unpaid, and its
+state compared with today. Calendar warnings show above. Everything is computed by app.rules.lifecycle.standing; the
+tab only shows it and runs the dialogs' ops through the window's Operations.
 """
 
 from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QEvent, Qt
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QHeaderView, QLabel, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QGroupBox,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QPushButton,
+    QSplitter,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
 from app.base.errors import UserError
 from app.base.i18n import _
 from app.ops import Part
-from app.rules.schedule import ItemState, Schedule, ScheduleItem, build_schedule
-from app.store.contracts import load
+from app.ops.standings import standing
+from app.rules.lifecycle.standing import Standing
+from app.rules.lifecycle.steps import StepState
+from app.rules.schedule import ItemState, Schedule, ScheduleItem
 from app.store.db import Database
 from app.values.money import format_amount
 from ui.change_feed import FollowsContract
 from ui.operations import operations_for
 
 STATE_COLOURS = {ItemState.OVERDUE: QColor("#b00020"), ItemState.TODAY: QColor("#b35c00"), ItemState.DONE: QColor("#5f6368")}
+STEP_COLOURS = {StepState.SKIPPED: QColor("#5f6368"), StepState.CURRENT: QColor("#0b57d0")}
+
+
+def _tree(name: str, columns: int) -> QTreeWidget:
+    tree = QTreeWidget()
+    tree.setObjectName(name)
+    tree.setRootIsDecorated(False)
+    tree.setColumnCount(columns)
+    tree.setAlternatingRowColors(True)
+    tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    tree.header().setStretchLastSection(True)
+    return tree
 
 
 def due_text(item: ScheduleItem) -> str:
@@ -38,34 +68,115 @@ def due_text(item: ScheduleItem) -> str:
 
 
 class ScheduleTab(FollowsContract, QWidget):
-    """Deadlines and payments; `today` is fixed by tests, otherwise the real date at each refresh."""
+    """Steps, deadlines and payments; `today` is fixed by tests, otherwise the real date at each refresh."""
 
-    SHOWS = frozenset({Part.FIELDS, Part.TERMS, Part.EVENTS, Part.PAYMENTS, Part.STATE, Part.CALENDAR})
+    status_message = Signal(str)
+    SHOWS = frozenset({Part.FIELDS, Part.TERMS, Part.EVENTS, Part.PAYMENTS, Part.STATE, Part.CALENDAR, Part.LIFECYCLE,
+                       Part.PAYMENTS_MADE, Part.ATTACHMENTS, Part.OFFICE})
 
     def __init__(self, db: Database, parent: QWidget | None = None, today: date | None = None) -> None:
         super().__init__(parent)
         self.db = db
-        self.follow(operations_for(db))
+        self.operations = operations_for(db)
         self.number: str | None = None
         self.fixed_today = today
+        self.standing: Standing | None = None
         self.schedule: Schedule | None = None
         self.warnings = QLabel()
         self.warnings.setWordWrap(True)
         self.warnings.setObjectName("scheduleWarnings")
-        self.tree = QTreeWidget()
-        self.tree.setObjectName("scheduleItems")
-        self.tree.setRootIsDecorated(False)
-        self.tree.setColumnCount(5)
-        self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.tree.header().setStretchLastSection(True)
+
+        self.steps_box = QGroupBox()
+        self.stage_label = QLabel()
+        self.stage_label.setObjectName("lifecycleStage")
+        self.stage_label.setWordWrap(True)
+        self.steps = _tree("lifecycleSteps", 4)
+        self.record_button = QPushButton()
+        self.skip_button = QPushButton()
+        self.return_button = QPushButton()
+        self.entry_button = QPushButton()
+        self.record_button.setObjectName("recordStep")
+        self.skip_button.setObjectName("skipStep")
+        self.return_button.setObjectName("sendBack")
+        self.entry_button.setObjectName("ledgerEntry")
+        self.record_button.clicked.connect(self.record_step)
+        self.skip_button.clicked.connect(lambda: self.reason_step(skip=True))
+        self.return_button.clicked.connect(lambda: self.reason_step(skip=False))
+        self.entry_button.clicked.connect(self.edit_record)
+        buttons = QHBoxLayout()
+        for button in (self.record_button, self.skip_button, self.return_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.entry_button)
+        rows = self.steps.fontMetrics().height() + 4
+        self.steps.setMinimumHeight(rows * 9 + 6)  # the eight steps and the header, without scrolling
+        box = QVBoxLayout(self.steps_box)
+        box.addWidget(self.stage_label)
+        box.addWidget(self.steps, 1)
+        box.addLayout(buttons)
+
+        self.schedule_box = QGroupBox()
+        self.tree = _tree("scheduleItems", 5)
+        QVBoxLayout(self.schedule_box).addWidget(self.tree)
+
+        self.paid_box = QGroupBox()
+        self.paid_label = QLabel()
+        self.paid_label.setObjectName("paidTotals")
+        self.payments = _tree("paymentsMade", 6)
+        self.pay_button = QPushButton()
+        self.pay_button.setObjectName("recordPayment")
+        self.unpay_button = QPushButton()
+        self.unpay_button.setObjectName("removePayment")
+        self.pay_button.clicked.connect(self.record_payment)
+        self.unpay_button.clicked.connect(self.remove_payment)
+        self.payments.itemSelectionChanged.connect(self._enable)
+        row = QHBoxLayout()
+        row.addWidget(self.paid_label, 1)
+        row.addWidget(self.pay_button)
+        row.addWidget(self.unpay_button)
+        box = QVBoxLayout(self.paid_box)
+        box.addLayout(row)
+        box.addWidget(self.payments, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Vertical)
+        for widget in (self.steps_box, self.schedule_box, self.paid_box):
+            self.splitter.addWidget(widget)
+        self.splitter.setStretchFactor(0, 4)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setSizes([400, 300, 200])  # proportions: the eight steps first
         layout = QVBoxLayout(self)
         layout.addWidget(self.warnings)
-        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.splitter, 1)
         self.retranslate_ui()
+        self.follow(self.operations)
+
+    @property
+    def today(self) -> date:
+        return self.fixed_today or date.today()
 
     def retranslate_ui(self) -> None:
+        self.steps_box.setTitle(_("Steps"))
+        self.schedule_box.setTitle(_("Deadlines and payments"))
+        self.paid_box.setTitle(_("Payments made"))
+        self.steps.setHeaderLabels([_("Step"), _("Date or deadline"), _("State"), _("Details")])
         self.tree.setHeaderLabels([_("What"), _("Due date or waits for"), _("Amount"), _("State"), _("As the contract says")])
+        self.payments.setHeaderLabels([_("Paid on"), _("Instalment"), _("Amount"), _("Voucher"), _("Note"),
+                                       _("Recorded by")])
+        for button, text, tip in (
+            (self.record_button, _("Record a step…"), _("Record the next step (or another entry) with its date")),
+            (self.skip_button, _("Skip a step…"), _("Skip a step, with a reason kept in the audit trail")),
+            (self.return_button, _("Send back…"), _("Send the contract back for changes before it is sealed")),
+            (self.entry_button, _("Ledger entry…"), _("Kind, procurement method, major contract, term")),
+            (self.pay_button, _("Record a payment…"), _("Record a payment made (part payments allowed)")),
+            (self.unpay_button, _("Remove payment…"), _("Remove a payment recorded by mistake, with a reason")),
+        ):
+            button.setText(text)
+            button.setToolTip(tip)
+            button.setAccessibleName(text.rstrip("…."))
+        self.steps.setAccessibleName(_("Steps"))
         self.tree.setAccessibleName(_("Deadlines and payments"))
+        self.payments.setAccessibleName(_("Payments made"))
         if self.number is not None:
             self.refresh()
 
@@ -78,18 +189,62 @@ class ScheduleTab(FollowsContract, QWidget):
         self.number = number
         self.refresh()
 
-    def refresh(self) -> None:
-        from app.store.calendar import load_calendar
+    # ------------------------------------------------------------------ drawing
 
-        self.tree.clear()
+    def refresh(self) -> None:
+        self.standing = None
         self.schedule = None
         if self.number is not None:
             try:
-                contract = load(self.db, self.number, rows=False)
-            except UserError:
-                contract = None
-            if contract is not None:
-                self.schedule = build_schedule(contract, load_calendar(self.db), self.fixed_today or date.today())
+                self.standing = standing(self.db, self.number, self.today)
+            except UserError as exc:
+                self.status_message.emit(str(exc))
+        self.schedule = self.standing.schedule if self.standing else None
+        self._show_steps()
+        self._show_schedule()
+        self._show_payments()
+        self._enable()
+
+    def _show_steps(self) -> None:
+        self.steps.clear()
+        st = self.standing
+        if st is None:
+            self.stage_label.setText("")
+            return
+        lc = st.lifecycle
+        parts = [_("Stage: {stage}").format(stage=lc.stage.label),
+                 _("approval needed: {level}").format(level=lc.required_approval.label)]
+        if lc.major:
+            parts.append(_("major contract"))
+        rec = st.record
+        if rec.kind:
+            parts.append(rec.kind.label)
+        if rec.term_end:
+            parts.append(_("term ends {date}").format(date=rec.term_end.isoformat()))
+        self.stage_label.setText(_("; ").join(parts))
+        for view in lc.steps:
+            when = ""
+            if view.done_on is not None:
+                when = view.done_on.isoformat()
+            elif view.item is not None and view.item.date is not None:
+                when = _("due {date}").format(date=view.item.date.isoformat())
+            detail = view.detail or (view.item.rule if view.item is not None and view.state is not StepState.DONE
+                                     else "")
+            row = QTreeWidgetItem([view.step.label, when, view.status, detail])
+            if view.item is not None:
+                row.setToolTip(1, view.item.rule)
+                colour = STATE_COLOURS.get(view.item.state) if view.state is not StepState.DONE else None
+                if view.item.late_days:
+                    colour = STATE_COLOURS[ItemState.OVERDUE]
+                if colour is not None:
+                    row.setForeground(2, QBrush(colour))
+            colour = STEP_COLOURS.get(view.state)
+            if colour is not None:
+                row.setForeground(0, QBrush(colour))
+            self.steps.addTopLevelItem(row)
+
+    def _show_schedule(self) -> None:
+        self.tree.clear()
         items = self.schedule.items if self.schedule else []
         for item in items:
             when = due_text(item)
@@ -106,3 +261,90 @@ class ScheduleTab(FollowsContract, QWidget):
         warnings = self.schedule.warnings if self.schedule else []
         self.warnings.setText("\n".join(warnings))
         self.warnings.setVisible(bool(warnings))
+
+    def _show_payments(self) -> None:
+        self.payments.clear()
+        st = self.standing
+        if st is None:
+            self.paid_label.setText("")
+            return
+        totals = st.totals
+        self.paid_label.setText(_("Paid ¥{paid} of ¥{total}; unpaid ¥{unpaid}; overdue ¥{overdue}").format(
+            paid=format_amount(totals.paid), total=format_amount(st.contract.total),
+            unpaid=format_amount(totals.unpaid), overdue=format_amount(totals.overdue)))
+        for stored in st.payments:
+            p = stored.payment
+            row = QTreeWidgetItem([p.paid_on.isoformat(), str(p.instalment), format_amount(p.amount), p.voucher,
+                                   p.note, stored.recorded_by])
+            row.setData(0, Qt.ItemDataRole.UserRole, stored.id)
+            row.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.payments.addTopLevelItem(row)
+
+    def _enable(self) -> None:
+        st = self.standing
+        has = st is not None
+        open_steps = st is not None and st.lifecycle.current is not None
+        for button in (self.record_button, self.skip_button, self.return_button):
+            button.setEnabled(open_steps)
+        self.entry_button.setEnabled(has)
+        self.pay_button.setEnabled(st is not None and bool(st.instalments))
+        self.unpay_button.setEnabled(has and bool(self.payments.selectedItems()))
+
+    # ------------------------------------------------------------------ actions
+
+    def _dialog(self, dialog) -> None:
+        """Open a dialog window-modally (the window keeps painting); kept as `self.dialog` for tests."""
+        self.dialog = dialog
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.accepted.connect(lambda: self.status_message.emit(_("Recorded")))
+        dialog.open()
+
+    def record_step(self):
+        from ui.step_dialogs import StepDialog
+
+        if self.standing is not None:
+            self._dialog(StepDialog(self.operations, self.standing, self.today, self))
+            return self.dialog
+        return None
+
+    def reason_step(self, *, skip: bool):
+        from ui.step_dialogs import ReasonDialog
+
+        if self.standing is not None:
+            self._dialog(ReasonDialog(self.operations, self.standing, self.today, skip=skip, parent=self))
+            return self.dialog
+        return None
+
+    def record_payment(self):
+        from ui.step_dialogs import PaymentDialog
+
+        if self.standing is not None:
+            self._dialog(PaymentDialog(self.operations, self.standing, self.today, self))
+            return self.dialog
+        return None
+
+    def edit_record(self):
+        from ui.step_dialogs import RecordDialog
+
+        if self.standing is not None:
+            self._dialog(RecordDialog(self.operations, self.standing, self))
+            return self.dialog
+        return None
+
+    def remove_payment(self, reason: str | None = None) -> None:
+        from app.ops.payments import remove_payment
+
+        selected = self.payments.selectedItems()
+        if self.number is None or not selected:
+            return
+        payment_id = selected[0].data(0, Qt.ItemDataRole.UserRole)
+        if reason is None:
+            reason, ok = QInputDialog.getText(self, _("Remove payment"), _("Why is this payment removed?"))
+            if not ok:
+                return
+        try:
+            self.operations.run(remove_payment, self.number, payment_id, reason=reason)
+        except UserError as exc:
+            self.status_message.emit(str(exc))
+            return
+        self.status_message.emit(_("Payment removed"))

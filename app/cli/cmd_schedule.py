@@ -101,14 +101,11 @@ def _warn(warnings: list[str]) -> None:
 
 
 def run_schedule(args) -> int:
-    from app.rules.schedule import build_schedule
-    from app.store.calendar import load_calendar
-    from app.store.contracts import load
+    from app.ops.standings import standing
 
     today = _today(args)
-    db = open_store(args)
-    contract = load(db, args.number)
-    schedule = build_schedule(contract, load_calendar(db), today)
+    st = standing(open_store(args), args.number, today)
+    contract, schedule = st.contract, st.schedule  # the steps' deadlines first, payments made settled in
     if args.json:
         print_json(schedule.as_json())
         return 0
@@ -128,17 +125,18 @@ def run_schedule(args) -> int:
 
 
 def run_due(args) -> int:
-    from app.rules.schedule import due_within
+    from app.ops.standings import all_standings
+    from app.rules.schedule import due_among
     from app.store.calendar import load_calendar
-    from app.store.contracts import list_contracts, load
 
     within = parse_count_arg(args.within, "--within")
     today = _today(args)
     db = open_store(args)
-    contracts = [load(db, summary.number) for summary in list_contracts(db)]
-    result = due_within(contracts, load_calendar(db), today, within)
+    calendar = load_calendar(db)
+    standings = all_standings(db, today, calendar)
+    result = due_among(((st.number, st.contract.title, st.schedule.items) for st in standings), calendar, today, within)
     if args.ics:
-        _write_ics(result.entries, today, within, Path(args.ics))
+        _write_ics(standings, today, within, Path(args.ics), db.path)
     if args.json:
         print_json(
             {
@@ -157,17 +155,17 @@ def run_due(args) -> int:
     return 0
 
 
-def _write_ics(entries, today: date, within: int, out: Path) -> None:
-    """The listed items as all-day calendar events (app.reminders); each keeps its UID across exports."""
+def _write_ics(standings, today: date, within: int, out: Path, database: Path | None) -> None:
+    """What `due` lists, and each contract's renewal milestones, as all-day calendar events (app.reminders); each
+    keeps its UID across exports."""
     from datetime import UTC, datetime
 
     from app.codecs.ics import write_ics
-    from app.rules.reminders import ReminderSource, calendar_entries
+    from app.rules.reminders import calendar_entries
+    from app.store.output_targets import check_output_targets
 
-    items: dict[tuple[str, str], list] = {}
-    for entry in entries:
-        items.setdefault((entry.number, entry.title), []).append(entry.item)
-    sources = [ReminderSource(number, title, listed) for (number, title), listed in items.items()]
+    check_output_targets({"--ics": out}, database)
+    sources = [st.reminder_source() for st in standings]
     write_ics(calendar_entries(sources, today, within), out, now=datetime.now(UTC), today=today)
 
 

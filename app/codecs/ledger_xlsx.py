@@ -2,9 +2,11 @@
 
 Totals are formulas, so a clerk who edits a paid amount sees the totals follow: the ledger's totals use
 SUBTOTAL, which adds only the rows Excel's filter shows; each unpaid cell is amount − paid; the statistics
-count and add the ledger's rows with SUMPRODUCT. Every formula's result is also computed here and returned
-(`LedgerWorkbook.values`), so it can be stored with the formula for viewers that do not recalculate.
-User text is always written as text, never as a formula (a counterparty called "=HYPERLINK(…)" stays text).
+count and add the ledger's rows with SUMPRODUCT. Every formula is stored with its result, the way the Excel
+packet stores them (app.codecs.xlsx.sheetdata: rows rendered as SpreadsheetML and spliced into the saved
+workbook), so viewers that do not recalculate (phone and chat previews, pandas) still show the figures; the
+results are also returned (`LedgerWorkbook.values`) for the tests. User text is always written as text, never
+as a formula (a counterparty called "=HYPERLINK(…)" stays text).
 """
 
 from __future__ import annotations
@@ -15,17 +17,15 @@ from decimal import Decimal
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.properties import PageSetupProperties
-from openpyxl.worksheet.worksheet import Worksheet
 
 from app.base.errors import UserError
 from app.base.fileio import atomic_path, os_reason
 from app.base.i18n import N_, _
 from app.codecs.xlsx.layout import TOTAL_LABEL
-from app.codecs.xlsx.sheet import DATE_FORMAT, INTEGER_FORMAT, MONEY_FORMAT, PAGE_FOOTER, display_width
+from app.codecs.xlsx.sheet import DATE_FORMAT, INTEGER_FORMAT, MONEY_FORMAT, Sheet, display_width
+from app.codecs.xlsx.sheetdata import splice
+from app.codecs.xlsx.workbook import _serial
 from app.rules.ledger import LedgerFilter, LedgerRow, YearStatistics, kind_label, statistics
 from app.values.money import quantize
 
@@ -34,12 +34,6 @@ STATISTICS_SHEET = N_("Yearly statistics")
 #: Rows above the table: the title, the filter and date line, then the header row.
 HEADER_ROW = 3
 FIRST_ROW = HEADER_ROW + 1
-
-_BOLD = Font(bold=True)
-_TITLE = Font(bold=True, size=14)
-_HEADER_FILL = PatternFill("solid", fgColor="DDDDDD")
-_WRAP = Alignment(wrap_text=True, vertical="top")
-_CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 @dataclass(frozen=True)
@@ -114,141 +108,148 @@ def cell_value(row: LedgerRow, index: int, key: str) -> object:
     }[key]
 
 
-def _put_text(ws: Worksheet, ref: str, text: str, *, font: Font | None = None, alignment: Alignment | None = None,
-              fill: PatternFill | None = None) -> None:
-    cell = ws[ref]
-    cell.value = ILLEGAL_CHARACTERS_RE.sub("", text)
-    cell.data_type = "s"  # never a formula, whatever the text starts with
-    if font:
-        cell.font = font
-    if alignment:
-        cell.alignment = alignment
-    if fill:
-        cell.fill = fill
+class _Cells:
+    """The styles of the ledger's cells, registered once per sheet."""
+
+    def __init__(self, sheet: Sheet) -> None:
+        st = sheet.style
+        self.title = st(bold=True, size=14)
+        self.caption = st()
+        self.header = st(bold=True, wrap=True, align="center", border=True, header=True)
+        self.text = st(wrap=True, border=True)
+        self.label = st(bold=True, border=True)
+        self.plain_label = st(bold=True)
+        self.kinds = {
+            "text": self.text,
+            "money": st(fmt=MONEY_FORMAT, border=True),
+            "date": st(fmt=DATE_FORMAT, border=True),
+            "int": st(fmt="0", border=True),
+        }
+        self.money_total = st(fmt=MONEY_FORMAT, bold=True, border=True)
+        self.count_total = st(fmt=INTEGER_FORMAT, bold=True, border=True)
+        self.count = st(fmt=INTEGER_FORMAT, border=True)
 
 
-def _put(ws: Worksheet, ref: str, column: Column, value: object) -> None:
+def _cell(sheet: Sheet, cells: _Cells, ref: str, column: Column, value: object) -> str:
+    style = cells.kinds[column.kind]
+    out = sheet.rows
+    empty = f'<c r="{ref}" s="{style}"/>'
     if value is None or value == "":
-        return
+        return empty
     if column.kind == "text":
-        _put_text(ws, ref, str(value), alignment=_WRAP)
-        return
-    cell = ws[ref]
-    cell.value = value
-    cell.number_format = {"money": MONEY_FORMAT, "date": DATE_FORMAT, "int": "0"}[column.kind]
+        return out.text(ref, str(value), style) or empty
+    if column.kind == "date":
+        assert isinstance(value, date)
+        return out.date(ref, _serial(value), style)
+    assert isinstance(value, Decimal | int)
+    return out.number(ref, value, style)
 
 
-def _print_setup(ws: Worksheet, title_rows: str) -> None:
-    """A4 landscape, one page wide, the header row on every page, 第 N 页 共 M 页 below."""
-    ws.page_setup.paperSize = "9"
-    ws.page_setup.orientation = "landscape"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    ws.print_title_rows = title_rows
-    ws.oddFooter.center.text = PAGE_FOOTER
-    ws.evenFooter.center.text = PAGE_FOOTER
-
-
-def _write_ledger(ws: Worksheet, rows: list[LedgerRow], heading: str, caption: str, out: LedgerWorkbook) -> None:
-    title = ws.title
-    _put_text(ws, "A1", heading, font=_TITLE)
-    _put_text(ws, "A2", caption)
-    widths = [max(c.width, display_width(_(c.title))) for c in COLUMNS]
-    for column in COLUMNS:
-        _put_text(ws, f"{LETTER[column.key]}{HEADER_ROW}", _(column.title), font=_BOLD, alignment=_CENTER,
-                  fill=_HEADER_FILL)
+def _write_ledger(sheet: Sheet, rows: list[LedgerRow], heading: str, caption: str, out: LedgerWorkbook) -> None:
+    title = sheet.ws.title
+    widths = [float(max(c.width, display_width(_(c.title)))) for c in COLUMNS]
+    for n, row in enumerate(rows, start=1):
+        for i, column in enumerate(COLUMNS):
+            value = cell_value(row, n, column.key)
+            if column.kind == "text" and value:
+                widths[i] = max(widths[i], min(display_width(str(value)), MAX_WIDTH))
+    sheet.set_widths([w + 2 for w in widths], {i for i, c in enumerate(COLUMNS) if c.kind == "text"})
+    cells = _Cells(sheet)
+    put = sheet.rows
+    put.add([put.text("A1", heading, cells.title)], height=22)
+    put.add([put.text("A2", caption, cells.caption)])
+    put.add([put.text(f"{LETTER[c.key]}{HEADER_ROW}", _(c.title), cells.header) for c in COLUMNS],
+            height=sheet.height({i: _(c.title) for i, c in enumerate(COLUMNS)}))
     for n, row in enumerate(rows, start=1):
         r = HEADER_ROW + n
+        line, texts = [], {}
         for i, column in enumerate(COLUMNS):
             ref = f"{LETTER[column.key]}{r}"
             if column.key == "unpaid":
-                ws[ref] = f"=ROUND({LETTER['amount']}{r}-{LETTER['paid']}{r},2)"
-                ws[ref].number_format = MONEY_FORMAT
-                out.values[(title, ref)] = quantize(row.amount - row.paid)
+                value = quantize(row.amount - row.paid)
+                line.append(put.formula(ref, f"ROUND({LETTER['amount']}{r}-{LETTER['paid']}{r},2)",
+                                        cells.kinds["money"], value))
+                out.values[(title, ref)] = value
                 continue
             value = cell_value(row, n, column.key)
-            _put(ws, ref, column, value)
+            line.append(_cell(sheet, cells, ref, column, value))
             if column.kind == "text" and value:
-                widths[i] = max(widths[i], min(display_width(str(value)), MAX_WIDTH))
+                texts[i] = str(value)
+        put.add(line, height=sheet.height(texts))
     last = HEADER_ROW + len(rows)
     total = last + 1
     out.total_row = total
-    _put_text(ws, f"A{total}", _(TOTAL_LABEL), font=_BOLD)
-    number_ref = f"{LETTER['number']}{total}"
+    line = [put.text(f"A{total}", _(TOTAL_LABEL), cells.label)]
+    span = f"{FIRST_ROW}:{{col}}{max(last, FIRST_ROW)}"
+    number = LETTER["number"]
     # SUBTOTAL adds only the rows a filter shows (3: count, 9: sum).
-    ws[number_ref] = f"=SUBTOTAL(3,{LETTER['number']}{FIRST_ROW}:{LETTER['number']}{max(last, FIRST_ROW)})"
-    ws[number_ref].font = _BOLD
-    ws[number_ref].number_format = INTEGER_FORMAT
-    out.values[(title, number_ref)] = len(rows)
+    line.append(put.formula(f"{number}{total}", f"SUBTOTAL(3,{number}{span.format(col=number)})", cells.count_total,
+                            len(rows)))
+    out.values[(title, f"{number}{total}")] = len(rows)
     for key in SUMMED:
-        ref = f"{LETTER[key]}{total}"
-        ws[ref] = f"=SUBTOTAL(9,{LETTER[key]}{FIRST_ROW}:{LETTER[key]}{max(last, FIRST_ROW)})"
-        ws[ref].font = _BOLD
-        ws[ref].number_format = MONEY_FORMAT
-        value = sum((quantize(r.amount - r.paid) if key == "unpaid" else getattr(r, key) for r in rows), Decimal("0.00"))
-        out.values[(title, ref)] = value
-    for i, width in enumerate(widths, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = min(width, MAX_WIDTH) + 2
+        col = LETTER[key]
+        value = sum((quantize(r.amount - r.paid) if key == "unpaid" else getattr(r, key) for r in rows),
+                    Decimal("0.00"))
+        line.append(put.formula(f"{col}{total}", f"SUBTOTAL(9,{col}{span.format(col=col)})", cells.money_total, value))
+        out.values[(title, f"{col}{total}")] = value
+    put.add(line)  # A, then the count and the sums, in column order
+    ws = sheet.ws
     ws.freeze_panes = f"D{FIRST_ROW}"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{LETTER[COLUMNS[-1].key]}{max(last, HEADER_ROW)}"
-    _print_setup(ws, f"{HEADER_ROW}:{HEADER_ROW}")
+    sheet.print_setup(title_rows=f"{HEADER_ROW}:{HEADER_ROW}", columns=len(COLUMNS), last_row=total)
+    ws.page_setup.orientation = "landscape"
 
 
 def _quote(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _write_statistics(ws: Worksheet, ledger: str, rows_last: int, stats: list[YearStatistics],
+def _write_statistics(sheet: Sheet, ledger: str, rows_last: int, stats: list[YearStatistics],
                       out: LedgerWorkbook) -> None:
     """Per year: count and amount by kind, then by state; each figure a formula over the ledger sheet."""
-    title = ws.title
-    sheet = "'" + ledger.replace("'", "''") + "'!"
+    title = sheet.ws.title
+    ref_sheet = "'" + ledger.replace("'", "''") + "'!"
 
     def rng(key: str) -> str:
-        return f"{sheet}${LETTER[key]}${FIRST_ROW}:${LETTER[key]}${max(rows_last, FIRST_ROW)}"
+        return f"{ref_sheet}${LETTER[key]}${FIRST_ROW}:${LETTER[key]}${max(rows_last, FIRST_ROW)}"
 
     def year_test(year: int | None) -> str:
         return f"--({rng('year')}={year})" if year is not None else f"--({rng('year')}=\"\")"
 
-    _put_text(ws, "A1", _("Yearly statistics"), font=_TITLE)
-    r = 2
+    sheet.set_widths([30, 12, 20], {0})
+    cells = _Cells(sheet)
+    put = sheet.rows
+    put.add([put.text("A1", _("Yearly statistics"), cells.title)], height=22)
+    put.add([])
     for year_stats in stats:
-        r += 1
         year_text = _("Year {year}").format(year=year_stats.year) if year_stats.year else _("year not known")
-        _put_text(ws, f"A{r}", year_text, font=_BOLD)
+        put.add([put.text(f"A{put.next_row}", year_text, cells.plain_label)])
         for heading, key, groups in (
             (_("By kind"), "kind", [(kind_label(k), t) for k, t in year_stats.by_kind.items()]),
             (_("By state"), "stage", [(s.label, t) for s, t in year_stats.by_stage.items()]),
         ):
-            r += 1
-            for col, text in zip("ABC", (heading, _("Contracts"), _("Amount")), strict=True):
-                _put_text(ws, f"{col}{r}", text, font=_BOLD, alignment=_CENTER, fill=_HEADER_FILL)
-            first = r + 1
+            r = put.next_row
+            put.add([put.text(f"{col}{r}", text, cells.header)
+                     for col, text in zip("ABC", (heading, _("Contracts"), _("Amount")), strict=True)])
+            first = put.next_row
             for label, tally in groups:
-                r += 1
-                _put_text(ws, f"A{r}", label)
+                r = put.next_row
                 test = f"{year_test(year_stats.year)},--({rng(key)}={_quote(label)})"
-                ws[f"B{r}"] = f"=SUMPRODUCT({test})"
-                ws[f"B{r}"].number_format = INTEGER_FORMAT
-                ws[f"C{r}"] = f"=SUMPRODUCT({test},{rng('amount')})"
-                ws[f"C{r}"].number_format = MONEY_FORMAT
+                put.add([put.text(f"A{r}", label, cells.text),
+                         put.formula(f"B{r}", f"SUMPRODUCT({test})", cells.count, tally.count),
+                         put.formula(f"C{r}", f"SUMPRODUCT({test},{rng('amount')})", cells.kinds["money"],
+                                     tally.amount)])
                 out.values[(title, f"B{r}")] = tally.count
                 out.values[(title, f"C{r}")] = tally.amount
-            r += 1
-            _put_text(ws, f"A{r}", _(TOTAL_LABEL), font=_BOLD)
-            for col, value, fmt in (("B", year_stats.total.count, INTEGER_FORMAT),
-                                    ("C", year_stats.total.amount, MONEY_FORMAT)):
-                ws[f"{col}{r}"] = f"=SUM({col}{first}:{col}{r - 1})"
-                ws[f"{col}{r}"].number_format = fmt
-                ws[f"{col}{r}"].font = _BOLD
-                out.values[(title, f"{col}{r}")] = value
-        r += 1
-    ws.column_dimensions["A"].width = 30
-    ws.column_dimensions["B"].width = 12
-    ws.column_dimensions["C"].width = 20
-    _print_setup(ws, "1:1")
-    ws.page_setup.orientation = "portrait"
+            r = put.next_row
+            put.add([put.text(f"A{r}", _(TOTAL_LABEL), cells.label),
+                     put.formula(f"B{r}", f"SUM(B{first}:B{r - 1})", cells.count_total, year_stats.total.count),
+                     put.formula(f"C{r}", f"SUM(C{first}:C{r - 1})", cells.money_total, year_stats.total.amount)])
+            out.values[(title, f"B{r}")] = year_stats.total.count
+            out.values[(title, f"C{r}")] = year_stats.total.amount
+        put.add([])
+    sheet.print_setup(title_rows="1:1", columns=3, last_row=put.count)
+    sheet.ws.page_setup.orientation = "portrait"
 
 
 def ledger_heading(office: str) -> str:
@@ -260,26 +261,28 @@ def ledger_caption(filter: LedgerFilter, today: date) -> str:
 
 
 def build_ledger_workbook(rows: list[LedgerRow], *, office: str, filter: LedgerFilter,
-                          today: date) -> tuple[Workbook, LedgerWorkbook]:
-    """The workbook in memory and what it holds (rows kept by the filter, statistics, formula values)."""
+                          today: date) -> tuple[Workbook, list[Sheet], LedgerWorkbook]:
+    """The workbook's frame (write-only), its sheets whose rows are spliced in after saving, and what it holds
+    (rows kept by the filter, statistics, formula values)."""
     kept = filter.apply(rows)
     result = LedgerWorkbook(kept, statistics(kept))
-    wb = Workbook()
-    ledger = wb.active
-    ledger.title = _(LEDGER_SHEET)
+    wb = Workbook(write_only=True)
+    taken: set[str] = set()
+    ledger = Sheet(wb, _(LEDGER_SHEET), taken)
+    stats = Sheet(wb, _(STATISTICS_SHEET), taken)
     _write_ledger(ledger, kept, ledger_heading(office), ledger_caption(filter, today), result)
-    _write_statistics(wb.create_sheet(_(STATISTICS_SHEET)), ledger.title, HEADER_ROW + len(kept), result.statistics,
-                      result)
-    return wb, result
+    _write_statistics(stats, ledger.ws.title, HEADER_ROW + len(kept), result.statistics, result)
+    return wb, [ledger, stats], result
 
 
 def export_ledger_xlsx(rows: list[LedgerRow], out: Path, *, office: str = "", filter: LedgerFilter | None = None,
                        today: date) -> LedgerWorkbook:
     """Write the ledger workbook atomically; returns what it holds (see LedgerWorkbook)."""
-    wb, result = build_ledger_workbook(rows, office=office, filter=filter or LedgerFilter(), today=today)
     with atomic_path(out) as tmp:
+        wb, sheets, result = build_ledger_workbook(rows, office=office, filter=filter or LedgerFilter(), today=today)
         try:
             wb.save(tmp)
+            splice(tmp, {sheet.ws.path.lstrip("/"): (sheet.rows, max(len(sheet.widths), 1)) for sheet in sheets})
         except OSError as exc:
             raise UserError(_("cannot write the file: {error}").format(error=os_reason(exc)), str(out)) from exc
     return result

@@ -33,6 +33,12 @@ class Part(StrEnum):
     REVISIONS = "revisions"
     CALENDAR = "calendar"  # the holiday calendar: every schedule
     DATABASE = "database"  # the whole database was replaced (restore)
+    # The office's records about a contract (issue 20): they never change what the contract says.
+    LIFECYCLE = "lifecycle"  # the steps (review, approval, sealing, filing …) and the contract's record (kind, term)
+    PAYMENTS_MADE = "payments_made"  # payments recorded as made
+    ATTACHMENTS = "attachments"  # files kept with the contract
+    OFFICE = "office"  # the office's settings: every contract's steps and deadlines (number None)
+    REMINDERS = "reminders"  # a reminder dismissed (number None)
 
 
 #: What the contract says (its text, numbers and tables), as opposed to the records kept about it.

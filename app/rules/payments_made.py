@@ -227,3 +227,16 @@ def totals(total: Decimal, instalments: Sequence[InstalmentPaid]) -> PaidTotals:
         overdue=sum((i.overdue for i in instalments), ZERO),
         next_due=min(open_, key=lambda i: (i.due, i.no)) if open_ else None,
     )
+
+
+@dataclass(frozen=True)
+class StoredPayment:
+    id: int
+    payment: PaymentMade
+    recorded_by: str
+    recorded_at: str
+
+    def as_json(self) -> dict:
+        p = self.payment
+        return {"id": self.id, "instalment": p.instalment, "date": p.paid_on.isoformat(), "amount": format_amount(p.amount, grouping=False),
+                "voucher": p.voucher, "note": p.note, "recorded_by": self.recorded_by, "recorded_at": self.recorded_at}

@@ -99,6 +99,11 @@ class Reminder:
         return f"{self.number}\x00{self.key}\x00{self.date.isoformat()}"
 
     @property
+    def dismiss_digest(self) -> str:
+        """The dismiss key as the store keeps it (SHA-256: the key holds control characters a server refuses)."""
+        return hashlib.sha256(self.dismiss_key.encode("utf-8")).hexdigest()
+
+    @property
     def overdue(self) -> bool:
         return self.state is ItemState.OVERDUE
 
@@ -135,7 +140,8 @@ def _ends_status(ends_on: date, today: date) -> str:
 def reminders(sources: Iterable[ReminderSource], today: date, within_days: int = PANEL_DAYS,
               dismissed: frozenset[str] | set[str] = frozenset()) -> list[Reminder]:
     """The panel's list: everything overdue, everything due up to `within_days` ahead, and, for a term ending
-    within 90 days, its latest renewal milestone reached; dismissed items left out. Overdue first, then by date."""
+    within 90 days, its latest renewal milestone reached; dismissed items (by dismiss key or its digest) left out.
+    Overdue first, then by date."""
     horizon = today + timedelta(days=within_days)
     out: list[Reminder] = []
     for source in sources:
@@ -146,7 +152,7 @@ def reminders(sources: Iterable[ReminderSource], today: date, within_days: int =
             reached = [i for i in renewal_items(source.ends_on, today) if i.date is not None and i.date <= horizon]
             if reached:
                 out.append(_reminder(source, reached[-1], _ends_status(source.ends_on, today)))
-    out = [r for r in out if r.dismiss_key not in dismissed]
+    out = [r for r in out if r.dismiss_key not in dismissed and r.dismiss_digest not in dismissed]
     out.sort(key=lambda r: (not r.overdue, r.date, r.number, r.key))
     return out
 

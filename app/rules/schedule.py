@@ -414,12 +414,20 @@ class DueList:
 
 def due_within(contracts: Iterable[Contract], calendar: WorkCalendar, today: date, within_days: int) -> DueList:
     """What falls due up to `within_days` after today across the contracts (overdue included), soonest first."""
+    return due_among(((c.number, c.title, build_schedule(c, calendar, today).items) for c in contracts), calendar,
+                     today, within_days)
+
+
+def due_among(schedules: Iterable[tuple[str, str, Iterable[ScheduleItem]]], calendar: WorkCalendar, today: date,
+              within_days: int) -> DueList:
+    """`due_within` over items already computed, by (number, title, items) — schedules with the steps' deadlines
+    and the payments made settled in (app.rules.lifecycle.standing)."""
     horizon = today + timedelta(days=within_days)
     entries: list[DueEntry] = []
-    for contract in contracts:
-        for item in build_schedule(contract, calendar, today).items:
+    for number, title, items in schedules:
+        for item in items:
             if item.date is not None and item.state in ACTIVE_STATES and item.date <= horizon:
-                entries.append(DueEntry(contract.number, contract.title, item))
+                entries.append(DueEntry(number, title, item))
     entries.sort(key=lambda e: (e.item.date, e.number))
     # Only the years the listed dates and the look-ahead reach matter here (covered years, those with a
     # complete-looking schedule, are contiguous, so a date in a covered year was computed without guessing).

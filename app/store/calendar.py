@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy import delete, extract, select
+from sqlalchemy.orm import Session
 
 from app.base.errors import NotFound
 from app.base.i18n import _
@@ -20,12 +21,21 @@ def holiday_rows(db: Database, year: int | None = None) -> list[HolidayDay]:
     if year is not None:
         query = query.where(extract("year", HolidayRow.day) == year)
     with db.read() as s:
-        return [HolidayDay(r.day, DayKind(r.kind), r.name or "") for r in s.scalars(query)]
+        return _days(s, query)
+
+
+def _days(s: Session, query) -> list[HolidayDay]:
+    return [HolidayDay(r.day, DayKind(r.kind), r.name or "") for r in s.scalars(query)]
 
 
 def load_calendar(db: Database) -> WorkCalendar:
     """The calendar as stored (app.ops.first_run fills an empty table when the database is opened)."""
     return WorkCalendar(holiday_rows(db))
+
+
+def calendar_in(s: Session) -> WorkCalendar:
+    """The calendar as stored, read in the caller's transaction."""
+    return WorkCalendar(_days(s, select(HolidayRow).order_by(HolidayRow.day)))
 
 
 def replace_days(db: Database, days: Iterable[HolidayDay], *, clear_years: Iterable[int] = ()) -> int:

@@ -416,23 +416,33 @@ def _signing(s: SigningRow | None) -> Signing:
     return Signing(s.seal_caption, s.signatory, s.date, s.seal_image, s.signature_image)
 
 
+_WHOLE = (
+    selectinload(ContractRow.parties),
+    selectinload(ContractRow.payments),
+    selectinload(ContractRow.invoices),
+    selectinload(ContractRow.clauses),
+    selectinload(ContractRow.annexes),
+    selectinload(ContractRow.signings),
+)
+
+
 def load_in(session: Session, number: str, *, rows: bool = True) -> tuple[Contract, int]:
     """The contract and its version. With `rows=False` cost tables come back empty (their rows are not read):
     for writers and editors of the other parts, which must not pay for a 100,000-row table."""
-    row = session.scalar(
-        select(ContractRow)
-        .where(ContractRow.number == number)
-        .options(
-            selectinload(ContractRow.parties),
-            selectinload(ContractRow.payments),
-            selectinload(ContractRow.invoices),
-            selectinload(ContractRow.clauses),
-            selectinload(ContractRow.annexes),
-            selectinload(ContractRow.signings),
-        )
-    )
+    row = session.scalar(select(ContractRow).where(ContractRow.number == number).options(*_WHOLE))
     if row is None:
         raise NotFound(_("no contract with this number"), number)
+    return _contract(session, row, rows), row.version
+
+
+def load_all_in(session: Session) -> list[tuple[int, Contract]]:
+    """Every contract (by number) with its row id, its cost tables empty: a handful of queries for all of them,
+    for reports across contracts (the ledger, the reminders)."""
+    found = session.scalars(select(ContractRow).order_by(ContractRow.number).options(*_WHOLE)).all()
+    return [(row.id, _contract(session, row, False)) for row in found]
+
+
+def _contract(session: Session, row: ContractRow, rows: bool) -> Contract:
     parties = {p.role: p for p in row.parties}
     signings = {s.role: s for s in row.signings}
     annexes = [
@@ -445,7 +455,7 @@ def load_in(session: Session, number: str, *, rows: bool = True) -> tuple[Contra
         )
         for a in row.annexes
     ]
-    contract = Contract(
+    return Contract(
         number=row.number,
         party_a_number=row.party_a_number,
         party_b_number=row.party_b_number,
@@ -492,7 +502,6 @@ def load_in(session: Session, number: str, *, rows: bool = True) -> tuple[Contra
         signing_a=_signing(signings.get("a")),
         signing_b=_signing(signings.get("b")),
     )
-    return contract, row.version
 
 
 def load(db: Database, number: str, *, rows: bool = True) -> Contract:

@@ -375,3 +375,111 @@ class AmendmentAnnexRow(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     text: Mapped[str | None] = mapped_column(Text)
     table: Mapped[str | None] = mapped_column(Text)
+
+
+# ------------------------------------------------------------------ the office's steps around a contract (issue 20)
+
+
+class OfficeSettingsRow(Base):
+    """The office's rules (app.codecs.office_settings) as their canonical JSON file: one row, id 1."""
+
+    __tablename__ = "office_settings"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    format: Mapped[str] = mapped_column(String(40))
+    document: Mapped[str] = mapped_column(Text)
+    updated_at: Mapped[str] = mapped_column(String(32))
+    updated_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class ContractRecordRow(Base):
+    """What the office records about a contract besides its text, for the ledger and the rules: its kind, how
+    it was procured, whether the clerk marked it major, its term. No row: nothing recorded yet."""
+
+    __tablename__ = "contract_records"
+
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), primary_key=True)
+    kind: Mapped[str | None] = mapped_column(String(16))
+    procurement_method: Mapped[str | None] = mapped_column(String(32))
+    major: Mapped[bool] = mapped_column(Boolean, default=False)
+    term_start: Mapped[date | None] = mapped_column(Date)
+    term_end: Mapped[date | None] = mapped_column(Date)
+    updated_at: Mapped[str] = mapped_column(String(32))
+    updated_by: Mapped[str] = mapped_column(String(100), default="")
+
+
+class LifecycleEventRow(Base):
+    """One dated event of the contract's steps (app.rules.lifecycle.steps.Event), in the order recorded (`seq`).
+    `origin`: "" recorded as a step; "upgrade" made when a database from before the steps was upgraded;
+    "state" made by a change of the approval state (its details were not given)."""
+
+    __tablename__ = "lifecycle_events"
+    __table_args__ = (UniqueConstraint("contract_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(24))
+    step: Mapped[str | None] = mapped_column(String(24))
+    on_date: Mapped[date] = mapped_column(Date)
+    office: Mapped[str] = mapped_column(Text, default="")
+    result: Mapped[str | None] = mapped_column(String(16))
+    conclusion: Mapped[str | None] = mapped_column(String(24))
+    approver: Mapped[str | None] = mapped_column(String(24))
+    approved_by: Mapped[str] = mapped_column(Text, default="")
+    requested_by: Mapped[str] = mapped_column(Text, default="")
+    copies: Mapped[int | None] = mapped_column(Integer)
+    reference: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    origin: Mapped[str] = mapped_column(String(16), default="")
+    recorded_by: Mapped[str] = mapped_column(String(100), default="")
+    recorded_at: Mapped[str] = mapped_column(String(32))
+
+
+class PaymentMadeRow(Base):
+    """A payment made against an instalment (1-based, as the contract numbers them)."""
+
+    __tablename__ = "payments_made"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"), index=True)
+    instalment: Mapped[int] = mapped_column(Integer)
+    paid_on: Mapped[date] = mapped_column(Date)
+    amount: Mapped[Decimal] = mapped_column(DecimalText(2))
+    voucher: Mapped[str] = mapped_column(String(64), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    recorded_by: Mapped[str] = mapped_column(String(100), default="")
+    recorded_at: Mapped[str] = mapped_column(String(32))
+
+
+class AttachmentRow(Base):
+    """A file kept with a contract (review opinion, approval sheet, scanned original …), with its digest. The
+    same file (by SHA-256) is kept once per contract. `content` is read only when the file itself is wanted."""
+
+    __tablename__ = "attachments"
+    __table_args__ = (UniqueConstraint("contract_id", "sha256"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    contract_id: Mapped[int] = mapped_column(ForeignKey("contracts.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(24))
+    name: Mapped[str] = mapped_column(Text)
+    media_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    pages: Mapped[int | None] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    content: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+    added_by: Mapped[str] = mapped_column(String(100), default="")
+    added_at: Mapped[str] = mapped_column(String(32))
+
+
+class ReminderDismissalRow(Base):
+    """A reminder a user dismissed; `key` is the SHA-256 of the reminder's dismiss key (contract, item, date),
+    so a reminder whose date moves comes back."""
+
+    __tablename__ = "reminder_dismissals"
+
+    user: Mapped[str] = mapped_column(String(100), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    number: Mapped[str] = mapped_column(String(100), default="")
+    dismissed_at: Mapped[str] = mapped_column(String(32))

@@ -136,6 +136,9 @@ def change_state_in(s: Session, row: ContractRow, target: Status, *, user: str, 
     step = StateStep(current, target, user, now_iso(), note)
     s.add(StateChangeRow(contract_id=row.id, from_state=current.value, to_state=target.value, user=user, at=step.at, note=note))
     audit.record(s, row.number, "state", current.value, target.value, user=user)
+    from app.store.lifecycle import follow_state_in  # the contract's steps record what the new state stands for
+
+    follow_state_in(s, row, current, target, user=user, note=note)
     s.flush()
     return step
 

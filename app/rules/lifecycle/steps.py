@@ -81,6 +81,9 @@ class EventKind(StrEnum):
     RETURNED = "returned"  # sent back for changes before sealing; note = the reason
 
 
+ORIGIN_UPGRADE = "upgrade"
+ORIGIN_STATE = "state"
+
 #: The step each kind of event completes or belongs to (SKIPPED names its own).
 EVENT_STEP = {
     EventKind.COUNTERPARTY_CHECKED: Step.COUNTERPARTY_CHECK,
@@ -139,6 +142,13 @@ class Event:
     reference: str = ""  # REGISTERED, ARCHIVED
     note: str = ""  # anything; the reason of SKIPPED and RETURNED
     legacy: bool = False
+    #: Where a legacy event came from: "upgrade" (an older database, the default) or "state" (a change of the
+    #: approval state, which gives no details).
+    origin: str = ""
+
+    @property
+    def by_state(self) -> bool:
+        return self.legacy and self.origin == ORIGIN_STATE
 
     @property
     def for_step(self) -> Step:
@@ -216,12 +226,15 @@ class StepView:
     detail: str = ""  # e.g. "leader in charge (needed: leader in charge)", "filed with 1 of 2 offices"
     item: ScheduleItem | None = None
     legacy: bool = False
+    by_state: bool = False  # recorded by a change of the approval state, without details
 
     @property
     def status(self) -> str:
         """done / done 3 days late / skipped: … / due in 2 days / overdue by 4 days / to do / later."""
         if self.state is StepState.SKIPPED:
             return _("skipped: {reason}").format(reason=self.reason)
+        if self.legacy and self.by_state:
+            return _("done (set through the approval state; details not recorded)")
         if self.legacy:
             return _("done (recorded before the contract steps were kept)")
         if self.item is not None and self.item.state is not ItemState.WAITING:
@@ -653,11 +666,14 @@ def _views(m: _Machine, ctx: Context) -> list[StepView]:
     for step in STEPS:
         if step in m.skipped and step not in m.done:
             skip = m.skipped[step]
-            reason = skip.note or (_("not recorded before the contract steps were kept") if skip.legacy else "")
+            reason = skip.note
+            if not reason and skip.legacy:
+                reason = (_("not recorded when the approval state was set") if skip.by_state
+                          else _("not recorded before the contract steps were kept"))
             view = StepView(step, StepState.SKIPPED, skip.on, reason=reason)
         elif step in m.done:
             ev = m.done[step]
-            view = StepView(step, StepState.DONE, ev.on, legacy=ev.legacy)
+            view = StepView(step, StepState.DONE, ev.on, legacy=ev.legacy, by_state=ev.by_state)
         elif step is current:
             view = StepView(step, StepState.CURRENT)
         else:

@@ -1,0 +1,270 @@
+"""The issue's "done when" in the window (1366×768): the test office's ¥80,000 contract walks through every step
+with the 付款与期限 tab's dialogs, a skipped step needs a reason, payments are recorded, files attached (dialog and
+drag-and-drop) and opened, the archive packet lists a missing approval sheet, the ledger is written, the office's
+settings are edited, exported and imported in one dialog, and the reminders panel dismisses items one by one."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QThreadPool, QUrl
+from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QInputDialog
+
+from app.codecs.office_settings import Approver, read_settings
+from app.domain import Status
+from app.domain.kinds import AttachmentKind
+from app.ops.contracts import set_event
+from app.rules.lifecycle.steps import CheckResult, Conclusion, EventKind, Step, StepState
+from app.store import attachments as attachment_store
+from app.store.lifecycle import load_settings, stored_settings
+from app.store.states import state_of
+from tests import office_files as files
+from tests import office_scenario as sc
+from tests.pdf_tools import pages_text
+from ui.main_window import FILES, SCHEDULE, MainWindow
+from ui.step_dialogs import to_qdate
+
+N = sc.NUMBER
+
+
+@pytest.fixture
+def window(qtbot, db, db_path, tmp_path):
+    files.store_contract(db)
+    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    w = MainWindow(db, str(db_path), store=store, today=sc.TODAY)
+    qtbot.addWidget(w)
+    w.resize(1366, 768)
+    w.show()
+    qtbot.waitExposed(w)
+    w.list_view.select_number(N)
+    yield w
+    QThreadPool.globalInstance().waitForDone(120_000)
+
+
+def show(window, tab: str):
+    window.tabs.setCurrentWidget(window.pages[tab])
+    return window.pages[tab]
+
+
+def choose(combo, value) -> None:
+    assert combo.set_value(value), value
+
+
+def record(tab, kind: EventKind, on: date, **fields):
+    """Open "Record a step…", fill it in as a clerk does, press Record; the dialog (closed when stored)."""
+    dialog = tab.record_step()
+    choose(dialog.kind, kind)
+    dialog.date.setDate(to_qdate(on))
+    for name, value in fields.items():
+        widget = getattr(dialog, "check_result" if name == "result" else name)
+        if name in ("result", "conclusion", "approver"):
+            choose(widget, value)
+        elif name == "copies":
+            widget.setValue(value)
+        elif name == "office":
+            widget.setCurrentText(value)
+        else:
+            widget.setText(value)
+    dialog.submit()
+    return dialog
+
+
+def test_the_contract_walks_through_every_step_in_the_window(qtbot, window, db, tmp_path):
+    tab = show(window, SCHEDULE)
+    assert tab.record_button.accessibleName() == "Record a step"
+    assert tab.steps.topLevelItemCount() == 8
+    assert tab.stage_label.text().startswith("Stage: drafting; approval needed: leader in charge")
+    # A skipped step needs a reason: the dialog says so and stays open; nothing is stored.
+    skip = tab.reason_step(skip=True)
+    choose(skip.step, Step.COUNTERPARTY_CHECK)
+    skip.submit()
+    assert skip.isVisible() and skip.error.text() == "Reason: a skipped step needs a reason"
+    skip.reject()
+    assert tab.standing.lifecycle.view(Step.COUNTERPARTY_CHECK).state is StepState.CURRENT
+
+    record(tab, EventKind.COUNTERPARTY_CHECKED, date(2025, 9, 24), result=CheckResult.PASSED)
+    record(tab, EventKind.REVIEW_SENT, date(2025, 9, 26), office="县司法局")
+    assert state_of(db, N) is Status.REVIEW
+    opinion = tmp_path / "审查意见书.pdf"
+    opinion.write_bytes(files.pdf_bytes("修改后同意"))
+    record(tab, EventKind.OPINION_RECEIVED, date(2025, 10, 13), conclusion=Conclusion.AGREED_WITH_CHANGES,
+           file_path=str(opinion))
+    row = tab.steps.topLevelItem(2)
+    assert (row.text(1), row.text(2)) == ("2025-10-13", "done 3 days late")
+    assert row.toolTip(1) == "within 5 working days after it was sent on 2025-09-26"
+    wrong = record(tab, EventKind.APPROVED, date(2025, 10, 14), approver=Approver.DEPARTMENT_HEAD)
+    assert wrong.isVisible() and wrong.error.text().startswith("Approver: a contract of ¥80,000.00 needs")
+    wrong.reject()
+    record(tab, EventKind.APPROVED, date(2025, 10, 14), approver=Approver.LEADER_IN_CHARGE, approved_by="王副县长")
+    record(tab, EventKind.REGISTERED, date(2025, 10, 14), reference="测合登〔2025〕112号")
+    record(tab, EventKind.SEALED, date(2026, 2, 11), copies=4, requested_by="李四", approved_by="张主任")
+    assert state_of(db, N) is Status.SIGNED
+    for name in ("signed_a", "signed_b"):
+        window.operations.run(set_event, N, name, sc.SIGNED)
+    window.operations.run(set_event, N, "accepted", sc.ACCEPTED)
+    record(tab, EventKind.FILED, date(2026, 2, 25), office="县司法局")
+    record(tab, EventKind.FILED, date(2026, 3, 2), office="县档案馆")
+    filing = tab.steps.topLevelItem(6)
+    assert (filing.text(1), filing.text(2), filing.text(3)) == ("2026-03-02", "done 4 days late",
+                                                               "filed with 2 of 2 offices")
+    # Payments: part payments, the schedule shows what is unpaid.
+    for p in sc.PAYMENTS:
+        dialog = tab.record_payment()
+        choose(dialog.instalment, p.instalment)
+        dialog.date.setDate(to_qdate(p.paid_on))
+        dialog.amount.setText(f"{p.amount}")
+        dialog.voucher.setText(p.voucher)
+        dialog.submit()
+        assert not dialog.error.isVisible()
+    assert tab.payments.topLevelItemCount() == 3
+    assert tab.paid_label.text() == "Paid ¥44,000.00 of ¥80,000.00; unpaid ¥36,000.00; overdue ¥36,000.00"
+    instalment = next(tab.tree.topLevelItem(i) for i in range(tab.tree.topLevelItemCount())
+                      if tab.tree.topLevelItem(i).text(0).startswith("Instalment 2"))
+    assert "(¥20,000.00 paid, ¥36,000.00 unpaid)" in instalment.text(0) and instalment.text(3) == "overdue by 9 days"
+    # Archiving waits for the files the office's settings want.
+    refused = record(tab, EventKind.ARCHIVED, date(2026, 5, 20))
+    assert refused.isVisible() and "the archive still lacks" in refused.error.text()
+    refused.reject()
+    files_tab = show(window, FILES)
+    assert files_tab.check_label.text() == ("Still missing for the archive: counterparty's licence and "
+                                            "qualifications, approval sheet, scanned signed original")
+    for kind in (AttachmentKind.COUNTERPARTY_LICENCE, AttachmentKind.APPROVAL_SHEET, AttachmentKind.SIGNED_ORIGINAL):
+        path = tmp_path / f"{kind.value}.pdf"
+        path.write_bytes(files.pdf_bytes(kind.label))
+        assert files_tab.attach_paths([str(path)], kind) == 1
+    assert files_tab.check_label.text() == "Every file the office's rules want for the archive is attached."
+    tab = show(window, SCHEDULE)
+    record(tab, EventKind.ARCHIVED, date(2026, 5, 20), reference="2026-长期-012")
+    assert state_of(db, N) is Status.ARCHIVED
+    assert all(tab.steps.topLevelItem(i).text(2).startswith("done") for i in range(8))
+    assert not tab.record_button.isEnabled()
+
+
+def test_files_are_attached_by_drag_and_drop_opened_and_removed(qtbot, window, db, tmp_path, monkeypatch):
+    tab = show(window, FILES)
+    scan = tmp_path / "扫描件.pdf"
+    scan.write_bytes(files.pdf_bytes("扫描", pages=3))
+    fake = tmp_path / "照片.png"
+    fake.write_bytes(b"%PDF-1.4 not a picture")
+    monkeypatch.setattr(QInputDialog, "getItem",
+                        staticmethod(lambda *a, **k: (AttachmentKind.SIGNED_ORIGINAL.label, True)))
+    warnings = []
+    monkeypatch.setattr("ui.attachments_tab.QMessageBox.warning", lambda _p, _t, text: warnings.append(text))
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(scan)), QUrl.fromLocalFile(str(fake))])
+    drop = QDropEvent(QPointF(20, 20), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                      Qt.KeyboardModifier.NoModifier)
+    tab.list.dropEvent(drop)
+    assert warnings == ["照片.png: the file's content is of type PDF, not PNG as its name says"]
+    [stored] = attachment_store.list_attachments(db, N)
+    assert (stored.kind, stored.name, stored.pages) == (AttachmentKind.SIGNED_ORIGINAL, "扫描件.pdf", 3)
+    row = tab.list.topLevelItem(0)
+    size = f"{len(scan.read_bytes()) / 1024:.0f} KB"
+    assert [row.text(i) for i in range(4)] == ["scanned signed original", "扫描件.pdf", size, "3"]
+    opened = []
+    tab.open_url = lambda url: opened.append(url) or True
+    tab.list.setCurrentItem(row)
+    path = tab.open_selected()
+    assert opened == [QUrl.fromLocalFile(str(path))] and path.read_bytes() == scan.read_bytes()
+    saved = tmp_path / "copy.pdf"
+    tab.save_selected(str(saved))
+    assert saved.read_bytes() == scan.read_bytes()
+    tab.remove_selected(confirm=False)
+    assert attachment_store.list_attachments(db, N) == [] and tab.list.topLevelItemCount() == 0
+
+
+def test_the_archive_packet_from_the_file_menu_lists_a_missing_approval_sheet(qtbot, window, tmp_path):
+    out = tmp_path / "归档.pdf"
+    assert window.act_archive.text() == "&Archive packet…"
+    window.export_archive_packet(str(out))
+    qtbot.waitUntil(lambda: getattr(window, "_archive_call", 1) is None, timeout=60_000)
+    assert window.archive_message.endswith(
+        "1 file, 3 numbered pages.\nStill missing for the archive: counterparty's licence and qualifications, "
+        "legality review opinion, approval sheet, scanned signed original")
+    assert "Missing from this packet:" in pages_text(out)[0] and "approval sheet" in pages_text(out)[0]
+
+
+def test_the_ledger_dialog_writes_the_workbook_and_the_pdf(qtbot, window, tmp_path):
+    dialog = window.open_ledger()
+    dialog.xlsx.path.setText(str(tmp_path / "台账.xlsx"))
+    dialog.pdf.path.setText(str(tmp_path / "台账.pdf"))
+    choose(dialog.year, 2025)
+    dialog.start()
+    qtbot.waitUntil(lambda: dialog._call is None, timeout=60_000)
+    assert dialog.message.text().startswith("2 contracts written to")
+    assert (tmp_path / "台账.xlsx").exists() and (tmp_path / "台账.pdf").exists()
+
+
+def test_office_settings_are_edited_exported_and_imported_in_one_dialog(qtbot, window, db, tmp_path):
+    dialog = window.open_office_settings()
+    assert dialog.office.text() == sc.TEST_OFFICE.office
+    assert dialog.levels.rowCount() == 3 and dialog.levels.item(1, 0).text() == "50000.00"
+    dialog.levels.item(1, 0).setText("50000.001")
+    assert not dialog.save()
+    assert dialog.error.text() == 'Approval level 2: from (¥): "50000.001" has more than two decimal places'
+    assert load_settings(db) == sc.TEST_OFFICE
+    dialog.levels.item(1, 0).setText("90,000")
+    dialog.review_period.count.setValue(7)
+    out = tmp_path / "office-settings.json"
+    assert dialog.export_file(str(out))
+    exported = read_settings(out)
+    assert exported.approval[1].minimum == Decimal("90000.00") and exported.review_period.count == 7
+    assert dialog.save()
+    assert load_settings(db) == exported and stored_settings(db).updated_by
+    # Another desk's file is shown first, kept on Save.
+    other = tmp_path / "other.json"
+    other.write_text(out.read_text(encoding="utf-8").replace("测试县人民政府办公室", "另一县政府办"), encoding="utf-8")
+    dialog = window.open_office_settings()
+    assert dialog.import_file(str(other)) and dialog.office.text() == "另一县政府办"
+    assert load_settings(db).office == sc.TEST_OFFICE.office
+    dialog.save()
+    assert load_settings(db).office == "另一县政府办"
+    # The steps follow the office's settings at once.
+    tab = show(window, SCHEDULE)
+    assert "approval needed: department head" in tab.stage_label.text()  # ¥80,000 is below 90,000 now
+    bad = tmp_path / "bad.json"
+    bad.write_text("{", encoding="utf-8")
+    dialog = window.open_office_settings()
+    assert not dialog.import_file(str(bad)) and dialog.error.isVisible()
+
+
+def test_the_reminders_panel_lists_what_is_overdue_and_dismisses_per_item(qtbot, window, db):
+    from app.ops.lifecycle import record_step
+    from app.rules.lifecycle.steps import Event
+
+    window.operations.run(record_step, N, Event(EventKind.SKIPPED, date(2026, 5, 1), step=Step.COUNTERPARTY_CHECK,
+                                                note="续签"), today=sc.TODAY)
+    window.operations.run(record_step, N, Event(EventKind.REVIEW_SENT, date(2026, 5, 6), office="县司法局"),
+                          today=sc.TODAY)
+    panel = window.reminders
+    assert panel.isVisible() and panel.windowTitle() == "Reminders"
+    panel.refresh_now()  # sent on 05-06; Labour Day 05-01…05-05 off, Saturday 05-09 worked: due 05-12
+    lines = [[panel.list.topLevelItem(i).text(c) for c in range(5)] for i in range(panel.list.topLevelItemCount())]
+    assert ["2026-05-12", "overdue by 8 days", N, "Legality review opinion from 县司法局", "review opinion"] in lines
+    first = next(i for i in range(panel.list.topLevelItemCount()) if panel.list.topLevelItem(i).text(2) == N)
+    panel.list.topLevelItem(first).setSelected(True)
+    assert panel.dismiss_selected() == 1
+    panel.refresh_now()
+    assert all(panel.list.topLevelItem(i).text(3) != "Legality review opinion from 县司法局"
+               for i in range(panel.list.topLevelItemCount()))
+    panel.restore_all()
+    panel.refresh_now()
+    assert any(panel.list.topLevelItem(i).text(3) == "Legality review opinion from 县司法局"
+               for i in range(panel.list.topLevelItemCount()))
+    window.list_view.select_number("CMHA-AY-202500441")
+    panel._open(panel.list.topLevelItem(first))
+    assert window.number == N and window.tabs.currentWidget() is window.pages[SCHEDULE]
+
+
+def test_every_new_control_has_an_accessible_name(qtbot, window):
+    from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QTreeWidget
+
+    for tab in (show(window, SCHEDULE), show(window, FILES), window.reminders):
+        for widget in tab.findChildren(QAbstractButton) + tab.findChildren(QComboBox) + tab.findChildren(QLineEdit) \
+                + tab.findChildren(QTreeWidget):
+            if widget.isVisibleTo(tab) and not isinstance(widget.parent(), QComboBox):
+                name = widget.accessibleName() or (widget.text() if hasattr(widget, "text") else "")
+                assert name, widget.objectName() or type(widget).__name__

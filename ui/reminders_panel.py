@@ -1,0 +1,206 @@
+"""The reminders panel the window shows on opening: what is overdue and what falls due this week across all
+contracts (payments, acceptance, review answers, filing, renewals 90/60/30 days ahead), from app.reminders.
+
+The clerk dismisses items one by one (kept per user in the database; an item comes back if its date moves) and
+opens a contract by double-clicking its line. The list is computed off the GUI thread and again when something
+that moves dates changes (a step, a payment, the calendar, the office's settings).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDockWidget,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.base.i18n import _, ngettext
+from app.ops import Changes, Part
+from app.rules.reminders import Reminder
+from app.store.db import Database
+from ui.background import BackgroundCall, run_in_background
+from ui.operations import operations_for
+
+#: What moves a reminder's date or state.
+MOVES = frozenset({Part.EVENTS, Part.PAYMENTS, Part.TERMS, Part.FIELDS, Part.STATE, Part.CALENDAR, Part.DATABASE,
+                   Part.LIFECYCLE, Part.PAYMENTS_MADE, Part.OFFICE, Part.REMINDERS, Part.CONTRACTS})
+OVERDUE = QColor("#b00020")
+
+
+def compute_reminders(db: Database, today: date, user: str) -> list[Reminder]:
+    """The panel's list for `user` (Qt-free: it runs in a worker)."""
+    from app.ops.standings import all_standings
+    from app.rules.reminders import reminders
+    from app.store.lifecycle import dismissed
+
+    sources = [st.reminder_source() for st in all_standings(db, today)]
+    return reminders(sources, today, dismissed=dismissed(db, user))
+
+
+class RemindersPanel(QDockWidget):
+    """A dock of the main window; `open_contract(number)` when a line is double-clicked."""
+
+    open_contract = Signal(str)
+    status_message = Signal(str)
+
+    def __init__(self, db: Database, today: date | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("remindersPanel")
+        self.db = db
+        self.operations = operations_for(db)
+        self.fixed_today = today
+        self.reminders: list[Reminder] = []
+        self._call: BackgroundCall | None = None
+        self._again = False
+        self.summary = QLabel()
+        self.summary.setObjectName("remindersSummary")
+        self.list = QTreeWidget()
+        self.list.setObjectName("reminderList")
+        self.list.setMinimumHeight(60)
+        self.list.setRootIsDecorated(False)
+        self.list.setAlternatingRowColors(True)
+        self.list.setColumnCount(5)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.list.header().setStretchLastSection(True)
+        self.list.itemDoubleClicked.connect(self._open)
+        self.list.itemSelectionChanged.connect(self._enable)
+        self.dismiss_button = QPushButton()
+        self.dismiss_button.setObjectName("dismissReminder")
+        self.dismiss_button.clicked.connect(lambda: self.dismiss_selected())
+        self.restore_button = QPushButton()
+        self.restore_button.clicked.connect(lambda: self.restore_all())
+        row = QHBoxLayout()
+        row.addWidget(self.summary, 1)
+        row.addWidget(self.dismiss_button)
+        row.addWidget(self.restore_button)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 2, 4, 4)
+        layout.addLayout(row)
+        layout.addWidget(self.list, 1)
+        self.setWidget(body)
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(500)
+        self._soon.timeout.connect(self.refresh)
+        self.operations.changed.connect(self._changed)
+        self.retranslate_ui()
+
+    def changeEvent(self, event) -> None:
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
+
+    @property
+    def today(self) -> date:
+        return self.fixed_today or date.today()
+
+    def retranslate_ui(self) -> None:
+        self.setWindowTitle(_("Reminders"))
+        self.list.setHeaderLabels([_("Date"), _("State"), _("Contract"), _("What"), _("Kind")])
+        self.list.setAccessibleName(_("Reminders"))
+        self.dismiss_button.setText(_("Dismiss"))
+        self.dismiss_button.setAccessibleName(_("Dismiss the selected reminders"))
+        self.dismiss_button.setToolTip(_("Hide the selected reminders until their date moves"))
+        self.restore_button.setText(_("Show dismissed"))
+        self.restore_button.setAccessibleName(_("Show the dismissed reminders again"))
+        self._show()
+
+    # ------------------------------------------------------------------ computing
+
+    def refresh(self) -> None:
+        """Compute the list off the GUI thread (again after the running computation, if one runs)."""
+        from app.base.clock import current_user
+
+        if self._call is not None:
+            self._again = True
+            return
+        db, today, user = self.db, self.today, current_user()
+        # Bound methods, not closures: a panel closed meanwhile is disconnected, never called.
+        self._call = run_in_background(lambda: compute_reminders(db, today, user), self._computed, self._failed)
+
+    def _computed(self, result: list[Reminder]) -> None:
+        self._call = None
+        self.reminders = result
+        self._show()
+        if self._again:
+            self._again = False
+            self.refresh()
+
+    def _failed(self, exc: Exception) -> None:
+        self._call = None
+        self.summary.setText(str(exc))
+
+    def refresh_now(self) -> None:
+        """Compute the list on this thread (tests, and the first paint when asked)."""
+        from app.base.clock import current_user
+
+        self.reminders = compute_reminders(self.db, self.today, current_user())
+        self._show()
+
+    def _changed(self, changes: Changes) -> None:
+        if changes.parts & MOVES:
+            self._soon.start()
+
+    # ------------------------------------------------------------------ drawing
+
+    def _show(self) -> None:
+        self.list.clear()
+        overdue = sum(1 for r in self.reminders if r.overdue)
+        for r in self.reminders:
+            row = QTreeWidgetItem([r.date.isoformat(), r.status, r.number, r.what, r.kind.label])
+            row.setToolTip(3, "\n".join(t for t in (r.title, r.rule) if t))
+            row.setData(0, Qt.ItemDataRole.UserRole, r)
+            if r.overdue:
+                for col in (0, 1):
+                    row.setForeground(col, QBrush(OVERDUE))
+            self.list.addTopLevelItem(row)
+        if not self.reminders:
+            self.summary.setText(_("Nothing is overdue or due this week."))
+        else:
+            self.summary.setText(_("{overdue}; {soon}").format(
+                overdue=ngettext("{n} overdue", "{n} overdue", overdue).format(n=overdue),
+                soon=ngettext("{n} due this week", "{n} due this week", len(self.reminders) - overdue).format(
+                    n=len(self.reminders) - overdue)))
+        self._enable()
+
+    def _enable(self) -> None:
+        self.dismiss_button.setEnabled(bool(self.list.selectedItems()))
+
+    def _open(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        reminder: Reminder = item.data(0, Qt.ItemDataRole.UserRole)
+        self.open_contract.emit(reminder.number)
+
+    # ------------------------------------------------------------------ actions
+
+    def dismiss_selected(self) -> int:
+        from app.ops.office import dismiss_reminder
+
+        chosen = [item.data(0, Qt.ItemDataRole.UserRole) for item in self.list.selectedItems()]
+        for reminder in chosen:
+            self.operations.call(dismiss_reminder, reminder.dismiss_digest, reminder.number)
+        self.reminders = [r for r in self.reminders if r not in chosen]
+        self._show()
+        if chosen:
+            self.status_message.emit(ngettext("{n} reminder dismissed", "{n} reminders dismissed", len(chosen))
+                                     .format(n=len(chosen)))
+        return len(chosen)
+
+    def restore_all(self) -> None:
+        from app.ops.office import restore_reminders
+
+        self.operations.call(restore_reminders)
