@@ -15,7 +15,7 @@ from pathlib import Path
 
 from app.errors import UserError
 from app.i18n import _
-from app.ops.changes import Done
+from app.ops.changes import Done, Part
 from app.ops.unit import contract_unit
 from app.review.revisions import Reason
 from app.store.db import Database
@@ -72,7 +72,7 @@ def export_packet(db: Database, number: str, options: ExportOptions, *, progress
     """Write the outputs `options` names; the value is the files written."""
     from app.export.pdf.fonts import FontPreference, require_installed, windows_fonts_folder
     from app.output_targets import check_output_targets
-    from app.store.contracts import load
+    from app.review.anchor import take
 
     if not options.outputs():
         raise UserError(_("say what to write: --json, --pdf, --xlsx or --docx"), "export")
@@ -80,7 +80,8 @@ def export_packet(db: Database, number: str, options: ExportOptions, *, progress
     check_output_targets(options.targets(), db.path)
     if options.pdf is not None:  # a font this machine lacks is refused before anything is written
         require_installed(FontPreference(options.font), windows_fonts_folder(), "--font")
-    contract = load(db, number)
+    anchored = take(db, number)  # the contract with its digest and chain head, which the packets carry
+    contract = anchored.contract
     written: list[Path] = []
     if options.review_pdf is not None:
         from app.review.review_export import write_review_pdf
@@ -104,6 +105,7 @@ def export_packet(db: Database, number: str, options: ExportOptions, *, progress
             password=options.password,
             font_preference=FontPreference(options.font),
             amendments=list_amendments(db, number) if options.with_amendments else [],
+            anchor=anchored.anchor,
             progress=progress,
             cancelled=cancelled,
         ))
@@ -125,11 +127,12 @@ def export_packet(db: Database, number: str, options: ExportOptions, *, progress
             schedule=build_schedule(contract, load_calendar(db), options.today or date.today()),
             include_review=options.review_sheet,
             review_comments=list_comments(db, number) if options.review_sheet else [],
+            anchor=anchored.anchor,
             progress=progress,
             cancelled=cancelled,
         ))
         written.append(options.xlsx)
-    return Done(_packet_went_out(db, number, Reason.EXPORTED).changes, written)
+    return Done(_packet_went_out(db, number, Reason.EXPORTED, anchored).changes, written)
 
 
 def render_packet(db: Database, number: str, options: ExportOptions | None = None, *, progress: Progress | None = None,
@@ -149,7 +152,17 @@ def packet_printed(db: Database, number: str) -> Done[int | None]:
     return _packet_went_out(db, number, Reason.PRINTED)
 
 
-def _packet_went_out(db: Database, number: str, reason: Reason) -> Done[int | None]:
+def _packet_went_out(db: Database, number: str, reason: Reason, anchored=None) -> Done[int | None]:
+    """Keep the contract as it went out: each packet is a moment of its own. An exported packet is kept as
+    exactly what it holds, at the place in the trail its anchor names (someone may have changed the contract
+    while it was being written)."""
+    from app.review.revisions import keep_snapshot
+
     with contract_unit(db, number) as u:
-        seq = u.keep(reason, unless_unchanged=False)  # each packet that went out is a moment of its own
+        if anchored is None:
+            seq = u.keep(reason, unless_unchanged=False)
+        else:
+            seq = keep_snapshot(u.s, number, anchored.data, anchored.tables, reason, audit_seq=anchored.anchor.chain_seq,
+                                user=u.user, version=anchored.version)
+            u.parts.add(Part.REVISIONS)
         return Done(u.result(), seq)

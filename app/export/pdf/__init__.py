@@ -10,6 +10,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import unescape
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Table
@@ -55,6 +56,9 @@ class PdfOptions:
     cancelled: Callable[[], bool] | None = None
     #: Amendments (app.domain.amendment.Amendment) to append after the annexes, each from a new page.
     amendments: list = field(default_factory=list)
+    #: The contract's digest and audit-chain head (app.review.anchor.Anchor), written into the document
+    #: information so `audit --verify --against` can check the database against the packet.
+    anchor: Any = None
 
 
 def _texts(flowable: Flowable):
@@ -135,7 +139,13 @@ def render_pdf(contract: Contract, options: PdfOptions | None = None) -> bytes:
         creator="ContractDesk",
         author=contract.party_b.name if contract.payee == "b" else contract.party_a.name,
     )
-    doc.build(story, canvasmaker=canvas_maker(layout))
+    maker = canvas_maker(layout)
+    if opts.anchor is not None:
+        from app.export.pdf.metadata import with_information
+        from app.review.anchor import PDF_KEYS
+
+        maker = with_information(maker, {PDF_KEYS[part]: value for part, value in opts.anchor.properties().items()})
+    doc.build(story, canvasmaker=maker)
     if layout.attachments:
         merged = io.BytesIO()
         buffer.seek(0)

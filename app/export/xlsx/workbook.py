@@ -73,6 +73,9 @@ class XlsxOptions:
     #: With include_review, a 审阅 (Review) sheet lists these comments (app.review.model.Comment).
     include_review: bool = False
     review_comments: list = field(default_factory=list)
+    #: The contract's digest and audit-chain head (app.review.anchor.Anchor), kept in the custom document
+    #: properties so `audit --verify --against` can check the database against the packet.
+    anchor: Any = None
 
 
 def _serial(day: date) -> int:
@@ -259,6 +262,11 @@ def _build(contract: Contract, options: XlsxOptions) -> tuple[Workbook, list[She
     """The packet as a write-only workbook, plus its sheets, whose rows are spliced in after it is saved."""
     wb = Workbook(write_only=True)
     wb.custom_doc_props.append(StringProperty(name=CONTRACT_PROPERTY, value=contract.number))
+    if options.anchor is not None:
+        from app.review.anchor import xlsx_values
+
+        for name, value in xlsx_values(options.anchor):
+            wb.custom_doc_props.append(StringProperty(name=name, value=value))
     taken: set[str] = set()
     summary = Sheet(wb, _(SUMMARY_SHEET), taken)
     payments = Sheet(wb, _("Payment schedule"), taken)
