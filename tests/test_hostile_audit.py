@@ -33,17 +33,23 @@ PASSWORD = "样章-secret"
 
 @pytest.fixture
 def sent(cli, db, tmp_path):
-    """The sample with Party B's account entered and the contract under review, exported as a PDF and a workbook
-    and anchored to a file; returns the folder holding packet.pdf, packet.xlsx and anchor.json."""
+    """The sample with Party B's account entered, a comment by alice, a state step with a note, and the contract
+    exported as a PDF and a workbook; returns the folder holding packet.pdf and packet.xlsx."""
     set_field(db, N, "parties.b.bank.account_no", SENT)
     review_ops.add_comment(db, N, "clause", "4.1", "付款金额有误，不同意签署", user="alice")
     review_ops.set_state(db, N, "review", note="送审")
     db.close()
     out = cli("export", N, "--pdf", str(tmp_path / "packet.pdf"), "--xlsx", str(tmp_path / "packet.xlsx"))
     assert out.code == 0, out
-    anchored = cli("audit", N, "--anchor", str(tmp_path / "anchor.json"))
-    assert anchored.code == 0 and "anchor.json" in anchored.out, anchored
     return tmp_path
+
+
+@pytest.fixture
+def anchored(cli, sent):
+    """`sent`, with the anchor also written to anchor.json (for the archive)."""
+    result = cli("audit", N, "--anchor", str(sent / "anchor.json"))
+    assert result.code == 0 and "anchor.json" in result.out, result
+    return sent
 
 
 def _sql(db_path, statement: str, *params) -> None:
@@ -87,7 +93,8 @@ def forge_account(db_path, *, everywhere: bool) -> None:
 # ------------------------------------------------------------------ what the packets carry
 
 
-def test_the_packets_carry_the_contracts_digest_and_the_chain_head(sent, db_path):
+def test_the_packets_carry_the_contracts_digest_and_the_chain_head(anchored, db_path):
+    sent = anchored
     from app.store.db import open_database
 
     db = open_database(db_path)
@@ -138,7 +145,8 @@ def test_the_account_rewritten_in_the_live_row_and_the_latest_revision_is_report
     assert against.code == 1 and "Account number" in against.err and "Traceback" not in against.err, against
 
 
-def test_a_rewrite_with_the_whole_chain_recomputed_is_caught_against_the_packet_and_the_anchor(cli, sent, db_path):
+def test_a_rewrite_with_the_whole_chain_recomputed_is_caught_against_the_packet_and_the_anchor(cli, anchored, db_path):
+    sent = anchored
     forge_account(db_path, everywhere=True)
     # The file alone cannot tell: everything in it agrees with everything else.
     assert cli("audit", N, "--verify").code == 0
@@ -150,14 +158,16 @@ def test_a_rewrite_with_the_whole_chain_recomputed_is_caught_against_the_packet_
         assert "Traceback" not in result.err
 
 
-def test_entries_cut_from_the_end_of_the_trail_are_caught_against_an_anchor(cli, sent, db_path):
+def test_entries_cut_from_the_end_of_the_trail_are_caught_against_an_anchor(cli, anchored, db_path):
+    sent = anchored
     last = json.loads((sent / "anchor.json").read_text(encoding="utf-8"))["chain"]["seq"]
     _sql(db_path, "DELETE FROM audit_log WHERE contract = ? AND seq >= ?", N, last - 1)
     result = cli("audit", N, "--verify", "--against", str(sent / "anchor.json"))
     assert result.code == 1 and f"no longer has entry {last}" in result.err, result
 
 
-def test_ordinary_work_after_sending_still_matches_the_packet(cli, sent):
+def test_ordinary_work_after_sending_still_matches_the_packet(cli, anchored):
+    sent = anchored
     assert cli("set", N, "title", "改过的标题").code == 0
     assert cli("comment", "add", N, "已改", "--clause", "4.1").code == 0
     assert cli("state", N, "approved").code == 0

@@ -46,7 +46,8 @@ def _with_restore_hint(problem: DatabaseProblem, args) -> DatabaseProblem:
         command = "contractdesk " + (f'--db "{args.db}" ' if getattr(args, "db", None) else "") + "restore latest"
         hint = _("the latest good backup is {file} ({when}): restore it with {command}").format(
             file=found.path, when=f"{found.taken:%Y-%m-%d %H:%M}", command=command)
-    return DatabaseProblem(f"{problem.message}; {hint}", problem.where, kind=problem.kind, path=problem.path)
+    return DatabaseProblem(_("{problem}; {hint}").format(problem=problem.message, hint=hint), problem.where,
+                           kind=problem.kind, path=problem.path)
 
 
 def print_json(data: Any) -> None:

@@ -33,7 +33,7 @@ from sqlalchemy import select
 from app.domain import EVENT_NAMES, Contract, Status
 from app.errors import NotFound, UserError
 from app.fields import where_label
-from app.i18n import _
+from app.i18n import _, ngettext
 from app.review import audit
 from app.review.anchor import contract_of
 from app.review.clock import parse_utc
@@ -285,11 +285,14 @@ def _state_history_problems(db: Database, number: str, entries: list[audit.Audit
                    StateChangeRow.note).where(StateChangeRow.contract_id == cid).order_by(StateChangeRow.id)))
     problems: list[str] = []
     if len(steps) < len(recorded):
-        problems.append(_("{n} state steps the audit trail records are missing from the state history").format(
-            n=len(recorded) - len(steps)))
+        n = len(recorded) - len(steps)
+        problems.append(ngettext("{n} state step the audit trail records is missing from the state history",
+                                 "{n} state steps the audit trail records are missing from the state history",
+                                 n).format(n=n))
     elif len(steps) > len(recorded):
-        problems.append(_("the state history has {n} steps the audit trail does not record").format(
-            n=len(steps) - len(recorded)))
+        n = len(steps) - len(recorded)
+        problems.append(ngettext("the state history has {n} step the audit trail does not record",
+                                 "the state history has {n} steps the audit trail does not record", n).format(n=n))
     for n, (step, rec) in enumerate(zip(steps, recorded, strict=False), start=1):
         same = (step[0], step[1], step[2]) == (rec[0], rec[1], rec[2]) and _close(step[3], rec[3])
         if not same or (rec[4] is not None and (step[4] or "") != rec[4]):
