@@ -2,7 +2,8 @@
 
 The contract is read once and every output is written atomically (a cancelled or failed export leaves nothing
 at its target). A packet that went out is kept as a revision ("packet exported" / "packet printed"), so a
-reviewer can later compare with exactly what was sent. ReportLab, openpyxl and pyHanko are imported on first
+reviewer can later compare with exactly what was sent. PDF and Excel packets carry the contract's digest and the
+head of its audit chain (app.review.anchor), so the database can later be checked against them. ReportLab, openpyxl and pyHanko are imported on first
 use, never at start-up.
 """
 
