@@ -75,7 +75,7 @@ def test_reopening_is_one_transaction_with_the_edit_and_is_audited_first(approve
     assert {"state", "fields"} <= {p.value for p in done.changes.parts}
     assert done.changes.version == version_of(approved, N)
     whats = [e.what for e in audit.entries(approved, N)]
-    assert whats[-2:] == ["state", "edit"]
+    assert whats[-3:] == ["state", "state note", "edit"]  # back to review, why, then the edit
     assert load(approved, N).project == "雪亮工程四期" and load(approved, N).status is Status.REVIEW
 
 

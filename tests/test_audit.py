@@ -121,7 +121,7 @@ def test_review_tables_work_on_every_store(store_db):
     review_ops.add_amendment(db, N, Amendment("BC-1", changes={"total": "2.00"}))
     assert amendments.load_effective(db, N)[2].total == Decimal("2.00")
     assert comments.open_comment_counts(db) == {N: 1}
-    assert len(audit.entries(db, N)) == 10  # … and each "despite" is an entry of its own
+    assert len(audit.entries(db, N)) == 12  # … each "despite" is an entry of its own, and each step's note too
     assert audit.verify(db, N) is None
 
 

@@ -54,7 +54,7 @@ def test_plain_export_stays_byte_identical_to_the_sample(db):
     assert export_document(db, N) == sample_path().read_text(encoding="utf-8")
 
 
-def test_round_trip_between_two_databases_merges_without_duplicates(db, tmp_path):
+def test_round_trip_between_two_databases_merges_without_duplicates(db, tmp_path, monkeypatch):
     first = review_ops.add_comment(db, N, "clause", "4.1", "标点", user="clerk").value
     review_ops.add_comment(db, N, "contract", "", "整体意见", user="clerk")
     document = export_document(db, N)
@@ -70,11 +70,18 @@ def test_round_trip_between_two_databases_merges_without_duplicates(db, tmp_path
     reply = review_ops.add_comment(reviewer, N, "row", "3#1", "数量?", user="reviewer").value
     back = export_document(reviewer, N)
 
+    monkeypatch.setenv("CONTRACTDESK_USER", "clerk")
     for _round in range(2):  # importing the same reply twice changes nothing the second time
         import_document(db, back, contract_too=False)
     mine = {c.uid: c for c in comments.list_comments(db, N)}
     assert len(mine) == 3
-    assert mine[first.uid].resolved_by == "reviewer"
+    # A file proves nobody's name: the resolution is recorded as brought by the clerk, the file's claim in the trail.
+    assert mine[first.uid].resolved_by == "clerk"
+    from app.store import audit
+
+    resolved = [e for e in audit.entries(db, N) if e.what == "comment resolved"]
+    assert len(resolved) == 1 and resolved[0].user == "clerk"
+    assert json.loads(resolved[0].new)["claimed"]["by"] == "reviewer"
     assert mine[reply.uid].text == "数量?"
     assert comments.open_comment_counts(db) == {N: 2}
     reviewer.close()

@@ -15,6 +15,7 @@ from app.store.db import Database, DatabaseProblem
 
 log = logging.getLogger(__name__)
 
+
 def _advice(problem: DatabaseProblem) -> str:
     if problem.kind == "read-only":
         return _("Check the file's permissions, or ask whoever manages this computer.")
@@ -26,6 +27,8 @@ def _advice(problem: DatabaseProblem) -> str:
         return _("Check the network connection and that the database server is running; ask whoever manages it.")
     if problem.kind == "driver":
         return _("This copy of ContractDesk cannot reach a database server; install the package named above.")
+    if problem.kind == "empty":
+        return _("Nothing was written over it. Restore a backup, or move the empty file away to start a new database.")
     if problem.kind == "address":
         return _("Check the address given with --db.")
     return _("Nothing was changed in the file.")

@@ -806,11 +806,16 @@ class MainWindow(QMainWindow):
                 if answer != QMessageBox.StandardButton.Yes and not (comments or amendments):
                     return
                 replace = answer == QMessageBox.StandardButton.Yes
-            result = self.operations.call(contract_ops.import_document, data, replace=replace).value
+            result = self.operations.call(contract_ops.import_document, data, replace=replace,
+                                          source=Path(path).name).value
         except UserError as exc:
             QMessageBox.warning(self, _("Import"), str(exc))
             return
-        if result.created or result.replaced:
+        if result.imported_state is not None:
+            self.show_status(_("Imported {number}; it arrived {state}, recorded in its state history as imported "
+                               "from {file}").format(number=result.number, state=result.imported_state.label,
+                                                     file=Path(path).name))
+        elif result.created or result.replaced:
             self.show_status(_("Imported {number}").format(number=result.number))
         else:
             self.show_status(_("{number} kept as it is; merged from the file: comments {added} new, {updated} updated; "
@@ -818,6 +823,10 @@ class MainWindow(QMainWindow):
                 number=result.number, added=result.comments_added, updated=result.comments_updated,
                 amendments=result.amendments_added))
         self._after_import(result.number)
+        if result.comments_kept_apart:
+            from app.store.comments import kept_apart_note
+
+            QMessageBox.information(self, _("Import"), kept_apart_note(result.comments_kept_apart))
 
     def import_contract_text(self, path: str | None = None) -> QDialog | None:
         """Read a contract from a Word file, a text or a text PDF and show it for checking (ui.intake_dialog); what

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import getpass
 import os
-from datetime import UTC, datetime
+import re
+from datetime import UTC, datetime, timedelta
 
 _chosen_name = ""
 
@@ -43,3 +44,24 @@ def local_time(iso: str) -> str:
 def now_iso() -> str:
     """Current UTC time, microseconds, e.g. 2025-06-01T08:30:00.123456Z."""
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+#: A time another computer wrote may run ahead of this one's clock by this much (clocks drift); more is not a time
+#: that has happened.
+MAX_CLOCK_SKEW = timedelta(hours=1)
+_UTC_TEXT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?Z", re.ASCII)
+
+
+def parse_utc(text: str) -> datetime | None:
+    """A stored UTC time ("2025-06-01T08:30:00.123456Z") as an aware datetime; None if the text is not one."""
+    if not isinstance(text, str) or not _UTC_TEXT.fullmatch(text):
+        return None
+    try:
+        return datetime.fromisoformat(text[:-1]).replace(tzinfo=UTC)
+    except ValueError:  # 2025-02-30, hour 25
+        return None
+
+
+def is_future(moment: datetime, now: datetime | None = None) -> bool:
+    """Later than now by more than the clock skew allowed between two computers."""
+    return moment > (now or datetime.now(UTC)) + MAX_CLOCK_SKEW

@@ -121,15 +121,23 @@ def run_import(args) -> int:
     db = open_store(args)
     # Comments and amendments in the file merge into the stored ones without duplicates.
     try:
-        result = import_document(db, text, replace=args.replace, reopen=args.reopen).value
+        result = import_document(db, text, replace=args.replace, reopen=args.reopen,
+                                 source=Path(args.file).name).value
     except ApprovedEdit as exc:
         refuse_approved_edit(exc)
     print(result.number)  # stdout stays the number alone: scripts read it
+    if result.imported_state is not None:
+        print(_("{number} arrived {state}: recorded in its state history as imported from {file}").format(
+            number=result.number, state=result.imported_state.label, file=Path(args.file).name), file=sys.stderr)
     if not (result.created or result.replaced):
         print(_("{number} exists and was left as it is (--replace overwrites it); merged from the file: "
                 "comments {added} new, {updated} updated; amendments {amendments} new").format(
                     number=result.number, added=result.comments_added, updated=result.comments_updated,
                     amendments=result.amendments_added), file=sys.stderr)
+    from app.store.comments import kept_apart_note
+
+    if result.comments_kept_apart:
+        print(kept_apart_note(result.comments_kept_apart), file=sys.stderr)
     return 0
 
 

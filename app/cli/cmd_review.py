@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from pathlib import Path
 
 from app.base.errors import UserError
 from app.base.i18n import _
@@ -201,9 +202,14 @@ def run_comment_import(args) -> int:
     from app.base.fileio import read_input_file
     from app.ops.contracts import import_document
 
-    result = import_document(open_store(args), read_input_file(args.file), contract_too=False).value
+    result = import_document(open_store(args), read_input_file(args.file), contract_too=False,
+                             source=Path(args.file).name).value
     print(_("{number}: {added} comments added, {updated} updated, {amendments} amendments added").format(
         number=result.number, added=result.comments_added, updated=result.comments_updated, amendments=result.amendments_added))
+    if result.comments_kept_apart:
+        from app.store.comments import kept_apart_note
+
+        print(kept_apart_note(result.comments_kept_apart))
     return 0
 
 

@@ -9,7 +9,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from app.ops import first_run
-from app.store.db import Database
+from app.store.db import Database, DatabaseProblem
+
+#: Problems of a file that held a database: the latest good backup is named with the command that restores it.
+RESTORABLE = ("empty", "damaged")
 
 
 def open_store(args) -> Database:
@@ -18,7 +21,10 @@ def open_store(args) -> Database:
     from app.store.location import default_database, network_share_warning
 
     target = args.db or default_database()
-    db = first_run.open_store(target)
+    try:
+        db = first_run.open_store(target)
+    except DatabaseProblem as problem:
+        raise _with_restore_hint(problem, args) from problem
     _opened.append(db)
     warning = network_share_warning(target)
     if warning:
@@ -44,6 +50,27 @@ class Desktop:
 
     run: Callable[[Any], int]
     print_check: Callable[[], Any]
+
+
+def _with_restore_hint(problem: DatabaseProblem, args) -> DatabaseProblem:
+    """The problem as one line that also names the latest good backup and the command restoring it (the window
+    offers the same in its dialog); the file itself is never touched."""
+    from app.base.i18n import _
+
+    if problem.kind not in RESTORABLE or problem.path is None:
+        return problem
+    from app.cli.cmd_backup import _connector
+    from app.store.backup import latest_good_backup
+
+    found = latest_good_backup(problem.path, _connector())
+    if found is None:
+        hint = _("no backup of it passes the integrity check")
+    else:
+        command = "contractdesk " + (f'--db "{args.db}" ' if getattr(args, "db", None) else "") + "restore latest"
+        hint = _("the latest good backup is {file} ({when}): restore it with {command}").format(
+            file=found.path, when=f"{found.taken:%Y-%m-%d %H:%M}", command=command)
+    return DatabaseProblem(_("{problem}; {hint}").format(problem=problem.message, hint=hint), problem.where,
+                           kind=problem.kind, path=problem.path)
 
 
 def print_json(data: Any) -> None:

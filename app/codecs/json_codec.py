@@ -831,11 +831,21 @@ _TIMESTAMP_LEN = (20, 32)
 
 
 def _timestamp(r: _Reader, key: str, required: bool = True) -> str | None:
+    """A UTC time as ContractDesk writes it, that has happened: a real date and time, not later than now (beyond
+    the clock skew two computers may have), so a copy dated 9999 cannot outrank every later change."""
+    from app.base.clock import MAX_CLOCK_SKEW, is_future, parse_utc
+
     value = r.text(key, required=required) if required else r.raw(key, False)
     if value is None:
         return None
     if not isinstance(value, str) or not (_TIMESTAMP_LEN[0] <= len(value) <= _TIMESTAMP_LEN[1]) or not value.endswith("Z"):
         raise r.fail(key, _("must be a UTC time written YYYY-MM-DDTHH:MM:SS…Z"))
+    moment = parse_utc(value)
+    if moment is None:
+        raise r.fail(key, _("{value} is not a real time (YYYY-MM-DDTHH:MM:SS…Z)").format(value=value))
+    if is_future(moment):
+        raise r.fail(key, _("{value} is in the future (more than {minutes} minutes ahead of this computer's clock)").format(
+            value=value, minutes=int(MAX_CLOCK_SKEW.total_seconds() // 60)))
     return value
 
 
@@ -858,6 +868,10 @@ def _comment(data: Any, path: str) -> Comment:
     text = r.text("text", required=True)
     if not text.strip():
         raise r.fail("text", _("must not be empty"))
+    from app.domain.comment import MAX_COMMENT_CHARS
+
+    if len(text) > MAX_COMMENT_CHARS:
+        raise r.fail("text", _("the comment is longer than {n} characters").format(n=MAX_COMMENT_CHARS))
     resolved = r.obj("resolved")
     created = _timestamp(r, "created")
     assert created is not None

@@ -6,6 +6,8 @@ from dataclasses import dataclass
 
 from app.base.i18n import N_
 
+#: The longest comment text (typed, or in a reviewer's file).
+MAX_COMMENT_CHARS = 10_000
 #: What a comment is attached to; `target` then holds "", a field path, a clause number, or "ANNEX#ROW".
 TARGET_KINDS = ("contract", "field", "clause", "row")
 TARGET_LABELS = {"contract": N_("contract"), "field": N_("field"), "clause": N_("clause"), "row": N_("cost-table row")}

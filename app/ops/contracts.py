@@ -191,21 +191,29 @@ def create_contract(db: Database, number: str, title: str = "") -> Done[Contract
     return add_contract(db, Contract(number=number, title=title), Reason.CREATED)
 
 
-def add_contract(db: Database, contract: Contract, reason: Reason = Reason.IMPORTED) -> Done[Contract]:
+def add_contract(db: Database, contract: Contract, reason: Reason = Reason.IMPORTED, *, source: str = "") -> Done[Contract]:
     """Store a contract under a number that must be free (Conflict otherwise), audited and kept as a revision."""
     with db.transaction() as s:
-        u = insert_in(s, contract, reason)
+        u = insert_in(s, contract, reason, source=source)
         return Done(u.result(), contract)
 
 
-def insert_in(s, contract: Contract, reason: Reason) -> Unit:
-    """Store a new contract in the caller's transaction, audited as created and kept as a revision."""
+def insert_in(s, contract: Contract, reason: Reason, *, source: str = "") -> Unit:
+    """Store a new contract in the caller's transaction, audited as created and kept as a revision.
+
+    A contract that arrives in a later state than draft (a signed contract from another office) is created as a
+    draft and its state recorded in its history as imported from `source`, by whom: never a state without a
+    history, never a workflow step nobody took here.
+    """
     if s.scalar(select(ContractRow.id).where(ContractRow.number == contract.number)) is not None:
         raise Conflict(_("a contract with this number already exists"), contract.number)
     fill_signing_dates(contract)
-    row = store.insert_in(s, contract)
+    arrived = contract.status
+    row = store.insert_in(s, dataclasses.replace(contract, status=Status.DRAFT))
     u = Unit(s, row, current_user())
     u.audit("create", None, {"title": contract.title, "total": format_amount(contract.total, grouping=False)})
+    if arrived is not Status.DRAFT:
+        states.import_state_in(s, row, arrived, user=u.user, source=source)
     u.keep(reason)
     u.parts.update({Part.CONTRACTS, Part.STATE, *CONTENT})
     return u
@@ -219,15 +227,23 @@ class ImportResult:
     comments_added: int
     comments_updated: int
     amendments_added: int
+    #: The state a new contract arrived in when it is not draft (recorded in its history as imported).
+    imported_state: Status | None = None
+    #: Comments of ours whose text the file changed: kept as new comments beside the untouched originals.
+    comments_kept_apart: int = 0
 
 
 def import_document(db: Database, text: str | bytes, *, replace: bool = False,
-                    contract_too: bool = True, reopen: bool = False) -> Done[ImportResult]:
+                    contract_too: bool = True, reopen: bool = False, source: str = "") -> Done[ImportResult]:
     """Store a contractdesk/1 document's contract and merge its comments and amendments, in one transaction.
 
     A new number is added; an existing one is replaced only with `replace` (and as its state allows), else
     it is left as it is and only the review members merge (a reviewer's file coming back). With
     `contract_too=False` the contract is never touched. Importing the same file twice adds nothing.
+
+    The file's state is never a shortcut through the review: a new contract in a later state than draft gets
+    that state recorded in its history as imported from `source` (the file's name); a replacing import whose
+    state differs from the stored one is refused (the state changes only by the review's steps).
     """
     from app.codecs.json_codec import loads_document
 
@@ -238,11 +254,16 @@ def import_document(db: Database, text: str | bytes, *, replace: bool = False,
         row = s.scalar(select(ContractRow).where(ContractRow.number == number))
         created = replaced = False
         if row is None:
-            u = insert_in(s, contract, Reason.IMPORTED)
+            u = insert_in(s, contract, Reason.IMPORTED, source=source)
             created = True
         else:
             u = Unit(s, row, current_user())
             if replace and contract_too:
+                if contract.status.value != row.status:
+                    raise UserError(
+                        _("the file says {file}, but the contract here is {stored}; an import never changes the "
+                          "state (use the review's steps)").format(file=contract.status.label,
+                                                                   stored=Status(row.status).label), "status")
                 stored, _version = store.load_in(s, number)
                 old, new = audit_changes(stored, contract, annexes=True)
                 states.check_save_allowed(number, row.status, list(old), old)
@@ -258,13 +279,15 @@ def import_document(db: Database, text: str | bytes, *, replace: bool = False,
                 replaced = True
             elif contract_too and not comments and not amendments:
                 raise Conflict(_("a contract with this number already exists; use --replace to overwrite it"), number)
-        added, updated = comments_store.merge_in(s, number, comments)
+        merged = comments_store.merge_in(s, number, comments, user=u.user, source=source)
         amended = amendments_store.merge_in(s, number, amendments)
-        if added or updated:
+        if merged.added or merged.updated or merged.kept_apart:
             u.parts.add(Part.COMMENTS)
         if amended:
             u.parts.add(Part.AMENDMENTS)
-        return Done(u.result(), ImportResult(number, created, replaced, added, updated, amended))
+        arrived = contract.status if created and contract.status is not Status.DRAFT else None
+        return Done(u.result(), ImportResult(number, created, replaced, merged.added, merged.updated, amended, arrived,
+                                             merged.kept_apart))
 
 
 def delete_contract(db: Database, number: str, *, expected_version: int | None = None) -> Done[None]:

@@ -3,7 +3,8 @@
 A packet of a signed contract goes out only when nothing stands against it (app.review.obstacles) or with the
 reason why it goes anyway; a packet of a contract not yet signed always goes out, marked as a draft that has not
 passed the check when something stands against it. The contract is read once and every output is written
-atomically (a cancelled or failed export leaves nothing at its target). A packet that went out is kept as a revision ("packet exported" / "packet printed"), so a
+atomically (a cancelled or failed export leaves nothing at its target). PDF and Excel packets carry the contract's digest and the head of its audit chain
+(app.store.anchor), so the database can later be checked against them. A packet that went out is kept as a revision ("packet exported" / "packet printed"), so a
 reviewer can later compare with exactly what was sent. ReportLab, openpyxl and pyHanko are imported on first
 use, never at start-up.
 """
@@ -18,7 +19,7 @@ from pathlib import Path
 from app.base.errors import UserError
 from app.base.i18n import _
 from app.domain import Contract, Status
-from app.ops.changes import Done
+from app.ops.changes import Done, Part
 from app.ops.unit import contract_unit
 from app.review.obstacles import Obstacle, Obstacles, Step, audit_problems, given, obstacles
 from app.store.db import Database
@@ -96,7 +97,7 @@ def export_packet(db: Database, number: str, options: ExportOptions, *, progress
     yet signed always goes out, but with problems it is marked 草稿·未通过校验 on every page and sheet.
     """
     from app.codecs.pdf.fonts import FontPreference, require_installed, windows_fonts_folder
-    from app.store.contracts import load
+    from app.store.anchor import take
     from app.store.output_targets import check_output_targets
 
     if not options.outputs():
@@ -105,7 +106,8 @@ def export_packet(db: Database, number: str, options: ExportOptions, *, progress
     check_output_targets(options.targets(), db.path)
     if options.pdf is not None:  # a font this machine lacks is refused before anything is written
         require_installed(FontPreference(options.font), windows_fonts_folder(), "--font")
-    contract = load(db, number)
+    anchored = take(db, number)  # the contract with its digest and chain head, which the packets carry
+    contract = anchored.contract
     problems: list[Obstacle] = []
     signed = contract.status in (Status.SIGNED, Status.ARCHIVED)
     if options.packets():
@@ -136,6 +138,7 @@ def export_packet(db: Database, number: str, options: ExportOptions, *, progress
             password=options.password,
             font_preference=FontPreference(options.font),
             amendments=list_amendments(db, number) if options.with_amendments else [],
+            anchor=anchored.anchor,
             progress=progress,
             cancelled=cancelled,
             draft_mark=draft,
@@ -158,13 +161,14 @@ def export_packet(db: Database, number: str, options: ExportOptions, *, progress
             schedule=build_schedule(contract, load_calendar(db), options.today or date.today()),
             include_review=options.review_sheet,
             review_comments=list_comments(db, number) if options.review_sheet else [],
+            anchor=anchored.anchor,
             progress=progress,
             cancelled=cancelled,
             draft_problems=[p.text for p in problems] if draft else [],
         ))
         written.append(options.xlsx)
     sent_despite = problems if signed else []
-    done = _packet_went_out(db, number, Reason.EXPORTED, sent_despite, options.despite)
+    done = _packet_went_out(db, number, Reason.EXPORTED, anchored, sent_despite, options.despite)
     return Done(done.changes, Exported(written, problems if draft else []))
 
 
@@ -194,10 +198,20 @@ def packet_printed(db: Database, number: str) -> Done[int | None]:
     return _packet_went_out(db, number, Reason.PRINTED)
 
 
-def _packet_went_out(db: Database, number: str, reason: Reason, despite_problems: list[Obstacle] | None = None,
-                     despite: str | None = None) -> Done[int | None]:
+def _packet_went_out(db: Database, number: str, reason: Reason, anchored=None,
+                     despite_problems: list[Obstacle] | None = None, despite: str | None = None) -> Done[int | None]:
+    """Keep the contract as it went out: each packet is a moment of its own. An exported packet is kept as
+    exactly what it holds, at the place in the trail its anchor names (someone may have changed the contract
+    while it was being written). Problems it went out despite are audited with the reason."""
+    from app.store.revisions import keep_snapshot
+
     with contract_unit(db, number) as u:
         if despite_problems:
             u.audit("despite", {"step": "export", "problems": audit_problems(despite_problems)}, (despite or "").strip())
-        seq = u.keep(reason, unless_unchanged=False)  # each packet that went out is a moment of its own
+        if anchored is None:
+            seq = u.keep(reason, unless_unchanged=False)
+        else:
+            seq = keep_snapshot(u.s, number, anchored.data, anchored.tables, reason, audit_seq=anchored.anchor.chain_seq,
+                                user=u.user, version=anchored.version)
+            u.parts.add(Part.REVISIONS)
         return Done(u.result(), seq)

@@ -30,7 +30,7 @@ def entry_subject(what: str, new: str | None) -> str:
         names = list(dict.fromkeys(_path_name(p) for p in paths))
         if names:
             return _("、").join(names[:3]) + ("…" if len(names) > 3 else "")
-    if what == "state":
+    if what in ("state", "state note"):
         return _("the state")
     if what.startswith("event "):
         return where_label("events." + what.removeprefix("event "))

@@ -66,14 +66,16 @@ def details(items: list, limit: int = MAX_DETAIL_ITEMS) -> Any:
     return [*items[:limit], f"… +{len(items) - limit}"]
 
 
-def record(session: Session, contract: str, what: str, old: Any = None, new: Any = None, user: str | None = None) -> int:
-    """Append one entry in the caller's transaction; returns its seq."""
+def record(session: Session, contract: str, what: str, old: Any = None, new: Any = None, user: str | None = None,
+           at: str | None = None) -> int:
+    """Append one entry in the caller's transaction; returns its seq. `at` is the time the record it stands for
+    carries (a state step), so the two can be compared; by default now."""
     last = session.execute(
         select(AuditRow.seq, AuditRow.hash).where(AuditRow.contract == contract).order_by(AuditRow.seq.desc()).limit(1)
     ).first()
     prev_hash = last[1] if last else GENESIS
     seq = (session.scalar(select(func.max(AuditRow.seq))) or 0) + 1
-    at, who = now_iso(), (user if user is not None else current_user())
+    at, who = at or now_iso(), (user if user is not None else current_user())
     old_t, new_t = value_text(old), value_text(new)
     digest = entry_hash(prev_hash, seq, at, who, contract, what, old_t, new_t)
     session.add(

@@ -1,27 +1,26 @@
 """Review comments on a contract field, a clause or a cost-table row: add, resolve, reopen, merge.
 
 Comments stay writable on a signed contract (reviewing it is still useful); each change is audited.
-Merging (comments coming back from a reviewer's JSON) goes by `uid`: a known comment is updated
-only when the incoming copy is newer, so importing the same file twice changes nothing.
+Merging (comments coming back from a reviewer's JSON) goes by `uid` and never rewrites a comment (see
+`merge_in`); importing the same file twice changes nothing.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from app.base.clock import now_iso
+from app.base.clock import now_iso, parse_utc
 from app.base.errors import NotFound, UserError
-from app.base.i18n import _
-from app.domain.comment import TARGET_KINDS, Comment
+from app.base.i18n import _, ngettext
+from app.domain.comment import MAX_COMMENT_CHARS, TARGET_KINDS, Comment
 from app.store import audit
 from app.store.db import Database
 from app.store.schema import AnnexRow, ClauseRow, CommentRow, ContractRow, CostRowRow
-
-MAX_COMMENT_CHARS = 10_000
 
 
 def _to_comment(r: CommentRow) -> Comment:
@@ -143,24 +142,84 @@ def open_comment_counts(db: Database) -> dict[str, int]:
         return {n: c for n, c in rows}
 
 
-def merge_in(s: Session, number: str, comments: Iterable[Comment]) -> tuple[int, int]:
-    """Merge comments by uid in the caller's transaction; returns (added, updated)."""
+@dataclass(frozen=True)
+class Merged:
+    """What a reviewer's file did to the comments: new ones added, ours resolved or reopened, and copies of ours
+    whose text the file changed, kept apart as new comments."""
+
+    added: int = 0
+    updated: int = 0
+    kept_apart: int = 0
+
+
+def _newer(theirs: str, ours: str) -> bool:
+    a, b = parse_utc(theirs), parse_utc(ours)
+    if a is None or b is None:  # a stored time from an older release that is not one: compare as text
+        return theirs > ours
+    return a > b
+
+
+def _copy_uid(c: Comment) -> str:
+    """The id of the copy a changed comment is kept as: the same file brings the same copy, never a second one."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, f"contractdesk-comment:{c.uid}:{c.target_kind}:{c.target}:{c.author}:{c.text}"))
+
+
+def merge_in(s: Session, number: str, comments: Iterable[Comment], *, user: str, source: str = "") -> Merged:
+    """Merge a reviewer's comments by uid in the caller's transaction.
+
+    A file proves nothing about who wrote it (it can be edited in any text editor), so it may add, never rewrite:
+    a new comment is added under the author it names; a known comment keeps its text, target and author — a copy
+    whose text or target differs is kept as a new comment beside it (the original is untouched); only its
+    resolution follows a newer copy, and is then recorded as done by `user`, who brought the file (the name the
+    file gives is kept in the audit trail). Every change is audited, with `source`, the file it came from.
+    """
     row = _contract(s, number)
-    added = updated = 0
+    added = updated = kept_apart = 0
+    origin = {"from": source} if source else {}
+
+    def claim(c: Comment) -> dict:
+        return {"claimed": {"by": c.resolved_by or "", "at": c.resolved_at}} if c.resolved_at else {}
+
+    def add(c: Comment, uid: str, **extra) -> None:
+        s.add(CommentRow(uid=uid, contract_id=row.id, target_kind=c.target_kind, target=c.target, text=c.text,
+                         author=c.author, created_at=c.created_at, updated_at=c.updated_at,
+                         resolved_at=now_iso() if c.resolved_at else None, resolved_by=user if c.resolved_at else None))
+        s.flush()
+        audit.record(s, number, "comment added", None,
+                     {"uid": uid, "on": f"{c.target_kind} {c.target}".strip(), "text": c.text, "author": c.author,
+                      **extra, **origin}, user=user)
+        if c.resolved_at:
+            audit.record(s, number, "comment resolved", None, {"uid": uid, **claim(c), **origin}, user=user)
+
     for c in comments:
         existing = s.scalar(select(CommentRow).where(CommentRow.uid == c.uid))
-        if existing is None:
-            s.add(CommentRow(uid=c.uid, contract_id=row.id, target_kind=c.target_kind, target=c.target, text=c.text,
-                             author=c.author, created_at=c.created_at, updated_at=c.updated_at,
-                             resolved_at=c.resolved_at, resolved_by=c.resolved_by))
-            added += 1
-        elif existing.contract_id != row.id:
+        if existing is not None and existing.contract_id != row.id:
             raise UserError(_("this comment belongs to another contract"), c.uid)
-        elif c.updated_at > existing.updated_at:
-            existing.text, existing.updated_at = c.text, c.updated_at
-            existing.resolved_at, existing.resolved_by = c.resolved_at, c.resolved_by
+        if existing is None:
+            add(c, c.uid)
+            added += 1
+        elif (c.text, c.target_kind, c.target) != (existing.text, existing.target_kind, existing.target):
+            copy = _copy_uid(c)
+            if s.scalar(select(func.count()).where(CommentRow.uid == copy)):
+                continue  # kept apart by an earlier import of the same file
+            add(c, copy, copy_of=existing.uid)
+            kept_apart += 1
+        elif (c.resolved_at is not None) != (existing.resolved_at is not None) and _newer(c.updated_at, existing.updated_at):
+            resolved = c.resolved_at is not None
+            existing.resolved_at, existing.resolved_by = (now_iso(), user) if resolved else (None, None)
+            existing.updated_at = c.updated_at
+            audit.record(s, number, "comment resolved" if resolved else "comment reopened", None,
+                         {"uid": existing.uid, **claim(c), **origin}, user=user)
             updated += 1
-    if added or updated:
+    if added or updated or kept_apart:
         s.flush()
-        audit.record(s, number, "comments merged", None, {"added": added, "updated": updated})
-    return added, updated
+    return Merged(added, updated, kept_apart)
+
+
+def kept_apart_note(n: int) -> str:
+    """What the importer is told about comments a file tried to change (empty when there were none)."""
+    if not n:
+        return ""
+    return ngettext("{n} comment in the file differs from ours in its text: it was added as a new comment, ours is "
+                    "unchanged", "{n} comments in the file differ from ours in their text: they were added as new "
+                    "comments, ours are unchanged", n).format(n=n)

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 class DatabaseProblem(UserError):
     """The database cannot be opened as it is. `kind` says why, so the app can offer the right remedy.
 
-    Kinds: ``folder``, ``cannot-create``, ``not-database``, ``not-ours``, ``damaged``, ``newer``,
+    Kinds: ``folder``, ``cannot-create``, ``not-database``, ``not-ours``, ``damaged``, ``empty``, ``newer``,
     ``read-only``, ``passphrase``; for a server URL ``server`` (the server cannot be reached, refuses
     the login or fails), ``driver`` (its Python driver is not installed) and ``address`` (not a URL
     SQLAlchemy knows). `path` is the SQLite file (None for a server URL).
@@ -281,6 +281,18 @@ def _check_sqlite_file(path: Path, shown: str, encrypted: bool) -> None:
             have=f"{size:,}", want=f"{pages * page_size:,}"), shown, kind="damaged", path=path)
 
 
+def _refuse_emptied(path: Path, shown: str) -> None:
+    """A zero-byte file is a new database only when nothing says it held one: with backups beside it, it is a
+    database that lost its content (a full disk, a failed copy or sync), which a new one holding only the sample
+    would hide. It is refused untouched, so the user can restore a backup."""
+    from app.store.backup import list_backups
+
+    if list_backups(path):
+        raise DatabaseProblem(
+            _("the database file is empty (0 bytes), though backups of it exist; no new database was made in its place"),
+            shown, kind="empty", path=path)
+
+
 def _check_writable(path: Path, shown: str) -> None:
     if not os.access(path, os.W_OK) or not os.access(path.parent, os.W_OK):
         raise DatabaseProblem(
@@ -445,6 +457,8 @@ def open_database(target: str | os.PathLike[str], *, passphrase: str | None = No
         if path.is_dir():
             raise DatabaseProblem(_("is a folder, not a database file"), str(path), kind="folder", path=path)
         new_file = not path.exists() or path.stat().st_size == 0
+        if new_file and path.exists():
+            _refuse_emptied(path, shown)
         if not new_file:
             _check_sqlite_file(path, shown, encrypted=bool(passphrase))
             file_revision = _inspect_file(path, shown, passphrase)

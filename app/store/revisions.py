@@ -53,6 +53,7 @@ class Reason(StrEnum):
     TABLE_IMPORT = "table-import"
     REPLACED = "replaced"
     SAVED = "saved"
+    ANCHORED = "anchored"
 
     @property
     def label(self) -> str:
@@ -71,6 +72,7 @@ REASON_LABELS = {
     Reason.TABLE_IMPORT: N_("before a cost-table import"),
     Reason.REPLACED: N_("before being replaced by an import"),
     Reason.SAVED: N_("version saved"),
+    Reason.ANCHORED: N_("anchor written for the archive"),
 }
 
 
@@ -129,6 +131,46 @@ def snapshot_dict(s: Session, number: str) -> tuple[dict[str, Any], int, int]:
             table.pop("rows", None)
             table["rows_ref"] = _table_digest(s, annexes[item["no"]])
     return data, version, row.id
+
+
+def snapshot_of(contract: Contract) -> tuple[dict[str, Any], dict[str, tuple[int, bytes]]]:
+    """A contract held in memory (with its rows) in the form a revision keeps it — the same text, so the same
+    digest, as `snapshot_dict` gives for it in the store — and the tables it cites: digest → (rows, their text)."""
+    from app.codecs.json_codec import contract_to_dict
+
+    data = contract_to_dict(contract)
+    tables: dict[str, tuple[int, bytes]] = {}
+    for item in data["annexes"]:
+        table = item.get("table")
+        if isinstance(table, dict):
+            rows = table.pop("rows", [])
+            text = _compact(rows)
+            digest = hashlib.sha256(text).hexdigest()
+            tables[digest] = (len(rows), text)
+            table["rows_ref"] = digest
+    return data, tables
+
+
+def digest_of(data: dict[str, Any]) -> str:
+    """The SHA-256 a revision of `data` (revision form) is stored under."""
+    return hashlib.sha256(_compact(data)).hexdigest()
+
+
+def keep_snapshot(s: Session, number: str, data: dict[str, Any], tables: dict[str, tuple[int, bytes]], reason: Reason, *,
+                  audit_seq: int | None, user: str, version: int) -> int:
+    """Keep `data` (from `snapshot_of`) as a revision in the caller's transaction: the contract as it was when the
+    trail ended at `audit_seq`, e.g. the packet just exported, even if someone changed the contract meanwhile."""
+    contract_id = _contract_row(s, number).id
+    for digest, (count, rows) in tables.items():
+        if s.get(RevisionTableRow, digest) is None:
+            s.add(RevisionTableRow(digest=digest, row_count=count, rows=zlib.compress(rows, 6)))
+    text = _compact(data)
+    last = s.scalar(select(func.max(RevisionRow.seq)).where(RevisionRow.contract_id == contract_id)) or 0
+    s.add(RevisionRow(contract_id=contract_id, seq=last + 1, version=version, at=now_iso(), user=user, name=None,
+                      digest=hashlib.sha256(text).hexdigest(), snapshot=zlib.compress(text, 6), reason=reason.value,
+                      audit_seq=audit_seq))
+    s.flush()
+    return last + 1
 
 
 def keep(s: Session, number: str, reason: Reason, *, name: str | None = None, user: str | None = None,

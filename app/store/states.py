@@ -35,6 +35,9 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
 }
 
 
+#: The audit entry that carries a state step's note (right after the step's own entry).
+STATE_NOTE = "state note"
+
 #: Events a signed contract still records (the schedule runs after signing).
 POST_SIGNING_EVENTS = frozenset({"acceptance_requested", "reminder_sent", "accepted", "invoices"})
 
@@ -132,10 +135,26 @@ def change_state_in(s: Session, row: ContractRow, target: Status, *, user: str, 
             _("a contract that is {current} cannot become {target}").format(current=label(current), target=label(target)),
             row.number,
         )
+    return _record_step(s, row, current, target, user=user, note=note)
+
+
+def import_state_in(s: Session, row: ContractRow, target: Status, *, user: str, source: str = "") -> StateStep:
+    """A contract imported in a state other than draft: the state it had where it came from, recorded in its
+    history as imported (with the file it came from and who brought it), never as a step taken here. Only a
+    new contract gets this; an import never changes the state of one already stored."""
+    note = _("imported from {file}").format(file=source) if source else _("imported")
+    return _record_step(s, row, Status(row.status), target, user=user, note=note)
+
+
+def _record_step(s: Session, row: ContractRow, current: Status, target: Status, *, user: str, note: str) -> StateStep:
+    """Store a step with who and when, and audit it with the same time (and its note), so the history and the
+    trail can be checked against each other (app.ops.integrity)."""
     row.status = target.value
     step = StateStep(current, target, user, now_iso(), note)
     s.add(StateChangeRow(contract_id=row.id, from_state=current.value, to_state=target.value, user=user, at=step.at, note=note))
-    audit.record(s, row.number, "state", current.value, target.value, user=user)
+    audit.record(s, row.number, "state", current.value, target.value, user=user, at=step.at)
+    if note:
+        audit.record(s, row.number, STATE_NOTE, None, note, user=user, at=step.at)
     from app.store.lifecycle import follow_state_in  # the contract's steps record what the new state stands for
 
     follow_state_in(s, row, current, target, user=user, note=note)

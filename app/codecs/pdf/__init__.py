@@ -10,6 +10,7 @@ import io
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import unescape
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Table
@@ -57,6 +58,10 @@ class PdfOptions:
     amendments: list = field(default_factory=list)
     #: Mark every page "草稿·未通过校验": a packet of a contract that has not passed the check (app.ops.export).
     draft_mark: bool = False
+
+    #: The contract's digest and audit-chain head (app.store.anchor.Anchor), written into the document
+    #: information so `audit --verify --against` can check the database against the packet.
+    anchor: Any = None
 
 
 def _texts(flowable: Flowable):
@@ -138,7 +143,13 @@ def render_pdf(contract: Contract, options: PdfOptions | None = None) -> bytes:
         creator="ContractDesk",
         author=contract.party_b.name if contract.payee == "b" else contract.party_a.name,
     )
-    doc.build(story, canvasmaker=canvas_maker(layout))
+    maker = canvas_maker(layout)
+    if opts.anchor is not None:
+        from app.codecs.anchor import PDF_KEYS
+        from app.codecs.pdf.metadata import with_information
+
+        maker = with_information(maker, {PDF_KEYS[part]: value for part, value in opts.anchor.properties().items()})
+    doc.build(story, canvasmaker=maker)
     if layout.attachments:
         merged = io.BytesIO()
         buffer.seek(0)

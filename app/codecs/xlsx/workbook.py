@@ -72,6 +72,10 @@ class XlsxOptions:
     #: first row marks the workbook as a draft that has not passed the check and lists them.
     draft_problems: list[str] = field(default_factory=list)
 
+    #: The contract's digest and audit-chain head (app.store.anchor.Anchor), kept in the custom document
+    #: properties so `audit --verify --against` can check the database against the packet.
+    anchor: Any = None
+
 
 def _serial(day: date) -> int:
     """A date as Excel's serial day number (1900 date system)."""
@@ -271,6 +275,11 @@ def _build(contract: Contract, options: XlsxOptions) -> tuple[Workbook, list[She
     """The packet as a write-only workbook, plus its sheets, whose rows are spliced in after it is saved."""
     wb = Workbook(write_only=True)
     wb.custom_doc_props.append(StringProperty(name=CONTRACT_PROPERTY, value=contract.number))
+    if options.anchor is not None:
+        from app.codecs.anchor import xlsx_values
+
+        for name, value in xlsx_values(options.anchor):
+            wb.custom_doc_props.append(StringProperty(name=name, value=value))
     taken: set[str] = set()
     summary = Sheet(wb, _(SUMMARY_SHEET), taken)
     payments = Sheet(wb, _("Payment schedule"), taken)
