@@ -104,9 +104,9 @@ def ensure_chinese_font() -> None:
     Then the bundled Song face (the PDF body font) is registered so that Qt's font fallback finds it."""
     if QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
         return
-    from app.codecs.pdf.fonts import bundled_fonts
+    from app.base.resources import bundled_font
 
-    QFontDatabase.addApplicationFont(str(bundled_fonts().body.path))
+    QFontDatabase.addApplicationFont(str(bundled_font()))
 
 
 def database_target(args, store) -> str:

@@ -6,15 +6,16 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.ops import first_run
-from app.store.db import Database
+if TYPE_CHECKING:
+    from app.store.db import Database
 
 
 def open_store(args) -> Database:
     """Open the store; a SQLite file on a network share is opened with a warning on stderr."""
     from app.base.i18n import _
+    from app.ops import first_run  # here, not at the top: `contractdesk gui` paints before SQLAlchemy is imported
     from app.store.location import default_database, network_share_warning
 
     target = args.db or default_database()

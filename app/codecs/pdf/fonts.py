@@ -27,14 +27,12 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from app.base.errors import UserError
 from app.base.i18n import N_, _
 from app.base.paths import windows_fonts_folder, windows_user_fonts_folder
-from app.base.resources import resource
+from app.base.resources import bundled_font
 
 log = logging.getLogger(__name__)
 
 BODY = "CDBody"
 HEADING = "CDHeading"
-BUNDLED_REGULAR = "NotoSerifCJKsc-Regular.ttf"
-BUNDLED_BOLD = "NotoSerifCJKsc-Bold.ttf"
 
 
 class FontPreference(StrEnum):
@@ -130,8 +128,7 @@ class FontSet:
 
 
 def bundled_fonts() -> FontSet:
-    folder = resource("fonts")
-    return FontSet(FontFile(folder / BUNDLED_REGULAR), FontFile(folder / BUNDLED_BOLD))
+    return FontSet(FontFile(bundled_font()), FontFile(bundled_font(bold=True)))
 
 
 __all__ = [
