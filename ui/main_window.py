@@ -39,10 +39,6 @@ from app import __version__
 from app.base.errors import UserError
 from app.base.i18n import N_, _, ngettext
 from app.ops import LISTED, Changes, Part
-from app.ops import contracts as contract_ops
-from app.ops.first_run import open_store
-from app.store import contracts
-from app.store.db import Database, DatabaseProblem
 from app.store.location import network_share_warning
 from app.store.lock import DatabaseLock, acquire_for
 from ui import settings as keys
@@ -51,6 +47,7 @@ from ui.export_worker import ExportJob, ExportKind, ExportWorker
 from ui.operations import Operations, operations_for
 
 if TYPE_CHECKING:
+    from app.store.db import Database
     from ui.annexes_tab import AnnexesTab
     from ui.check_tab import CheckTab
     from ui.schedule_tab import ScheduleTab
@@ -561,6 +558,8 @@ class MainWindow(QMainWindow):
         number, ok = QInputDialog.getText(self, _("New contract"), _("Contract number:"))
         if not ok:
             return
+        from app.ops import contracts as contract_ops  # SQLAlchemy: not before the first paint (ui.first_paint)
+
         try:
             self.operations.run(contract_ops.create_contract, number.strip(), _("New contract"), versioned=False)
         except UserError as exc:
@@ -587,6 +586,8 @@ class MainWindow(QMainWindow):
                 return
         from app.base.fileio import read_input_file
         from app.codecs.json_codec import loads_document
+        from app.ops import contracts as contract_ops
+        from app.store import contracts
 
         try:
             data = read_input_file(path)
@@ -641,6 +642,7 @@ class MainWindow(QMainWindow):
             return
         from app.ops.annexes import import_cost_table
         from app.rules.tablediff import diff_cost_rows
+        from app.store import contracts
 
         try:
             contract, version = contracts.load_versioned(self.db, number)
@@ -801,6 +803,9 @@ class MainWindow(QMainWindow):
 
     def open_database(self, target: str) -> bool:
         """Switch to another database; on a problem the current one stays open and the user is told."""
+        from app.ops.first_run import open_store
+        from app.store.db import DatabaseProblem
+
         try:
             lock = acquire_for(target) if target != self.target else None
             try:
