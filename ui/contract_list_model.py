@@ -15,13 +15,13 @@ from PySide6.QtGui import QColor, QPainter, QPixmap
 
 from app.base.i18n import N_, _, ngettext
 from app.domain import Status
-from app.domain.calendar import WorkCalendar
-from app.rules.schedule import ScheduleItem
 from app.store.quick_read import ContractSummary
 from app.values.money import format_amount
 from ui.first_paint import start_view
 
 if TYPE_CHECKING:
+    from app.domain.calendar import WorkCalendar
+    from app.rules.schedule import ScheduleItem
     from app.store.db import Database
 
 PAGE_SIZE = 200

@@ -304,7 +304,9 @@ def _face_name(path: str, index: int, language: str, _mtime: int) -> str:
 
 @lru_cache(maxsize=8)
 def _tt_font(name: str, path: str, subfont_index: int) -> TTFont:
-    return TTFont(name, path, subfontIndex=subfont_index)
+    from app.codecs.pdf.font_cache import load_font  # parsed once per font file, not once per process
+
+    return load_font(name, Path(path), subfont_index)
 
 
 def register(fonts: FontSet) -> tuple[str, str]:
