@@ -376,15 +376,20 @@ class ContractEditorBase(FollowsContract, QWidget):
         if contract is None or not self.read_only:
             self.retranslate_ui()
             return
-        from app.store.amendments import list_amendments
+        quick = start_view(self.db) if self.SHOWN_AT_START else None
+        if quick is not None and quick.contract is not None and quick.contract.number == contract.number:
+            amendments = quick.amendments  # start-up: read before the store opens (ui.first_paint)
+        else:
+            from app.store.amendments import list_amendments
 
-        for amendment in list_amendments(self.db, contract.number):
-            for path, value in amendment.changes.items():
+            amendments = [(a.number, a.changes) for a in list_amendments(self.db, contract.number)]
+        for amendment_number, changes in amendments:
+            for path, value in changes.items():
                 try:
                     shown = format_value(path, parse_value(path, value))
                 except UserError:  # a path the form does not edit (a clause, an annex)
                     shown = str(value)
-                self.amended_paths[path] = _("{value} since {amendment}").format(value=shown, amendment=amendment.number)
+                self.amended_paths[path] = _("{value} since {amendment}").format(value=shown, amendment=amendment_number)
         for path, text in self.amended_paths.items():
             editor = getattr(self, "editors", {}).get(path)
             if editor is not None:

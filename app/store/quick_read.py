@@ -1,23 +1,26 @@
 """What the window shows first, read with the standard library's `sqlite3` alone: start-up paints before SQLAlchemy.
 
 Importing SQLAlchemy and mapping the schema takes longer than Python and Qt together, so the desktop reads the
-first page of the contract list, the match count, the open-comment badges and the open contract's 概要 fields
-straight from the file (read-only, one transaction), paints them, and opens the store the ordinary way after the
+first page of the contract list, the match count, the open-comment badges, the open contract's 概要 fields and its
+amendments' field changes straight from the file (read-only, one transaction), paints them, and opens the store the ordinary way after the
 paint (ui.first_paint). Only a plain SQLite file that is already at this program's schema is read here: an
 encrypted, foreign, older or newer file, and PostgreSQL, are left to `open_store` (`read_start` returns None).
 
 The statements mirror `app.store.contract_list.search_contracts` (no search, no filter, by number), `count_contracts`
-and `app.store.comments.open_comment_counts`, and `contract_summary` mirrors `app.store.contracts.load_in` for the
+and `app.store.comments.open_comment_counts`, the amendments `app.store.amendments.list_amendments`, and
+`contract_summary` mirrors `app.store.contracts.load_in` for the
 parts the 概要 tab shows; tests/test_first_paint.py checks that each answers exactly what its ORM twin does.
 """
 
 from __future__ import annotations
 
+import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from app.domain import (
     BankAccount,
@@ -50,7 +53,8 @@ class ContractSummary:
 @dataclass
 class StartView:
     """The first screen's data: the list's first page by number, how many contracts there are, the open review
-    comments per contract, and the first contract (its 概要 parts) with the version it was read at."""
+    comments per contract, and the first contract (its 概要 parts) with the version it was read at and its
+    amendments' field changes as (amendment number, {field path: value}) in their order."""
 
     rows: list[ContractSummary]
     count: int
@@ -58,6 +62,7 @@ class StartView:
     contract: Contract | None = None
     version: int | None = None
     limit: int = 0
+    amendments: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
 
 
 _PAGE = """
@@ -90,6 +95,10 @@ SELECT amount, due_after, due_years, due_months, due_days, invoice_days, wording
 FROM payments WHERE contract_id = ? ORDER BY position
 """
 _INVOICES = "SELECT date, payment, note FROM invoices WHERE contract_id = ? ORDER BY position"
+_AMENDMENTS = """
+SELECT a.number, a.changes FROM amendments AS a JOIN contracts AS c ON c.id = a.contract_id
+WHERE c.number = ? ORDER BY a.position
+"""
 
 
 def connect_read_only(path: Path) -> sqlite3.Connection:
@@ -126,7 +135,9 @@ def read_start(path: Path, head_revision: str, *, limit: int, number: str | None
             number = rows[0].number
         found = contract_summary(conn, number) if number is not None else None
         contract, version = found if found is not None else (None, None)
-        return StartView(rows, count, comments, contract, version, limit)
+        amendments = [(n, json.loads(changes)) for n, changes in conn.execute(_AMENDMENTS, (number,))] \
+            if contract is not None else []
+        return StartView(rows, count, comments, contract, version, limit, amendments)
     except (sqlite3.Error, ValueError, TypeError, ArithmeticError):  # whatever is odd: the ordinary open reports it
         return None
     finally:
