@@ -11,6 +11,7 @@ never refused. PostgreSQL, encrypted, older or newer files take the ordinary pat
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +32,7 @@ class PendingDatabase:
     def __init__(self, target: str, start: StartView, opener: Callable[[], Database]) -> None:
         self._db: Database | None = None
         self._opener = opener
+        self._opening = threading.Lock()  # an export's worker thread may be the first to ask
         self.target = target
         self.start: StartView | None = start
 
@@ -44,17 +46,18 @@ class PendingDatabase:
 
     def open(self) -> Database:
         """The open store (opened now if it was not yet); from here on the quick read is not used again."""
-        if self._db is None:
-            self._db = self._opener()
-            self.start = None
-        return self._db
+        with self._opening:
+            if self._db is None:
+                self._db = self._opener()
+                self.start = None
+            return self._db
 
     def close(self) -> None:
         if self._db is not None:
             self._db.close()
 
     def __getattr__(self, name: str) -> Any:
-        if name.startswith("__") or name in ("_db", "_opener"):
+        if name.startswith("__") or name in ("_db", "_opener", "_opening"):
             raise AttributeError(name)
         return getattr(self.open(), name)
 

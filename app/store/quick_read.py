@@ -170,7 +170,7 @@ def contract_summary(conn: sqlite3.Connection, number: str) -> tuple[Contract, i
         Payment(_decimal(amount), Due(DueAfter(after), years, months, days, invoice_days), wording)
         for amount, after, years, months, days, invoice_days, wording in conn.execute(_PAYMENTS, (cid,))
     ]
-    invoices = [Invoice(_date(day), payment, note) for day, payment, note in conn.execute(_INVOICES, (cid,))]
+    invoices = [Invoice(date.fromisoformat(day), payment, note) for day, payment, note in conn.execute(_INVOICES, (cid,))]
     contract = Contract(
         number=number,
         party_a_number=pa_no,
