@@ -2,9 +2,16 @@
 
 The floor is a bare PySide6 script that shows an empty QMainWindow and exits after its first paint: no app can
 start faster on this machine with this Qt. Both are timed the same way from outside, spawn to the "painted" line
-on their output, alternately in the same run; the figure that matters is the ratio (target ≤ 1.5). The app's
-own `painted_ms=` is recorded too, and one run lists the heavy libraries imported before the paint (ReportLab,
-openpyxl, pyHanko should be imported lazily, when an export needs them).
+on their output, alternately in the same run; the figures that matter are the ratios. Two moments of the app
+count (issue 21): its first paint, which shows the stored list and the open contract's 概要 (target ≤ 2× the
+floor), and "ready" (`ready_ms=`), when the store is open and an edit no longer waits for it (target ≤ 4×).
+The app's own `painted_ms=` is recorded too, and one run lists the heavy libraries imported before the paint
+(SQLAlchemy, ReportLab, openpyxl, pyHanko are imported after it, or when an export needs them).
+
+The catalogs and the bytecode are compiled first (`tools/i18n.py compile`, `compileall`), as they are in the
+installed program: a source checkout without .mo files compiles the catalogs from the .po files at every start, and
+with PYTHONDONTWRITEBYTECODE set every module is compiled from source at every start, which is not what a clerk
+waits for.
 """
 
 from __future__ import annotations
@@ -22,7 +29,8 @@ from bench.common import Metric
 
 TITLE = "Start-up to the painted main window, against a bare QMainWindow"
 METRICS = [
-    Metric("app_ms", "app: start to painted window (sample open)", "ms", target=1.5, vs="floor_ms"),
+    Metric("app_ms", "app: start to first paint (list and 概要 shown)", "ms", target=2.0, vs="floor_ms"),
+    Metric("ready_ms", "app: start to ready for editing (store open)", "ms", target=4.0, vs="floor_ms"),
     Metric("floor_ms", "floor: bare PySide6 QMainWindow painted", "ms"),
     Metric("app_reported_ms", "app: its own painted_ms", "ms"),
     Metric("app_rss_mb", "app: peak memory at start-up", "MB", vs="floor_rss_mb"),
@@ -54,6 +62,7 @@ sys.exit(app.exec())
 """
 
 PAINTED = re.compile(r"painted(?:_ms=([0-9.]+))?")
+READY = re.compile(r"ready_ms=([0-9.]+)")
 
 
 def unavailable() -> str | None:
@@ -70,25 +79,29 @@ def floor_command() -> list[str]:
     return [sys.executable, "-c", FLOOR]
 
 
-def launch(cmd: list[str]) -> tuple[float, float | None, float, str]:
-    """Spawn `cmd`; return (ms to its "painted" line, the ms it reported, its peak RSS in MB, its stderr)."""
+def launch(cmd: list[str]) -> tuple[float, float | None, float, str, float]:
+    """Spawn `cmd`; return (ms to its "painted" line, the ms it reported, its peak RSS in MB, its stderr, ms to its
+    "ready_ms=" line — the painted figure when it prints none)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert proc.stdout is not None and proc.stderr is not None
     seen_ms: float | None = None
+    ready_ms: float | None = None
     reported: float | None = None
     for line in proc.stdout:
         match = PAINTED.search(line)
         if match and seen_ms is None:
             seen_ms = (time.perf_counter() - start) * 1000
             reported = float(match.group(1)) if match.group(1) else None
+        if READY.search(line) and ready_ms is None:
+            ready_ms = (time.perf_counter() - start) * 1000
     err = proc.stderr.read()
     _pid, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0 or seen_ms is None:
         raise RuntimeError(f"{' '.join(cmd[-3:])} exited {proc.returncode} without painting: {err.strip()[-500:]}")
     rss_mb = usage.ru_maxrss / (1024 * 1024) if sys.platform == "darwin" else usage.ru_maxrss / 1024
-    return seen_ms, reported, rss_mb, err
+    return seen_ms, reported, rss_mb, err, ready_ms if ready_ms is not None else seen_ms
 
 
 def heavy_imports(folder: Path) -> list[str]:
@@ -109,7 +122,12 @@ def heavy_imports(folder: Path) -> list[str]:
 
 
 def prepare(folder: Path, quick: bool) -> None:
-    """Create the database with the sample (first launch), then warm the file cache with one launch of each."""
+    """Compile the catalogs, create the database with the sample (first launch), then warm the file cache with one
+    launch of each."""
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run([sys.executable, str(root / "tools" / "i18n.py"), "compile"], check=True, capture_output=True)
+    subprocess.run([sys.executable, "-m", "compileall", "-q", str(root / "app"), str(root / "ui")], check=True,
+                   capture_output=True)
     subprocess.run(
         [sys.executable, "-m", "app", "--db", str(folder / "startup.db"), "list"], check=True, capture_output=True
     )
@@ -118,23 +136,24 @@ def prepare(folder: Path, quick: bool) -> None:
 
 
 def measure(folder: Path, quick: bool) -> dict[str, Any]:
-    floor, app, reported, floor_rss, app_rss = [], [], [], [], []
+    floor, app, ready, reported, floor_rss, app_rss = [], [], [], [], [], []
     for k in range(ROUNDS):
         order = ("floor", "app") if k % 2 == 0 else ("app", "floor")
         for which in order:
             if which == "floor":
-                ms, _rep, rss, _err = launch(floor_command())
+                ms, _rep, rss, _err, _ready = launch(floor_command())
                 floor.append(ms)
                 floor_rss.append(rss)
             else:
-                ms, rep, rss, _err = launch(app_command(folder))
+                ms, rep, rss, _err, ready_ms = launch(app_command(folder))
                 app.append(ms)
+                ready.append(ready_ms)
                 app_rss.append(rss)
                 if rep is not None:
                     reported.append(rep)
     marker = folder / "imports-listed"
     result: dict[str, Any] = {
-        "floor_ms": min(floor), "app_ms": min(app), "floor_rss_mb": max(floor_rss), "app_rss_mb": max(app_rss),
+        "floor_ms": min(floor), "app_ms": min(app), "ready_ms": min(ready), "floor_rss_mb": max(floor_rss), "app_rss_mb": max(app_rss),
     }
     if reported:
         result["app_reported_ms"] = min(reported)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoStack
 from PySide6.QtWidgets import (
@@ -30,7 +30,6 @@ from app.base.errors import UserError
 from app.base.i18n import N_, _
 from app.domain import Contract, Payment
 from app.rules.fields import FIELDS, get_value, spec_for
-from app.store.db import Database
 from app.values.money import rmb_upper
 from ui.edit_commands import FieldCommand, PaymentsCommand
 from ui.field_widgets import (
@@ -42,6 +41,9 @@ from ui.field_widgets import (
     FlagEdit,
     line_edit_of,
 )
+
+if TYPE_CHECKING:
+    from app.store.db import Database
 
 PAYEE_CHOICES = [(N_("Party A"), "a"), (N_("Party B"), "b")]
 DUE_CHOICES = [(N_("acceptance"), "acceptance"), (N_("effective date"), "effective")]
@@ -87,6 +89,8 @@ def make_editor(path: str) -> QWidget:
 
 class ContractForm(ContractEditorBase):
     """概要: the contract's fields. See ContractEditorBase for the shared interface."""
+
+    SHOWN_AT_START = True
 
     def __init__(self, db: Database, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(db, undo_stack, parent)

@@ -8,18 +8,21 @@ about, in one batch after the paint that asked (app.store.contract_list.next_dea
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QPainter, QPixmap
 
 from app.base.i18n import N_, _, ngettext
 from app.domain import Status, party_name
-from app.domain.calendar import WorkCalendar
-from app.rules.schedule import ScheduleItem
-from app.store.comments import open_comment_counts
-from app.store.contract_list import ContractSummary, get_summary, next_deadlines, search_contracts
-from app.store.db import Database
+from app.store.quick_read import ContractSummary
 from app.values.money import format_amount
+from ui.first_paint import start_view
+
+if TYPE_CHECKING:
+    from app.domain.calendar import WorkCalendar
+    from app.rules.schedule import ScheduleItem
+    from app.store.db import Database
 
 PAGE_SIZE = 200
 
@@ -69,15 +72,26 @@ class ContractListModel(QAbstractTableModel):
     def requery(self) -> None:
         """Start again from the first page with the current search, filter and order."""
         self.beginResetModel()
-        self._rows = search_contracts(
-            self.db, self.search_text, self.status, offset=0, limit=PAGE_SIZE,
-            order_by=self.order_by, descending=self.descending,
-        )
+        quick = start_view(self.db)
+        if quick is not None and self.is_default_view() and quick.limit == PAGE_SIZE:  # start-up: read before the
+            self._rows, self._open_comments = list(quick.rows), dict(quick.open_comments)  # store opens
+        else:
+            from app.store.comments import open_comment_counts
+            from app.store.contract_list import search_contracts
+
+            self._rows = search_contracts(
+                self.db, self.search_text, self.status, offset=0, limit=PAGE_SIZE,
+                order_by=self.order_by, descending=self.descending,
+            )
+            self._open_comments = open_comment_counts(self.db)
         self._exhausted = len(self._rows) < PAGE_SIZE
         self._pending.clear()
-        self._open_comments = open_comment_counts(self.db)
         self.endResetModel()
         self.requeried.emit()
+
+    def is_default_view(self) -> bool:
+        """All contracts by number: what the window shows first."""
+        return not self.search_text.strip() and self.status is None and self.order_by == "number" and not self.descending
 
     def set_filter(self, text: str, status: Status | None) -> None:
         if text == self.search_text and status == self.status:
@@ -97,6 +111,8 @@ class ContractListModel(QAbstractTableModel):
     def fetchMore(self, parent: Index = _ROOT) -> None:
         if parent.isValid() or self._exhausted:
             return
+        from app.store.contract_list import search_contracts
+
         page = search_contracts(
             self.db, self.search_text, self.status, offset=len(self._rows), limit=PAGE_SIZE,
             order_by=self.order_by, descending=self.descending,
@@ -157,6 +173,9 @@ class ContractListModel(QAbstractTableModel):
         self._deadlines.pop(number, None)
         if row < 0:
             return
+        from app.store.comments import open_comment_counts
+        from app.store.contract_list import get_summary
+
         fresh = get_summary(self.db, number)
         if fresh is None:
             self.beginRemoveRows(QModelIndex(), row, row)
@@ -197,6 +216,8 @@ class ContractListModel(QAbstractTableModel):
         numbers, self._pending = list(self._pending), set()
         if not numbers:
             return
+        from app.store.contract_list import next_deadlines
+
         if self._calendar is None:
             from app.store.calendar import load_calendar
 

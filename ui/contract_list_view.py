@@ -6,6 +6,8 @@ count (a second query) waits a little longer. Selecting a row emits `contract_se
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from PySide6.QtCore import QEvent, QItemSelection, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -21,9 +23,11 @@ from PySide6.QtWidgets import (
 
 from app.base.i18n import _, ngettext
 from app.domain import Status
-from app.store.contract_list import count_contracts, searches_clause_text
-from app.store.db import Database
 from ui.contract_list_model import NUMBER_ROLE, TITLE, TOTAL, ContractListModel
+from ui.first_paint import start_view
+
+if TYPE_CHECKING:
+    from app.store.db import Database
 
 SEARCH_DELAY_MS = 150
 COUNT_DELAY_MS = 400
@@ -53,6 +57,8 @@ class ContractListView(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setTabKeyNavigation(False)  # rows are chosen with the arrows; Tab goes on to the contract
+        # the indicator first: enabling sorting sorts at once, by default descending (a query for nothing)
+        self.table.horizontalHeader().setSortIndicator(0, Qt.SortOrder.AscendingOrder)
         self.table.setSortingEnabled(True)
         self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)
         self.table.setWordWrap(False)
@@ -150,13 +156,24 @@ class ContractListView(QWidget):
 
     def update_count(self) -> None:
         self._count_timer.stop()
-        n = count_contracts(self.db, self.model.search_text, self.model.status)
+        quick = start_view(self.db)
+        if quick is not None and not self.model.search_text.strip() and self.model.status is None:
+            n = quick.count  # start-up: read before the store opens (ui.first_paint)
+        else:
+            from app.store.contract_list import count_contracts
+
+            n = count_contracts(self.db, self.model.search_text, self.model.status)
         found = ngettext("{n} contract", "{n} contracts", n).format(n=n)
         needle = self.model.search_text.strip()
-        if needle and not searches_clause_text(self.db, needle):
+        if needle and not self._searches_clause_text(needle):
             found = _("{found} (clause text is searched from three characters on)").format(found=found)
         self.count_label.setText(found)
         self._last_count = n
+
+    def _searches_clause_text(self, needle: str) -> bool:
+        from app.store.contract_list import searches_clause_text
+
+        return searches_clause_text(self.db, needle)
 
     def focus_search(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)

@@ -9,6 +9,7 @@ obsolete, so the stack drops it, and is reported to the widget that made it; not
 from __future__ import annotations
 
 from collections.abc import Callable
+from types import ModuleType
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
@@ -17,10 +18,16 @@ from app.base.errors import UserError
 from app.base.i18n import _
 from app.domain import Clause, Payment
 from app.ops import Done
-from app.ops import contracts as contract_ops
 from app.rules.clauses import Path
 from app.rules.fields import label_of
 from ui.operations import Operations
+
+
+def _contract_ops() -> ModuleType:
+    """app.ops.contracts, imported at the first edit: the window paints before SQLAlchemy loads (ui.first_paint)."""
+    from app.ops import contracts
+
+    return contracts
 
 
 class EditContext:
@@ -57,13 +64,13 @@ class FieldCommand(_ContractCommand):
         self._first = True
 
     def redo(self) -> None:
-        done = self._run(contract_ops.set_field, self.path, self.new)
+        done = self._run(_contract_ops().set_field, self.path, self.new)
         if done is not None and self._first:
             self.old = done.value
         self._first = False
 
     def undo(self) -> None:
-        self._run(contract_ops.set_field, self.path, self.old)
+        self._run(_contract_ops().set_field, self.path, self.old)
 
 
 #: Merge id of consecutive text edits of one clause (typing pauses become one undo step).
@@ -96,18 +103,18 @@ class ClauseTreeCommand(_ContractCommand):
 
     def redo(self) -> None:
         if self.before is None:
-            done = self._run(contract_ops.edit_clauses, self.operation)
+            done = self._run(_contract_ops().edit_clauses, self.operation)
             if done is not None:
                 self.before, self.after = done.value.before, done.value.after
                 if isinstance(done.value.result, tuple):
                     self.path_after = done.value.result
         else:
-            done = self._run(contract_ops.set_clauses, self.after)
+            done = self._run(_contract_ops().set_clauses, self.after)
         if done is not None:
             self.select(self.path_after)
 
     def undo(self) -> None:
-        if self._run(contract_ops.set_clauses, self.before) is not None:
+        if self._run(_contract_ops().set_clauses, self.before) is not None:
             self.select(self.path_before)
 
     def id(self) -> int:
@@ -130,7 +137,7 @@ class PaymentsCommand(_ContractCommand):
         self.before, self.after = before, after
 
     def redo(self) -> None:
-        self._run(contract_ops.set_payments, self.after)
+        self._run(_contract_ops().set_payments, self.after)
 
     def undo(self) -> None:
-        self._run(contract_ops.set_payments, self.before)
+        self._run(_contract_ops().set_payments, self.before)

@@ -12,15 +12,17 @@ import logging
 import threading
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from app.base.errors import UserError
 from app.base.fileio import os_reason
 from app.base.i18n import _
-from app.ops.export import ExportOptions
-from app.store.db import Database
+
+if TYPE_CHECKING:
+    from app.ops.export import ExportOptions
+    from app.store.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,13 @@ class ExportKind(StrEnum):
     PREVIEW = "preview"  # PDF bytes for print preview / printing; nothing is written
 
 
+def _default_options() -> ExportOptions:
+    """The export op's defaults, imported when a job is made: the window paints before app.ops.export loads."""
+    from app.ops.export import ExportOptions
+
+    return ExportOptions()
+
+
 @dataclass
 class ExportJob:
     """What to export: a contract of a database, and the options of `contractdesk export` (a PREVIEW job
@@ -41,7 +50,7 @@ class ExportJob:
     kind: ExportKind
     db: Database
     number: str
-    options: ExportOptions = field(default_factory=ExportOptions)
+    options: ExportOptions = field(default_factory=_default_options)
 
     @property
     def out(self) -> Any:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, QRect, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
@@ -36,16 +36,17 @@ from PySide6.QtWidgets import (
 
 from app.base.errors import Conflict, UserError
 from app.base.i18n import _
-from app.domain import Contract
+from app.domain import READ_ONLY, Contract
 from app.ops import Part
 from app.rules.fields import format_value, label_of, parse_value, where_label
-from app.store import contracts
-from app.store.db import Database
-from app.store.states import READ_ONLY
 from app.values.money import AmountError, rmb_upper
 from ui.change_feed import FollowsContract
 from ui.edit_commands import EditContext
+from ui.first_paint import start_view
 from ui.operations import operations_for
+
+if TYPE_CHECKING:
+    from app.store.db import Database
 
 INVALID_STYLE = "QLineEdit { border: 2px solid #d0342c; background: #fff4f3; }"
 
@@ -304,6 +305,9 @@ class ContractEditorBase(FollowsContract, QWidget):
 
     #: What these tabs show of a contract (a change of anything else leaves them as they are).
     SHOWS = frozenset({*(p for p in Part if p not in (Part.COMMENTS, Part.REVISIONS, Part.CALENDAR))})
+    #: Whether the tab shows only what the start-up's quick read holds (app.store.quick_read.contract_summary), so
+    #: that the first paint can show it before the store is open.
+    SHOWN_AT_START = False
 
     def __init__(self, db: Database, undo_stack: QUndoStack, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -383,7 +387,14 @@ class ContractEditorBase(FollowsContract, QWidget):
     def reload(self) -> None:
         """Read the contract again and redraw; the version read is the one the next edit expects."""
         contract: Contract | None = None
-        if self.number is not None:
+        quick = start_view(self.db) if self.SHOWN_AT_START else None
+        if quick is not None and quick.contract is not None and quick.contract.number == self.number \
+                and quick.version is not None:  # start-up: read before the store opens (ui.first_paint)
+            contract = quick.contract
+            self.operations.seen(contract.number, quick.version)
+        elif self.number is not None:
+            from app.store import contracts
+
             try:  # the cost-table rows are the 附件 tab's: not read here
                 contract, version = contracts.load_versioned(self.db, self.number, rows=False)
             except UserError as exc:
@@ -432,15 +443,20 @@ class ContractEditorBase(FollowsContract, QWidget):
         if contract is None or not self.read_only:
             self.retranslate_ui()
             return
-        from app.store.amendments import list_amendments
+        quick = start_view(self.db) if self.SHOWN_AT_START else None
+        if quick is not None and quick.contract is not None and quick.contract.number == contract.number:
+            amendments = quick.amendments  # start-up: read before the store opens (ui.first_paint)
+        else:
+            from app.store.amendments import list_amendments
 
-        for amendment in list_amendments(self.db, contract.number):
-            for path, value in amendment.changes.items():
+            amendments = [(a.number, a.changes) for a in list_amendments(self.db, contract.number)]
+        for amendment_number, changes in amendments:
+            for path, value in changes.items():
                 try:
                     shown = format_value(path, parse_value(path, value))
                 except UserError:  # a path the form does not edit (a clause, an annex)
                     shown = str(value)
-                self.amended_paths[path] = _("{value} since {amendment}").format(value=shown, amendment=amendment.number)
+                self.amended_paths[path] = _("{value} since {amendment}").format(value=shown, amendment=amendment_number)
         for path, text in self.amended_paths.items():
             editor = getattr(self, "editors", {}).get(path)
             if editor is not None:

@@ -66,18 +66,26 @@ def elapsed_ms() -> float:
 
 
 class _FirstPaint(QObject):
-    """Prints painted_ms on the window's first paint and quits (for start-up measurements)."""
+    """Prints painted_ms on the window's first paint, ready_ms once an edit no longer waits for the store, and
+    quits (for start-up measurements)."""
 
-    def __init__(self, app: QApplication) -> None:
+    def __init__(self, app: QApplication, *, ready: bool) -> None:
         super().__init__()
-        self.app, self.done = app, False
+        self.app, self.done, self.ready = app, False, ready
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Paint and not self.done:
             self.done = True
             print(f"painted_ms={elapsed_ms():.0f}", flush=True)
-            QTimer.singleShot(0, self.app.quit)
+            if self.ready:
+                self.now_ready()
         return False
+
+    def now_ready(self) -> None:
+        self.ready = True
+        if self.done:
+            print(f"ready_ms={elapsed_ms():.0f}", flush=True)
+            QTimer.singleShot(0, self.app.quit)
 
 
 def make_application() -> QApplication:
@@ -104,9 +112,9 @@ def ensure_chinese_font() -> None:
     Then the bundled Song face (the PDF body font) is registered so that Qt's font fallback finds it."""
     if QFontDatabase.families(QFontDatabase.WritingSystem.SimplifiedChinese):
         return
-    from app.codecs.pdf.fonts import bundled_fonts
+    from app.base.resources import bundled_font
 
-    QFontDatabase.addApplicationFont(str(bundled_fonts().body.path))
+    QFontDatabase.addApplicationFont(str(bundled_font()))
 
 
 def database_target(args, store) -> str:
@@ -168,6 +176,21 @@ def _open_store(args, target: str):
         return None
 
 
+def _pending_store(target: str):
+    """The database as a ui.first_paint.PendingDatabase (painted from a quick read, opened after the paint), or
+    None when it must be opened before the window is built (PostgreSQL, an encrypted, older or newer file)."""
+    from app.store.migrations import HEAD_REVISION
+    from ui.contract_list_model import PAGE_SIZE
+    from ui.first_paint import pending_database
+
+    def opener():
+        from app.ops.first_run import open_store
+
+        return open_store(target)
+
+    return pending_database(target, HEAD_REVISION, page_size=PAGE_SIZE, opener=opener)
+
+
 def _tell_about_a_move(parent) -> None:
     """Once: the database was moved out of the roaming profile (app.store.relocate) by this start or an earlier one."""
     from app.base.paths import data_dir
@@ -215,7 +238,8 @@ def run(args) -> int:
         QMessageBox.critical(None, _("ContractDesk cannot open the database"), str(exc))
         crash.uninstall()
         return 2
-    opened = _open_store(args, target)
+    pending = _pending_store(target)  # the first paint reads the file itself; the store opens right after it
+    opened = (pending, target) if pending is not None else _open_store(args, target)
     if opened is None:
         if lock:
             lock.release()
@@ -249,10 +273,15 @@ def run(args) -> int:
     if not getattr(args, "exit_after_paint", False):
         _tell_about_a_move(window)
     window.database_lock = lock
+    watcher = None
     if getattr(args, "exit_after_paint", False):
-        watcher = _FirstPaint(app)
+        watcher = _FirstPaint(app, ready=pending is None)
         window.installEventFilter(watcher)
         watcher.setParent(window)  # kept alive as long as the window
+    if pending is not None:
+        from ui.first_paint import open_after_paint
+
+        open_after_paint(window, pending, then=watcher.now_ready if watcher is not None else None)
     window.show()
     code = app.exec()
     window.db.close()

@@ -41,10 +41,6 @@ from app.base.i18n import N_, _, ngettext
 from app.base.i18n import language as i18n_language
 from app.domain import Status
 from app.ops import LISTED, Changes, Part
-from app.ops import contracts as contract_ops
-from app.ops.first_run import open_store
-from app.store import contracts
-from app.store.db import Database, DatabaseProblem
 from app.store.location import network_share_warning
 from app.store.lock import DatabaseLock, acquire_for
 from ui import settings as keys
@@ -56,6 +52,7 @@ from ui.operations import Operations, operations_for
 from ui.unsaved_entries import ask_to_discard, refused_entries
 
 if TYPE_CHECKING:
+    from app.store.db import Database
     from ui.annexes_tab import AnnexesTab
     from ui.check_tab import CheckTab
     from ui.schedule_tab import ScheduleTab
@@ -756,6 +753,8 @@ class MainWindow(QMainWindow):
         number, ok = QInputDialog.getText(self, _("New contract"), _("Contract number:"))
         if not ok:
             return
+        from app.ops import contracts as contract_ops  # SQLAlchemy: not before the first paint (ui.first_paint)
+
         try:
             self.operations.run(contract_ops.create_contract, number.strip(), _("New contract"), versioned=False)
         except UserError as exc:
@@ -790,6 +789,8 @@ class MainWindow(QMainWindow):
                 return
         from app.base.fileio import read_input_file
         from app.codecs.json_codec import loads_document
+        from app.ops import contracts as contract_ops
+        from app.store import contracts
 
         try:
             data = read_input_file(path)
@@ -853,6 +854,7 @@ class MainWindow(QMainWindow):
             return
         from app.ops.annexes import import_cost_table
         from app.rules.tablediff import diff_cost_rows
+        from app.store import contracts
 
         try:
             contract, version = contracts.load_versioned(self.db, number)
@@ -1085,6 +1087,9 @@ class MainWindow(QMainWindow):
         """Switch to another database; on a problem the current one stays open and the user is told."""
         if not self.may_leave_contract():
             return False
+        from app.ops.first_run import open_store
+        from app.store.db import DatabaseProblem
+
         try:
             lock = acquire_for(target) if target != self.target else None
             try:

@@ -11,16 +11,17 @@ from __future__ import annotations
 import inspect
 import weakref
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Signal
 
 from app.base.errors import Conflict, UserError
 from app.base.i18n import _
-from app.ops import CONTENT, Changes, Done, EditSession, Part
-from app.ops.unit import ApprovedEdit
-from app.store import contracts
-from app.store.db import Database
+from app.ops import CONTENT, Changes, Done, Part
+
+if TYPE_CHECKING:
+    from app.ops.unit import EditSession
+    from app.store.db import Database
 
 #: Everything a view can show of a contract: what a Reload announces.
 EVERYTHING = frozenset(Part) - {Part.DATABASE, Part.CONTRACTS}
@@ -37,14 +38,26 @@ class Operations(QObject):
     def __init__(self, db: Database) -> None:
         super().__init__()
         self.db = db
-        self.session = EditSession()
+        self._session: EditSession | None = None
         self._versions: dict[str, int] = {}
+
+    @property
+    def session(self) -> EditSession:
+        """The window's edit session (typing in one field is one audit entry), made at the first edit: the store's
+        modules are imported after the first paint (ui.first_paint)."""
+        if self._session is None:
+            from app.ops.unit import EditSession
+
+            self._session = EditSession()
+        return self._session
 
     # ------------------------------------------------------------------ versions
 
     def version(self, number: str) -> int:
         """The version of the contract this window last read or wrote."""
         if number not in self._versions:
+            from app.store import contracts
+
             self._versions[number] = contracts.version_of(self.db, number)
         return self._versions[number]
 
@@ -89,6 +102,8 @@ class Operations(QObject):
                    *args: Any, **kwargs: Any) -> Done[Any]:
         """Run the op; an edit of an approved contract is asked about once (`confirm_reopen`) and, if the clerk
         agrees, made again with `reopen`, which returns the contract to review in the same transaction."""
+        from app.ops.unit import ApprovedEdit  # loaded with the ops themselves, after the first paint
+
         try:
             return op(*args, **kwargs)
         except ApprovedEdit as exc:

@@ -9,6 +9,7 @@ that moves dates changes (a step, a payment, the calendar, the office's settings
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -28,9 +29,11 @@ from PySide6.QtWidgets import (
 from app.base.i18n import _, ngettext
 from app.ops import Changes, Part
 from app.rules.reminders import Reminder
-from app.store.db import Database
 from ui.background import BackgroundCall, run_in_background
 from ui.operations import operations_for
+
+if TYPE_CHECKING:
+    from app.store.db import Database
 
 #: What moves a reminder's date or state.
 MOVES = frozenset({Part.EVENTS, Part.PAYMENTS, Part.TERMS, Part.FIELDS, Part.STATE, Part.CALENDAR, Part.DATABASE,

@@ -5,6 +5,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+#: The bundled Song faces (Noto Serif CJK SC): the PDF body font and the window's fallback on a desktop without
+#: a Chinese font. Named here so that finding the file does not import ReportLab.
+BUNDLED_REGULAR = "NotoSerifCJKsc-Regular.ttf"
+BUNDLED_BOLD = "NotoSerifCJKsc-Bold.ttf"
+
 
 def resource_root() -> Path:
     """The folder holding resources/ and i18n/: the PyInstaller bundle, an installed wheel's app/_data (see
@@ -19,3 +24,8 @@ def resource_root() -> Path:
 
 def resource(*parts: str) -> Path:
     return resource_root().joinpath("resources", *parts)
+
+
+def bundled_font(bold: bool = False) -> Path:
+    """The bundled Song face's file."""
+    return resource("fonts", BUNDLED_BOLD if bold else BUNDLED_REGULAR)

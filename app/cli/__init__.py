@@ -28,7 +28,12 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: " + _("{field}: {value}").format(field=_("error"), value=message) + "\n")
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: The module of the `gui` command (the default): opening the window builds a parser of that module's commands only.
+GUI_COMMANDS = "cmd_contracts"
+
+
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole command line; with `only` (a cmd_* module's name) just that module's subcommands."""
     parser = _Parser(prog="contractdesk", description=_("ContractDesk: contract packets kept in a local database."))
     parser.add_argument("--db", metavar="PATH_OR_URL", help=_("database file or SQLAlchemy URL (default: the one in your data folder)"))
     parser.add_argument("--lang", metavar="LANG", help=_("language: zh_CN or en (default: from the environment, else zh_CN)"))
@@ -37,7 +42,7 @@ def build_parser() -> argparse.ArgumentParser:
     from app import cli
 
     for info in sorted(pkgutil.iter_modules(cli.__path__), key=lambda m: m.name):
-        if info.name.startswith("cmd_"):
+        if info.name.startswith("cmd_") and only in (None, info.name):
             importlib.import_module(f"app.cli.{info.name}").register(sub)
     return parser
 
@@ -79,8 +84,23 @@ def main(argv: Sequence[str] | None = None, *, desktop: Desktop | None = None) -
         close_stores()
 
 
+def _command_of(argv: Sequence[str]) -> str | None:
+    """The first argument that is not a global option or its value: the subcommand, an option such as --help, or
+    None when there is none (the window opens)."""
+    i = 0
+    while i < len(argv):
+        if argv[i] in ("--db", "--lang"):
+            i += 2
+        elif argv[i].startswith(("--db=", "--lang=")):
+            i += 1
+        else:
+            return argv[i]
+    return None
+
+
 def _run(argv: list[str], desktop: Desktop | None) -> int:
-    parser = build_parser()
+    # Opening the window imports only the module of its command: the window paints sooner (issue 21).
+    parser = build_parser(GUI_COMMANDS if _command_of(argv) in (None, "gui") else None)
     bad = _unreadable_argument(argv)
     if bad:
         print(_("{field}: {value}").format(field=_("error"), value=bad), file=sys.stderr)

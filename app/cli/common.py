@@ -6,10 +6,10 @@ import json
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from app.ops import first_run
-from app.store.db import Database, DatabaseProblem
+if TYPE_CHECKING:
+    from app.store.db import Database, DatabaseProblem
 
 #: Problems of a file that held a database: the latest good backup is named with the command that restores it.
 RESTORABLE = ("empty", "damaged")
@@ -18,6 +18,8 @@ RESTORABLE = ("empty", "damaged")
 def open_store(args) -> Database:
     """Open the store; a SQLite file on a network share is opened with a warning on stderr."""
     from app.base.i18n import _
+    from app.ops import first_run  # here, not at the top: `contractdesk gui` paints before SQLAlchemy is imported
+    from app.store.db import DatabaseProblem
     from app.store.location import default_database, network_share_warning
 
     target = args.db or default_database()
@@ -56,6 +58,7 @@ def _with_restore_hint(problem: DatabaseProblem, args) -> DatabaseProblem:
     """The problem as one line that also names the latest good backup and the command restoring it (the window
     offers the same in its dialog); the file itself is never touched."""
     from app.base.i18n import _
+    from app.store.db import DatabaseProblem
 
     if problem.kind not in RESTORABLE or problem.path is None:
         return problem

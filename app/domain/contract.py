@@ -39,6 +39,9 @@ STATUS_LABELS = {
     Status.ARCHIVED: N_("archived"),
 }
 
+#: The states in which a contract changes only through an amendment (补充协议): its editors are read-only.
+READ_ONLY = frozenset({Status.SIGNED, Status.ARCHIVED})
+
 
 class DueAfter(StrEnum):
     """The event a payment's due rule counts from."""

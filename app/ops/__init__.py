@@ -10,7 +10,21 @@ annexes (cells, rows, pastes, texts, PDFs, new annexes, cost-table imports), rev
 comments, amendments), export (packets and printing), calendar, database (backup and restore).
 """
 
+from typing import TYPE_CHECKING, Any
+
 from app.ops.changes import CONTENT, LISTED, Changes, Done, Part, part_of
-from app.ops.unit import EditSession
+
+if TYPE_CHECKING:
+    from app.ops.unit import EditSession
+
+
+def __getattr__(name: str) -> Any:
+    """`EditSession` is imported when first asked for: the window paints its first page before SQLAlchemy loads."""
+    if name == "EditSession":
+        from app.ops.unit import EditSession
+
+        return EditSession
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["CONTENT", "LISTED", "Changes", "Done", "EditSession", "Part", "part_of"]

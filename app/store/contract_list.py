@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 from sqlalchemy import Float, and_, cast, func, literal_column, or_, select, text
 from sqlalchemy.sql import ColumnElement, Select
@@ -22,6 +20,7 @@ from app.base.i18n import _
 from app.domain import Contract, Copies, Due, DueAfter, Events, Invoice, Payment, Status, Terms
 from app.rules.schedule import ScheduleItem
 from app.store.db import Database
+from app.store.quick_read import ContractSummary  # defined there: the first paint builds list rows without SQLAlchemy
 from app.store.schema import ClauseRow, ContractRow, InvoiceRow, PartyRow, PaymentRow
 
 #: FTS5 tables (trigram tokenizer) that migration 0003 creates on SQLite: one document per contract
@@ -38,20 +37,6 @@ ORDER_KEYS = ("number", "title", "party_a", "party_b", "total", "status")
 _pa = PartyRow.__table__.alias("pa")
 _pb = PartyRow.__table__.alias("pb")
 _fts_known: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-@dataclass(frozen=True)
-class ContractSummary:
-    """A row of the contract list."""
-
-    number: str
-    title: str
-    party_a: str
-    party_b: str
-    total: Decimal
-    status: Status
-    version: int
-
 
 
 def has_fts(db: Database) -> bool:

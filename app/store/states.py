@@ -18,12 +18,10 @@ from sqlalchemy.orm import Session
 from app.base.clock import now_iso
 from app.base.errors import UserError
 from app.base.i18n import N_, _
-from app.domain import Status
+from app.domain import READ_ONLY, Status
 from app.store import audit
 from app.store.db import Database
 from app.store.schema import ContractRow, StateChangeRow
-
-READ_ONLY = frozenset({Status.SIGNED, Status.ARCHIVED})
 
 #: Allowed steps; going back to draft (or from approved back to review) sends a contract back for changes.
 TRANSITIONS: dict[Status, frozenset[Status]] = {

@@ -11,7 +11,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import unescape
 
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Table
 
@@ -22,6 +21,7 @@ from app.codecs.pdf.annexes import merge_attachments
 from app.codecs.pdf.cost_table import PagedTable
 from app.codecs.pdf.fonts import FontPreference, choose_fonts, missing_characters, register, windows_fonts_folder
 from app.codecs.pdf.pages import Cancelled, Layout, canvas_maker
+from app.codecs.pdf.paragraph import unescape_markup
 from app.codecs.pdf.seals import CrossPageSeal
 from app.codecs.pdf.signing_page import SigningBlock
 from app.codecs.pdf.story import build_story
@@ -67,7 +67,7 @@ class PdfOptions:
 def _texts(flowable: Flowable):
     """Every string a flowable prints, to check that the fonts have a glyph for each character."""
     if isinstance(flowable, Paragraph):
-        yield unescape(flowable.text)
+        yield unescape_markup(flowable.text)
     elif isinstance(flowable, str):
         yield flowable
     elif isinstance(flowable, (Table, PagedTable)):

@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from xml.sax.saxutils import escape
+from typing import TYPE_CHECKING
 
-from pypdf import PdfReader, PdfWriter, Transformation
-from pypdf.errors import PyPdfError
 from reportlab.lib.units import mm
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, PageBreak, Spacer
@@ -17,10 +15,13 @@ from app.base.errors import UserError
 from app.base.i18n import _
 from app.codecs.pdf.cost_table import cost_table
 from app.codecs.pdf.pages import Layout, Marker, decorate
-from app.codecs.pdf.paragraph import ChineseParagraph
+from app.codecs.pdf.paragraph import ChineseParagraph, escape_markup
 from app.codecs.pdf.styles import Styles
 from app.domain import Annex, Contract
 from app.rules.templating import TemplateProblem, render_contract_text
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 MAX_ANNEX_PAGES = 2000
 
@@ -36,6 +37,9 @@ class AttachedPdf:
 
 
 def _attached_reader(annex: Annex) -> PdfReader:
+    from pypdf import PdfReader  # pypdf only for a packet with attached PDFs: a cold export starts sooner
+    from pypdf.errors import PyPdfError
+
     where = f"annex:{annex.no}"
     try:
         reader = PdfReader(io.BytesIO(annex.pdf or b""))
@@ -51,7 +55,7 @@ def _attached_reader(annex: Annex) -> PdfReader:
 
 def annex_flowables(contract: Contract, annex: Annex, s: Styles, layout: Layout) -> list[Flowable]:
     """A new page, the annex title (附件3：费用明细表), then its text, table or attached pages."""
-    out: list[Flowable] = [PageBreak(), ChineseParagraph(escape(annex_heading(annex)), s.annex_title)]
+    out: list[Flowable] = [PageBreak(), ChineseParagraph(escape_markup(annex_heading(annex)), s.annex_title)]
     if annex.text:
         try:
             text = render_contract_text(annex.text, contract).text
@@ -59,7 +63,7 @@ def annex_flowables(contract: Contract, annex: Annex, s: Styles, layout: Layout)
             raise UserError(
                 _("the text cannot be filled in: {problem}").format(problem=exc.message), f"annex:{annex.no}"
             ) from exc
-        out += [ChineseParagraph(escape(line), s.body) for line in text.split("\n")]
+        out += [ChineseParagraph(escape_markup(line), s.body) for line in text.split("\n")]
     if annex.table is not None:
         out += [Spacer(0, 2 * mm), *cost_table(annex.table, s, contract_total=contract.total)]
     if annex.pdf:
@@ -75,6 +79,8 @@ def annex_flowables(contract: Contract, annex: Annex, s: Styles, layout: Layout)
 
 def merge_attachments(packet: io.BytesIO | str, layout: Layout, out) -> None:
     """Insert each attached PDF after its title page and stamp its pages with the header, footer and seal strip."""
+    from pypdf import PdfReader, PdfWriter, Transformation
+
     writer = PdfWriter(clone_from=packet)
     offset = 0
     for attachment in sorted(layout.attachments, key=lambda a: a.after_page):

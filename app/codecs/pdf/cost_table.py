@@ -23,7 +23,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeAlias
-from xml.sax.saxutils import escape
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -31,7 +30,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, KeepTogether, Table, TableStyle
 
-from app.codecs.pdf.paragraph import ChineseParagraph
+from app.codecs.pdf.paragraph import ChineseParagraph, escape_markup
 from app.codecs.pdf.styles import FRAME_HEIGHT, Styles
 from app.domain import CostRow, CostTable, TableFigures, TotalKind
 from app.domain.cost_table import format_rate
@@ -238,7 +237,7 @@ def _number_cell(text: str, style: ParagraphStyle, width: float) -> tuple[Cell, 
         else:
             line += piece
     lines.append(line)
-    para = ChineseParagraph("<br/>".join(escape(x) for x in lines), style)
+    para = ChineseParagraph("<br/>".join(escape_markup(x) for x in lines), style)
     return para, para.wrap(room, 10**6)[1]
 
 
@@ -355,7 +354,7 @@ def _cell(text: str, style, width: float, indent: float = 0.0) -> tuple[Cell, fl
     room = width - 2 * PAD_X - indent
     if stringWidth(text, style.fontName, style.fontSize) <= room:
         return text, style.leading
-    para = ChineseParagraph(escape(text), style)
+    para = ChineseParagraph(escape_markup(text), style)
     return para, para.wrap(room, 10**6)[1]
 
 
@@ -470,14 +469,14 @@ def _totals(table: CostTable, f: TableFigures, cols: list[Column], widths: list[
     words = "暂定金额（大写）：人民币" if estimate else "合计金额（大写）：人民币"
     lines: list[list[Cell]] = []
     if priced or not ceiling:
-        lines = [line, [ChineseParagraph(escape(words + rmb_upper(f.total)), cell)] + [""] * (n - 1)]
+        lines = [line, [ChineseParagraph(escape_markup(words + rmb_upper(f.total)), cell)] + [""] * (n - 1)]
     if ceiling:
         assert contract_total is not None
-        lines.append([ChineseParagraph(escape(
+        lines.append([ChineseParagraph(escape_markup(
             f"合同金额上限：¥{format_amount(contract_total)}（大写：人民币{rmb_upper(contract_total)}），按实结算，"
             f"结算金额不超过上限"), cell)] + [""] * (n - 1))
     if not (len(cols) == len(COST_HEADER) and not (f.has_sections or f.has_settled)):
-        lines.append([ChineseParagraph(escape(ROUNDING_NOTE), cell)] + [""] * (n - 1))
+        lines.append([ChineseParagraph(escape_markup(ROUNDING_NOTE), cell)] + [""] * (n - 1))
     totals = Table(lines, colWidths=widths, hAlign="LEFT")
     commands = list(style)
     start = 0

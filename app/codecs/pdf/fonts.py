@@ -27,14 +27,12 @@ from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from app.base.errors import UserError
 from app.base.i18n import N_, _
 from app.base.paths import windows_fonts_folder, windows_user_fonts_folder
-from app.base.resources import resource
+from app.base.resources import bundled_font
 
 log = logging.getLogger(__name__)
 
 BODY = "CDBody"
 HEADING = "CDHeading"
-BUNDLED_REGULAR = "NotoSerifCJKsc-Regular.ttf"
-BUNDLED_BOLD = "NotoSerifCJKsc-Bold.ttf"
 
 
 class FontPreference(StrEnum):
@@ -130,8 +128,7 @@ class FontSet:
 
 
 def bundled_fonts() -> FontSet:
-    folder = resource("fonts")
-    return FontSet(FontFile(folder / BUNDLED_REGULAR), FontFile(folder / BUNDLED_BOLD))
+    return FontSet(FontFile(bundled_font()), FontFile(bundled_font(bold=True)))
 
 
 __all__ = [
@@ -307,7 +304,9 @@ def _face_name(path: str, index: int, language: str, _mtime: int) -> str:
 
 @lru_cache(maxsize=8)
 def _tt_font(name: str, path: str, subfont_index: int) -> TTFont:
-    return TTFont(name, path, subfontIndex=subfont_index)
+    from app.codecs.pdf.font_cache import load_font  # parsed once per font file, not once per process
+
+    return load_font(name, Path(path), subfont_index)
 
 
 def register(fonts: FontSet) -> tuple[str, str]:

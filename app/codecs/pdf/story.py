@@ -6,8 +6,6 @@ naming the clause, never a crash or a half-printed packet.
 
 from __future__ import annotations
 
-from xml.sax.saxutils import escape
-
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, PageBreak, Spacer
 
@@ -15,7 +13,7 @@ from app.base.errors import UserError
 from app.base.i18n import _
 from app.codecs.pdf.annexes import annex_flowables
 from app.codecs.pdf.pages import Layout, Marker
-from app.codecs.pdf.paragraph import ChineseParagraph
+from app.codecs.pdf.paragraph import ChineseParagraph, escape_markup
 from app.codecs.pdf.signing_page import SigningBlock
 from app.codecs.pdf.styles import Styles
 from app.domain import Contract
@@ -26,7 +24,7 @@ NO_MORE_TEXT = "（以下无正文）"
 
 def para(text: str, style) -> ChineseParagraph:
     """A paragraph of plain text: markup characters are escaped, so clause text prints as written."""
-    return ChineseParagraph(escape(text), style)
+    return ChineseParagraph(escape_markup(text), style)
 
 
 def render(source: str, contract: Contract, where: str) -> str:
