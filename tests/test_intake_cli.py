@@ -87,11 +87,35 @@ def test_apply_stores_the_contract_with_the_source_digest_in_the_audit(tmp_path,
         assert detail["file"] == "goods.docx"
         assert detail["sha256"] == hashlib.sha256(path.read_bytes()).hexdigest()
         assert "jurisdiction" in detail["guessed"]
+        # the source itself is kept with the contract, the file the audit entry names
+        from app.domain.kinds import AttachmentKind
+        from app.store.attachments import content, list_attachments
+
+        [kept] = list_attachments(db, "HNCG-TY-2025-0107-1")
+        assert kept.kind is AttachmentKind.DRAFT_RECEIVED and kept.name == "goods.docx"
+        assert kept.sha256 == detail["sha256"]
+        assert content(db, "HNCG-TY-2025-0107-1", kept.id)[1] == path.read_bytes()
     finally:
         db.close()
     # the stored contract checks like any other: the contract's own check runs on it
     code, out, _err = run(capsys, "--db", str(db_path), "--lang", "en", "check", "HNCG-TY-2025-0107-1", "--json")
     assert code in (0, 1) and isinstance(json.loads(out), list)
+
+
+def test_a_text_draft_is_kept_as_a_text_attachment(tmp_path, capsys, db_path):
+    from app.ops.first_run import open_store
+    from app.store.attachments import list_attachments
+
+    path = construction_utf8_bom(tmp_path / "施工合同.txt")
+    code, out, err = run(capsys, "--db", str(db_path), "intake", str(path), "--apply", "--json")
+    assert code in (0, 1), err
+    number = json.loads(out)["stored"]["number"]
+    db = open_store(db_path)
+    try:
+        [kept] = list_attachments(db, number)
+        assert kept.name == "施工合同.txt" and kept.media_type == "text/plain" and kept.size == path.stat().st_size
+    finally:
+        db.close()
 
 
 def test_apply_without_a_number_makes_one_from_the_digest(tmp_path, capsys, db_path):

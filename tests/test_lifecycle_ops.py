@@ -225,7 +225,9 @@ def test_files_are_kept_with_their_digest_and_refused_when_not_what_they_say(off
         "假的.docx": (files.xlsx_bytes(), "the file's content is of type Excel workbook, not Word document as its name says"),
         "程序.png": (b"MZ\x90\x00" + bytes(200), "the file's content is not of type PNG, whatever its name says"),
         "空.pdf": (b"", "the file is empty"),
-        "说明.txt": (b"hello", "only PDF, PNG, JPEG, Word (.docx, .doc) and Excel (.xlsx, .xls) files can be attached"),
+        "程序.exe": (b"MZ\x90\x00", "only PDF, PNG, JPEG, Word (.docx, .doc), Excel (.xlsx, .xls) and text (.txt) "
+                                     "files can be attached"),
+        "说明.txt": (b"MZ\x90\x00\x03" + bytes(20), "the file's content is not of type text file, whatever its name says"),
         "坏.pdf": (b"%PDF-1.4\n garbage", "the PDF cannot be read (it may be damaged)"),
     }
     for name, (data, message) in refusals.items():

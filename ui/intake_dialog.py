@@ -737,7 +737,8 @@ class IntakeDialog(QDialog):
             done = operations_for(self.db).call(
                 store_intake, contract, source_name=self.path.name, digest=self.reading.digest,
                 guessed=[f.path for f in result.fields if f.confidence is Confidence.GUESSED],
-                arithmetic_errors=len(report.of(Status.ERROR)), corrected=sorted(self.edits))
+                arithmetic_errors=len(report.of(Status.ERROR)), corrected=sorted(self.edits),
+                source=self.reading.source)
         except UserError as exc:
             self._say(str(exc), error=True)
             return

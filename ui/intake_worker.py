@@ -7,7 +7,6 @@ stores anything: the dialog stores only what the clerk accepts.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import threading
 from dataclasses import dataclass
@@ -17,7 +16,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QObject, QRunnable, Signal
 
 from app.base.errors import UserError
-from app.base.fileio import os_reason
 from app.base.i18n import N_, _
 
 if TYPE_CHECKING:
@@ -40,6 +38,7 @@ class IntakeReading:
     digest: str
     result: IntakeResult
     report: ArithmeticReport
+    source: bytes = b""  # the file as read, kept with the contract when it is stored
 
 
 class IntakeSignals(QObject):
@@ -87,11 +86,9 @@ class IntakeWorker(QRunnable):
 
         self.signals.step.emit(0)
         doc = read_document(self.path)  # refuses what is too large or not a contract text before reading much
-        try:
-            with self.path.open("rb") as fh:
-                digest = hashlib.file_digest(fh, "sha256").hexdigest()
-        except OSError as exc:
-            raise UserError(_("the file cannot be read: {error}").format(error=os_reason(exc)), self.path.name) from exc
+        from app.ops.intake import read_source
+
+        source, digest = read_source(self.path)
         if self._cancel.is_set():
             return None
         self.signals.step.emit(1)
@@ -103,4 +100,4 @@ class IntakeWorker(QRunnable):
         result.ensure_number(digest)
         if self._cancel.is_set():
             return None
-        return IntakeReading(self.path, digest, result, report)
+        return IntakeReading(self.path, digest, result, report, source)

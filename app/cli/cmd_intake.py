@@ -8,7 +8,6 @@ name and SHA-256 digest go into the audit trail.
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from pathlib import Path
 
@@ -42,15 +41,15 @@ def run_intake(args) -> int:
     else:
         sys.stdout.write(report_text(result, report))
     if args.apply:
-        with source.open("rb") as fh:
-            digest = hashlib.file_digest(fh, "sha256").hexdigest()
-        from app.ops.intake import store_intake
+        from app.ops.intake import read_source, store_intake
 
+        content, digest = read_source(source)
         errors = len([c for c in report.checks if c.status.value == "error"])
         result.ensure_number(digest)
         guessed = [f for f in result.fields if f.confidence.value == "guessed"]
         number = store_intake(open_store(args), result.contract, source_name=source.name, digest=digest,
-                              guessed=[f.path for f in guessed], arithmetic_errors=errors).value.number
+                              guessed=[f.path for f in guessed], arithmetic_errors=errors,
+                              source=content).value.number
         if args.json:
             data["stored"] = {"number": number, "sha256": digest, "guessed": [f.path for f in guessed]}
         else:

@@ -82,6 +82,7 @@ class AttachmentKind(StrEnum):
     MINUTES = "minutes"  # 会议纪要
     SIGNED_ORIGINAL = "signed_original"  # 签署的合同原件（扫描件）
     CORRESPONDENCE = "correspondence"  # 往来函件
+    DRAFT_RECEIVED = "draft_received"  # 对方提供的合同文本（合同识别的来源）
     OTHER = "other"
 
     @property
@@ -96,5 +97,6 @@ ATTACHMENT_KIND_LABELS = {
     AttachmentKind.MINUTES: N_("meeting minutes"),
     AttachmentKind.SIGNED_ORIGINAL: N_("scanned signed original"),
     AttachmentKind.CORRESPONDENCE: N_("correspondence"),
+    AttachmentKind.DRAFT_RECEIVED: N_("the other party's draft the contract was read from"),
     AttachmentKind.OTHER: N_("other file"),
 }

@@ -38,6 +38,7 @@ class FileType(StrEnum):
     XLSX = "xlsx"
     DOC = "doc"
     XLS = "xls"
+    TEXT = "txt"
 
     @property
     def media_type(self) -> str:
@@ -49,6 +50,7 @@ class FileType(StrEnum):
             FileType.PDF: "PDF", FileType.PNG: "PNG", FileType.JPEG: "JPEG",
             FileType.DOCX: _("Word document"), FileType.DOC: _("Word document"),
             FileType.XLSX: _("Excel workbook"), FileType.XLS: _("Excel workbook"),
+            FileType.TEXT: _("text file"),
         }[self]
 
     @property
@@ -65,11 +67,13 @@ MEDIA_TYPES = {
     FileType.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     FileType.DOC: "application/msword",
     FileType.XLS: "application/vnd.ms-excel",
+    FileType.TEXT: "text/plain",
 }
 TYPE_OF_MEDIA = {media: kind for kind, media in MEDIA_TYPES.items()}
 EXTENSIONS = {
     ".pdf": FileType.PDF, ".png": FileType.PNG, ".jpg": FileType.JPEG, ".jpeg": FileType.JPEG,
     ".docx": FileType.DOCX, ".xlsx": FileType.XLSX, ".doc": FileType.DOC, ".xls": FileType.XLS,
+    ".txt": FileType.TEXT,
 }
 #: For file dialogs: every name a clerk may attach.
 PATTERNS = " ".join(f"*{ext}" for ext in EXTENSIONS)
@@ -111,7 +115,7 @@ def type_of_name(name: str) -> FileType:
     """The type the name says, or a UserError naming the file and the types that may be attached."""
     kind = EXTENSIONS.get(PurePath(name).suffix.lower())
     if kind is None:
-        raise UserError(_("only PDF, PNG, JPEG, Word (.docx, .doc) and Excel (.xlsx, .xls) files can be attached"),
+        raise UserError(_("only PDF, PNG, JPEG, Word (.docx, .doc), Excel (.xlsx, .xls) and text (.txt) files can be attached"),
                         name)
     return kind
 
@@ -155,7 +159,21 @@ def sniff(data: bytes) -> FileType | None:
         return _zip_type(data)
     if data.startswith(OLE_MAGIC):
         return _ole_type(data)
+    if _is_text(data):
+        return FileType.TEXT
     return None
+
+
+def _is_text(data: bytes) -> bool:
+    """Plain text as a clerk's draft comes (UTF-8, with or without its mark, or GB18030): no control characters
+    but tabs, line and page breaks."""
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        return not any(ord(ch) < 32 and ch not in "\t\r\n\f" for ch in text)
+    return False
 
 
 def pdf_pages(data: bytes, where: str) -> int:
