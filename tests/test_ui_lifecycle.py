@@ -254,6 +254,19 @@ def test_the_reminders_panel_lists_what_is_overdue_and_dismisses_per_item(qtbot,
     panel.refresh_now()
     assert any(panel.list.topLevelItem(i).text(3) == "Legality review opinion from 县司法局"
                for i in range(panel.list.topLevelItemCount()))
+    # a language switch words the list again: what falls due and how late, not only the headings
+    from PySide6.QtWidgets import QApplication
+
+    from ui.i18n import switch_language
+
+    switch_language(QApplication.instance(), "zh_CN")
+    try:
+        qtbot.waitUntil(lambda: any(panel.list.topLevelItem(i).text(1) == "已逾期 8 天"
+                                    for i in range(panel.list.topLevelItemCount())), timeout=30_000)
+    finally:
+        switch_language(QApplication.instance(), "en")
+    qtbot.waitUntil(lambda: any(panel.list.topLevelItem(i).text(1) == "overdue by 8 days"
+                                for i in range(panel.list.topLevelItemCount())), timeout=30_000)
     window.list_view.select_number("CMHA-AY-202500441")
     panel._open(panel.list.topLevelItem(first))
     assert window.number == N and window.tabs.currentWidget() is window.pages[SCHEDULE]

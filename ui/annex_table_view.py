@@ -130,6 +130,7 @@ class TotalsFooter(QFrame):
             edit.setMaximumWidth(80)
             edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.kind_combo = QComboBox()
+        self.kind_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # never clipped
         self.discount_label.setBuddy(self.discount_edit)
         self.vat_label.setBuddy(self.vat_edit)
         self.kind_label.setBuddy(self.kind_combo)

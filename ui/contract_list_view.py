@@ -49,6 +49,7 @@ class ContractListView(QWidget):
         self.search.setObjectName("contractSearch")
         self.status_combo = QComboBox()
         self.status_combo.setObjectName("statusFilter")
+        self.status_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)  # never clipped
         self.model = ContractListModel(db, self, our_party=our_party)
         self.table = QTableView()
         self.table.setObjectName("contractTable")
