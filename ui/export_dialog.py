@@ -234,9 +234,10 @@ class ExportDialog(QDialog):
 
     def _standing(self) -> tuple[bool, list]:
         """Whether the contract is signed, and what stands against sending it (app.review.obstacles)."""
+        from app.domain import READ_ONLY
         from app.ops.review import obstacles_of
         from app.review.obstacles import Step
-        from app.store.states import READ_ONLY, state_of
+        from app.store.states import state_of
 
         try:
             signed = state_of(self.db, self.number) in READ_ONLY

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from app.base.clock import local_time
 from app.base.errors import UserError
 from app.base.i18n import N_, _
-from app.domain import Status
+from app.domain import Status, workflow
 from app.ops import CONTENT, Changes, Part
 from app.ops import review as review_ops
 from app.review.obstacles import Obstacles
@@ -179,15 +179,15 @@ class ReviewTab(FollowsContract, RetranslateMixin, QWidget):
             self.state_label.setText("")
             self.read_only_label.setText("")
         else:
-            self.state_label.setText(_("State: {state}").format(state=states.label(self.state)))
+            self.state_label.setText(_("State: {state}").format(state=workflow.label(self.state)))
             steps = states.history(self.db, self.number) if self.number is not None else []
             lines = [f"{local_time(step.at)}  {step.user}  {step.from_state.label} → {step.to_state.label}"
-                     + (f"  {states.note_text(step.note)}" if step.note else "") for step in steps]
+                     + (f"  {workflow.note_text(step.note)}" if step.note else "") for step in steps]
             self.state_label.setToolTip("\n".join([_("State history:"), *lines]) if lines else _("No state changes yet"))
             self.read_only_label.setText(
-                _("read-only: changes go through an amendment") if self.state in states.READ_ONLY else ""
+                _("read-only: changes go through an amendment") if self.state in workflow.READ_ONLY else ""
             )
-        allowed = states.allowed_targets(self.state) if self.state is not None else frozenset()
+        allowed = workflow.allowed_targets(self.state) if self.state is not None else frozenset()
         for target, button in self.state_buttons.items():
             button.setEnabled(target in allowed)
         self.mark_button.setEnabled(self.number is not None)
@@ -269,7 +269,7 @@ class ReviewTab(FollowsContract, RetranslateMixin, QWidget):
         except UserError as exc:
             self.status_message.emit(str(exc))
             return
-        self.status_message.emit(_("{number} is now {state}").format(number=self.number, state=states.label(target)))
+        self.status_message.emit(_("{number} is now {state}").format(number=self.number, state=workflow.label(target)))
 
     def mark_reviewed(self, name: str | None = None) -> None:
         """Freeze the current state under a name (asked for when not given)."""

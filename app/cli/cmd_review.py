@@ -87,9 +87,10 @@ def register(sub) -> None:
 
 def run_state(args) -> int:
     from app.base.clock import local_time
+    from app.domain.workflow import label, note_text
     from app.ops.review import set_state
     from app.review.obstacles import Obstacles
-    from app.store.states import history, label, note_text, state_of
+    from app.store.states import history, state_of
 
     db = open_store(args)
     if args.target:

@@ -14,11 +14,10 @@ from dataclasses import dataclass
 
 from app.base.errors import UserError
 from app.base.i18n import _
-from app.domain import AnnexKind, CostRow
+from app.domain import AnnexKind, CostRow, workflow
 from app.ops.changes import Done, Part
 from app.ops.unit import EditSession, Unit, contract_unit
 from app.store import annex_rows as rows_store
-from app.store import states
 from app.store.annex_rows import (
     AnnexInfo,
     CellChange,
@@ -39,7 +38,7 @@ from app.values.annex_pdf import pdf_note
 def _annex_unit(db: Database, number: str, annex_id: int, expected_version: int | None,
                 session: EditSession | None, reopen: bool) -> Iterator[tuple[Unit, AnnexRow]]:
     with contract_unit(db, number, expected_version) as u:
-        states.ensure_writable(number, u.row.status)
+        workflow.ensure_writable(number, u.row.status)
         annex = rows_store.annex_in(u.s, u.row.id, annex_id)
         u.content_edit(reopen)
         u.before_edit(session)
@@ -170,7 +169,7 @@ def add_annex(db: Database, number: str, kind: AnnexKind, title: str, *, expecte
     if not title:
         raise UserError(_("an annex needs a title"), _("Annex title"))
     with contract_unit(db, number, expected_version) as u:
-        states.ensure_writable(number, u.row.status)
+        workflow.ensure_writable(number, u.row.status)
         u.content_edit(reopen)
         u.before_edit(session)
         info = rows_store.add_annex_in(u.s, u.row.id, kind, title)
@@ -187,7 +186,7 @@ def import_cost_table(db: Database, number: str, annex_no: str, rows: Sequence[C
     archived contract. The table as it was is kept as a revision, so a review can compare before and after.
     """
     with contract_unit(db, number, expected_version) as u:
-        states.ensure_writable(number, u.row.status)
+        workflow.ensure_writable(number, u.row.status)
         annex = rows_store.table_annex_in(u.s, u.row.id, annex_no)
         u.content_edit(reopen)
         u.keep(Reason.TABLE_IMPORT)

@@ -14,11 +14,11 @@ from app.base.i18n import _
 from app.domain import Status
 from app.domain.attachment import AttachmentInfo
 from app.domain.kinds import AttachmentKind
+from app.domain.workflow import read_only_error
 from app.ops.changes import Done, Part
 from app.ops.unit import Unit, contract_unit
 from app.store import attachments as store
 from app.store.db import Database
-from app.store.states import read_only_error
 from app.values.file_types import MAX_ATTACHMENT_BYTES, check_file, check_size, clean_name
 
 

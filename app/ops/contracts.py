@@ -19,7 +19,7 @@ from sqlalchemy import select
 from app.base.clock import current_user
 from app.base.errors import Conflict, NotFound, UserError
 from app.base.i18n import _
-from app.domain import EVENT_NAMES, Clause, Contract, Invoice, Payment, Status
+from app.domain import EVENT_NAMES, Clause, Contract, Invoice, Payment, Status, workflow
 from app.ops.changes import CONTENT, Changes, Done, Part, part_of
 from app.ops.unit import EditSession, Unit, contract_unit
 from app.review.diff import audit_changes
@@ -65,8 +65,8 @@ def edit_contract(db: Database, number: str, mutate: Callable[[Contract], T], *,
         if "status" in old:
             raise UserError(_("the state changes only by the review's steps (send for review, approve, sign …)"),
                             "status")
-        states.check_save_allowed(number, u.row.status, list(old), old)
-        if not all(states.is_record(path) for path in (*old, *new)):
+        workflow.check_save_allowed(number, u.row.status, list(old), old)
+        if not all(workflow.is_record(path) for path in (*old, *new)):
             u.content_edit(reopen)
             contract.status = Status(u.row.status)  # back in review when it was approved
         u.before_edit(session)
@@ -172,7 +172,7 @@ def set_event(db: Database, number: str, name: str, when: date | None, *,
         return edit_contract(db, number, mutate, expected_version=expected_version)
     with contract_unit(db, number, expected_version) as u:
         old = getattr(u.row, name)
-        states.check_event_allowed(number, u.row.status, name, old)
+        workflow.check_event_allowed(number, u.row.status, name, old)
         if old != when:
             u.audit(f"event {name}", old.isoformat() if old else None, when.isoformat() if when else None)
             setattr(u.row, name, when)
@@ -266,7 +266,7 @@ def import_document(db: Database, text: str | bytes, *, replace: bool = False,
                                                                    stored=Status(row.status).label), "status")
                 stored, _version = store.load_in(s, number)
                 old, new = audit_changes(stored, contract, annexes=True)
-                states.check_save_allowed(number, row.status, list(old), old)
+                workflow.check_save_allowed(number, row.status, list(old), old)
                 if old or new:
                     if row.status == Status.APPROVED.value:
                         u.content_edit(reopen)
@@ -293,7 +293,7 @@ def import_document(db: Database, text: str | bytes, *, replace: bool = False,
 def delete_contract(db: Database, number: str, *, expected_version: int | None = None) -> Done[None]:
     """Delete a contract; a signed or archived one is refused like any other change. The audit trail stays."""
     with contract_unit(db, number, expected_version) as u:
-        states.ensure_writable(number, u.row.status)
+        workflow.ensure_writable(number, u.row.status)
         u.audit("delete")
         store.delete_in(u.s, u.row)
         return Done(Changes(number, None, frozenset({Part.CONTRACTS})))

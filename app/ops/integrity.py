@@ -34,14 +34,14 @@ from app.base.clock import parse_utc
 from app.base.errors import NotFound, UserError
 from app.base.i18n import _, ngettext
 from app.codecs.anchor import contract_of
-from app.domain import EVENT_NAMES, Contract, Status
+from app.domain import EVENT_NAMES, READ_ONLY, Contract, Status
 from app.review.diff import audited_fields
 from app.rules.fields import where_label
 from app.store import audit
 from app.store.db import Database
 from app.store.revisions import load_revision
 from app.store.schema import ContractRow, RevisionRow, RevisionTableRow, StateChangeRow
-from app.store.states import READ_ONLY, STATE_NOTE
+from app.store.states import STATE_NOTE
 
 #: Records about a contract, checked on their own (amendments) or not at all (comments, annexes before signing).
 _NOT_REPLAYED = ("annexes", "comments", "amendments")

@@ -13,13 +13,13 @@ from datetime import date
 from app.base.errors import UserError
 from app.base.i18n import _
 from app.domain import Status
+from app.domain.workflow import read_only_error
 from app.ops.changes import Done, Part
 from app.ops.unit import contract_unit
 from app.rules.payments_made import PaymentMade, StoredPayment, check_payment
 from app.store import lifecycle as store
 from app.store.contracts import load_in
 from app.store.db import Database
-from app.store.states import read_only_error
 
 
 def record_payment(db: Database, number: str, payment: PaymentMade, *, today: date | None = None,

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from app.domain import Status
+from app.domain import Status, workflow
 from app.domain.amendment import Amendment
 from app.domain.comment import Comment
+from app.domain.workflow import StateStep
 from app.ops.changes import Done, Part
 from app.ops.unit import contract_unit
 from app.review.obstacles import Obstacle, Obstacles, Step, audit_problems, despite_note, given, obstacles
@@ -23,7 +24,6 @@ from app.store import states
 from app.store.db import Database
 from app.store.revisions import Reason, check_name
 from app.store.schema import ContractRow
-from app.store.states import StateStep
 
 #: The steps the guardrail stands before (app.review.obstacles).
 GUARDED = {Status.APPROVED: Step.APPROVE, Status.SIGNED: Step.SIGN}
@@ -38,11 +38,11 @@ def set_state(db: Database, number: str, target: Status | str, *, note: str = ""
     errors, open comments, blank fill-ins, an unsigned signing page) unless `despite` gives the reason to go
     ahead, which is kept in the audit trail and with the step in the state history.
     """
-    target = states.parse_state(target)
+    target = workflow.parse_state(target)
     with contract_unit(db, number, expected_version, user=user) as u:
         step_kind = GUARDED.get(target)
         problems: list[Obstacle] = []
-        if step_kind is not None and target in states.allowed_targets(Status(u.row.status)):
+        if step_kind is not None and target in workflow.allowed_targets(Status(u.row.status)):
             problems = obstacles_in(u.s, u.row, step_kind)
             if problems and not given(despite):
                 raise Obstacles(number, step_kind, problems)

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from app.base.clock import current_user, local_time
 from app.base.errors import Conflict, UserError
 from app.base.i18n import _
-from app.domain import Status
+from app.domain import Status, workflow
 from app.ops.changes import Changes, Part
 from app.store import audit, revisions, states
 from app.store.contracts import row_of
@@ -99,12 +99,12 @@ class Unit:
         """Before an edit changes what the contract says: an approved contract goes back to review when
         `reopen` (a state step with a note, audited, in this transaction), and is refused otherwise
         (ApprovedEdit), so nothing approved changes unseen. Signed and archived contracts are refused by
-        their own rules (app.store.states)."""
+        their own rules (app.domain.workflow)."""
         if self.row.status != Status.APPROVED.value:
             return
         if not reopen:
             raise ApprovedEdit(self.number)
-        states.change_state_in(self.s, self.row, Status.REVIEW, user=self.user, note=states.REOPENED_NOTE)
+        states.change_state_in(self.s, self.row, Status.REVIEW, user=self.user, note=workflow.REOPENED_NOTE)
         self.changed(Part.STATE)
         self.keep(Reason.STATE)
 

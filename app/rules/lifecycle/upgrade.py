@@ -32,7 +32,7 @@ _STATUS_OF_STAGE = {
 
 
 class HistoryRow(Protocol):
-    """A row of the state history as app.store.states.StateStep gives it."""
+    """A row of the state history as app.domain.workflow.StateStep gives it."""
 
     to_state: str
     user: str
