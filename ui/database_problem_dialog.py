@@ -9,8 +9,9 @@ from PySide6.QtWidgets import QMessageBox, QPushButton, QWidget
 
 from app.base.errors import UserError
 from app.base.i18n import _
+from app.ops import database as database_ops
 from app.ops.first_run import open_store
-from app.store.backup import BackupInfo, latest_good_backup, restore_database
+from app.store.backup import BackupInfo, latest_good_backup
 from app.store.db import Database, DatabaseProblem
 
 log = logging.getLogger(__name__)
@@ -66,7 +67,7 @@ def offer_restore(parent: QWidget | None, problem: DatabaseProblem) -> Database 
     if restore is None or box.clickedButton() is not restore or backup is None or problem.path is None:
         return None
     try:
-        restore_database(backup.path, problem.path)
+        database_ops.restore(backup.path, problem.path, locked=True)  # the window holds the lock
         return open_store(problem.path)
     except UserError as exc:
         log.warning("restore failed: %s", exc)

@@ -34,14 +34,17 @@ def backup(database: Path, destination: Path | None = None, *, connect: Connecto
     return Done(Changes(), target)
 
 
-def restore(source: Path, database: Path, *, connect: Connector | None = None) -> Done[Path | None]:
-    """Replace the database with the backup `source`; the value is where the replaced file was kept."""
+def restore(source: Path, database: Path, *, connect: Connector | None = None,
+            locked: bool = False) -> Done[Path | None]:
+    """Replace the database with the backup `source`; the value is where the replaced file was kept.
+    `locked`: the caller holds the database's lock already (the window, which took it before opening the file)."""
     from app.store.backup import restore_database
     from app.store.lock import acquire
 
-    lock = acquire(database)  # never replace a database another program has open
+    lock = None if locked else acquire(database)  # never replace a database another program has open
     try:
         kept = restore_database(source, database, connect=connect)
     finally:
-        lock.release()
+        if lock is not None:
+            lock.release()
     return Done(Changes(parts=frozenset({Part.DATABASE, Part.CONTRACTS})), kept)
