@@ -143,9 +143,10 @@ def test_the_showcase_table_shows_every_figure_as_computed(editor, showcase_db):
 def test_the_top_rows_sections_stay_pinned_above_the_table(qtbot, editor):
     editor.table.verticalHeader().setDefaultSectionSize(30)
     editor.resize(editor.width(), 260)  # a few rows on screen: scrolling moves section rows out of sight
-    qtbot.wait(10)
+    # the new height is laid out, then the scroll lands (both wait for the event loop on a busy machine)
+    qtbot.waitUntil(lambda: editor.table.verticalScrollBar().maximum() > 0, timeout=5000)
     editor.table.scrollTo(editor.model.index(4, 0), editor.table.ScrollHint.PositionAtTop)
-    assert editor.table.rowAt(0) == 4
+    qtbot.waitUntil(lambda: editor.table.rowAt(0) == 4, timeout=5000)
     assert editor.section_path.isVisible()
     assert editor.section_path.text() == ("一 绿化、卫生保洁部分  ¥254,522.60  ›  1 绿化维护  ¥32,522.60  ›  "
                                           "1.1 乔木养护  ¥14,601.00")
