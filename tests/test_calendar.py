@@ -151,7 +151,7 @@ def test_csv_reads_gbk_and_bom(tmp_path):
     assert read_calendar_csv(bom)[0].day == D(2027, 1, 1)
     with pytest.raises(UserError, match="no calendar rows"):
         parse_calendar_csv("date,kind,name\n")
-    with pytest.raises(UserError, match="file not found"):
+    with pytest.raises(UserError, match="no such file"):
         read_calendar_csv(tmp_path / "missing.csv")
 
 

@@ -156,7 +156,7 @@ def test_the_same_certificate_twice_is_refused():
 def test_file_problems_name_the_file(tmp_path):
     with pytest.raises(UserError) as info:
         read_settings(tmp_path / "missing.json")
-    assert info.value.where.endswith("missing.json") and "not found" in info.value.message
+    assert info.value.where.endswith("missing.json") and info.value.message == "no such file"
     with pytest.raises(UserError) as info:
         read_settings(tmp_path)
     assert "folder" in info.value.message

@@ -49,6 +49,18 @@ def test_cli_diff_reads_in_chinese_field_labels_and_column_names(cli, db):
     assert "terms.delivery_days" not in r.out and "quantity" not in r.out
 
 
+def test_a_remark_change_says_the_total_is_unchanged(db):
+    from app.review.report import diff_lines
+
+    seq = review_ops.mark_reviewed(db, N, "初审").value
+    aid = next(a.id for a in ar.list_annexes(db, N) if a.kind.value == "table")
+    annex_ops.update_cells(db, N, aid, [ar.CellChange(ar.fetch_rows(db, aid).ids[0], "remark", "改了备注")])
+    set_language("zh_CN")
+    lines = diff_lines(revisions.compare(db, N, seq))
+    assert "    合计不变：4,273,290.00" in lines  # under its annex
+    assert not any("→ 4,273,290.00" in line for line in lines)
+
+
 def test_a_state_change_in_the_diff_shows_state_labels(db):
     from app.review.report import diff_lines
     from ui.revision_compare import diff_html

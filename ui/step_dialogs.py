@@ -8,7 +8,7 @@ dialog as the op words it (the field and the problem) and the dialog stays open,
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import TypeVar
@@ -108,6 +108,9 @@ def picked(edit: QDateEdit) -> date:
 class _OpDialog(QDialog):
     """A dialog whose OK runs an op; a refusal shows under the fields and keeps the dialog open."""
 
+    #: Runs the dialog's op; True when it was stored. Each dialog below defines it.
+    run: Callable[[], bool]
+
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
@@ -131,10 +134,6 @@ class _OpDialog(QDialog):
     def show_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.show()
-
-    def run(self) -> bool:
-        """Run the op; True when it was stored."""
-        raise NotImplementedError
 
     def submit(self) -> None:
         try:

@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 
 from app.base.errors import UserError
-from app.base.fileio import os_reason
+from app.base.fileio import read_input_file
 from app.base.i18n import _
 from app.domain.calendar import DayKind, HolidayDay
 
@@ -162,14 +162,4 @@ def parse_calendar_csv(text: str, where: str = "") -> list[HolidayDay]:
 def read_calendar_csv(path: Path) -> list[HolidayDay]:
     """Read and check a calendar CSV file; UserError naming the file (and line) on any problem."""
     where = str(path)
-    try:
-        if path.stat().st_size > MAX_CSV_BYTES:
-            raise UserError(_("the file is too large for a holiday calendar"), where)
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise UserError(_("file not found"), where) from exc
-    except IsADirectoryError as exc:
-        raise UserError(_("is a folder, not a file"), where) from exc
-    except OSError as exc:
-        raise UserError(_("cannot read the file: {error}").format(error=os_reason(exc)), where) from exc
-    return parse_calendar_csv(_decode(data, where), where)
+    return parse_calendar_csv(_decode(read_input_file(path, MAX_CSV_BYTES), where), where)

@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Any
 
 from app.base.errors import UserError
-from app.base.fileio import atomic_write_text, os_reason
+from app.base.fileio import atomic_write_text, read_input_file
 from app.base.i18n import _
 from app.domain.kinds import AttachmentKind, ContractKind
 from app.rules.office import (
@@ -253,15 +253,4 @@ def loads(text: str | bytes) -> OfficeSettings:
 
 def read_settings(path: Path) -> OfficeSettings:
     """Read and check a settings file; UserError naming the file or the field on any problem."""
-    where = str(path)
-    try:
-        if path.stat().st_size > MAX_SETTINGS_BYTES:
-            raise UserError(_("the file is too large for office settings"), where)
-        data = path.read_bytes()
-    except FileNotFoundError as exc:
-        raise UserError(_("file not found"), where) from exc
-    except IsADirectoryError as exc:
-        raise UserError(_("is a folder, not a file"), where) from exc
-    except OSError as exc:
-        raise UserError(_("cannot read the file: {error}").format(error=os_reason(exc)), where) from exc
-    return loads(data)
+    return loads(read_input_file(path, MAX_SETTINGS_BYTES))

@@ -29,6 +29,7 @@ from typing import Any
 from app.base.errors import UserError
 from app.base.fileio import os_reason
 from app.base.i18n import N_, _, ngettext
+from app.codecs.office_zip import PartRules, check_parts
 from app.codecs.sheet_stream import Book, DateValue, ErrorValue, SheetInfo, SheetRow
 from app.domain import CostRow, CostTable, RowKind, TotalKind
 from app.domain.cost_table import (
@@ -48,8 +49,6 @@ from app.values.money import MAX_AMOUNT, MAX_TABLE_ROWS, AmountError, parse_deci
 MAX_FILE_BYTES = 50 * 1024 * 1024
 #: All members unpacked; a real 100,000-row table is far below this.
 MAX_UNPACKED_BYTES = 600 * 1024 * 1024
-#: Members larger than 1 MB may not compress better than this (a zip bomb does, by far).
-MAX_RATIO = 150
 #: Blank rows tolerated between data rows before the reader gives up looking.
 MAX_BLANK_RUN = 1_000
 #: The header must be within the first rows of the sheet.
@@ -83,36 +82,14 @@ class ImportedTable:
     flags: list[RowFlag] = field(default_factory=list)
 
 
-class _StopAtRoot(Exception):
-    pass
-
-
-class _RootTarget:
-    def start(self, tag, attrib):
-        raise _StopAtRoot
-
-    def close(self):
-        return None
-
-
-def _refuse_dtd(archive: zipfile.ZipFile, info: zipfile.ZipInfo, where: str) -> None:
-    """Parse the XML prolog with defusedxml (DTDs forbidden) up to the root element: entity bombs and
-    external entities can only be declared there."""
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import DefusedXMLParser, ParseError
-
-    parser = DefusedXMLParser(target=_RootTarget(), forbid_dtd=True)
-    try:
-        with archive.open(info) as fh:
-            while chunk := fh.read(64 * 1024):
-                parser.feed(chunk)
-    except _StopAtRoot:
-        return
-    except DefusedXmlException as exc:
-        raise UserError(_("the workbook declares XML entities or a DTD ({part}); refused").format(part=info.filename),
-                        where) from exc
-    except ParseError as exc:
-        raise UserError(_("the workbook is damaged: {part} is not valid XML").format(part=info.filename), where) from exc
+_RULES = PartRules(
+    max_unpacked_bytes=MAX_UNPACKED_BYTES,
+    xml_suffixes=(".xml", ".rels", ".vml"),
+    too_large=N_("the workbook unpacks to more than {mb} MB; refused"),
+    bomb=N_("the workbook part {part} is compressed suspiciously well (a zip bomb?); refused"),
+    entities=N_("the workbook declares XML entities or a DTD ({part}); refused"),
+    not_xml=N_("the workbook is damaged: {part} is not valid XML"),
+)
 
 
 def check_container(path: Path) -> None:
@@ -140,16 +117,7 @@ def check_container(path: Path) -> None:
             names = {i.filename for i in infos}
             if "xl/workbook.xml" not in names or "[Content_Types].xml" not in names:
                 raise UserError(_("not an Excel .xlsx workbook (no workbook part inside)"), where)
-            if sum(i.file_size for i in infos) > MAX_UNPACKED_BYTES:
-                raise UserError(_("the workbook unpacks to more than {mb} MB; refused").format(
-                    mb=MAX_UNPACKED_BYTES // (1024 * 1024)), where)
-            for info in infos:
-                if info.file_size > 1024 * 1024 and info.file_size > MAX_RATIO * max(info.compress_size, 1):
-                    raise UserError(_("the workbook part {part} is compressed suspiciously well (a zip bomb?); refused")
-                                    .format(part=info.filename), where)
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels", ".vml")):
-                    _refuse_dtd(archive, info, where)
+            check_parts(archive, infos, _RULES, where)
     except zipfile.BadZipFile as exc:
         raise UserError(_("the workbook is damaged (not a readable zip file)"), where) from exc
     except (zipfile.LargeZipFile, NotImplementedError, RuntimeError, EOFError, zlib.error) as exc:

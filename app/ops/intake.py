@@ -6,7 +6,7 @@ import hashlib
 from pathlib import Path
 
 from app.base.errors import UserError
-from app.base.fileio import os_reason
+from app.base.fileio import read_input_file
 from app.base.i18n import _
 from app.domain import Contract
 from app.ops.changes import Done
@@ -18,10 +18,7 @@ from app.store.revisions import Reason
 def read_source(path: Path) -> tuple[bytes, str]:
     """The source file's bytes and SHA-256, read once: what is recognised, recorded and attached are one file.
     Call after app.codecs.intake.read_document, which refuses a file too large to be a contract text."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise UserError(_("the file cannot be read: {error}").format(error=os_reason(exc)), path.name) from exc
+    data = read_input_file(path)
     return data, hashlib.sha256(data).hexdigest()
 
 

@@ -145,8 +145,11 @@ def table_lines(t: TableDiff) -> list[str]:
                 old=c.old_index + 1, new=c.new_index + 1, item=c.new.label, where=_section_text(c)))
         else:
             lines.append("  ↕ " + _("row {old} moved to {new}: {item}").format(old=c.old_index + 1, new=c.new_index + 1, item=c.new.item))
-    lines.append("  " + _("total {old} → {new} ({change})").format(
-        old=format_amount(t.old_total), new=format_amount(t.new_total), change=signed_amount(t.total_change)))
+    if t.total_change:
+        lines.append("  " + _("total {old} → {new} ({change})").format(
+            old=format_amount(t.old_total), new=format_amount(t.new_total), change=signed_amount(t.total_change)))
+    else:
+        lines.append("  " + _("total unchanged: {total}").format(total=format_amount(t.new_total)))
     return lines
 
 

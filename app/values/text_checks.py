@@ -115,7 +115,7 @@ def _escape(ch: str) -> str:
 
 
 def for_terminal(text: str, *, keep_layout: bool = False) -> str:
-    r"""`text` with every control, format and invisible character written as a \uXXXX escape.
+    r"""`text` with every control, format and invisible character written as a backslash-u escape (\u200b).
 
     An ANSI escape sequence, a carriage return, a bidi override or a zero-width space in user text is
     shown, not obeyed. `keep_layout` keeps newlines and tabs (a whole printed line), else they are
