@@ -45,7 +45,7 @@ def test_cli_diff_reads_in_chinese_field_labels_and_column_names(cli, db):
     r = cli("--lang", "zh_CN", "review", "diff", N, "--from", "初审")
     assert r.code == 0, r
     assert "交付（天）：30 → 45" in r.out
-    assert "数量: 1 → 2" in r.out
+    assert "数量：1 → 2" in r.out
     assert "terms.delivery_days" not in r.out and "quantity" not in r.out
 
 

@@ -134,8 +134,9 @@ def table_lines(t: TableDiff) -> list[str]:
     for r in t.removed:
         lines.append("  - " + _("row {n}: {row}").format(n=r.index + 1, row=row_text(r.row, r.amount)))
     for c in t.changed:
-        cells = "; ".join(f"{column_name(cell.column)}: {cell_value(cell.column, cell.old)} → "
-                          f"{cell_value(cell.column, cell.new)}" for cell in c.cells)
+        cells = _("; ").join(_("{field}: {value}").format(
+            field=column_name(cell.column), value=f"{cell_value(cell.column, cell.old)} → {cell_value(cell.column, cell.new)}")
+            for cell in c.cells)
         if c.section_changed:
             cells += "; " + _section_text(c)
         lines.append("  ~ " + _("row {old} → {new}: {cells}").format(old=c.old_index + 1, new=c.new_index + 1, cells=cells))
