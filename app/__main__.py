@@ -3,6 +3,6 @@ console (ContractDesk.exe) a failed start is shown in a message box and logged (
 
 import sys
 
-from app.startup import guarded_main
+from app.startup import main
 
-sys.exit(guarded_main())
+sys.exit(main())

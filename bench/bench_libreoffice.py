@@ -29,7 +29,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench.common import Metric, peak_rss_mb
+from bench.common import Metric
 
 TITLE = "PDF packet: ours against LibreOffice converting the same content from .docx"
 DEFAULT_RUNS = 3
@@ -62,7 +62,7 @@ METRICS = [
 
 
 def contract_for(case: str, quick: bool):
-    from bench.bench_pdf import contract_for as build
+    from bench.pdf_child import contract_for as build
 
     return build(case, rows=(QUICK_ROWS if quick else ROWS)[case])
 
@@ -285,21 +285,9 @@ def pdf_pages(path: Path) -> int:
 # --- ours ------------------------------------------------------------------------------------------------
 
 
-def ours_child(case: str, out: Path, quick: bool) -> None:
-    """Child process: export twice; print the two timings and the peak memory as JSON."""
-    from app.codecs.pdf import export_pdf
-
-    contract = contract_for(case, quick)
-    times = []
-    for _ in range(2):
-        start = time.perf_counter()
-        export_pdf(contract, out)
-        times.append(time.perf_counter() - start)
-    print(json.dumps({"first": times[0], "second": times[1], "rss_mb": peak_rss_mb()}))
-
-
 def ours(case: str, out: Path, quick: bool) -> dict[str, float]:
-    cmd = [sys.executable, "-m", "bench.bench_libreoffice", "--ours", case, str(out)] + (["--quick"] if quick else [])
+    # bench.pdf_child imports what an export needs and nothing of the bench's own (statistics, subprocess, docx).
+    cmd = [sys.executable, "-m", "bench.pdf_child", case, str(out), str((QUICK_ROWS if quick else ROWS)[case] or 0)]
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     stdout, stderr = proc.communicate(timeout=1800)
@@ -364,12 +352,9 @@ def measure(folder: Path, quick: bool) -> dict[str, Any]:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 3 and sys.argv[1] == "--ours":
-        ours_child(sys.argv[2], Path(sys.argv[3]), "--quick" in sys.argv)
-    else:
-        import tempfile
+    import tempfile
 
-        quick_run = "--quick" in sys.argv
-        with tempfile.TemporaryDirectory() as tmp:
-            prepare(Path(tmp), quick_run)
-            print(json.dumps(measure(Path(tmp), quick_run), ensure_ascii=False, indent=1))
+    quick_run = "--quick" in sys.argv
+    with tempfile.TemporaryDirectory() as tmp:
+        prepare(Path(tmp), quick_run)
+        print(json.dumps(measure(Path(tmp), quick_run), ensure_ascii=False, indent=1))

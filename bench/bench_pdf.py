@@ -12,43 +12,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
-from decimal import Decimal
 from pathlib import Path
 
-from bench.common import peak_rss_mb, summary_text
+from bench.common import summary_text
 
 TARGETS = {"sample": (1.0, None), "rows5000": (5.0, 300)}
-
-
-def contract_for(case: str, rows: int | None = 5000):
-    """The sample, or ("rows5000") the sample whose cost table has `rows` rows."""
-    from app.codecs.sample import sample_contract
-    from app.domain import CostRow
-
-    contract = sample_contract()
-    if case == "rows5000" and rows:
-        contract.annexes[2].table = [
-            CostRow(f"摄像机{i}", "红外枪型 400万像素", "台", Decimal(i % 9 + 1), Decimal("1234.50"), "")
-            for i in range(1, rows + 1)
-        ]
-    return contract
-
-
-def one(case: str) -> None:
-    """Child process: export twice, print timings and peak RSS as JSON."""
-    from app.codecs.pdf import export_pdf
-
-    contract = contract_for(case)
-    with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / "packet.pdf"
-        times = []
-        for _ in range(2):
-            start = time.perf_counter()
-            export_pdf(contract, out)
-            times.append(time.perf_counter() - start)
-        pages = out.read_bytes().count(b"/Type /Page\n")
-    print(json.dumps({"cold": times[0], "warm": times[1], "rss_mb": peak_rss_mb(), "pages": pages}))
 
 
 def main(runs: int) -> int:
@@ -56,12 +24,12 @@ def main(runs: int) -> int:
     for case, (seconds, megabytes) in TARGETS.items():
         results = []
         for _ in range(runs):
-            proc = subprocess.run(
-                [sys.executable, "-m", "bench.bench_pdf", "--one", case], capture_output=True, text=True, check=True
-            )
+            with tempfile.TemporaryDirectory() as folder:
+                proc = subprocess.run([sys.executable, "-m", "bench.pdf_child", case, str(Path(folder) / "packet.pdf")],
+                                      capture_output=True, text=True, check=True)
             results.append(json.loads(proc.stdout.strip().splitlines()[-1]))
-        cold = [r["cold"] for r in results]
-        warm = [r["warm"] for r in results]
+        cold = [r["first"] for r in results]
+        warm = [r["second"] for r in results]
         rss = [r["rss_mb"] for r in results]
         print(f"{case} ({results[0]['pages']} pages, {runs} runs)")
         print(f"  cold s : {summary_text(cold)}   target < {seconds} s")
@@ -74,7 +42,4 @@ def main(runs: int) -> int:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) > 2 and sys.argv[1] == "--one":
-        one(sys.argv[2])
-    else:
-        sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 5))
+    sys.exit(main(int(sys.argv[1]) if len(sys.argv) > 1 else 5))

@@ -123,3 +123,32 @@ def test_a_windowed_run_that_works_shows_nothing(tmp_path):
     result = start(tmp_path, ["--version"])
     assert result == {**result, "code": 0, "shown": []}
     assert not result["log"].exists()
+
+
+def test_the_program_ends_without_walking_every_object_and_still_flushes_its_log(tmp_path):
+    """app.startup.main freezes the collector's objects once the command is done (a faster exit after an export);
+    atexit still runs, so what the command logged is in the log file when the process has ended."""
+    logs = tmp_path / "logs"
+    script = textwrap.dedent(
+        """
+        import atexit, gc, logging, sys
+        from pathlib import Path
+        import app.startup as startup
+        from app.base.logs import setup_logging
+
+        def command():
+            setup_logging(Path(sys.argv[1]))
+            logging.getLogger("app").info("exported 合同 CD-2026-001")
+            return 3
+
+        startup.guarded_main = command
+        atexit.register(lambda: print("frozen at exit:", gc.get_freeze_count() > 0, flush=True))
+        sys.exit(startup.main())
+        """
+    )
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "CONTRACTDESK_HOME": str(tmp_path / "home")}
+    proc = subprocess.run([sys.executable, "-c", script, str(logs)], capture_output=True, text=True, env=env,
+                          cwd=ROOT, timeout=60)
+    assert proc.returncode == 3, proc.stderr
+    assert "frozen at exit: True" in proc.stdout
+    assert "exported 合同 CD-2026-001" in (logs / "contractdesk.log").read_text(encoding="utf-8")
