@@ -48,6 +48,8 @@ METRICS = [
     Metric("sample_ours_process_s", "sample: ours (process) vs LO cold", "s", vs="sample_lo_cold_s", speedup=True),
     Metric("sample_ours_first_s", "sample: ours, first export in the process", "s", target=1.0),
     Metric("sample_ours_second_s", "sample: ours, second export in the process", "s"),
+    Metric("reportlab_floor_s", "ReportLab's floor (one CJK paragraph, process) vs LO warm", "s",
+           vs="sample_lo_warm_s", speedup=True),
     Metric("sample_lo_warm_s", "sample: LibreOffice warm", "s"),
     Metric("sample_lo_cold_s", "sample: LibreOffice cold (new profile)", "s"),
     Metric("rows5000_ours_process_s", "5,000 rows: ours (process) vs LO warm", "s", target=5.0,
@@ -285,6 +287,30 @@ def pdf_pages(path: Path) -> int:
 # --- ours ------------------------------------------------------------------------------------------------
 
 
+#: The least any program that writes its PDF with ReportLab pays for a Chinese document, process to process: the
+#: interpreter, ReportLab's platypus, the bundled CJK face parsed and one paragraph on one page. What the sample's
+#: ratio can reach with the required library, whatever the app does.
+REPORTLAB_FLOOR = """
+import sys
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.platypus import Paragraph, SimpleDocTemplate
+pdfmetrics.registerFont(TTFont("song", sys.argv[2]))
+style = ParagraphStyle("body", fontName="song", fontSize=11, leading=16)
+SimpleDocTemplate(sys.argv[1]).build([Paragraph("甲方：汤阴县公安局。合同总价（含税）：人民币壹拾贰万元整。", style)])
+"""
+
+
+def reportlab_floor(out: Path) -> float:
+    from app.base.resources import bundled_font
+
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", REPORTLAB_FLOOR, str(out), str(bundled_font())], check=True,
+                   capture_output=True)
+    return time.perf_counter() - start
+
+
 def ours(case: str, out: Path, quick: bool) -> dict[str, float]:
     # bench.pdf_child imports what an export needs and nothing of the bench's own (statistics, subprocess, docx).
     cmd = [sys.executable, "-m", "bench.pdf_child", case, str(out), str((QUICK_ROWS if quick else ROWS)[case] or 0)]
@@ -323,6 +349,7 @@ def measure(folder: Path, quick: bool) -> dict[str, Any]:
     outdir = folder / "lo"
     outdir.mkdir(exist_ok=True)
     profile = folder / f"lo-profile-{os.getpid()}"
+    result["reportlab_floor_s"] = reportlab_floor(folder / "floor.pdf")
     for case in ROWS:
         mine = ours(case, folder / f"{case}-ours.pdf", quick)
         result[f"{case}_ours_process_s"] = mine["process"]

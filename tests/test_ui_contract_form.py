@@ -81,6 +81,25 @@ def test_credit_code_and_typed_chinese_date(form, db):
     assert day.text() == "2025-09-29"
 
 
+def test_the_date_picker_opens_on_a_blank_date_and_a_picked_day_is_stored(form, db, qtbot):
+    """The calendar is made when the picker is first opened (not with the form): a blank date still gets one, a set
+    date opens on its day, and a clicked day is stored like a typed one."""
+    from PySide6.QtCore import QDate
+
+    accepted, requested = form.editors["events.accepted"], form.editors["events.acceptance_requested"]
+    assert accepted._calendar is None and accepted._menu.actions() == []
+    assert contracts.load(db, N).events.accepted is None
+    accepted._menu.aboutToShow.emit()  # what the menu says as a click on "…" opens it
+    assert accepted._calendar is not None and accepted._menu.actions()
+    retype(requested.edit, "2025-09-25")
+    requested.edit.editingFinished.emit()
+    requested._menu.aboutToShow.emit()
+    assert requested.calendar.selectedDate() == QDate(2025, 9, 25)
+    accepted.calendar.clicked.emit(QDate(2025, 9, 29))
+    assert contracts.load(db, N).events.accepted.isoformat() == "2025-09-29"
+    assert accepted.edit.text() == "2025-09-29"
+
+
 def test_stale_edit_is_reported_with_reload_and_nothing_overwritten(form, db):
     # another process changes the contract after the form read it
     version = contracts.version_of(db, N)

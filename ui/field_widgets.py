@@ -190,16 +190,11 @@ class DateEdit(QWidget):
         self.button.setText("…")
         self.button.setStyleSheet("QToolButton::menu-indicator { image: none; }")  # the arrow covered the "…"
         self.button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
-        self.calendar = QCalendarWidget()
-        self.calendar.setGridVisible(True)
         menu = QMenu(self.button)
-        action = QWidgetAction(menu)
-        action.setDefaultWidget(self.calendar)
-        menu.addAction(action)
         menu.aboutToShow.connect(self._prepare_calendar)
         self.button.setMenu(menu)
-        self.calendar.clicked.connect(self.pick)
         self._menu = menu
+        self._calendar: QCalendarWidget | None = None
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit, 1)
@@ -216,13 +211,27 @@ class DateEdit(QWidget):
             self.retranslate_ui()
         super().changeEvent(event)
 
+    @property
+    def calendar(self) -> QCalendarWidget:
+        """The picker, made when first opened: the 概要 form has several dates, and a calendar each cost the first
+        paint time for a popup that is seldom used."""
+        if self._calendar is None:
+            self._calendar = QCalendarWidget()
+            self._calendar.setGridVisible(True)
+            self._calendar.clicked.connect(self.pick)
+            action = QWidgetAction(self._menu)
+            action.setDefaultWidget(self._calendar)
+            self._menu.addAction(action)
+        return self._calendar
+
     def _prepare_calendar(self) -> None:
+        calendar = self.calendar
         try:
             value = self.edit.parsed()
         except UserError:
             value = None
         if isinstance(value, date):
-            self.calendar.setSelectedDate(QDate(value.year, value.month, value.day))
+            calendar.setSelectedDate(QDate(value.year, value.month, value.day))
 
     def pick(self, qdate: QDate) -> None:
         """Take a date from the calendar as if typed, and commit it."""

@@ -28,11 +28,11 @@ from PySide6.QtWidgets import (
 
 from app.base.i18n import _, ngettext
 from app.ops import Changes, Part
-from app.rules.reminders import Reminder
 from ui.background import BackgroundCall, run_in_background
 from ui.operations import operations_for
 
 if TYPE_CHECKING:
+    from app.rules.reminders import Reminder
     from app.store.db import Database
 
 #: What moves a reminder's date or state.

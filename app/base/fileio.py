@@ -13,7 +13,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import glob
-import hashlib
 import os
 import stat
 import sys
@@ -181,6 +180,8 @@ def _part_prefix(target: Path) -> str:
     takes is never refused for the temporary file's added characters)."""
     name = target.name
     if len(os.fsencode(name)) > 200:
+        import hashlib  # here, not at the top: the window's first paint does without OpenSSL
+
         name = name[:40] + "-" + hashlib.sha256(os.fsencode(name)).hexdigest()[:16]
     return f".{name}."
 
