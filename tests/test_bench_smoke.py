@@ -98,3 +98,15 @@ def test_statistics():
     assert fig is not None and fig["runs"] == 3 and fig["median"] == 150.0
     assert fig["ratio"]["median"] == pytest.approx(1.35) and fig["ok"] is True
     assert figure(slower, [{"floor": 1.0}]) is None
+
+
+def test_the_pdf_benches_child_exports_the_sample_and_reports_its_figures(tmp_path):
+    """bench/pdf_child.py is what the PDF benches time against LibreOffice: it must export the real packet."""
+    out = tmp_path / "packet.pdf"
+    env = {**os.environ, "CONTRACTDESK_HOME": str(tmp_path / "home")}
+    proc = subprocess.run([sys.executable, "-m", "bench.pdf_child", "sample", str(out), "0"], capture_output=True,
+                          text=True, cwd=ROOT, env=env, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    figures = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert figures["pages"] == 11 and out.read_bytes().startswith(b"%PDF")
+    assert 0 < figures["second"] and 0 < figures["first"] and figures["rss_mb"] > 10
