@@ -272,6 +272,43 @@ def test_the_reminders_panel_lists_what_is_overdue_and_dismisses_per_item(qtbot,
     assert window.number == N and window.tabs.currentWidget() is window.pages[SCHEDULE]
 
 
+def test_the_reminders_dock_is_one_line_until_something_falls_due(qtbot, window, db):
+    """At 768 pixels the 概要 form needs the height: with nothing to remind of, the dock is its summary line; when
+    something falls due the list opens, as high as the clerk had left it."""
+    from app.ops.lifecycle import record_step
+    from app.rules.lifecycle.steps import Event
+    from ui.reminders_panel import OPEN_HEIGHT
+
+    panel = window.reminders
+    qtbot.waitUntil(lambda: panel.computed, timeout=30_000)  # computed after the first paint
+    for i in range(panel.list.topLevelItemCount()):
+        panel.list.topLevelItem(i).setSelected(True)
+    panel.dismiss_selected()
+    qtbot.waitUntil(lambda: panel.compact is True)
+    assert panel.list.isHidden() and panel.summary.text() == "Nothing is overdue or due this week."
+    one_line = panel.height()
+    assert one_line < 2 * panel.summary.sizeHint().height() + panel.dismiss_button.sizeHint().height()
+    form_height = window.tabs.height()
+
+    window.operations.run(record_step, N, Event(EventKind.SKIPPED, date(2026, 5, 1), step=Step.COUNTERPARTY_CHECK,
+                                                note="续签"), today=sc.TODAY)
+    window.operations.run(record_step, N, Event(EventKind.REVIEW_SENT, date(2026, 5, 6), office="县司法局"),
+                          today=sc.TODAY)
+    panel.refresh_now()
+    assert panel.compact is False and panel.list.isVisible()
+    qtbot.waitUntil(lambda: abs(panel.height() - OPEN_HEIGHT) <= 2)
+    assert window.tabs.height() < form_height
+    window.resizeDocks([panel], [220], Qt.Orientation.Vertical)  # the clerk drags it higher
+    qtbot.waitUntil(lambda: abs(panel.height() - 220) <= 2)
+    for i in range(panel.list.topLevelItemCount()):
+        panel.list.topLevelItem(i).setSelected(True)
+    panel.dismiss_selected()
+    qtbot.waitUntil(lambda: panel.height() == one_line)
+    panel.restore_all()
+    panel.refresh_now()
+    qtbot.waitUntil(lambda: abs(panel.height() - 220) <= 2)
+
+
 def test_every_new_control_has_an_accessible_name(qtbot, window):
     from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QTreeWidget
 

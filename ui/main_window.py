@@ -84,8 +84,6 @@ REVIEW_STEPS = (
 )
 #: The contract list's share of the window's width when no splitter position is remembered.
 LIST_SHARE_PERCENT = 35
-#: The reminders dock's height when no layout is remembered: a few lines, the contract's tabs keep the room.
-REMINDERS_HEIGHT = 150
 #: How long edits must pause before the title's error count is checked again (the 校验 tab checks at once).
 CHECK_DELAY_MS = 600
 #: Where each tab's widget lives: (tab, module, class, takes the shared undo stack). A tab is built (and its
@@ -220,9 +218,7 @@ class MainWindow(QMainWindow):
         self.reminders.status_message.connect(self.show_status)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.reminders)
         self.view_menu.addAction(self.reminders.toggleViewAction())
-        if keys.read_bytes(self.store, keys.WINDOW_STATE_KEY) is None:  # no remembered layout: a short dock
-            self._after_paint.append(lambda: self.resizeDocks([self.reminders], [REMINDERS_HEIGHT],
-                                                              Qt.Orientation.Vertical))
+        # One line until the reminders are computed; the list opens (150 px, or as the clerk left it) if any fall due.
         self._after_paint.append(self.reminders.refresh)
 
     def _open_from_reminder(self, number: str) -> None:

@@ -3,7 +3,9 @@ contracts (payments, acceptance, review answers, filing, renewals 90/60/30 days 
 
 The clerk dismisses items one by one (kept per user in the database; an item comes back if its date moves) and
 opens a contract by double-clicking its line. The list is computed off the GUI thread and again when something
-that moves dates changes (a step, a payment, the calendar, the office's settings).
+that moves dates changes (a step, a payment, the calendar, the office's settings). With nothing to remind of, the
+dock is its one summary line, so that the 概要 form keeps the height on a 768-pixel screen; it opens again, as
+high as it was, when something falls due.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMainWindow,
     QPushButton,
     QTreeWidget,
     QTreeWidgetItem,
@@ -34,6 +37,11 @@ from ui.operations import operations_for
 if TYPE_CHECKING:
     from app.rules.reminders import Reminder
     from app.store.db import Database
+
+#: The list's height when it first opens (the clerk's own height is kept after that).
+OPEN_HEIGHT = 150
+#: Qt's "no maximum" for a widget's size (QWIDGETSIZE_MAX).
+NO_MAXIMUM = 16_777_215
 
 #: What moves a reminder's date or state.
 MOVES = frozenset({Part.EVENTS, Part.PAYMENTS, Part.TERMS, Part.FIELDS, Part.STATE, Part.CALENDAR, Part.DATABASE,
@@ -64,6 +72,9 @@ class RemindersPanel(QDockWidget):
         self.operations = operations_for(db)
         self.fixed_today = today
         self.reminders: list[Reminder] = []
+        self.computed = False  # until the first computation ends, the summary says it is looking
+        self.compact: bool | None = None  # the list hidden and the dock one line high (None: not decided yet)
+        self.open_height = OPEN_HEIGHT
         self._call: BackgroundCall | None = None
         self._again = False
         self.summary = QLabel()
@@ -138,7 +149,7 @@ class RemindersPanel(QDockWidget):
 
     def _computed(self, result: list[Reminder]) -> None:
         self._call = None
-        self.reminders = result
+        self.reminders, self.computed = result, True
         self._show()
         if self._again:
             self._again = False
@@ -146,13 +157,14 @@ class RemindersPanel(QDockWidget):
 
     def _failed(self, exc: Exception) -> None:
         self._call = None
+        self.computed = True
         self.summary.setText(str(exc))
 
     def refresh_now(self) -> None:
         """Compute the list on this thread (tests, and the first paint when asked)."""
         from app.base.clock import current_user
 
-        self.reminders = compute_reminders(self.db, self.today, current_user())
+        self.reminders, self.computed = compute_reminders(self.db, self.today, current_user()), True
         self._show()
 
     def _changed(self, changes: Changes) -> None:
@@ -172,7 +184,9 @@ class RemindersPanel(QDockWidget):
                 for col in (0, 1):
                     row.setForeground(col, QBrush(OVERDUE))
             self.list.addTopLevelItem(row)
-        if not self.reminders:
+        if not self.computed:
+            self.summary.setText(_("Looking for what is overdue or due this week…"))
+        elif not self.reminders:
             self.summary.setText(_("Nothing is overdue or due this week."))
         else:
             self.summary.setText(_("{overdue}; {soon}").format(
@@ -180,6 +194,25 @@ class RemindersPanel(QDockWidget):
                 soon=ngettext("{n} due this week", "{n} due this week", len(self.reminders) - overdue).format(
                     n=len(self.reminders) - overdue)))
         self._enable()
+        self._fit(compact=not self.reminders)
+
+    def _fit(self, compact: bool) -> None:
+        """Hide the empty list and hold the dock to its summary line, or show the list at the height it had."""
+        if compact == self.compact:
+            return
+        if compact:
+            if self.compact is False and self.list.height() > 0:
+                self.open_height = self.height()  # the clerk may have made it higher or lower
+            self.list.hide()
+            body = self.widget()  # held, not the dock: the dock's own size hint still counts the hidden list
+            body.setMaximumHeight(body.sizeHint().height())
+        else:
+            self.list.show()
+            self.widget().setMaximumHeight(NO_MAXIMUM)
+            window = self.parentWidget()
+            if isinstance(window, QMainWindow) and not self.isFloating():
+                window.resizeDocks([self], [self.open_height], Qt.Orientation.Vertical)
+        self.compact = compact
 
     def _enable(self) -> None:
         self.dismiss_button.setEnabled(bool(self.list.selectedItems()))
