@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
-import pkgutil
 import sys
 from collections.abc import Sequence
 
@@ -39,11 +38,16 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--lang", metavar="LANG", help=_("language: zh_CN or en (default: from the environment, else zh_CN)"))
     parser.add_argument("--version", action="version", version=f"ContractDesk {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    from app import cli
+    if only is not None:
+        names = [only]
+    else:
+        import pkgutil
 
-    for info in sorted(pkgutil.iter_modules(cli.__path__), key=lambda m: m.name):
-        if info.name.startswith("cmd_") and only in (None, info.name):
-            importlib.import_module(f"app.cli.{info.name}").register(sub)
+        from app import cli
+
+        names = sorted(m.name for m in pkgutil.iter_modules(cli.__path__) if m.name.startswith("cmd_"))
+    for name in names:
+        importlib.import_module(f"app.cli.{name}").register(sub)
     return parser
 
 
