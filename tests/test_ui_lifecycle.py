@@ -17,7 +17,8 @@ from app.codecs.office_settings import Approver, read_settings
 from app.domain import Status
 from app.domain.kinds import AttachmentKind
 from app.ops.contracts import set_event
-from app.rules.lifecycle.steps import CheckResult, Conclusion, EventKind, Step, StepState
+from app.ops.lifecycle import record_step
+from app.rules.lifecycle.steps import CheckResult, Conclusion, Event, EventKind, Step, StepState
 from app.store import attachments as attachment_store
 from app.store.lifecycle import load_settings, stored_settings
 from app.store.states import state_of
@@ -307,6 +308,26 @@ def test_the_reminders_dock_is_one_line_until_something_falls_due(qtbot, window,
     panel.restore_all()
     panel.refresh_now()
     qtbot.waitUntil(lambda: abs(panel.height() - 220) <= 2)
+
+
+def test_every_tab_fits_a_768_pixel_screen_with_the_reminders_open(qtbot, window):
+    """A 1366×768 screen leaves about 700 pixels for the window (taskbar, title bar): no tab may need more, even with
+    the reminders listed; a tall tab scrolls instead of pushing the status bar off the screen."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.main_window import TAB_ORDER
+
+    window.operations.run(record_step, N, Event(EventKind.SKIPPED, date(2026, 5, 1), step=Step.COUNTERPARTY_CHECK,
+                                                note="续签"), today=sc.TODAY)
+    window.operations.run(record_step, N, Event(EventKind.REVIEW_SENT, date(2026, 5, 6), office="县司法局"),
+                          today=sc.TODAY)
+    window.reminders.refresh_now()
+    assert window.reminders.compact is False
+    for tab in TAB_ORDER:
+        window.tabs.setCurrentWidget(window.ensure_loaded(tab))
+        QApplication.processEvents()
+        assert window.minimumSizeHint().height() <= 700, tab
+        assert window.height() == 768, tab
 
 
 def test_every_new_control_has_an_accessible_name(qtbot, window):

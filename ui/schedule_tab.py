@@ -16,12 +16,14 @@ from datetime import date
 from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTreeWidget,
     QTreeWidgetItem,
@@ -145,9 +147,15 @@ class ScheduleTab(FollowsContract, QWidget):
         self.splitter.setStretchFactor(1, 3)
         self.splitter.setStretchFactor(2, 2)
         self.splitter.setSizes([400, 300, 200])  # proportions: the eight steps first
+        # The three parts need more height than a 768-pixel screen leaves with the reminders open: then the tab
+        # scrolls, and the window never grows past the screen.
+        scroll = QScrollArea()
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.splitter)
         layout = QVBoxLayout(self)
         layout.addWidget(self.warnings)
-        layout.addWidget(self.splitter, 1)
+        layout.addWidget(scroll, 1)
         self.retranslate_ui()
         self.follow(self.operations)
 

@@ -15,6 +15,7 @@ from PySide6.QtGui import QImage, QPixmap, QUndoStack
 from PySide6.QtWidgets import (
     QFileDialog,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -132,8 +133,14 @@ class SigningTab(ContractEditorBase):
         preview_box = QVBoxLayout()
         preview_box.addWidget(self.preview_title)
         preview_box.addWidget(scroll, 1)
+        fields = QWidget()
+        fields.setLayout(column)
+        fields_scroll = QScrollArea()  # both parties' rows scroll on a short screen instead of growing the window
+        fields_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        fields_scroll.setWidgetResizable(True)
+        fields_scroll.setWidget(fields)
         body = QHBoxLayout()
-        body.addLayout(column, 2)
+        body.addWidget(fields_scroll, 2)
         body.addLayout(preview_box, 3)
         layout = QVBoxLayout(self)
         layout.addLayout(self.header())
