@@ -156,6 +156,11 @@ def test_a_clerks_day_from_nothing_to_signed_packets(qtbot, window, monkeypatch,
     assert editor.model.rowCount() == 10
     type_into_cell(qtbot, editor, 6, QUANTITY, "22")  # a cost-cell edit …
     assert editor.model.index(6, QUANTITY).data() == "22"
+    # beside the list at 1366 pixels every column shows, the amounts whole, without scrolling sideways
+    QApplication.processEvents()
+    amount = editor.model.columns.index("amount")
+    widest = max(editor.table.fontMetrics().horizontalAdvance(editor.model.index(r, amount).data()) for r in range(10))
+    assert editor.table.horizontalScrollBar().maximum() == 0 and editor.table.columnWidth(amount) >= widest + 4
     form = show(window, SUMMARY)
     fill(form, "total", TOTAL)  # … followed by a form-field edit: both kept, no conflict
     fill(form, "party_a_number", "TYJY-2025-031")

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import cast
 
-from PySide6.QtCore import QItemSelectionModel, Qt, Signal
+from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -68,18 +68,8 @@ from ui.annex_table_model import COMPUTED, VIEW_COLUMNS, CostTableModel
 from ui.i18n import RetranslateMixin
 from ui.operations import affects
 
-#: Fit a flat table's seven columns, the amounts included, in the tab beside the list on a 1600-pixel screen.
-_DEFAULT_WIDTHS = {
-    "item": 170,
-    "spec": 190,
-    "unit": 48,
-    "quantity": 72,
-    "unit_price": 110,
-    "amount": 120,
-    "remark": 140,
-}
-#: A table with sections, discounts or VAT has more columns: the figures get the width of their widest value,
-#: the text columns share what is left in these proportions (and never go below these widths).
+#: The figures get the width of their widest value, the text columns share what is left of the visible width in
+#: these proportions (and never go below these widths): the amounts show beside the list on a 1366-pixel screen.
 _TEXT_SHARES = {"item": 0.42, "spec": 0.3, "remark": 0.28}
 _TEXT_MIN = {"item": 110, "spec": 56, "remark": 44}
 _COLUMN_NAMES = frozenset({"no", "item", "spec", "unit", "quantity", "unit_price", "discount", "discounted", "amount",
@@ -354,6 +344,12 @@ class CostTableEditor(RetranslateMixin, QWidget):
         self.model.total_changed.connect(self._show_totals)
         self.model.modelReset.connect(self._show_totals)
         self.model.columns_changed.connect(self._columns_changed)
+        # The figure columns are as wide as their widest value: fitted again when the figures change (a paste,
+        # another table opened), once the edit has been drawn.
+        self._refit = QTimer(self, singleShot=True, interval=0)
+        self._refit.timeout.connect(self._columns_changed)
+        self.model.total_changed.connect(self._refit.start)
+        self.model.modelReset.connect(self._refit.start)
         self.model.operations.changed.connect(self._contract_changed)
         #: The dialog listing a refused paste's cells (the last one shown).
         self.refused_dialog: PasteRefusedDialog | None = None
@@ -588,12 +584,10 @@ class CostTableEditor(RetranslateMixin, QWidget):
         self._show_section_path()
 
     def _fitted_widths(self) -> dict[str, int]:
-        """A flat table's columns as they always were; with more columns, each figure column as wide as its widest
-        value (the totals bound the amounts) and the text columns sharing the rest of the visible width."""
+        """Each figure column as wide as its widest value (the totals bound the amounts), the text columns sharing the
+        rest of the visible width."""
         model = self.model
         columns = model.columns
-        if columns == VIEW_COLUMNS:
-            return dict(_DEFAULT_WIDTHS)
         header = self.table.horizontalHeader()
         plain, bold = self.table.fontMetrics(), QFontMetrics(_bold(self.table.font()))
         live = model.live
@@ -633,8 +627,7 @@ class CostTableEditor(RetranslateMixin, QWidget):
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
-        if self.model.columns != VIEW_COLUMNS:
-            self._columns_changed()
+        self._columns_changed()
 
     def _show_totals(self) -> None:
         open_ = self.model.annex_id is not None
