@@ -330,6 +330,32 @@ def test_every_tab_fits_a_768_pixel_screen_with_the_reminders_open(qtbot, window
         assert window.height() == 768, tab
 
 
+def test_the_reminders_are_worded_again_in_the_new_language(qtbot, window):
+    """What falls due and how soon are words of the language the list was computed in: a switch computes it again,
+    so that no Chinese line stays in an English window (or the reverse)."""
+    from PySide6.QtWidgets import QApplication
+
+    from ui.i18n import switch_language
+
+    window.operations.run(record_step, N, Event(EventKind.SKIPPED, date(2026, 5, 1), step=Step.COUNTERPARTY_CHECK,
+                                                note="续签"), today=sc.TODAY)
+    window.operations.run(record_step, N, Event(EventKind.REVIEW_SENT, date(2026, 5, 6), office="县司法局"),
+                          today=sc.TODAY)
+    panel = window.reminders
+    # the recomputation those steps ask for has run and nothing else is pending
+    qtbot.waitUntil(lambda: panel.computed and not panel._soon.isActive() and panel._call is None, timeout=30_000)
+    assert panel.list.topLevelItemCount() > 0
+    english = [panel.list.topLevelItem(0).text(c) for c in (1, 3)]
+    switch_language(QApplication.instance(), "zh_CN")
+    try:
+        qtbot.waitUntil(lambda: [panel.list.topLevelItem(0).text(c) for c in (1, 3)] != english, timeout=10_000)
+        chinese = [panel.list.topLevelItem(0).text(c) for c in (1, 3)]
+        assert all(any("\u4e00" <= ch <= "\u9fff" for ch in text) for text in chinese), chinese
+    finally:
+        switch_language(QApplication.instance(), "en")
+    qtbot.waitUntil(lambda: [panel.list.topLevelItem(0).text(c) for c in (1, 3)] == english, timeout=10_000)
+
+
 def test_every_new_control_has_an_accessible_name(qtbot, window):
     from PySide6.QtWidgets import QAbstractButton, QComboBox, QLineEdit, QTreeWidget
 

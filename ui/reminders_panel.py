@@ -117,6 +117,8 @@ class RemindersPanel(QDockWidget):
 
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
+            if self.computed:  # each line's "due in 4 days" and what falls due are words of the old language
+                self.refresh()
         super().changeEvent(event)
 
     @property
