@@ -202,7 +202,7 @@ def test_the_ledger_dialog_writes_the_workbook_and_the_pdf(qtbot, window, tmp_pa
 def test_office_settings_are_edited_exported_and_imported_in_one_dialog(qtbot, window, db, tmp_path):
     dialog = window.open_office_settings()
     assert dialog.office.text() == sc.TEST_OFFICE.office
-    assert dialog.levels.rowCount() == 3 and dialog.levels.item(1, 0).text() == "50000.00"
+    assert dialog.levels.rowCount() == 3 and dialog.levels.item(1, 0).text() == "50,000.00"
     dialog.levels.item(1, 0).setText("50000.001")
     assert not dialog.save()
     assert dialog.error.text() == 'Approval level 2: from (¥): "50000.001" has more than two decimal places'

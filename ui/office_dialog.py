@@ -56,6 +56,7 @@ from app.rules.office import (
     TrustedCertificate,
 )
 from app.store.db import Database
+from app.values.money import format_amount
 from ui.operations import operations_for
 from ui.value_combo import ValueCombo
 
@@ -319,8 +320,8 @@ class OfficeSettingsDialog(QDialog):
         self.our_party.set_value(s.our_party)
         self.levels.setRowCount(0)
         for level in s.approval:
-            self._add_level(f"{level.minimum:.2f}", level.approver, level.title)
-        self.major_from.setText("" if s.major.minimum is None else f"{s.major.minimum:.2f}")
+            self._add_level(format_amount(level.minimum), level.approver, level.title)
+        self.major_from.setText("" if s.major.minimum is None else format_amount(s.major.minimum))
         self.major_approver.set_value(s.major.approver)
         self.major_title.setText(s.major.title)
         self.major_own_filing.setChecked(s.major.filing_period is not None)
