@@ -218,6 +218,45 @@ def form(qtbot, db):
     return widget
 
 
+#: The day the window tests' reminders and deadlines are counted from, unless a test needs another.
+WINDOW_TODAY = date(2025, 6, 1)
+#: How long a window test's end waits for what the window left running (an export, a reading, the reminders).
+BACKGROUND_MS = 240_000
+
+
+@pytest.fixture
+def settings(tmp_path):
+    """The window's settings in a file of the test's own (never the user's QSettings)."""
+    from PySide6.QtCore import QSettings
+
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+def show_window(qtbot, db, db_path, settings, today: date | None = WINDOW_TODAY, size: tuple[int, int] | None = (1366, 768)):
+    """The main window on `db` as the window tests use it: shown at `size` (None: its own default) and exposed."""
+    from ui.main_window import MainWindow
+
+    w = MainWindow(db, str(db_path), store=settings, today=today)
+    qtbot.addWidget(w)
+    if size is not None:
+        w.resize(*size)
+    w.show()
+    qtbot.waitExposed(w)
+    return w
+
+
+def wait_for_background() -> None:
+    from PySide6.QtCore import QThreadPool
+
+    QThreadPool.globalInstance().waitForDone(BACKGROUND_MS)
+
+
+@pytest.fixture
+def window(qtbot, db, db_path, settings):
+    """The main window on the sample at 1366×768 (a test file with its own needs defines its own `window`)."""
+    yield show_window(qtbot, db, db_path, settings)
+    wait_for_background()
+
 
 def store_edit(db, contract, version: int | None = None) -> int:
     """Store what a test changed in a loaded `contract` (fields, clauses, instalments, events) as one edit,

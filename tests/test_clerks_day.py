@@ -15,15 +15,16 @@ from pathlib import Path
 
 import openpyxl
 import pytest
-from PySide6.QtCore import QSettings, Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 
 from app.base.i18n import set_language
+from tests.conftest import show_window, wait_for_background
 from tests.pdf_tools import pages_text, squash
 from tests.test_ui_annex import type_into_cell
 from tests.test_ui_contract_form import retype
-from ui.main_window import ANNEXES, CHECKS, CLAUSES, REVIEW, SIGNING, SUMMARY, TAB_ORDER, MainWindow
+from ui.main_window import ANNEXES, CHECKS, CLAUSES, REVIEW, SIGNING, SUMMARY, TAB_ORDER
 
 NUMBER = "TYCG-2025-017"
 EXPORT_TIMEOUT_MS = 240_000
@@ -50,19 +51,13 @@ TOTAL = "222,320.00"
 
 
 @pytest.fixture
-def window(qtbot, db, db_path, tmp_path):
+def window(qtbot, db, db_path, settings):
     from ui.main import ensure_chinese_font
 
     ensure_chinese_font()  # as the app does at start: the bundled Song face where the machine has no Chinese font
     set_language("zh_CN")
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(db, str(db_path), store=store, today=date(2025, 6, 1))
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    QThreadPool.globalInstance().waitForDone(EXPORT_TIMEOUT_MS)
+    yield show_window(qtbot, db, db_path, settings)
+    wait_for_background()
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from app.base.i18n import set_language
@@ -18,26 +18,20 @@ from app.ops.contracts import set_field
 from app.store import audit, states
 from app.store.contracts import load
 from tests.conftest import SAMPLE_NUMBER as N
-from tests.conftest import record_signing
+from tests.conftest import record_signing, show_window, wait_for_background
 from tests.pdf_tools import pdftotext
 from tests.test_ui_contract_form import retype
 from ui.contract_list_model import OTHER_PARTY, TOTAL
-from ui.main_window import REVIEW, SUMMARY, MainWindow
+from ui.main_window import REVIEW, SUMMARY
 
 EXPORT_TIMEOUT_MS = 240_000
 
 
 @pytest.fixture
-def window(qtbot, db, db_path, tmp_path):
+def window(qtbot, db, db_path, settings):
     set_language("zh_CN")
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(db, str(db_path), store=store, today=date(2025, 6, 1))
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    QThreadPool.globalInstance().waitForDone(EXPORT_TIMEOUT_MS)
+    yield show_window(qtbot, db, db_path, settings)
+    wait_for_background()
 
 
 def show(window, tab: str):

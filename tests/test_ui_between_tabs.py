@@ -6,11 +6,9 @@ made the edit, and each tab redraws from the change feed, now if it is on screen
 
 from __future__ import annotations
 
-from datetime import date
 from decimal import Decimal
 
-import pytest
-from PySide6.QtCore import QSettings, Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QMessageBox
 
 from app.ops.contracts import set_field
@@ -18,21 +16,9 @@ from app.store import contracts
 from tests.conftest import SAMPLE_NUMBER as N
 from tests.test_ui_annex import type_into_cell
 from tests.test_ui_contract_form import retype
-from ui.main_window import ANNEXES, CLAUSES, REVIEW, SCHEDULE, SUMMARY, MainWindow
+from ui.main_window import ANNEXES, CLAUSES, REVIEW, SCHEDULE, SUMMARY
 
 REMARK, QUANTITY = 6, 3  # cost-table view columns
-
-
-@pytest.fixture
-def window(qtbot, db, db_path, tmp_path):
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(db, str(db_path), store=store, today=date(2025, 6, 1))
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    QThreadPool.globalInstance().waitForDone(120_000)
 
 
 def show(window, tab: str):

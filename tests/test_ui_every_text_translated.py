@@ -14,29 +14,22 @@ from app.ops.review import add_comment, mark_reviewed
 from app.rules.checks import RULE_LABELS
 from app.store import contracts
 from tests.conftest import SAMPLE_NUMBER as N
+from tests.conftest import show_window, store_edit, wait_for_background
 from tests.ui_walk import foreign_texts, page_texts, show_every_tab, widget_texts, window_texts
 from ui.i18n import switch_language
 from ui.main_window import CLAUSES, REVIEW, MainWindow
 
 
 @pytest.fixture
-def window(qtbot, qapp, db, db_path, tmp_path):
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+def window(qtbot, qapp, db, db_path, settings):
     switch_language(qapp, "en")
     add_comment(db, N, "clause", "4.1", "标点需改")
     mark_reviewed(db, N, "初审")
     contract = contracts.load(db, N)
     contract.terms.delivery_days = 45
-    from tests.conftest import store_edit
-
     store_edit(db, contract)
-    w = MainWindow(db, str(db_path), store=store, today=date(2025, 6, 1))
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    QThreadPool.globalInstance().waitForDone(120_000)
+    yield show_window(qtbot, db, db_path, settings)
+    wait_for_background()
     switch_language(qapp, "en")
 
 

@@ -5,12 +5,11 @@ files store nothing. Also the export dialog's Word format."""
 from __future__ import annotations
 
 import json
-from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QThreadPool
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLineEdit, QTreeWidgetItem, QTreeWidgetItemIterator
 
 from app.codecs.intake import read_document, recognise
@@ -21,22 +20,9 @@ from tests.intake_samples import SERVICE_CODE, mof_sectioned_docx, services_gbk
 from tests.test_intake_bad_input import CASES
 from ui.intake_dialog import READING, ROW_COLOURS, VALUE, IntakeDialog
 from ui.intake_source import CELL_SEPARATOR, COLOURS
-from ui.main_window import MainWindow
 
 READ_TIMEOUT_MS = 120_000
 MOF_NUMBER = "HNCG-TY-2025-0215-1"
-
-
-@pytest.fixture
-def window(qtbot, db, db_path, tmp_path):
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(db, str(db_path), store=store, today=date(2025, 6, 1))
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    QThreadPool.globalInstance().waitForDone(READ_TIMEOUT_MS)
 
 
 def open_text(qtbot, window, path: Path) -> IntakeDialog:

@@ -4,30 +4,24 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 
 import pytest
-from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
 from app.store import contracts, revisions
+from tests.conftest import show_window, wait_for_background
 from tests.test_ui_contract_form import type_into
 from tests.ui_walk import accessible_name, controls, show_every_tab
 from ui.i18n import switch_language
-from ui.main_window import ANNEXES, CHECKS, CLAUSES, REVIEW, SUMMARY, TAB_ORDER, MainWindow
+from ui.main_window import ANNEXES, CHECKS, CLAUSES, REVIEW, SUMMARY, TAB_ORDER
 
 
 @pytest.fixture
-def window(qtbot, qapp, db, db_path, tmp_path):
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(db, str(db_path), store=store, today=date(2025, 6, 1))
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    QThreadPool.globalInstance().waitForDone(120_000)
+def window(qtbot, qapp, db, db_path, settings):
+    yield show_window(qtbot, db, db_path, settings)
+    wait_for_background()
     switch_language(qapp, "en")
 
 

@@ -9,7 +9,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, QSettings, Qt, QThreadPool, QUrl
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QInputDialog
 
@@ -24,25 +24,21 @@ from app.store.lifecycle import load_settings, stored_settings
 from app.store.states import state_of
 from tests import office_files as files
 from tests import office_scenario as sc
+from tests.conftest import show_window, wait_for_background
 from tests.pdf_tools import pages_text
-from ui.main_window import FILES, SCHEDULE, MainWindow
+from ui.main_window import FILES, SCHEDULE
 from ui.step_dialogs import to_qdate
 
 N = sc.NUMBER
 
 
 @pytest.fixture
-def window(qtbot, db, db_path, tmp_path):
+def window(qtbot, db, db_path, settings):
     files.store_contract(db)
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(db, str(db_path), store=store, today=sc.TODAY)
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
+    w = show_window(qtbot, db, db_path, settings, today=sc.TODAY)
     w.list_view.select_number(N)
     yield w
-    QThreadPool.globalInstance().waitForDone(120_000)
+    wait_for_background()
 
 
 def show(window, tab: str):

@@ -8,12 +8,12 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt, QThreadPool
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.domain import Status
 from app.store import contracts
-from tests.conftest import SAMPLE_NUMBER
+from tests.conftest import SAMPLE_NUMBER, show_window, wait_for_background
 from ui.contract_list_model import DEADLINE, NUMBER_ROLE, PAGE_SIZE, TOTAL
 from ui.main_window import ANNEXES, CHECKS, CLAUSES, REVIEW, SCHEDULE, SIGNING, SUMMARY, MainWindow
 
@@ -21,18 +21,15 @@ TODAY = date(2025, 6, 1)
 
 
 @pytest.fixture
-def store(tmp_path) -> QSettings:
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+def store(settings):
+    """This file's name for the window's settings (the same object)."""
+    return settings
 
 
 @pytest.fixture
-def window(qtbot, db, db_path, store):
-    w = MainWindow(db, str(db_path), store=store, today=TODAY)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    QThreadPool.globalInstance().waitForDone(120_000)
+def window(qtbot, db, db_path, settings):
+    yield show_window(qtbot, db, db_path, settings, today=TODAY, size=None)
+    wait_for_background()
 
 
 def add_copy(db, number: str, title: str, status: Status = Status.DRAFT, total: str | None = None) -> None:

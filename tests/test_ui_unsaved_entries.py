@@ -3,16 +3,15 @@ asks to go back to it or discard it. And the contract opened last is opened agai
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
-from PySide6.QtCore import QSettings, QThreadPool, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from app.codecs.sample import sample_contract
 from app.ops.contracts import delete_contract
 from app.store import contracts
 from tests.conftest import SAMPLE_NUMBER as N
+from tests.conftest import show_window, wait_for_background
 from tests.test_ui_contract_form import retype
 from ui.main_window import SCHEDULE, SUMMARY, MainWindow
 
@@ -20,23 +19,20 @@ OTHER = "T-0002"
 
 
 @pytest.fixture
-def store(tmp_path):
-    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+def store(settings):
+    """This file's name for the window's settings (the same object)."""
+    return settings
 
 
 @pytest.fixture
-def window(qtbot, db, db_path, store):
+def window(qtbot, db, db_path, settings):
     other = sample_contract()
     other.number = OTHER
     contracts.save(db, other)
-    w = MainWindow(db, str(db_path), store=store, today=date(2025, 6, 1))
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
+    w = show_window(qtbot, db, db_path, settings)
     assert w.number == N
     yield w
-    QThreadPool.globalInstance().waitForDone(120_000)
+    wait_for_background()
 
 
 def _answer(role: QMessageBox.ButtonRole) -> list[str]:

@@ -3,28 +3,14 @@ preview that fits a 1366×768 screen and draws its pages sharp."""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
-from PySide6.QtCore import QSettings, QThreadPool
+from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
 
 from app.domain import Status
 from app.ops import review as review_ops
 from tests.conftest import SAMPLE_NUMBER as N
 from ui.main_window import ANNEXES, SUMMARY, MainWindow
-
-
-@pytest.fixture
-def window(qtbot, db, db_path, tmp_path):
-    store = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    w = MainWindow(db, str(db_path), store=store, today=date(2025, 6, 1))
-    qtbot.addWidget(w)
-    w.resize(1366, 768)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    QThreadPool.globalInstance().waitForDone(120_000)
 
 
 def _step(window, *targets: Status) -> None:
