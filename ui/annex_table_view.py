@@ -343,13 +343,14 @@ class CostTableEditor(RetranslateMixin, QWidget):
         self.model.problem.connect(self.status_message)
         self.model.total_changed.connect(self._show_totals)
         self.model.modelReset.connect(self._show_totals)
-        self.model.columns_changed.connect(self._columns_changed)
-        # The figure columns are as wide as their widest value: fitted again when the figures change (a paste,
-        # another table opened), once the edit has been drawn.
+        # The figure columns are as wide as their widest value, measured when the figures or the columns change (a
+        # paste, another table opened) once the edit has been drawn; a resize only shares out the text columns.
+        self._figure_widths_now: dict[str, int] | None = None
         self._refit = QTimer(self, singleShot=True, interval=0)
         self._refit.timeout.connect(self._columns_changed)
-        self.model.total_changed.connect(self._refit.start)
-        self.model.modelReset.connect(self._refit.start)
+        for signal in (self.model.total_changed, self.model.modelReset, self.model.headerDataChanged):
+            signal.connect(self._figures_changed)
+        self.model.columns_changed.connect(self._columns_shown)
         self.model.operations.changed.connect(self._contract_changed)
         #: The dialog listing a refused paste's cells (the last one shown).
         self.refused_dialog: PasteRefusedDialog | None = None
@@ -583,42 +584,64 @@ class CostTableEditor(RetranslateMixin, QWidget):
         self._applying_widths = False
         self._show_section_path()
 
-    def _fitted_widths(self) -> dict[str, int]:
-        """Each figure column as wide as its widest value (the totals bound the amounts), the text columns sharing the
-        rest of the visible width."""
+    def _figures_changed(self, *_args) -> None:
+        self._figure_widths_now = None
+        self._refit.start()
+
+    def _columns_shown(self) -> None:
+        """Other columns: their widths and delegates now, before the table is drawn with them."""
+        self._figure_widths_now = None
+        self._columns_changed()
+
+    def _title_width(self, column: int) -> int:
+        """The width of the column title's longest word (titles wrap onto a second line)."""
+        words = str(self.model.headerData(column, Qt.Orientation.Horizontal)).split()
+        return max((self.table.horizontalHeader().fontMetrics().horizontalAdvance(w) for w in words), default=0)
+
+    def _figure_widths(self) -> dict[str, int]:
+        """Each figure column as wide as its widest value (the totals bound the amounts; up to 2,000 rows are read)."""
         model = self.model
-        columns = model.columns
-        header = self.table.horizontalHeader()
         plain, bold = self.table.fontMetrics(), QFontMetrics(_bold(self.table.font()))
         live = model.live
         n = min(model.stored_row_count, 2000)
-        samples: dict[str, list[str]] = {
-            "no": [str(v) for v in model.column("no")[:n]],
-            "unit": [str(v) for v in model.column("unit")[:n]],
-            "quantity": [model.index(r, model.column_index("quantity")).data() or "" for r in range(min(n, 200))],
-            "unit_price": [format_amount(v) for v in model.column("unit_price")[:n]],
-            "discount": ["100%", "95.55%"],
-            "vat_rate": ["13%", "99.5%"],
-            "discounted": [format_amount(v) for v in model.column("unit_price")[:n]],
-            "amount": [format_amount(live.net)],
-            "tax": [format_amount(live.tax)],
-            "gross": [format_amount(live.gross)],
+
+        def prices() -> list[str]:
+            return [format_amount(v) for v in model.column("unit_price")[:n]]
+
+        samples: dict[str, Callable[[], list[str]]] = {
+            "no": lambda: [str(v) for v in model.column("no")[:n]],
+            "unit": lambda: [str(v) for v in model.column("unit")[:n]],
+            "quantity": lambda: [model.index(r, model.column_index("quantity")).data() or ""
+                                 for r in range(min(n, 200))],
+            "unit_price": prices,
+            "discount": lambda: ["100%", "95.55%"],
+            "vat_rate": lambda: ["13%", "99.5%"],
+            "discounted": prices,
+            "amount": lambda: [format_amount(live.net)],
+            "tax": lambda: [format_amount(live.tax)],
+            "gross": lambda: [format_amount(live.gross)],
         }
         out: dict[str, int] = {}
-        for name in columns:
+        for column, name in enumerate(model.columns):
             if name in _TEXT_SHARES:
                 continue
-            words = str(model.headerData(columns.index(name), Qt.Orientation.Horizontal)).split()
-            title = max((header.fontMetrics().horizontalAdvance(w) for w in words), default=0)  # titles wrap
             metrics = bold if name in ("no", "amount", "tax", "gross") else plain
-            widest = max((metrics.horizontalAdvance(t) for t in samples.get(name, [])), default=0)
-            out[name] = max(title, widest) + 12
+            values = samples[name]() if name in samples else []
+            widest = max((metrics.horizontalAdvance(t) for t in values), default=0)
+            out[name] = max(self._title_width(column), widest) + 12
+        return out
+
+    def _fitted_widths(self) -> dict[str, int]:
+        """The figure columns' widths (measured again only when the figures change), the text columns sharing the
+        rest of the visible width."""
+        if self._figure_widths_now is None:
+            self._figure_widths_now = self._figure_widths()
+        out = dict(self._figure_widths_now)
+        columns = self.model.columns
         viewport = self.table.viewport().width() if self.table.isVisible() else 880
         left = max(0, viewport - sum(out.values()) - 2)
         for name, share in _TEXT_SHARES.items():
-            words = str(model.headerData(columns.index(name), Qt.Orientation.Horizontal)).split()
-            title = max((header.fontMetrics().horizontalAdvance(w) for w in words), default=0) + 12
-            out[name] = max(_TEXT_MIN[name], title, int(left * share))
+            out[name] = max(_TEXT_MIN[name], self._title_width(columns.index(name)) + 12, int(left * share))
         return out
 
     def showEvent(self, event) -> None:
