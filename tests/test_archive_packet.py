@@ -128,3 +128,14 @@ def pdf_pages_of_packet(db) -> int:
 def test_the_total_is_found_however_it_is_written():
     spellings = total_spellings(Decimal("80000.00"))
     assert {"80,000.00", "80000.00", "捌万元整", "80,000", "80000"} <= set(spellings)
+
+
+def test_a_file_name_the_font_cannot_print_refuses_the_archive_packet(filed, tmp_path):
+    """The 卷内目录 prints each file's name: a character without a glyph is named (app.codecs.pdf.glyphs)."""
+    from app.base.errors import UserError
+
+    attach_file(filed, N, "review_opinion", "审查意见书\U0001f600.pdf", files.pdf_bytes("同意"))
+    out = tmp_path / "archive.pdf"
+    with pytest.raises(UserError) as err:
+        export_archive(filed, N, out, today=sc.TODAY)
+    assert "U+1F600" in err.value.message and not out.exists()

@@ -226,3 +226,14 @@ def test_pdf_pages_look_right(walked, tmp_path):
         dark = image.convert("L").histogram()[:128]
         dark = sum(dark)
         assert dark > w * h * 0.01
+
+
+def test_a_character_the_font_cannot_print_refuses_the_ledger_pdf(walked, tmp_path):
+    """The same check as the contract packet's (app.codecs.pdf.glyphs): a blank-printing character is named."""
+    from app.base.errors import UserError
+
+    out = tmp_path / "ledger.pdf"
+    with pytest.raises(UserError) as err:
+        export_ledger_pdf([replace(walked.row, title=walked.row.title + "\U0001f600")], out, office="办公室",
+                          today=sc.TODAY)
+    assert "U+1F600" in err.value.message and err.value.where == "font" and not out.exists()

@@ -30,12 +30,12 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from app.base.errors import UserError
 from app.base.fileio import atomic_path
 from app.base.i18n import N_, _, ngettext
 from app.codecs.ledger_xlsx import ledger_caption, ledger_heading
 from app.codecs.pdf.cost_table import HEADER_FILL, PagedTable
-from app.codecs.pdf.fonts import FontPreference, choose_fonts, missing_characters, register, windows_fonts_folder
+from app.codecs.pdf.fonts import FontPreference, choose_fonts, register, windows_fonts_folder
+from app.codecs.pdf.glyphs import refuse_missing_glyphs
 from app.codecs.pdf.pages import footer_text
 from app.codecs.pdf.paragraph import ChineseParagraph
 from app.codecs.xlsx.layout import TOTAL_LABEL
@@ -252,15 +252,7 @@ def render_ledger_pdf(rows: list[LedgerRow], *, office: str = "", filter: Ledger
     s = _styles(body, heading_font)
     heading, caption = ledger_heading(office), ledger_caption(filter, today)
     text = _strings(kept, stats, heading, caption)
-    for font in (body, heading_font):
-        missing = missing_characters(text, font)
-        if missing:
-            raise UserError(
-                _("the font has no glyph for {chars}; these characters would print blank").format(
-                    chars=" ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing[:10])
-                ),
-                "font",
-            )
+    refuse_missing_glyphs(text, (body, heading_font))
     story: list[Flowable] = [Paragraph(escape(heading), s.title), Paragraph(escape(caption), s.caption)]
     story += _ledger_table(kept, s)
     story += _statistics(stats, s)

@@ -12,18 +12,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from reportlab.platypus import Flowable, KeepTogether, Paragraph, SimpleDocTemplate, Table
+from reportlab.platypus import Flowable, SimpleDocTemplate
 
-from app.base.errors import UserError
 from app.base.fileio import atomic_path
 from app.base.i18n import _
 from app.codecs.pdf.annexes import merge_attachments
-from app.codecs.pdf.cost_table import PagedTable
-from app.codecs.pdf.fonts import FontPreference, choose_fonts, missing_characters, register, windows_fonts_folder
+from app.codecs.pdf.fonts import FontPreference, choose_fonts, register, windows_fonts_folder
+from app.codecs.pdf.glyphs import printed_texts, refuse_missing_glyphs
 from app.codecs.pdf.pages import Cancelled, Layout, canvas_maker
-from app.codecs.pdf.paragraph import unescape_markup
 from app.codecs.pdf.seals import CrossPageSeal
-from app.codecs.pdf.signing_page import SigningBlock
 from app.codecs.pdf.story import build_story
 from app.codecs.pdf.styles import (
     MARGIN_BOTTOM,
@@ -64,35 +61,8 @@ class PdfOptions:
     anchor: Any = None
 
 
-def _texts(flowable: Flowable):
-    """Every string a flowable prints, to check that the fonts have a glyph for each character."""
-    if isinstance(flowable, Paragraph):
-        yield unescape_markup(flowable.text)
-    elif isinstance(flowable, str):
-        yield flowable
-    elif isinstance(flowable, (Table, PagedTable)):
-        rows = flowable._cellvalues if isinstance(flowable, Table) else [flowable.header, *flowable.rows]
-        for row in rows:
-            for cell in row:
-                yield from _texts(cell)
-    elif isinstance(flowable, KeepTogether):
-        for part in flowable._content:
-            yield from _texts(part)
-    elif isinstance(flowable, SigningBlock):
-        yield from flowable.lines()
-
-
 def _check_glyphs(story: list[Flowable], contract: Contract, fonts: tuple[str, str]) -> None:
-    text = "".join(t for f in story for t in _texts(f)) + contract.number
-    for font in fonts:
-        missing = missing_characters(text, font)
-        if missing:
-            raise UserError(
-                _("the font has no glyph for {chars}; these characters would print blank").format(
-                    chars=" ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing[:10])
-                ),
-                "font",
-            )
+    refuse_missing_glyphs("".join(printed_texts(story)) + contract.number, fonts)
 
 
 def render_pdf(contract: Contract, options: PdfOptions | None = None) -> bytes:

@@ -25,13 +25,14 @@ from reportlab.lib.enums import TA_CENTER
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, PageBreak, Paragraph, SimpleDocTemplate, Table, TableStyle
+from reportlab.platypus import Flowable, PageBreak, SimpleDocTemplate, Table, TableStyle
 
 from app.base.clock import local_time
 from app.base.errors import UserError
 from app.base.i18n import _, ngettext
 from app.codecs.pdf.cost_table import HEADER_FILL
-from app.codecs.pdf.fonts import FontPreference, choose_fonts, missing_characters, register, windows_fonts_folder
+from app.codecs.pdf.fonts import FontPreference, choose_fonts, register, windows_fonts_folder
+from app.codecs.pdf.glyphs import printed_texts, refuse_missing_glyphs
 from app.codecs.pdf.paragraph import ChineseParagraph
 from app.domain.attachment import AttachmentInfo
 from app.domain.kinds import AttachmentKind
@@ -290,24 +291,6 @@ def _entry_note(file: ArchiveFile, comparisons: dict[int, ScanComparison]) -> st
     return comparison.summary if comparison is not None else file.info.note
 
 
-def _check_fonts(text: str, fonts: tuple[str, str]) -> None:
-    for font in fonts:
-        missing = missing_characters(text, font)
-        if missing:
-            raise UserError(_("the font has no glyph for {chars}; these characters would print blank").format(
-                chars=" ".join(f"{ch} (U+{ord(ch):04X})" for ch in missing[:10])), "font")
-
-
-def _texts(flowables: list[Flowable]):
-    for f in flowables:
-        if isinstance(f, Paragraph):
-            yield f.text
-        elif isinstance(f, Table):
-            for row in f._cellvalues:
-                for cell in row:
-                    yield from _texts(cell if isinstance(cell, list) else [cell])
-
-
 def _front(story: list[Flowable], title: str, body_font: str) -> bytes:
     out = io.BytesIO()
     doc = SimpleDocTemplate(out, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=MARGIN,
@@ -378,7 +361,7 @@ def build_archive_packet(st: Standing, contract_pdf: bytes, files: Sequence[Arch
     s = _styles(body, heading)
     missing = st.missing_items
     story = _cover(st, entries, len(body_pages), missing, comparisons, s, today, compiled_by) + _contents(entries, s)
-    _check_fonts("".join(_texts(story)) + "0123456789", (body, heading))
+    refuse_missing_glyphs("".join(printed_texts(story)) + "0123456789", (body, heading))
     front = PdfReader(io.BytesIO(_front(story, _("Contract archive file") + " " + st.contract.number, body)))
     writer = PdfWriter()
     for page in front.pages:
