@@ -58,6 +58,7 @@ from app.rules.office import (
 from app.store.db import Database
 from app.values.money import format_amount
 from ui.operations import operations_for
+from ui.problem_label import problem_label
 from ui.value_combo import ValueCombo
 
 
@@ -142,12 +143,7 @@ class OfficeSettingsDialog(QDialog):
                                                                             user=stored.updated_by or "—"))
         else:
             self.saved_note.setText(_("Not saved yet: the usual rules apply until the office's own are saved."))
-        self.error = QLabel()
-        self.error.setObjectName("dialogError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020")
-        self.error.setAccessibleName(_("Problem"))
-        self.error.hide()
+        self.error = problem_label()
         self.import_button = QPushButton(_("Import…"))
         self.export_button = QPushButton(_("Export…"))
         self.import_button.setToolTip(_("Take the settings from a file another desk exported"))

@@ -42,6 +42,7 @@ from app.rules.payments_made import PaymentMade
 from app.values.file_types import PATTERNS
 from app.values.money import AmountError, format_amount, parse_amount
 from ui.operations import Operations
+from ui.problem_label import problem_label
 from ui.value_combo import ValueCombo
 
 W = TypeVar("W", bound=QWidget)
@@ -115,12 +116,7 @@ class _OpDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(title)
         self.form = QFormLayout()
-        self.error = QLabel()
-        self.error.setObjectName("dialogError")
-        self.error.setWordWrap(True)
-        self.error.setStyleSheet("color: #b00020")
-        self.error.setAccessibleName(_("Problem"))
-        self.error.hide()
+        self.error = problem_label()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText(_("Record"))
         self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText(_("Cancel"))
