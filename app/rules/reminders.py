@@ -9,7 +9,7 @@ as calendar events. Pure: `today` comes in, and dismissals are the keys the call
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -137,6 +137,13 @@ def _ends_status(ends_on: date, today: date) -> str:
     return ngettext("the contract ends in {n} day", "the contract ends in {n} days", days).format(n=days)
 
 
+def _due(source: ReminderSource, horizon: date) -> Iterator[Reminder]:
+    """The contract's open dated items falling due up to `horizon`, overdue ones included."""
+    for item in source.items:
+        if item.date is not None and item.state in ACTIVE_STATES and item.date <= horizon:
+            yield _reminder(source, item)
+
+
 def reminders(sources: Iterable[ReminderSource], today: date, within_days: int = PANEL_DAYS,
               dismissed: frozenset[str] | set[str] = frozenset()) -> list[Reminder]:
     """The panel's list: everything overdue, everything due up to `within_days` ahead, and, for a term ending
@@ -145,9 +152,7 @@ def reminders(sources: Iterable[ReminderSource], today: date, within_days: int =
     horizon = today + timedelta(days=within_days)
     out: list[Reminder] = []
     for source in sources:
-        for item in source.items:
-            if item.date is not None and item.state in ACTIVE_STATES and item.date <= horizon:
-                out.append(_reminder(source, item))
+        out.extend(_due(source, horizon))
         if source.ends_on is not None and source.ends_on >= today:
             reached = [i for i in renewal_items(source.ends_on, today) if i.date is not None and i.date <= horizon]
             if reached:
@@ -163,9 +168,7 @@ def calendar_entries(sources: Iterable[ReminderSource], today: date, within_days
     horizon = today + timedelta(days=within_days)
     out: list[Reminder] = []
     for source in sources:
-        for item in source.items:
-            if item.date is not None and item.state in ACTIVE_STATES and item.date <= horizon:
-                out.append(_reminder(source, item))
+        out.extend(_due(source, horizon))
         if source.ends_on is not None:
             for item in renewal_items(source.ends_on, today):
                 if item.date is not None and today <= item.date <= horizon:
