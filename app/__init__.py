@@ -1,3 +1,7 @@
 """ContractDesk core: everything that runs without Qt (model, store, rules, export, CLI)."""
 
 __version__ = "0.1.0"
+
+from app.base import lean_imports as _lean_imports
+
+_lean_imports.install()  # ReportLab's import without the two costs the app never uses (see the module)

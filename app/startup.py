@@ -218,6 +218,9 @@ def guarded_main(argv: Sequence[str] | None = None, main: Callable[[list[str]], 
 
 def main() -> int:
     """The program: the `contractdesk` command, `python -m app` and both bundled programs."""
+    from app.base import collector
+
+    collector.starting()  # a command is one short task: see app/base/collector.py
     code = guarded_main()
     leave_objects_to_the_os()
     return code

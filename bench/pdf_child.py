@@ -48,6 +48,9 @@ def export_twice(case: str, out: Path, rows: int | None) -> dict[str, float]:
 
 
 if __name__ == "__main__":
+    from app.base import collector
+
+    collector.starting()  # as app.startup.main starts every command
     rows_arg = int(sys.argv[3]) if len(sys.argv) > 3 else 5000
     print(json.dumps(export_twice(sys.argv[1], Path(sys.argv[2]), rows_arg)), flush=True)
     from app.startup import leave_objects_to_the_os

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from app.base import collector
 from app.codecs.sample import sample_contract
 from app.domain import Invoice, Party, Payment, Signing, Status
 from app.domain.amendment import Amendment
@@ -108,7 +109,7 @@ def test_a_file_the_quick_read_cannot_vouch_for_is_left_to_the_ordinary_open(db,
 
 
 PAINT_PROBE = r"""
-import json, sys
+import gc, json, sys
 from PySide6.QtCore import QEvent, QObject, Qt
 import ui.first_paint as first_paint
 
@@ -119,6 +120,7 @@ def record(window):
     model = window.list_view.model
     form = window.pages["summary"]
     seen["sqlalchemy_at_paint"] = "sqlalchemy" in sys.modules
+    seen["gc_at_paint"] = gc.get_threshold()
     seen["store_open_at_paint"] = window.db.is_open
     seen["rows"] = [[model.index(r, c).data() for c in range(4)] for r in range(model.rowCount())]
     seen["count"] = window.list_view.count_label.text()
@@ -139,6 +141,7 @@ def spy(window, db, then=None):
             return False
     def ready():
         seen["store_open_when_ready"] = window.db.is_open
+        seen["gc_when_ready"] = gc.get_threshold()
         print("PROBE " + json.dumps(seen, ensure_ascii=False), flush=True)
         if then is not None:
             then()
@@ -147,8 +150,12 @@ def spy(window, db, then=None):
     window.installEventFilter(probe)  # installed last, so it sees the first paint first
 
 first_paint.open_after_paint = spy
-from app.startup import guarded_main
-sys.exit(guarded_main(["--db", sys.argv[1], "gui", "--exit-after-paint"]))
+seen_default = gc.get_threshold()
+from app.startup import main
+sys.argv[1:] = ["--db", sys.argv[1], "gui", "--exit-after-paint"]
+code = main()
+print("DEFAULT " + json.dumps(seen_default), flush=True)
+sys.exit(code)
 """
 
 
@@ -162,6 +169,10 @@ def test_the_first_paint_shows_the_stored_list_and_summary_before_sqlalchemy_is_
     assert [line.split("=")[0] for line in lines if "_ms=" in line] == ["painted_ms", "ready_ms"]
     assert probe["sqlalchemy_at_paint"] is False
     assert probe["store_open_at_paint"] is False and probe["store_open_when_ready"] is True
+    # The cycle collector runs seldom while the window starts, as CPython's default once it is ready.
+    default = json.loads(next(line for line in lines if line.startswith("DEFAULT "))[len("DEFAULT "):])
+    assert tuple(probe["gc_at_paint"]) == collector.STARTING != tuple(default)
+    assert probe["gc_when_ready"] == default
 
     db = open_store(db_path)
     try:

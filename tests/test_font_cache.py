@@ -52,6 +52,10 @@ def _same_font(cached: TTFont, parsed: TTFont) -> None:
     assert set(vars(cached)) == set(vars(parsed))  # what TTFont.__init__ sets (a ReportLab upgrade must keep this)
     assert (cached._asciiReadable, cached.shapable) == (parsed._asciiReadable, parsed.shapable)
     assert cached.stringWidth("甲方：汤阴县公安局（盖章）", 12) == parsed.stringWidth("甲方：汤阴县公安局（盖章）", 12)
+    # The embedded subset is cut from the mapped file a glyph at a time: byte for byte what the parsed face cuts.
+    text = "甲方：汤阴县公安局（盖章）人民币壹拾贰万元整 ABC-123, 2025年【】《》"
+    chars = sorted({ord(c) for c in text} | set(list(parsed.face.charToGlyph)[1000:1400:3]))[:255]
+    assert cached.face.makeSubset(chars) == parsed.face.makeSubset(chars)
 
 
 def test_the_second_load_reads_the_cache_and_gives_the_same_font(font, parses, tmp_path):

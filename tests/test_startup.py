@@ -18,6 +18,8 @@ from pathlib import Path
 
 import pytest
 
+import app.startup as startup
+
 ROOT = Path(__file__).resolve().parent.parent
 
 #: Starts the GUI entry as the windowed program starts: no stdout or stderr at all.
@@ -152,3 +154,25 @@ def test_the_program_ends_without_walking_every_object_and_still_flushes_its_log
     assert proc.returncode == 3, proc.stderr
     assert "frozen at exit: True" in proc.stdout
     assert "exported 合同 CD-2026-001" in (logs / "contractdesk.log").read_text(encoding="utf-8")
+
+
+def test_a_command_runs_with_the_collector_seldom_and_the_window_returns_it_to_the_default(monkeypatch):
+    """app/base/collector.py: main() starts every command with STARTING; started() restores what was there."""
+    import gc
+
+    from app.base import collector
+
+    before = gc.get_threshold()
+    seen: list[tuple[int, int, int]] = []
+    monkeypatch.setattr("app.startup.guarded_main", lambda: seen.append(gc.get_threshold()) or 0)
+    monkeypatch.setattr("app.startup.leave_objects_to_the_os", lambda: None)  # not in the test process
+    try:
+        assert startup.main() == 0
+        assert seen == [collector.STARTING] and gc.get_threshold() == collector.STARTING
+        collector.started()
+        assert gc.get_threshold() == before
+        collector.started()  # a second call (or one without a start) changes nothing
+        assert gc.get_threshold() == before
+    finally:
+        gc.set_threshold(*before)
+        collector._default = None

@@ -79,3 +79,77 @@ def test_a_misspelt_field_or_filter_is_named_as_written(sample, source, message)
         render_contract_text(source, sample)
     assert info.value.message == message
     assert "object" not in info.value.message and "app." not in info.value.message
+
+
+# --- compiled once (issue 21) ------------------------------------------------------------------------------------
+
+
+def _fresh_process_cache(monkeypatch):
+    """As in a new process: nothing compiled in memory; compiling counted."""
+    from app.rules import templating
+
+    templating._compiled.cache_clear()
+    compiles: list[str] = []
+    real = templating._compile_env.compile
+
+    def counting(source, *args, **kwargs):
+        compiles.append(source)
+        return real(source, *args, **kwargs)
+
+    monkeypatch.setattr(templating._compile_env, "compile", counting)
+    return compiles
+
+
+def test_a_clause_is_compiled_once_and_a_new_process_reads_it_from_the_cache(monkeypatch):
+    from app.base.paths import cache_dir
+
+    source = "共计【{{ total | yuan }}】元（大写：{{ total | rmb_upper }}），乙方【{{ party_b }}】"
+    compiles = _fresh_process_cache(monkeypatch)
+    first = render(source, {"total": Decimal("4273290"), "party_b": ""})
+    again = render(source, {"total": Decimal("12"), "party_b": "乙"})
+    assert compiles == [source]  # the second render in the process reuses the code
+    assert first.text == f"共计【4273290】元（大写：肆佰贰拾柒万叁仟贰佰玖拾元整），乙方【{BLANK}】"
+    assert first.blanks == ["party_b"] and again.blanks == [] and again.text.startswith("共计【12】元（大写：壹拾贰元整）")
+    entries = list(cache_dir("clauses").iterdir())
+    assert len(entries) == 1
+
+    compiles = _fresh_process_cache(monkeypatch)  # the next process
+    assert render(source, {"total": Decimal("4273290"), "party_b": ""}) == first
+    assert compiles == []
+
+
+def test_a_damaged_cache_entry_is_compiled_again(monkeypatch):
+    from app.base.paths import cache_dir
+
+    source = "第【{{ n }}】条"
+    _fresh_process_cache(monkeypatch)
+    render(source, {"n": 3})
+    (entry,) = cache_dir("clauses").iterdir()
+    entry.write_bytes(entry.read_bytes()[:20])  # cut short
+    compiles = _fresh_process_cache(monkeypatch)
+    assert render(source, {"n": 4}).text == "第【4】条"
+    assert compiles == [source] and len(entry.read_bytes()) > 20  # and written again
+
+
+def test_a_cache_that_cannot_be_written_costs_nothing(monkeypatch, tmp_path):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would be")
+    monkeypatch.setattr("app.rules.templating.cache_dir", lambda name: blocked / name)
+    _fresh_process_cache(monkeypatch)
+    assert render("【{{ n }}】", {"n": 5}).text == "【5】"
+
+
+def test_a_rejected_text_is_not_cached(monkeypatch):
+    from app.base.paths import cache_dir
+
+    _fresh_process_cache(monkeypatch)
+    with pytest.raises(TemplateProblem):
+        render("{% for i in x %}{% endfor %}", {"x": []})
+    folder = cache_dir("clauses")
+    assert not folder.exists() or not any(folder.iterdir())
+
+
+def test_a_constant_fill_in_is_counted_where_it_is_written():
+    result = render("【{{ '' }}】【{{ a }}】【{{ 'x' }}】【{{ b }}】", {"a": "甲", "b": ""})
+    assert result.text == f"【{BLANK}】【甲】【x】【{BLANK}】"
+    assert result.blanks == ["''", "b"]

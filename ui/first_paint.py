@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QEvent, QObject, QTimer
 
+from app.base import collector
 from app.store.quick_read import StartView, read_start
 
 if TYPE_CHECKING:
@@ -116,6 +117,8 @@ def open_after_paint(window: MainWindow, db: PendingDatabase, then: Callable[[],
             restored.close()
             window.open_database(db.target)
         import app.ops.contracts  # noqa: F401  the first edit's op, imported now rather than when the clerk types
+
+        collector.started()
         if then is not None:
             then()
 

@@ -282,6 +282,10 @@ def run(args) -> int:
         from ui.first_paint import open_after_paint
 
         open_after_paint(window, pending, then=watcher.now_ready if watcher is not None else None)
+    else:
+        from app.base import collector
+
+        collector.started()  # the store is open: the start is over
     window.show()
     code = app.exec()
     window.db.close()

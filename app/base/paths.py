@@ -86,6 +86,15 @@ def logs_dir() -> Path:
     return path
 
 
+def cache_dir(name: str) -> Path | None:
+    """<data folder>/cache/<name>: what a fresh process would otherwise work out again (parsed fonts, compiled
+    clauses). Not created here (a cache writes its entries atomically into it); None when there is no data folder."""
+    try:
+        return data_dir() / "cache" / name
+    except OSError:
+        return None
+
+
 def windows_fonts_folder() -> Path | None:
     """%WINDIR%\\Fonts on Windows (where SimSun, SimHei and FangSong live); None elsewhere."""
     if sys.platform != "win32":

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import functools
 import gc
+import hashlib
 import math
 import re
 import time
@@ -24,14 +25,17 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from types import MappingProxyType
+from types import CodeType, MappingProxyType
 from typing import Any
 
 from jinja2 import StrictUndefined, TemplateError, Undefined, nodes
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
 from jinja2.exceptions import SecurityError, TemplateAssertionError, UndefinedError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
+from app import __version__
 from app.base.i18n import N_, _
+from app.base.paths import cache_dir
 from app.domain import Contract
 from app.values.money import format_amount, format_plain, integer_upper, rmb_upper
 
@@ -512,15 +516,55 @@ def render(source: str, context: dict[str, Any]) -> Rendered:
         _deadline.reset(budget)
 
 
-def _render(source: str, context: dict[str, Any]) -> Rendered:
+def _never_at_compile_time(_value: Any) -> Any:
+    raise nodes.Impossible  # a constant fill-in ({{ "" }}) is finalized as it renders, and counted in `blanks`
+
+
+#: Compiles clause texts. Its finalize makes Jinja2 write a call to `environment.finalize` for every fill-in, so
+#: the code runs in any overlay of `_env` and each render's own finalize counts that render's blanks.
+_compile_env = _env.overlay(finalize=_never_at_compile_time)
+#: Bumped when what a clause text compiles to changes (the checks, the environment): cached code is not used.
+_CODE_FORMAT = 1
+
+
+@functools.lru_cache(maxsize=4096)
+def _compiled(source: str) -> CodeType:
+    """The clause text checked and compiled to Python: once per text in a process, and kept in the data folder
+    across processes (≈1 ms a clause that a fresh `contractdesk export` would otherwise spend). An entry is found
+    by the text's digest and this app version, and Jinja2 checks it against the text and the Python version."""
+    folder = cache_dir("clauses")
+    bucket = None
+    if folder is not None:
+        cache = FileSystemBytecodeCache(str(folder), "%s.clause")
+        name = f"{__version__}|{_CODE_FORMAT}|{hashlib.sha256(source.encode()).hexdigest()}"
+        try:
+            bucket = cache.get_bucket(_compile_env, name, None, source)
+        except OSError:
+            bucket = None
+        except Exception:
+            bucket = Bucket(_compile_env, cache.get_cache_key(name), cache.get_source_checksum(source))
+        if bucket is not None and bucket.code is not None:
+            return bucket.code
     _check_statements(source)
+    code = _compile_env.compile(source)
+    if folder is not None and bucket is not None:
+        bucket.code = code
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            cache.set_bucket(bucket)
+        except OSError:
+            pass  # a cache that cannot be written costs nothing
+    return code
+
+
+def _render(source: str, context: dict[str, Any]) -> Rendered:
     flags: list[bool] = []
-    # finalize is read when a template is compiled, so each render compiles in an overlay.
     env = _env.overlay(finalize=_finalize_factory(flags))
     parts: list[str] = []
     size = 0
     try:
-        for chunk in env.from_string(source).generate(context):
+        template = env.template_class.from_code(env, _compiled(source), env.make_globals(None))
+        for chunk in template.generate(context):
             _tick()
             size += len(chunk)
             if size > MAX_OUTPUT:

@@ -37,12 +37,9 @@ _NOT_STORED = ("_ttf_data", "_pdfScale", "glyphToChar")
 
 def cache_folder() -> Path | None:
     """cache/fonts in the data folder; None when there is no data folder to write to."""
-    try:
-        from app.base.paths import data_dir
+    from app.base.paths import cache_dir
 
-        return data_dir() / "cache" / "fonts"
-    except OSError:
-        return None
+    return cache_dir("fonts")
 
 
 def _stamp(path: Path, subfont_index: int) -> str:
@@ -70,9 +67,32 @@ def _mapped(path: Path) -> mmap.mmap:
         return mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
 
 
+class _TableWindow:
+    """One table of the mapped font file, read a slice at a time."""
+
+    __slots__ = ("_data", "_length", "_start")
+
+    def __init__(self, data: bytes | mmap.mmap, start: int, length: int) -> None:
+        self._data, self._start, self._length = data, start, length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, key: slice) -> bytes:
+        start, stop, _step = key.indices(self._length)
+        return self._data[self._start + start:self._start + max(start, stop)]
+
+
 class _CachedFace(TTFontFace):
     """A face read from the cache. Its glyphToChar is made from charToGlyph when first asked for, as the parse makes
-    it (each glyph's characters in the character map's order)."""
+    it (each glyph's characters in the character map's order). Its glyf table is read a glyph at a time: ReportLab's
+    subsetter otherwise copies all of it (9 MB) out of the file for every 256-character subset a packet embeds."""
+
+    def get_table(self, tag: str) -> Any:
+        if tag != "glyf":
+            return super().get_table(tag)
+        start, length = self.get_table_pos(tag)
+        return _TableWindow(self._ttf_data, start, length)
 
     def __getattr__(self, name: str) -> Any:
         if name != "glyphToChar":

@@ -1,0 +1,135 @@
+"""ReportLab imported without two start-up costs the app never uses: ≈40 ms of every PDF from a fresh process.
+
+- `reportlab.platypus.paragraph` compiles `uri_pat` when it loads: a case-insensitive pattern over the whole Basic
+  Multilingual Plane, ≈30 ms of case folding. Only a paragraph style with `uriWasteReduce` reads it (ours never set
+  it), so while that module loads, such a pattern is compiled the first time it is used instead.
+- `reportlab.pdfbase.ttfonts` imports uharfbuzz (≈10 ms, its HarfBuzz library) for text shaping, which only a
+  paragraph style with `shaping` asks for (ours never do: Chinese needs none). While that module loads, its import
+  gets a stand-in that imports uharfbuzz the first time it is used; an import after that (pyHanko's, for the
+  signature stamp) gets the real module.
+
+Both are done by a finder on `sys.meta_path` that wraps exactly those two modules' loading; whoever imports
+ReportLab first (an export, the ledger, a review report, a test), the import is the same. Installed by
+`app/__init__.py`; nothing is imported until ReportLab is.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from contextlib import contextmanager
+from types import ModuleType
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from contextlib import AbstractContextManager
+
+
+class CompiledOnUse:
+    """A regular expression compiled the first time one of its methods is used; then it is the compiled pattern."""
+
+    def __init__(self, compile_: Callable[..., re.Pattern[str]], pattern: str, flags: int) -> None:
+        self._compile = compile_
+        self.pattern = pattern
+        self.flags = flags
+        self.compiled: re.Pattern[str] | None = None
+
+    def __getattr__(self, name: str) -> Any:
+        if self.compiled is None:
+            self.compiled = self._compile(self.pattern, self.flags)
+        return getattr(self.compiled, name)
+
+
+def _costly(pattern: object, flags: int) -> bool:
+    """Case-insensitive with a class running to U+FFFF: case folding walks every character of the range."""
+    return isinstance(pattern, str) and bool(flags & re.IGNORECASE) and "\uffff" in pattern
+
+
+@contextmanager
+def _wide_patterns_compiled_on_use():
+    real = re.compile
+
+    def compile_(pattern: Any, flags: int = 0) -> Any:
+        return CompiledOnUse(real, pattern, flags) if _costly(pattern, flags) else real(pattern, flags)
+
+    re.compile = compile_  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        re.compile = real
+
+
+class ImportedOnUse(ModuleType):
+    """Stands for a module that is not imported yet: the first attribute asked of it imports the module."""
+
+    def __getattr__(self, name: str) -> Any:
+        if sys.modules.get(self.__name__) is self:
+            del sys.modules[self.__name__]
+        return getattr(importlib.import_module(self.__name__), name)
+
+
+@contextmanager
+def _harfbuzz_imported_on_use():
+    """While ttfonts loads, its `import uharfbuzz` gets a stand-in; afterwards an import gets the real module."""
+    import importlib.util
+
+    if "uharfbuzz" in sys.modules or importlib.util.find_spec("uharfbuzz") is None:
+        yield  # already paid for, or not installed (ReportLab's own fallback applies)
+        return
+    stand_in = ImportedOnUse("uharfbuzz")
+    sys.modules["uharfbuzz"] = stand_in
+    try:
+        yield
+    finally:
+        if sys.modules.get("uharfbuzz") is stand_in:
+            del sys.modules["uharfbuzz"]
+
+
+#: The modules whose loading is wrapped, and what it is wrapped in.
+TRIMS: dict[str, Callable[[], AbstractContextManager[None]]] = {
+    "reportlab.platypus.paragraph": _wide_patterns_compiled_on_use,
+    "reportlab.pdfbase.ttfonts": _harfbuzz_imported_on_use,
+}
+
+
+class _TrimmedLoader:
+    """The module's own loader, its code run inside the trim. (Not an importlib.abc.Loader: that module would cost
+    the window's start 9 ms of imports.)"""
+
+    def __init__(self, loader: Any, trim: Callable[[], AbstractContextManager[None]]) -> None:
+        self._loader = loader
+        self._trim = trim
+
+    def create_module(self, spec: Any) -> ModuleType | None:
+        return self._loader.create_module(spec)
+
+    def exec_module(self, module: ModuleType) -> None:
+        with self._trim():
+            self._loader.exec_module(module)
+
+    def __getattr__(self, name: str) -> Any:  # get_source, get_code, is_package… as the real loader has them
+        return getattr(self._loader, name)
+
+
+class _Finder:
+    def find_spec(self, name: str, path: Any, target: ModuleType | None = None) -> Any:
+        trim = TRIMS.get(name)
+        if trim is None:
+            return None
+        for finder in sys.meta_path:
+            if finder is self or not hasattr(finder, "find_spec"):
+                continue
+            spec: Any = finder.find_spec(name, path, target)
+            if spec is not None:
+                if spec.loader is not None:
+                    spec.loader = _TrimmedLoader(spec.loader, trim)
+                return spec
+        return None
+
+
+def install() -> None:
+    """Put the finder first on sys.meta_path (once)."""
+    if not any(isinstance(finder, _Finder) for finder in sys.meta_path):
+        sys.meta_path.insert(0, _Finder())

@@ -1,0 +1,62 @@
+"""ReportLab's import without the two costs the app never uses (app/base/lean_imports.py, issue 21): what it skips
+is not paid at import, and each thing behaves as before the first time it is used."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+from app.base.lean_imports import CompiledOnUse, ImportedOnUse
+from tests.conftest import ROOT
+
+FRESH = r"""
+import json, sys
+import app.codecs.pdf  # what an export imports
+import reportlab.platypus.paragraph as paragraph
+import reportlab.pdfbase.ttfonts as ttfonts
+seen = {
+    "pattern_type": type(paragraph.uri_pat).__name__,
+    "compiled_at_import": paragraph.uri_pat.compiled is not None,
+    "harfbuzz_loaded": "uharfbuzz._harfbuzz" in sys.modules,
+    "harfbuzz_in_modules": "uharfbuzz" in sys.modules,
+}
+seen["uri"] = paragraph.uri_pat.match("https://www.例子.中国/合同?id=1") is not None
+seen["not_uri"] = paragraph.uri_pat.match("汤阴县公安局") is not None
+seen["compiled_after_use"] = type(paragraph.uri_pat.compiled).__name__
+seen["shaping_face"] = ttfonts.uharfbuzz.Face.__name__  # the stand-in imports the real module when used
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulator  # the signature stamp's HarfBuzz
+import uharfbuzz
+seen["real_module"] = type(sys.modules["uharfbuzz"]).__name__
+seen["same_face"] = ttfonts.uharfbuzz.Face is uharfbuzz.Face
+print(json.dumps(seen))
+"""
+
+
+def test_a_fresh_export_process_skips_the_pattern_and_harfbuzz_until_used():
+    done = subprocess.run([sys.executable, "-c", FRESH], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["pattern_type"] == "CompiledOnUse" and not seen["compiled_at_import"]
+    assert not seen["harfbuzz_loaded"] and not seen["harfbuzz_in_modules"]
+    assert seen["uri"] and not seen["not_uri"] and seen["compiled_after_use"] == "Pattern"
+    assert seen["shaping_face"] == "Face" and seen["real_module"] == "module" and seen["same_face"]
+
+
+def test_a_pattern_compiled_on_use_matches_as_the_compiled_one():
+    pattern = "(?:[a-z\xa1-\uffff0-9-]{2,63})\\.(?:中国|com)\\Z"
+    lazy = CompiledOnUse(re.compile, pattern, re.I)
+    assert lazy.compiled is None
+    real = re.compile(pattern, re.I)
+    for text in ("例子.中国", "EXAMPLE.COM", "x.org", "-.com"):
+        assert bool(lazy.match(text)) == bool(real.match(text)), text
+    assert lazy.compiled is not None and lazy.pattern == pattern and lazy.flags == re.I
+
+
+def test_a_stand_in_module_imports_the_real_one_when_used(monkeypatch):
+    monkeypatch.delitem(sys.modules, "colorsys", raising=False)
+    stand_in = ImportedOnUse("colorsys")
+    monkeypatch.setitem(sys.modules, "colorsys", stand_in)
+    assert stand_in.rgb_to_hsv(1.0, 0.0, 0.0) == (0.0, 1.0, 1.0)
+    assert type(sys.modules["colorsys"]).__name__ == "module"  # the real one took its place
