@@ -30,9 +30,15 @@ class BackgroundCall(QRunnable):
         try:
             result = self.fn()
         except Exception as exc:  # handed to the GUI thread, which decides what the user sees
-            self.signals.failed.emit(exc)
+            self._hand_over("failed", exc)
         else:
-            self.signals.done.emit(result)
+            self._hand_over("done", result)
+
+    def _hand_over(self, signal: str, value: object) -> None:
+        try:
+            getattr(self.signals, signal).emit(value)
+        except RuntimeError:  # the program closed while this ran: its signals are gone and nobody waits for it
+            pass
 
 
 def run_in_background(fn: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[Exception], None]) -> BackgroundCall:
