@@ -98,3 +98,53 @@ def test_every_core_package_is_a_layer():
     layered = {name.strip().removeprefix("app.") for layer in _layers() for name in layer.split("|")}
     folders = {p.name for p in (ROOT / "app").iterdir() if (p / "__init__.py").is_file()}
     assert folders and folders <= layered, sorted(folders - layered)
+
+
+def _store_uses(source: str) -> list[str]:
+    """What an adapter module reaches inside a store transaction: `*_in` functions of app.store (they take a session)
+    imported by name or called through an imported store module, and `.transaction()` calls."""
+    import ast
+
+    tree = ast.parse(source)
+    store_modules: set[str] = set()
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("app.store"):
+            for alias in node.names:
+                if alias.name.endswith("_in"):
+                    found.append(f"{node.module}.{alias.name}")
+                elif node.module == "app.store":  # `from app.store import lifecycle as store`
+                    store_modules.add(alias.asname or alias.name)
+        elif isinstance(node, ast.Import):
+            store_modules.update(a.asname or a.name for a in node.names if a.name.startswith("app.store"))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            if node.attr == "transaction":
+                found.append(".transaction")
+            elif node.attr.endswith("_in") and isinstance(node.value, ast.Name) and node.value.id in store_modules:
+                found.append(f"{node.value.id}.{node.attr}")
+    return found
+
+
+def test_the_adapters_never_work_inside_a_store_transaction():
+    """The window and the command line read through the store's read functions and change through app.ops; a
+    session-level store function (`*_in`) or a transaction of their own would bypass the operation's checks,
+    audit and changed-parts report."""
+    offenders = {
+        str(path.relative_to(ROOT)): uses
+        for folder in (ROOT / "ui", ROOT / "app" / "cli")
+        for path in sorted(folder.rglob("*.py"))
+        if (uses := _store_uses(path.read_text(encoding="utf-8")))
+    }
+    assert offenders == {}
+
+
+def test_the_adapter_check_sees_a_session_function():
+    source = (
+        "from app.store import lifecycle as store\n"
+        "from app.store.contracts import row_of, load_in\n"
+        "def f(db):\n"
+        "    with db.transaction() as s:\n"
+        "        return store.record_in(s, row_of(s, 'A').id), load_in(s, 'A')\n"
+    )
+    assert sorted(_store_uses(source)) == [".transaction", "app.store.contracts.load_in", "store.record_in"]

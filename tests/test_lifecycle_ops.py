@@ -16,7 +16,7 @@ from app.domain.kinds import AttachmentKind, ContractKind, ProcurementMethod
 from app.ops import Part
 from app.ops.attachments import attach_file, attach_path, detach_file
 from app.ops.contracts import set_event
-from app.ops.lifecycle import NewFile, record_step, set_record
+from app.ops.lifecycle import NewFile, change_record, contract_record, record_step, set_record
 from app.ops.office import dismiss_reminder, export_office_settings, import_office_settings, save_office_settings
 from app.ops.payments import record_payment, remove_payment
 from app.ops.review import set_state
@@ -161,6 +161,20 @@ def test_the_contract_record_is_kept_and_audited(office):
         set_record(office, N, ContractRecord(term_start=date(2026, 8, 11), term_end=date(2026, 2, 12)))
     assert info.value.where == "term_end"
     assert [w for w, _o, _n in audit_whats(office)] == ["contract record"]
+
+
+def test_a_change_of_some_fields_keeps_the_others_as_stored_when_written(office):
+    """`contractdesk ledger-entry N --kind …` changes the kind only: a term set meanwhile in the window stays."""
+    set_record(office, N, ContractRecord(term_start=date(2026, 2, 12), term_end=date(2026, 8, 11)))  # the window
+    done = change_record(office, N, {"kind": ContractKind.PROCUREMENT})
+    assert done.value == ContractRecord(kind=ContractKind.PROCUREMENT, term_start=date(2026, 2, 12),
+                                        term_end=date(2026, 8, 11))
+    assert contract_record(office, N) == done.value and standing(office, N, sc.TODAY).record == done.value
+    assert change_record(office, N, {}).changes.parts == set()  # nothing to change: nothing written
+    with pytest.raises(UserError) as info:
+        change_record(office, N, {"term_end": date(2026, 1, 1)})
+    assert info.value.where == "term_end" and contract_record(office, N) == done.value
+    assert [w for w, _o, _n in audit_whats(office)] == ["contract record", "contract record"]
 
 
 def test_a_major_mark_raises_the_approval_needed(office):

@@ -213,16 +213,10 @@ def run_steps(args) -> int:
 
 
 def run_ledger_entry(args) -> int:
-    from dataclasses import replace
-
     from app.domain.kinds import ContractKind, ProcurementMethod
-    from app.ops.lifecycle import set_record
-    from app.store import lifecycle as store
-    from app.store.contracts import row_of
+    from app.ops.lifecycle import change_record, contract_record
 
     db = open_store(args)
-    with db.read() as s:
-        current = store.record_in(s, row_of(s, args.number).id)
     changes: dict = {}
     if args.kind is not None:
         changes["kind"] = _choice(args.kind, ContractKind, "--kind") if args.kind.strip() else None
@@ -234,7 +228,7 @@ def run_ledger_entry(args) -> int:
     if args.term is not None:
         changes["term_start"] = parse_date_arg(args.term[0], "--term")
         changes["term_end"] = parse_date_arg(args.term[1], "--term")
-    record = set_record(db, args.number, replace(current, **changes)).value if changes else current
+    record = change_record(db, args.number, changes).value if changes else contract_record(db, args.number)
     if args.json:
         print_json(record.as_json())
         return 0

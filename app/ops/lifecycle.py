@@ -12,9 +12,11 @@ made elsewhere (the review tab, `contractdesk state`) records the steps it stand
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from app.base.clock import now_iso
 from app.base.i18n import _
@@ -33,6 +35,7 @@ from app.rules.lifecycle.steps import (
 )
 from app.rules.lifecycle.upgrade import status_for
 from app.store import lifecycle as store
+from app.store.contracts import row_of
 from app.store.db import Database
 from app.store.revisions import Reason
 from app.store.schema import StateChangeRow
@@ -132,9 +135,27 @@ def _follow_steps(u: Unit, lifecycle: Lifecycle, event: Event) -> None:
 
 def set_record(db: Database, number: str, rec: ContractRecord, *, user: str | None = None) -> Done[ContractRecord]:
     """Keep the office's record of the contract (kind, procurement method, major, term); audited."""
-    rec = rec.check()
+    return _keep_record(db, number, lambda _old: rec, user)
+
+
+def change_record(db: Database, number: str, changes: dict[str, Any], *,
+                  user: str | None = None) -> Done[ContractRecord]:
+    """Change some fields of the office's record (`ContractRecord` field names); the others stay as stored when
+    the change is written (read in the same transaction, so a change made meanwhile elsewhere is kept)."""
+    return _keep_record(db, number, lambda old: replace(old, **changes), user)
+
+
+def contract_record(db: Database, number: str) -> ContractRecord:
+    """The office's record of the contract, as stored."""
+    with db.read() as s:
+        return store.record_in(s, row_of(s, number).id)
+
+
+def _keep_record(db: Database, number: str, make: Callable[[ContractRecord], ContractRecord],
+                 user: str | None) -> Done[ContractRecord]:
     with contract_unit(db, number, user=user) as u:
         old = store.record_in(u.s, u.row.id)
+        rec = make(old).check()
         if old == rec:
             return Done(u.result(), rec)
         store.set_record_in(u.s, u.row.id, rec, u.user)
@@ -146,5 +167,5 @@ def set_record(db: Database, number: str, rec: ContractRecord, *, user: str | No
 # ------------------------------------------------------------------ the approval state, changed elsewhere
 
 
-__all__ = ["STEP_FILE_KIND", "NewFile", "record_step", "set_record",
+__all__ = ["STEP_FILE_KIND", "NewFile", "change_record", "contract_record", "record_step", "set_record",
            "target_status"]
