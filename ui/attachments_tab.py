@@ -40,6 +40,7 @@ from app.values.file_types import PATTERNS, size_text
 from ui.background import BackgroundCall, run_in_background
 from ui.change_feed import FollowsContract
 from ui.operations import operations_for
+from ui.problem_label import PROBLEM_STYLE
 from ui.value_combo import ValueCombo
 
 
@@ -198,7 +199,7 @@ class AttachmentsTab(FollowsContract, QWidget):
         if missing:
             self.check_label.setText(_("Still missing for the archive: {items}").format(
                 items=_(", ").join(k.label for k in missing)))
-            self.check_label.setStyleSheet("color: #b00020")
+            self.check_label.setStyleSheet(PROBLEM_STYLE)
         else:
             self.check_label.setText(_("Every file the office's rules want for the archive is attached."))
             self.check_label.setStyleSheet("")

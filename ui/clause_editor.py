@@ -39,6 +39,7 @@ from ui.clause_tree_model import ClauseTreeModel
 from ui.edit_commands import ClauseTreeCommand
 from ui.field_widgets import ContractEditorBase, pass_undo_to_window
 from ui.fill_in_edit import FillInEdit
+from ui.problem_label import PROBLEM_STYLE
 
 #: How long typing may pause before the clause text is committed.
 TEXT_COMMIT_DELAY_MS = 800
@@ -123,7 +124,7 @@ class ClauseEditor(ContractEditorBase):
         self.preview_error = QLabel()
         self.preview_error.setObjectName("templateError")
         self.preview_error.setWordWrap(True)
-        self.preview_error.setStyleSheet("QLabel { color: #b42318; }")
+        self.preview_error.setStyleSheet(PROBLEM_STYLE)
         self.preview_error.hide()
 
         fields = QFormLayout()

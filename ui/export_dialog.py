@@ -37,6 +37,7 @@ from app.store.db import Database
 from ui import settings as keys
 from ui.export_worker import ExportJob, ExportKind, ExportWorker
 from ui.operations import operations_for
+from ui.problem_label import PROBLEM_STYLE
 
 SUFFIXES = {ExportKind.PDF: ".pdf", ExportKind.XLSX: ".xlsx", ExportKind.JSON: ".json", ExportKind.DOCX: ".docx"}
 #: The formats the dialog offers, in the order it lists them.
@@ -471,7 +472,7 @@ class ExportDialog(QDialog):
     def _show_error(self, message: str) -> None:
         self.last_error = message
         self.message.setText(message)
-        self.message.setStyleSheet("color: #b00020;")
+        self.message.setStyleSheet(PROBLEM_STYLE)
 
     def closeEvent(self, event) -> None:
         if self.worker is not None:  # never orphan a running export: cancel it first

@@ -44,11 +44,12 @@ from ui.change_feed import FollowsContract
 from ui.edit_commands import EditContext
 from ui.first_paint import start_view
 from ui.operations import operations_for
+from ui.problem_label import PROBLEM_RED, PROBLEM_STYLE
 
 if TYPE_CHECKING:
     from app.store.db import Database
 
-INVALID_STYLE = "QLineEdit { border: 2px solid #d0342c; background: #fff4f3; }"
+INVALID_STYLE = f"QLineEdit {{ border: 2px solid {PROBLEM_RED}; background: #fff4f3; }}"
 
 
 class _UndoToWindow(QObject):
@@ -350,7 +351,7 @@ class ContractEditorBase(FollowsContract, QWidget):
         self.message.setObjectName("editMessage")
         self.message.setWordWrap(True)
         self.message.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        self.message.setStyleSheet("QLabel { color: #b42318; }")
+        self.message.setStyleSheet(PROBLEM_STYLE)
         self.message.hide()
         self.message_area = self._message_area()
 

@@ -48,6 +48,7 @@ from app.values.money import format_amount
 from ui.intake_source import COLOURS, SourceView
 from ui.intake_worker import STEPS, IntakeReading, IntakeWorker
 from ui.operations import operations_for
+from ui.problem_label import PROBLEM_RED, PROBLEM_STYLE
 
 FIELD, VALUE, READING, WHERE = range(4)
 PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -76,7 +77,7 @@ ROW_COLOURS = {
     "invalid": QColor("#f7b4b4"),
     "corrected": QColor("#d5f0d0"),
 }
-STATUS_COLOURS = {"error": QColor("#b00020"), "warning": QColor("#8a5a00"), "ok": QColor("#2e6b30")}
+STATUS_COLOURS = {"error": QColor(PROBLEM_RED), "warning": QColor("#8a5a00"), "ok": QColor("#2e6b30")}
 
 
 def group_of(path: str) -> str:
@@ -203,7 +204,7 @@ class IntakeDialog(QDialog):
         self.refusal = QLabel()
         self.refusal.setObjectName("intakeRefusal")
         self.refusal.setWordWrap(True)
-        self.refusal.setStyleSheet("color: #b00020;")
+        self.refusal.setStyleSheet(PROBLEM_STYLE)
         self.refusal.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         waiting = QWidget()
         wl = QVBoxLayout(waiting)
@@ -413,7 +414,7 @@ class IntakeDialog(QDialog):
     def _say(self, text: str, *, error: bool = False) -> None:
         self.message.setText(text)
         self.message.setProperty("error", error)
-        self.message.setStyleSheet("color: #b00020;" if error else "")
+        self.message.setStyleSheet(PROBLEM_STYLE if error else "")
 
     def _summary_text(self) -> str:
         from app.codecs.intake import Confidence, Status

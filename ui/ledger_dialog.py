@@ -26,6 +26,7 @@ from app.base.i18n import _, ngettext
 from app.rules.lifecycle.steps import Stage
 from app.store.db import Database
 from ui.background import BackgroundCall, run_in_background
+from ui.problem_label import PROBLEM_STYLE
 from ui.value_combo import ValueCombo
 
 
@@ -133,6 +134,6 @@ class LedgerDialog(QDialog):
     def _failed(self, exc: Exception) -> None:
         self._call = None
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(True)
-        self.message.setStyleSheet("color: #b00020")
+        self.message.setStyleSheet(PROBLEM_STYLE)
         self.message.setText(str(exc) if isinstance(exc, UserError) else
                              _("The ledger could not be written: {error}").format(error=exc))

@@ -33,6 +33,7 @@ from app.base.i18n import _, ngettext
 from app.ops import Changes, Part
 from ui.background import BackgroundCall, run_in_background
 from ui.operations import operations_for
+from ui.problem_label import PROBLEM_RED
 
 if TYPE_CHECKING:
     from app.rules.reminders import Reminder
@@ -46,7 +47,7 @@ NO_MAXIMUM = 16_777_215
 #: What moves a reminder's date or state.
 MOVES = frozenset({Part.EVENTS, Part.PAYMENTS, Part.TERMS, Part.FIELDS, Part.STATE, Part.CALENDAR, Part.DATABASE,
                    Part.LIFECYCLE, Part.PAYMENTS_MADE, Part.OFFICE, Part.REMINDERS, Part.CONTRACTS})
-OVERDUE = QColor("#b00020")
+OVERDUE = QColor(PROBLEM_RED)
 
 
 def compute_reminders(db: Database, today: date, user: str) -> list[Reminder]:

@@ -15,9 +15,10 @@ from app.rules.field_text import field_name, field_value
 from app.store import revisions
 from app.store.db import Database
 from app.store.revisions import CURRENT, RevisionInfo
+from ui.problem_label import PROBLEM_RED
 
 ADDED_STYLE = "color:#1b7f2a;text-decoration:underline"
-REMOVED_STYLE = "color:#b00020;text-decoration:line-through"
+REMOVED_STYLE = f"color:{PROBLEM_RED};text-decoration:line-through"
 
 
 def spans_html(spans: list[Span]) -> str:

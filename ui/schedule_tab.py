@@ -42,8 +42,9 @@ from app.store.db import Database
 from app.values.money import format_amount
 from ui.change_feed import FollowsContract
 from ui.operations import operations_for
+from ui.problem_label import PROBLEM_RED
 
-STATE_COLOURS = {ItemState.OVERDUE: QColor("#b00020"), ItemState.TODAY: QColor("#b35c00"), ItemState.DONE: QColor("#5f6368")}
+STATE_COLOURS = {ItemState.OVERDUE: QColor(PROBLEM_RED), ItemState.TODAY: QColor("#b35c00"), ItemState.DONE: QColor("#5f6368")}
 STEP_COLOURS = {StepState.SKIPPED: QColor("#5f6368"), StepState.CURRENT: QColor("#0b57d0")}
 
 
