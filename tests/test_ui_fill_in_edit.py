@@ -199,3 +199,17 @@ def test_selecting_a_clause_and_back_leaves_the_stored_text_alone(qtbot, db, chi
         editor.commit_text()
     assert stack.count() == 0
     QApplication.processEvents()
+
+
+def test_a_screen_reader_is_given_the_text_with_each_fill_in_by_its_name(box, qapp):
+    """Qt's accessible text has U+FFFC where a token is; the description is the text as the clerk sees it."""
+    from PySide6.QtGui import QAccessible
+
+    box.set_template("甲方：【{{ party_a.name }}】")
+    iface = QAccessible.queryAccessibleInterface(box)
+    assert iface.text(QAccessible.Text.Description) == "甲方：【甲方名称】"
+    box.moveCursor(QTextCursor.MoveOperation.End)
+    box.insert_fill_in("total")
+    assert box.accessibleDescription() == "甲方：【甲方名称】【合计】" and OBJECT in box.toPlainText()
+    switch_language(qapp, "en")
+    assert box.accessibleDescription() == box.shown_text() and box.shown_text().startswith("甲方：【Party A name】")

@@ -100,6 +100,9 @@ class FillInEdit(QTextEdit):
         self.document().documentLayout().registerHandler(TOKEN_TYPE, self._painter)
         #: Says what a fill-in prints for the open contract (its tooltip); set by the clause editor.
         self.describe: Callable[[str], str] | None = None
+        # Each token is one object character in the document, which Qt's accessible text reports as U+FFFC: a
+        # screen reader is given the whole text with each token by its name as the field's description.
+        self.textChanged.connect(self._describe_for_screen_readers)
 
     # ------------------------------------------------------------------ the stored form
 
@@ -121,6 +124,9 @@ class FillInEdit(QTextEdit):
     def shown_text(self) -> str:
         """The text as the clerk sees it, each token by its name (also what is copied out and read aloud)."""
         return display_text(self.template())
+
+    def _describe_for_screen_readers(self) -> None:
+        self.setAccessibleDescription(self.shown_text())
 
     def insert_fill_in(self, expression: str) -> None:
         """Insert a fill-in at the cursor (replacing a selection) as one step of the editor's undo."""
@@ -277,6 +283,7 @@ class FillInEdit(QTextEdit):
             doc = self.document()
             doc.markContentsDirty(0, doc.characterCount())
             self.viewport().update()
+            self._describe_for_screen_readers()
         super().changeEvent(event)
 
 
