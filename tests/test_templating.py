@@ -153,3 +153,24 @@ def test_a_constant_fill_in_is_counted_where_it_is_written():
     result = render("【{{ '' }}】【{{ a }}】【{{ 'x' }}】【{{ b }}】", {"a": "甲", "b": ""})
     assert result.text == f"【{BLANK}】【甲】【x】【{BLANK}】"
     assert result.blanks == ["''", "b"]
+
+
+def test_the_cache_keeps_only_the_newest_texts(monkeypatch):
+    """The clause editor's preview renders every text typed: the folder keeps the newest MAX_CACHED_CLAUSES."""
+    import os
+
+    from app.base.paths import cache_dir
+    from app.rules import templating
+
+    monkeypatch.setattr(templating, "MAX_CACHED_CLAUSES", 10)
+    _fresh_process_cache(monkeypatch)
+    folder = cache_dir("clauses")
+    for i in range(11):
+        render("第" + str(i) + "条【{{ n }}】", {"n": i})
+        for entry in folder.iterdir():  # file times a step apart, as keystrokes are
+            os.utime(entry, ns=(entry.stat().st_atime_ns, entry.stat().st_mtime_ns - 1_000_000_000))
+    assert len(list(folder.iterdir())) == 10 - 1  # 11 written: over 10, so the oldest two went
+    compiles = _fresh_process_cache(monkeypatch)
+    render("第10条【{{ n }}】", {"n": 10})
+    render("第0条【{{ n }}】", {"n": 0})
+    assert compiles == ["第0条【{{ n }}】"]  # the newest is still there, the oldest is not

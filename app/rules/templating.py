@@ -19,12 +19,14 @@ import functools
 import gc
 import hashlib
 import math
+import os
 import re
 import time
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
 from types import CodeType, MappingProxyType
 from typing import Any
 
@@ -525,9 +527,12 @@ def _never_at_compile_time(_value: Any) -> Any:
 _compile_env = _env.overlay(finalize=_never_at_compile_time)
 #: Bumped when what a clause text compiles to changes (the checks, the environment): cached code is not used.
 _CODE_FORMAT = 1
+#: The most compiled clause texts kept in the data folder. The clause editor's preview renders the text as it is
+#: typed, so each keystroke's text would otherwise stay there; the oldest go first.
+MAX_CACHED_CLAUSES = 2000
 
 
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=512)
 def _compiled(source: str) -> CodeType:
     """The clause text checked and compiled to Python: once per text in a process, and kept in the data folder
     across processes (≈1 ms a clause that a fresh `contractdesk export` would otherwise spend). An entry is found
@@ -552,9 +557,23 @@ def _compiled(source: str) -> CodeType:
         try:
             folder.mkdir(parents=True, exist_ok=True)
             cache.set_bucket(bucket)
+            _keep_newest(folder, MAX_CACHED_CLAUSES)
         except OSError:
             pass  # a cache that cannot be written costs nothing
     return code
+
+
+def _keep_newest(folder: Path, most: int) -> None:
+    """Remove the least recently written entries beyond `most` (a tenth more, so that this runs seldom)."""
+    entries = [e for e in os.scandir(folder) if e.name.endswith(".clause")]
+    if len(entries) <= most:
+        return
+    entries.sort(key=lambda e: e.stat().st_mtime_ns)
+    for entry in entries[: len(entries) - most + most // 10]:
+        try:
+            os.remove(entry.path)
+        except OSError:
+            pass  # another process removed or holds it
 
 
 def _render(source: str, context: dict[str, Any]) -> Rendered:
