@@ -156,7 +156,7 @@ def test_a_constant_fill_in_is_counted_where_it_is_written():
 
 
 def test_the_cache_keeps_only_the_newest_texts(monkeypatch):
-    """The clause editor's preview renders every text typed: the folder keeps the newest MAX_CACHED_CLAUSES."""
+    """A stored clause's text changes with each edit over the years: the folder keeps the newest MAX_CACHED_CLAUSES."""
     import os
 
     from app.base.paths import cache_dir
@@ -174,3 +174,19 @@ def test_the_cache_keeps_only_the_newest_texts(monkeypatch):
     render("第10条【{{ n }}】", {"n": 10})
     render("第0条【{{ n }}】", {"n": 0})
     assert compiles == ["第0条【{{ n }}】"]  # the newest is still there, the oldest is not
+
+
+def test_a_text_being_typed_is_compiled_in_memory_only(monkeypatch):
+    """The clause editor's preview renders every keystroke's text: none of them goes to the data folder."""
+    from app.base.paths import cache_dir
+
+    compiles = _fresh_process_cache(monkeypatch)
+    for typed in ("第【{{ n", "第【{{ n }", "第【{{ n }}】"):
+        try:
+            render(typed, {"n": 1}, stored=False)
+        except TemplateProblem:
+            pass  # half a fill-in
+    assert render("第【{{ n }}】", {"n": 2}, stored=False).text == "第【2】"
+    folder = cache_dir("clauses")
+    assert not folder.exists() or not any(folder.iterdir())
+    assert compiles.count("第【{{ n }}】") == 1  # the second render reused the code in memory

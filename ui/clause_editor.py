@@ -256,7 +256,7 @@ class ClauseEditor(ContractEditorBase):
             self.preview_error.hide()
             return
         try:
-            rendered = render_contract_text(self.text_edit.template(), self.contract)
+            rendered = render_contract_text(self.text_edit.template(), self.contract, stored=False)
         except TemplateProblem as exc:
             self.preview_error.setText(_("Template error: {message}").format(message=exc.message))
             self.preview_error.show()
@@ -402,7 +402,7 @@ class ClauseEditor(ContractEditorBase):
         if self.contract is None:
             return ""
         try:
-            return render_contract_text(source, self.contract).text
+            return render_contract_text(source, self.contract, stored=False).text
         except TemplateProblem as exc:
             return exc.message
 

@@ -507,13 +507,14 @@ def _check_statements(source: str) -> None:
             )
 
 
-def render(source: str, context: dict[str, Any]) -> Rendered:
-    """Render one clause text. Raises TemplateProblem with a user-facing message."""
+def render(source: str, context: dict[str, Any], *, stored: bool = True) -> Rendered:
+    """Render one clause text. Raises TemplateProblem with a user-facing message.
+    `stored=False`: a text still being typed (the editor's preview): its compiled code is not kept on disk."""
     if "{{" not in source and "{%" not in source and "{#" not in source:
         return Rendered(source)
     budget = _deadline.set(_clock() + RENDER_SECONDS)
     try:
-        return _render(source, context)
+        return _render(source, context, stored)
     finally:
         _deadline.reset(budget)
 
@@ -527,17 +528,18 @@ def _never_at_compile_time(_value: Any) -> Any:
 _compile_env = _env.overlay(finalize=_never_at_compile_time)
 #: Bumped when what a clause text compiles to changes (the checks, the environment): cached code is not used.
 _CODE_FORMAT = 1
-#: The most compiled clause texts kept in the data folder. The clause editor's preview renders the text as it is
-#: typed, so each keystroke's text would otherwise stay there; the oldest go first.
+#: The most compiled clause texts kept in the data folder (a stored clause's text changes with each edit over the
+#: years); the oldest go first.
 MAX_CACHED_CLAUSES = 2000
 
 
 @functools.lru_cache(maxsize=512)
-def _compiled(source: str) -> CodeType:
-    """The clause text checked and compiled to Python: once per text in a process, and kept in the data folder
-    across processes (≈1 ms a clause that a fresh `contractdesk export` would otherwise spend). An entry is found
-    by the text's digest and this app version, and Jinja2 checks it against the text and the Python version."""
-    folder = cache_dir("clauses")
+def _compiled(source: str, stored: bool) -> CodeType:
+    """The clause text checked and compiled to Python: once per text in a process and, for a stored text, kept in
+    the data folder across processes (≈1 ms a clause that a fresh `contractdesk export` would otherwise spend).
+    A text being typed is neither read from nor written to the folder: the preview compiles every keystroke's text.
+    An entry is found by the text's digest and this app version; Jinja2 checks it against the text and Python."""
+    folder = cache_dir("clauses") if stored else None
     bucket = None
     if folder is not None:
         cache = FileSystemBytecodeCache(str(folder), "%s.clause")
@@ -576,13 +578,13 @@ def _keep_newest(folder: Path, most: int) -> None:
             pass  # another process removed or holds it
 
 
-def _render(source: str, context: dict[str, Any]) -> Rendered:
+def _render(source: str, context: dict[str, Any], stored: bool) -> Rendered:
     flags: list[bool] = []
     env = _env.overlay(finalize=_finalize_factory(flags))
     parts: list[str] = []
     size = 0
     try:
-        template = env.template_class.from_code(env, _compiled(source), env.make_globals(None))
+        template = env.template_class.from_code(env, _compiled(source, stored), env.make_globals(None))
         for chunk in template.generate(context):
             _tick()
             size += len(chunk)
@@ -621,5 +623,5 @@ def _unknown_name(error: str, source: str) -> str:
     return _("template error: {error}").format(error=error)
 
 
-def render_contract_text(source: str, contract: Contract) -> Rendered:
-    return render(source, context_for(contract))
+def render_contract_text(source: str, contract: Contract, *, stored: bool = True) -> Rendered:
+    return render(source, context_for(contract), stored=stored)
