@@ -100,3 +100,31 @@ def test_read_only_when_signed(qtbot, db):
     assert editor.text_edit.isReadOnly()
     assert not editor.add_button.isEnabled() and not editor.delete_button.isEnabled()
     assert not editor.focus_where("payments[0].amount")
+
+
+def test_with_no_clause_chosen_there_is_nothing_to_type_into(editor, db):
+    """Typing into the number, title or text with no clause chosen went nowhere: those fields wait for a clause."""
+    editor.tree.clearSelection()
+    editor.tree.setCurrentIndex(editor.tree.model().index(-1, -1))
+    assert editor.current_path is None
+    assert not editor.text_edit.isEnabled() and not editor.no_edit.isEnabled() and not editor.title_edit.isEnabled()
+    assert not editor.insert_button.isEnabled()
+    assert editor.focus_where("clause:10.3")
+    assert editor.text_edit.isEnabled() and editor.insert_button.isEnabled()
+    editor.text_edit.moveCursor(QTextCursor.MoveOperation.End)
+    editor.text_edit.insertPlainText("（补）")
+    editor.commit_text()
+    assert contracts.load(db, N).clauses[9].clauses[2].text.endswith("（补）")
+
+
+def test_the_clause_list_names_fill_ins_as_the_text_box_does(editor, qapp):
+    """10.3 has no title: the list shows the start of its text with each fill-in by its name, never {{ … }}."""
+    from ui.i18n import switch_language
+
+    switch_language(qapp, "zh_CN")
+    try:
+        assert editor.focus_where("clause:10.3")
+        shown = editor.tree.currentIndex().siblingAtColumn(1).data()
+        assert shown.startswith("本合同一式【总份数（大写）】份") and "{{" not in shown
+    finally:
+        switch_language(qapp, "en")

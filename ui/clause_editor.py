@@ -271,6 +271,9 @@ class ClauseEditor(ContractEditorBase):
         count = 0
         if has and self.contract is not None and path is not None:
             count = len(ops.siblings(self.contract.clauses, path))
+        for field in (self.no_edit, self.title_edit, self.text_edit):
+            field.setEnabled(self.contract is not None and path is not None)  # no clause chosen: nowhere to type into
+        self.insert_button.setEnabled(has)
         self.add_button.setEnabled(editable)
         self.add_child_button.setEnabled(has)
         self.delete_button.setEnabled(has)
@@ -417,7 +420,6 @@ class ClauseEditor(ContractEditorBase):
         for edit in (self.no_edit, self.title_edit):
             edit.setReadOnly(read_only)
         self.text_edit.setReadOnly(read_only)
-        self.insert_button.setEnabled(not read_only)
         self._update_buttons()
 
     def focus_where(self, where: str) -> bool:

@@ -13,6 +13,7 @@ from PySide6.QtCore import QAbstractItemModel, QModelIndex, QPersistentModelInde
 from app.base.i18n import _
 from app.domain import Clause
 from app.rules.clauses import Path
+from app.rules.fill_ins import display_text
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -85,7 +86,8 @@ class ClauseTreeModel(QAbstractItemModel):
                 return clause.no or _("(no number)")
             if clause.title:
                 return clause.title
-            first = clause.text.strip().splitlines()[0] if clause.text.strip() else ""
+            # the start of the text as the editor shows it: each fill-in by its name, not as {{ … }}
+            first = display_text(clause.text.strip().splitlines()[0]) if clause.text.strip() else ""
             return first[:40] + ("…" if len(first) > 40 else "")
         return None
 
