@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 import uuid
 from datetime import date
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("CONTRACTDESK_LANG", "en")
+# Test modules import ui while they are collected, before any fixture runs, and ui keeps PySide6's compiled support
+# code in the data folder's cache (ui/lean_pyside.py): a folder of this test process, never the user's.
+os.environ["CONTRACTDESK_HOME"] = tempfile.mkdtemp(prefix="contractdesk-tests-")
 
 import pytest
 
 from app.base.i18n import set_language
+
+atexit.register(shutil.rmtree, os.environ["CONTRACTDESK_HOME"], ignore_errors=True)
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_NUMBER = "CMHA-AY-202500441"

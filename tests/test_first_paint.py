@@ -277,3 +277,19 @@ def test_the_summary_matches_for_a_contract_with_every_event_set(db, db_path):
     start = read_start(db_path, HEAD_REVISION, limit=PAGE)
     assert start.contract == _summary_parts(stored) and start.version == version
     assert start.contract.events.accepted == date(2026, 2, 20)
+
+
+def test_a_start_up_measurement_whose_reader_stops_reading_still_quits(db, db_path):
+    """The bench reads `painted_ms=` and may close the pipe; the window must still quit (it once waited forever)."""
+    db.close()
+    proc = subprocess.Popen([sys.executable, "-m", "app", "--db", str(db_path), "gui", "--exit-after-paint"],
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=ROOT,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert proc.stdout is not None
+    assert proc.stdout.readline().startswith(b"painted_ms=")
+    proc.stdout.close()  # before ready_ms= is written
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        raise AssertionError("the window did not quit once its reader had gone") from None

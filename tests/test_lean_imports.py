@@ -60,3 +60,31 @@ def test_a_stand_in_module_imports_the_real_one_when_used(monkeypatch):
     monkeypatch.setitem(sys.modules, "colorsys", stand_in)
     assert stand_in.rgb_to_hsv(1.0, 0.0, 0.0) == (0.0, 1.0, 1.0)
     assert type(sys.modules["colorsys"]).__name__ == "module"  # the real one took its place
+
+
+LOG_HANDLERS = r"""
+import json, sys
+import app  # installs the finder, as every entry point does
+import logging.handlers
+from app.base.logs import setup_logging
+seen = {"at_import": [name for name in ("socket", "pickle") if name in sys.modules]}
+path = setup_logging()
+logging.getLogger("contractdesk").warning("账号 6222021001001234 written")
+seen["after_logging"] = [name for name in ("socket", "pickle") if name in sys.modules]
+seen["log"] = path.read_text(encoding="utf-8")
+seen["socket_type"] = logging.handlers.socket.SOCK_STREAM.name  # the network handlers' module, when used
+seen["pickled"] = logging.handlers.pickle.loads(logging.handlers.pickle.dumps([1, "二"]))
+print(json.dumps(seen, ensure_ascii=False))
+"""
+
+
+def test_the_logs_handler_module_loads_without_socket_and_pickle_until_they_are_used(tmp_path):
+    import os
+
+    done = subprocess.run([sys.executable, "-c", LOG_HANDLERS], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**os.environ, "CONTRACTDESK_HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["at_import"] == [] and seen["after_logging"] == []  # the rotating file needs neither
+    assert "账号 ***1234 written" in seen["log"]
+    assert seen["socket_type"] == "SOCK_STREAM" and seen["pickled"] == [1, "二"]

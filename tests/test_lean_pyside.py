@@ -35,3 +35,89 @@ def test_importing_ui_puts_it_in_place_of_the_source_scan():
     install()  # again: harmless
     feature = sys.modules["shibokensupport.feature"]
     assert feature._mod_uses_pyside is uses_pyside
+
+
+#: A fresh process importing ui as the window does: which of PySide6's support modules were compiled from source
+#: (through the built-in compile, spied on before ui is imported), and how the stub generator behaves.
+FRESH = r"""
+import builtins, json, sys
+compiled = []
+real = builtins.compile
+def spy(source, filename, mode, *args, **kwargs):
+    compiled.append(str(filename))
+    return real(source, filename, mode, *args, **kwargs)
+builtins.compile = spy
+import ui
+builtins.compile = real
+from PySide6.QtWidgets import QApplication, QWidget
+app = QApplication([])
+seen = {"compiled": [name for name in compiled if name.startswith("shibokensupport/")]}
+generator = sys.modules["shibokensupport.signature.lib.pyi_generator"]
+seen["generator_ran_at_start"] = "generate_pyi" in vars(generator)
+try:
+    QWidget().setWindowTitle(1, 2)
+except TypeError as exc:
+    seen["wrong_call"] = str(exc)
+from PySide6.support.signature.lib.pyi_generator import generate_pyi  # as PySide6's stub tool imports it
+from PySide6.support.signature.lib.enum_sig import ExactEnumerator
+seen["generator"] = [generate_pyi.__name__, ExactEnumerator.__name__, "generate_pyi" in vars(generator)]
+try:
+    generator.no_such_name
+except AttributeError as exc:
+    seen["missing"] = str(exc)
+print(json.dumps(seen))
+"""
+
+
+def _fresh(home) -> dict:
+    import json
+    import os
+    import subprocess
+
+    from tests.conftest import ROOT
+
+    done = subprocess.run([sys.executable, "-c", FRESH], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**os.environ, "CONTRACTDESK_HOME": str(home), "QT_QPA_PLATFORM": "offscreen"})
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def test_pysides_support_is_compiled_once_and_its_stub_generator_runs_when_used(tmp_path):
+    from ui.lean_pyside import DEFERRED
+
+    first = _fresh(tmp_path)
+    stored = list((tmp_path / "cache" / "pyside").iterdir())
+    assert len(stored) == 1
+    assert "shibokensupport/signature/parser.py" in first["compiled"]  # compiled from source: nothing stored yet
+    second = _fresh(tmp_path)
+    assert sorted(second["compiled"]) == sorted(DEFERRED)  # only their few-line stand-ins; the rest came stored
+    for seen in (first, second):
+        assert seen["generator_ran_at_start"] is False
+        assert seen["wrong_call"] == "QWidget.setWindowTitle() takes exactly one argument (2 given)"  # PySide6's own
+        assert seen["generator"] == ["generate_pyi", "ExactEnumerator", True]
+        assert seen["missing"] == "module 'shibokensupport.signature.lib.pyi_generator' has no attribute 'no_such_name'"
+
+
+def test_a_damaged_or_stale_store_is_compiled_again_and_rewritten(tmp_path):
+    import marshal
+
+    _fresh(tmp_path)
+    (entry,) = (tmp_path / "cache" / "pyside").iterdir()
+    entry.write_bytes(b"\x00not marshal data")
+    assert "shibokensupport/signature/parser.py" in _fresh(tmp_path)["compiled"]
+    stored = marshal.loads(entry.read_bytes())
+    # A stored module whose source no longer matches (another PySide6) is never used: here it would print.
+    (length, checksum), _code = stored["shibokensupport/signature/parser.py"]
+    stored["shibokensupport/signature/parser.py"] = ((length, checksum + 1), compile("print('stale')", "x", "exec"))
+    entry.write_bytes(marshal.dumps(stored))
+    seen = _fresh(tmp_path)
+    assert "shibokensupport/signature/parser.py" in seen["compiled"]
+    assert marshal.loads(entry.read_bytes())["shibokensupport/signature/parser.py"][0] == (length, checksum)
+
+
+def test_a_data_folder_that_cannot_be_written_costs_only_the_compile(tmp_path):
+    blocked = tmp_path / "file-not-folder"
+    blocked.write_text("")
+    seen = _fresh(blocked / "home")  # the data folder cannot be created: no cache, PySide6 starts as it would
+    assert "shibokensupport/signature/parser.py" in seen["compiled"]
+    assert seen["wrong_call"] == "QWidget.setWindowTitle() takes exactly one argument (2 given)"

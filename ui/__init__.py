@@ -2,4 +2,4 @@
 
 from ui import lean_pyside as _lean_pyside
 
-_lean_pyside.install()  # before the window's modules are imported (see the module)
+_lean_pyside.install()  # PySide6 imported the lean way, before the window's modules are imported (see the module)

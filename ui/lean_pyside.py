@@ -1,18 +1,136 @@
-"""PySide6 without its slow look at the source of every module imported after it.
+"""PySide6 started without work the app never uses: ≈20 ms of its bootstrap and ≈80 ms of source scans.
 
-PySide6 lets a module opt into `from __feature__ import snake_case, true_property`. To know which modules might,
-it asks of every module imported after PySide6 whether its source mentions "PySide6", and reads that source with
-`inspect.getsource` (linecache and the tokenizer): ≈0.2 ms a module, ≈80 ms over the window's start, most of it
-SQLAlchemy's modules while the store opens. The same question is answered here from the file's bytes, the same
-answer for every module. (A bundled program has no sources, so there both answers are "no" and already cheap.)
+- *Its support package, compiled once.* Importing shiboken6 runs PySide6's signature support: a dozen modules kept
+  as source inside the binary and compiled at every start (≈15 ms). Their code objects are kept in the data folder
+  (cache/pyside), each with the length and checksum of the source it came from, and used while the source matches.
+- *Its stub generator, run when used.* That support loads `pyi_generator` and `enum_sig`, which only write `.pyi`
+  stubs for developers' tools, and compile a dozen regular expressions doing it (≈10 ms). They are loaded as modules
+  whose code runs the first time anything is asked of them (`run_deferred`).
+- *Its source scans.* PySide6 lets a module opt into `from __feature__ import snake_case, true_property`. To know
+  which modules might, it asks of every module imported after PySide6 whether its source mentions "PySide6", and
+  reads that source with `inspect.getsource` (linecache and the tokenizer): ≈0.2 ms a module, ≈80 ms over the
+  window's start, most of it SQLAlchemy's modules while the store opens. The same question is answered here from the
+  file's bytes, the same answer for every module. (A bundled program has no sources, so there both answers are "no".)
+
+`start` does the first two around PySide6's first import, `install` the third; `ui/__init__.py` calls both. A PySide6
+that works differently is left as it is: nothing here is needed for it to work.
 """
 
 from __future__ import annotations
 
+import builtins
+import marshal
 import sys
-from types import ModuleType
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from types import CodeType, ModuleType
+from typing import Any
 
-import shiboken6  # noqa: F401  loads PySide6's support package, whose `feature` module asks the question
+#: Where the support package's modules are compiled from (the names PySide6's embedded importer gives them).
+SUPPORT_PREFIX = "shibokensupport/"
+#: The support modules that only generate stubs: their code runs when something is first asked of them.
+DEFERRED = frozenset({
+    "shibokensupport/signature/lib/pyi_generator.py",
+    "shibokensupport/signature/lib/enum_sig.py",
+})
+_STUB = '''
+def __getattr__(name):
+    """The module's code has not run yet (ui.lean_pyside): run it, then answer."""
+    from ui.lean_pyside import run_deferred
+
+    return run_deferred(globals(), {filename!r}, name)
+'''
+_deferred_code: dict[str, CodeType] = {}
+
+
+def run_deferred(namespace: dict[str, Any], filename: str, name: str) -> Any:
+    """Run a deferred module's own code in its namespace (once), then return its attribute `name`."""
+    code = _deferred_code.pop(filename, None)
+    if namespace.get("__getattr__") is not None and code is not None:
+        del namespace["__getattr__"]
+        exec(code, namespace)  # PySide6's own module code, run as its importer would have run it
+    try:
+        return namespace[name]
+    except KeyError:
+        raise AttributeError(f"module {namespace.get('__name__')!r} has no attribute {name!r}") from None
+
+
+def cache_file() -> Path | None:
+    """The support package's code objects for this Python: cache/pyside in the data folder (None without one)."""
+    from app.base.paths import cache_dir
+
+    folder = cache_dir("pyside")
+    return folder / f"support-{sys.implementation.cache_tag}-marshal{marshal.version}.bin" if folder else None
+
+
+def _read(entry: Path | None) -> dict[str, tuple[tuple[int, int], CodeType]]:
+    """The stored code objects by file name; {} when there are none or the file is damaged (then it is rewritten)."""
+    if entry is None:
+        return {}
+    try:
+        stored = marshal.loads(entry.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        return {}
+    if not isinstance(stored, dict):
+        return {}
+    return {name: kept for name, kept in stored.items()
+            if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], CodeType)}
+
+
+def _write(entry: Path, stored: dict[str, tuple[tuple[int, int], CodeType]]) -> None:
+    """Store the code objects; a folder that cannot be written costs the next start the compile, nothing more."""
+    from app.base.fileio import atomic_write_bytes
+
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(entry, marshal.dumps(stored))
+    except (OSError, ValueError):
+        pass
+
+
+@contextmanager
+def _support_compiled_once() -> Iterator[None]:
+    """While PySide6's support package is imported, its modules' sources are compiled through the cache."""
+    entry = cache_file()
+    stored = _read(entry)
+    real = builtins.compile
+    changed = False
+
+    def compile_(source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -> Any:
+        nonlocal changed
+        if not (isinstance(filename, str) and filename.startswith(SUPPORT_PREFIX) and isinstance(source, bytes)
+                and mode == "exec" and not args and not kwargs):
+            return real(source, filename, mode, *args, **kwargs)
+        stamp = (len(source), zlib.crc32(source))
+        kept = stored.get(filename)
+        if kept is not None and kept[0] == stamp:
+            code = kept[1]
+        else:
+            code = real(source, filename, mode)
+            stored[filename] = (stamp, code)
+            changed = True
+        if filename in DEFERRED:
+            _deferred_code[filename] = code
+            return real(_STUB.format(filename=filename), filename, "exec")
+        return code
+
+    builtins.compile = compile_  # type: ignore[assignment]  # PySide6's embedded importer calls the built-in
+    try:
+        yield
+    finally:
+        builtins.compile = real
+    if changed and entry is not None:
+        _write(entry, stored)
+
+
+def start() -> None:
+    """Import PySide6's support package (shiboken6) the lean way, unless it is imported already."""
+    if "shiboken6" in sys.modules:
+        return
+    with _support_compiled_once():
+        import shiboken6  # noqa: F401
 
 
 def uses_pyside(module: ModuleType) -> bool:
@@ -30,6 +148,7 @@ def uses_pyside(module: ModuleType) -> bool:
 
 def install() -> None:
     """Answer PySide6's question with `uses_pyside`; a PySide6 that no longer asks it is left as it is."""
+    start()
     feature = sys.modules.get("shibokensupport.feature")
     if feature is not None and callable(getattr(feature, "_mod_uses_pyside", None)):
         setattr(feature, "_mod_uses_pyside", uses_pyside)  # noqa: B010  a private name of PySide6's support package

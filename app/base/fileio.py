@@ -16,7 +16,6 @@ import glob
 import os
 import stat
 import sys
-import tempfile
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -192,6 +191,8 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
 
     Raises UserError naming `target` when the folder cannot be created or the file cannot be written.
     """
+    import tempfile  # here, not at the top: every start imports this module before the window's first paint
+
     target = Path(target)
     check_replaceable(target)  # never a symlink, device or folder; never a name the file system refuses
     try:

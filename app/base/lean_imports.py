@@ -1,4 +1,5 @@
-"""ReportLab imported without two start-up costs the app never uses: ≈40 ms of every PDF from a fresh process.
+"""Libraries imported without start-up costs the app never uses: ≈40 ms of every PDF from a fresh process, ≈4 ms of
+the window's first paint.
 
 - `reportlab.platypus.paragraph` compiles `uri_pat` when it loads: a case-insensitive pattern over the whole Basic
   Multilingual Plane, ≈30 ms of case folding. Only a paragraph style with `uriWasteReduce` reads it (ours never set
@@ -7,10 +8,12 @@
   paragraph style with `shaping` asks for (ours never do: Chinese needs none). While that module loads, its import
   gets a stand-in that imports uharfbuzz the first time it is used; an import after that (pyHanko's, for the
   signature stamp) gets the real module.
+- `logging.handlers` imports socket and pickle (≈4 ms before the window's first paint) for its network handlers;
+  the log's rotating file handler needs neither. While it loads, those imports get stand-ins in the same way.
 
-Both are done by a finder on `sys.meta_path` that wraps exactly those two modules' loading; whoever imports
-ReportLab first (an export, the ledger, a review report, a test), the import is the same. Installed by
-`app/__init__.py`; nothing is imported until ReportLab is.
+All are done by a finder on `sys.meta_path` that wraps exactly those modules' loading; whoever imports them first
+(an export, the ledger, a review report, a test), the import is the same. Installed by `app/__init__.py`; nothing is
+imported until one of those modules is.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
     from contextlib import AbstractContextManager
 
 
@@ -70,27 +73,33 @@ class ImportedOnUse(ModuleType):
         return getattr(importlib.import_module(self.__name__), name)
 
 
-@contextmanager
-def _harfbuzz_imported_on_use():
-    """While ttfonts loads, its `import uharfbuzz` gets a stand-in; afterwards an import gets the real module."""
-    import importlib.util
+def _imported_on_use(*names: str) -> Callable[[], AbstractContextManager[None]]:
+    """A trim: while the module loads, its imports of `names` get stand-ins (ImportedOnUse) that import the real
+    module the first time they are used; an import after that gets the real module."""
 
-    if "uharfbuzz" in sys.modules or importlib.util.find_spec("uharfbuzz") is None:
-        yield  # already paid for, or not installed (ReportLab's own fallback applies)
-        return
-    stand_in = ImportedOnUse("uharfbuzz")
-    sys.modules["uharfbuzz"] = stand_in
-    try:
-        yield
-    finally:
-        if sys.modules.get("uharfbuzz") is stand_in:
-            del sys.modules["uharfbuzz"]
+    @contextmanager
+    def trim() -> Iterator[None]:
+        import importlib.util
+
+        placed = {}
+        for name in names:
+            if name not in sys.modules and importlib.util.find_spec(name) is not None:  # else: paid, or absent
+                placed[name] = sys.modules[name] = ImportedOnUse(name)
+        try:
+            yield
+        finally:
+            for name, stand_in in placed.items():
+                if sys.modules.get(name) is stand_in:
+                    del sys.modules[name]
+
+    return trim
 
 
 #: The modules whose loading is wrapped, and what it is wrapped in.
 TRIMS: dict[str, Callable[[], AbstractContextManager[None]]] = {
     "reportlab.platypus.paragraph": _wide_patterns_compiled_on_use,
-    "reportlab.pdfbase.ttfonts": _harfbuzz_imported_on_use,
+    "reportlab.pdfbase.ttfonts": _imported_on_use("uharfbuzz"),
+    "logging.handlers": _imported_on_use("socket", "pickle"),
 }
 
 
