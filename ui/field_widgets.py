@@ -368,7 +368,9 @@ class ContractEditorBase(FollowsContract, QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.viewport().setAutoFillBackground(False)
+        # A viewport made here (a QWidget does not fill its background), not the area's own: handing Qt's own to
+        # Python first makes PySide6 create the type of every QWidget subclass, ≈10 ms before the first paint.
+        scroll.setViewport(QWidget())
         scroll.setWidget(self.message)
         self.message.setAutoFillBackground(False)
         row = QHBoxLayout(area)
