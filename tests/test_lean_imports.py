@@ -58,6 +58,8 @@ def test_a_stand_in_module_imports_the_real_one_when_used(monkeypatch):
     monkeypatch.delitem(sys.modules, "colorsys", raising=False)
     stand_in = ImportedOnUse("colorsys")
     monkeypatch.setitem(sys.modules, "colorsys", stand_in)
+    assert getattr(stand_in, "__file__", None) is None  # PySide6's import hook asks this of every module imported
+    assert sys.modules["colorsys"] is stand_in  # … and asking did not load it
     assert stand_in.rgb_to_hsv(1.0, 0.0, 0.0) == (0.0, 1.0, 1.0)
     assert type(sys.modules["colorsys"]).__name__ == "module"  # the real one took its place
 
@@ -65,6 +67,7 @@ def test_a_stand_in_module_imports_the_real_one_when_used(monkeypatch):
 LOG_HANDLERS = r"""
 import json, sys
 import app  # installs the finder, as every entry point does
+import ui  # PySide6's import hook, which asks every module imported for its file, as in the window
 import logging.handlers
 from app.base.logs import setup_logging
 seen = {"at_import": [name for name in ("socket", "pickle") if name in sys.modules]}

@@ -14,7 +14,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QDate, QEvent, QObject, QRect, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QKeySequence, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QCalendarWidget,
     QCheckBox,
@@ -88,11 +88,20 @@ class FieldLineEdit(QLineEdit):
         self.path = path
         self.stored: Any = None
         self.error: str = ""
+        self._undo_passed = False
         self.textEdited.connect(self.validate)
         self.editingFinished.connect(self.try_commit)
-        pass_undo_to_window(self)
         self.setAccessibleName(where_label(path))  # "乙方 · 名称", "第 2 期：金额": which one, for a screen reader
         self.setFixedHeight(self.sizeHint().height())  # the red frame of an invalid entry must not grow the row
+
+    def focusInEvent(self, event: QFocusEvent) -> None:
+        # Ctrl+Z passed on to the window from the first focus, which comes before any shortcut can: a filter on each
+        # of the 概要 form's 40 editors from the start would make their every event cross into Python (≈900 of them,
+        # and PySide6's type for every QEvent subclass) before the window's first paint.
+        if not self._undo_passed:
+            self._undo_passed = True
+            pass_undo_to_window(self)
+        super().focusInEvent(event)
 
     def show_value(self, value: Any) -> None:
         """Show the stored value (clears any error: the stored value is valid by construction)."""

@@ -16,8 +16,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QEvent, QObject, QTimer
-
 from app.base import collector
 from app.store.quick_read import StartView, read_start
 
@@ -81,20 +79,6 @@ def pending_database(target: str, head_revision: str, *, page_size: int,
     return PendingDatabase(target, start, opener) if start is not None else None
 
 
-class _AfterFirstPaint(QObject):
-    """Runs `job` once, on the event-loop turn after the watched widget's first paint."""
-
-    def __init__(self, job: Callable[[], None]) -> None:
-        super().__init__()
-        self.job: Callable[[], None] | None = job
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and self.job is not None:
-            job, self.job = self.job, None
-            QTimer.singleShot(0, job)
-        return False
-
-
 def open_after_paint(window: MainWindow, db: PendingDatabase, then: Callable[[], None] | None = None) -> None:
     """Open `db` on the event-loop turn after `window` is first painted, and import what the first edit runs; then
     call `then` (if given). A file the full open finds damaged is explained with the offer of its latest good
@@ -122,6 +106,4 @@ def open_after_paint(window: MainWindow, db: PendingDatabase, then: Callable[[],
         if then is not None:
             then()
 
-    watcher = _AfterFirstPaint(finish)
-    window.installEventFilter(watcher)
-    watcher.setParent(window)  # kept alive as long as the window
+    window.after_paint(finish, first=True)  # the store before the window's other after-paint work, which needs it

@@ -1,11 +1,11 @@
-"""PySide6 started without work the app never uses: ≈20 ms of its bootstrap and ≈80 ms of source scans.
+"""PySide6 started without work the app never uses: ≈15 ms of its bootstrap and ≈80 ms of source scans.
 
 - *Its support package, compiled once.* Importing shiboken6 runs PySide6's signature support: a dozen modules kept
-  as source inside the binary and compiled at every start (≈15 ms). Their code objects are kept in the data folder
+  as source inside the binary and compiled at every start. Their code objects are kept in the data folder
   (cache/pyside), each with the length and checksum of the source it came from, and used while the source matches.
 - *Its stub generator, run when used.* That support loads `pyi_generator` and `enum_sig`, which only write `.pyi`
-  stubs for developers' tools, and compile a dozen regular expressions doing it (≈10 ms). They are loaded as modules
-  whose code runs the first time anything is asked of them (`run_deferred`).
+  stubs for developers' tools, compiling regular expressions as they load. They are loaded as modules whose code
+  runs the first time anything is asked of them (`run_deferred`).
 - *Its source scans.* PySide6 lets a module opt into `from __feature__ import snake_case, true_property`. To know
   which modules might, it asks of every module imported after PySide6 whether its source mentions "PySide6", and
   reads that source with `inspect.getsource` (linecache and the tokenizer): ≈0.2 ms a module, ≈80 ms over the

@@ -17,7 +17,7 @@ STARTED = time.perf_counter()  # fallback origin of painted_ms; keep this the fi
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from PySide6.QtCore import QEvent, QObject, QTimer  # noqa: E402
+from PySide6.QtCore import QObject, QTimer  # noqa: E402
 from PySide6.QtGui import QFontDatabase, QIcon  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory  # noqa: E402
 
@@ -66,20 +66,19 @@ def elapsed_ms() -> float:
 
 
 class _FirstPaint(QObject):
-    """Prints painted_ms on the window's first paint, ready_ms once an edit no longer waits for the store, and
+    """Prints painted_ms as the window's first paint begins, ready_ms once an edit no longer waits for the store, and
     quits (for start-up measurements)."""
 
     def __init__(self, app: QApplication, *, ready: bool) -> None:
         super().__init__()
         self.app, self.done, self.ready = app, False, ready
 
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if event.type() == QEvent.Type.Paint and not self.done:
+    def painted(self) -> None:
+        if not self.done:
             self.done = True
             _say(f"painted_ms={elapsed_ms():.0f}")
             if self.ready:
                 self.now_ready()
-        return False
 
     def now_ready(self) -> None:
         self.ready = True
@@ -285,7 +284,7 @@ def run(args) -> int:
     watcher = None
     if getattr(args, "exit_after_paint", False):
         watcher = _FirstPaint(app, ready=pending is None)
-        window.installEventFilter(watcher)
+        window.first_painted.connect(watcher.painted)
         watcher.setParent(window)  # kept alive as long as the window
     if pending is not None:
         from ui.first_paint import open_after_paint

@@ -1,5 +1,5 @@
-"""Libraries imported without start-up costs the app never uses: ≈40 ms of every PDF from a fresh process, ≈4 ms of
-the window's first paint.
+"""Libraries imported without start-up costs the app never uses: ≈40 ms of every PDF from a fresh process, and a
+little of the window's first paint.
 
 - `reportlab.platypus.paragraph` compiles `uri_pat` when it loads: a case-insensitive pattern over the whole Basic
   Multilingual Plane, ≈30 ms of case folding. Only a paragraph style with `uriWasteReduce` reads it (ours never set
@@ -8,8 +8,9 @@ the window's first paint.
   paragraph style with `shaping` asks for (ours never do: Chinese needs none). While that module loads, its import
   gets a stand-in that imports uharfbuzz the first time it is used; an import after that (pyHanko's, for the
   signature stamp) gets the real module.
-- `logging.handlers` imports socket and pickle (≈4 ms before the window's first paint) for its network handlers;
-  the log's rotating file handler needs neither. While it loads, those imports get stand-ins in the same way.
+- `logging.handlers` imports socket and pickle for its network handlers; the log's rotating file handler needs
+  neither. While it loads, those imports get stand-ins in the same way (pickle is ≈1.5 ms before the window's first
+  paint; socket the database lock imports anyway, for the computer's name).
 
 All are done by a finder on `sys.meta_path` that wraps exactly those modules' loading; whoever imports them first
 (an export, the ledger, a review report, a test), the import is the same. Installed by `app/__init__.py`; nothing is
@@ -65,9 +66,13 @@ def _wide_patterns_compiled_on_use():
 
 
 class ImportedOnUse(ModuleType):
-    """Stands for a module that is not imported yet: the first attribute asked of it imports the module."""
+    """Stands for a module that is not imported yet: the first attribute asked of it imports the module. Its
+    metadata (`__file__`, `__path__` …) it does not have, as a module not loaded has none: PySide6's import hook asks
+    every module imported for its `__file__`, which must not load it."""
 
     def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") and name.endswith("__"):
+            raise AttributeError(name)
         if sys.modules.get(self.__name__) is self:
             del sys.modules[self.__name__]
         return getattr(importlib.import_module(self.__name__), name)
