@@ -91,3 +91,37 @@ def test_the_logs_handler_module_loads_without_socket_and_pickle_until_they_are_
     assert seen["at_import"] == [] and seen["after_logging"] == []  # the rotating file needs neither
     assert "账号 ***1234 written" in seen["log"]
     assert seen["socket_type"] == "SOCK_STREAM" and seen["pickled"] == [1, "二"]
+
+
+STORE = r"""
+import json, os, sys, tempfile
+import app  # installs the finder, as every entry point does
+from app.ops.contracts import set_field
+from app.ops.first_run import open_store
+from app.codecs.sample import sample_contract
+db = open_store(os.path.join(tempfile.mkdtemp(), "store.db"))  # SQLAlchemy, the SQLite dialect, the sample
+number = sample_contract().number
+set_field(db, number, "title", "改过的标题")
+seen = {"asyncio_after_an_edit": "asyncio" in sys.modules}
+import sqlalchemy.util.concurrency as concurrency
+import sqlalchemy.util.compat as compat
+async def job():
+    return 1
+coroutine = job()
+seen["iscoroutine"] = [concurrency.iscoroutine(coroutine), concurrency.iscoroutine(1)]
+coroutine.close()
+seen["asyncio_when_used"] = "asyncio" in sys.modules
+seen["real_module"] = compat.asyncio.run(job())  # the stand-in hands over to the real asyncio
+print(json.dumps(seen))
+"""
+
+
+def test_the_store_opens_and_edits_without_importing_asyncio_and_sqlalchemy_still_has_it_when_used(tmp_path):
+    import os
+
+    done = subprocess.run([sys.executable, "-c", STORE], capture_output=True, text=True, cwd=ROOT, timeout=120,
+                          env={**os.environ, "CONTRACTDESK_HOME": str(tmp_path)})
+    assert done.returncode == 0, done.stderr
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen == {"asyncio_after_an_edit": False, "iscoroutine": [True, False], "asyncio_when_used": True,
+                    "real_module": 1}

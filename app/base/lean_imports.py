@@ -1,5 +1,5 @@
-"""Libraries imported without start-up costs the app never uses: ≈40 ms of every PDF from a fresh process, and a
-little of the window's first paint.
+"""Libraries imported without start-up costs the app never uses: ≈40 ms of every PDF from a fresh process, ≈10 ms
+before the window is ready for editing, and a little of its first paint.
 
 - `reportlab.platypus.paragraph` compiles `uri_pat` when it loads: a case-insensitive pattern over the whole Basic
   Multilingual Plane, ≈30 ms of case folding. Only a paragraph style with `uriWasteReduce` reads it (ours never set
@@ -11,6 +11,9 @@ little of the window's first paint.
 - `logging.handlers` imports socket and pickle for its network handlers; the log's rotating file handler needs
   neither. While it loads, those imports get stand-ins in the same way (pickle is ≈1.5 ms before the window's first
   paint; socket the database lock imports anyway, for the computer's name).
+- SQLAlchemy imports asyncio (≈10–15 ms, with ssl and concurrent.futures) in five modules, for its asyncio engines,
+  which the app does not use. While those load, their imports get stand-ins the same way; the one attribute a module
+  reads as it loads (`asyncio.iscoroutine`) is a function that imports asyncio when it is first called.
 
 All are done by a finder on `sys.meta_path` that wraps exactly those modules' loading; whoever imports them first
 (an export, the ledger, a review report, a test), the import is the same. Installed by `app/__init__.py`; nothing is
@@ -78,9 +81,10 @@ class ImportedOnUse(ModuleType):
         return getattr(importlib.import_module(self.__name__), name)
 
 
-def _imported_on_use(*names: str) -> Callable[[], AbstractContextManager[None]]:
+def _imported_on_use(*names: str, given: dict[str, Any] | None = None) -> Callable[[], AbstractContextManager[None]]:
     """A trim: while the module loads, its imports of `names` get stand-ins (ImportedOnUse) that import the real
-    module the first time they are used; an import after that gets the real module."""
+    module the first time they are used; an import after that gets the real module. `given`: attributes the stand-ins
+    have from the start ("module.name": value), for a module that reads one as it loads."""
 
     @contextmanager
     def trim() -> Iterator[None]:
@@ -90,6 +94,10 @@ def _imported_on_use(*names: str) -> Callable[[], AbstractContextManager[None]]:
         for name in names:
             if name not in sys.modules and importlib.util.find_spec(name) is not None:  # else: paid, or absent
                 placed[name] = sys.modules[name] = ImportedOnUse(name)
+                for key, value in (given or {}).items():
+                    module, _, attribute = key.rpartition(".")
+                    if module == name:
+                        setattr(placed[name], attribute, value)
         try:
             yield
         finally:
@@ -100,11 +108,24 @@ def _imported_on_use(*names: str) -> Callable[[], AbstractContextManager[None]]:
     return trim
 
 
+def _iscoroutine(obj: object) -> bool:
+    """asyncio.iscoroutine, asyncio imported when it is first asked (SQLAlchemy's concurrency module keeps the
+    function as it loads; only its asyncio engines call it)."""
+    import asyncio
+
+    return asyncio.iscoroutine(obj)
+
+
 #: The modules whose loading is wrapped, and what it is wrapped in.
 TRIMS: dict[str, Callable[[], AbstractContextManager[None]]] = {
     "reportlab.platypus.paragraph": _wide_patterns_compiled_on_use,
     "reportlab.pdfbase.ttfonts": _imported_on_use("uharfbuzz"),
     "logging.handlers": _imported_on_use("socket", "pickle"),
+    "sqlalchemy.util.compat": _imported_on_use("asyncio"),
+    "sqlalchemy.util.concurrency": _imported_on_use("asyncio", given={"asyncio.iscoroutine": _iscoroutine}),
+    "sqlalchemy.util.queue": _imported_on_use("asyncio"),
+    "sqlalchemy.connectors.asyncio": _imported_on_use("asyncio"),
+    "sqlalchemy.dialects.sqlite.aiosqlite": _imported_on_use("asyncio"),
 }
 
 
