@@ -13,7 +13,8 @@
   file's bytes, the same answer for every module. (A bundled program has no sources, so there both answers are "no".)
 
 `start` does the first two around PySide6's first import, `install` the third; `ui/__init__.py` calls both. A PySide6
-that works differently is left as it is: nothing here is needed for it to work.
+that works differently is left as it is: nothing here is needed for it to work. In the PyInstaller bundle the first
+two do not apply: PyInstaller's runtime hook for PySide6 imports QtCore before any code of ours runs.
 """
 
 from __future__ import annotations
