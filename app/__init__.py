@@ -4,4 +4,4 @@ __version__ = "0.1.0"
 
 from app.base import lean_imports as _lean_imports
 
-_lean_imports.install()  # ReportLab's import without the two costs the app never uses (see the module)
+_lean_imports.install()  # libraries imported without costs the app never uses (see the module)

@@ -121,3 +121,15 @@ def test_a_data_folder_that_cannot_be_written_costs_only_the_compile(tmp_path):
     seen = _fresh(blocked / "home")  # the data folder cannot be created: no cache, PySide6 starts as it would
     assert "shibokensupport/signature/parser.py" in seen["compiled"]
     assert seen["wrong_call"] == "QWidget.setWindowTitle() takes exactly one argument (2 given)"
+
+
+def test_a_cache_entry_that_cannot_be_replaced_does_not_stop_the_window(tmp_path, monkeypatch):
+    from ui.lean_pyside import cache_file
+
+    monkeypatch.setenv("CONTRACTDESK_HOME", str(tmp_path))
+    entry = cache_file()
+    assert entry is not None
+    entry.mkdir(parents=True)  # a folder where the entry goes: the safe writer refuses to replace it (a UserError)
+    seen = _fresh(tmp_path)
+    assert "shibokensupport/signature/parser.py" in seen["compiled"]
+    assert seen["wrong_call"] == "QWidget.setWindowTitle() takes exactly one argument (2 given)"

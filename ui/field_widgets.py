@@ -96,8 +96,8 @@ class FieldLineEdit(QLineEdit):
 
     def focusInEvent(self, event: QFocusEvent) -> None:
         # Ctrl+Z passed on to the window from the first focus, which comes before any shortcut can: a filter on each
-        # of the 概要 form's 40 editors from the start would make their every event cross into Python (≈900 of them,
-        # and PySide6's type for every QEvent subclass) before the window's first paint.
+        # of the 概要 form's 40 editors from the start would make ≈900 of their events cross into Python before the
+        # window's first paint.
         if not self._undo_passed:
             self._undo_passed = True
             pass_undo_to_window(self)

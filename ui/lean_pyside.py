@@ -80,17 +80,6 @@ def _read(entry: Path | None) -> dict[str, tuple[tuple[int, int], CodeType]]:
             if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], CodeType)}
 
 
-def _write(entry: Path, stored: dict[str, tuple[tuple[int, int], CodeType]]) -> None:
-    """Store the code objects; a folder that cannot be written costs the next start the compile, nothing more."""
-    from app.base.fileio import atomic_write_bytes
-
-    try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(entry, marshal.dumps(stored))
-    except (OSError, ValueError):
-        pass
-
-
 @contextmanager
 def _support_compiled_once() -> Iterator[None]:
     """While PySide6's support package is imported, its modules' sources are compiled through the cache."""
@@ -123,7 +112,9 @@ def _support_compiled_once() -> Iterator[None]:
     finally:
         builtins.compile = real
     if changed and entry is not None:
-        _write(entry, stored)
+        from app.base.fileio import write_cache_entry
+
+        write_cache_entry(entry, marshal.dumps(stored))  # one that cannot be written costs the next start the compile
 
 
 def start() -> None:

@@ -572,9 +572,8 @@ class MainWindow(QMainWindow):
 
     def after_paint(self, job: Callable[[], None], *, first: bool = False) -> None:
         """Run `job` on the event-loop turn after the window's next paint (`first`: before the jobs already waiting).
-        A signal and a paintEvent, not an event filter: a filter on the window would make every event before the
-        first paint cross into Python, and the first such event makes PySide6 create a type for every QEvent
-        subclass (≈3 ms of the first paint)."""
+        A paintEvent (and `first_painted`), not an event filter: a filter on the window would make every event it gets
+        before the first paint cross into Python."""
         if first:
             self._after_paint.insert(0, job)
         else:

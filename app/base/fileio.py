@@ -231,6 +231,18 @@ def atomic_write_text(target: str | os.PathLike[str], text: str) -> None:
     atomic_write_bytes(target, text.encode("utf-8"))
 
 
+def write_cache_entry(target: Path, data: bytes) -> Exception | None:
+    """Write one entry of a cache in the data folder (atomically, its folder made as needed). A cache that cannot be
+    written (a read-only folder, a full disk) costs only the work of making the entry again next time, so the problem
+    is returned for the caller to log, never raised."""
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_bytes(target, data)
+    except (OSError, UserError) as exc:
+        return exc
+    return None
+
+
 #: The largest document an import reads (a contract with its cost tables and images is far smaller).
 MAX_IMPORT_BYTES = 200 * 1024 * 1024
 

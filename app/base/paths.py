@@ -88,7 +88,8 @@ def logs_dir() -> Path:
 
 def cache_dir(name: str) -> Path | None:
     """<data folder>/cache/<name>: what a fresh process would otherwise work out again (parsed fonts, compiled
-    clauses). Not created here (a cache writes its entries atomically into it); None when there is no data folder."""
+    clauses, Qt's compiled support code). Not created here (a cache writes its entries atomically into it, see
+    app.base.fileio.write_cache_entry); None when there is no data folder."""
     try:
         return data_dir() / "cache" / name
     except OSError:

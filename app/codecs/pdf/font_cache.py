@@ -155,12 +155,12 @@ def load_font(name: str, path: Path, subfont_index: int = 0, folder: Path | None
     except (OSError, ValueError, EOFError, TypeError, KeyError, AttributeError, UnicodeDecodeError) as exc:
         log.info("font cache entry %s not used: %s", entry.name, exc)
     font = TTFont(name, str(path), subfontIndex=subfont_index)
-    from app.base.errors import UserError
-    from app.base.fileio import atomic_write_bytes
+    from app.base.fileio import write_cache_entry
 
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        atomic_write_bytes(entry, stamp.encode("utf-8") + b"\n" + _stored(font.face))
-    except (OSError, ValueError, UserError) as exc:  # a full disk, a read-only folder: the next export parses again
-        log.info("font cache not written: %s", exc)
+        problem = write_cache_entry(entry, stamp.encode("utf-8") + b"\n" + _stored(font.face))
+    except ValueError as exc:  # a face marshal cannot store
+        problem = exc
+    if problem is not None:  # the next export parses again
+        log.info("font cache not written: %s", problem)
     return font
