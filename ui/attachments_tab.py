@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -39,6 +39,7 @@ from app.store.db import Database
 from app.values.file_types import PATTERNS, size_text
 from ui.background import BackgroundCall, run_in_background
 from ui.change_feed import FollowsContract
+from ui.i18n import RetranslateMixin
 from ui.operations import operations_for
 from ui.problem_label import PROBLEM_STYLE
 from ui.value_combo import ValueCombo
@@ -75,7 +76,7 @@ class FileList(QTreeWidget):
             super().dropEvent(event)
 
 
-class AttachmentsTab(FollowsContract, QWidget):
+class AttachmentsTab(FollowsContract, RetranslateMixin, QWidget):
     status_message = Signal(str)
     SHOWS = frozenset({Part.ATTACHMENTS, Part.LIFECYCLE, Part.OFFICE, Part.STATE})
 
@@ -155,11 +156,6 @@ class AttachmentsTab(FollowsContract, QWidget):
                             "Double-click a file to open it."))
         if self.number is not None:
             self.refresh()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def set_contract(self, number: str | None) -> None:
         self.number = number

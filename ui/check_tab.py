@@ -6,7 +6,7 @@ The findings come from app.rules.checks.check on the stored contract; `jump(wher
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -26,12 +26,13 @@ from app.rules.fields import where_label
 from app.store.contracts import load
 from app.store.db import Database
 from ui.change_feed import FollowsContract
+from ui.i18n import RetranslateMixin
 from ui.operations import operations_for
 
 WHERE_ROLE = Qt.ItemDataRole.UserRole
 
 
-class CheckTab(FollowsContract, QWidget):
+class CheckTab(FollowsContract, RetranslateMixin, QWidget):
     """Findings of one contract, errors first; checked again whenever what the contract says changes."""
 
     jump = Signal(str)
@@ -77,11 +78,6 @@ class CheckTab(FollowsContract, QWidget):
             self.refresh()  # messages are produced in the current language
         else:
             self._show_summary()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def set_contract(self, number: str | None) -> None:
         self.number = number

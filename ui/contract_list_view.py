@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QItemSelection, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,6 +25,7 @@ from app.base.i18n import _, ngettext
 from app.domain import Status
 from ui.contract_list_model import NUMBER_ROLE, TITLE, TOTAL, ContractListModel
 from ui.first_paint import start_view
+from ui.i18n import RetranslateMixin
 
 if TYPE_CHECKING:
     from app.store.db import Database
@@ -33,7 +34,7 @@ SEARCH_DELAY_MS = 150
 COUNT_DELAY_MS = 400
 
 
-class ContractListView(QWidget):
+class ContractListView(RetranslateMixin, QWidget):
     """Search + filter + table. `select_number` selects a contract programmatically."""
 
     contract_selected = Signal(str)
@@ -135,11 +136,6 @@ class ContractListView(QWidget):
     def set_our_party(self, role: str) -> None:
         """The office is party `role` ("a"/"b"): the 对方 column shows the other one."""
         self.model.set_our_party(role)
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     # ------------------------------------------------------------------ filtering
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QThreadPool, Signal
+from PySide6.QtCore import QSettings, Qt, QThreadPool, Signal
 from PySide6.QtGui import QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -36,6 +36,7 @@ from app.review.obstacles import Obstacle
 from app.store.db import Database
 from ui import settings as keys
 from ui.export_worker import ExportJob, ExportKind, ExportWorker
+from ui.i18n import RetranslateMixin
 from ui.operations import operations_for
 from ui.problem_label import PROBLEM_STYLE
 
@@ -84,7 +85,7 @@ class PathField(QWidget):
         return Path(text) if text else None
 
 
-class ExportDialog(QDialog):
+class ExportDialog(RetranslateMixin, QDialog):
     """Export one contract. `exported(path)` after a successful export; the dialog then closes."""
 
     exported = Signal(object)
@@ -266,11 +267,6 @@ class ExportDialog(QDialog):
         self.draft_note.setText(text)
         self.draft_note.setToolTip("\n".join(p.text for p in self.problems))
         self.draft_note.show()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def kind(self) -> ExportKind:
         return ExportKind(self.format_combo.currentData())

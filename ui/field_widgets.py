@@ -43,6 +43,7 @@ from app.values.money import AmountError, rmb_upper
 from ui.change_feed import FollowsContract
 from ui.edit_commands import EditContext
 from ui.first_paint import start_view
+from ui.i18n import RetranslateMixin
 from ui.operations import operations_for
 from ui.problem_label import PROBLEM_RED, PROBLEM_STYLE
 
@@ -77,7 +78,7 @@ def pass_undo_to_window(editor: QLineEdit | QPlainTextEdit | QTextEdit) -> None:
     editor.installEventFilter(_UndoToWindow(editor))
 
 
-class FieldLineEdit(QLineEdit):
+class FieldLineEdit(RetranslateMixin, QLineEdit):
     """A line edit for a text-like field path (text, amount, count, date, credit code …)."""
 
     commit = Signal(str, object)
@@ -133,12 +134,10 @@ class FieldLineEdit(QLineEdit):
         if changed:
             self.problem.emit(self.path, message)
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.setAccessibleName(where_label(self.path))
-            if self.error:
-                self.validate()  # the explanation in the new language
-        super().changeEvent(event)
+    def retranslate_ui(self) -> None:
+        self.setAccessibleName(where_label(self.path))
+        if self.error:
+            self.validate()  # the explanation in the new language
 
     def try_commit(self) -> None:
         if self.isReadOnly() or not self.validate():
@@ -190,7 +189,7 @@ class AmountEdit(QWidget):
         self._update_upper()
 
 
-class DateEdit(QWidget):
+class DateEdit(RetranslateMixin, QWidget):
     """A date typed as 2025-05-22 or 2025年5月22日, or picked from a calendar; blank clears it."""
 
     def __init__(self, path: str, parent: QWidget | None = None) -> None:
@@ -215,11 +214,6 @@ class DateEdit(QWidget):
         self.edit.setPlaceholderText(_("e.g. 2025-05-22 or 2025年5月22日"))
         self.button.setToolTip(_("Pick a date"))
         self.button.setAccessibleName(_("Pick a date"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     @property
     def calendar(self) -> QCalendarWidget:
@@ -257,7 +251,7 @@ class DateEdit(QWidget):
         self.button.setEnabled(not read_only)
 
 
-class FlagEdit(QCheckBox):
+class FlagEdit(RetranslateMixin, QCheckBox):
     """A yes/no field committed when toggled."""
 
     commit = Signal(str, object)
@@ -268,10 +262,8 @@ class FlagEdit(QCheckBox):
         self.toggled.connect(lambda on: self.commit.emit(self.path, bool(on)))
         self.setAccessibleName(where_label(path))
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.setAccessibleName(where_label(self.path))
-        super().changeEvent(event)
+    def retranslate_ui(self) -> None:
+        self.setAccessibleName(where_label(self.path))
 
     def show_value(self, value: Any) -> None:
         self.blockSignals(True)
@@ -315,7 +307,7 @@ def line_edit_of(widget: QWidget) -> FieldLineEdit | None:
 _EDITOR_HOOKS = ("show_contract", "apply_read_only", "focus_where")
 
 
-class ContractEditorBase(FollowsContract, QWidget):
+class ContractEditorBase(FollowsContract, RetranslateMixin, QWidget):
     """What the 概要, 条款 and 签署页 tabs share: the contract they show, its version, the read-only
     note, the stale-edit banner with its Reload button, and the message line for refused edits.
 
@@ -553,11 +545,6 @@ class ContractEditorBase(FollowsContract, QWidget):
                 "· " + _("{field}: {value}").format(field=where_label(path), value=text) for path, text in amended.items())
         self.read_only_note.setText(note)
         self.reload_button.setText(_("Reload"))
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     # ------------------------------------------------------------------ for subclasses
     # Each tab defines these three; a tab that lacks one is refused when its class is made (below).

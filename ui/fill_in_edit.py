@@ -31,6 +31,7 @@ from PySide6.QtWidgets import QTextEdit, QToolTip, QWidget
 
 from app.base import i18n
 from app.rules.fill_ins import FillIn, display_text, new_fill_in, split_template
+from ui.i18n import RetranslateMixin
 
 #: The object type of a token in the document, and the format property holding its stored source.
 TOKEN_TYPE = int(QTextFormat.ObjectTypes.UserObject.value) + 17
@@ -89,7 +90,7 @@ class _TokenPainter(QPyTextObject):
         painter.restore()
 
 
-class FillInEdit(QTextEdit):
+class FillInEdit(RetranslateMixin, QTextEdit):
     """Clause text with fill-in tokens: set_template() / template() in the stored form, insert_fill_in()."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -278,13 +279,12 @@ class FillInEdit(QTextEdit):
         value = self.describe(source) if self.describe is not None else ""
         return f"{name}: {value}" if value else name
 
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:  # token names are in the window's language
-            doc = self.document()
-            doc.markContentsDirty(0, doc.characterCount())
-            self.viewport().update()
-            self._describe_for_screen_readers()
-        super().changeEvent(event)
+    def retranslate_ui(self) -> None:
+        """Token names are in the window's language: lay them out and describe them again."""
+        doc = self.document()
+        doc.markContentsDirty(0, doc.characterCount())
+        self.viewport().update()
+        self._describe_for_screen_readers()
 
 
 def _cursor_at(doc: QTextDocument, position: int) -> QTextCursor:

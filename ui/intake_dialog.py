@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QModelIndex, QPersistentModelIndex, Qt, QThreadPool, Signal
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QThreadPool, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -45,6 +45,7 @@ from app.domain import Contract, CostRow, party_name
 from app.rules.fields import Kind, format_value, get_value, parse_value, set_value, spec_for
 from app.store.db import Database
 from app.values.money import format_amount
+from ui.i18n import RetranslateMixin
 from ui.intake_source import COLOURS, SourceView
 from ui.intake_worker import STEPS, IntakeReading, IntakeWorker
 from ui.operations import operations_for
@@ -168,7 +169,7 @@ class _ValueDelegate(QStyledItemDelegate):
         return super().createEditor(parent, option, index)
 
 
-class IntakeDialog(QDialog):
+class IntakeDialog(RetranslateMixin, QDialog):
     """Read `path`, show what was recognised, store it as a new contract when the clerk accepts.
 
     `read_done` when reading ended (recognised, refused or cancelled); `stored(number)` after the contract was
@@ -345,11 +346,6 @@ class IntakeDialog(QDialog):
             self.read.report = review(self.read.result)  # findings in this language
             self._fill()
         self._update_state()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def _show_step(self) -> None:
         self.progress_label.setText(_("Reading {file}: step {n} of {count}, {what}…").format(

@@ -48,6 +48,7 @@ from ui.accessible import name_fields_by_labels
 from ui.background import BackgroundCall, run_in_background
 from ui.contract_list_view import ContractListView
 from ui.export_worker import ExportJob, ExportKind, ExportWorker
+from ui.i18n import LANGUAGE_NAMES, RetranslateMixin
 from ui.operations import Operations, operations_for
 from ui.unsaved_entries import ask_to_discard, refused_entries
 
@@ -119,7 +120,7 @@ class _Pages(Mapping[str, QWidget]):
         return len(TAB_ORDER)
 
 
-class MainWindow(QMainWindow):
+class MainWindow(RetranslateMixin, QMainWindow):
     """The desktop app's window over one open database (File → Open database… swaps it)."""
 
     #: A print-ready packet (PDF bytes) was rendered for preview or printing.
@@ -466,6 +467,9 @@ class MainWindow(QMainWindow):
         self.toolbar.setWindowTitle(_("Toolbar"))
         self._retranslate_tabs()
         self.update_title()
+        if self.statusBar().currentMessage():  # a message in the old language: say what changed instead
+            self.show_status(_("Interface language: {language}").format(
+                language=LANGUAGE_NAMES.get(i18n_language(), i18n_language())))
 
     def _undo_texts(self) -> tuple[str, str]:
         undo, redo = self.undo_group.undoText(), self.undo_group.redoText()
@@ -483,18 +487,6 @@ class MainWindow(QMainWindow):
             return
         for i, tab in enumerate(TAB_ORDER):
             self.tabs.setTabText(i, _(TAB_TITLES[tab]))
-
-    def changeEvent(self, event) -> None:
-        from PySide6.QtCore import QEvent
-
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-            if self.statusBar().currentMessage():  # a message in the old language: say what changed instead
-                from ui.i18n import LANGUAGE_NAMES
-
-                self.show_status(_("Interface language: {language}").format(
-                    language=LANGUAGE_NAMES.get(i18n_language(), i18n_language())))
-        super().changeEvent(event)
 
     def update_title(self) -> None:
         parts = []

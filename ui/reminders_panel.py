@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 from app.base.i18n import _, ngettext
 from app.ops import Changes, Part
 from ui.background import BackgroundCall, run_in_background
+from ui.i18n import RetranslateMixin
 from ui.operations import operations_for
 from ui.problem_label import PROBLEM_RED
 
@@ -60,7 +61,7 @@ def compute_reminders(db: Database, today: date, user: str) -> list[Reminder]:
     return reminders(sources, today, dismissed=dismissed(db, user))
 
 
-class RemindersPanel(QDockWidget):
+class RemindersPanel(RetranslateMixin, QDockWidget):
     """A dock of the main window; `open_contract(number)` when a line is double-clicked."""
 
     open_contract = Signal(str)
@@ -113,15 +114,6 @@ class RemindersPanel(QDockWidget):
         self.operations.changed.connect(self._changed)
         self.retranslate_ui()
 
-    def changeEvent(self, event) -> None:
-        from PySide6.QtCore import QEvent
-
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-            if self.computed:  # each line's "due in 4 days" and what falls due are words of the old language
-                self.refresh()
-        super().changeEvent(event)
-
     @property
     def today(self) -> date:
         return self.fixed_today or date.today()
@@ -136,6 +128,8 @@ class RemindersPanel(QDockWidget):
         self.restore_button.setText(_("Show dismissed"))
         self.restore_button.setAccessibleName(_("Show the dismissed reminders again"))
         self._show()
+        if self.computed:  # each line's "due in 4 days" and what falls due are words of the old language
+            self.refresh()
 
     # ------------------------------------------------------------------ computing
 

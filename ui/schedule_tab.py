@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QFrame,
@@ -41,6 +41,7 @@ from app.rules.schedule import ItemState, Schedule, ScheduleItem
 from app.store.db import Database
 from app.values.money import format_amount
 from ui.change_feed import FollowsContract
+from ui.i18n import RetranslateMixin
 from ui.operations import operations_for
 from ui.problem_label import PROBLEM_RED
 
@@ -70,7 +71,7 @@ def due_text(item: ScheduleItem) -> str:
     return ""
 
 
-class ScheduleTab(FollowsContract, QWidget):
+class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
     """Steps, deadlines and payments; `today` is fixed by tests, otherwise the real date at each refresh."""
 
     status_message = Signal(str)
@@ -188,11 +189,6 @@ class ScheduleTab(FollowsContract, QWidget):
         self.payments.setAccessibleName(_("Payments made"))
         if self.number is not None:
             self.refresh()
-
-    def changeEvent(self, event: QEvent) -> None:
-        if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
-        super().changeEvent(event)
 
     def set_contract(self, number: str | None) -> None:
         self.number = number
