@@ -2,9 +2,9 @@
 
 __version__ = "0.1.0"
 
-from app.base import regex_cache as _regex_cache
+from app.base import compile_cache as _compile_cache
 
-_regex_cache.start()  # regular expressions compiled by an earlier start are not compiled again (see the module)
+_compile_cache.start()  # what an earlier start compiled is not compiled again (see the module)
 
 from app.base import lean_imports as _lean_imports  # noqa: E402
 

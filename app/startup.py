@@ -218,13 +218,13 @@ def guarded_main(argv: Sequence[str] | None = None, main: Callable[[list[str]], 
 
 def main() -> int:
     """The program: the `contractdesk` command, `python -m app` and both bundled programs."""
-    from app.base import collector, regex_cache
+    from app.base import collector, compile_cache
 
     collector.starting()  # a command is one short task: see app/base/collector.py
     try:
         code = guarded_main()
     finally:  # --help and usage errors leave by SystemExit
-        regex_cache.save()  # the patterns this start compiled, for the next (see app/__init__.py)
+        compile_cache.save()  # what this start compiled, for the next (see app/__init__.py)
     leave_objects_to_the_os()
     return code
 

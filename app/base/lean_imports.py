@@ -14,6 +14,8 @@ before the window is ready for editing, and a little of its first paint.
 - SQLAlchemy imports asyncio (≈10–15 ms, with ssl and concurrent.futures) in five modules, for its asyncio engines,
   which the app does not use. While those load, their imports get stand-ins the same way; the one attribute a module
   reads as it loads (`asyncio.iscoroutine`) is a function that imports asyncio when it is first called.
+- SQLAlchemy's `util.langhelpers` generates and compiles ≈200 functions as the rest of SQLAlchemy loads (≈10 ms).
+  Once it has loaded, it compiles through the code kept by an earlier start (app.base.compile_cache).
 
 All are done by a finder on `sys.meta_path` that wraps exactly those modules' loading; whoever imports them first
 (an export, the ledger, a review report, a test), the import is the same. Installed by `app/__init__.py`; nothing is
@@ -116,6 +118,19 @@ def _iscoroutine(obj: object) -> bool:
     return asyncio.iscoroutine(obj)
 
 
+def _served_compiled_code(name: str) -> Callable[[], AbstractContextManager[None]]:
+    """A trim: once the module has loaded, it compiles its generated source through app.base.compile_cache."""
+
+    @contextmanager
+    def trim() -> Iterator[None]:
+        yield
+        from app.base import compile_cache
+
+        compile_cache.serve(sys.modules[name])
+
+    return trim
+
+
 #: The modules whose loading is wrapped, and what it is wrapped in.
 TRIMS: dict[str, Callable[[], AbstractContextManager[None]]] = {
     "reportlab.platypus.paragraph": _wide_patterns_compiled_on_use,
@@ -126,6 +141,7 @@ TRIMS: dict[str, Callable[[], AbstractContextManager[None]]] = {
     "sqlalchemy.util.queue": _imported_on_use("asyncio"),
     "sqlalchemy.connectors.asyncio": _imported_on_use("asyncio"),
     "sqlalchemy.dialects.sqlite.aiosqlite": _imported_on_use("asyncio"),
+    "sqlalchemy.util.langhelpers": _served_compiled_code("sqlalchemy.util.langhelpers"),
 }
 
 

@@ -1,0 +1,233 @@
+"""What a start compiles, kept for the next: regular expressions and generated source code.
+
+Each start compiles things whose result never changes between starts, in Python code and only for the process:
+≈130 regular expressions (the window, SQLAlchemy, PySide6's support, the log masks; an export adds ReportLab's) and
+≈800 snippets of source that libraries generate and compile as they define classes (the `__init__`, `__eq__` … of
+every dataclass, SQLAlchemy's generated functions, `typing`'s forward references). Together ≈55 ms before the window
+is ready for editing, ≈20 ms of it before its first paint. Here the results are kept in the data folder
+(cache/compiled) and used by the next start:
+
+- *Patterns.* What the compiler hands the regular-expression engine (`_sre.compile`'s arguments) is handed to it
+  directly; the engine validates the code it is given.
+- *Source.* The code object, as `marshal` writes it for `.pyc` files, for the same source, file name, mode and
+  compiler flags (those inherited from the caller's `from __future__` imports included). Only the modules in
+  SERVED compile through it, by their own name for the built-in; their calls are known.
+
+The file is one per Python build (version and the engine's MAGIC) and carries a checksum; anything unexpected in it
+costs only the compile. Patterns and snippets built from data (a search term) would grow it: past MAX_ENTRIES of a
+kind, those not used by the process that writes it are dropped. `start()` runs as the `app` package is imported,
+before the standard library's modules that compile patterns as they load; `save()` runs when the program's command
+or window is done (app.startup.main), so only the program writes the file.
+"""
+
+from __future__ import annotations
+import __future__
+
+import _sre
+import builtins
+import logging
+import marshal
+import re
+import sys
+import threading
+import types
+import zlib
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+#: How many entries of each kind the file keeps (the window and an export use ≈150 patterns and ≈900 snippets).
+MAX_ENTRIES = 5000
+#: The modules that compile generated source through the stored code, and the built-ins they do it with.
+SERVED = {
+    "dataclasses": ("exec",),
+    "typing": ("compile",),
+    "sqlalchemy.util.langhelpers": ("compile", "exec"),  # imported later: see app.base.lean_imports
+}
+#: The compiler flags a caller's `from __future__` imports add to what it compiles (as CPython merges them).
+_FUTURE_FLAGS = 0
+for _name in __future__.all_feature_names:
+    _FUTURE_FLAGS |= getattr(__future__, _name).compiler_flag
+
+_Kind = dict[Any, Any]
+_stored: dict[str, _Kind] = {"patterns": {}, "code": {}}
+_used: set[Any] = set()
+_changed = False
+_captured = threading.local()
+_real_compile: Callable[..., Any] | None = None
+
+
+def cache_file() -> Path | None:
+    from app.base.paths import cache_dir
+
+    folder = cache_dir("compiled")
+    version = "-".join(map(str, sys.version_info[:3]))
+    return folder / f"{sys.implementation.name}-{version}-sre{_sre.MAGIC}.bin" if folder else None
+
+
+def _read(entry: Path | None) -> dict[str, _Kind]:
+    """The stored entries by kind; empty when there are none or the file is damaged (then it is rewritten)."""
+    empty: dict[str, _Kind] = {"patterns": {}, "code": {}}
+    if entry is None:
+        return empty
+    try:
+        data = entry.read_bytes()
+        if len(data) < 4 or zlib.crc32(data[4:]) != int.from_bytes(data[:4], "little"):
+            return empty
+        stored = marshal.loads(data[4:])
+    except (OSError, ValueError, EOFError, TypeError):
+        return empty
+    if not isinstance(stored, dict) or not all(isinstance(stored.get(kind), dict) for kind in empty):
+        return empty
+    return {kind: stored[kind] for kind in empty}
+
+
+def start() -> None:
+    """Compile through the stored entries from now on (once per process). Never fails: a Python whose compiler
+    looks different, or a data folder that cannot be read, leaves compiling as it is."""
+    global _real_compile, _changed
+    compiler: Any = getattr(re, "_compiler", None)
+    if _real_compile is not None or not callable(getattr(compiler, "compile", None)) or not hasattr(compiler, "_sre"):
+        return
+    _real_compile = compiler.compile
+    engine = types.SimpleNamespace(**vars(_sre))  # the engine as the compiler sees it, noting what it is handed
+    engine.compile = _noting
+    compiler._sre = engine
+    compiler.compile = _compile_pattern  # re._compile calls it for a pattern that is not in its in-process cache
+    import dataclasses  # noqa: F401  (the window and the store import both; served from now on)
+    import typing  # noqa: F401
+
+    for name in SERVED:
+        if name in sys.modules:
+            serve(sys.modules[name])
+    try:  # after the above: modules imported to find the data folder compile through the stored entries too
+        kept = _read(cache_file())
+    except Exception:  # the start must not fail for a cache
+        log.debug("stored compiled entries not read", exc_info=True)
+        return
+    _changed = any(key not in kept[kind] for kind, entries in _stored.items() for key in entries)
+    for kind, entries in kept.items():
+        _stored[kind].update(entries)
+
+
+def serve(module: types.ModuleType) -> None:
+    """Let `module` (one of SERVED) compile its generated source through the stored code."""
+    for name in SERVED.get(module.__name__, ()):
+        setattr(module, name, compile_source if name == "compile" else exec_source)
+
+
+# ---------------------------------------------------------------------------------------------- patterns
+
+
+def _noting(*args: Any) -> Any:
+    _captured.args = args
+    return _sre.compile(*args)
+
+
+def _compile_pattern(pattern: Any, flags: int = 0) -> Any:
+    global _changed
+    assert _real_compile is not None
+    if type(pattern) not in (str, bytes) or flags & re.DEBUG:  # a parsed pattern, or one whose code is printed
+        return _real_compile(pattern, flags)
+    patterns = _stored["patterns"]
+    key = (pattern, flags)
+    kept = patterns.get(key)
+    if kept is not None:
+        try:
+            compiled = _sre.compile(pattern, *kept)
+        except Exception:  # not code this engine accepts: compile it as Python would
+            del patterns[key]
+        else:
+            _used.add(key)
+            return compiled
+    _captured.args = None
+    compiled = _real_compile(pattern, flags)
+    args = _captured.args
+    if args is not None and args[0] is pattern:
+        final_flags, code, groups, groupindex, indexgroup = args[1:]
+        # The code holds the compiler's named constants (an int subclass, which marshal does not write).
+        patterns[key] = (int(final_flags), [int(op) for op in code], int(groups), dict(groupindex), tuple(indexgroup))
+        _used.add(key)
+        _changed = True
+    return compiled
+
+
+# ---------------------------------------------------------------------------------------------- source
+
+
+def _code_for(source: Any, filename: Any, mode: str, flags: int, optimize: int) -> Any:
+    """The code object for source text, from the file when it holds it; flags are the final ones."""
+    global _changed
+    if type(source) is not str or type(filename) is not str or flags & ~_FUTURE_FLAGS:  # an AST, bytes, only-AST
+        return builtins.compile(source, filename, mode, flags, True, optimize)
+    key = (source, filename, mode, flags, optimize if optimize != -1 else sys.flags.optimize)
+    codes = _stored["code"]
+    kept = codes.get(key)
+    if kept is not None:
+        try:
+            code = marshal.loads(kept)
+        except (ValueError, EOFError, TypeError):
+            del codes[key]
+        else:
+            if isinstance(code, types.CodeType):
+                _used.add(key)
+                return code
+            del codes[key]
+    code = builtins.compile(source, filename, mode, flags, True, optimize)
+    codes[key] = marshal.dumps(code)
+    _used.add(key)
+    _changed = True
+    return code
+
+
+def _inherited(depth: int) -> int:
+    """The `from __future__` flags of the code `depth` frames up, as the built-ins merge them into what they compile."""
+    return sys._getframe(depth + 1).f_code.co_flags & _FUTURE_FLAGS
+
+
+def compile_source(source: Any, filename: Any, mode: str, flags: int = 0, dont_inherit: bool = False,
+                   optimize: int = -1) -> Any:
+    """The built-in compile, for a SERVED module: the same code object, from the file when it holds it."""
+    return _code_for(source, filename, mode, flags | (0 if dont_inherit else _inherited(1)), optimize)
+
+
+def exec_source(source: Any, globals: dict[str, Any] | None = None, locals: Any = None, /) -> None:
+    """The built-in exec, for a SERVED module (whose calls give their namespace): source text is compiled as exec
+    compiles it ("<string>", the caller's `from __future__` flags), from the file when it holds it."""
+    if globals is None:  # not how SERVED modules call it; the caller's namespace, as the built-in takes it
+        frame = sys._getframe(1)
+        globals, locals = frame.f_globals, frame.f_locals if locals is None else locals
+    if type(source) is str:
+        source = _code_for(source, "<string>", "exec", _inherited(1), -1)
+    builtins.exec(source, globals, locals)
+
+
+# ---------------------------------------------------------------------------------------------- the file
+
+
+def save() -> None:
+    """Write what this process compiled for the first time (nothing when there is nothing new); never fails."""
+    global _changed
+    if not _changed:
+        return
+    _changed = False
+    for entries in _stored.values():
+        if len(entries) > MAX_ENTRIES:
+            for key in [key for key in entries if key not in _used][: len(entries) - MAX_ENTRIES]:
+                del entries[key]
+    try:
+        entry = cache_file()
+        data = marshal.dumps(_stored)
+    except Exception:  # no data folder, or something marshal cannot write: keep none rather than a part
+        log.debug("compiled entries not kept", exc_info=True)
+        return
+    if entry is None:
+        return
+    from app.base.fileio import write_cache_entry
+
+    problem = write_cache_entry(entry, zlib.crc32(data).to_bytes(4, "little") + data)
+    _changed = False  # not what the writing itself compiled (tempfile's patterns): the next start would write again
+    if problem is not None:
+        log.info("compiled entries not kept: %s", problem)
