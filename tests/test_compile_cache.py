@@ -68,16 +68,19 @@ def _behaviour(compiled: re.Pattern) -> list:
 
 
 def test_patterns_and_the_served_modules_compile_through_it_once_app_is_imported():
+    import collections
     import dataclasses
     import typing
 
     import sqlalchemy.util.langhelpers as langhelpers
+    import sqlalchemy.util.typing as sqlalchemy_typing
 
     assert cache._real_compile is not None
     assert re._compiler.compile is cache._compile_pattern
-    assert dataclasses.exec is cache.exec_source
-    assert typing.compile is cache.compile_source
+    assert (collections.eval, dataclasses.exec, typing.compile) == (
+        cache.eval_source, cache.exec_source, cache.compile_source)
     assert (langhelpers.compile, langhelpers.exec) == (cache.compile_source, cache.exec_source)
+    assert sqlalchemy_typing.eval is cache.eval_source
 
 
 # ---------------------------------------------------------------------------------------------- patterns
@@ -229,6 +232,27 @@ def test_exec_source_without_a_namespace_runs_in_the_callers(fresh):
     namespace = {"exec_source": cache.exec_source}
     exec("exec_source('answer = 6 * 7')", namespace)
     assert namespace["answer"] == 42
+
+
+def test_eval_source_answers_as_eval_and_from_the_file_next_time(fresh, monkeypatch):
+    import builtins
+    import collections
+
+    namespace = {"eval_source": cache.eval_source, "rate": 3}
+    assert eval("eval_source('  rate * 14')", namespace) == 42  # leading blanks, the caller's namespace
+    assert cache.eval_source("rate + x", {"rate": 1}, {"x": 2}) == 3
+    with pytest.raises(SyntaxError):
+        cache.eval_source("\n  1")
+    Point = collections.namedtuple("Point", "x y")  # namedtuple's own eval, served
+    cache.save()
+    _next_start(fresh)
+    compiled = []
+    real = builtins.compile
+    monkeypatch.setattr(builtins, "compile", lambda *args, **kw: compiled.append(args) or real(*args, **kw))
+    Again = collections.namedtuple("Point", "x y")
+    assert cache.eval_source("rate + x", {"rate": 1}, {"x": 2}) == 3
+    assert compiled == []
+    assert Again(1, 2) == Point(1, 2) and Again(1, y=2)._asdict() == {"x": 1, "y": 2}
 
 
 def test_what_is_not_source_text_is_compiled_as_python_would(fresh):

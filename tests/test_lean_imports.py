@@ -94,15 +94,15 @@ def test_the_logs_handler_module_loads_without_socket_and_pickle_until_they_are_
 
 
 STORE = r"""
-import json, os, sys, tempfile
+import json, os, sys
 import app  # installs the finder, as every entry point does
 from app.ops.contracts import set_field
 from app.ops.first_run import open_store
 from app.codecs.sample import sample_contract
-db = open_store(os.path.join(tempfile.mkdtemp(), "store.db"))  # SQLAlchemy, the SQLite dialect, the sample
+db = open_store(sys.argv[1])  # SQLAlchemy, the SQLite dialect: a store made before (a new one runs the migrations)
 number = sample_contract().number
 set_field(db, number, "title", "改过的标题")
-seen = {"asyncio_after_an_edit": "asyncio" in sys.modules}
+seen = {"asyncio_after_an_edit": "asyncio" in sys.modules, "metadata_after_an_edit": "importlib.metadata" in sys.modules}
 import sqlalchemy.util.concurrency as concurrency
 import sqlalchemy.util.compat as compat
 async def job():
@@ -112,16 +112,28 @@ seen["iscoroutine"] = [concurrency.iscoroutine(coroutine), concurrency.iscorouti
 coroutine.close()
 seen["asyncio_when_used"] = "asyncio" in sys.modules
 seen["real_module"] = compat.asyncio.run(job())  # the stand-in hands over to the real asyncio
+import sqlalchemy.util.langhelpers as langhelpers  # `import importlib.metadata`: reads the package's attribute
+seen["version"] = str(langhelpers.parse_version_from_metadata("SQLAlchemy"))
+seen["entry_points"] = type(compat.importlib_metadata_get("console_scripts")).__name__  # `from importlib import …`
+import importlib, importlib.metadata
+seen["metadata_is_real"] = [type(sys.modules["importlib.metadata"]).__name__, importlib.metadata is sys.modules["importlib.metadata"]]
 print(json.dumps(seen))
 """
 
 
-def test_the_store_opens_and_edits_without_importing_asyncio_and_sqlalchemy_still_has_it_when_used(tmp_path):
+def test_the_store_opens_and_edits_without_asyncio_or_importlib_metadata_and_sqlalchemy_still_has_them_when_used(tmp_path):
     import os
 
-    done = subprocess.run([sys.executable, "-c", STORE], capture_output=True, text=True, cwd=ROOT, timeout=120,
-                          env={**os.environ, "CONTRACTDESK_HOME": str(tmp_path)})
+    from app.ops.first_run import open_store
+
+    open_store(tmp_path / "store.db").close()  # with the sample
+    done = subprocess.run([sys.executable, "-c", STORE, str(tmp_path / "store.db")], capture_output=True, text=True,
+                          cwd=ROOT, timeout=120, env={**os.environ, "CONTRACTDESK_HOME": str(tmp_path)})
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
-    assert seen == {"asyncio_after_an_edit": False, "iscoroutine": [True, False], "asyncio_when_used": True,
-                    "real_module": 1}
+    import sqlalchemy
+
+    assert seen == {"asyncio_after_an_edit": False, "metadata_after_an_edit": False, "iscoroutine": [True, False],
+                    "asyncio_when_used": True, "real_module": 1, "version": sqlalchemy.__version__,
+                    "entry_points": seen["entry_points"], "metadata_is_real": ["module", True]}
+    assert seen["entry_points"] in ("EntryPoints", "list", "tuple")

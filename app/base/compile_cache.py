@@ -3,7 +3,8 @@
 Each start compiles things whose result never changes between starts, in Python code and only for the process:
 ≈130 regular expressions (the window, SQLAlchemy, PySide6's support, the log masks; an export adds ReportLab's) and
 ≈800 snippets of source that libraries generate and compile as they define classes (the `__init__`, `__eq__` … of
-every dataclass, SQLAlchemy's generated functions, `typing`'s forward references). Together ≈55 ms before the window
+every dataclass and named tuple, SQLAlchemy's generated functions and its reading of `Mapped["…"]` annotations,
+`typing`'s forward references). Together ≈55 ms before the window
 is ready for editing, ≈20 ms of it before its first paint. Here the results are kept in the data folder
 (cache/compiled) and used by the next start:
 
@@ -42,9 +43,11 @@ log = logging.getLogger(__name__)
 MAX_ENTRIES = 5000
 #: The modules that compile generated source through the stored code, and the built-ins they do it with.
 SERVED = {
+    "collections": ("eval",),  # namedtuple
     "dataclasses": ("exec",),
     "typing": ("compile",),
-    "sqlalchemy.util.langhelpers": ("compile", "exec"),  # imported later: see app.base.lean_imports
+    "sqlalchemy.util.langhelpers": ("compile", "exec"),  # these two are imported later: see app.base.lean_imports
+    "sqlalchemy.util.typing": ("eval",),  # the ORM's Mapped["…"] annotations
 }
 #: The compiler flags a caller's `from __future__` imports add to what it compiles (as CPython merges them).
 _FUTURE_FLAGS = 0
@@ -114,8 +117,9 @@ def start() -> None:
 
 def serve(module: types.ModuleType) -> None:
     """Let `module` (one of SERVED) compile its generated source through the stored code."""
+    served = {"compile": compile_source, "exec": exec_source, "eval": eval_source}
     for name in SERVED.get(module.__name__, ()):
-        setattr(module, name, compile_source if name == "compile" else exec_source)
+        setattr(module, name, served[name])
 
 
 # ---------------------------------------------------------------------------------------------- patterns
@@ -202,6 +206,17 @@ def exec_source(source: Any, globals: dict[str, Any] | None = None, locals: Any 
     if type(source) is str:
         source = _code_for(source, "<string>", "exec", _inherited(1), -1)
     builtins.exec(source, globals, locals)
+
+
+def eval_source(source: Any, globals: dict[str, Any] | None = None, locals: Any = None, /) -> Any:
+    """The built-in eval, for a SERVED module, as exec_source is the built-in exec. (The built-in strips leading
+    spaces and tabs from source text, so that "  x" is an expression.)"""
+    if globals is None:
+        frame = sys._getframe(1)
+        globals, locals = frame.f_globals, frame.f_locals if locals is None else locals
+    if type(source) is str:
+        source = _code_for(source.lstrip(" \t"), "<string>", "eval", _inherited(1), -1)
+    return builtins.eval(source, globals, locals)
 
 
 # ---------------------------------------------------------------------------------------------- the file

@@ -12,10 +12,12 @@ before the window is ready for editing, and a little of its first paint.
   neither. While it loads, those imports get stand-ins in the same way (pickle is ≈1.5 ms before the window's first
   paint; socket the database lock imports anyway, for the computer's name).
 - SQLAlchemy imports asyncio (≈10–15 ms, with ssl and concurrent.futures) in five modules, for its asyncio engines,
-  which the app does not use. While those load, their imports get stand-ins the same way; the one attribute a module
+  which the app does not use, and `importlib.metadata` (≈15 ms, with the email package) for plug-in entry points and
+  the version of a database driver that does not say its own, which SQLite's does. While those load, their imports get stand-ins the same way; the one attribute a module
   reads as it loads (`asyncio.iscoroutine`) is a function that imports asyncio when it is first called.
-- SQLAlchemy's `util.langhelpers` generates and compiles ≈200 functions as the rest of SQLAlchemy loads (≈10 ms).
-  Once it has loaded, it compiles through the code kept by an earlier start (app.base.compile_cache).
+- SQLAlchemy's `util.langhelpers` generates and compiles ≈200 functions as the rest of SQLAlchemy loads (≈10 ms), and
+  its `util.typing` evaluates the schema's ≈450 `Mapped["…"]` annotations. Once each has loaded, it compiles through
+  the code kept by an earlier start (app.base.compile_cache).
 
 All are done by a finder on `sys.meta_path` that wraps exactly those modules' loading; whoever imports them first
 (an export, the ledger, a review report, a test), the import is the same. Installed by `app/__init__.py`; nothing is
@@ -86,7 +88,9 @@ class ImportedOnUse(ModuleType):
 def _imported_on_use(*names: str, given: dict[str, Any] | None = None) -> Callable[[], AbstractContextManager[None]]:
     """A trim: while the module loads, its imports of `names` get stand-ins (ImportedOnUse) that import the real
     module the first time they are used; an import after that gets the real module. `given`: attributes the stand-ins
-    have from the start ("module.name": value), for a module that reads one as it loads."""
+    have from the start ("module.name": value), for a module that reads one as it loads. A submodule's stand-in is
+    also its package's attribute (`import importlib.metadata` binds the package, whose attribute is read when used),
+    until the real submodule's import puts itself there."""
 
     @contextmanager
     def trim() -> Iterator[None]:
@@ -96,6 +100,9 @@ def _imported_on_use(*names: str, given: dict[str, Any] | None = None) -> Callab
         for name in names:
             if name not in sys.modules and importlib.util.find_spec(name) is not None:  # else: paid, or absent
                 placed[name] = sys.modules[name] = ImportedOnUse(name)
+                package, _, child = name.rpartition(".")
+                if package in sys.modules and not hasattr(sys.modules[package], child):
+                    setattr(sys.modules[package], child, placed[name])
                 for key, value in (given or {}).items():
                     module, _, attribute = key.rpartition(".")
                     if module == name:
@@ -136,12 +143,14 @@ TRIMS: dict[str, Callable[[], AbstractContextManager[None]]] = {
     "reportlab.platypus.paragraph": _wide_patterns_compiled_on_use,
     "reportlab.pdfbase.ttfonts": _imported_on_use("uharfbuzz"),
     "logging.handlers": _imported_on_use("socket", "pickle"),
+    "sqlalchemy.util": _imported_on_use("importlib.metadata"),
     "sqlalchemy.util.compat": _imported_on_use("asyncio"),
     "sqlalchemy.util.concurrency": _imported_on_use("asyncio", given={"asyncio.iscoroutine": _iscoroutine}),
     "sqlalchemy.util.queue": _imported_on_use("asyncio"),
     "sqlalchemy.connectors.asyncio": _imported_on_use("asyncio"),
     "sqlalchemy.dialects.sqlite.aiosqlite": _imported_on_use("asyncio"),
     "sqlalchemy.util.langhelpers": _served_compiled_code("sqlalchemy.util.langhelpers"),
+    "sqlalchemy.util.typing": _served_compiled_code("sqlalchemy.util.typing"),
 }
 
 
