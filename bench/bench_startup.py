@@ -66,8 +66,8 @@ sys.exit(app.exec())
 #: What no app that keeps its data through SQLAlchemy can be ready for editing before: the bare window, then (after
 #: its paint, as the app does) SQLAlchemy's ORM imported and one SQLite connection made. No schema, no window of
 #: ours: the share of the "ready" target that the required library takes by itself. It imports SQLAlchemy as the app
-#: does: PySide6's look at the source of every module imported after it is answered as the app answers it
-#: (ui/lean_pyside.py), and `ui` imports `app`, whose import hooks (app/base/lean_imports.py) and compile cache
+#: does: PySide6's import hook is taken out as the app takes it out (ui/lean_pyside.py), and `ui` imports `app`,
+#: whose import hooks (app/base/lean_imports.py) and compile cache
 #: (app/base/compile_cache.py, the same data folder as the app's) apply to SQLAlchemy's modules too; so the reference
 #: does not pay for SQLAlchemy what the app does not.
 FLOOR_STORE = FLOOR.replace(

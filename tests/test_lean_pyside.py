@@ -1,40 +1,22 @@
-"""ui/lean_pyside.py: PySide6's "does this module mention PySide6?" answered from the file's bytes, the same answer
-its own source scan gives, for every kind of module."""
+"""ui/lean_pyside.py: PySide6 started without its stub generator, its per-start compiles and its import hook, and
+working as it does with them."""
 
 from __future__ import annotations
 
+import re
 import sys
 
-import app.domain
-import ui.main_window
-from ui.lean_pyside import install, uses_pyside
+from tests.conftest import ROOT
 
 
-def _pyside_answer(module) -> bool:
-    """PySide6's own test (shibokensupport/feature.py): the source through inspect, searched for the name."""
-    import inspect
-
-    try:
-        return "PySide6" in inspect.getsource(module)
-    except (TypeError, OSError, SyntaxError):
-        return False
-
-
-def test_the_answer_is_pysides_own_for_every_kind_of_module():
-    import _sqlite3  # an extension module
-    import json  # a package from the standard library
-
-    import shiboken6
-
-    modules = [ui.main_window, app.domain, sys, _sqlite3, json, shiboken6, sys.modules["ui"]]
-    assert [uses_pyside(m) for m in modules] == [_pyside_answer(m) for m in modules]
-    assert uses_pyside(ui.main_window) and not uses_pyside(app.domain)
-
-
-def test_importing_ui_puts_it_in_place_of_the_source_scan():
-    install()  # again: harmless
-    feature = sys.modules["shibokensupport.feature"]
-    assert feature._mod_uses_pyside is uses_pyside
+def test_no_module_of_ours_opts_into_a_pyside_feature():
+    """The import hook is taken out because nothing here uses `from __feature__ import …`: one that did would get
+    no feature, silently."""
+    uses = re.compile(r"^\s*(?:from|import)\s+__feature__\b", re.MULTILINE)
+    sources = [*ROOT.joinpath("app").rglob("*.py"), *ROOT.joinpath("ui").rglob("*.py"),
+               *ROOT.joinpath("tests").rglob("*.py")]
+    assert len(sources) > 100
+    assert [path for path in sources if uses.search(path.read_text(encoding="utf-8"))] == []
 
 
 #: A fresh process importing ui as the window does: which of PySide6's support modules were compiled from source
@@ -52,6 +34,13 @@ builtins.compile = real
 from PySide6.QtWidgets import QApplication, QWidget
 app = QApplication([])
 seen = {"compiled": [name for name in compiled if name.startswith("shibokensupport/")]}
+seen["import"] = [builtins.__import__.__name__, builtins.__import__ is builtins.__orig_import__]
+import ui.main_window  # imported after: PySide6 does not look at it
+feature = sys.modules["shibokensupport.feature"]
+seen["looked_at"] = "ui.main_window" in feature.pyside_feature_dict
+widget = QWidget()
+widget.setWindowTitle("合同台")
+seen["qt_names"] = [widget.windowTitle(), hasattr(widget, "set_window_title")]
 generator = sys.modules["shibokensupport.signature.lib.pyi_generator"]
 seen["generator_ran_at_start"] = "generate_pyi" in vars(generator)
 try:
@@ -92,6 +81,9 @@ def test_pysides_support_is_compiled_once_and_its_stub_generator_runs_when_used(
     second = _fresh(tmp_path)
     assert sorted(second["compiled"]) == sorted(DEFERRED)  # only their few-line stand-ins; the rest came stored
     for seen in (first, second):
+        assert seen["import"] == ["__lazy_import__", True]  # PySide6's own import, without the feature hook
+        assert seen["looked_at"] is False
+        assert seen["qt_names"] == ["合同台", False]  # Qt's names, no feature
         assert seen["generator_ran_at_start"] is False
         assert seen["wrong_call"] == "QWidget.setWindowTitle() takes exactly one argument (2 given)"  # PySide6's own
         assert seen["generator"] == ["generate_pyi", "ExactEnumerator", True]

@@ -1,4 +1,4 @@
-"""PySide6 started without work the app never uses: ≈15 ms of its bootstrap and ≈80 ms of source scans.
+"""PySide6 started without work the app never uses: ≈15 ms of its bootstrap and ≈30 ms of its import hook.
 
 - *Its support package, compiled once.* Importing shiboken6 runs PySide6's signature support: a dozen modules kept
   as source inside the binary and compiled at every start. Their code objects are kept in the data folder
@@ -6,15 +6,16 @@
 - *Its stub generator, run when used.* That support loads `pyi_generator` and `enum_sig`, which only write `.pyi`
   stubs for developers' tools, compiling regular expressions as they load. They are loaded as modules whose code
   runs the first time anything is asked of them (`run_deferred`).
-- *Its source scans.* PySide6 lets a module opt into `from __feature__ import snake_case, true_property`. To know
-  which modules might, it asks of every module imported after PySide6 whether its source mentions "PySide6", and
-  reads that source with `inspect.getsource` (linecache and the tokenizer): ≈0.2 ms a module, ≈80 ms over the
-  window's start, most of it SQLAlchemy's modules while the store opens. The same question is answered here from the
-  file's bytes, the same answer for every module. (A bundled program has no sources, so there both answers are "no".)
+- *Its import hook, taken out.* So that a module can opt into `from __feature__ import snake_case, true_property`,
+  PySide6 replaces `__import__`: around every import statement the process runs it calls two Python functions, and
+  of every new module it asks whether its source mentions "PySide6" (through `inspect`, ≈0.2 ms a module). The app
+  opts into no feature (a test checks that no module of ours imports `__feature__`), and PySide6 treats a module it
+  has not seen as one without features, so `install` puts back the import PySide6 wrapped (`__orig_import__`):
+  ≈15 ms while SQLAlchemy loads after the first paint, and the source reads before it.
 
-`start` does the first two around PySide6's first import, `install` the third; `ui/__init__.py` calls both. A PySide6
-that works differently is left as it is: nothing here is needed for it to work. In the PyInstaller bundle the first
-two do not apply: PyInstaller's runtime hook for PySide6 imports QtCore before any code of ours runs.
+`start` does the first two around PySide6's first import, `install` all three; `ui/__init__.py` calls `install`. A
+PySide6 that works differently is left as it is: nothing here is needed for it to work. In the PyInstaller bundle
+the first two do not apply: PyInstaller's runtime hook for PySide6 imports QtCore before any code of ours runs.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from types import CodeType, ModuleType
+from types import CodeType
 from typing import Any
 
 #: Where the support package's modules are compiled from (the names PySide6's embedded importer gives them).
@@ -125,22 +126,9 @@ def start() -> None:
         import shiboken6  # noqa: F401
 
 
-def uses_pyside(module: ModuleType) -> bool:
-    """Whether the module's source file mentions PySide6: False when it has none (built in, an extension, bytecode
-    only), as when `inspect.getsource` cannot find it."""
-    path = getattr(module, "__file__", None)
-    if not isinstance(path, str) or not path.endswith(".py"):
-        return False
-    try:
-        with open(path, "rb") as source:
-            return b"PySide6" in source.read()
-    except OSError:
-        return False
-
-
 def install() -> None:
-    """Answer PySide6's question with `uses_pyside`; a PySide6 that no longer asks it is left as it is."""
+    """PySide6 imported the lean way (`start`), then its import hook taken out (see the module)."""
     start()
-    feature = sys.modules.get("shibokensupport.feature")
-    if feature is not None and callable(getattr(feature, "_mod_uses_pyside", None)):
-        setattr(feature, "_mod_uses_pyside", uses_pyside)  # noqa: B010  a private name of PySide6's support package
+    wrapped = getattr(builtins, "__orig_import__", None)
+    if getattr(builtins.__import__, "__name__", None) == "__feature_import__" and callable(wrapped):
+        builtins.__import__ = wrapped
