@@ -196,6 +196,10 @@ def smoke(bundle: Path, report: dict) -> None:
             report["gui_start_seconds"] = round(time.perf_counter() - start, 2)
             report["gui_output"] = (proc.stdout + proc.stderr).strip()[-300:]
             expect(proc, "gui --exit-after-paint")
+            # The lean start runs in the bundle too (tools/pyi_rth_lean_start.py, before PyInstaller's PySide6 hook).
+            for kind in ("pyside", "compiled"):
+                if not any((home / "cache" / kind).glob("*.bin")):
+                    raise SmokeFailure(f"the bundle kept nothing in {home / 'cache' / kind} (the lean start did not run)")
         else:
             report["gui_start_seconds"] = None
             report["gui_output"] = "skipped: this build has no desktop app (ui/main.py) yet"

@@ -14,8 +14,9 @@
   ≈15 ms while SQLAlchemy loads after the first paint, and the source reads before it.
 
 `start` does the first two around PySide6's first import, `install` all three; `ui/__init__.py` calls `install`. A
-PySide6 that works differently is left as it is: nothing here is needed for it to work. In the PyInstaller bundle
-the first two do not apply: PyInstaller's runtime hook for PySide6 imports QtCore before any code of ours runs.
+PySide6 that works differently is left as it is: nothing here is needed for it to work. In the PyInstaller bundle,
+PyInstaller's runtime hook for PySide6 imports QtCore before the program's code; our own runtime hook, which runs
+before it, imports `ui` first (tools/pyi_rth_lean_start.py; the bundle smoke test checks that the caches are written).
 """
 
 from __future__ import annotations
