@@ -15,8 +15,9 @@ is ready for editing, ≈20 ms of it before its first paint. Here the results ar
   SERVED compile through it, by their own name for the built-in; their calls are known.
 
 The file is one per Python build (version and the engine's MAGIC) and carries a checksum; anything unexpected in it
-costs only the compile. Patterns and snippets built from data (a search term) would grow it: past MAX_ENTRIES of a
-kind, those not used by the process that writes it are dropped. `start()` runs as the `app` package is imported,
+costs only the compile. Patterns and snippets built from data (a search term, or the members of a set, whose order
+changes from one process to the next) would grow it: an entry that none of the last KEEP_SAVES processes that wrote
+the file used is dropped, and no kind keeps more than MAX_ENTRIES. `start()` runs as the `app` package is imported,
 before the standard library's modules that compile patterns as they load; `save()` runs when the program's command
 or window is done (app.startup.main), so only the program writes the file.
 """
@@ -39,8 +40,10 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
-#: How many entries of each kind the file keeps (the window and an export use ≈150 patterns and ≈900 snippets).
+#: How many entries of each kind the file keeps at most (the window and an export use ≈150 patterns, ≈900 snippets).
 MAX_ENTRIES = 5000
+#: An entry is dropped when none of this many writes of the file in a row came from a process that used it.
+KEEP_SAVES = 20
 #: The modules that compile generated source through the stored code, and the built-ins they do it with.
 SERVED = {
     "collections": ("eval",),  # namedtuple
@@ -55,8 +58,12 @@ for _name in __future__.all_feature_names:
     _FUTURE_FLAGS |= getattr(__future__, _name).compiler_flag
 
 _Kind = dict[Any, Any]
+KINDS = ("patterns", "code")
 _stored: dict[str, _Kind] = {"patterns": {}, "code": {}}
 _used: set[Any] = set()
+#: The file's count of writes, and for each entry the count at the last write by a process that used it.
+_saves = 0
+_last_used: dict[Any, int] = {}
 _changed = False
 _captured = threading.local()
 _real_compile: Callable[..., Any] | None = None
@@ -70,9 +77,10 @@ def cache_file() -> Path | None:
     return folder / f"{sys.implementation.name}-{version}-sre{_sre.MAGIC}.bin" if folder else None
 
 
-def _read(entry: Path | None) -> dict[str, _Kind]:
-    """The stored entries by kind; empty when there are none or the file is damaged (then it is rewritten)."""
-    empty: dict[str, _Kind] = {"patterns": {}, "code": {}}
+def _read(entry: Path | None) -> dict[str, Any]:
+    """The file's contents: its entries by kind, "saves" and "last_used"; empty when there is none or it is damaged
+    (then it is rewritten)."""
+    empty: dict[str, Any] = {"patterns": {}, "code": {}, "saves": 0, "last_used": {}}
     if entry is None:
         return empty
     try:
@@ -82,15 +90,16 @@ def _read(entry: Path | None) -> dict[str, _Kind]:
         stored = marshal.loads(data[4:])
     except (OSError, ValueError, EOFError, TypeError):
         return empty
-    if not isinstance(stored, dict) or not all(isinstance(stored.get(kind), dict) for kind in empty):
+    if (not isinstance(stored, dict) or not all(isinstance(stored.get(kind), dict) for kind in (*KINDS, "last_used"))
+            or not isinstance(stored.get("saves"), int)):
         return empty
-    return {kind: stored[kind] for kind in empty}
+    return {key: stored[key] for key in empty}
 
 
 def start() -> None:
     """Compile through the stored entries from now on (once per process). Never fails: a Python whose compiler
     looks different, or a data folder that cannot be read, leaves compiling as it is."""
-    global _real_compile, _changed
+    global _real_compile, _changed, _saves
     compiler: Any = getattr(re, "_compiler", None)
     if _real_compile is not None or not callable(getattr(compiler, "compile", None)) or not hasattr(compiler, "_sre"):
         return
@@ -111,8 +120,10 @@ def start() -> None:
         log.debug("stored compiled entries not read", exc_info=True)
         return
     _changed = any(key not in kept[kind] for kind, entries in _stored.items() for key in entries)
-    for kind, entries in kept.items():
-        _stored[kind].update(entries)
+    for kind in KINDS:
+        _stored[kind].update(kept[kind])
+    _saves = kept["saves"]
+    _last_used.update(kept["last_used"])
 
 
 def serve(module: types.ModuleType) -> None:
@@ -223,26 +234,39 @@ def eval_source(source: Any, globals: dict[str, Any] | None = None, locals: Any 
 
 
 def save() -> None:
-    """Write what this process compiled for the first time (nothing when there is nothing new); never fails."""
-    global _changed
+    """Write what this process compiled for the first time (nothing when there is nothing new); never fails. What
+    the writing itself compiles (tempfile's patterns, a message's catalog) is written by a second pass, so that the
+    next start does not find it new."""
+    global _changed, _saves
     if not _changed:
         return
-    _changed = False
-    for entries in _stored.values():
-        if len(entries) > MAX_ENTRIES:
-            for key in [key for key in entries if key not in _used][: len(entries) - MAX_ENTRIES]:
-                del entries[key]
-    try:
-        entry = cache_file()
-        data = marshal.dumps(_stored)
-    except Exception:  # no data folder, or something marshal cannot write: keep none rather than a part
-        log.debug("compiled entries not kept", exc_info=True)
-        return
-    if entry is None:
-        return
-    from app.base.fileio import write_cache_entry
+    _saves += 1  # this process's write
+    for _pass in range(2):
+        if not _changed:
+            return
+        _changed = False
+        for key in _used:
+            _last_used[key] = _saves
+        present: set[Any] = set()
+        for entries in _stored.values():
+            ranked = sorted(entries, key=lambda key: _last_used.get(key, 0), reverse=True)
+            for position, key in enumerate(ranked):
+                if position >= MAX_ENTRIES or _last_used.get(key, 0) <= _saves - KEEP_SAVES:
+                    del entries[key]
+            present.update(entries)
+        for key in [key for key in _last_used if key not in present]:
+            del _last_used[key]
+        try:
+            entry = cache_file()
+            data = marshal.dumps({**_stored, "saves": _saves, "last_used": _last_used})
+        except Exception:  # no data folder, or something marshal cannot write: keep none rather than a part
+            log.debug("compiled entries not kept", exc_info=True)
+            return
+        if entry is None:
+            return
+        from app.base.fileio import write_cache_entry
 
-    problem = write_cache_entry(entry, zlib.crc32(data).to_bytes(4, "little") + data)
-    _changed = False  # not what the writing itself compiled (tempfile's patterns): the next start would write again
-    if problem is not None:
-        log.info("compiled entries not kept: %s", problem)
+        problem = write_cache_entry(entry, zlib.crc32(data).to_bytes(4, "little") + data)
+        if problem is not None:
+            log.info("compiled entries not kept: %s", problem)
+            return
