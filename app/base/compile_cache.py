@@ -40,6 +40,8 @@ from typing import Any
 
 log = logging.getLogger(__name__)
 
+#: The file's layout (in its name: a program of another layout, sharing the data folder, keeps its own file).
+FORMAT = 2
 #: How many entries of each kind the file keeps at most (the window and an export use ≈150 patterns, ≈900 snippets).
 MAX_ENTRIES = 5000
 #: An entry is dropped when none of this many writes of the file in a row came from a process that used it.
@@ -74,7 +76,7 @@ def cache_file() -> Path | None:
 
     folder = cache_dir("compiled")
     version = "-".join(map(str, sys.version_info[:3]))
-    return folder / f"{sys.implementation.name}-{version}-sre{_sre.MAGIC}.bin" if folder else None
+    return folder / f"{sys.implementation.name}-{version}-sre{_sre.MAGIC}-v{FORMAT}.bin" if folder else None
 
 
 def _read(entry: Path | None) -> dict[str, Any]:
