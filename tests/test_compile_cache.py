@@ -172,6 +172,31 @@ def test_an_entry_no_recent_process_used_is_dropped(fresh, monkeypatch):
     assert kept["saves"] == 4 and kept["last_used"][PATTERNS[0]] == 4
 
 
+def test_flags_of_an_int_subclass_are_kept_as_ints(fresh):
+    """Python 3.13's re.sub and re.split pass their default flags as an int subclass, which marshal cannot write."""
+
+    class Sentinel(int):
+        pass
+
+    re.purge()
+    assert re.compile("合同[0-9]+", Sentinel(0)).match("合同12").group() == "合同12"
+    cache.save()
+    assert ("合同[0-9]+", 0) in cache._read(fresh)["patterns"]
+
+
+def test_an_entry_marshal_cannot_write_is_left_out_not_the_file(fresh):
+    class Odd(str):
+        pass
+
+    re.purge()
+    re.compile(*PATTERNS[0])
+    cache._stored["code"][(Odd("x = 1"), "<t>", "exec", 0, 0)] = marshal.dumps(compile("x = 1", "<t>", "exec"))
+    cache._changed = True
+    cache.save()
+    kept = cache._read(fresh)
+    assert PATTERNS[0] in kept["patterns"] and kept["code"] == {}
+
+
 def test_a_folder_that_cannot_be_written_does_not_fail_the_program(fresh):
     fresh.parent.parent.mkdir(parents=True)
     fresh.parent.write_text("a file where the folder goes")

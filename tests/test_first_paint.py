@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -96,11 +97,11 @@ def test_a_file_the_quick_read_cannot_vouch_for_is_left_to_the_ordinary_open(db,
     assert read_start(tmp_path / "cipher.db", HEAD_REVISION, limit=PAGE) is None
     older = tmp_path / "older.db"
     shutil.copy(db_path, older)
-    with sqlite3.connect(older) as conn:
+    with closing(sqlite3.connect(older)) as conn, conn:
         conn.execute("UPDATE alembic_version SET version_num = '0005_older'")
     assert read_start(older, HEAD_REVISION, limit=PAGE) is None
     foreign = tmp_path / "foreign.db"
-    with sqlite3.connect(foreign) as conn:
+    with closing(sqlite3.connect(foreign)) as conn, conn:
         conn.execute("CREATE TABLE notes (x)")
     assert read_start(foreign, HEAD_REVISION, limit=PAGE) is None
     before = db_path.read_bytes()
@@ -264,7 +265,7 @@ def test_a_damaged_summary_row_is_not_shown_from_the_quick_read(db, db_path):
     """A value the store would refuse to read (here a status no version of the program writes) makes the quick read
     step aside, so the ordinary open reports the file instead of the window showing something half read."""
     db.close()
-    with sqlite3.connect(db_path) as conn:
+    with closing(sqlite3.connect(db_path)) as conn, conn:
         conn.execute("UPDATE contracts SET status = 'lost'")
     assert read_start(Path(db_path), HEAD_REVISION, limit=PAGE) is None
 

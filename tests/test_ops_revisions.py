@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from contextlib import closing
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
@@ -33,14 +34,14 @@ def reasons(db) -> list[Reason | None]:
 
 
 def table_rows_stored(db_path) -> int:
-    with sqlite3.connect(db_path) as con:
+    with closing(sqlite3.connect(db_path)) as con, con:
         return con.execute("SELECT count(*) FROM revision_tables").fetchone()[0]
 
 
 def age_revisions(db_path, minutes: int) -> None:
     """Make every revision look `minutes` older (a long pause since the last one)."""
     past = (datetime.now(UTC) - timedelta(minutes=minutes)).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-    with sqlite3.connect(db_path) as con:
+    with closing(sqlite3.connect(db_path)) as con, con:
         con.execute("UPDATE revisions SET at = ?", (past,))
 
 
@@ -165,7 +166,7 @@ def test_edits_between_revisions_are_explained_by_the_trail(db, db_path):
     set_field(db, N, "payments[1].amount", "1424431.00")
     set_field(db, N, "parties.a.bank.phone", "0372-1234567")
     assert integrity_problems(db, N) == []
-    with sqlite3.connect(db_path) as con:
+    with closing(sqlite3.connect(db_path)) as con, con:
         con.execute("UPDATE contracts SET project = '改了' WHERE number = ?", (N,))
     assert any("changed outside ContractDesk" in p for p in integrity_problems(db, N))
 

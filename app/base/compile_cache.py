@@ -149,7 +149,7 @@ def _compile_pattern(pattern: Any, flags: int = 0) -> Any:
     if type(pattern) not in (str, bytes) or flags & re.DEBUG:  # a parsed pattern, or one whose code is printed
         return _real_compile(pattern, flags)
     patterns = _stored["patterns"]
-    key = (pattern, flags)
+    key = (pattern, int(flags))  # Python 3.13's re.sub and re.split pass an int subclass (_ZeroSentinel)
     kept = patterns.get(key)
     if kept is not None:
         try:
@@ -260,8 +260,8 @@ def save() -> None:
             del _last_used[key]
         try:
             entry = cache_file()
-            data = marshal.dumps({**_stored, "saves": _saves, "last_used": _last_used})
-        except Exception:  # no data folder, or something marshal cannot write: keep none rather than a part
+            data = _dumps()
+        except Exception:  # no data folder
             log.debug("compiled entries not kept", exc_info=True)
             return
         if entry is None:
@@ -272,3 +272,19 @@ def save() -> None:
         if problem is not None:
             log.info("compiled entries not kept: %s", problem)
             return
+
+
+def _dumps() -> bytes:
+    """The file's contents; an entry that marshal cannot write (an object of a subclass in it) is left out."""
+    try:
+        return marshal.dumps({**_stored, "saves": _saves, "last_used": _last_used})
+    except ValueError:
+        for entries in _stored.values():
+            for key, value in list(entries.items()):
+                try:
+                    marshal.dumps((key, value))
+                except ValueError:
+                    log.debug("compiled entry not kept: %r", key)
+                    del entries[key]
+                    _last_used.pop(key, None)
+        return marshal.dumps({**_stored, "saves": _saves, "last_used": _last_used})
