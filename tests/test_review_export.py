@@ -69,3 +69,29 @@ def test_packet_appends_amendments_and_effective_values(db, tmp_path):
     export_pdf(load(db, N), out, PdfOptions(annexes=False, amendments=listed))
     text = pdftotext(out)
     assert "补充协议（一）" in text and "BC-2025-01" in text and "Total：4,300,000.00" in text
+
+
+def test_an_untitled_amendment_is_headed_in_the_packets_language(db, tmp_path):
+    """Its heading and a changed bank account's name were marked inside f-strings, which Babel did not extract under
+    Python 3.11: the Chinese packet said "Amendment" and "Bank account"."""
+    from app.base.i18n import set_language
+
+    sign(db)
+    review_ops.add_amendment(db, N, Amendment("BC-7", None, None, {"parties.b.bank.account_no": "6222021001001234567"},
+                                              clauses=[]))
+    _stored, listed, _effective = load_effective(db, N)
+    from app.rules.field_text import field_name
+
+    texts, bank = {}, {}
+    for lang in ("zh_CN", "en"):
+        set_language(lang)
+        try:
+            out = tmp_path / f"packet-{lang}.pdf"
+            export_pdf(load(db, N), out, PdfOptions(annexes=False, amendments=listed))
+            texts[lang] = pdftotext(out)
+            bank[lang] = field_name("parties.b.bank")  # a whole account changed, as a revision comparison names it
+        finally:
+            set_language("en")
+    assert "补充协议\n" in texts["zh_CN"] and "Amendment" not in texts["zh_CN"]
+    assert "Amendment\n" in texts["en"]
+    assert bank == {"zh_CN": "乙方 · 银行账户", "en": "Party B · Bank account"}

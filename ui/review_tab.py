@@ -226,7 +226,8 @@ class ReviewTab(FollowsContract, RetranslateMixin, QWidget):
                 new = field_value(path, after.get(path, a.changes[path]))
                 parts.append(f"<li>{escape(field_name(path))}: {escape(old)} → <b>{escape(new)}</b></li>")
             parts.append("</ul>")
-        parts.append(f"<p>{escape(_('effective total: {total}').format(total=format_amount(effective.total)))}</p>")
+        total = _("effective total: {total}").format(total=format_amount(effective.total))
+        parts.append(f"<p>{escape(total)}</p>")
         self.amendments_view.setHtml("".join(parts))
 
     def _compare_from_item(self, item: QListWidgetItem) -> None:

@@ -37,11 +37,11 @@ def spans_html(spans: list[Span]) -> str:
 def diff_html(d: ContractDiff) -> str:
     """The diff as HTML for a QTextBrowser."""
     if d.is_empty:
-        return f"<p>{escape(_('no changes'))}</p>"
+        return "<p>" + escape(_("no changes")) + "</p>"
     parts: list[str] = []
     fields = shown_fields(d)
     if fields:
-        parts.append(f"<h3>{escape(_('Fields'))}</h3><table cellspacing='4'>")
+        parts.append("<h3>" + escape(_("Fields")) + "</h3><table cellspacing='4'>")
         for f in fields:
             parts.append(
                 f"<tr><td>{escape(field_name(f.path))}</td>"
@@ -50,17 +50,18 @@ def diff_html(d: ContractDiff) -> str:
             )
         parts.append("</table>")
     if d.clauses:
-        parts.append(f"<h3>{escape(_('Clauses'))}</h3>")
+        parts.append("<h3>" + escape(_("Clauses")) + "</h3>")
         for c in d.clauses:
             parts.append(f"<p><b>{escape(c.no)} {escape(c.new_title or c.old_title)}</b><br>{spans_html(c.spans)}</p>")
     if d.annexes:
-        parts.append(f"<h3>{escape(_('Annexes'))}</h3>")
+        parts.append("<h3>" + escape(_("Annexes")) + "</h3>")
         for a in d.annexes:
-            parts.append(f"<p><b>{escape(_('annex {no} {title}').format(no=a.no, title=a.new_title or a.old_title))}</b></p>")
+            title = _("annex {no} {title}").format(no=a.no, title=a.new_title or a.old_title)
+            parts.append(f"<p><b>{escape(title)}</b></p>")
             if a.spans:
                 parts.append(f"<p>{spans_html(a.spans)}</p>")
             if a.pdf_changed:
-                parts.append(f"<p>{escape(_('attached PDF changed'))}</p>")
+                parts.append("<p>" + escape(_("attached PDF changed")) + "</p>")
             if a.table is not None:
                 rows = []
                 for line in table_lines(a.table):

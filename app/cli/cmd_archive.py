@@ -117,7 +117,7 @@ def run_archive(args) -> int:
         print_json(check.as_json())
     elif args.pdf and not args.check:
         for problem in check.problems:  # the packet is written; what it lacks is a warning
-            print(f"{_('warning')}: {problem}", file=sys.stderr)
+            print(_("warning") + f": {problem}", file=sys.stderr)
     else:
         for comparison in check.comparisons:
             print(f"{comparison.attachment.name}: {comparison.summary}")

@@ -97,7 +97,7 @@ def _today(args) -> date:
 
 def _warn(warnings: list[str]) -> None:
     for warning in warnings:
-        print(f"{_('warning')}: {warning}", file=sys.stderr)
+        print(_("warning") + f": {warning}", file=sys.stderr)
 
 
 def run_schedule(args) -> int:

@@ -30,7 +30,7 @@ def open_store(args) -> Database:
     _opened.append(db)
     warning = network_share_warning(target)
     if warning:
-        print(f"{_('warning')}: {warning}", file=sys.stderr)
+        print(_("warning") + f": {warning}", file=sys.stderr)
     return db
 
 

@@ -45,7 +45,7 @@ def field_name(path: str) -> str:
         return _("Clause {no}").format(no=clause.group(1))
     bank = re.fullmatch(r"parties\.([ab])\.bank", path)
     if bank:
-        return f"{party_name(bank.group(1))} · {_('Bank account')}"
+        return party_name(bank.group(1)) + " · " + _("Bank account")
     invoice = re.fullmatch(r"events\.invoices\[(\d+)\](?:\.(\w+))?", path)
     if invoice:
         n, part = int(invoice.group(1)) + 1, invoice.group(2)

@@ -117,7 +117,7 @@ def _field_name(path: str) -> str | None:
     if root in ("payee", "bank"):
         field = f"parties.a.{'bank.' if root == 'bank' else ''}{rest}"
         spec = FIELDS.get(field) if rest else None
-        return None if spec is None else f"{_('Payee')} · {_(spec.label)}"
+        return None if spec is None else _("Payee") + " · " + _(spec.label)
     full = f"{_ROOTS[root]}.{rest}" if root in _ROOTS and rest else path
     try:
         return label_of(full)

@@ -15,7 +15,7 @@ def amendment_flowables(contract: Contract, amendments: list, s) -> list[Flowabl
     """Amendments appended to the packet: each on a new page with its changes, clauses and annexes."""
     out: list[Flowable] = []
     for a in amendments:
-        out += [PageBreak(), para(f"{a.title or _('Amendment')}", s.title), para(a.number, s.cover_line)]
+        out += [PageBreak(), para(a.title or _("Amendment"), s.title), para(a.number, s.cover_line)]
         if a.signed:
             out.append(para(_("signed on {date}").format(date=a.signed.isoformat()), s.cover_line))
         if a.changes:
