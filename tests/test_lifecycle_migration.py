@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -27,7 +28,7 @@ RELEASE_0004 = Path(__file__).parent / "data" / "release-0004.db"
 
 
 def tables(path) -> set[str]:
-    with sqlite3.connect(path) as con:
+    with closing(sqlite3.connect(path)) as con, con:
         return {r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
 
 
@@ -43,7 +44,7 @@ def test_a_signed_contract_of_the_previous_revision_upgrades_to_its_steps(db, db
     db.close()
     downgrade_database(db_path, "0006_cost_table_sections")
     assert not NEW_TABLES & tables(db_path)
-    with sqlite3.connect(db_path) as con:
+    with closing(sqlite3.connect(db_path)) as con, con:
         assert con.execute("SELECT status FROM contracts").fetchone()[0] == "signed"
     upgraded = open_database(db_path)
     try:
@@ -76,7 +77,7 @@ def test_a_draft_gets_no_events_and_the_downgrade_drops_the_new_tables(db, db_pa
     assert NEW_TABLES <= tables(db_path)
     downgrade_database(db_path, "0006_cost_table_sections")
     assert not NEW_TABLES & tables(db_path)
-    with sqlite3.connect(db_path) as con:
+    with closing(sqlite3.connect(db_path)) as con, con:
         assert con.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0006_cost_table_sections"
 
 

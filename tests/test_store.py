@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from datetime import date
 from decimal import Decimal
 
@@ -43,7 +44,8 @@ def test_money_is_stored_exactly(db, db_path, sample):
     sample.total = Decimal("9999999999999.99")
     sample.annexes[2].table = [CostRow("x", "", "", Decimal("3.3333"), Decimal("0.03"), "")]
     contracts.save(db, sample)
-    raw = sqlite3.connect(db_path).execute("SELECT total FROM contracts WHERE number='EXACT-1'").fetchone()[0]
+    with closing(sqlite3.connect(db_path)) as con:
+        raw = con.execute("SELECT total FROM contracts WHERE number='EXACT-1'").fetchone()[0]
     assert raw == "9999999999999.99"
     loaded = contracts.load(db, "EXACT-1")
     assert loaded.total == Decimal("9999999999999.99")

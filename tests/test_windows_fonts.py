@@ -44,6 +44,8 @@ from app.codecs.pdf.fonts import (
 from app.codecs.sample import SAMPLE_NUMBER, sample_contract
 
 ROOT = Path(__file__).resolve().parent.parent
+# Looked up once, before a test pretends to be on Windows (Python 3.13's shutil.which reads sys.platform).
+PDFFONTS, PDFTOTEXT = shutil.which("pdffonts"), shutil.which("pdftotext")
 
 
 def _printed_characters() -> str:
@@ -139,19 +141,19 @@ def _pypdf_fonts(target: Path) -> str:
 def _pdffonts(pdf: bytes, tmp_path: Path) -> str:
     target = tmp_path / "packet.pdf"
     target.write_bytes(pdf)
-    if shutil.which("pdffonts") is None:
+    if PDFFONTS is None:
         return _pypdf_fonts(target)
-    return subprocess.run(["pdffonts", str(target)], capture_output=True, text=True, check=True).stdout
+    return subprocess.run([PDFFONTS, str(target)], capture_output=True, text=True, check=True).stdout
 
 
 def _pdftext(pdf: bytes, tmp_path: Path) -> str:
     target = tmp_path / "packet.pdf"
     target.write_bytes(pdf)
-    if shutil.which("pdftotext") is None:
+    if PDFTOTEXT is None:
         from pypdf import PdfReader
 
         return "\n".join(page.extract_text() or "" for page in PdfReader(str(target)).pages)
-    return subprocess.run(["pdftotext", "-enc", "UTF-8", str(target), "-"], capture_output=True, check=True).stdout.decode()
+    return subprocess.run([PDFTOTEXT, "-enc", "UTF-8", str(target), "-"], capture_output=True, check=True).stdout.decode()
 
 
 def test_fonts_folder_is_found_from_windir(on_windows):
