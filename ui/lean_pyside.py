@@ -1,4 +1,4 @@
-"""PySide6 started without work the app never uses: ≈15 ms of its bootstrap and ≈30 ms of its import hook.
+"""PySide6 started without work the app never uses: ≈15 ms of its bootstrap and ≈15 ms of its import hook.
 
 - *Its support package, compiled once.* Importing shiboken6 runs PySide6's signature support: a dozen modules kept
   as source inside the binary and compiled at every start. Their code objects are kept in the data folder
