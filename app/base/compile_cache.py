@@ -61,7 +61,7 @@ for _name in __future__.all_feature_names:
 
 _Kind = dict[Any, Any]
 KINDS = ("patterns", "code")
-_stored: dict[str, _Kind] = {"patterns": {}, "code": {}}
+_stored: dict[str, _Kind] = {kind: {} for kind in KINDS}
 _used: set[Any] = set()
 #: The file's count of writes, and for each entry the count at the last write by a process that used it.
 _saves = 0
@@ -82,7 +82,7 @@ def cache_file() -> Path | None:
 def _read(entry: Path | None) -> dict[str, Any]:
     """The file's contents: its entries by kind, "saves" and "last_used"; empty when there is none or it is damaged
     (then it is rewritten)."""
-    empty: dict[str, Any] = {"patterns": {}, "code": {}, "saves": 0, "last_used": {}}
+    empty: dict[str, Any] = {**{kind: {} for kind in KINDS}, "saves": 0, "last_used": {}}
     if entry is None:
         return empty
     try:
