@@ -128,7 +128,7 @@ def record(window):
     model = window.list_view.model
     form = window.pages["summary"]
     seen["sqlalchemy_at_paint"] = "sqlalchemy" in sys.modules
-    seen["gc_at_paint"] = gc.get_threshold()
+    seen["gc_at_paint"] = [gc.isenabled(), gc.get_freeze_count()]
     seen["store_open_at_paint"] = window.db.is_open
     seen["rows"] = [[model.index(r, c).data() for c in range(4)] for r in range(model.rowCount())]
     seen["count"] = window.list_view.count_label.text()
@@ -144,7 +144,7 @@ original = first_paint.open_after_paint
 def spy(window, db, then=None):
     def ready():
         seen["store_open_when_ready"] = window.db.is_open
-        seen["gc_when_ready"] = gc.get_threshold()
+        seen["gc_when_ready"] = [gc.isenabled(), gc.get_threshold(), gc.get_freeze_count()]
         print("PROBE " + json.dumps(seen, ensure_ascii=False), flush=True)
         if then is not None:
             then()
@@ -173,10 +173,12 @@ def test_the_first_paint_shows_the_stored_list_and_summary_before_sqlalchemy_is_
     assert probe["sqlalchemy_at_paint"] is False
     assert probe["unused_widget_types"] == [] and probe["unused_event_types"] == []
     assert probe["store_open_at_paint"] is False and probe["store_open_when_ready"] is True
-    # The cycle collector runs seldom while the window starts, as CPython's default once it is ready.
+    # The cycle collector does not run while the window starts; once it is ready, what the start made is frozen and
+    # CPython's default collection is back.
     default = json.loads(next(line for line in lines if line.startswith("DEFAULT "))[len("DEFAULT "):])
-    assert tuple(probe["gc_at_paint"]) == collector.STARTING != tuple(default)
-    assert probe["gc_when_ready"] == default
+    assert probe["gc_at_paint"] == [False, 0]
+    enabled, threshold, frozen = probe["gc_when_ready"]
+    assert enabled is True and threshold == default and frozen > 50_000  # the modules, the schema, the window
 
     db = open_store(db_path)
     try:
@@ -297,3 +299,38 @@ def test_a_start_up_measurement_whose_reader_stops_reading_still_quits(db, db_pa
     except subprocess.TimeoutExpired:
         proc.kill()
         raise AssertionError("the window did not quit once its reader had gone") from None
+
+
+def test_a_start_that_never_becomes_ready_still_turns_the_cycle_collector_back_on(db, db_path, tmp_path, qtbot):
+    """The clerk opened another database before the first one was open: no "ready", but the cycle collector, off
+    while the window starts (app/base/collector.py), must not stay off for the session."""
+    import gc
+
+    from ui.first_paint import open_after_paint, pending_database
+    from ui.main_window import MainWindow
+
+    db.close()
+    other = tmp_path / "other.db"
+    open_store(other).close()
+    pending = pending_database(str(db_path), HEAD_REVISION, page_size=PAGE, opener=lambda: open_store(db_path))
+    window = MainWindow(pending, str(db_path), defer_checks=True)
+    qtbot.addWidget(window)
+    readied: list[bool] = []
+    before = gc.get_threshold()
+    collector._default = None
+    collector.starting()
+    collector.window_starting()
+    try:
+        assert not gc.isenabled()
+        open_after_paint(window, pending, then=lambda: readied.append(True))
+        assert window.open_database(str(other))
+        window.show()
+        qtbot.waitUntil(gc.isenabled)
+        assert readied == [] and gc.get_threshold() == before and gc.get_freeze_count() > 0
+        assert not pending.is_open
+    finally:
+        gc.unfreeze()
+        gc.enable()
+        gc.set_threshold(*before)
+        collector._default = None
+        window.db.close()

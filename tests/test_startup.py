@@ -176,3 +176,44 @@ def test_a_command_runs_with_the_collector_seldom_and_the_window_returns_it_to_t
     finally:
         gc.set_threshold(*before)
         collector._default = None
+
+
+def test_the_window_start_collects_nothing_until_ready_then_freezes_what_it_made():
+    """app/base/collector.py: after window_starting() no collection runs; started() freezes what is alive and turns
+    CPython's default collection back on. Without a start (a test's own window) window_starting changes nothing."""
+    import gc
+
+    from app.base import collector
+
+    before = gc.get_threshold()
+    collector._default = None
+    collector.window_starting()
+    assert gc.isenabled()
+    try:
+        collector.starting()
+        collector.window_starting()
+        assert not gc.isenabled()
+        import weakref
+
+        class Node:
+            pass
+
+        cycles = [Node() for _ in range(100)]
+        for node in cycles:
+            node.me = node  # garbage in a cycle: only the collector frees it
+        seen = [weakref.ref(node) for node in cycles]
+        del cycles, node
+        collector.started()
+        assert gc.isenabled() and gc.get_threshold() == before and gc.get_freeze_count() > 0
+        gc.collect()
+        assert all(ref() is not None for ref in seen)  # frozen: no collection walks what the start made
+        gc.unfreeze()
+        gc.collect()
+        assert all(ref() is None for ref in seen)
+        collector.started()  # a second call changes nothing
+        assert gc.isenabled() and gc.get_threshold() == before
+    finally:
+        gc.unfreeze()
+        gc.enable()
+        gc.set_threshold(*before)
+        collector._default = None

@@ -85,25 +85,33 @@ def open_after_paint(window: MainWindow, db: PendingDatabase, then: Callable[[],
     backup, as at any start; without a restore the window closes."""
 
     def finish() -> None:
-        from app.store.db import DatabaseProblem
-
-        if window.db is not db:  # another database was opened meanwhile
-            return
         try:
-            db.open()
-        except DatabaseProblem as problem:
-            from ui.database_problem_dialog import offer_restore
-
-            restored = offer_restore(window, problem)
-            if restored is None:
-                window.close()
-                return
-            restored.close()
-            window.open_database(db.target)
-        import app.ops.contracts  # noqa: F401  the first edit's op, imported now rather than when the clerk types
-
-        collector.started()
-        if then is not None:
+            ready = _open_now(window, db)
+        finally:  # ready, or the start ended without it: the cycle collector runs as usual from here on
+            collector.started()
+        if ready and then is not None:
             then()
 
     window.after_paint(finish, first=True)  # the store before the window's other after-paint work, which needs it
+
+
+def _open_now(window: MainWindow, db: PendingDatabase) -> bool:
+    """open_after_paint's work: True when `window` is ready for editing on `db`."""
+    from app.store.db import DatabaseProblem
+
+    if window.db is not db:  # another database was opened meanwhile
+        return False
+    try:
+        db.open()
+    except DatabaseProblem as problem:
+        from ui.database_problem_dialog import offer_restore
+
+        restored = offer_restore(window, problem)
+        if restored is None:
+            window.close()
+            return False
+        restored.close()
+        window.open_database(db.target)
+    import app.ops.contracts  # noqa: F401  the first edit's op, imported now rather than when the clerk types
+
+    return True

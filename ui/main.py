@@ -214,8 +214,10 @@ def _tell_about_a_move(parent) -> None:
 
 def run(args) -> int:
     """Show the main window on the database and contract the user had last (the sample on first launch)."""
+    from app.base import collector
     from app.base.logs import setup_logging
 
+    collector.window_starting()  # no cycle collection until the window is ready (see app/base/collector.py)
     app = make_application()
     from ui.crash_handler import install as install_crash_handler
 
@@ -291,11 +293,10 @@ def run(args) -> int:
 
         open_after_paint(window, pending, then=watcher.now_ready if watcher is not None else None)
     else:
-        from app.base import collector
-
         collector.started()  # the store is open: the start is over
     window.show()
     code = app.exec()
+    collector.started()  # in case the window closed before it was ready
     window.db.close()
     if window.database_lock:
         window.database_lock.release()
