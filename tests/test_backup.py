@@ -158,3 +158,15 @@ def test_cli_backup_of_a_server_database_points_to_its_tools(cli):
     result = cli("backup", db="postgresql+psycopg://nobody@127.0.0.1:1/none")
     assert result.code == 2
     assert "pg_dump" in result.err and "Traceback" not in result.err
+
+
+def test_a_file_named_like_a_backup_with_an_impossible_time_is_not_taken_for_one(db, db_path):
+    """A copied or hand-renamed file in the backups folder (month 13) once stopped the database from opening: the
+    daily backup's look at the folder failed on its name. It is not a backup of ours; the others are listed."""
+    db.close()
+    made = auto_backup(db_path, now=datetime(2026, 3, 2, 8, 0, 0))
+    assert made is not None
+    stray = made.parent / f"{db_path.stem}-auto-20261399-080000.db"
+    stray.write_bytes(made.read_bytes())
+    assert [b.path for b in list_backups(db_path)] == [made]
+    open_store(db_path).close()  # and the database opens
