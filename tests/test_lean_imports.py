@@ -102,7 +102,8 @@ from app.codecs.sample import sample_contract
 db = open_store(sys.argv[1])  # SQLAlchemy, the SQLite dialect: a store made before (a new one runs the migrations)
 number = sample_contract().number
 set_field(db, number, "title", "改过的标题")
-seen = {"asyncio_after_an_edit": "asyncio" in sys.modules, "metadata_after_an_edit": "importlib.metadata" in sys.modules}
+seen = {"asyncio_after_an_edit": "asyncio" in sys.modules, "metadata_after_an_edit": "importlib.metadata" in sys.modules,
+        "drivers_after_an_edit": [name for name in sys.modules if name.endswith((".aiosqlite", ".pysqlcipher"))]}
 import sqlalchemy.util.concurrency as concurrency
 import sqlalchemy.util.compat as compat
 async def job():
@@ -117,11 +118,15 @@ seen["version"] = str(langhelpers.parse_version_from_metadata("SQLAlchemy"))
 seen["entry_points"] = type(compat.importlib_metadata_get("console_scripts")).__name__  # `from importlib import …`
 import importlib, importlib.metadata
 seen["metadata_is_real"] = [type(sys.modules["importlib.metadata"]).__name__, importlib.metadata is sys.modules["importlib.metadata"]]
+from sqlalchemy.dialects import registry  # a URL that names the drivers: sqlite+aiosqlite://, sqlite+pysqlcipher://
+seen["drivers_when_named"] = [registry.load(f"sqlite.{name}").driver for name in ("aiosqlite", "pysqlcipher")]
+from sqlalchemy.dialects.sqlite import aiosqlite
+seen["driver_is_real"] = type(aiosqlite).__name__
 print(json.dumps(seen))
 """
 
 
-def test_the_store_opens_and_edits_without_asyncio_or_importlib_metadata_and_sqlalchemy_still_has_them_when_used(tmp_path):
+def test_the_store_opens_and_edits_without_asyncio_importlib_metadata_or_unused_drivers_and_sqlalchemy_has_them_when_used(tmp_path):
     import os
 
     from app.ops.first_run import open_store
@@ -133,7 +138,9 @@ def test_the_store_opens_and_edits_without_asyncio_or_importlib_metadata_and_sql
     seen = json.loads(done.stdout.strip().splitlines()[-1])
     import sqlalchemy
 
-    assert seen == {"asyncio_after_an_edit": False, "metadata_after_an_edit": False, "iscoroutine": [True, False],
-                    "asyncio_when_used": True, "real_module": 1, "version": sqlalchemy.__version__,
-                    "entry_points": seen["entry_points"], "metadata_is_real": ["module", True]}
+    assert seen == {"asyncio_after_an_edit": False, "metadata_after_an_edit": False, "drivers_after_an_edit": [],
+                    "iscoroutine": [True, False], "asyncio_when_used": True, "real_module": 1,
+                    "version": sqlalchemy.__version__, "entry_points": seen["entry_points"],
+                    "metadata_is_real": ["module", True], "drivers_when_named": ["aiosqlite", "pysqlcipher"],
+                    "driver_is_real": "module"}
     assert seen["entry_points"] in ("EntryPoints", "list", "tuple")
