@@ -69,12 +69,14 @@ sys.exit(app.exec())
 #: does: PySide6's import hook is taken out as the app takes it out (ui/lean_pyside.py), and `ui` imports `app`,
 #: whose import hooks (app/base/lean_imports.py) and compile cache
 #: (app/base/compile_cache.py, the same data folder as the app's) apply to SQLAlchemy's modules too; so the reference
-#: does not pay for SQLAlchemy what the app does not.
+#: does not pay for SQLAlchemy what the app does not; nor does it run the cycle collector while it imports.
 FLOOR_STORE = FLOOR.replace(
     "QTimer.singleShot(0, QApplication.instance().quit)", "QTimer.singleShot(0, connect)"
 ).replace(
     "class Window(QMainWindow):",
     """def connect():
+    import gc
+    gc.disable()  # as the app runs no cycle collection until it is ready (app/base/collector.py)
     import ui.lean_pyside  # noqa: F401  installed by the ui package, as in the app
     import sqlalchemy.orm  # noqa: F401  what the store's schema and sessions are made of
     from sqlalchemy import create_engine, text
