@@ -1,8 +1,8 @@
 """PyInstaller runtime hook of both bundled programs: the lean start (ui/lean_pyside.py, app/base/compile_cache.py)
 before PyInstaller's own hook for PySide6, which imports QtCore and with it PySide6's support package.
 
-Custom runtime hooks run before PyInstaller's, so here PySide6's support code comes from the data folder's cache and
-the patterns it compiles from the compile cache, as they do when the app runs from source. Anything that goes wrong
+Custom runtime hooks run before PyInstaller's, so here PySide6's support code and the patterns it compiles come from
+the data folder's compile cache, as they do when the app runs from source. Anything that goes wrong
 here is left to the start that follows, which reports it (app/startup.py): this hook never fails.
 """
 

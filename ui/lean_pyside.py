@@ -1,8 +1,8 @@
 """PySide6 started without work the app never uses: ≈15 ms of its bootstrap and ≈15 ms of its import hook.
 
 - *Its support package, compiled once.* Importing shiboken6 runs PySide6's signature support: a dozen modules kept
-  as source inside the binary and compiled at every start. Their code objects are kept in the data folder
-  (cache/pyside), each with the length and checksum of the source it came from, and used while the source matches.
+  as source inside the binary and compiled at every start. They compile through app.base.compile_cache, which keeps
+  their code objects in the data folder with the program's other compiled entries, each for its exact source.
 - *Its stub generator, run when used.* That support loads `pyi_generator` and `enum_sig`, which only write `.pyi`
   stubs for developers' tools, compiling regular expressions as they load. They are loaded as modules whose code
   runs the first time anything is asked of them (`run_deferred`).
@@ -16,18 +16,16 @@
 `start` does the first two around PySide6's first import, `install` all three; `ui/__init__.py` calls `install`. A
 PySide6 that works differently is left as it is: nothing here is needed for it to work. In the PyInstaller bundle,
 PyInstaller's runtime hook for PySide6 imports QtCore before the program's code; our own runtime hook, which runs
-before it, imports `ui` first (tools/pyi_rth_lean_start.py; the bundle smoke test checks that the caches are written).
+before it, imports `ui` first (tools/pyi_rth_lean_start.py; the bundle smoke test checks that the compile cache holds
+the support code).
 """
 
 from __future__ import annotations
 
 import builtins
-import marshal
 import sys
-import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from types import CodeType
 from typing import Any
 
@@ -60,49 +58,19 @@ def run_deferred(namespace: dict[str, Any], filename: str, name: str) -> Any:
         raise AttributeError(f"module {namespace.get('__name__')!r} has no attribute {name!r}") from None
 
 
-def cache_file() -> Path | None:
-    """The support package's code objects for this Python: cache/pyside in the data folder (None without one)."""
-    from app.base.paths import cache_dir
-
-    folder = cache_dir("pyside")
-    return folder / f"support-{sys.implementation.cache_tag}-marshal{marshal.version}.bin" if folder else None
-
-
-def _read(entry: Path | None) -> dict[str, tuple[tuple[int, int], CodeType]]:
-    """The stored code objects by file name; {} when there are none or the file is damaged (then it is rewritten)."""
-    if entry is None:
-        return {}
-    try:
-        stored = marshal.loads(entry.read_bytes())
-    except (OSError, ValueError, EOFError, TypeError):
-        return {}
-    if not isinstance(stored, dict):
-        return {}
-    return {name: kept for name, kept in stored.items()
-            if isinstance(kept, tuple) and len(kept) == 2 and isinstance(kept[1], CodeType)}
-
-
 @contextmanager
 def _support_compiled_once() -> Iterator[None]:
-    """While PySide6's support package is imported, its modules' sources are compiled through the cache."""
-    entry = cache_file()
-    stored = _read(entry)
+    """While PySide6's support package is imported, its modules' sources are compiled through the compile cache
+    (written when the program is done, app.startup.main)."""
+    from app.base import compile_cache
+
     real = builtins.compile
-    changed = False
 
     def compile_(source: Any, filename: Any, mode: str, *args: Any, **kwargs: Any) -> Any:
-        nonlocal changed
         if not (isinstance(filename, str) and filename.startswith(SUPPORT_PREFIX) and isinstance(source, bytes)
                 and mode == "exec" and not args and not kwargs):
             return real(source, filename, mode, *args, **kwargs)
-        stamp = (len(source), zlib.crc32(source))
-        kept = stored.get(filename)
-        if kept is not None and kept[0] == stamp:
-            code = kept[1]
-        else:
-            code = real(source, filename, mode)
-            stored[filename] = (stamp, code)
-            changed = True
+        code = compile_cache.compile_source(source, filename, mode, compiler=real)
         if filename in DEFERRED:
             _deferred_code[filename] = code
             return real(_STUB.format(filename=filename), filename, "exec")
@@ -113,10 +81,6 @@ def _support_compiled_once() -> Iterator[None]:
         yield
     finally:
         builtins.compile = real
-    if changed and entry is not None:
-        from app.base.fileio import write_cache_entry
-
-        write_cache_entry(entry, marshal.dumps(stored))  # one that cannot be written costs the next start the compile
 
 
 def start() -> None:

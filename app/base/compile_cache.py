@@ -12,7 +12,9 @@ is ready for editing, ≈20 ms of it before its first paint. Here the results ar
   directly; the engine validates the code it is given.
 - *Source.* The code object, as `marshal` writes it for `.pyc` files, for the same source, file name, mode and
   compiler flags (those inherited from the caller's `from __future__` imports included). Only the modules in
-  SERVED compile through it, by their own name for the built-in; their calls are known.
+  SERVED compile through it, by their own name for the built-in; their calls are known. PySide6's support package,
+  whose dozen modules its embedded importer compiles from source (bytes) at every start, compiles through it too
+  (ui.lean_pyside).
 
 The file is one per Python build (version and the engine's MAGIC) and carries a checksum; anything unexpected in it
 costs only the compile. Patterns and snippets built from data (a search term, or the members of a set, whose order
@@ -174,11 +176,14 @@ def _compile_pattern(pattern: Any, flags: int = 0) -> Any:
 # ---------------------------------------------------------------------------------------------- source
 
 
-def _code_for(source: Any, filename: Any, mode: str, flags: int, optimize: int) -> Any:
-    """The code object for source text, from the file when it holds it; flags are the final ones."""
+def _code_for(source: Any, filename: Any, mode: str, flags: int, optimize: int,
+              compiler: Callable[..., Any] | None = None) -> Any:
+    """The code object for source text (or bytes), from the file when it holds it; flags are the final ones.
+    `compiler`: what compiles it when the file does not hold it (the built-in compile by default)."""
     global _changed
-    if type(source) is not str or type(filename) is not str or flags & ~_FUTURE_FLAGS:  # an AST, bytes, only-AST
-        return builtins.compile(source, filename, mode, flags, True, optimize)
+    compiler = compiler or builtins.compile
+    if type(source) not in (str, bytes) or type(filename) is not str or flags & ~_FUTURE_FLAGS:  # an AST, only-AST
+        return compiler(source, filename, mode, flags, True, optimize)
     key = (source, filename, mode, flags, optimize if optimize != -1 else sys.flags.optimize)
     codes = _stored["code"]
     kept = codes.get(key)
@@ -192,7 +197,7 @@ def _code_for(source: Any, filename: Any, mode: str, flags: int, optimize: int) 
                 _used.add(key)
                 return code
             del codes[key]
-    code = builtins.compile(source, filename, mode, flags, True, optimize)
+    code = compiler(source, filename, mode, flags, True, optimize)
     codes[key] = marshal.dumps(code)
     _used.add(key)
     _changed = True
@@ -205,9 +210,10 @@ def _inherited(depth: int) -> int:
 
 
 def compile_source(source: Any, filename: Any, mode: str, flags: int = 0, dont_inherit: bool = False,
-                   optimize: int = -1) -> Any:
-    """The built-in compile, for a SERVED module: the same code object, from the file when it holds it."""
-    return _code_for(source, filename, mode, flags | (0 if dont_inherit else _inherited(1)), optimize)
+                   optimize: int = -1, *, compiler: Callable[..., Any] | None = None) -> Any:
+    """The built-in compile, for a SERVED module: the same code object, from the file when it holds it. `compiler`:
+    the built-in as it was before the caller replaced it (ui.lean_pyside compiles through here from its own)."""
+    return _code_for(source, filename, mode, flags | (0 if dont_inherit else _inherited(1)), optimize, compiler)
 
 
 def exec_source(source: Any, globals: dict[str, Any] | None = None, locals: Any = None, /) -> None:
