@@ -69,6 +69,9 @@ def db(db_path):
 
     database = open_store(db_path)
     yield database
+    core = sys.modules.get("PySide6.QtCore")
+    if core is not None:  # a window's read in the background (the reminders) may still hold one of its connections
+        core.QThreadPool.globalInstance().waitForDone(120_000)
     database.close()
 
 

@@ -329,8 +329,10 @@ def test_a_start_that_never_becomes_ready_still_turns_the_cycle_collector_back_o
         assert readied == [] and gc.get_threshold() == before and gc.get_freeze_count() > 0
         assert not pending.is_open
     finally:
+        window.close()
+        window.db.close()
         gc.unfreeze()
         gc.enable()
         gc.set_threshold(*before)
         collector._default = None
-        window.db.close()
+        gc.collect()  # what the window let go of while frozen, here rather than in another test
