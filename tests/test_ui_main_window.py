@@ -290,6 +290,32 @@ def test_open_another_database_and_recent_list(window, tmp_path, store):
     assert store.value("database/last") == str(other)
 
 
+def test_opening_another_database_first_lets_a_background_read_of_the_old_one_finish(window, tmp_path, monkeypatch):
+    """The reminders are read on a pool thread. Closing the old store under a read still running left that read a
+    connection nobody closed (on Windows, a handle on the old file): the window waits for it, then closes."""
+    import time
+
+    import ui.reminders_panel as panel
+
+    wait_for_background()
+    old = window.db
+    events: list[str] = []
+    real_compute, real_close = panel.compute_reminders, old.close
+
+    def slow(db, today, user):
+        time.sleep(0.3)
+        result = real_compute(db, today, user)
+        if db is old:
+            events.append("read")
+        return result
+
+    monkeypatch.setattr(panel, "compute_reminders", slow)
+    monkeypatch.setattr(old, "close", lambda: (events.append("closed"), real_close())[1])
+    window.reminders.refresh()  # a read of the old store is running
+    assert window.open_database(str(tmp_path / "other.db"))
+    assert events == ["read", "closed"]
+
+
 def test_layout_is_remembered(qtbot, db, db_path, store):
     first = MainWindow(db, str(db_path), store=store, today=TODAY)
     qtbot.addWidget(first)

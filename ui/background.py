@@ -48,3 +48,9 @@ def run_in_background(fn: Callable[[], Any], done: Callable[[Any], None], failed
     call.signals.failed.connect(failed)
     QThreadPool.globalInstance().start(call)
     return call
+
+
+def finish_background_calls(timeout_ms: int = 5000) -> None:
+    """Wait (at most `timeout_ms`) for the calls running in the pool: before a store one of them reads is closed. A
+    read still running on a closed store opens a connection nobody closes (on Windows, a handle on the old file)."""
+    QThreadPool.globalInstance().waitForDone(timeout_ms)

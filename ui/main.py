@@ -17,7 +17,7 @@ STARTED = time.perf_counter()  # fallback origin of painted_ms; keep this the fi
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from PySide6.QtCore import QObject, QThreadPool, QTimer  # noqa: E402
+from PySide6.QtCore import QObject, QTimer  # noqa: E402
 from PySide6.QtGui import QFontDatabase, QIcon  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyleFactory  # noqa: E402
 
@@ -277,6 +277,7 @@ def run(args) -> int:
             "ContractDesk opened {default} instead; use File → Open database… once the file is back."
         ).format(file=missing, default=target))
 
+    from ui.background import finish_background_calls
     from ui.main_window import MainWindow
 
     window = MainWindow(db, target, store=store, defer_checks=True)
@@ -297,7 +298,7 @@ def run(args) -> int:
     window.show()
     code = app.exec()
     collector.started()  # in case the window closed before it was ready
-    QThreadPool.globalInstance().waitForDone(5000)  # a read in the background (the reminders) on the store
+    finish_background_calls()  # the reminders may still be reading the store
     window.db.close()
     if window.database_lock:
         window.database_lock.release()

@@ -45,7 +45,7 @@ from app.store.location import network_share_warning
 from app.store.lock import DatabaseLock, acquire_for
 from ui import settings as keys
 from ui.accessible import name_fields_by_labels
-from ui.background import BackgroundCall, run_in_background
+from ui.background import BackgroundCall, finish_background_calls, run_in_background
 from ui.contract_list_view import ContractListView
 from ui.export_worker import ExportJob, ExportKind, ExportWorker
 from ui.i18n import LANGUAGE_NAMES, RetranslateMixin
@@ -1112,6 +1112,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         if warning:
             QMessageBox.warning(self, _("Database on a network share"), warning)
         old = self.db
+        finish_background_calls()  # the reminders may still be reading the old store
         self.db, self.target, self.number = db, target, None
         self._build_panes()
         old.close()
