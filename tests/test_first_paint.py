@@ -329,7 +329,10 @@ def test_a_start_that_never_becomes_ready_still_turns_the_cycle_collector_back_o
         assert readied == [] and gc.get_threshold() == before and gc.get_freeze_count() > 0
         assert not pending.is_open
     finally:
+        from ui.background import finish_background_calls
+
         window.close()
+        finish_background_calls()  # the reminders' read of the other store
         window.db.close()
         gc.unfreeze()
         gc.enable()

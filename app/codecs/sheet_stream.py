@@ -15,7 +15,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Generator
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from xml.etree.ElementTree import Element, iterparse
@@ -156,7 +156,7 @@ class Book:
         return None
 
     def rows(self, sheet: SheetInfo, first: int = 1, last: int | None = None,
-             wanted: set[int] | None = None) -> Iterator[SheetRow]:
+             wanted: set[int] | None = None) -> Generator[SheetRow, None, None]:
         """The sheet's rows that hold a cell, in order (rows from `first` to `last`; only the `wanted` columns,
         when given, are read)."""
         shared, dates = self.shared, self.date_styles

@@ -20,7 +20,7 @@ import unicodedata
 import zipfile
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -828,9 +828,11 @@ def _read_cost_table(path: str | Path, annex_no: str | None, annex_title: str, c
                         column=_letter(i), label=_(COLUMN_LABELS[name]))))
         options = _options(found.above, sheet.title)
         reader = _Reader(table, found.columns)
-        with _damaged_as_user_error(_("the sheet cannot be read: {error}"), f"{path.name} {sheet.title}"):
-            reader.read(book.rows(sheet, first=found.header_row + 1, wanted=set(found.columns.values())), progress,
-                        total)
+        # closed here when the reader stops early (a refused row): the sheet's stream in the archive would keep the
+        # workbook file open after archive.close() until the collector got to it (on Windows, the file in use)
+        with closing(book.rows(sheet, first=found.header_row + 1, wanted=set(found.columns.values()))) as rows, \
+                _damaged_as_user_error(_("the sheet cannot be read: {error}"), f"{path.name} {sheet.title}"):
+            reader.read(rows, progress, total)
     finally:
         archive.close()
     _build(table, reader, options)
