@@ -49,7 +49,7 @@ def fresh(tmp_path, monkeypatch):
 
 def _next_start(entry) -> None:
     """What the next process holds: only what the file says."""
-    kept = cache._read(entry)
+    kept = cache.read_file(entry)
     cache._used.clear()
     for kind in cache.KINDS:
         cache._stored[kind].clear()
@@ -129,11 +129,11 @@ def test_a_damaged_file_costs_only_the_compile(fresh, damage):
     cache.save()
     data = fresh.read_bytes()
     fresh.write_bytes(data[:-1] + bytes([data[-1] ^ 1]) if damage == "flip" else damage)
-    assert cache._read(fresh) == {"patterns": {}, "code": {}, "saves": 0, "last_used": {}}
+    assert cache.read_file(fresh) == {"patterns": {}, "code": {}, "saves": 0, "last_used": {}}
     _next_start(fresh)
     assert _behaviour(re.compile(*PATTERNS[1])) == _behaviour(_python_compile(*PATTERNS[1]))
     cache.save()  # and the file is whole again
-    assert PATTERNS[1] in cache._read(fresh)["patterns"]
+    assert PATTERNS[1] in cache.read_file(fresh)["patterns"]
 
 
 def test_code_the_engine_refuses_is_compiled_as_python_would(fresh):
@@ -153,7 +153,7 @@ def test_the_file_keeps_at_most_max_entries_dropping_those_used_longest_ago(fres
     re.purge()
     re.compile(*PATTERNS[0])
     cache.save()
-    kept = cache._read(fresh)["patterns"]
+    kept = cache.read_file(fresh)["patterns"]
     assert sorted(kept, key=str) == sorted([PATTERNS[0], *((f"old{n}", 0) for n in (4, 5, 6, 7))], key=str)
 
 
@@ -167,7 +167,7 @@ def test_an_entry_no_recent_process_used_is_dropped(fresh, monkeypatch):
         re.compile(f"[{'abcd'[start:] + 'abcd'[:start]}]+")  # the same set, in this start's order
         cache.save()
         _next_start(fresh)
-    kept = cache._read(fresh)
+    kept = cache.read_file(fresh)
     assert set(kept["patterns"]) == {PATTERNS[0], ("[cdab]+", 0), ("[dabc]+", 0)}  # the last two starts' own
     assert kept["saves"] == 4 and kept["last_used"][PATTERNS[0]] == 4
 
@@ -181,7 +181,7 @@ def test_flags_of_an_int_subclass_are_kept_as_ints(fresh):
     re.purge()
     assert re.compile("合同[0-9]+", Sentinel(0)).match("合同12").group() == "合同12"
     cache.save()
-    assert ("合同[0-9]+", 0) in cache._read(fresh)["patterns"]
+    assert ("合同[0-9]+", 0) in cache.read_file(fresh)["patterns"]
 
 
 def test_an_entry_marshal_cannot_write_is_left_out_not_the_file(fresh):
@@ -193,7 +193,7 @@ def test_an_entry_marshal_cannot_write_is_left_out_not_the_file(fresh):
     cache._stored["code"][(Odd("x = 1"), "<t>", "exec", 0, 0)] = marshal.dumps(compile("x = 1", "<t>", "exec"))
     cache._changed = True
     cache.save()
-    kept = cache._read(fresh)
+    kept = cache.read_file(fresh)
     assert PATTERNS[0] in kept["patterns"] and kept["code"] == {}
 
 
@@ -340,7 +340,7 @@ def test_the_program_writes_the_file_once_and_uses_it(tmp_path):
     first = run()
     (entry,) = (tmp_path / "cache" / "compiled").iterdir()
     assert entry.name.startswith(f"{sys.implementation.name}-")
-    kept = cache._read(entry)
+    kept = cache.read_file(entry)
     assert len(kept["patterns"]) > 10 and len(kept["code"]) > 10
     written = entry.stat().st_mtime_ns
     assert run() == first

@@ -78,7 +78,7 @@ def _kept_support(home) -> list[str]:
     from app.base import compile_cache
 
     (entry,) = (home / "cache" / "compiled").glob("*.bin")
-    return sorted(key[1] for key in compile_cache._read(entry)["code"] if key[1].startswith("shibokensupport/"))
+    return sorted(key[1] for key in compile_cache.read_file(entry)["code"] if key[1].startswith("shibokensupport/"))
 
 
 def test_pysides_support_is_compiled_once_and_its_stub_generator_runs_when_used(tmp_path):

@@ -207,18 +207,10 @@ def smoke(bundle: Path, report: dict) -> None:
 
 
 def compiled_files(home: Path) -> set[str]:
-    """The file names of the source the compile cache in the data folder `home` holds code for (app.base.compile_cache:
-    a checksum, then a marshalled dict whose "code" keys are (source, file name, mode, flags, optimize))."""
-    import marshal
+    """The file names of the source the compile cache in the data folder `home` holds code for."""
+    from app.base.compile_cache import read_file
 
-    names: set[str] = set()
-    for entry in (home / "cache" / "compiled").glob("*.bin"):
-        try:
-            stored = marshal.loads(entry.read_bytes()[4:])
-        except (ValueError, EOFError, TypeError):
-            continue
-        names.update(key[1] for key in stored.get("code", {}) if isinstance(key, tuple) and len(key) > 1)
-    return names
+    return {key[1] for entry in (home / "cache" / "compiled").glob("*.bin") for key in read_file(entry)["code"]}
 
 
 def main(argv: list[str] | None = None) -> int:

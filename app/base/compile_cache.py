@@ -81,7 +81,7 @@ def cache_file() -> Path | None:
     return folder / f"{sys.implementation.name}-{version}-sre{_sre.MAGIC}-v{FORMAT}.bin" if folder else None
 
 
-def _read(entry: Path | None) -> dict[str, Any]:
+def read_file(entry: Path | None) -> dict[str, Any]:
     """The file's contents: its entries by kind, "saves" and "last_used"; empty when there is none or it is damaged
     (then it is rewritten)."""
     empty: dict[str, Any] = {**{kind: {} for kind in KINDS}, "saves": 0, "last_used": {}}
@@ -119,7 +119,7 @@ def start() -> None:
         if name in sys.modules:
             serve(sys.modules[name])
     try:  # after the above: modules imported to find the data folder compile through the stored entries too
-        kept = _read(cache_file())
+        kept = read_file(cache_file())
     except Exception:  # the start must not fail for a cache
         log.debug("stored compiled entries not read", exc_info=True)
         return

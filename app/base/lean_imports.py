@@ -13,8 +13,9 @@ before the window is ready for editing, and a little of its first paint.
   paint; socket the database lock imports anyway, for the computer's name).
 - SQLAlchemy imports asyncio (≈10–15 ms, with ssl and concurrent.futures) in five modules, for its asyncio engines,
   which the app does not use, and `importlib.metadata` (≈15 ms, with the email package) for plug-in entry points and
-  the version of a database driver that does not say its own, which SQLite's does. While those load, their imports get stand-ins the same way; the one attribute a module
-  reads as it loads (`asyncio.iscoroutine`) is a function that imports asyncio when it is first called. Its SQLite
+  the version of a database driver that does not say its own, which SQLite's does. While those load, their imports
+  get stand-ins the same way; the one attribute a module reads as it loads (`asyncio.iscoroutine`) is a function
+  that imports asyncio when it is first called. Its SQLite
   dialect package imports its asyncio and SQLCipher drivers, which the app does not use (≈1.5 ms as the store opens;
   an encrypted store connects through the plain driver): they are stand-ins too, loaded when a URL names them.
 - SQLAlchemy's `util.langhelpers` generates and compiles ≈200 functions as the rest of SQLAlchemy loads (≈10 ms), and
