@@ -55,7 +55,7 @@ def test_a_file_the_cli_exported_imports_in_the_window_with_comments_amendments_
     other = empty_database(other_path)
     try:
         window = window_on(qtbot, other, other_path, tmp_path)
-        window.import_json(str(out))
+        window.import_json(path=str(out))
         assert window.number == N
         assert contracts.load(other, N).status is Status.SIGNED
         assert [c.text for c in list_comments(other, N)] == ["标点重复，请改"]

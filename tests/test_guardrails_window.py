@@ -123,6 +123,7 @@ def test_an_edit_of_an_approved_contract_asks_once_and_returns_it_to_review(qtbo
     form.editors["title"].editingFinished.emit()
     assert load(db, N).title == "改过的标题" and states.state_of(db, N) is Status.REVIEW
     assert form.status_value.text() == "审核中"
+    assert window.statusBar().currentMessage() == f"已修改：{N} 已退回审核中，需重新批准"  # not the refusal before
     retype(form.editors["project"], "雪亮工程四期")
     form.editors["project"].editingFinished.emit()
     assert len(asked) == 2  # asked once: the contract is under review again

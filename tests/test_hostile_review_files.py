@@ -173,7 +173,7 @@ def test_the_window_refuses_a_replacing_import_that_would_change_the_state(qtbot
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *a: warnings.append(text))
     window = _window(qtbot, db, db_path, tmp_path)
-    window.import_json(str(path))
+    window.import_json(path=str(path))
     assert len(warnings) == 1 and warnings[0].startswith("status:"), warnings
     assert contracts.load(db, N).status is Status.DRAFT
     assert history(db, N) == []
@@ -186,7 +186,7 @@ def test_the_window_records_a_new_contracts_state_as_imported(qtbot, db, db_path
     delete_contract(db, N)
     monkeypatch.setenv("CONTRACTDESK_USER", "clerk")
     window = _window(qtbot, db, db_path, tmp_path)
-    window.import_json(str(path))
+    window.import_json(path=str(path))
     assert contracts.load(db, N).status is Status.SIGNED
     [step] = history(db, N)
     assert (step.from_state, step.to_state, step.user, step.note) == (

@@ -15,6 +15,7 @@ from app.store.contracts import insert_cost_rows, load
 from ui.annex_table_model import VIEW_COLUMNS
 
 NUMBER = "CMHA-AY-202500441"
+QUANTITY_VIEW_COLUMN = 3
 ITEM, SPEC, UNIT, QTY, PRICE, AMOUNT, REMARK = range(7)
 
 
@@ -290,11 +291,11 @@ def test_text_commits_after_a_pause(qtbot, tab, db):
 def test_attach_remove_export_pdf(qtbot, tab, db, tmp_path):
     pdf = tmp_path / "规范.pdf"
     pdf.write_bytes(b"%PDF-1.4\n% annex\n")
-    tab.attach_pdf(pdf)
+    tab.attach_pdf(path=pdf)
     assert load(db, NUMBER).annex("1").pdf == pdf.read_bytes()
     assert "PDF attached" in tab.text_page.pdf_label.text()
     out = tmp_path / "out.pdf"
-    tab.export_pdf(out)
+    tab.export_pdf(path=out)
     assert out.read_bytes() == pdf.read_bytes()
     tab.remove_pdf()
     assert load(db, NUMBER).annex("1").pdf is None
@@ -302,12 +303,12 @@ def test_attach_remove_export_pdf(qtbot, tab, db, tmp_path):
     assert load(db, NUMBER).annex("1").pdf == pdf.read_bytes()
     bad = tmp_path / "bad.pdf"
     bad.write_bytes(b"not a pdf")
-    tab.attach_pdf(bad)
+    tab.attach_pdf(path=bad)
     assert tab.messages[-1] == "bad.pdf: not a PDF file"
-    tab.attach_pdf(pdf)
+    tab.attach_pdf(path=pdf)
     folder = tmp_path / "a folder"
     folder.mkdir()
-    tab.export_pdf(folder)  # saving onto a folder: said in the status bar, nothing raised
+    tab.export_pdf(path=folder)  # saving onto a folder: said in the status bar, nothing raised
     assert tab.messages[-1] == f"{folder}: is a folder, not a file"
 
 
@@ -378,3 +379,28 @@ def test_rows_pasted_past_a_filtered_view_are_said_to_be_at_the_end(tab, editor,
     assert len(stored(db)) == 4 and stored(db)[-1][0] == "新增设备"
     assert editor.model.rowCount() == 1  # the new row does not match the filter
     assert tab.messages[-1] == "Pasted 2 rows; the 1 added at the end of the table may be hidden by the filter"
+
+
+def test_a_signed_contracts_annexes_are_read_only_with_the_note_saying_why(qtbot, tab, db):
+    """As 概要, 条款 and 签署页: no cell opens, no row or rate button works, the text annex takes no typing."""
+    from app.ops import Changes
+    from tests.conftest import sign
+
+    editor = tab.table_editor
+    tab.select_annex("3")
+    assert not tab.read_only_note.isVisibleTo(tab)
+    assert editor.model.flags(editor.model.index(1, QUANTITY_VIEW_COLUMN)) & Qt.ItemFlag.ItemIsEditable
+    sign(db, NUMBER)
+    tab.refresh_for(Changes(NUMBER, parts=frozenset({Part.STATE})))
+    assert tab.read_only_note.isVisibleTo(tab) and "signed" in tab.read_only_note.text()
+    assert not editor.model.flags(editor.model.index(1, QUANTITY_VIEW_COLUMN)) & Qt.ItemFlag.ItemIsEditable
+    assert not any(button.isEnabled() for button in editor.tool_buttons)
+    assert not editor.footer.discount_edit.isEnabled() and not editor.footer.vat_edit.isEnabled()
+    assert not editor.footer.kind_combo.isEnabled()
+    editor.table.setCurrentIndex(editor.model.index(1, QUANTITY_VIEW_COLUMN))
+    editor.table.setFocus()
+    qtbot.keyClick(editor.table, Qt.Key.Key_F2)
+    assert not [w for w in editor.table.findChildren(QLineEdit) if w.isVisible()]  # no cell editor opens
+    assert editor.copy_action.isEnabled()  # reading and copying still work
+    tab.select_annex("1")
+    assert tab.text_page.text_edit.isReadOnly() and not tab.text_page.attach_button.isEnabled()

@@ -142,7 +142,7 @@ def test_a_cost_table_imported_from_the_menu_shows_in_the_annex_tab(qtbot, windo
     wb["Annex 3 费用明细表"]["D5"] = 2
     wb.save(workbook)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    window.import_excel(str(workbook))
+    window.import_excel(path=str(workbook))
     model = annexes.table_editor.model
     assert model.value(2, "quantity") == Decimal("2")  # redrawn without reopening the contract
     assert model.index(2, QUANTITY).data(Qt.ItemDataRole.DisplayRole) == "2"

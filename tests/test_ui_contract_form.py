@@ -131,6 +131,44 @@ def test_add_and_remove_instalment_with_undo(form, db):
     assert [p.amount for p in contracts.load(db, N).payments] == [Decimal("1424430.00")] * 3
 
 
+def test_a_refused_instalment_entry_stays_on_its_instalment_when_rows_are_added_or_removed(form, db):
+    """The red "12abc" stays on the instalment it was typed into, still refused and still asked about: an added row
+    leaves it where it is, a row removed above it moves it up with its instalment, its own row removed takes it."""
+    third = form.editor_for("payments[2].amount")
+    retype(third, "1000")
+    third.editingFinished.emit()  # the instalments differ: a shifted entry would show on another amount
+    amount = form.editor_for("payments[1].amount")
+    retype(amount, "12abc")
+    amount.editingFinished.emit()
+    assert amount.error
+    form.add_payment_button.click()
+    assert len(contracts.load(db, N).payments) == 4
+    amount = form.editor_for("payments[1].amount")
+    assert amount.text() == "12abc" and amount.error
+    form.payments_table.setCurrentCell(0, 0)  # the row to remove: the first
+    form.remove_payment()
+    assert [p.amount for p in contracts.load(db, N).payments][:2] == [Decimal("1424430.00"), Decimal("1000.00")]
+    assert form.editor_for("payments[0].amount").text() == "12abc"  # moved up with its instalment
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)  # the replaced rows' editors, as the loop does
+    assert list(form.refused_entries()) == ["payments[0].amount"]
+    form.payments_table.setCurrentCell(0, 0)
+    form.remove_payment()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    assert form.refused_entries() == {}
+    assert form.editor_for("payments[0].amount").text() == "1,000.00"
+
+
+def test_the_stored_value_typed_another_way_is_shown_as_stored(form, db):
+    """Full-width letters and spaces around the credit code already stored: nothing to store, but the field shows
+    the code as it is stored and exported, not as typed."""
+    code = form.editors["parties.b.credit_code"]
+    version = contracts.version_of(db, N)
+    retype(code, " ９１４１０５００７２１８１６０７７Ｔ ")
+    code.editingFinished.emit()
+    assert code.text() == "91410500721816077T"
+    assert contracts.version_of(db, N) == version  # nothing was stored
+
+
 def test_read_only_when_signed(qtbot, db):
     sign(db)
     form = ContractForm(db, QUndoStack())

@@ -59,7 +59,7 @@ def test_every_tab_and_open_dialog_follow_a_switch_both_ways(qtbot, qapp, window
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("", False)))
 
     for language in ("zh_CN", "en", "zh_CN"):
-        window.add_review_comment("再看一下")  # a status message in the language before the switch
+        window.add_review_comment(text="再看一下")  # a status message in the language before the switch
         assert window.statusBar().currentMessage()
         switch_language(qapp, language)
         QApplication.processEvents()

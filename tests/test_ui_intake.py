@@ -29,7 +29,7 @@ def open_text(qtbot, window, path: Path) -> IntakeDialog:
     """File → 导入合同文本… on `path` (the file chooser answered), waiting until the file is read."""
     action = window.act_import_text
     assert action in window.file_menu.actions()
-    dialog = window.import_contract_text(str(path))
+    dialog = window.import_contract_text(path=str(path))
     assert isinstance(dialog, IntakeDialog) and dialog.isVisible()
     qtbot.waitUntil(lambda: dialog.worker is None, timeout=READ_TIMEOUT_MS)
     return dialog
@@ -218,7 +218,7 @@ def test_text_not_understood_is_visible_and_kept(qtbot, window, db, tmp_path):
 
 
 def test_progress_while_reading(qtbot, window, tmp_path):
-    dialog = window.import_contract_text(str(services_gbk(tmp_path / "services.txt")))
+    dialog = window.import_contract_text(path=str(services_gbk(tmp_path / "services.txt")))
     assert dialog.pages.currentIndex() == 0 and dialog.progress.isVisibleTo(dialog)
     assert "step 1 of 3" in dialog.progress_label.text() and not dialog.store_button.isEnabled()
     qtbot.waitUntil(lambda: dialog.worker is None, timeout=READ_TIMEOUT_MS)

@@ -176,7 +176,7 @@ def test_files_are_attached_by_drag_and_drop_opened_and_removed(qtbot, window, d
 def test_the_archive_packet_from_the_file_menu_lists_a_missing_approval_sheet(qtbot, window, tmp_path):
     out = tmp_path / "归档.pdf"
     assert window.act_archive.text() == "&Archive packet…"
-    window.export_archive_packet(str(out))
+    window.export_archive_packet(path=str(out))
     qtbot.waitUntil(lambda: getattr(window, "_archive_call", 1) is None, timeout=60_000)
     assert window.archive_message.endswith(
         "1 file, 3 numbered pages.\nStill missing for the archive: counterparty's licence and qualifications, "

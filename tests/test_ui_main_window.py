@@ -235,7 +235,7 @@ def test_import_json_and_a_bad_file(window, db, tmp_path, sample, monkeypatch):
     sample.number = "IMP-1"
     good = tmp_path / "good.json"
     good.write_text(dumps(sample), encoding="utf-8")
-    window.import_json(str(good))
+    window.import_json(path=str(good))
     assert window.number == "IMP-1" and "IMP-1" in listed(window)
 
     data = json.loads(dumps(sample))
@@ -245,7 +245,7 @@ def test_import_json_and_a_bad_file(window, db, tmp_path, sample, monkeypatch):
     bad.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     warnings = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
-    window.import_json(str(bad))
+    window.import_json(path=str(bad))
     assert warnings and "payments[0].amount" in warnings[0]
     assert not contracts.exists(db, "IMP-2")
 
@@ -418,9 +418,9 @@ def test_import_cost_table_from_excel(qtbot, window, db, sample, tmp_path, monke
         return QMessageBox.StandardButton.No if len(asked) == 1 else QMessageBox.StandardButton.Yes
 
     monkeypatch.setattr(QMessageBox, "question", answer)
-    window.import_excel(str(workbook))  # declined: nothing stored
+    window.import_excel(path=str(workbook))  # declined: nothing stored
     assert [r.quantity for r in contracts.load(db, SAMPLE_NUMBER).annex("3").table] == [1, 1, 1]
-    window.import_excel(str(workbook))
+    window.import_excel(path=str(workbook))
     assert "3 rows" in asked[1]
     assert [r.quantity for r in contracts.load(db, SAMPLE_NUMBER).annex("3").table] == [Decimal(1), Decimal(1), Decimal(2)]
     qtbot.waitUntil(lambda: "error" in window.windowTitle(), timeout=3000)  # the table no longer adds up to the total
@@ -438,7 +438,7 @@ def test_a_cost_table_exported_from_another_contract_is_refused(window, db, samp
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
     monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: pytest.fail("asked to replace"))
     before = contracts.load(db, SAMPLE_NUMBER).annex("3").table
-    window.import_excel(str(workbook))
+    window.import_excel(path=str(workbook))
     assert warned and "CMHA-AY-202500999" in warned[0]
     assert contracts.load(db, SAMPLE_NUMBER).annex("3").table == before
 
@@ -509,7 +509,7 @@ def test_the_name_recorded_with_changes_is_chosen_in_the_app(window, db, store, 
 
     monkeypatch.delenv("CONTRACTDESK_USER", raising=False)
     try:
-        window.choose_user_name("王五")
+        window.choose_user_name(name="王五")
         set_state(db, SAMPLE_NUMBER, "review")
         assert audit.entries(db, SAMPLE_NUMBER)[-1].user == "王五"
         assert store.value("user/name") == "王五"  # remembered for the next start
@@ -534,17 +534,17 @@ def test_a_review_comment_is_about_what_has_the_focus(qtbot, window, db):
 
     window.tabs.setCurrentWidget(window.pages[SUMMARY])
     window.pages[SUMMARY].focus_where("total")
-    window.add_review_comment("合计请再核对")
+    window.add_review_comment(text="合计请再核对")
     window.tabs.setCurrentWidget(window.pages[CLAUSES])
     window.pages[CLAUSES].focus_where("clause:4.1")
-    window.add_review_comment("标点")
+    window.add_review_comment(text="标点")
     window.tabs.setCurrentWidget(window.pages[ANNEXES])
     window.annexes_tab.select_annex("3")
     table = window.annexes_tab.table_editor.table
     table.setCurrentIndex(table.model().index(1, 0))
-    window.add_review_comment("单价偏高")
+    window.add_review_comment(text="单价偏高")
     window.tabs.setCurrentWidget(window.pages[SCHEDULE])
-    window.add_review_comment("整体意见")
+    window.add_review_comment(text="整体意见")
     found = [(c.target_kind, c.target, c.text) for c in list_comments(db, SAMPLE_NUMBER)]
     assert found == [("field", "total", "合计请再核对"), ("clause", "4.1", "标点"), ("row", "3#2", "单价偏高"),
                      ("contract", "", "整体意见")]

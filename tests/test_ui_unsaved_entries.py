@@ -13,7 +13,8 @@ from app.store import contracts
 from tests.conftest import SAMPLE_NUMBER as N
 from tests.conftest import show_window, wait_for_background
 from tests.test_ui_contract_form import retype
-from ui.main_window import SCHEDULE, SUMMARY, MainWindow
+from ui import settings as keys
+from ui.main_window import ANNEXES, REVIEW, SCHEDULE, SUMMARY, MainWindow
 
 OTHER = "T-0002"
 
@@ -85,6 +86,48 @@ def test_opening_another_contract_with_a_refused_entry_asks(qtbot, window, db):
     window.list_view.select_number(OTHER)
     assert asked and window.number == OTHER
     assert form.editors["total"].edit.text() == "4,273,290.00" and not form.message.isVisibleTo(form)
+
+
+def test_a_refused_rate_in_the_cost_table_footer_is_asked_about_and_kept_through_redraws(qtbot, window, db):
+    """附件 too: "abc" as the VAT rate, then another contract: the same question; going back shows it marked."""
+    annexes = window.pages[ANNEXES]
+    window.tabs.setCurrentWidget(annexes)
+    annexes.select_annex("3")
+    vat = annexes.table_editor.footer.vat_edit
+    vat.setText("abc")
+    vat.editingFinished.emit()
+    annexes.refresh()  # a redraw (an edit elsewhere): the entry stays, still marked
+    assert vat.text() == "abc" and vat.property("refused")
+    window.tabs.setCurrentWidget(window.pages[SCHEDULE])
+    asked = _answer(QMessageBox.ButtonRole.RejectRole)
+    window.list_view.select_number(OTHER)
+    assert asked and "Annex 3 · VAT rate: “abc”" in asked[0]
+    assert window.number == N and window.tabs.currentWidget() is annexes and vat.text() == "abc"
+
+    asked = _answer(QMessageBox.ButtonRole.DestructiveRole)
+    window.list_view.select_number(OTHER)
+    assert asked and window.number == OTHER
+    assert annexes.refused_entries() == {} and vat.text() != "abc" and not vat.property("refused")
+
+
+def test_a_review_comment_written_but_not_added_is_there_again_after_a_restart(qtbot, window, db, db_path, store):
+    review = window.pages[REVIEW]
+    window.tabs.setCurrentWidget(review)
+    review.comments.text_edit.setPlainText("第4.1条标点待改")  # not added yet
+    window.list_view.select_number(OTHER)
+    review.comments.text_edit.setPlainText("另一份合同的意见")
+    assert window.close()
+    again = MainWindow(db, str(db_path), store=store)
+    qtbot.addWidget(again)
+    assert again.number == OTHER
+    again.tabs.setCurrentWidget(again.pages[REVIEW])
+    comments = again.pages[REVIEW].comments
+    assert comments.text_edit.toPlainText() == "另一份合同的意见"
+    again.list_view.select_number(N)
+    assert comments.text_edit.toPlainText() == "第4.1条标点待改"
+    comments.add_comment()  # added now: nothing is kept for the next start
+    assert again.close()
+    assert keys.comment_drafts(store, str(db_path)) == {OTHER: "另一份合同的意见"}
 
 
 def test_nothing_is_asked_when_every_entry_was_stored(qtbot, window, monkeypatch):

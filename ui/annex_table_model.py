@@ -140,6 +140,8 @@ class CostTableModel(QAbstractTableModel):
         self.annex_id: int | None = None
         #: True while one of this model's own commands writes: the change feed need not redraw it.
         self.writing = False
+        #: The contract is signed or archived: no cell can be edited (the store would refuse it anyway).
+        self.read_only = False
         self.contract_total: Decimal = ZERO
         self.money = ContractMoney(ZERO, True, ())
         self.options = TableOptions()
@@ -533,7 +535,7 @@ class CostTableModel(QAbstractTableModel):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
         column = self.columns[index.column()]
-        if column in COMPUTED:
+        if column in COMPUTED or self.read_only:
             return _READ_ONLY
         if column in _NOT_ON_SECTIONS and self._cols["kind"][self.stored_index(index.row())] is _SECTION:
             return _READ_ONLY

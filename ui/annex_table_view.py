@@ -496,6 +496,12 @@ class CostTableEditor(RetranslateMixin, QWidget):
         for button in self.tool_buttons:
             button.setAccessibleName(button.defaultAction().text())
         self.footer.retranslate()
+        for edit in (self.footer.discount_edit, self.footer.vat_edit):
+            if edit.property("refused"):  # the reason again, in the new language
+                try:
+                    self._typed_rate(edit)
+                except AmountError as exc:
+                    self._refuse_rate(edit, exc)
         self.footer.show_options(self.model.options)
         self._show_totals()
 
@@ -533,8 +539,9 @@ class CostTableEditor(RetranslateMixin, QWidget):
         self.filter_edit.clear()
         self.filter_edit.blockSignals(False)
         self.table.horizontalHeader().setSortIndicatorShown(False)
-        for edit in (self.footer.discount_edit, self.footer.vat_edit):
-            self._mark_option(edit, None)
+        if annex_id is None or annex_id != self.model.annex_id:  # the same table again: a refused rate stays
+            for edit in (self.footer.discount_edit, self.footer.vat_edit):
+                self._mark_option(edit, None)
         self.model.load(annex_id, number)
         self.footer.show_options(self.model.options)
 
@@ -652,10 +659,20 @@ class CostTableEditor(RetranslateMixin, QWidget):
         super().resizeEvent(event)
         self._columns_changed()
 
+    def set_read_only(self, read_only: bool) -> None:
+        """A signed or archived contract's table: no cell, row or rate can be changed; it can be read, filtered,
+        sorted and copied."""
+        self.model.read_only = read_only
+        for action in (self.insert_action, self.append_action, self.delete_action, self.up_action, self.down_action,
+                       self.indent_action, self.outdent_action, self.section_action, self.item_action,
+                       self.renumber_action, self.paste_action):
+            action.setEnabled(not read_only)
+        self._show_totals()
+
     def _show_totals(self) -> None:
-        open_ = self.model.annex_id is not None
+        editable = self.model.annex_id is not None and not self.model.read_only
         for widget in (self.footer.discount_edit, self.footer.vat_edit, self.footer.kind_combo):
-            widget.setEnabled(open_)
+            widget.setEnabled(editable)
         if self.model.loading:
             self.footer.show_loading(self.model.stored_row_count)
         else:
@@ -687,14 +704,10 @@ class CostTableEditor(RetranslateMixin, QWidget):
         if not self._loaded():
             return
         discount = edit is self.footer.discount_edit
-        label = _("Discount rate") if discount else _("VAT rate")
-        text = edit.text().strip()
         try:
-            value = parse_rate(text, discount=discount) if text else None
+            value = self._typed_rate(edit)
         except AmountError as exc:
-            message = f"{label}: {exc.message}"
-            self._mark_option(edit, message)
-            self.status_message.emit(message)
+            self.status_message.emit(self._refuse_rate(edit, exc))
             return
         self._mark_option(edit, None)
         edit.setModified(False)
@@ -705,9 +718,31 @@ class CostTableEditor(RetranslateMixin, QWidget):
             self.undo_stack.push(TableOptionsCommand(self.model, options))
         self.footer.show_options(self.model.options)
 
-    def _mark_option(self, edit: QLineEdit, message: str | None) -> None:
+    def _typed_rate(self, edit: QLineEdit) -> Decimal | None:
+        """The rate typed into the footer's `edit` (None when empty); raises AmountError saying why it is none."""
+        text = edit.text().strip()
+        return parse_rate(text, discount=edit is self.footer.discount_edit) if text else None
+
+    def _refuse_rate(self, edit: QLineEdit, error: AmountError) -> str:
+        """Mark `edit`'s entry refused for `error`; the message naming the rate."""
+        label = _("Discount rate") if edit is self.footer.discount_edit else _("VAT rate")
+        message = f"{label}: {error.message}"
+        self._mark_option(edit, message, error.message)
+        return message
+
+    def refused_rates(self) -> dict[str, tuple[str, str]]:
+        """The footer's rates typed but refused: option ("discount", "vat_rate") → (what was typed, why not)."""
+        return {option: (edit.text(), str(edit.property("problem"))) for option, edit in
+                (("discount", self.footer.discount_edit), ("vat_rate", self.footer.vat_edit))
+                if edit.property("refused")}
+
+    def focus_rate(self, option: str) -> None:
+        (self.footer.discount_edit if option == "discount" else self.footer.vat_edit).setFocus()
+
+    def _mark_option(self, edit: QLineEdit, message: str | None, problem: str = "") -> None:
         """Mark a refused option entry (red, the reason as its tooltip), or clear the mark."""
         edit.setProperty("refused", bool(message))
+        edit.setProperty("problem", problem)
         edit.setStyleSheet(_FIELD_ERROR if message else "")
         if message:
             edit.setToolTip(message)

@@ -43,6 +43,7 @@ from ui.change_feed import FollowsContract
 from ui.field_widgets import pass_undo_to_window
 from ui.i18n import RetranslateMixin
 from ui.operations import operations_for
+from ui.problem_label import read_only_note
 from ui.undo_history import UndoHistoryDialog
 
 #: How long typing may pause before a text annex's body is committed.
@@ -88,8 +89,14 @@ class TextAnnexEditor(RetranslateMixin, QWidget):
             self.pdf_label.setText(_("PDF attached ({kb} KB)").format(kb=max(1, round(size / 1024))))
         else:
             self.pdf_label.setText(_("No PDF attached"))
-        self.remove_button.setEnabled(bool(size))
+        self.remove_button.setEnabled(bool(size) and not self.text_edit.isReadOnly())
         self.export_button.setEnabled(bool(size))
+
+    def set_read_only(self, read_only: bool) -> None:
+        """A signed or archived contract's text annex: it can be read, copied and its PDF saved, not changed."""
+        self.text_edit.setReadOnly(read_only)
+        self.attach_button.setEnabled(not read_only)
+        self.show_pdf_state(self._pdf_size)
 
 
 class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
@@ -141,9 +148,11 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
         splitter.addWidget(self.pages)
         splitter.setStretchFactor(1, 1)
         splitter.setSizes([180, 900])
+        self.read_only_note = read_only_note()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        layout.addWidget(self.read_only_note)
+        layout.addWidget(splitter, 1)
 
         self._text_timer = QTimer(self)
         self._text_timer.setSingleShot(True)
@@ -160,7 +169,7 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
         self.history_button.setText(_("Undo history…"))
         self.annex_list.setAccessibleName(_("Annexes"))
         self.add_button.setText(_("Add annex…"))
-        self._update_add_button()
+        self._show_state()
         if self.number is None:
             self.empty_page.setText(_("Open a contract to see its annexes"))
         else:
@@ -224,6 +233,25 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
         else:
             self.pages.setCurrentWidget(self.empty_page)
 
+    def refused_entries(self) -> dict[str, tuple[str, str]]:
+        """Rates typed into the open cost table's footer that cannot be stored: place → (what was typed, why not).
+        Leaving the contract would lose them; the window asks first (ui.unsaved_entries)."""
+        annex = self._current
+        if annex is None or annex.kind is not AnnexKind.TABLE:
+            return {}
+        return {f"annex:{annex.no}#{option}": entry for option, entry in self.table_page.refused_rates().items()}
+
+    def focus_where(self, where: str) -> bool:
+        """Show the annex `where` names ("annex:3", "annex:3#vat_rate": with that rate's field in focus)."""
+        no, _hash, option = where.removeprefix("annex:").partition("#")
+        try:
+            self.select_annex(no)
+        except KeyError:
+            return False
+        if option:
+            self.table_page.focus_rate(option)
+        return True
+
     def comment_target(self, _focus: QWidget | None) -> tuple[str, str] | None:
         """("row", "ANNEX#ROW") for the current cost-table row (its stored position, whatever the view's order)."""
         annex = self._current
@@ -232,8 +260,9 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
             return None
         return "row", f"{annex.no}#{self.table_editor.model.stored_index(index.row()) + 1}"
 
-    def _update_add_button(self) -> None:
-        """Disabled, with the reason in its tooltip, where the contract can take no new annex (signed, archived)."""
+    def _show_state(self) -> None:
+        """A signed or archived contract's annexes are read-only, with the note saying why (as on 概要, 条款 and
+        签署页); the add button's tooltip says it too."""
         state = None
         if self.number is not None:
             try:
@@ -244,9 +273,19 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
             Status.SIGNED: _("This contract is signed: a new annex comes with an amendment (补充协议)."),
             Status.ARCHIVED: _("This contract is archived and can no longer be changed."),
         }
-        self.add_button.setEnabled(state is not None and state not in reasons)
+        notes = {
+            Status.SIGNED: _("This contract is signed: signed contracts change only through an amendment. "
+                             "The annexes are read-only."),
+            Status.ARCHIVED: _("This contract is archived and can no longer be changed. The annexes are read-only."),
+        }
+        read_only = state in reasons
+        self.add_button.setEnabled(state is not None and not read_only)
         default = _("Add a text annex or a cost table after the last one")
         self.add_button.setToolTip(default if state is None else reasons.get(state, default))
+        self.read_only_note.setText(notes.get(state, "") if state is not None else "")
+        self.read_only_note.setVisible(read_only)
+        self.text_page.set_read_only(read_only)
+        self.table_page.set_read_only(read_only)
 
     def add_annex(self, kind: AnnexKind | None = None, title: str | None = None) -> None:
         """Ask for the kind and title (unless given), add the annex after the last one and open it."""
@@ -278,7 +317,7 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
         """Show what `changes` changed (None: anything may have); this tab's own edits are already drawn."""
         model = self.table_page.model
         if changes is None or changes.touches(Part.STATE, Part.DATABASE):
-            self._update_add_button()
+            self._show_state()
         if self._own.active or model.writing:
             return
         if changes is None or changes.touches(Part.ANNEXES, Part.ROWS, Part.DATABASE):
@@ -386,7 +425,7 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
 
     # ------------------------------------------------------------------ attached PDFs
 
-    def attach_pdf(self, path: str | Path | None = None) -> None:
+    def attach_pdf(self, *, path: str | Path | None = None) -> None:
         annex = self._current
         if annex is None or annex.kind is not AnnexKind.TEXT:
             return
@@ -412,7 +451,7 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
                                               self._show_text_annex, self._report))
         self.status_message.emit(_("PDF removed from annex {no}").format(no=annex.no))
 
-    def export_pdf(self, path: str | Path | None = None) -> None:
+    def export_pdf(self, *, path: str | Path | None = None) -> None:
         annex = self._current
         if annex is None or not annex.pdf_size:
             return

@@ -117,6 +117,19 @@ class CommentsPanel(QWidget):
         self.number = number
         self.refresh()
 
+    def all_drafts(self) -> dict[str, str]:
+        """Every comment written but not added, by contract (the one on screen included)."""
+        drafts = {number: text for number, text in self.drafts.items() if text.strip()}
+        if self.number is not None and self.text_edit.toPlainText().strip():
+            drafts[self.number] = self.text_edit.toPlainText()
+        return drafts
+
+    def restore_drafts(self, drafts: dict[str, str]) -> None:
+        """Comments written but not added in an earlier session, back with their contracts."""
+        self.drafts.update({n: t for n, t in drafts.items() if n != self.number})
+        if self.number in drafts and not self.text_edit.toPlainText():
+            self.text_edit.setPlainText(drafts[self.number])
+
     def refresh(self) -> None:
         self.tree.clear()
         self.comments = []
@@ -150,7 +163,7 @@ class CommentsPanel(QWidget):
     def select_uid(self, uid: str) -> None:
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)
-            if item.data(0, Qt.ItemDataRole.UserRole) == uid:
+            if item is not None and item.data(0, Qt.ItemDataRole.UserRole) == uid:
                 self.tree.setCurrentItem(item)
                 return
 

@@ -8,6 +8,7 @@ decides what a valid value is: app.rules.fields does.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -45,7 +46,7 @@ from ui.edit_commands import EditContext
 from ui.first_paint import start_view
 from ui.i18n import RetranslateMixin
 from ui.operations import operations_for
-from ui.problem_label import PROBLEM_RED, PROBLEM_STYLE
+from ui.problem_label import PROBLEM_RED, PROBLEM_STYLE, read_only_note
 
 if TYPE_CHECKING:
     from app.store.db import Database
@@ -146,6 +147,8 @@ class FieldLineEdit(RetranslateMixin, QLineEdit):
         if value != self.stored:
             self.stored = value
             self.commit.emit(self.path, value)
+        elif self.text() != format_value(self.path, value):
+            self.show_value(value)  # the stored value typed another way (full-width, spaces): shown as stored
 
 
 class AmountEdit(QWidget):
@@ -307,6 +310,26 @@ def line_edit_of(widget: QWidget) -> FieldLineEdit | None:
 _EDITOR_HOOKS = ("show_contract", "apply_read_only", "focus_where")
 
 
+def _row_after(path: str, before: Contract, after: Contract) -> str | None:
+    """Where an entry typed into an instalment row is once the instalments changed: the same row, further down
+    (rows inserted above it), further up (rows removed above it), or nowhere (its own row removed)."""
+    match = re.match(r"payments\[(\d+)\]", path)
+    if match is None:
+        return path
+    row, old, new = int(match.group(1)), before.payments, after.payments
+    first = next((i for i, (a, b) in enumerate(zip(old, new, strict=False)) if a != b), min(len(old), len(new)))
+    shift = len(new) - len(old)
+    if shift == 0 or row < first:
+        moved = row
+    elif shift > 0:
+        moved = row + shift
+    elif row < first - shift:
+        return None
+    else:
+        moved = row + shift
+    return f"payments[{moved}]{path[match.end():]}"
+
+
 class ContractEditorBase(FollowsContract, RetranslateMixin, QWidget):
     """What the 概要, 条款 and 签署页 tabs share: the contract they show, its version, the read-only
     note, the stale-edit banner with its Reload button, and the message line for refused edits.
@@ -331,11 +354,7 @@ class ContractEditorBase(FollowsContract, RetranslateMixin, QWidget):
         self.follow(self.operations)
         self.operations.conflict.connect(self._on_conflict)
 
-        self.read_only_note = QLabel()
-        self.read_only_note.setObjectName("readOnlyNote")
-        self.read_only_note.setWordWrap(True)
-        self.read_only_note.setStyleSheet("QLabel { background: #fff3cd; color: #664d03; padding: 6px; }")
-        self.read_only_note.hide()
+        self.read_only_note = read_only_note()
         self.conflict_banner = QFrame()
         self.conflict_banner.setObjectName("conflictBanner")
         self.conflict_banner.setStyleSheet("QFrame#conflictBanner { background: #f8d7da; } QLabel { color: #842029; }")
@@ -416,9 +435,9 @@ class ContractEditorBase(FollowsContract, RetranslateMixin, QWidget):
                 self.operations.seen(self.number, version)
         same = contract is not None and self.contract is not None and contract.number == self.contract.number
         pending = self._pending_entries() if same else {}
-        if same and contract is not None and self.contract is not None and \
-                len(contract.payments) != len(self.contract.payments):  # rows shifted: an entry would
-            pending = {p: t for p, t in pending.items() if not p.startswith("payments[")}  # land on another one
+        if same and contract is not None and self.contract is not None:
+            moved = {p: _row_after(p, self.contract, contract) for p in pending}
+            pending = {to: pending[p] for p, to in moved.items() if to is not None}
         self.contract = contract
         self.show_contract(contract)
         self.set_read_only(contract is not None and contract.status in READ_ONLY)

@@ -17,7 +17,7 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoGroup, QUndoStack
@@ -56,6 +56,7 @@ if TYPE_CHECKING:
     from app.store.db import Database
     from ui.annexes_tab import AnnexesTab
     from ui.check_tab import CheckTab
+    from ui.review_tab import ReviewTab
     from ui.schedule_tab import ScheduleTab
 
 log = logging.getLogger(__name__)
@@ -174,6 +175,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
             self.undo_group.removeStack(stack)
         self.operations: Operations = operations_for(self.db)
         self.operations.changed.connect(self._on_changes)
+        self.operations.reopened.connect(self._reopened)
         self.contract_stack = QUndoStack(self)
         self.list_view = ContractListView(self.db, our_party=keys.our_party(self.store))
         self.list_view.contract_selected.connect(self._contract_chosen)
@@ -264,6 +266,8 @@ class MainWindow(RetranslateMixin, QMainWindow):
             widget = cls(self.db, self.contract_stack) if shared else cls(self.db)
         if tab == ANNEXES:
             self.undo_group.addStack(widget.undo_stack)
+        if tab == REVIEW:  # comments written but not added when the window last closed
+            widget.comments.restore_drafts(keys.comment_drafts(self.store, self.target))
         if tab == CHECKS:
             widget.jump.connect(self.jump_to)
             widget.checked.connect(self.update_title)
@@ -314,17 +318,17 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.act_preview = self._action("printPreview", self.print_preview, "Ctrl+Shift+P", sp.SP_FileDialogContentsView)
         self.act_print = self._action("print", self.print_packet, QKeySequence.StandardKey.Print, sp.SP_DialogApplyButton)
         self.act_quit = self._action("quit", self.close, QKeySequence.StandardKey.Quit)
-        self.act_undo = self.undo_group.createUndoAction(self)
-        self.act_undo.setObjectName("undo")
-        self.act_undo.setShortcuts(QKeySequence.keyBindings(QKeySequence.StandardKey.Undo))
-        self.act_undo.setIcon(self.style().standardIcon(sp.SP_ArrowBack))
-        self.act_redo = self.undo_group.createRedoAction(self)
-        self.act_redo.setObjectName("redo")
+        # Not the group's own undo/redo actions: those undo at once, while what is being typed is not stored yet
+        self.act_undo = self._action("undo", self.undo, QKeySequence.keyBindings(QKeySequence.StandardKey.Undo),
+                                     sp.SP_ArrowBack)
         redo_keys = QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)
         if QKeySequence("Ctrl+Y") not in redo_keys:  # the Windows/WPS habit
             redo_keys.append(QKeySequence("Ctrl+Y"))
-        self.act_redo.setShortcuts(redo_keys)
-        self.act_redo.setIcon(self.style().standardIcon(sp.SP_ArrowForward))
+        self.act_redo = self._action("redo", self.redo, redo_keys, sp.SP_ArrowForward)
+        self.act_undo.setEnabled(False)
+        self.act_redo.setEnabled(False)
+        self.undo_group.canUndoChanged.connect(self.act_undo.setEnabled)
+        self.undo_group.canRedoChanged.connect(self.act_redo.setEnabled)
         self.act_find = self._action("find", self.find_contract, QKeySequence.StandardKey.Find, sp.SP_FileDialogDetailedView)
         self.act_user_name = self._action("userName", self.choose_user_name)
         self.act_comment = self._action("addComment", self.add_review_comment, "Ctrl+Alt+M")
@@ -515,7 +519,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
             self.open_contract(None)
 
     def _editor_tabs(self) -> list[QWidget]:
-        return [self._built[tab] for tab in (SUMMARY, CLAUSES, SIGNING) if tab in self._built]
+        return [self._built[tab] for tab in (SUMMARY, CLAUSES, ANNEXES, SIGNING) if tab in self._built]
 
     def may_leave_contract(self) -> bool:
         """True when leaving the open contract loses nothing typed, or the clerk chose to discard it; False
@@ -613,6 +617,10 @@ class MainWindow(RetranslateMixin, QMainWindow):
             self._check_soon.start()  # the 校验 tab checks at once when shown; the title's count once typing pauses
         self.update_title()
 
+    def _reopened(self, number: str) -> None:
+        """Said where the refusal of a declined edit was said (it would stand there otherwise, contradicting)."""
+        self.show_status(_("Changed: {number} is back in review and needs approving again").format(number=number))
+
     def _recheck(self) -> None:
         """The title's error count after edits made while the 校验 tab is not shown."""
         if self.number is not None and CHECKS in self._built and CHECKS not in self._stale:
@@ -652,6 +660,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
 
     def mark_reviewed(self) -> None:
         """Review → Mark as reviewed (Ctrl+Shift+R): the 审阅 tab's button, reached from anywhere."""
+        self.finish_typing()
         review = self._review_tab()
         button = getattr(review, "mark_button", None)
         if button is not None and button.isEnabled():
@@ -659,6 +668,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
 
     def step_to(self, target) -> None:
         """Review → a state step: the 审阅 tab's button for it, with whatever it asks first."""
+        self.finish_typing()
         review = self._review_tab()
         button = getattr(review, "state_buttons", {}).get(target)
         if button is not None and button.isEnabled():
@@ -709,7 +719,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         found = getter(QApplication.focusWidget()) if getter is not None else None
         return found or ("contract", "")
 
-    def add_review_comment(self, text: str | None = None) -> None:
+    def add_review_comment(self, *, text: str | None = None) -> None:
         """Comment on what the clerk is looking at (Ctrl+Alt+M, as in Word); it shows in the 审阅 tab and the list."""
         number = self._require_contract()
         if number is None:
@@ -731,7 +741,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
             return
         self.show_status(_("Comment added on {target}").format(target=about))
 
-    def choose_user_name(self, name: str | None = None) -> None:
+    def choose_user_name(self, *, name: str | None = None) -> None:
         """The name state steps, comments, revisions and the audit trail record (default: the login name)."""
         from app.base.clock import current_user, set_user_name
 
@@ -746,6 +756,31 @@ class MainWindow(RetranslateMixin, QMainWindow):
 
     def find_contract(self) -> None:
         self.list_view.focus_search()
+
+    def finish_typing(self) -> None:
+        """Store what the clerk is typing in a tab (a field, a clause, a cost-table cell) before an action reads or
+        changes the contract. An editor stores its entry when the focus leaves it, but a toolbar button or a
+        shortcut leaves the focus where it is: the action would read the stored contract without the entry, or
+        undo an earlier edit and redraw over it. The focus leaves and comes back (a closed cell editor's goes to its
+        table)."""
+        focus = QApplication.focusWidget()
+        if focus is None or not self.tabs.isAncestorOf(focus):
+            return
+        focus.clearFocus()  # the editor's own focus-out stores the entry (or keeps a refused one marked on screen)
+        while focus is not None and not (focus.isVisible() and focus.focusPolicy() != Qt.FocusPolicy.NoFocus):
+            focus = focus.parentWidget()
+        if focus is not None and self.tabs.isAncestorOf(focus):
+            focus.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def undo(self) -> None:
+        """Edit → Undo on the current tab's stack; what is being typed is stored first, so it is what is undone."""
+        self.finish_typing()
+        self.undo_group.undo()
+
+    def redo(self) -> None:
+        """Edit → Redo; what is being typed is stored first (a new edit, after which there is nothing to redo)."""
+        self.finish_typing()
+        self.undo_group.redo()
 
     def _require_contract(self) -> str | None:
         if self.number is None:
@@ -785,7 +820,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
             self.list_view.apply_filter()
             self.list_view.select_number(number)
 
-    def import_json(self, path: str | None = None) -> None:
+    def import_json(self, *, path: str | None = None) -> None:
         if not path:
             path, _selected = QFileDialog.getOpenFileName(self, _("Import a contract"), "", _("ContractDesk JSON (*.json)"))
             if not path:
@@ -832,7 +867,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
 
             QMessageBox.information(self, _("Import"), kept_apart_note(result.comments_kept_apart))
 
-    def import_contract_text(self, path: str | None = None) -> QDialog | None:
+    def import_contract_text(self, *, path: str | None = None) -> QDialog | None:
         """Read a contract from a Word file, a text or a text PDF and show it for checking (ui.intake_dialog); what
         the clerk accepts is stored as a new contract, which the change feed opens here. Returns the dialog."""
         if not path:
@@ -850,7 +885,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         dialog.start()
         return dialog
 
-    def import_excel(self, path: str | None = None) -> None:
+    def import_excel(self, *, path: str | None = None) -> None:
         """Replace the current contract's cost table with one read from a workbook, after confirmation."""
         number = self._require_contract()
         if number is None:
@@ -903,6 +938,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
 
     def export(self, kind: ExportKind = ExportKind.PDF):
         """Open the export dialog (window-modal, so the window keeps painting); returns it."""
+        self.finish_typing()
         number = self._require_contract()
         if number is None:
             return None
@@ -930,6 +966,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
 
     def render_packet(self, then) -> ExportWorker | None:
         """Lay the packet out off the GUI thread (progress dialog with Cancel), then call then(pdf_bytes)."""
+        self.finish_typing()
         number = self._require_contract()
         if number is None or self._packet_worker is not None:
             return None
@@ -1010,11 +1047,12 @@ class MainWindow(RetranslateMixin, QMainWindow):
 
     # ------------------------------------------------------------------ the office's records
 
-    def export_archive_packet(self, path: str | None = None):
+    def export_archive_packet(self, *, path: str | None = None):
         """File → Archive packet…: the contract's archive packet as one PDF, written off the GUI thread; the
         window says what it holds and what the office's settings want that is still missing."""
         from app.ops.archive import export_archive
 
+        self.finish_typing()
         number = self._require_contract()
         if number is None or self._archive_call is not None:
             return None
@@ -1111,6 +1149,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         warning = network_share_warning(target)
         if warning:
             QMessageBox.warning(self, _("Database on a network share"), warning)
+        self._keep_comment_drafts()
         old = self.db
         finish_background_calls()  # the reminders may still be reading the old store
         self.db, self.target, self.number = db, target, None
@@ -1162,6 +1201,13 @@ class MainWindow(RetranslateMixin, QMainWindow):
         list_width = width * LIST_SHARE_PERCENT // 100
         self.splitter.setSizes([list_width, width - list_width])
 
+    def _keep_comment_drafts(self) -> None:
+        """Review comments written but not added are kept for the next time this database is open (as a mail
+        program keeps drafts): closing the window or opening another database does not throw them away."""
+        review = cast("ReviewTab | None", self._built.get(REVIEW))
+        if review is not None:
+            keys.keep_comment_drafts(self.store, self.target, review.comments.all_drafts())
+
     def save_layout(self) -> None:
         self.store.setValue(keys.GEOMETRY_KEY, self.saveGeometry())
         self.store.setValue(keys.WINDOW_STATE_KEY, self.saveState())
@@ -1169,14 +1215,13 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        self.finish_typing()
         if not self.may_leave_contract():
             event.ignore()
             return
-        commit = getattr(self._built.get(ANNEXES), "commit_text", None)
-        if commit is not None:
-            commit()  # a text annex typed into a moment ago
         if self._packet_worker is not None:
             self._packet_worker.cancel()
+        self._keep_comment_drafts()
         self.save_layout()
         super().closeEvent(event)
 

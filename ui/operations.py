@@ -34,6 +34,8 @@ class Operations(QObject):
     changed = Signal(object)
     #: An edit was refused because the contract changed elsewhere: (number, message naming who, what, when).
     conflict = Signal(str, str)
+    #: An edit of an approved contract was made, after the clerk agreed: the contract (its number) is back in review.
+    reopened = Signal(str)
 
     def __init__(self, db: Database) -> None:
         super().__init__()
@@ -114,7 +116,9 @@ class Operations(QObject):
                 self.changed.emit(Changes(number, self.version(number), CONTENT))  # editors show what is stored
                 raise UserError(_("not changed: the contract stays approved"), exc.where) from exc
             kwargs["reopen"] = True
-            return op(*args, **kwargs)
+            done = op(*args, **kwargs)
+            self.reopened.emit(number or exc.where)
+            return done
 
     def confirm_reopen(self, number: str) -> bool:
         """Ask before an edit returns approved contract `number` to review (tests may replace this)."""

@@ -1,5 +1,6 @@
-"""How the window shows a problem: one red for every refusal, error and overdue item, and the red line a dialog uses
-to say why it cannot do what was asked (hidden until there is something to say)."""
+"""How the window shows a problem: one red for every refusal, error and overdue item, the red line a dialog uses
+to say why it cannot do what was asked (hidden until there is something to say), and the yellow note over a tab
+whose contract can no longer be edited."""
 
 from __future__ import annotations
 
@@ -19,5 +20,15 @@ def problem_label() -> QLabel:
     label.setWordWrap(True)
     label.setStyleSheet(PROBLEM_STYLE)
     label.setAccessibleName(_("Problem"))
+    label.hide()
+    return label
+
+
+def read_only_note() -> QLabel:
+    """The note over a tab of a signed or archived contract, saying why nothing in it can be edited (hidden)."""
+    label = QLabel()
+    label.setObjectName("readOnlyNote")
+    label.setWordWrap(True)
+    label.setStyleSheet("QLabel { background: #fff3cd; color: #664d03; padding: 6px; }")
     label.hide()
     return label

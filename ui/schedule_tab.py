@@ -336,7 +336,7 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
             return self.dialog
         return None
 
-    def remove_payment(self, reason: str | None = None) -> None:
+    def remove_payment(self, *, reason: str | None = None) -> None:
         from app.ops.payments import remove_payment
 
         selected = self.payments.selectedItems()

@@ -6,6 +6,7 @@ from another version or another platform may hold anything.
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -25,6 +26,7 @@ USER_NAME_KEY = "user/name"  # the name review records carry (app.base.clock)
 ANNEX_HEADER_KEY = "annex/header"  # the cost table's column widths
 LAST_CONTRACT_KEY = "contract/last"  # [database, number] of the contract opened last, reopened at start
 OUR_PARTY_KEY = "office/ourParty"  # "a" or "b": which party the office is in its contracts
+COMMENT_DRAFTS_KEY = "review/commentDrafts"  # JSON {database: {contract number: a comment written, not yet added}}
 
 #: How many databases File → Recent databases lists.
 RECENT_LIMIT = 8
@@ -78,6 +80,33 @@ def last_contract(store: QSettings, target: str) -> str:
     if isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value) and value[0] == target:
         return value[1]
     return ""
+
+
+def _all_comment_drafts(store: QSettings) -> dict[str, dict[str, str]]:
+    try:
+        value = json.loads(read_text(store, COMMENT_DRAFTS_KEY) or "{}")
+    except ValueError:
+        return {}
+    if not isinstance(value, dict):
+        return {}
+    return {db: {n: t for n, t in drafts.items() if isinstance(n, str) and isinstance(t, str) and t}
+            for db, drafts in value.items() if isinstance(db, str) and isinstance(drafts, dict)}
+
+
+def comment_drafts(store: QSettings, target: str) -> dict[str, str]:
+    """The review comments written in database `target` but not added when the window last closed, by contract."""
+    return _all_comment_drafts(store).get(target, {})
+
+
+def keep_comment_drafts(store: QSettings, target: str, drafts: dict[str, str]) -> None:
+    """Remember `target`'s comments written but not added (replacing what was kept for it), for the next start."""
+    everything = _all_comment_drafts(store)
+    kept = {number: text for number, text in drafts.items() if text.strip()}
+    if kept:
+        everything[target] = kept
+    else:
+        everything.pop(target, None)
+    store.setValue(COMMENT_DRAFTS_KEY, json.dumps(everything, ensure_ascii=False))
 
 
 def remember_database(store: QSettings, target: str) -> list[str]:

@@ -138,6 +138,8 @@ def label_of(path: str) -> str:
 
 
 #: Places that are a part of the contract rather than one field (check findings name them).
+#: A cost table's own options, named in a place as "annex:3#discount".
+TABLE_OPTION_LABELS = {"discount": N_("Discount rate"), "vat_rate": N_("VAT rate")}
 PLACE_LABELS = {"payments": N_("Instalments"), "clauses": N_("Clauses"), "terms.copies": N_("Copies"),
                 "preamble": N_("Preamble")}
 
@@ -148,7 +150,11 @@ def where_label(where: str) -> str:
     if kind == "clause" and name:
         return _("Clause {no}").format(no=name)
     if kind == "annex" and name:
-        return _("Annex {no}").format(no=name)
+        no, _hash, option = name.partition("#")  # "annex:3#vat_rate": a rate of annex 3's cost table
+        place = _("Annex {no}").format(no=no)
+        if option in TABLE_OPTION_LABELS:
+            return _("{place} · {field}").format(place=place, field=_(TABLE_OPTION_LABELS[option]))
+        return place
     if where in PLACE_LABELS:
         return _(PLACE_LABELS[where])
     try:
