@@ -289,6 +289,29 @@ def test_a_section_kind_row_in_an_exported_table_without_numbers(sample, tmp_pat
     assert read_cost_table(out, "3").rows == sample.annex("3").table
 
 
+def test_rows_without_numbers_are_counted_in_the_workbook_as_in_the_pdf_and_read_back_unnumbered(sample, tmp_path):
+    """A table with VAT (so the sheet has a 序号 column) whose rows carry no numbers: the PDF prints 1, 2, 3 and the
+    workbook said nothing; both count the rows now, and the count is not read back as the rows' own numbers."""
+    import re
+    import subprocess
+
+    table = sample.annex("3").table
+    table.vat_rate = D("0.13")
+    out = tmp_path / "vat.xlsx"
+    export_xlsx(sample, out)
+    ws = load_workbook(out)[SHEET]
+    header = next(r for r in range(1, 8) if ws[f"A{r}"].value == "No.")
+    assert [ws[f"A{header + k}"].value for k in (1, 2, 3)] == ["1", "2", "3"]
+    assert read_cost_table(out, "3").rows == table
+    from app.codecs.pdf import export_pdf
+
+    pdf = tmp_path / "vat.pdf"
+    export_pdf(sample, pdf)
+    layout = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    for n in (1, 2, 3):  # 序号, 单位 年, 数量 1, 单价
+        assert re.search(rf"^\s*{n}\s+年\s+1\s+1,424,430\.00", layout, re.M), n
+
+
 @pytest.mark.slow
 @pytest.mark.libreoffice
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="needs LibreOffice (soffice)")

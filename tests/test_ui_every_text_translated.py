@@ -85,3 +85,26 @@ def test_a_window_opened_in_chinese_switches_to_english(qtbot, qapp, db, db_path
     finally:
         QThreadPool.globalInstance().waitForDone(120_000)
         switch_language(qapp, "en")
+
+
+def test_undo_and_redo_name_earlier_edits_in_the_new_language(qtbot, qapp, window):
+    """A command is worded when it is made; after a switch the Edit menu named it in the old language."""
+    from tests.test_ui_contract_form import retype
+    from ui.main_window import ANNEXES, SUMMARY
+
+    form = window.pages[SUMMARY]
+    window.tabs.setCurrentWidget(form)
+    retype(form.editors["project"], "雪亮工程四期")
+    form.editors["project"].editingFinished.emit()
+    retype(form.editors["title"], "新标题")
+    form.editors["title"].editingFinished.emit()
+    window.act_undo.trigger()  # one to undo (the project), one to redo (the title)
+    assert (window.act_undo.text(), window.act_redo.text()) == ("&Undo Edit Project", "&Redo Edit Title")
+    switch_language(qapp, "zh_CN")
+    assert (window.act_undo.text(), window.act_redo.text()) == ("撤销“编辑项目名称”(&U)", "重做“编辑标题”(&R)")
+    annexes = window.pages[ANNEXES]
+    window.tabs.setCurrentWidget(annexes)
+    annexes.select_annex("3")
+    annexes.table_editor.model.setData(annexes.table_editor.model.index(0, 6), "已核对")
+    switch_language(qapp, "en")
+    assert window.act_undo.text() == "&Undo Edit row 1, Remark"

@@ -13,25 +13,24 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtGui import QUndoCommand
-
 from app.base.errors import UserError
-from app.base.i18n import _, ngettext
+from app.base.i18n import N_, _, ngettext
 from app.ops import Done
 from app.ops import annexes as annex_ops
 from app.ops.annexes import Pasted
 from app.store.annex_rows import CellChange, RowValues, StoredRow, TableOptions
 from ui.operations import Operations
+from ui.worded_command import WordedCommand, Wording
 
 if TYPE_CHECKING:  # the model pushes these commands; they only need its type
     from ui.annex_table_model import CostTableModel
 
 
-class _TableCommand(QUndoCommand):
+class _TableCommand(WordedCommand):
     """Shared plumbing: the annex the command edits and error reporting."""
 
-    def __init__(self, model: CostTableModel, text: str) -> None:
-        super().__init__(text)
+    def __init__(self, model: CostTableModel, wording: Wording) -> None:
+        super().__init__(wording)
         self.model = model
         self.operations = model.operations
         assert model.annex_id is not None and model.number is not None
@@ -67,8 +66,8 @@ class EditCellsCommand(_TableCommand):
     """Set one or more cells — also a structural edit (indent, outdent, make a section, renumber: kinds, levels
     and numbers of several rows) — as one step; undo writes the old values back."""
 
-    def __init__(self, model: CostTableModel, changes: Sequence[CellChange], where: str, text: str | None = None) -> None:
-        super().__init__(model, text or _("Edit {cell}").format(cell=where))
+    def __init__(self, model: CostTableModel, changes: Sequence[CellChange], wording: Wording) -> None:
+        super().__init__(model, wording)
         self.new = list(changes)
         self.old: list[CellChange] | None = None
 
@@ -96,7 +95,8 @@ class InsertRowsCommand(_TableCommand):
     """Insert rows before a row (or at the end); undo deletes them, redo restores the same ids."""
 
     def __init__(self, model: CostTableModel, before_id: int | None, rows: Sequence[RowValues]) -> None:
-        super().__init__(model, ngettext("Insert {n} row", "Insert {n} rows", len(rows)).format(n=len(rows)))
+        n = len(rows)
+        super().__init__(model, lambda: ngettext("Insert {n} row", "Insert {n} rows", n).format(n=n))
         self.before_id = before_id
         self.rows = list(rows)
         self.stored: list[StoredRow] | None = None
@@ -130,7 +130,8 @@ class DeleteRowsCommand(_TableCommand):
     """Delete rows by id; undo puts them back with their ids, values and places."""
 
     def __init__(self, model: CostTableModel, ids: Sequence[int]) -> None:
-        super().__init__(model, ngettext("Delete {n} row", "Delete {n} rows", len(ids)).format(n=len(ids)))
+        n = len(ids)
+        super().__init__(model, lambda: ngettext("Delete {n} row", "Delete {n} rows", n).format(n=n))
         self.ids = list(ids)
         self.deleted: list[StoredRow] = []
         self.indices: list[int] = []
@@ -161,8 +162,8 @@ class DeleteRowsCommand(_TableCommand):
 class MoveRowsCommand(_TableCommand):
     """Reorder rows among the slots they hold (move up/down); undo restores the previous order."""
 
-    def __init__(self, model: CostTableModel, ids_in_order: Sequence[int], text: str) -> None:
-        super().__init__(model, text)
+    def __init__(self, model: CostTableModel, ids_in_order: Sequence[int], wording: Wording) -> None:
+        super().__init__(model, wording)
         self.new = list(ids_in_order)
         self.old: list[int] | None = None
 
@@ -191,7 +192,7 @@ class PasteCommand(_TableCommand):
 
     def __init__(self, model: CostTableModel, changes: Sequence[CellChange], appended: Sequence[RowValues]) -> None:
         rows = len({c.row_id for c in changes}) + len(appended)
-        super().__init__(model, ngettext("Paste {n} row", "Paste {n} rows", rows).format(n=rows))
+        super().__init__(model, lambda: ngettext("Paste {n} row", "Paste {n} rows", rows).format(n=rows))
         self.changes = list(changes)
         self.appended = list(appended)
         self.old: list[CellChange] | None = None
@@ -224,7 +225,7 @@ class TableOptionsCommand(_TableCommand):
     """Set the table's discount rate, VAT rate and total kind; undo puts the previous ones back."""
 
     def __init__(self, model: CostTableModel, options: TableOptions) -> None:
-        super().__init__(model, _("Change the table's options"))
+        super().__init__(model, lambda: _("Change the table's options"))
         self.new = options
         self.old: TableOptions | None = None
 
@@ -263,12 +264,12 @@ class OwnEdits:
             self.active = False
 
 
-class AnnexTextCommand(QUndoCommand):
+class AnnexTextCommand(WordedCommand):
     """Replace a text annex's body; `refresh(annex_id)` redraws whoever shows it."""
 
     def __init__(self, operations: Operations, own: OwnEdits, number: str, annex_id: int, new: str | None,
                  old: str | None, no: str, refresh, report) -> None:
-        super().__init__(_("Edit the text of annex {no}").format(no=no))
+        super().__init__(lambda: _("Edit the text of annex {no}").format(no=no))
         self.operations, self.own, self.number, self.annex_id = operations, own, number, annex_id
         self.new, self.old = new, old
         self.refresh, self.report = refresh, report
@@ -288,13 +289,13 @@ class AnnexTextCommand(QUndoCommand):
         self._set(self.old)
 
 
-class AnnexPdfCommand(QUndoCommand):
+class AnnexPdfCommand(WordedCommand):
     """Attach or remove a text annex's PDF; undo puts the previous file back."""
 
     def __init__(self, operations: Operations, own: OwnEdits, number: str, annex_id: int, new: bytes | None, no: str,
                  refresh, report) -> None:
-        text = _("Attach a PDF to annex {no}") if new is not None else _("Remove the PDF of annex {no}")
-        super().__init__(text.format(no=no))
+        text = N_("Attach a PDF to annex {no}") if new is not None else N_("Remove the PDF of annex {no}")
+        super().__init__(lambda: _(text).format(no=no))
         self.operations, self.own, self.number, self.annex_id, self.new = operations, own, number, annex_id, new
         self.old: bytes | None = None
         self._first = True

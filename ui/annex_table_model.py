@@ -569,7 +569,8 @@ class CostTableModel(QAbstractTableModel):
             if had_error:
                 self.dataChanged.emit(index, index)
             return True
-        self.undo_stack.push(EditCellsCommand(self, [CellChange(row_id, column, parsed)], where))
+        self.undo_stack.push(EditCellsCommand(self, [CellChange(row_id, column, parsed)], lambda: _("Edit {cell}").format(
+            cell=cost_cells.cell_where(stored + 1, column))))
         return True
 
     def report(self, error: UserError) -> None:

@@ -44,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.base.errors import UserError
-from app.base.i18n import _, ngettext
+from app.base.i18n import N_, _, ngettext
 from app.codecs.pasted import BLANK, PastedRows, Refusal, read_pasted
 from app.domain import TotalKind
 from app.domain.cost_table import QUANTITY_PLACES, format_rate, parse_rate
@@ -885,9 +885,9 @@ class CostTableEditor(RetranslateMixin, QWidget):
             return
         ids = model.stored_ids()
         moved = [ids[i] for i in order]
-        text = _("Move rows up") if step < 0 else _("Move rows down")
+        text = N_("Move rows up") if step < 0 else N_("Move rows down")
         first_id, last_id = ids[first], ids[last]
-        self.undo_stack.push(MoveRowsCommand(model, moved, text))
+        self.undo_stack.push(MoveRowsCommand(model, moved, lambda: _(text)))
         self._select_range(model.index_of_id(first_id), model.index_of_id(last_id))
 
     def _select_range(self, first: int, last: int) -> None:
@@ -915,10 +915,9 @@ class CostTableEditor(RetranslateMixin, QWidget):
         if not changes:
             return
         ids = model.stored_ids()
-        where = edits.where(first)
         n = len({i for i, _c, _v in changes})
-        self.undo_stack.push(EditCellsCommand(model, [CellChange(ids[i], c, v) for i, c, v in changes], where,
-                                              text(n)))
+        self.undo_stack.push(EditCellsCommand(model, [CellChange(ids[i], c, v) for i, c, v in changes],
+                                              lambda: text(n)))
         self._select_range(first, last)
 
     def indent_rows(self) -> None:
@@ -969,9 +968,9 @@ class CostTableEditor(RetranslateMixin, QWidget):
             self.status_message.emit(_("The numbers are already in order"))
             return
         ids = model.stored_ids()
+        n = len(new)
         self.undo_stack.push(EditCellsCommand(model, [CellChange(ids[i], "no", no) for i, no in sorted(new.items())],
-                                              edits.where(min(new), "no"),
-                                              ngettext("Renumber {n} row", "Renumber {n} rows", len(new)).format(n=len(new))))
+                                              lambda: ngettext("Renumber {n} row", "Renumber {n} rows", n).format(n=n)))
         self.status_message.emit(ngettext("Renumbered {n} row", "Renumbered {n} rows", len(new)).format(n=len(new)))
 
     def _select_stored(self, stored_index: int) -> None:

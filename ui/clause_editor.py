@@ -40,6 +40,7 @@ from ui.edit_commands import ClauseTreeCommand
 from ui.field_widgets import ContractEditorBase, pass_undo_to_window
 from ui.fill_in_edit import FillInEdit
 from ui.problem_label import PROBLEM_STYLE
+from ui.worded_command import Wording
 
 #: How long typing may pause before the clause text is committed.
 TEXT_COMMIT_DELAY_MS = 800
@@ -285,12 +286,12 @@ class ClauseEditor(ContractEditorBase):
 
     # ------------------------------------------------------------------ editing
 
-    def _push(self, text: str, operation: Callable[[list[Clause]], Any], *, text_edit: bool = False) -> None:
+    def _push(self, wording: Wording, operation: Callable[[list[Clause]], Any], *, text_edit: bool = False) -> None:
         if self.number is None or self.read_only:
             return
         self.push(
             ClauseTreeCommand(
-                self.context(), text, operation, self.current_path, self.select_path,
+                self.context(), wording, operation, self.current_path, self.select_path,
                 text_edit_of=self.current_path if text_edit else None,
             )
         )
@@ -316,7 +317,7 @@ class ClauseEditor(ContractEditorBase):
             return path
 
         label = self.selected_clause().no if self.selected_clause() else ""
-        self._push(_("Edit the text of clause {no}").format(no=label), set_text, text_edit=True)
+        self._push(lambda: _("Edit the text of clause {no}").format(no=label), set_text, text_edit=True)
 
     def _commit_attr(self, attr: str, value: str) -> None:
         clause, path = self.selected_clause(), self.current_path
@@ -327,8 +328,9 @@ class ClauseEditor(ContractEditorBase):
             setattr(ops.get(clauses, path), attr, value)
             return path
 
-        text = _("Renumber clause {no}") if attr == "no" else _("Edit the title of clause {no}")
-        self._push(text.format(no=clause.no), set_attr)
+        text = N_("Renumber clause {no}") if attr == "no" else N_("Edit the title of clause {no}")
+        no = clause.no
+        self._push(lambda: _(text).format(no=no), set_attr)
 
     def add_clause(self) -> None:
         self.commit_text()
@@ -339,7 +341,7 @@ class ClauseEditor(ContractEditorBase):
             ops.get(clauses, new_path).no = ops.next_no(clauses, new_path)
             return new_path
 
-        self._push(_("Add a clause"), add)
+        self._push(lambda: _("Add a clause"), add)
 
     def add_child_clause(self) -> None:
         self.commit_text()
@@ -352,7 +354,7 @@ class ClauseEditor(ContractEditorBase):
             ops.get(clauses, new_path).no = ops.next_no(clauses, new_path)
             return new_path
 
-        self._push(_("Add a sub-clause"), add)
+        self._push(lambda: _("Add a sub-clause"), add)
 
     def delete_clause(self) -> None:
         self.commit_text()
@@ -364,23 +366,26 @@ class ClauseEditor(ContractEditorBase):
             ops.delete(clauses, path)
             return path
 
-        self._push(_("Delete clause {no}").format(no=clause.no), remove)
+        no = clause.no
+        self._push(lambda: _("Delete clause {no}").format(no=no), remove)
 
     def _structural(self, text: str, operation: Callable[[list[Clause], Path], Path]) -> None:
+        """`text`: the command's words (marked with N_, worded in the window's language when shown)."""
         self.commit_text()
         clause, path = self.selected_clause(), self.current_path
         if clause is None or path is None:
             return
-        self._push(text.format(no=clause.no), lambda clauses: operation(clauses, path))
+        no = clause.no
+        self._push(lambda: _(text).format(no=no), lambda clauses: operation(clauses, path))
 
     def indent_clause(self) -> None:
-        self._structural(_("Indent clause {no}"), ops.indent)
+        self._structural(N_("Indent clause {no}"), ops.indent)
 
     def outdent_clause(self) -> None:
-        self._structural(_("Outdent clause {no}"), ops.outdent)
+        self._structural(N_("Outdent clause {no}"), ops.outdent)
 
     def move_clause(self, delta: int) -> None:
-        text = _("Move clause {no} up") if delta < 0 else _("Move clause {no} down")
+        text = N_("Move clause {no} up") if delta < 0 else N_("Move clause {no} down")
         self._structural(text, lambda clauses, path: ops.move(clauses, path, delta))
 
     def renumber(self) -> None:
@@ -391,7 +396,7 @@ class ClauseEditor(ContractEditorBase):
             ops.renumber(clauses)
             return path
 
-        self._push(_("Renumber the clauses"), run)
+        self._push(lambda: _("Renumber the clauses"), run)
 
     def insert_field(self, expression: str) -> None:
         """Insert a fill-in field at the cursor, in the contract's 【…】 style, shown as its name."""

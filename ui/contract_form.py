@@ -287,7 +287,8 @@ class ContractForm(ContractEditorBase):
             return
         before = [dataclasses.replace(p) for p in self.contract.payments]
         after = [*before, Payment()]
-        self.push(PaymentsCommand(self.context(), _("Add instalment {n}").format(n=len(after)), before, after))
+        n = len(after)
+        self.push(PaymentsCommand(self.context(), lambda: _("Add instalment {n}").format(n=n), before, after))
 
     def remove_payment(self) -> None:
         if self.contract is None or self.read_only or not self.contract.payments:
@@ -300,7 +301,7 @@ class ContractForm(ContractEditorBase):
             row = len(self.contract.payments) - 1
         before = [dataclasses.replace(p) for p in self.contract.payments]
         after = before[:row] + before[row + 1:]
-        self.push(PaymentsCommand(self.context(), _("Remove instalment {n}").format(n=row + 1), before, after))
+        self.push(PaymentsCommand(self.context(), lambda: _("Remove instalment {n}").format(n=row + 1), before, after))
 
     # ------------------------------------------------------------------ interface for the main window
 

@@ -21,6 +21,7 @@ from app.ops import Done
 from app.rules.clauses import Path
 from app.rules.fields import label_of
 from ui.operations import Operations
+from ui.worded_command import WordedCommand, Wording
 
 
 def _contract_ops() -> ModuleType:
@@ -37,9 +38,9 @@ class EditContext:
         self.operations, self.number, self.report = operations, number, report
 
 
-class _ContractCommand(QUndoCommand):
-    def __init__(self, ctx: EditContext, text: str) -> None:
-        super().__init__(text)
+class _ContractCommand(WordedCommand):
+    def __init__(self, ctx: EditContext, wording: Wording) -> None:
+        super().__init__(wording)
         self.ctx = ctx
         self.failed = False
 
@@ -58,7 +59,7 @@ class FieldCommand(_ContractCommand):
     """Set one field by path; undo writes the previous value back."""
 
     def __init__(self, ctx: EditContext, path: str, value: Any) -> None:
-        super().__init__(ctx, _("Edit {field}").format(field=label_of(path)))
+        super().__init__(ctx, lambda: _("Edit {field}").format(field=label_of(path)))
         self.path, self.new = path, value
         self.old: Any = None
         self._first = True
@@ -87,14 +88,14 @@ class ClauseTreeCommand(_ContractCommand):
     def __init__(
         self,
         ctx: EditContext,
-        text: str,
+        wording: Wording,
         operation: Callable[[list[Clause]], Any],
         path_before: Path | None,
         select: Callable[[Path | None], None],
         *,
         text_edit_of: Path | None = None,
     ) -> None:
-        super().__init__(ctx, text)
+        super().__init__(ctx, wording)
         self.operation, self.path_before, self.select = operation, path_before, select
         self.before: list[Clause] | None = None
         self.after: list[Clause] | None = None
@@ -132,8 +133,8 @@ class ClauseTreeCommand(_ContractCommand):
 class PaymentsCommand(_ContractCommand):
     """Replace the instalment list (add or remove an instalment); undo puts the old list back."""
 
-    def __init__(self, ctx: EditContext, text: str, before: list[Payment], after: list[Payment]) -> None:
-        super().__init__(ctx, text)
+    def __init__(self, ctx: EditContext, wording: Wording, before: list[Payment], after: list[Payment]) -> None:
+        super().__init__(ctx, wording)
         self.before, self.after = before, after
 
     def redo(self) -> None:

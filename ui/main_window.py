@@ -51,6 +51,7 @@ from ui.export_worker import ExportJob, ExportKind, ExportWorker
 from ui.i18n import LANGUAGE_NAMES, RetranslateMixin
 from ui.operations import Operations, operations_for
 from ui.unsaved_entries import ask_to_discard, refused_entries
+from ui.worded_command import reword_commands
 
 if TYPE_CHECKING:
     from app.store.db import Database
@@ -455,6 +456,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
             action.setText(text)
             action.setIconText(plain_text(text))  # toolbar buttons: no mnemonic, no ellipsis
             action.setToolTip(_with_shortcut(plain_text(text), action))
+        reword_commands(self.undo_group.stacks())  # what Undo and Redo name, in the new language too
         self._show_undo_texts()
         self.file_menu.setTitle(_("&File"))
         self.recent_menu.setTitle(_("&Recent databases"))

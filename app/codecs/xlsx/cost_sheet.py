@@ -179,6 +179,8 @@ def write_cost_sheet(sheet: Sheet, annex: Annex, contract: Contract, tick: Calla
         section = row.is_section
         cells: dict[str, str] = {}
         texts = {c: getattr(row, c) for c in TEXT_COLUMNS if c in L}
+        if "no" in texts and not f.numbered and not f.has_sections:
+            texts["no"] = str(n + 1)  # the rows counted, as the PDF prints them (an import drops such a count)
         for c, value in texts.items():
             style = (section_text_s if section else text_s)[c]
             cells[c] = out.text(f"{L[c]}{r}", value, style) or _empty(f"{L[c]}{r}", style)
