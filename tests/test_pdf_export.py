@@ -259,3 +259,18 @@ def test_rotated_attached_page_gets_its_footer_upright(tmp_path):
     page = PdfReader(out).pages[index]
     assert page.rotation == 0 and float(page.mediabox.width) > float(page.mediabox.height)
     assert footers(out)[index] == (index + 1, page_count(out))
+
+
+def test_a_preamble_of_several_lines_prints_them_as_lines(tmp_path):
+    """An imported draft's head (each party's credit code, bank, account) kept its lines in the store and the Word
+    export; the PDF ran them into one paragraph, so nobody could tell whose code was whose."""
+    import subprocess
+
+    contract = sample_contract()
+    contract.preamble = "甲方统一社会信用代码：124105234178901232\n乙方统一社会信用代码：91410503MA45BC7D2P\n根据《民法典》订立本合同。"
+    out = tmp_path / "head.pdf"
+    export_pdf(contract, out)
+    layout = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True, check=True).stdout
+    lines = [line.strip() for line in layout.splitlines()]
+    assert "甲方统一社会信用代码：124105234178901232" in lines
+    assert "乙方统一社会信用代码：91410503MA45BC7D2P" in lines

@@ -16,6 +16,7 @@ from app.store import contracts
 from tests.conftest import SAMPLE_NUMBER as N
 from tests.test_ui_annex import type_into_cell
 from tests.test_ui_contract_form import retype
+from tests.test_ui_main_window import import_excel
 from ui.main_window import ANNEXES, CLAUSES, REVIEW, SCHEDULE, SUMMARY
 
 REMARK, QUANTITY = 6, 3  # cost-table view columns
@@ -142,7 +143,7 @@ def test_a_cost_table_imported_from_the_menu_shows_in_the_annex_tab(qtbot, windo
     wb["Annex 3 费用明细表"]["D5"] = 2
     wb.save(workbook)
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
-    window.import_excel(path=str(workbook))
+    import_excel(qtbot, window, workbook)
     model = annexes.table_editor.model
     assert model.value(2, "quantity") == Decimal("2")  # redrawn without reopening the contract
     assert model.index(2, QUANTITY).data(Qt.ItemDataRole.DisplayRole) == "2"

@@ -263,3 +263,37 @@ def test_bundled_font_from_the_dialog_is_embedded(qtbot, dialog_for, tmp_path):
         dialog.export_button.click()
     names = {f["name"].split("+", 1)[-1] for f in pdffonts(tmp_path / "bundled.pdf")}
     assert names == {"NotoSerifCJKsc-Regular", "NotoSerifCJKsc-Bold"}
+
+
+def test_a_number_with_a_slash_suggests_a_file_not_a_folder(qtbot, db, sample, tmp_path):
+    from app.store import contracts
+
+    sample.number = "汤公采/2025-08"
+    contracts.save(db, sample)
+    dialog = ExportDialog(db, sample.number, ExportKind.PDF, folder=str(tmp_path))
+    qtbot.addWidget(dialog)
+    assert dialog.target.path() == tmp_path / "汤公采_2025-08.pdf"
+
+
+def test_an_existing_file_is_replaced_only_when_the_clerk_says_so(qtbot, dialog_for, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    out = tmp_path / "packet.json"
+    out.write_text("last week's packet", encoding="utf-8")
+    asked: list[str] = []
+
+    def answer(reply):
+        def question(_parent, _title, text, *args, **kwargs):
+            asked.append(text)
+            return reply
+        return question
+
+    dialog = dialog_for(ExportKind.JSON, "packet.json")
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(answer(QMessageBox.StandardButton.No)))
+    dialog.export_button.click()
+    assert asked == [f"{out} already exists. Replace it with this export?"]
+    assert dialog.worker is None and out.read_text(encoding="utf-8") == "last week's packet"
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(answer(QMessageBox.StandardButton.Yes)))
+    with qtbot.waitSignal(dialog.exported, timeout=EXPORT_TIMEOUT_MS):
+        dialog.export_button.click()
+    assert loads(out.read_text(encoding="utf-8")).number == SAMPLE_NUMBER

@@ -27,7 +27,6 @@ from tests import office_scenario as sc
 from tests.conftest import show_window, wait_for_background
 from tests.pdf_tools import pages_text
 from ui.main_window import FILES, SCHEDULE
-from ui.step_dialogs import to_qdate
 
 N = sc.NUMBER
 
@@ -54,7 +53,7 @@ def record(tab, kind: EventKind, on: date, **fields):
     """Open "Record a step…", fill it in as a clerk does, press Record; the dialog (closed when stored)."""
     dialog = tab.record_step()
     choose(dialog.kind, kind)
-    dialog.date.setDate(to_qdate(on))
+    dialog.date.set_day(on)
     for name, value in fields.items():
         widget = getattr(dialog, "check_result" if name == "result" else name)
         if name in ("result", "conclusion", "approver"):
@@ -111,7 +110,7 @@ def test_the_contract_walks_through_every_step_in_the_window(qtbot, window, db, 
     for p in sc.PAYMENTS:
         dialog = tab.record_payment()
         choose(dialog.instalment, p.instalment)
-        dialog.date.setDate(to_qdate(p.paid_on))
+        dialog.date.set_day(p.paid_on)
         dialog.amount.setText(f"{p.amount}")
         dialog.voucher.setText(p.voucher)
         dialog.submit()
@@ -138,6 +137,39 @@ def test_the_contract_walks_through_every_step_in_the_window(qtbot, window, db, 
     assert state_of(db, N) is Status.ARCHIVED
     assert all(tab.steps.topLevelItem(i).text(2).startswith("done") for i in range(8))
     assert not tab.record_button.isEnabled()
+
+
+def test_a_payment_date_typed_with_the_keyboard_is_the_date_stored(qtbot, db, db_path, settings):
+    """2026-05-08 typed into 付款日期 was stored as another day: Qt corrected each part against the maximum (today)
+    as it was typed. A day after today is refused with a message when the payment is recorded."""
+    from PySide6.QtCore import QEvent
+    from PySide6.QtGui import QKeyEvent
+    from PySide6.QtWidgets import QApplication
+
+    files.store_contract(db, signed=True)
+    w = show_window(qtbot, db, db_path, settings, today=sc.TODAY)
+    w.list_view.select_number(N)
+    tab = show(w, SCHEDULE)
+    dialog = tab.record_payment()
+    p = sc.PAYMENTS[0]
+    choose(dialog.instalment, p.instalment)
+    dialog.amount.setText(f"{p.amount}")
+    dialog.voucher.setText(p.voucher)
+    for typed in (p.paid_on.isoformat(), f"{p.paid_on.year}年{p.paid_on.month}月{p.paid_on.day}日"):
+        dialog.date.edit.selectAll()
+        dialog.date.edit.del_()
+        for ch in typed:  # key by key, as typed (QTest.keyClicks refuses Chinese characters)
+            QApplication.sendEvent(dialog.date.edit, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_unknown,
+                                                               Qt.KeyboardModifier.NoModifier, ch))
+        assert dialog.date.day() == p.paid_on, typed
+    dialog.date.set_day(sc.TODAY.replace(year=sc.TODAY.year + 1))
+    dialog.submit()
+    assert dialog.isVisible() and "after today" in dialog.error.text()
+    dialog.date.set_day(p.paid_on)
+    dialog.submit()
+    assert not dialog.isVisible()
+    assert [m.payment.paid_on for m in tab.standing.payments] == [p.paid_on]
+    wait_for_background()
 
 
 def test_files_are_attached_by_drag_and_drop_opened_and_removed(qtbot, window, db, tmp_path, monkeypatch):
@@ -193,6 +225,16 @@ def test_the_ledger_dialog_writes_the_workbook_and_the_pdf(qtbot, window, tmp_pa
     qtbot.waitUntil(lambda: dialog._call is None, timeout=60_000)
     assert dialog.message.text().startswith("2 contracts written to")
     assert (tmp_path / "台账.xlsx").exists() and (tmp_path / "台账.pdf").exists()
+
+
+def test_the_ledger_dialog_with_neither_file_ticked_says_so_in_its_own_words(qtbot, window, tmp_path):
+    dialog = window.open_ledger()
+    dialog.xlsx.enabled.setChecked(False)
+    dialog.pdf.enabled.setChecked(False)
+    dialog.start()
+    assert dialog._call is None
+    assert dialog.message.text() == "Tick the Excel workbook, the PDF or both: nothing else can be written"
+    assert "--" not in dialog.message.text()
 
 
 def test_office_settings_are_edited_exported_and_imported_in_one_dialog(qtbot, window, db, tmp_path):
@@ -265,7 +307,9 @@ def test_the_reminders_panel_lists_what_is_overdue_and_dismisses_per_item(qtbot,
     qtbot.waitUntil(lambda: any(panel.list.topLevelItem(i).text(1) == "overdue by 8 days"
                                 for i in range(panel.list.topLevelItemCount())), timeout=30_000)
     window.list_view.select_number("CMHA-AY-202500441")
-    panel._open(panel.list.topLevelItem(first))
+    panel.list.setCurrentItem(panel.list.topLevelItem(first))
+    panel.list.setFocus()
+    qtbot.keyClick(panel.list, Qt.Key.Key_Return)  # Enter opens it, as a double-click does
     assert window.number == N and window.tabs.currentWidget() is window.pages[SCHEDULE]
 
 

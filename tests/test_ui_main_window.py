@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -42,6 +43,13 @@ def add_copy(db, number: str, title: str, status: Status = Status.DRAFT, total: 
     if total is not None:
         c.total = Decimal(total)
     contracts.save(db, c)
+
+
+def import_excel(qtbot, window, workbook) -> None:
+    """File → import a cost table from `workbook`, waiting for the read (off the GUI thread) and what follows."""
+    call = window.import_excel(path=str(workbook))
+    assert call is not None
+    qtbot.waitUntil(lambda: window._import_call is None, timeout=30000)
 
 
 def listed(window) -> list[str]:
@@ -139,6 +147,31 @@ def test_sorting_by_total_and_back(qtbot, window, db):
     assert order in (["T-0001", "T-0002", SAMPLE_NUMBER], [SAMPLE_NUMBER, "T-0002", "T-0001"])
     window.list_view.table.sortByColumn(TOTAL, Qt.SortOrder.DescendingOrder)
     assert listed(window) == [SAMPLE_NUMBER, "T-0002", "T-0001"]
+
+
+def test_the_list_follows_an_edit_into_its_sort_order_and_out_of_its_filter(qtbot, window, db):
+    """Sorted by total, a total changed in 概要 stayed in its old place; filtered on 草稿, a contract sent for review
+    stayed listed as 审核中."""
+    from app.ops.contracts import set_field
+    from app.ops.review import set_state
+
+    add_copy(db, "T-0001", "a", total="9.00")
+    add_copy(db, "T-0002", "b", total="100.00")
+    window.list_view.model.reload()
+    window.list_view.select_number("T-0001")
+    window.list_view.table.sortByColumn(TOTAL, Qt.SortOrder.AscendingOrder)
+    assert listed(window) == ["T-0001", "T-0002", SAMPLE_NUMBER]
+    window.operations.run(set_field, "T-0001", "total", Decimal("9999999.00"))
+    assert listed(window) == ["T-0002", SAMPLE_NUMBER, "T-0001"]
+    assert window.list_view.selected_number() == "T-0001" == window.number  # still the open one, where it went
+
+    combo = window.list_view.status_combo
+    combo.setCurrentIndex(combo.findData(Status.DRAFT.value))
+    assert "T-0001" in listed(window)
+    window.operations.run(set_state, "T-0001", Status.REVIEW)
+    assert "T-0001" not in listed(window)
+    qtbot.waitUntil(lambda: window.list_view.count_label.text() == "2 contracts", timeout=3000)
+    assert window.number == "T-0001"  # still open in the tabs
 
 
 def _section_centre(header, section: int):
@@ -418,16 +451,56 @@ def test_import_cost_table_from_excel(qtbot, window, db, sample, tmp_path, monke
         return QMessageBox.StandardButton.No if len(asked) == 1 else QMessageBox.StandardButton.Yes
 
     monkeypatch.setattr(QMessageBox, "question", answer)
-    window.import_excel(path=str(workbook))  # declined: nothing stored
+    import_excel(qtbot, window, workbook)  # declined: nothing stored
     assert [r.quantity for r in contracts.load(db, SAMPLE_NUMBER).annex("3").table] == [1, 1, 1]
-    window.import_excel(path=str(workbook))
+    import_excel(qtbot, window, workbook)
     assert "3 rows" in asked[1]
     assert [r.quantity for r in contracts.load(db, SAMPLE_NUMBER).annex("3").table] == [Decimal(1), Decimal(1), Decimal(2)]
     qtbot.waitUntil(lambda: "error" in window.windowTitle(), timeout=3000)  # the table no longer adds up to the total
     assert "cost-table-total" in [window.check_tab.tree.topLevelItem(i).toolTip(2) for i in range(window.check_tab.tree.topLevelItemCount())]
 
 
-def test_a_cost_table_exported_from_another_contract_is_refused(window, db, sample, tmp_path, monkeypatch):
+def test_a_large_cost_table_is_read_behind_a_progress_dialog_that_cancels(qtbot, window, db, sample, tmp_path,
+                                                                          monkeypatch):
+    """4,000 rows: the window keeps painting while the workbook is read, the dialog counts the rows, and Cancel
+    stops the read with nothing stored and nothing asked."""
+    import threading
+
+    from PySide6.QtWidgets import QProgressDialog, QPushButton
+
+    from app.codecs.xlsx import export_xlsx
+    from app.domain import CostRow
+    from ui.background import ProgressCall
+
+    sample.annex("3").table = [CostRow(f"设备{i}", "", "台", Decimal(1), Decimal("10.00"), "") for i in range(4000)]
+    workbook = tmp_path / "big.xlsx"
+    export_xlsx(sample, workbook)
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: pytest.fail("asked after a cancel"))
+    before = contracts.load(db, SAMPLE_NUMBER).annex("3").table
+    seen: list[tuple[int, int]] = []
+    gate = threading.Event()  # the read waits after its first report until the clerk has pressed Cancel
+    report = ProgressCall._hand_over_progress
+
+    def slowed(self, done: int, total: int) -> None:
+        report(self, done, total)
+        gate.wait(10)
+
+    monkeypatch.setattr(ProgressCall, "_hand_over_progress", slowed)
+    call = window.import_excel(path=str(workbook))
+    assert call is not None
+    call.signals.progress.connect(lambda done, total: seen.append((done, total)))
+    qtbot.waitUntil(lambda: bool(seen), timeout=30000)
+    dialog = window.findChild(QProgressDialog)
+    assert dialog is not None and dialog.labelText() == "Reading the workbook…"
+    dialog.findChild(QPushButton).click()  # Cancel
+    gate.set()
+    qtbot.waitUntil(lambda: window._import_call is None, timeout=30000)
+    assert window.statusBar().currentMessage() == "Import cancelled; nothing changed"
+    assert contracts.load(db, SAMPLE_NUMBER).annex("3").table == before
+    assert 0 < seen[0][0] < 4000
+
+
+def test_a_cost_table_exported_from_another_contract_is_refused(qtbot, window, db, sample, tmp_path, monkeypatch):
     import dataclasses
 
     from app.codecs.xlsx import export_xlsx
@@ -438,7 +511,7 @@ def test_a_cost_table_exported_from_another_contract_is_refused(window, db, samp
     monkeypatch.setattr(QMessageBox, "warning", lambda *args: warned.append(args[2]))
     monkeypatch.setattr(QMessageBox, "question", lambda *args, **kwargs: pytest.fail("asked to replace"))
     before = contracts.load(db, SAMPLE_NUMBER).annex("3").table
-    window.import_excel(path=str(workbook))
+    import_excel(qtbot, window, workbook)
     assert warned and "CMHA-AY-202500999" in warned[0]
     assert contracts.load(db, SAMPLE_NUMBER).annex("3").table == before
 

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.base.errors import UserError
-from app.base.fileio import atomic_write_bytes
+from app.base.fileio import atomic_write_bytes, file_name_part
 from app.base.i18n import _
 from app.domain import AnnexKind, Status
 from app.ops import Changes, Part
@@ -58,6 +58,7 @@ class TextAnnexEditor(RetranslateMixin, QWidget):
         self.title = QLabel()
         self.title.setObjectName("annexTitle")
         self.text_edit = QPlainTextEdit()
+        self.text_edit.setTabChangesFocus(True)  # Tab moves on, as in every other field (it typed tabs into the annex)
         pass_undo_to_window(self.text_edit)
         self.pdf_label = QLabel()
         self._pdf_size: int | None = None
@@ -457,7 +458,7 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
             return
         if not path:
             chosen, _filter = QFileDialog.getSaveFileName(
-                self, _("Save the PDF"), f"附件{annex.no}-{annex.title}.pdf", _("PDF files (*.pdf)")
+                self, _("Save the PDF"), file_name_part(f"附件{annex.no}-{annex.title}.pdf"), _("PDF files (*.pdf)")
             )
             if not chosen:
                 return

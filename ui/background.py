@@ -1,11 +1,13 @@
 """Run a slow, Qt-free function off the GUI thread and get its result back on the GUI thread.
 
-For work that needs no database and no widgets (rendering a preview from a Contract already loaded), so the
-window keeps painting meanwhile. Exports have their own worker (ui/export_worker.py) with progress and cancel.
+For work that needs no widgets (rendering a preview, reading a workbook, the reminders), so the window keeps painting
+meanwhile; `ProgressCall` also reports progress and can be cancelled. Exports have their own worker
+(ui/export_worker.py).
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -15,6 +17,11 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 class _Signals(QObject):
     done = Signal(object)
     failed = Signal(object)  # the exception
+    progress = Signal(int, int)  # done, total (ProgressCall)
+
+
+class Cancelled(Exception):
+    """A ProgressCall stopped because the clerk cancelled it (raised from its progress report)."""
 
 
 class BackgroundCall(QRunnable):
@@ -39,6 +46,35 @@ class BackgroundCall(QRunnable):
             getattr(self.signals, signal).emit(value)
         except RuntimeError:  # the program closed while this ran: its signals are gone and nobody waits for it
             pass
+
+
+class ProgressCall(BackgroundCall):
+    """`fn(progress)` in the pool. `progress(done, total)` reaches `signals.progress` on the GUI thread; once
+    `cancel()` was called it raises Cancelled instead, which ends `fn`. A call cancelled before it ended arrives at
+    `signals.failed` as Cancelled, even if `fn` finished meanwhile: nothing is done with its result."""
+
+    def __init__(self, fn: Callable[[Callable[[int, int], None]], Any]) -> None:
+        super().__init__(lambda: fn(self._progress))
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    def _progress(self, done: int, total: int) -> None:
+        if self._cancel.is_set():
+            raise Cancelled
+        self._hand_over_progress(done, total)
+
+    def _hand_over(self, signal: str, value: object) -> None:
+        if self._cancel.is_set():  # however `fn` reported the stop (a reader may wrap it), or if it finished anyway
+            signal, value = "failed", Cancelled()
+        super()._hand_over(signal, value)
+
+    def _hand_over_progress(self, done: int, total: int) -> None:
+        try:
+            self.signals.progress.emit(int(done), int(total))
+        except RuntimeError:  # the program closed while this ran
+            raise Cancelled from None
 
 
 def run_in_background(fn: Callable[[], Any], done: Callable[[Any], None], failed: Callable[[Exception], None]) -> BackgroundCall:

@@ -60,6 +60,7 @@ class CommentsPanel(QWidget):
             self.kind_combo.addItem("", kind)
         self.target_edit = QLineEdit()
         self.text_edit = QPlainTextEdit()
+        self.text_edit.setTabChangesFocus(True)  # Tab reaches "Add comment" instead of typing a tab
         self.text_edit.setMaximumHeight(80)
         self.add_button = QPushButton()
         self.resolve_button = QPushButton()

@@ -122,6 +122,7 @@ class ContractForm(ContractEditorBase):
         self.payments_box = QGroupBox()
         self.payments_table = QTableWidget(0, len(PAYMENT_COLUMNS))
         self.payments_table.verticalHeader().setVisible(True)
+        self.payments_table.setTabKeyNavigation(False)  # Tab goes through the row editors and on, not round the cells
         self.payments_table.horizontalHeader().setStretchLastSection(True)
         self.add_payment_button = QPushButton()
         self.add_payment_button.clicked.connect(self.add_payment)
@@ -150,6 +151,7 @@ class ContractForm(ContractEditorBase):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
+        scroll.setFocusPolicy(scroll.focusPolicy().NoFocus)  # the fields take the focus; the area follows it
         self.scroll = scroll
         layout = QVBoxLayout(self)
         layout.addLayout(self.header())
@@ -251,6 +253,10 @@ class ContractForm(ContractEditorBase):
                 table.setCellWidget(row, col, editor)
                 editors[name] = editor
             self.payment_editors.append(editors)
+        editors_in_order = [e for row in self.payment_editors for name, e in row.items() if name != "upper"]
+        if editors_in_order:  # the rows' editors are made last: Tab goes from the last one to the row buttons
+            QWidget.setTabOrder(editors_in_order[-1], self.add_payment_button)
+            QWidget.setTabOrder(self.add_payment_button, self.remove_payment_button)
         table.resizeColumnsToContents()
         # The uppercase column is as wide as the longest uppercase below a billion, whatever the rows hold now:
         # a redraw after an edit must not move the fields to its right (a longer one wraps, its tooltip whole).

@@ -167,12 +167,14 @@ class ContractListModel(QAbstractTableModel):
                 return row
         return -1
 
-    def refresh_contract(self, number: str) -> None:
-        """Re-read one contract's row after an edit (its deadline too); a deleted one leaves the list."""
+    def refresh_contract(self, number: str) -> bool:
+        """Re-read one contract's row after an edit (its deadline too); a deleted one leaves the list. True when the
+        row may now belong elsewhere — its sort value changed, it left the status filter, a searched text changed —
+        and the list must be queried again (`reload`) to show it where it belongs."""
         row = self.row_of(number)
         self._deadlines.pop(number, None)
         if row < 0:
-            return
+            return False
         from app.store.comments import open_comment_counts
         from app.store.contract_list import get_summary
 
@@ -181,10 +183,14 @@ class ContractListModel(QAbstractTableModel):
             self.beginRemoveRows(QModelIndex(), row, row)
             del self._rows[row]
             self.endRemoveRows()
-            return
-        self._rows[row] = fresh
+            return False
+        old, self._rows[row] = self._rows[row], fresh
         self._open_comments = open_comment_counts(self.db)
         self.dataChanged.emit(self.index(row, 0), self.index(row, DEADLINE))
+        searched = ("number", "title", "party_a", "party_b")
+        return (getattr(old, self.order_by) != getattr(fresh, self.order_by)
+                or (self.status is not None and fresh.status != self.status)
+                or (bool(self.search_text.strip()) and any(getattr(old, f) != getattr(fresh, f) for f in searched)))
 
     def open_comments(self, number: str) -> int:
         return self._open_comments.get(number, 0)

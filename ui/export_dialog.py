@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QProgressBar,
     QPushButton,
     QVBoxLayout,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.base.errors import UserError
+from app.base.fileio import file_name_part
 from app.base.i18n import _, ngettext
 from app.ops.export import ExportOptions
 from app.review.obstacles import Obstacle
@@ -299,7 +301,7 @@ class ExportDialog(RetranslateMixin, QDialog):
     def _kind_changed(self) -> None:
         kind = self.kind()
         current = self.target.path()
-        stem = self.number or "contract"
+        stem = file_name_part(self.number) if self.number else "contract"
         if current is None:
             folder = Path(self.folder) if self.folder else Path.home()
             self.target.edit.setText(str(folder / f"{stem}{SUFFIXES[kind]}"))
@@ -395,6 +397,15 @@ class ExportDialog(RetranslateMixin, QDialog):
         options.labels[kind.value] = _("Save as")
         return ExportJob(kind, self.db, self.number, options)
 
+    def _may_replace(self, path: Path) -> bool:
+        """A file already at the target (a packet sent last week, signed and sealed) is replaced only if the clerk
+        says so; Browse… asks by itself, a name typed or suggested did not."""
+        answer = QMessageBox.question(self, _("Replace the file?"),
+                                      _("{file} already exists. Replace it with this export?").format(file=path),
+                                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                                      QMessageBox.StandardButton.No)
+        return answer == QMessageBox.StandardButton.Yes
+
     def start(self, despite: str | None = None) -> None:
         """Validate and start the export on the thread pool (the dialog stays open with a progress bar). A packet
         of a signed contract with problems first asks for the reason to send it (`despite`)."""
@@ -404,6 +415,8 @@ class ExportDialog(RetranslateMixin, QDialog):
             job = self.job()
         except UserError as exc:
             self._show_error(str(exc))
+            return
+        if despite is None and job.out is not None and Path(job.out).exists() and not self._may_replace(Path(job.out)):
             return
         if job.kind in (ExportKind.PDF, ExportKind.XLSX) and self.signed and self.problems and despite is None:
             from app.review.obstacles import Step

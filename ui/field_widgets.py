@@ -193,11 +193,15 @@ class AmountEdit(QWidget):
 
 
 class DateEdit(RetranslateMixin, QWidget):
-    """A date typed as 2025-05-22 or 2025年5月22日, or picked from a calendar; blank clears it."""
+    """A date typed as 2025-05-22 or 2025年5月22日, or picked from a calendar; blank clears it.
 
-    def __init__(self, path: str, parent: QWidget | None = None) -> None:
+    With a field `path` it is that field's editor (it stores what is typed, as every field does); without one it is
+    a dialog's date, read with `day()` (the dialogs' QDateEdit corrected the parts one by one as they were typed and
+    kept another day: 2026-11-20 became 2026-05-11)."""
+
+    def __init__(self, path: str | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.edit = FieldLineEdit(path)
+        self.edit = FieldLineEdit(path) if path is not None else QLineEdit()
         self.button = QToolButton()
         self.button.setText("…")
         self.button.setStyleSheet("QToolButton::menu-indicator { image: none; }")  # the arrow covered the "…"
@@ -211,6 +215,7 @@ class DateEdit(RetranslateMixin, QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.edit, 1)
         layout.addWidget(self.button)
+        self.setFocusProxy(self.edit)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -234,19 +239,34 @@ class DateEdit(RetranslateMixin, QWidget):
     def _prepare_calendar(self) -> None:
         calendar = self.calendar
         try:
-            value = self.edit.parsed()
+            value = self.edit.parsed() if isinstance(self.edit, FieldLineEdit) else self.day()
         except UserError:
             value = None
         if isinstance(value, date):
             calendar.setSelectedDate(QDate(value.year, value.month, value.day))
 
     def pick(self, qdate: QDate) -> None:
-        """Take a date from the calendar as if typed, and commit it."""
+        """Take a date from the calendar as if typed (a field's editor stores it)."""
         self._menu.hide()
         self.edit.setText(date(qdate.year(), qdate.month(), qdate.day()).isoformat())
-        self.edit.try_commit()
+        if isinstance(self.edit, FieldLineEdit):
+            self.edit.try_commit()
+
+    def day(self) -> date:
+        """The date typed (a dialog's date); UserError naming the date by its accessible name when it is none."""
+        from app.values.dates import DateError, parse_date
+
+        try:
+            return parse_date(self.edit.text())
+        except DateError as exc:
+            raise UserError(_("\"{value}\" is not a date (write 2025-05-22 or 2025年5月22日)").format(
+                value=self.edit.text()), self.accessibleName()) from exc
+
+    def set_day(self, day: date) -> None:
+        self.edit.setText(day.isoformat())
 
     def show_value(self, value: Any) -> None:
+        assert isinstance(self.edit, FieldLineEdit)
         self.edit.show_value(value)
 
     def setReadOnly(self, read_only: bool) -> None:
@@ -385,6 +405,7 @@ class ContractEditorBase(FollowsContract, RetranslateMixin, QWidget):
         area.setFixedHeight(max(2 * lines + 8, self.reload_button.sizeHint().height() + 8))
         scroll = QScrollArea()
         scroll.setObjectName("messageScroll")
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # not a stop for Tab: the first field is
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)

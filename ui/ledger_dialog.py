@@ -111,6 +111,10 @@ class LedgerDialog(QDialog):
         if self._call is not None:
             return
         xlsx, pdf = self.xlsx.value(), self.pdf.value()
+        if xlsx is None and pdf is None:  # said here in the dialog's words, not the command line's
+            self.message.setStyleSheet(PROBLEM_STYLE)
+            self.message.setText(_("Tick the Excel workbook, the PDF or both: nothing else can be written"))
+            return
         year, stage, counterparty = self.year.value(), self.state.value(), self.counterparty.text()
         db, today = self.db, self.today
         self.message.setStyleSheet("")

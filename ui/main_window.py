@@ -17,7 +17,7 @@ import weakref
 from collections.abc import Callable, Iterator, Mapping
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoGroup, QUndoStack
@@ -45,7 +45,7 @@ from app.store.location import network_share_warning
 from app.store.lock import DatabaseLock, acquire_for
 from ui import settings as keys
 from ui.accessible import name_fields_by_labels
-from ui.background import BackgroundCall, finish_background_calls, run_in_background
+from ui.background import BackgroundCall, Cancelled, ProgressCall, finish_background_calls, run_in_background
 from ui.contract_list_view import ContractListView
 from ui.export_worker import ExportJob, ExportKind, ExportWorker
 from ui.i18n import LANGUAGE_NAMES, RetranslateMixin
@@ -149,6 +149,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.preview_dialog: QDialog | None = None
         self._packet_worker: ExportWorker | None = None
         self._archive_call: BackgroundCall | None = None
+        self._import_call: ProgressCall | None = None
         self._progress: QProgressDialog | None = None
         self.undo_group = QUndoGroup(self)
         self._check_soon = QTimer(self)
@@ -612,8 +613,10 @@ class MainWindow(RetranslateMixin, QMainWindow):
             self._after_import(changes.number) if changes.version is not None else self._after_delete(changes.number)
         elif changes.touches(Part.CALENDAR):
             model.reload()
-        elif changes.number is not None and changes.parts & LISTED:
-            model.refresh_contract(changes.number)
+        elif changes.number is not None and changes.parts & LISTED and model.refresh_contract(changes.number):
+            model.reload()  # sorted or filtered: the row goes where it now belongs (or leaves the filter)
+            if self.number is not None:
+                self.list_view.select_number(self.number, emit=False)
         if (changes.number == self.number and self.number is not None and changes.content and CHECKS in self._built
                 and self.check_tab.isHidden()):
             self._check_soon.start()  # the 校验 tab checks at once when shown; the title's count once typing pauses
@@ -647,10 +650,15 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.update_title()
 
     def next_tab(self) -> None:
+        """Ctrl+Tab: the next tab, with the focus on its first field. Left where it was, the focus fell to the
+        reminders dock's "Restore all" button when the page that had it was hidden: one Space restored every
+        dismissed reminder."""
         self.tabs.setCurrentIndex((self.tabs.currentIndex() + 1) % self.tabs.count())
+        self._focus_page()
 
     def previous_tab(self) -> None:
         self.tabs.setCurrentIndex((self.tabs.currentIndex() - 1) % self.tabs.count())
+        self._focus_page()
 
     def _review_tab(self) -> QWidget | None:
         if self._require_contract() is None:
@@ -710,6 +718,10 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self._contract_chosen(number)
         if self.number != number:
             return
+        self._focus_page()
+
+    def _focus_page(self) -> None:
+        """The focus on the current tab's first field (the keyboard's way into the page)."""
         page = self.tabs.currentWidget()
         if page is not None:
             page.setFocus(Qt.FocusReason.OtherFocusReason)
@@ -887,13 +899,13 @@ class MainWindow(RetranslateMixin, QMainWindow):
         dialog.start()
         return dialog
 
-    def import_excel(self, *, path: str | None = None) -> None:
-        """Replace the current contract's cost table with one read from a workbook, after confirmation."""
+    def import_excel(self, *, path: str | None = None) -> ProgressCall | None:
+        """Replace the current contract's cost table with one read from a workbook, after confirmation. The workbook
+        is read and compared off the GUI thread, with progress and Cancel (a 20,000-row table takes a second or two);
+        returns that call (None when nothing is read)."""
         number = self._require_contract()
-        if number is None:
-            return
-        from app.ops.annexes import import_cost_table
-        from app.rules.tablediff import diff_cost_rows
+        if number is None or self._import_call is not None:
+            return None
         from app.store import contracts
 
         try:
@@ -901,31 +913,85 @@ class MainWindow(RetranslateMixin, QMainWindow):
             annex = next((a for a in contract.annexes if a.table is not None), None)
             if annex is None:
                 raise UserError(_("this contract has no cost-table annex"), number)
+        except UserError as exc:
+            QMessageBox.warning(self, _("Import cost table"), str(exc))
+            return None
+        if not path:
+            path, _selected = QFileDialog.getOpenFileName(self, _("Import a cost table"), "", _("Excel workbooks (*.xlsx)"))
             if not path:
-                path, _selected = QFileDialog.getOpenFileName(self, _("Import a cost table"), "", _("Excel workbooks (*.xlsx)"))
-                if not path:
-                    return
-            from app.codecs.xlsx_import import read_cost_table
+                return None
+        from app.codecs.xlsx_import import read_cost_table
+        from app.rules.tablediff import diff_cost_rows
 
-            table = read_cost_table(Path(path), annex.no, annex.title, contract.number)
-            diff = diff_cost_rows(annex.table or [], table.rows)
-            if diff.is_empty:
-                self.show_status(_("The workbook holds the same table; nothing changed"))
-                return
-            answer = QMessageBox.question(
-                self, _("Import cost table"),
-                _("Replace the table of annex {no} ({old} rows) with the {new} rows of the workbook?").format(
-                    no=annex.no, old=len(annex.table or []), new=len(table.rows)),
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-            # Compared with the contract as read just now: stored only if nothing changed since.
-            self.operations.run(import_cost_table, number, annex.no, table.rows, versioned=False,
+        old, workbook = annex.table or [], Path(path)
+
+        def read(progress: Callable[[int, int], None]):
+            table = read_cost_table(workbook, annex.no, annex.title, contract.number, progress=progress)
+            return table, diff_cost_rows(old, table.rows)
+
+        def done(result) -> None:
+            self._import_call = None
+            self._offer_table(number, version, annex.no, len(old), *result)
+
+        def failed(exc: Exception) -> None:
+            self._import_call = None
+            if isinstance(exc, Cancelled):
+                self.show_status(_("Import cancelled; nothing changed"))
+            elif isinstance(exc, UserError):
+                QMessageBox.warning(self, _("Import cost table"), str(exc))
+            else:
+                raise exc  # a bug: the crash dialog, not a silent stop
+
+        self._import_call = self._with_progress(_("Import cost table"), _("Reading the workbook…"), read, done, failed)
+        return self._import_call
+
+    def _offer_table(self, number: str, version: int, annex_no: str, old_rows: int, table, diff) -> None:
+        """The workbook's table, read and compared: stored once the clerk agrees."""
+        from app.ops.annexes import import_cost_table
+
+        if diff.is_empty:
+            self.show_status(_("The workbook holds the same table; nothing changed"))
+            return
+        answer = QMessageBox.question(
+            self, _("Import cost table"),
+            _("Replace the table of annex {no} ({old} rows) with the {new} rows of the workbook?").format(
+                no=annex_no, old=old_rows, new=len(table.rows)),
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        try:  # compared with the contract as read before: stored only if nothing changed since
+            self.operations.run(import_cost_table, number, annex_no, table.rows, versioned=False,
                                 expected_version=version)
         except UserError as exc:
             QMessageBox.warning(self, _("Import cost table"), str(exc))
             return
-        self.show_status(_("Annex {no} now holds {n} rows").format(no=annex.no, n=len(table.rows)))
+        self.show_status(_("Annex {no} now holds {n} rows").format(no=annex_no, n=len(table.rows)))
+
+    def _with_progress(self, title: str, label: str, fn, done: Callable[[Any], None],
+                       failed: Callable[[Exception], None]) -> ProgressCall:
+        """Run `fn(progress)` off the GUI thread behind a window-modal progress dialog with Cancel (shown after
+        400 ms); then `done(result)` or `failed(exception)` on the GUI thread (Cancelled when the clerk cancelled)."""
+        dialog = QProgressDialog(label, _("Cancel"), 0, 0, self)
+        dialog.setWindowTitle(title)
+        dialog.setMinimumDuration(400)
+        dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        call = ProgressCall(fn)
+        dialog.canceled.connect(call.cancel)
+
+        def advance(count: int, total: int) -> None:
+            dialog.setMaximum(total)
+            dialog.setValue(count)
+
+        def close() -> None:
+            dialog.reset()
+            dialog.deleteLater()
+
+        call.signals.progress.connect(advance)
+        for signal, then in ((call.signals.done, done), (call.signals.failed, failed)):
+            signal.connect(close)
+            signal.connect(then)
+        QThreadPool.globalInstance().start(call)
+        return call
 
     # ------------------------------------------------------------------ export and print
 
@@ -1052,6 +1118,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
     def export_archive_packet(self, *, path: str | None = None):
         """File → Archive packet…: the contract's archive packet as one PDF, written off the GUI thread; the
         window says what it holds and what the office's settings want that is still missing."""
+        from app.base.fileio import file_name_part
         from app.ops.archive import export_archive
 
         self.finish_typing()
@@ -1061,7 +1128,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         if not path:
             folder = keys.read_text(self.store, keys.EXPORT_FOLDER_KEY)
             suggested = str(Path(folder or Path.home()) / (_("archive packet {number}").format(
-                number=_file_safe(number)) + ".pdf"))
+                number=file_name_part(number)) + ".pdf"))
             path, _selected = QFileDialog.getSaveFileName(self, _("Archive packet"), suggested, _("PDF files (*.pdf)"))
             if not path:
                 return None
@@ -1240,11 +1307,6 @@ def _with_shortcut(text: str, action: QAction) -> str:
     if shortcut.isEmpty():
         return text
     return _("{action} ({shortcut})").format(action=text, shortcut=shortcut.toString(QKeySequence.SequenceFormat.NativeText))
-
-
-def _file_safe(text: str) -> str:
-    """A contract number as part of a file name (no path separators or characters Windows refuses)."""
-    return re.sub(r'[\\/:*?"<>|]', "_", text)
 
 
 def _icon_path() -> Path:

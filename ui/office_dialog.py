@@ -237,6 +237,7 @@ class OfficeSettingsDialog(QDialog):
         self.filing_period = _Period(_("Filing period"), None)
         form.addRow(_("Filed within (after signing):"), self.filing_period)
         self.offices = QPlainTextEdit()
+        self.offices.setTabChangesFocus(True)
         self.offices.setAccessibleName(_("Offices to file with"))
         self.offices.setMaximumHeight(70)
         self.offices.setPlaceholderText(_("one office per line"))

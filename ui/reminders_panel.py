@@ -90,7 +90,7 @@ class RemindersPanel(RetranslateMixin, QDockWidget):
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.list.header().setStretchLastSection(True)
-        self.list.itemDoubleClicked.connect(self._open)
+        self.list.itemActivated.connect(self._open)  # double-click, Enter
         self.list.itemSelectionChanged.connect(self._enable)
         self.dismiss_button = QPushButton()
         self.dismiss_button.setObjectName("dismissReminder")

@@ -13,11 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import TypeVar
 
-from PySide6.QtCore import QDate
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFileDialog,
@@ -41,6 +39,7 @@ from app.rules.lifecycle.steps import STEPS, CheckResult, Conclusion, Event, Eve
 from app.rules.payments_made import PaymentMade
 from app.values.file_types import PATTERNS
 from app.values.money import AmountError, format_amount, parse_amount
+from ui.field_widgets import DateEdit
 from ui.operations import Operations
 from ui.problem_label import problem_label
 from ui.value_combo import ValueCombo
@@ -86,24 +85,18 @@ def event_label(kind: EventKind) -> str:
     }[kind]
 
 
-def to_qdate(day: date) -> QDate:
-    return QDate(day.year, day.month, day.day)
-
-
-def date_edit(day: date, name: str, latest: date | None = None) -> QDateEdit:
-    edit = QDateEdit(to_qdate(day))
-    edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
-    if latest is not None:
-        edit.setMaximumDate(to_qdate(latest))
+def date_edit(day: date, name: str) -> DateEdit:
+    """A dialog's date, typed as the 概要 dates are (2026-11-20, 2026/11/20, 2026年11月20日) or picked; a day after
+    today is refused by the rules when the dialog records it, with a message."""
+    edit = DateEdit()
+    edit.set_day(day)
     edit.setAccessibleName(name)
+    edit.edit.setAccessibleName(name)
     return edit
 
 
-def picked(edit: QDateEdit) -> date:
-    day = edit.date().toPython()
-    assert isinstance(day, date)
-    return day
+def picked(edit: DateEdit) -> date:
+    return edit.day()
 
 
 class _OpDialog(QDialog):
@@ -182,7 +175,7 @@ class StepDialog(_OpDialog):
                     kinds.append(kind)
         self.kind = _combo(_("What happened"), [(event_label(k), k) for k in kinds])
         self.add(_("What happened:"), self.kind)
-        self.date = self.add(_("Date:"), date_edit(today, _("Date"), today))
+        self.date = self.add(_("Date:"), date_edit(today, _("Date")))
         settings = standing.settings
         offices = list(dict.fromkeys([*settings.filing_offices]))
         self.office = QComboBox()
@@ -299,7 +292,7 @@ class ReasonDialog(_OpDialog):
                           if v.state in (StepState.CURRENT, StepState.PENDING) and v.step is not Step.ARCHIVING]
             self.step = _combo(_("Step to skip"), [(s.label, s) for s in open_steps])
             self.add(_("Step to skip:"), self.step)
-        self.date = self.add(_("Date:"), date_edit(today, _("Date"), today))
+        self.date = self.add(_("Date:"), date_edit(today, _("Date")))
         self.reason = self.add(_("Reason:"), _line(_("Reason")))
         note = QLabel(_("The reason is kept in the audit trail.") if skip else
                       _("The legality review and every step after it are done again; the reason is kept."))
@@ -335,7 +328,7 @@ class PaymentDialog(_OpDialog):
         if first_open is not None:
             self.instalment.set_value(first_open)
         self.add(_("Instalment:"), self.instalment)
-        self.date = self.add(_("Paid on:"), date_edit(today, _("Paid on"), today))
+        self.date = self.add(_("Paid on:"), date_edit(today, _("Paid on")))
         self.amount = self.add(_("Amount (¥):"), _line(_("Amount")))
         self.voucher = self.add(_("Voucher number:"), _line(_("Voucher number")))
         self.note = self.add(_("Note:"), _line(_("Note")))

@@ -14,6 +14,7 @@ import contextlib
 import errno
 import glob
 import os
+import re
 import stat
 import sys
 import time
@@ -31,6 +32,12 @@ _FULL = {errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)}
 
 #: The longest file or folder name most file systems take: 255 bytes (ext4, APFS) or UTF-16 units (NTFS).
 MAX_NAME = 255
+
+
+def file_name_part(text: str) -> str:
+    """`text` (a contract number, an annex title) as part of a suggested file name: the characters a path or
+    Windows refuses (/ \\ : * ? " < > |) become "_", so "汤公采/2025-08" does not name a folder."""
+    return re.sub(r'[\\/:*?"<>|]', "_", text)
 
 
 def name_problem(path: str | os.PathLike[str]) -> str | None:

@@ -105,8 +105,8 @@ def signing_page(contract: Contract, s: Styles, layout: Layout) -> list[Flowable
 def build_story(contract: Contract, s: Styles, layout: Layout, *, annexes: bool) -> list[Flowable]:
     story = title_page(contract, s)
     story += parties_block(contract, s)
-    if contract.preamble:
-        story.append(para(render(contract.preamble, contract, "preamble"), s.body))
+    if contract.preamble:  # one paragraph per line, as the clauses print (an imported head keeps its lines)
+        story += [para(line, s.body) for line in render(contract.preamble, contract, "preamble").split("\n")]
     story += clause_flowables(contract, s)
     story.append(KeepTogether([para(NO_MORE_TEXT, s.no_more)]))
     story += signing_page(contract, s, layout)
