@@ -48,6 +48,14 @@ def test_copies_must_add_up(sample):
     assert ("copies", "terms.copies") in codes(sample)
 
 
+def test_copies_held_by_a_third_party_are_a_warning_not_an_error(sample):
+    """一式五份，甲方执三份，乙方执一份，采购代理机构执一份: the contract records A's and B's copies only."""
+    sample.terms.copies.total, sample.terms.copies.a, sample.terms.copies.b = 5, 3, 1
+    found = [f for f in check(sample) if f.code == "copies"]
+    assert [(f.severity, f.where) for f in found] == [(Severity.WARNING, "terms.copies")]
+    assert "hold 4 of the 5 copies" in found[0].message
+
+
 def test_duplicate_and_misplaced_clause_numbers(sample):
     sample.clauses[0].clauses[1].no = "1.1"
     sample.clauses[1].clauses.append(Clause("3.9", "", "错位的条款"))

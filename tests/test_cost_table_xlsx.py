@@ -168,6 +168,17 @@ def test_a_vendor_table_with_section_numbers_and_subtotal_rows_is_read(tmp_path)
     assert rows.figures().net == D("1510.00")
 
 
+def test_a_total_row_labelled_in_the_number_column_ends_the_table(tmp_path):
+    """合计 typed in column A (序号) with a typed total, 项目 left empty: a common layout, refused as "项目为空"."""
+    path, _wb = _vendor_sheet(tmp_path, [
+        ("1", "乔木修剪", "", "株", 10, 100, 1000, None),
+        ("2", "草坪养护", "", "平方米", 10, 50, 500, None),
+        ("合计", None, None, None, None, None, 1500, None),
+    ])
+    rows = read_cost_table(path).rows
+    assert [r.item for r in rows] == ["乔木修剪", "草坪养护"] and rows.figures().net == D("1500.00")
+
+
 def test_a_wrong_subtotal_row_is_kept_as_stated(tmp_path):
     path, _wb = _vendor_sheet(tmp_path, [
         ("一", "设备", None, None, None, None, None, None),

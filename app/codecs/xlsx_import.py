@@ -401,6 +401,8 @@ class _Reader:
                 continue
             blank_run = 0
             item = cells.get("item")
+            if _blank(item):  # 合计 written in the 序号 column (or another one left of 项目) with 项目 empty
+                item = next((v for v in values[:item_col] if not _blank(v)), item)
             if self._is_total(item, formulas):
                 self._refuse_rows_after_total(rows, sr.number)
                 return count

@@ -232,10 +232,15 @@ def check(contract: Contract) -> list[Finding]:
 
     # copies
     copies = c.terms.copies
-    if copies.total and copies.a + copies.b != copies.total:
+    if copies.total and copies.a + copies.b > copies.total:
         out.append(Finding("copies", Severity.ERROR,
                            _("copies for Party A ({a}) and Party B ({b}) do not add up to {total}").format(
                                a=copies.a, b=copies.b, total=copies.total), "terms.copies"))
+    elif copies.total and copies.a + copies.b < copies.total:  # 采购代理机构执一份: a third holder, or a slip
+        out.append(Finding("copies", Severity.WARNING,
+                           _("Party A ({a}) and Party B ({b}) hold {held} of the {total} copies: check that the "
+                             "contract says who holds the rest").format(
+                               a=copies.a, b=copies.b, held=copies.a + copies.b, total=copies.total), "terms.copies"))
 
     # clause numbering
     _check_numbering(c.clauses, None, out)
