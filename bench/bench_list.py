@@ -140,8 +140,8 @@ SCREENFUL = 40
 
 def measure_scrolling(db: Database, pages: int = 10) -> tuple[list[float], list[float]]:
     """What scrolling costs: fetching the next page deep in the list, and the deadlines of the rows shown."""
+    from app.ops.standings import next_deadlines
     from app.store.calendar import load_calendar
-    from app.store.contract_list import next_deadlines
 
     calendar = load_calendar(db)
     fetch, deadlines = [], []

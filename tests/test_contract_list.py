@@ -11,13 +11,13 @@ import pytest
 from app.domain import Clause, Status
 from app.ops.contracts import delete_contract, set_event
 from app.ops.first_run import open_store
+from app.ops.standings import next_deadlines
 from app.rules.schedule import next_deadline
 from app.store import contracts
 from app.store.contract_list import (
     count_contracts,
     get_summary,
     has_fts,
-    next_deadlines,
     search_contracts,
 )
 from tests.conftest import SAMPLE_NUMBER, downgrade_database
@@ -184,16 +184,29 @@ def test_without_fts_the_search_falls_back_to_like(db_path, listed):
         db.close()
 
 
-def test_next_deadlines_match_the_full_schedule(db):
+def test_next_deadlines_match_what_the_reminders_show(db):
+    """The list's 下一期限 is the standing's next item (the reminders' and 付款与期限's): an instalment paid in full
+    is no longer "overdue" there."""
+    from decimal import Decimal
+
+    from app.ops.payments import record_payment
+    from app.ops.standings import standing
+    from app.rules.payments_made import PaymentMade
     from app.store.calendar import load_calendar
 
     set_event(db, SAMPLE_NUMBER, "signed_a", date(2025, 5, 20))
     set_event(db, SAMPLE_NUMBER, "signed_b", date(2025, 5, 22))
-    today = date(2025, 6, 1)
-    found = next_deadlines(db, [SAMPLE_NUMBER], today)
-    expected = next_deadline(contracts.load(db, SAMPLE_NUMBER), load_calendar(db), today)
-    assert expected is not None
-    assert found[SAMPLE_NUMBER].key == expected.key and found[SAMPLE_NUMBER].date == expected.date
+    set_event(db, SAMPLE_NUMBER, "accepted", date(2025, 5, 30))
+    today = date(2026, 6, 1)
+    before = next_deadlines(db, [SAMPLE_NUMBER], today)[SAMPLE_NUMBER]
+    own = next_deadline(contracts.load(db, SAMPLE_NUMBER), load_calendar(db), today)  # the contract's own schedule
+    assert before is not None and own is not None
+    record_payment(db, SAMPLE_NUMBER, PaymentMade(1, date(2025, 6, 20), Decimal("1424430.00"), "记-1"), today=today)
+    found = next_deadlines(db, [SAMPLE_NUMBER], today)[SAMPLE_NUMBER]
+    expected = standing(db, SAMPLE_NUMBER, today).schedule.next_item()
+    assert found is not None and expected is not None
+    assert (found.key, found.date) == (expected.key, expected.date)
+    assert found.key != own.key or found.date != own.date  # not the instalment paid
 
 
 def test_bench_generator_and_measure(db):

@@ -2,7 +2,7 @@
 
 Rows come from app.store.contract_list in pages of PAGE_SIZE (canFetchMore/fetchMore), so 10,000
 contracts cost one page at a time. The next deadline is computed only for rows the view actually asks
-about, in one batch after the paint that asked (app.store.contract_list.next_deadlines), and cached.
+about, in one batch after the paint that asked (app.ops.standings.next_deadlines), and cached.
 """
 
 from __future__ import annotations
@@ -222,7 +222,7 @@ class ContractListModel(QAbstractTableModel):
         numbers, self._pending = list(self._pending), set()
         if not numbers:
             return
-        from app.store.contract_list import next_deadlines
+        from app.ops.standings import next_deadlines
 
         if self._calendar is None:
             from app.store.calendar import load_calendar

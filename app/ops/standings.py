@@ -3,6 +3,7 @@ to record) or every contract's at once (the ledger, the reminders), with the off
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -12,9 +13,11 @@ from app.domain.calendar import WorkCalendar
 from app.rules.lifecycle.record import ContractRecord
 from app.rules.lifecycle.standing import Standing, build_standing
 from app.rules.office import OfficeSettings
+from app.rules.schedule import ScheduleItem
 from app.store import attachments as attachment_store
 from app.store import lifecycle as store
 from app.store.calendar import load_calendar
+from app.store.contract_list import schedule_contracts
 from app.store.contracts import load_all_in, load_in, row_of
 from app.store.db import Database
 
@@ -55,3 +58,20 @@ def all_standings(db: Database, today: date, calendar: WorkCalendar | None = Non
         return [build_standing(contract, records.get(cid, ContractRecord()), settings, calendar, today,
                                events.get(cid, []), payments.get(cid, []), files.get(cid, []))
                 for cid, contract in load_all_in(s)]
+
+
+def next_deadlines(db: Database, numbers: Iterable[str], today: date,
+                   calendar: WorkCalendar | None = None) -> dict[str, ScheduleItem | None]:
+    """The list's 下一期限 for a batch of its rows: each contract's most pressing item as its standing has it — the
+    instalments paid settled, the steps' own deadlines (the review opinion, filing) among them — as the reminders
+    and 付款与期限 show it. Only what the schedule needs is read (no clauses, no cost tables), in a few queries."""
+    calendar = calendar or load_calendar(db)
+    light = schedule_contracts(db, numbers)
+    ids = [cid for cid, _contract in light.values()]
+    with db.read() as s:
+        settings = store.settings_in(s).settings
+        records, events = store.records_in(s, ids), store.all_events_in(s, ids)
+        payments, files = store.all_payments_in(s, ids), attachment_store.all_in(s, ids)
+    return {number: build_standing(contract, records.get(cid, ContractRecord()), settings, calendar, today,
+                                   events.get(cid, []), payments.get(cid, []), files.get(cid, [])).schedule.next_item()
+            for number, (cid, contract) in light.items()}

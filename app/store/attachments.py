@@ -3,6 +3,8 @@ read when they are wanted (to open, save or put in the archive packet)."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -38,9 +40,13 @@ def list_in(s: Session, contract_id: int) -> list[AttachmentInfo]:
     return sorted((_info(r) for r in rows), key=_order(KIND_RANK))
 
 
-def all_in(s: Session) -> dict[int, list[AttachmentInfo]]:
+def all_in(s: Session, ids: Collection[int] | None = None) -> dict[int, list[AttachmentInfo]]:
+    """Every contract's files (or those of `ids`) by contract id, in one query."""
     out: dict[int, list[AttachmentInfo]] = {}
-    for r in s.execute(select(*_COLUMNS)):
+    stmt = select(*_COLUMNS)
+    if ids is not None:
+        stmt = stmt.where(AttachmentRow.contract_id.in_(list(ids)))
+    for r in s.execute(stmt):
         out.setdefault(r.contract_id, []).append(_info(r))
     return {cid: sorted(items, key=_order(KIND_RANK)) for cid, items in out.items()}
 

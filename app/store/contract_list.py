@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable
-from datetime import date
 
 from sqlalchemy import Float, and_, cast, func, literal_column, or_, select, text
 from sqlalchemy.sql import ColumnElement, Select
@@ -18,7 +17,6 @@ from sqlalchemy.sql import ColumnElement, Select
 from app.base.errors import UserError
 from app.base.i18n import _
 from app.domain import Contract, Copies, Due, DueAfter, Events, Invoice, Payment, Status, Terms
-from app.rules.schedule import ScheduleItem
 from app.store.db import Database
 from app.store.quick_read import ContractSummary  # defined there: the first paint builds list rows without SQLAlchemy
 from app.store.schema import ClauseRow, ContractRow, InvoiceRow, PartyRow, PaymentRow
@@ -193,8 +191,9 @@ def count_contracts(db: Database, text: str = "", status: Status | None = None) 
 # ------------------------------------------------------------------ next deadlines for a page of rows
 
 
-def schedule_contracts(db: Database, numbers: Iterable[str]) -> dict[str, Contract]:
-    """Just enough of each contract for `app.rules.schedule` (terms, events, payments, invoices), in three queries.
+def schedule_contracts(db: Database, numbers: Iterable[str]) -> dict[str, tuple[int, Contract]]:
+    """{number: (contract id, the contract)} with just enough of each contract for `app.rules.schedule` (terms,
+    events, payments, invoices), in three queries.
 
     The list shows the next deadline of thousands of rows; loading whole packets (clauses, annexes,
     cost tables) for that would make scrolling stutter.
@@ -211,9 +210,9 @@ def schedule_contracts(db: Database, numbers: Iterable[str]) -> dict[str, Contra
         invoices: dict[int, list[InvoiceRow]] = {}
         for i in s.scalars(select(InvoiceRow).where(InvoiceRow.contract_id.in_(ids)).order_by(InvoiceRow.position)):
             invoices.setdefault(i.contract_id, []).append(i)
-    out: dict[str, Contract] = {}
+    out: dict[str, tuple[int, Contract]] = {}
     for row in rows:
-        out[row.number] = Contract(
+        out[row.number] = row.id, Contract(
             number=row.number,
             title=row.title,
             total=row.total,
@@ -241,15 +240,6 @@ def schedule_contracts(db: Database, numbers: Iterable[str]) -> dict[str, Contra
             ),
         )
     return out
-
-
-def next_deadlines(db: Database, numbers: Iterable[str], today: date, calendar=None) -> dict[str, ScheduleItem | None]:
-    """{number: the contract's next ScheduleItem or None} for a batch of list rows."""
-    from app.rules.schedule import next_deadline
-    from app.store.calendar import load_calendar
-
-    cal = calendar if calendar is not None else load_calendar(db)
-    return {n: next_deadline(c, cal, today) for n, c in schedule_contracts(db, numbers).items()}
 
 
 def get_summary(db: Database, number: str) -> ContractSummary | None:

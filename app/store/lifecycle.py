@@ -7,7 +7,7 @@ app.rules.lifecycle's and app.rules.payments_made's business, called by app.ops,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import date
 
@@ -107,9 +107,12 @@ def set_record_in(s: Session, contract_id: int, record: ContractRecord, user: st
     s.flush()
 
 
-def records_in(s: Session) -> dict[int, ContractRecord]:
-    """Every contract's record by contract id (contracts without one are left out)."""
-    return {row.contract_id: _record(row) for row in s.scalars(select(ContractRecordRow))}
+def records_in(s: Session, ids: Collection[int] | None = None) -> dict[int, ContractRecord]:
+    """Every contract's record by contract id (or those of `ids`; contracts without one are left out)."""
+    stmt = select(ContractRecordRow)
+    if ids is not None:
+        stmt = stmt.where(ContractRecordRow.contract_id.in_(list(ids)))
+    return {row.contract_id: _record(row) for row in s.scalars(stmt)}
 
 
 # ------------------------------------------------------------------ step events
@@ -141,10 +144,13 @@ def events_in(s: Session, contract_id: int) -> list[Event]:
     return [_event(r) for r in rows]
 
 
-def all_events_in(s: Session) -> dict[int, list[Event]]:
-    """Every contract's events by contract id, in one query."""
+def all_events_in(s: Session, ids: Collection[int] | None = None) -> dict[int, list[Event]]:
+    """Every contract's events (or those of `ids`) by contract id, in one query."""
     out: dict[int, list[Event]] = {}
-    for row in s.scalars(select(LifecycleEventRow).order_by(LifecycleEventRow.contract_id, LifecycleEventRow.seq)):
+    stmt = select(LifecycleEventRow).order_by(LifecycleEventRow.contract_id, LifecycleEventRow.seq)
+    if ids is not None:
+        stmt = stmt.where(LifecycleEventRow.contract_id.in_(list(ids)))
+    for row in s.scalars(stmt):
         out.setdefault(row.contract_id, []).append(_event(row))
     return out
 
@@ -199,10 +205,13 @@ def payments_in(s: Session, contract_id: int) -> list[StoredPayment]:
     return [_payment(r) for r in rows]
 
 
-def all_payments_in(s: Session) -> dict[int, list[StoredPayment]]:
+def all_payments_in(s: Session, ids: Collection[int] | None = None) -> dict[int, list[StoredPayment]]:
+    """Every contract's payments made (or those of `ids`) by contract id, in one query."""
     out: dict[int, list[StoredPayment]] = {}
-    for row in s.scalars(select(PaymentMadeRow).order_by(PaymentMadeRow.contract_id, PaymentMadeRow.paid_on,
-                                                         PaymentMadeRow.id)):
+    stmt = select(PaymentMadeRow).order_by(PaymentMadeRow.contract_id, PaymentMadeRow.paid_on, PaymentMadeRow.id)
+    if ids is not None:
+        stmt = stmt.where(PaymentMadeRow.contract_id.in_(list(ids)))
+    for row in s.scalars(stmt):
         out.setdefault(row.contract_id, []).append(_payment(row))
     return out
 
