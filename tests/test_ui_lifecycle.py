@@ -313,6 +313,23 @@ def test_the_reminders_panel_lists_what_is_overdue_and_dismisses_per_item(qtbot,
     assert window.number == N and window.tabs.currentWidget() is window.pages[SCHEDULE]
 
 
+def test_the_reminders_summary_counts_what_can_be_done_now_apart_from_what_falls_due(qtbot, window):
+    """Invoices that may be issued since months ago were counted as "due this week"."""
+    from app.rules.reminders import Reminder, ReminderKind
+    from app.rules.schedule import ItemState
+
+    def reminder(key: str, day: date, state: ItemState) -> Reminder:
+        return Reminder(N, "t", key, ReminderKind.PAYMENT, "w", "r", day, state, state.value)
+
+    panel = window.reminders
+    panel.reminders = [reminder("a", date(2026, 5, 1), ItemState.OVERDUE),
+                       reminder("b", date(2026, 5, 22), ItemState.UPCOMING),
+                       reminder("c", date(2026, 1, 10), ItemState.OPEN), reminder("d", date(2026, 2, 1), ItemState.OPEN)]
+    panel.computed = True
+    panel._show()
+    assert panel.summary.text() == "1 overdue; 1 due this week; 2 can be done now"
+
+
 def test_the_reminders_dock_is_one_line_until_something_falls_due(qtbot, window, db):
     """At 768 pixels the 概要 form needs the height: with nothing to remind of, the dock is its summary line; when
     something falls due the list opens, as high as the clerk had left it."""

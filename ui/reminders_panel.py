@@ -185,11 +185,16 @@ class RemindersPanel(RetranslateMixin, QDockWidget):
             self.summary.setText(_("Looking for what is overdue or due this week…"))
         elif not self.reminders:
             self.summary.setText(_("Nothing is overdue or due this week."))
-        else:
-            self.summary.setText(_("{overdue}; {soon}").format(
-                overdue=ngettext("{n} overdue", "{n} overdue", overdue).format(n=overdue),
-                soon=ngettext("{n} due this week", "{n} due this week", len(self.reminders) - overdue).format(
-                    n=len(self.reminders) - overdue)))
+        else:  # what can be done since a date (an invoice that may be issued) is not "due this week"
+            from app.rules.schedule import ItemState
+
+            ready = sum(1 for r in self.reminders if r.state is ItemState.OPEN)
+            soon = len(self.reminders) - overdue - ready
+            parts = [ngettext("{n} overdue", "{n} overdue", overdue).format(n=overdue),
+                     ngettext("{n} due this week", "{n} due this week", soon).format(n=soon)]
+            if ready:
+                parts.append(ngettext("{n} can be done now", "{n} can be done now", ready).format(n=ready))
+            self.summary.setText(_("; ").join(parts))
         self._enable()
         self._fit(compact=not self.reminders)
 
