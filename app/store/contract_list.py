@@ -11,7 +11,7 @@ from __future__ import annotations
 import weakref
 from collections.abc import Iterable
 
-from sqlalchemy import Float, and_, cast, func, literal_column, or_, select, text
+from sqlalchemy import Float, and_, case, cast, func, literal_column, or_, select, text
 from sqlalchemy.sql import ColumnElement, Select
 
 from app.base.errors import UserError
@@ -129,7 +129,8 @@ def _order_column(db: Database, order_by: str):
         "title": ContractRow.title,
         "party_a": func.coalesce(_pa.c.name, ""),
         "party_b": func.coalesce(_pb.c.name, ""),
-        "status": ContractRow.status,
+        # the order of the contract's life (草稿, 审核中, 已批准, 已签署, 已归档), not of the stored English words
+        "status": case({st.value: rank for rank, st in enumerate(Status)}, value=ContractRow.status, else_=len(Status)),
     }[order_by]
 
 
