@@ -176,3 +176,18 @@ def test_an_annex_numbered_another_way_is_still_the_cited_one(sample, no):
     sample.annexes[2].no = no
     found = {f.code for f in check(sample)}
     assert "annex-missing" not in found and "annex-uncited" not in found
+
+
+def test_government_template_numbers_are_a_known_style_and_counted_among_siblings(sample):
+    """一、 （一） 1. as government templates number their parts: no "not in a known style" per clause (24 on one
+    goods contract); a repeat or a gap among siblings is still found."""
+    from app.domain import Clause
+
+    sample.clauses = [
+        Clause("一、", "总则", "", [Clause("（一）", "", "甲方……"), Clause("（二）", "", "乙方……",
+                                                                      [Clause("1.", "", "a"), Clause("2.", "", "b")])]),
+        Clause("二、", "付款", "", [Clause("（一）", "", "首付款"), Clause("（三）", "", "尾款")]),
+        Clause("二、", "违约", "", []),
+    ]
+    found = [(f.code, f.message) for f in check(sample) if f.code == "clause-numbering"]
+    assert [m for _c, m in found] == ["clause numbering skips 2 (before （三）)", "clause number 二、 is used twice"]

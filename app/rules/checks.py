@@ -18,7 +18,7 @@ from app.rules.clause_lookup import authorisation_clause, cite
 from app.rules.templating import TemplateProblem, context_for, render
 from app.values.credit_code import credit_code_problem
 from app.values.money import format_amount
-from app.values.numbering import annex_index, article_no, cn_to_int, parse_no
+from app.values.numbering import annex_index, article_no, cn_to_int, parse_no, sibling_index
 
 
 class Severity(StrEnum):
@@ -86,6 +86,20 @@ def _check_numbering(clauses: list[Clause], parent: tuple[int, ...] | None, out:
     expected = 1
     for clause in clauses:
         parsed = parse_no(clause.no)
+        sibling = sibling_index(clause.no) if parsed is None else None
+        if sibling is not None:  # 一、 （一） 1.: counted among its siblings, its children among theirs
+            if (sibling,) in seen:
+                out.append(Finding("clause-numbering", Severity.WARNING,
+                                   _("clause number {no} is used twice").format(no=clause.no), _clause_where(clause)))
+            elif sibling > expected:
+                out.append(Finding("clause-numbering", Severity.WARNING,
+                                   _("clause numbering skips {missing} (before {no})").format(
+                                       missing="、".join(str(i) for i in range(expected, sibling)), no=clause.no),
+                                   _clause_where(clause)))
+            seen.setdefault((sibling,), clause)
+            expected = max(expected, sibling + 1)
+            _check_numbering(clause.clauses, None, out)
+            continue
         if parsed is None:
             if clause.no.strip():
                 out.append(Finding("clause-numbering", Severity.WARNING,

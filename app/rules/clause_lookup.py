@@ -48,4 +48,4 @@ def cite(no: str) -> str:
     """A clause number as a rule text cites it: "第 10.2 条" (zh) / "clause 10.2"; 第十条 stays as written."""
     from app.base.i18n import _
 
-    return no if no.startswith("第") else _("clause {no}").format(no=no)
+    return no if no.startswith("第") else _("clause {no}").format(no=no.strip().rstrip("、.．"))  # 五、 → 第 五 条

@@ -1,4 +1,5 @@
-"""Clause numbers as contracts print them: 第十二条 at the top, 5.4.1 below."""
+"""Clause numbers as contracts print them: 第十二条 at the top, 5.4.1 below; or, in government templates, numbers
+counted among their siblings only (一、 （一） 1. （1） ①)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ _CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四":
 _CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 ARTICLE = re.compile(r"^第([零〇一二两三四五六七八九十百千\d]+)条$")
 DOTTED = re.compile(r"^\d+(\.\d+)*$")
+#: A number counted among its siblings only, as government templates number their parts: 一、 （一） 1. 1、 （1） ①.
+SIBLING = re.compile(r"^(?:([零〇一二两三四五六七八九十百]+)[、.．]|[（(]([零〇一二两三四五六七八九十百\d]+)[）)]|(\d+)[、．]|(\d+)\.(?!\d)"
+                     r"|([①-⑳]))$")
 
 
 def cn_to_int(text: str) -> int | None:
@@ -76,6 +80,19 @@ def parse_no(no: str) -> tuple[int, ...] | None:
     if DOTTED.match(no):
         return tuple(int(p) for p in no.split("."))
     return None
+
+
+def sibling_index(no: str) -> int | None:
+    """一、 → 1, （三） → 3, 2. → 2, ② → 2: where a government template's number stands among its siblings; None for
+    any other style (第五条, 5.4.1 are read by `parse_no`)."""
+    m = SIBLING.match(no.strip())
+    if m is None:
+        return None
+    circled = m.group(5)
+    if circled:
+        return ord(circled) - ord("①") + 1
+    value = cn_to_int(next(g for g in m.groups()[:4] if g))
+    return value or None
 
 
 def child_no(parent: tuple[int, ...], index: int) -> str:
