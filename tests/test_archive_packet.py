@@ -68,6 +68,10 @@ def test_the_packet_lists_a_missing_approval_sheet_and_numbers_every_file(filed,
     assert "Filelist" in listing and "1" in listing and "2–3" in listing and f"4–{contract_pages[1]}" in listing
     assert minutes.sha256 in listing and opinion.sha256 in listing and licence.sha256 in listing
     assert "Worddocument,keptasafile(notprintedhere)" in listing
+    layout = subprocess.run(["pdftotext", "-layout", "-f", "2", "-l", str(packet.front_pages), str(out), "-"],
+                            capture_output=True, text=True, check=True).stdout
+    dates = {e.date for e in packet.entries if e.date}
+    assert dates and all(d in layout for d in dates)  # each date on one line of its cell (it broke as 2026-12-0|7)
     # The files' pages carry the archive's page numbers, from 1, in the top right corner.
     first_numbered = text[packet.front_pages]
     assert first_numbered.strip().splitlines()[0].strip() == "1"

@@ -54,9 +54,9 @@ PAD = 2
 #: are folded into the signing date's order and the next-due cell here, to fit the A4 width.
 PDF_COLUMNS: tuple[tuple[str, str, float, str], ...] = (
     ("no", N_("No."), 7, "CENTER"),
-    ("number", N_("Contract number"), 22, "LEFT"),
-    ("title", N_("Contract title"), 24, "LEFT"),
-    ("counterparty", N_("Counterparty"), 21, "LEFT"),
+    ("number", N_("Contract number"), 29, "LEFT"),  # CMHA-AY-202500441 on one line (it broke as 20250|0441)
+    ("title", N_("Contract title"), 20, "LEFT"),
+    ("counterparty", N_("Counterparty"), 18, "LEFT"),
     ("kind", N_("Contract kind"), 11, "CENTER"),
     ("procurement", N_("Procurement method"), 14, "CENTER"),
     ("amount", N_("Contract amount"), 19, "RIGHT"),

@@ -279,7 +279,8 @@ def _contents(entries: list[PacketEntry], s: _Styles) -> list[Flowable]:
             title.append(_p("SHA-256 " + e.sha256, s.small))
         rows.append([_p(str(e.no), s.cell), title, _p(e.kind, s.cell), _p(e.date, s.cell), _p(e.pages_text, s.cell),
                      _p(e.note, s.cell)])
-    table = Table(rows, colWidths=[10 * mm, 58 * mm, 28 * mm, 21 * mm, 16 * mm, width - 133 * mm], repeatRows=1)
+    # the date column holds 2026-12-07 on one line (at 21 mm it broke as 2026-12-0|7)
+    table = Table(rows, colWidths=[10 * mm, 55 * mm, 28 * mm, 24 * mm, 16 * mm, width - 133 * mm], repeatRows=1)
     table.setStyle(TableStyle([*_grid(s), ("ALIGN", (0, 0), (0, -1), "CENTER")]))
     return [PageBreak(), _p(_("File list"), s.title), table]
 
