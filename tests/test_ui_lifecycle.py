@@ -268,6 +268,10 @@ def test_office_settings_are_edited_exported_and_imported_in_one_dialog(qtbot, w
     bad.write_text("{", encoding="utf-8")
     dialog = window.open_office_settings()
     assert not dialog.import_file(str(bad)) and dialog.error.isVisible()
+    wrong = tmp_path / "wrong.json"  # another program's file: the field is named as the dialog names it
+    wrong.write_text(out.read_text(encoding="utf-8").replace('"contractdesk-office/', '"other/'), encoding="utf-8")
+    assert not dialog.import_file(str(wrong))
+    assert dialog.error.text().startswith("Settings file: ") and "format" not in dialog.error.text().split(":")[0]
 
 
 def test_the_reminders_panel_lists_what_is_overdue_and_dismisses_per_item(qtbot, window, db):

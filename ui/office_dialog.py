@@ -73,7 +73,8 @@ def field_label(where: str) -> str:
         n = int(level.group(1)) + 1
         return {"from": _("Approval level {n}: from (¥)"), "approver": _("Approval level {n}: approver")}.get(
             level.group(2), _("Approval level {n}")).format(n=n)
-    names = {"office": _("Office"), "our_party": _("Our side"), "major.from": _("Major contracts from (¥)"),
+    names = {"format": _("Settings file"), "office": _("Office"), "our_party": _("Our side"),
+             "major.from": _("Major contracts from (¥)"),
              "review_period.count": _("Review period"), "filing_period.count": _("Filing period"),
              "major.filing_period.count": _("Filing period of major contracts")}
     if where.startswith("filing_offices"):
@@ -422,8 +423,8 @@ class OfficeSettingsDialog(QDialog):
                 return False
         try:
             settings = read_settings(Path(path))
-        except UserError as exc:
-            self.show_error(str(exc))
+        except UserError as exc:  # named as the dialog names the field, not by the file's key
+            self.show_error(str(UserError(exc.message, field_label(exc.where))))
             return False
         self.show_settings(settings)
         self.error.hide()
