@@ -173,6 +173,8 @@ def test_python_dash_m_app_and_help(cli_process):
     assert result.code == 0
     for name in ("list", "import", "export", "check", "delete", "gui"):
         assert name in result.out
+    chinese = cli_process("--lang", "zh_CN", "--help", db=None)
+    assert "显示版本并退出" in chinese.out and "show program's version" not in chinese.out  # argparse's own words
 
 
 def test_db_url_is_accepted(cli, tmp_path):

@@ -36,7 +36,8 @@ def build_parser(only: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="contractdesk", description=_("ContractDesk: contract packets kept in a local database."))
     parser.add_argument("--db", metavar="PATH_OR_URL", help=_("database file or SQLAlchemy URL (default: the one in your data folder)"))
     parser.add_argument("--lang", metavar="LANG", help=_("language: zh_CN or en (default: from the environment, else zh_CN)"))
-    parser.add_argument("--version", action="version", version=f"ContractDesk {__version__}")
+    parser.add_argument("--version", action="version", version=f"ContractDesk {__version__}",
+                        help=_("show the version and exit"))
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     if only is not None:
         names = [only]
