@@ -329,6 +329,15 @@ def record_signing(db, number: str = SAMPLE_NUMBER, day: date | None = None) -> 
             set_field(db, number, f"signing.{role}.signatory", contract.party(role).representative or "签字人")
 
 
+def answering(asked: list[str], reply):
+    """A stand-in for QMessageBox.question (set it with monkeypatch): records each question's text in `asked` and
+    answers `reply`."""
+    def question(_parent, _title, text, *args, **kwargs):
+        asked.append(text)
+        return reply
+    return staticmethod(question)
+
+
 def sign(db, number: str = SAMPLE_NUMBER, despite: str | None = None) -> None:
     """Take a contract through review and approval to signed, as the review steps do (the signing page filled
     in once approved: see record_signing). `despite`: the clerk's reason to go on past open comments."""

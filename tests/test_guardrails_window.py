@@ -18,7 +18,7 @@ from app.ops.contracts import set_field
 from app.store import audit, states
 from app.store.contracts import load
 from tests.conftest import SAMPLE_NUMBER as N
-from tests.conftest import record_signing, show_window, wait_for_background
+from tests.conftest import answering, record_signing, show_window, wait_for_background
 from tests.pdf_tools import pdftotext
 from tests.test_ui_contract_form import retype
 from ui.contract_list_model import OTHER_PARTY, TOTAL
@@ -98,19 +98,13 @@ def test_signing_asks_for_the_signing_page_and_says_it_cannot_be_undone(qtbot, w
 def test_an_edit_of_an_approved_contract_asks_once_and_returns_it_to_review(qtbot, window, db, monkeypatch):
     asked: list[str] = []
 
-    def answer(reply):
-        def question(_parent, _title, text, *args, **kwargs):
-            asked.append(text)
-            return reply
-        return question
-
     review = show(window, REVIEW)
     click_state(review, Status.REVIEW)
     click_state(review, Status.APPROVED)
     form = show(window, SUMMARY)
     stored_title = load(db, N).title
 
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(answer(QMessageBox.StandardButton.No)))
+    monkeypatch.setattr(QMessageBox, "question", answering(asked, QMessageBox.StandardButton.No))
     retype(form.editors["title"], "改过的标题")
     form.editors["title"].editingFinished.emit()
     assert asked == ["此合同已批准，修改后将退回审核中。继续？"]
@@ -118,7 +112,7 @@ def test_an_edit_of_an_approved_contract_asks_once_and_returns_it_to_review(qtbo
     assert form.editors["title"].text() == stored_title  # the editor shows what is stored again
     assert form.status_value.text() == "已批准"
 
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(answer(QMessageBox.StandardButton.Yes)))
+    monkeypatch.setattr(QMessageBox, "question", answering(asked, QMessageBox.StandardButton.Yes))
     retype(form.editors["title"], "改过的标题")
     form.editors["title"].editingFinished.emit()
     assert load(db, N).title == "改过的标题" and states.state_of(db, N) is Status.REVIEW

@@ -10,7 +10,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from app.codecs.json_codec import loads
 from app.codecs.signing.result import SignatureState
-from tests.conftest import SAMPLE_NUMBER
+from tests.conftest import SAMPLE_NUMBER, answering
 from tests.pdf_tools import page_count, pdftotext, squash
 from ui.export_dialog import ExportDialog
 from ui.export_worker import ExportJob, ExportKind, ExportWorker
@@ -282,18 +282,12 @@ def test_an_existing_file_is_replaced_only_when_the_clerk_says_so(qtbot, dialog_
     out.write_text("last week's packet", encoding="utf-8")
     asked: list[str] = []
 
-    def answer(reply):
-        def question(_parent, _title, text, *args, **kwargs):
-            asked.append(text)
-            return reply
-        return question
-
     dialog = dialog_for(ExportKind.JSON, "packet.json")
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(answer(QMessageBox.StandardButton.No)))
+    monkeypatch.setattr(QMessageBox, "question", answering(asked, QMessageBox.StandardButton.No))
     dialog.export_button.click()
     assert asked == [f"{out} already exists. Replace it with this export?"]
     assert dialog.worker is None and out.read_text(encoding="utf-8") == "last week's packet"
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(answer(QMessageBox.StandardButton.Yes)))
+    monkeypatch.setattr(QMessageBox, "question", answering(asked, QMessageBox.StandardButton.Yes))
     with qtbot.waitSignal(dialog.exported, timeout=EXPORT_TIMEOUT_MS):
         dialog.export_button.click()
     assert loads(out.read_text(encoding="utf-8")).number == SAMPLE_NUMBER
