@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from app.store import contracts
 from tests.conftest import SAMPLE_NUMBER as N
 from tests.conftest import show_window, wait_for_background
-from ui.main_window import ANNEXES, REVIEW, SUMMARY
+from ui.main_window import ANNEXES, CLAUSES, REVIEW, SCHEDULE, SUMMARY
 
 
 @pytest.fixture
@@ -76,3 +76,15 @@ def test_ctrl_tab_puts_the_focus_in_the_new_tab_not_on_the_reminders_buttons(qtb
         focus = QApplication.focusWidget()
         assert focus is not None and window.tabs.currentWidget().isAncestorOf(focus), focus
         assert not window.reminders.isAncestorOf(focus)
+
+
+@pytest.mark.parametrize("tab", [CLAUSES, SCHEDULE, REVIEW])
+def test_tab_from_the_tab_bar_goes_into_the_page_not_the_reminders(qtbot, window, tab):
+    """A tab built when first shown has its fields at the end of the focus chain, after the reminders dock."""
+    qtbot.waitUntil(lambda: not window._after_paint, timeout=3000)  # the window's after-paint work is done
+    window.tabs.setCurrentWidget(window.pages[tab])
+    bar = window.tabs.tabBar()
+    bar.setFocus()
+    qtbot.keyClick(bar, Qt.Key.Key_Tab)
+    focus = QApplication.focusWidget()
+    assert focus is not None and window.tabs.currentWidget().isAncestorOf(focus), focus

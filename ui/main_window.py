@@ -19,8 +19,8 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, cast
 
-from PySide6.QtCore import QSettings, Qt, QThreadPool, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeySequence, QUndoGroup, QUndoStack
+from PySide6.QtCore import QEvent, QObject, QSettings, Qt, QThreadPool, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QIcon, QKeyEvent, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -208,6 +208,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.setTabOrder(self.list_view.search, self.list_view.status_combo)
         self.setTabOrder(self.list_view.status_combo, self.list_view.table)
         self.setTabOrder(self.list_view.table, self.tabs)
+        self.after_paint(self._watch_tab_bar)  # after the paint: no event crosses into Python before it
         self._tab_changed(self.tabs.currentIndex())
         self._retranslate_tabs()
 
@@ -719,6 +720,18 @@ class MainWindow(RetranslateMixin, QMainWindow):
         if self.number != number:
             return
         self._focus_page()
+
+    def _watch_tab_bar(self) -> None:
+        self.tabs.tabBar().installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        """Tab on the tab bar goes to the page's first field. A tab built when first shown has its fields at the end
+        of the window's focus chain, after the reminders dock: Tab went to the dock's buttons first."""
+        if (event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent) and event.key() == Qt.Key.Key_Tab
+                and event.modifiers() == Qt.KeyboardModifier.NoModifier and watched is self.tabs.tabBar()):
+            self._focus_page()
+            return True
+        return super().eventFilter(watched, event)
 
     def _focus_page(self) -> None:
         """The focus on the current tab's first field (the keyboard's way into the page)."""
