@@ -85,3 +85,39 @@ def test_import_a_contract_from_the_menu_asks_for_the_file(window, monkeypatch):
     window.act_import_json.trigger()
     window.act_import_text.trigger()
     assert len(asked) == 2
+
+
+def test_removing_a_payment_without_a_reason_says_so_in_the_windows_words(qtbot, db, db_path, settings, monkeypatch):
+    files.store_contract(db, signed=True)
+    window = show_window(qtbot, db, db_path, settings, today=sc.TODAY)
+    try:
+        window.list_view.select_number(sc.NUMBER)
+        window.tabs.setCurrentWidget(window.pages[SCHEDULE])
+        tab = window.pages[SCHEDULE]
+        window.operations.run(record_payment, sc.NUMBER, sc.PAYMENTS[0], today=sc.TODAY)
+        monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("  ", True)))
+        tab.payments.setCurrentItem(tab.payments.topLevelItem(0))
+        tab.unpay_button.click()
+        assert tab.payments.topLevelItemCount() == 1
+        assert window.statusBar().currentMessage().startswith("Reason: ")
+    finally:
+        wait_for_background()
+
+
+def test_a_tab_shown_again_keeps_its_undo_history_through_edits_elsewhere(qtbot, window, db):
+    """A title edit while 附件 was hidden cleared 附件's undo history when it was shown again."""
+    from tests.test_ui_annex import type_into_cell
+    from ui.main_window import ANNEXES
+
+    annexes = window.pages[ANNEXES]
+    window.tabs.setCurrentWidget(annexes)
+    annexes.select_annex("3")
+    type_into_cell(qtbot, annexes.table_editor, 0, 6, "已核对")
+    assert annexes.undo_stack.count() == 1
+    form = window.pages[SUMMARY]
+    window.tabs.setCurrentWidget(form)
+    from app.ops.contracts import set_field
+
+    window.operations.run(set_field, SAMPLE_NUMBER, "title", "新标题")
+    window.tabs.setCurrentWidget(annexes)
+    assert annexes.undo_stack.count() == 1 and window.act_undo.isEnabled()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QScrollArea
 
 from app.store import contracts
 from tests.conftest import SAMPLE_NUMBER as N
@@ -76,6 +76,7 @@ def test_ctrl_tab_puts_the_focus_in_the_new_tab_not_on_the_reminders_buttons(qtb
         focus = QApplication.focusWidget()
         assert focus is not None and window.tabs.currentWidget().isAncestorOf(focus), focus
         assert not window.reminders.isAncestorOf(focus)
+        assert not isinstance(focus, QScrollArea), window.tabs.currentIndex()  # a stop the clerk cannot see
 
 
 @pytest.mark.parametrize("tab", [CLAUSES, SCHEDULE, REVIEW])

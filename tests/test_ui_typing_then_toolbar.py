@@ -136,3 +136,19 @@ def test_print_preview_while_typing_shows_what_is_on_screen(qtbot, window, db, t
     pdf = tmp_path / "preview.pdf"
     pdf.write_bytes(packets[0])
     assert "打印预览测试标题" in pages_text(pdf)[0]
+
+
+def test_undo_is_offered_while_the_first_edit_is_typed(qtbot, window, db):
+    """Nothing stored yet: the toolbar's Undo was greyed out while the clerk typed, so the click did nothing."""
+    qtbot.waitUntil(lambda: not window._after_paint, timeout=3000)
+    form = show(window, SUMMARY)
+    field = form.editors["project"]
+    assert not window.act_undo.isEnabled()
+    stored = contracts.load(db, N).project
+    retype(field, "雪亮工程（补充）")
+    assert window.act_undo.isEnabled()
+    click_toolbar(window, window.act_undo)
+    assert field.text() == stored == contracts.load(db, N).project
+    assert window.act_redo.isEnabled()
+    click_toolbar(window, window.act_redo)
+    assert contracts.load(db, N).project == "雪亮工程（补充）"

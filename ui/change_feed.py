@@ -27,6 +27,7 @@ class FollowsContract:
 
     def follow(self, operations: Operations) -> None:
         self._out_of_date = False
+        self._missed: Changes | None = None
         operations.changed.connect(self._contract_changed)
 
     def _contract_changed(self, changes: Changes) -> None:
@@ -34,6 +35,7 @@ class FollowsContract:
             return
         if self.isHidden() and self.parentWidget() is not None:  # type: ignore[attr-defined]
             self._out_of_date = True
+            self._missed = changes if self._missed is None else merged(self._missed, changes)
             return
         self.refresh_for(changes)
 
@@ -44,5 +46,14 @@ class FollowsContract:
     def showEvent(self, event) -> None:
         if getattr(self, "_out_of_date", False):
             self._out_of_date = False
-            self.refresh()
+            missed, self._missed = getattr(self, "_missed", None), None
+            # what changed while hidden, so a view redraws only that (the 附件 tab kept its undo history through
+            # a title edit elsewhere only so); everything when that is not known
+            self.refresh_for(missed) if missed is not None else self.refresh()
         super().showEvent(event)  # type: ignore[misc]
+
+
+def merged(a: Changes, b: Changes) -> Changes:
+    """Two changes of one contract as one: every part and annex either touched, the later version."""
+    return Changes(b.number, b.version if b.version is not None else a.version, a.parts | b.parts,
+                   a.annexes | b.annexes)

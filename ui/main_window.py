@@ -26,12 +26,15 @@ from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
     QInputDialog,
+    QLineEdit,
     QMainWindow,
     QMessageBox,
+    QPlainTextEdit,
     QProgressDialog,
     QSplitter,
     QStyle,
     QTabWidget,
+    QTextEdit,
     QWidget,
 )
 
@@ -150,6 +153,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self._packet_worker: ExportWorker | None = None
         self._archive_call: BackgroundCall | None = None
         self._import_call: ProgressCall | None = None
+        self._watching_focus = False
         self._progress: QProgressDialog | None = None
         self.undo_group = QUndoGroup(self)
         self._check_soon = QTimer(self)
@@ -330,8 +334,8 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.act_redo = self._action("redo", self.redo, redo_keys, sp.SP_ArrowForward)
         self.act_undo.setEnabled(False)
         self.act_redo.setEnabled(False)
-        self.undo_group.canUndoChanged.connect(self.act_undo.setEnabled)
-        self.undo_group.canRedoChanged.connect(self.act_redo.setEnabled)
+        for signal in (self.undo_group.canUndoChanged, self.undo_group.canRedoChanged):
+            signal.connect(self._update_undo_actions)
         self.act_find = self._action("find", self.find_contract, QKeySequence.StandardKey.Find, sp.SP_FileDialogDetailedView)
         self.act_user_name = self._action("userName", self.choose_user_name)
         self.act_comment = self._action("addComment", self.add_review_comment, "Ctrl+Alt+M")
@@ -723,6 +727,28 @@ class MainWindow(RetranslateMixin, QMainWindow):
 
     def _watch_tab_bar(self) -> None:
         self.tabs.tabBar().installEventFilter(self)
+        app = QApplication.instance()
+        if isinstance(app, QApplication) and not self._watching_focus:
+            self._watching_focus = True
+            app.focusChanged.connect(self._watch_editor)
+
+    def _watch_editor(self, _old: QWidget | None, new: QWidget | None) -> None:
+        """Undo is offered while an entry is typed and not stored yet (it is stored, then undone): the editor in
+        focus says when it has typing of its own to undo."""
+        if new is not None and not new.property("undoWatched"):
+            if isinstance(new, QLineEdit):
+                new.setProperty("undoWatched", True)
+                new.textEdited.connect(self._update_undo_actions)
+            elif isinstance(new, (QPlainTextEdit, QTextEdit)):
+                new.setProperty("undoWatched", True)
+                new.undoAvailable.connect(self._update_undo_actions)
+        self._update_undo_actions()
+
+    def _update_undo_actions(self, *_args) -> None:
+        focus = QApplication.focusWidget()
+        typing = focus is not None and self.tabs.isAncestorOf(focus) and _has_typing(focus)
+        self.act_undo.setEnabled(self.undo_group.canUndo() or typing)
+        self.act_redo.setEnabled(self.undo_group.canRedo())
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         """Tab on the tab bar goes to the page's first field. A tab built when first shown has its fields at the end
@@ -1306,6 +1332,15 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self._keep_comment_drafts()
         self.save_layout()
         super().closeEvent(event)
+
+
+def _has_typing(editor: QWidget) -> bool:
+    """Whether `editor` holds typing it could undo itself (an entry not stored yet, or not redrawn since)."""
+    if isinstance(editor, QLineEdit):
+        return editor.isUndoAvailable() and not editor.isReadOnly()
+    if isinstance(editor, (QPlainTextEdit, QTextEdit)):
+        return editor.document().isUndoAvailable() and not editor.isReadOnly()
+    return False
 
 
 def plain_text(text: str) -> str:

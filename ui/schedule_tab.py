@@ -155,6 +155,7 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.splitter)
+        scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the tab's first stop is its first control, not the area
         layout = QVBoxLayout(self)
         layout.addWidget(self.warnings)
         layout.addWidget(scroll, 1)
@@ -349,7 +350,9 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
                 return
         try:
             self.operations.run(remove_payment, self.number, payment_id, reason=reason)
-        except UserError as exc:
-            self.status_message.emit(str(exc))
+        except UserError as exc:  # named as the dialogs name the field ("理由"), not by its key ("reason")
+            from ui.step_dialogs import field_label
+
+            self.status_message.emit(str(UserError(exc.message, field_label(exc.where))))
             return
         self.status_message.emit(_("Payment removed"))

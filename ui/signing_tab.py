@@ -139,6 +139,7 @@ class SigningTab(ContractEditorBase):
         fields_scroll.setFrameShape(QFrame.Shape.NoFrame)
         fields_scroll.setWidgetResizable(True)
         fields_scroll.setWidget(fields)
+        fields_scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the tab's first stop is its first field
         body = QHBoxLayout()
         body.addWidget(fields_scroll, 2)
         body.addLayout(preview_box, 3)
