@@ -638,3 +638,13 @@ def test_chinese_text_has_a_font_even_on_a_machine_without_one(qapp):
                 if all(QFontMetrics(QFont(f)).inFontUcs4(ord(c)) for c in "合同台【】￥：（）")]
     assert covering
     assert QFontDatabase.families().count("Noto Serif CJK SC") <= 1
+
+
+def test_a_first_windows_list_shows_the_total_whole(qtbot, window):
+    """At a first window's width (1229 px, the list 35% of it) the 合计 was cut mid-number ("4,273,")."""
+    window.resize(1229, 768)
+    window._default_split()
+    qtbot.waitUntil(lambda: window.list_view.width() < 500, timeout=3000)
+    table = window.list_view.table
+    header = table.horizontalHeader()
+    assert header.sectionViewportPosition(TOTAL) + header.sectionSize(TOTAL) <= table.viewport().width()
