@@ -55,23 +55,28 @@ def test_your_name_from_the_menu_asks_for_the_name(window, db, settings, monkeyp
         set_user_name("")
 
 
-def test_removing_a_payment_with_its_button_asks_why(qtbot, db, db_path, settings, monkeypatch):
+@pytest.fixture
+def paid(qtbot, db, db_path, settings):
+    """The 付款与期限 tab of the signed office contract with one payment recorded, its row selected."""
     files.store_contract(db, signed=True)
     window = show_window(qtbot, db, db_path, settings, today=sc.TODAY)
-    try:
-        window.list_view.select_number(sc.NUMBER)
-        window.tabs.setCurrentWidget(window.pages[SCHEDULE])
-        tab = window.pages[SCHEDULE]
-        window.operations.run(record_payment, sc.NUMBER, sc.PAYMENTS[0], today=sc.TODAY)
-        assert tab.payments.topLevelItemCount() == 1
-        monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("凭证号录错", True)))
-        tab.payments.setCurrentItem(tab.payments.topLevelItem(0))
-        tab.unpay_button.click()
-        assert tab.payments.topLevelItemCount() == 0
-        removed = [e for e in audit.entries(db, sc.NUMBER) if e.what == "payment removed"]
-        assert len(removed) == 1 and "凭证号录错" in (removed[0].new or "")
-    finally:
-        wait_for_background()
+    window.list_view.select_number(sc.NUMBER)
+    window.tabs.setCurrentWidget(window.pages[SCHEDULE])
+    tab = window.pages[SCHEDULE]
+    window.operations.run(record_payment, sc.NUMBER, sc.PAYMENTS[0], today=sc.TODAY)
+    assert tab.payments.topLevelItemCount() == 1
+    tab.payments.setCurrentItem(tab.payments.topLevelItem(0))
+    yield window, tab
+    wait_for_background()
+
+
+def test_removing_a_payment_with_its_button_asks_why(paid, db, monkeypatch):
+    _window, tab = paid
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("凭证号录错", True)))
+    tab.unpay_button.click()
+    assert tab.payments.topLevelItemCount() == 0
+    removed = [e for e in audit.entries(db, sc.NUMBER) if e.what == "payment removed"]
+    assert len(removed) == 1 and "凭证号录错" in (removed[0].new or "")
 
 
 def test_import_a_contract_from_the_menu_asks_for_the_file(window, monkeypatch):
@@ -87,21 +92,12 @@ def test_import_a_contract_from_the_menu_asks_for_the_file(window, monkeypatch):
     assert len(asked) == 2
 
 
-def test_removing_a_payment_without_a_reason_says_so_in_the_windows_words(qtbot, db, db_path, settings, monkeypatch):
-    files.store_contract(db, signed=True)
-    window = show_window(qtbot, db, db_path, settings, today=sc.TODAY)
-    try:
-        window.list_view.select_number(sc.NUMBER)
-        window.tabs.setCurrentWidget(window.pages[SCHEDULE])
-        tab = window.pages[SCHEDULE]
-        window.operations.run(record_payment, sc.NUMBER, sc.PAYMENTS[0], today=sc.TODAY)
-        monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("  ", True)))
-        tab.payments.setCurrentItem(tab.payments.topLevelItem(0))
-        tab.unpay_button.click()
-        assert tab.payments.topLevelItemCount() == 1
-        assert window.statusBar().currentMessage().startswith("Reason: ")
-    finally:
-        wait_for_background()
+def test_removing_a_payment_without_a_reason_says_so_in_the_windows_words(paid, monkeypatch):
+    window, tab = paid
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("  ", True)))
+    tab.unpay_button.click()
+    assert tab.payments.topLevelItemCount() == 1
+    assert window.statusBar().currentMessage().startswith("Reason: ")
 
 
 def test_a_tab_shown_again_keeps_its_undo_history_through_edits_elsewhere(qtbot, window, db):

@@ -13,6 +13,7 @@ from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QInputDialog
 
+from app.base.errors import UserError
 from app.codecs.office_settings import Approver, read_settings
 from app.domain import Status
 from app.domain.kinds import AttachmentKind
@@ -162,6 +163,10 @@ def test_a_payment_date_typed_with_the_keyboard_is_the_date_stored(qtbot, db, db
             QApplication.sendEvent(dialog.date.edit, QKeyEvent(QEvent.Type.KeyPress, Qt.Key.Key_unknown,
                                                                Qt.KeyboardModifier.NoModifier, ch))
         assert dialog.date.day() == p.paid_on, typed
+    dialog.date.edit.setText("2205-03-03")  # 2205 typed for 2025: refused as a 概要 date is, naming the field
+    with pytest.raises(UserError) as refused:
+        dialog.date.day()
+    assert refused.value.where == "Paid on"
     dialog.date.set_day(sc.TODAY.replace(year=sc.TODAY.year + 1))
     dialog.submit()
     assert dialog.isVisible() and "after today" in dialog.error.text()

@@ -50,6 +50,7 @@ from app.domain import TotalKind
 from app.domain.cost_table import QUANTITY_PLACES, format_rate, parse_rate
 from app.ops import Changes, Part
 from app.rules import cost_table_edits as edits
+from app.rules.fields import TABLE_OPTION_LABELS
 from app.store.annex_rows import ROW_COLUMNS, CellChange, TableOptions
 from app.store.db import Database
 from app.values.money import AmountError, format_amount, rmb_upper
@@ -725,7 +726,7 @@ class CostTableEditor(RetranslateMixin, QWidget):
 
     def _refuse_rate(self, edit: QLineEdit, error: AmountError) -> str:
         """Mark `edit`'s entry refused for `error`; the message naming the rate."""
-        label = _("Discount rate") if edit is self.footer.discount_edit else _("VAT rate")
+        label = _(TABLE_OPTION_LABELS["discount" if edit is self.footer.discount_edit else "vat_rate"])
         message = f"{label}: {error.message}"
         self._mark_option(edit, message, error.message)
         return message

@@ -39,7 +39,7 @@ from app.base.errors import Conflict, UserError
 from app.base.i18n import _
 from app.domain import READ_ONLY, Contract
 from app.ops import Part
-from app.rules.fields import format_value, label_of, parse_value, where_label
+from app.rules.fields import format_value, label_of, parse_day, parse_value, where_label
 from app.values.money import AmountError, rmb_upper
 from ui.change_feed import FollowsContract
 from ui.edit_commands import EditContext
@@ -254,13 +254,7 @@ class DateEdit(RetranslateMixin, QWidget):
 
     def day(self) -> date:
         """The date typed (a dialog's date); UserError naming the date by its accessible name when it is none."""
-        from app.values.dates import DateError, parse_date
-
-        try:
-            return parse_date(self.edit.text())
-        except DateError as exc:
-            raise UserError(_("\"{value}\" is not a date (write 2025-05-22 or 2025年5月22日)").format(
-                value=self.edit.text()), self.accessibleName()) from exc
+        return parse_day(self.edit.text(), self.accessibleName())
 
     def set_day(self, day: date) -> None:
         self.edit.setText(day.isoformat())

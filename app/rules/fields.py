@@ -182,6 +182,18 @@ def _plausible(day: date | None, path: str) -> date | None:
     return day
 
 
+def parse_day(text: str, where: str) -> date:
+    """A date as a clerk types it (2025-05-22, 2025/5/22, 2025年5月22日), of a plausible year; UserError at `where`
+    naming what was typed. A field's date and a dialog's date (ui.field_widgets.DateEdit) are read here."""
+    try:
+        day = _plausible(parse_date(text.strip()), where)
+    except DateError as exc:
+        raise UserError(_("\"{value}\" is not a date (write 2025-05-22 or 2025年5月22日)").format(value=text),
+                        where) from exc
+    assert day is not None
+    return day
+
+
 def parse_value(path: str, raw: Any) -> Any:
     """The stored value for what was typed (str) or given (typed value); UserError naming `path`."""
     kind = spec_for(path).kind
@@ -233,14 +245,7 @@ def parse_value(path: str, raw: Any) -> Any:
     if kind is Kind.OPTIONAL_COUNT:
         return _count(stripped, path) if stripped else None
     if kind is Kind.DATE:
-        if not stripped:
-            return None
-        try:
-            return _plausible(parse_date(stripped), path)
-        except DateError as exc:
-            raise UserError(
-                _("\"{value}\" is not a date (write 2025-05-22 or 2025年5月22日)").format(value=text), path
-            ) from exc
+        return parse_day(text, path) if stripped else None
     if kind is Kind.YEAR_MONTH:
         if not stripped:
             return ""
