@@ -140,6 +140,20 @@ def test_the_contract_walks_through_every_step_in_the_window(qtbot, window, db, 
     assert not tab.record_button.isEnabled()
 
 
+def test_a_payment_is_not_offered_before_the_signing_and_the_tab_says_why(qtbot, window, db):
+    """The payment dialog opened on a contract not yet signed, and only its Record button said that no payment can
+    be recorded before the signing: the clerk filled it in for nothing."""
+    tab = show(window, SCHEDULE)
+    assert not tab.pay_button.isEnabled()
+    assert tab.paid_label.text().endswith("\nThe contract is not signed by both parties yet; payments are recorded "
+                                          "after signing")
+    assert "not signed" in tab.pay_button.toolTip()
+    for name in ("signed_a", "signed_b"):
+        window.operations.run(set_event, N, name, sc.SIGNED)
+    assert tab.pay_button.isEnabled()  # the tab redrew from what the edit changed
+    assert "\n" not in tab.paid_label.text() and tab.pay_button.toolTip().startswith("Record a payment made")
+
+
 def test_a_payment_date_typed_with_the_keyboard_is_the_date_stored(qtbot, db, db_path, settings):
     """2026-05-08 typed into 付款日期 was stored as another day: Qt corrected each part against the maximum (today)
     as it was typed. A day after today is refused with a message when the payment is recorded."""

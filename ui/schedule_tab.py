@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from app.base.errors import UserError
 from app.base.i18n import _
 from app.ops import Part
+from app.ops.payments import payment_refusal
 from app.ops.standings import standing
 from app.rules.lifecycle.standing import Standing
 from app.rules.lifecycle.steps import StepState
@@ -275,9 +276,13 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
             self.paid_label.setText("")
             return
         totals = st.totals
-        self.paid_label.setText(_("Paid ¥{paid} of ¥{total}; unpaid ¥{unpaid}; overdue ¥{overdue}").format(
+        paid = _("Paid ¥{paid} of ¥{total}; unpaid ¥{unpaid}; overdue ¥{overdue}").format(
             paid=format_amount(totals.paid), total=format_amount(st.contract.total),
-            unpaid=format_amount(totals.unpaid), overdue=format_amount(totals.overdue)))
+            unpaid=format_amount(totals.unpaid), overdue=format_amount(totals.overdue))
+        refusal = self._payment_refusal()
+        # said before the clerk fills in the payment dialog, not after (the button is off meanwhile)
+        note = refusal.message[:1].upper() + refusal.message[1:] if refusal is not None else ""
+        self.paid_label.setText(f"{paid}\n{note}" if note else paid)
         for stored in st.payments:
             p = stored.payment
             row = QTreeWidgetItem([p.paid_on.isoformat(), str(p.instalment), format_amount(p.amount), p.voucher,
@@ -286,6 +291,11 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
             row.setTextAlignment(2, Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             self.payments.addTopLevelItem(row)
 
+    def _payment_refusal(self) -> UserError | None:
+        """Why the open contract takes no payment yet (not signed, archived), when it has instalments to pay."""
+        st = self.standing
+        return payment_refusal(st.contract) if st is not None and st.instalments else None
+
     def _enable(self) -> None:
         st = self.standing
         has = st is not None
@@ -293,7 +303,10 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
         for button in (self.record_button, self.skip_button, self.return_button):
             button.setEnabled(open_steps)
         self.entry_button.setEnabled(has)
-        self.pay_button.setEnabled(st is not None and bool(st.instalments))
+        refusal = self._payment_refusal()
+        self.pay_button.setEnabled(st is not None and bool(st.instalments) and refusal is None)
+        self.pay_button.setToolTip(_("Record a payment made (part payments allowed)") if refusal is None
+                                   else refusal.message)
         self.unpay_button.setEnabled(has and bool(self.payments.selectedItems()))
 
     # ------------------------------------------------------------------ actions

@@ -12,7 +12,7 @@ from datetime import date
 
 from app.base.errors import UserError
 from app.base.i18n import _
-from app.domain import Status
+from app.domain import Contract, Status
 from app.domain.workflow import read_only_error
 from app.ops.changes import Done, Part
 from app.ops.unit import contract_unit
@@ -22,18 +22,28 @@ from app.store.contracts import load_in
 from app.store.db import Database
 
 
+def payment_refusal(contract: Contract) -> UserError | None:
+    """Why `contract` takes no payment at all (archived, or not signed by both parties yet), or None. The window asks
+    before it offers the payment dialog, so that the clerk is not told only after filling it in."""
+    if contract.status is Status.ARCHIVED:
+        return read_only_error(contract.number, Status.ARCHIVED)
+    if contract.events.effective is None:
+        return UserError(_("the contract is not signed by both parties yet; payments are recorded after signing"),
+                         "date")
+    return None
+
+
 def record_payment(db: Database, number: str, payment: PaymentMade, *, today: date | None = None,
                    user: str | None = None) -> Done[StoredPayment]:
     """Record a payment made; the value is the payment as stored (with its id)."""
     today = today or date.today()
     with contract_unit(db, number, user=user) as u:
-        if Status(u.row.status) is Status.ARCHIVED:
-            raise read_only_error(number, Status.ARCHIVED)
         contract, _version = load_in(u.s, number, rows=False)
+        refusal = payment_refusal(contract)
+        if refusal is not None:
+            raise refusal
         signed = contract.events.effective
-        if signed is None:
-            raise UserError(_("the contract is not signed by both parties yet; payments are recorded after signing"),
-                            "date")
+        assert signed is not None  # payment_refusal said so
         if payment.paid_on < signed:
             raise UserError(_("{date} is before the contract was signed ({signed})").format(
                 date=payment.paid_on.isoformat(), signed=signed.isoformat()), "date")
