@@ -109,6 +109,23 @@ def test_signing_dates_blank_only_matter_once_signed(sample):
     assert ("blank-field", "signing.a.date") in codes(sample)
 
 
+def test_both_signing_dates_on_a_contract_not_marked_signed_are_warned(sample):
+    """A draft taken in with the dates printed on its signing page counted as signed for its deadlines (filing
+    overdue) while the list said 草稿: the check says so, naming the signing page's date."""
+    from datetime import date
+
+    from app.domain import Status
+
+    sample.events.signed_a = sample.signing_a.date = date(2025, 9, 26)
+    assert not any(f.code == "signing-status" for f in check(sample))  # one party only: signing under way
+    sample.events.signed_b = sample.signing_b.date = date(2025, 9, 29)
+    found = [f for f in check(sample) if f.code == "signing-status"]
+    assert [(f.where, f.severity) for f in found] == [("signing.a.date", Severity.WARNING)]
+    assert "still draft" in found[0].message and "mark it as signed" in found[0].message
+    sample.status = Status.SIGNED
+    assert not any(f.code == "signing-status" for f in check(sample))
+
+
 def test_signing_page_date_differing_from_the_signing_event_is_warned(sample):
     from datetime import date
 

@@ -49,6 +49,7 @@ RULE_LABELS = {
     "punctuation": N_("punctuation"),
     "signatory": N_("signatory"),
     "signing-date": N_("signing date"),
+    "signing-status": N_("signing dates before the signing"),
     "template": N_("fill-in template"),
     "title": N_("title"),
     "total-zero": N_("contract total"),
@@ -223,6 +224,15 @@ def check(contract: Contract) -> list[Finding]:
                                    party=party_name(role), page=s.date.isoformat() if s.date else _("(blank)"),
                                    event=event.isoformat() if event else _("(blank)")),
                                f"signing.{role}.date"))
+
+    # Both dates recorded on a contract not marked signed (typed ahead, or printed in a draft that was taken in): the
+    # deadlines count from them already (filing, the instalments), while the list and the steps still say otherwise.
+    if not signed and c.events.signed_a is not None and c.events.signed_b is not None:
+        out.append(Finding("signing-status", Severity.WARNING,
+                           _("both signing dates are recorded, but the contract is still {status}: its deadlines "
+                             "(filing, instalments) already count from them; mark it as signed once both parties "
+                             "have signed, or clear dates that were only printed in the draft").format(
+                               status=c.status.label), "signing.a.date"))
 
     # parties
     for role in ("a", "b"):
