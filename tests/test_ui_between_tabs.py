@@ -149,3 +149,42 @@ def test_a_cost_table_imported_from_the_menu_shows_in_the_annex_tab(qtbot, windo
     assert model.index(2, QUANTITY).data(Qt.ItemDataRole.DisplayRole) == "2"
     assert annexes.undo_stack.count() == 0  # edits of the replaced rows can no longer be undone
     assert window.tabs.currentWidget() is annexes
+
+
+def test_undo_from_another_tab_brings_the_edit_it_undoes_into_sight(qtbot, window, db):
+    """A 标题 edit undone with Ctrl+Z from 条款 changed nothing in sight: 概要, 条款 and 签署页 share one stack."""
+    form = show(window, SUMMARY)
+    old = form.editors["title"].text()
+    retype(form.editors["title"], "县雪亮工程合同")
+    form.editors["title"].editingFinished.emit()
+    show(window, CLAUSES)
+    window.act_undo.trigger()
+    assert window.tabs.currentWidget() is form
+    assert form.editors["title"].text() == contracts.load(db, N).title == old
+    show(window, CLAUSES)
+    window.act_redo.trigger()
+    assert window.tabs.currentWidget() is form
+    assert form.editors["title"].text() == contracts.load(db, N).title == "县雪亮工程合同"
+
+
+def test_once_signed_the_edits_before_are_no_longer_offered_to_undo(qtbot, window, db):
+    """Undo on a signed contract was refused on a hidden tab, silently, and each press dropped another step."""
+    from app.ops.review import set_state
+    from tests.conftest import record_signing
+
+    form = show(window, SUMMARY)
+    retype(form.editors["project"], "雪亮工程四期")
+    form.editors["project"].editingFinished.emit()
+    for state in ("review", "approved"):
+        window.operations.run(set_state, N, state)
+    record_signing(db)
+    window.operations.reload(N)
+    assert window.act_undo.isEnabled()  # approved: the edit can still be undone (it returns it to review)
+    window.operations.run(set_state, N, "signed")
+    assert not window.act_undo.isEnabled() and window.contract_stack.count() == 0
+    accepted = form.editors["events.accepted"]  # what is recorded after signing is undoable from there
+    retype(accepted.edit, "2025-07-01")
+    accepted.edit.editingFinished.emit()
+    assert window.act_undo.isEnabled()
+    window.act_undo.trigger()
+    assert contracts.load(db, N).events.accepted is None and contracts.load(db, N).project == "雪亮工程四期"

@@ -181,6 +181,25 @@ def test_read_only_when_signed(qtbot, db):
     assert form.editor_for("payments[0].amount").isReadOnly()
 
 
+def test_a_signed_contracts_acceptance_dates_are_still_recorded_in_the_form(qtbot, db):
+    """Once signed, 验收申请 / 催告 / 验收 were read-only like every field, while the schedule waits for them and the
+    store takes them: acceptance could be recorded only from the command line."""
+    sign(db)
+    form = ContractForm(db, QUndoStack())
+    qtbot.addWidget(form)
+    form.set_contract(N)
+    assert "acceptance requested, reminder sent, accepted" in form.read_only_note.text()
+    assert form.editors["total"].edit.isReadOnly() and form.editors["events.signed_a"].edit.isReadOnly()
+    accepted = form.editors["events.accepted"]
+    assert not accepted.edit.isReadOnly() and accepted.button.isEnabled()
+    retype(accepted.edit, "2026-01-20")
+    accepted.edit.editingFinished.emit()
+    assert str(contracts.load(db, N).events.accepted) == "2026-01-20"
+    assert not form.message.isVisible()
+    form.undo_stack.undo()
+    assert contracts.load(db, N).events.accepted is None
+
+
 def test_focus_where_finding_paths(form, qtbot):
     assert form.focus_where("parties.b.credit_code")
     assert form.editors["parties.b.credit_code"].selectedText() == "91410500721816077T"

@@ -279,8 +279,9 @@ class ContractForm(ContractEditorBase):
 
     def commit_field(self, path: str, value: Any) -> None:
         """A valid entry left or confirmed: one undoable step that writes it."""
-        if self.number is None or self.read_only or self.contract is None:
+        if not self.may_commit(path):
             return
+        assert self.contract is not None
         try:
             if get_value(self.contract, path) == value:
                 return
@@ -312,15 +313,18 @@ class ContractForm(ContractEditorBase):
     # ------------------------------------------------------------------ interface for the main window
 
     def apply_read_only(self, read_only: bool) -> None:
-        editors = list(self.editors.values()) + [e for row in self.payment_editors for e in row.values()]
-        for editor in editors:
+        """Lock the editors; a signed contract's events that the schedule still needs (acceptance requested,
+        reminder sent, accepted, a signing date still blank) stay open, as app.domain.workflow lets them through."""
+        editors = [(path, editor, self.field_locked(path, read_only)) for path, editor in self.editors.items()]
+        editors += [("", e, read_only) for row in self.payment_editors for e in row.values()]
+        for _path, editor, locked in editors:
             line = line_edit_of(editor)
             if line is not None:
-                line.setReadOnly(read_only)
+                line.setReadOnly(locked)
                 if isinstance(editor, DateEdit):
-                    editor.button.setEnabled(not read_only)
+                    editor.button.setEnabled(not locked)
             elif not isinstance(editor, QLabel):
-                editor.setEnabled(not read_only)
+                editor.setEnabled(not locked)
         self.add_payment_button.setEnabled(not read_only)
         self.remove_payment_button.setEnabled(not read_only and bool(self.payment_editors))
 

@@ -13,6 +13,7 @@ from types import ModuleType
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QWidget
 
 from app.base.errors import UserError
 from app.base.i18n import _
@@ -32,10 +33,19 @@ def _contract_ops() -> ModuleType:
 
 
 class EditContext:
-    """What a command needs: the window's operations, the contract, and where to report a refused edit."""
+    """What a command needs: the window's operations, the contract, where to report a refused edit, and the tab
+    that made it (`page`: Undo and Redo bring it forward, so that what they change is in sight)."""
 
-    def __init__(self, operations: Operations, number: str, report: Callable[[UserError], None]) -> None:
-        self.operations, self.number, self.report = operations, number, report
+    def __init__(self, operations: Operations, number: str, report: Callable[[UserError], None],
+                 page: QWidget | None = None) -> None:
+        self.operations, self.number, self.report, self.page = operations, number, report, page
+
+
+def command_page(command: QUndoCommand | None) -> tuple[QWidget | None, str | None]:
+    """The tab a command's edit was made in, and the field path it set (None when it sets no single field)."""
+    ctx = getattr(command, "ctx", None)
+    path = getattr(command, "path", None)
+    return getattr(ctx, "page", None), path if isinstance(path, str) else None
 
 
 class _ContractCommand(WordedCommand):

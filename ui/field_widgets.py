@@ -37,9 +37,10 @@ from PySide6.QtWidgets import (
 
 from app.base.errors import Conflict, UserError
 from app.base.i18n import _
-from app.domain import READ_ONLY, Contract
+from app.domain import READ_ONLY, Contract, Status
+from app.domain.workflow import field_allowed
 from app.ops import Part
-from app.rules.fields import format_value, label_of, parse_day, parse_value, where_label
+from app.rules.fields import format_value, get_value, label_of, parse_day, parse_value, where_label
 from app.values.money import AmountError, rmb_upper
 from ui.change_feed import FollowsContract
 from ui.edit_commands import EditContext
@@ -462,10 +463,8 @@ class ContractEditorBase(FollowsContract, RetranslateMixin, QWidget):
     def refused_entries(self) -> dict[str, tuple[str, str]]:
         """Entries on screen that cannot be stored: path → (what was typed, why not). Leaving the contract
         would lose them; the window asks first (ui.unsaved_entries)."""
-        if self.read_only:
-            return {}
         return {edit.path: (edit.text(), edit.error) for edit in self.findChildren(FieldLineEdit)
-                if edit.error and not edit.isReadOnly()}
+                if edit.error and not edit.isReadOnly()}  # a signed contract's events stay open (apply_read_only)
 
     def _pending_entries(self) -> dict[str, str]:
         """The invalid entries on screen, by field path: never stored, so a redraw must not erase them."""
@@ -473,8 +472,8 @@ class ContractEditorBase(FollowsContract, RetranslateMixin, QWidget):
 
     def _restore_pending(self, pending: dict[str, str]) -> None:
         """Put the clerk's invalid entries back after a redraw (another field's commit redraws the
-        contract), still marked and explained, so none vanishes unseen; a read-only contract drops them."""
-        if not pending or self.read_only:
+        contract), still marked and explained, so none vanishes unseen; a locked editor drops its entry."""
+        if not pending:
             return
         for edit in self.findChildren(FieldLineEdit):
             if edit.path in pending and not edit.isReadOnly():
@@ -528,7 +527,7 @@ class ContractEditorBase(FollowsContract, RetranslateMixin, QWidget):
 
     def context(self) -> EditContext:
         assert self.number is not None
-        return EditContext(self.operations, self.number, self.report)
+        return EditContext(self.operations, self.number, self.report, self)
 
     def field_problem(self, path: str, message: str) -> None:
         """An editor's entry became invalid (message) or valid again (""): the message line lists them all."""
@@ -565,6 +564,23 @@ class ContractEditorBase(FollowsContract, RetranslateMixin, QWidget):
 
     # ------------------------------------------------------------------ read-only and language
 
+    def field_locked(self, path: str, read_only: bool) -> bool:
+        """Whether the editor of `path` is locked when the tab is `read_only`: a signed contract still records the
+        dates the schedule needs after signing (app.domain.workflow.field_allowed), so their editors stay open."""
+        if not read_only:
+            return False
+        if self.contract is None:
+            return True
+        try:
+            old = get_value(self.contract, path)
+        except UserError:
+            return True
+        return not field_allowed(self.contract.status, path, old)
+
+    def may_commit(self, path: str) -> bool:
+        """An entry of `path` may be stored now (a contract is open and the field is not locked)."""
+        return self.number is not None and self.contract is not None and not self.field_locked(path, self.read_only)
+
     def set_read_only(self, read_only: bool) -> None:
         """Signed/archived contracts: every editor disabled, with the note saying why."""
         self.read_only = read_only
@@ -573,6 +589,12 @@ class ContractEditorBase(FollowsContract, RetranslateMixin, QWidget):
 
     def retranslate_ui(self) -> None:
         note = _("This contract is signed: signed contracts change only through an amendment. The fields are read-only.")
+        dated = any(path.startswith("events.") or path.endswith(".date") for path in getattr(self, "editors", {}))
+        contract = getattr(self, "contract", None)
+        if dated and contract is not None and contract.status is Status.SIGNED:
+            note = _("This contract is signed: signed contracts change only through an amendment. The fields are "
+                     "read-only, except the dates still recorded after signing: acceptance requested, reminder sent, "
+                     "accepted, and a signing date left blank.")
         amended = getattr(self, "amended_paths", {})
         if amended:
             note += "\n" + _("Amended since signing (effective values):") + "\n" + "\n".join(

@@ -42,7 +42,7 @@ from app import __version__
 from app.base.errors import UserError
 from app.base.i18n import N_, _, ngettext
 from app.base.i18n import language as i18n_language
-from app.domain import Status
+from app.domain import READ_ONLY, Status
 from app.ops import LISTED, Changes, Part
 from app.store.location import network_share_warning
 from app.store.lock import DatabaseLock, acquire_for
@@ -50,6 +50,7 @@ from ui import settings as keys
 from ui.accessible import name_fields_by_labels
 from ui.background import BackgroundCall, Cancelled, ProgressCall, finish_background_calls, run_in_background
 from ui.contract_list_view import ContractListView
+from ui.edit_commands import command_page
 from ui.export_worker import ExportJob, ExportKind, ExportWorker
 from ui.i18n import LANGUAGE_NAMES, RetranslateMixin
 from ui.operations import Operations, operations_for
@@ -622,10 +623,23 @@ class MainWindow(RetranslateMixin, QMainWindow):
             model.reload()  # sorted or filtered: the row goes where it now belongs (or leaves the filter)
             if self.number is not None:
                 self.list_view.select_number(self.number, emit=False)
+        if changes.number == self.number and self.number is not None and changes.touches(Part.STATE):
+            self._forget_edits_once_read_only()
         if (changes.number == self.number and self.number is not None and changes.content and CHECKS in self._built
                 and self.check_tab.isHidden()):
             self._check_soon.start()  # the 校验 tab checks at once when shown; the title's count once typing pauses
         self.update_title()
+
+    def _forget_edits_once_read_only(self) -> None:
+        """Signed or archived: the edits made before can no longer be undone (the store refuses them), so Undo
+        stops offering them; what is recorded after signing (acceptance, say) is undoable again from there."""
+        from app.store.states import state_of
+
+        assert self.number is not None
+        if state_of(self.db, self.number) in READ_ONLY:
+            self.contract_stack.clear()
+            if ANNEXES in self._built:
+                self.annexes_tab.undo_stack.clear()
 
     def _reopened(self, number: str) -> None:
         """Said where the refusal of a declined edit was said (it would stand there otherwise, contradicting)."""
@@ -828,12 +842,31 @@ class MainWindow(RetranslateMixin, QMainWindow):
     def undo(self) -> None:
         """Edit → Undo on the current tab's stack; what is being typed is stored first, so it is what is undone."""
         self.finish_typing()
+        stack = self.undo_group.activeStack()
+        if stack is not None and stack.canUndo():
+            self._reveal(stack.command(stack.index() - 1))
         self.undo_group.undo()
 
     def redo(self) -> None:
         """Edit → Redo; what is being typed is stored first (a new edit, after which there is nothing to redo)."""
         self.finish_typing()
+        stack = self.undo_group.activeStack()
+        if stack is not None and stack.canRedo():
+            self._reveal(stack.command(stack.index()))
         self.undo_group.redo()
+
+    def _reveal(self, command) -> None:
+        """Bring forward the tab whose edit Undo or Redo is about to change, its field focused: 概要, 条款 and
+        签署页 share one stack, and a title undone from 条款 changed nothing in sight (a refusal was said on the
+        hidden tab). The stack stays the same one: the tab change does not switch it."""
+        page, path = command_page(command)
+        if page is None or self.tabs.indexOf(page) < 0:
+            return
+        if self.tabs.currentWidget() is not page:
+            self.tabs.setCurrentWidget(page)
+        focus = getattr(page, "focus_where", None)
+        if path is not None and focus is not None:
+            focus(path)
 
     def _require_contract(self) -> str | None:
         if self.number is None:

@@ -242,8 +242,9 @@ class SigningTab(ContractEditorBase):
     # ------------------------------------------------------------------ editing
 
     def commit_field(self, path: str, value: Any) -> None:
-        if self.number is None or self.read_only or self.contract is None:
+        if not self.may_commit(path):
             return
+        assert self.contract is not None
         if get_value(self.contract, path) == value:
             return
         self.push(FieldCommand(self.context(), path, value))
@@ -279,8 +280,8 @@ class SigningTab(ContractEditorBase):
                 choose, remove, _state = self.image_buttons[path]
                 choose.setEnabled(not read_only)
                 remove.setEnabled(not read_only and bool(self.contract and get_value(self.contract, path)))
-            elif isinstance(editor, DateEdit):
-                editor.setReadOnly(read_only)
+            elif isinstance(editor, DateEdit):  # a signing date still blank is recorded after signing too
+                editor.setReadOnly(self.field_locked(path, read_only))
             elif isinstance(editor, FieldLineEdit):
                 editor.setReadOnly(read_only)
 

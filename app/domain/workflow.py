@@ -57,30 +57,38 @@ def ensure_writable(number: str, status: str | Status) -> None:
         raise read_only_error(number, status)
 
 
+def event_allowed(status: str | Status, name: str, old_value: object) -> bool:
+    """Whether the event `name` (its value now `old_value`) may still be recorded in `status`."""
+    status = Status(status)
+    return status not in READ_ONLY or (
+        status == Status.SIGNED and (name in POST_SIGNING_EVENTS or old_value is None))
+
+
 def check_event_allowed(number: str, status: str | Status, name: str, old_value: object) -> None:
     """Refuse an event change on a read-only contract unless the schedule needs it after signing."""
-    status = Status(status)
-    if status not in READ_ONLY:
-        return
-    if status == Status.SIGNED and (name in POST_SIGNING_EVENTS or old_value is None):
-        return
-    raise read_only_error(number, status)
+    if not event_allowed(status, name, old_value):
+        raise read_only_error(number, Status(status))
+
+
+def field_allowed(status: str | Status, path: str, old_value: object) -> bool:
+    """Whether the field `path` (its value now `old_value`) may still change in `status`: on a signed contract only
+    the events above and a signing page's date still blank (it is the signing event's date,
+    app.rules.signing_dates). The window asks this to leave those editors open."""
+    if Status(status) not in READ_ONLY:
+        return True
+    steps = split_path(path)
+    head, name = steps[0], steps[1] if len(steps) > 1 else ""
+    if head == "signing" and steps[-1] == "date":
+        head, name = "events", f"signed_{name}"
+    return head == "events" and isinstance(name, str) and event_allowed(status, name, old_value)
 
 
 def check_save_allowed(number: str, status: str | Status, changed_paths: list[str], old_values: dict[str, object]) -> None:
     """A whole-contract save of a read-only contract passes only when it changes nothing but allowed events
-    (and a signing page's date still blank: it is the signing event's date, app.rules.signing_dates)."""
-    status = Status(status)
-    if status not in READ_ONLY:
-        return
+    (and a signing page's date still blank)."""
     for path in changed_paths:
-        steps = split_path(path)
-        head, name = steps[0], steps[1] if len(steps) > 1 else ""
-        if head == "signing" and steps[-1] == "date":
-            head, name = "events", f"signed_{name}"
-        if head != "events" or not isinstance(name, str):
-            raise read_only_error(number, status)
-        check_event_allowed(number, status, name, old_values.get(path))
+        if not field_allowed(status, path, old_values.get(path)):
+            raise read_only_error(number, Status(status))
 
 
 #: What a clerk records about an approved contract without changing what it says: the dated events (signing,
