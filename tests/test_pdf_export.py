@@ -191,6 +191,18 @@ def test_character_without_glyph_is_refused(tmp_path):
     with pytest.raises(UserError) as err:
         export_pdf(contract, tmp_path / "x.pdf")
     assert "U+1F600" in err.value.message
+    assert err.value.where == f"Clause {contract.clauses[0].clauses[1].no}"  # where the clerk typed it
+
+
+def test_a_character_without_glyph_is_refused_naming_the_field_that_holds_it(tmp_path):
+    """㎡ typed into 项目名称 was refused under "font", with no word of where it was."""
+    contract = sample_contract()
+    contract.project += "（120㎡）"
+    with pytest.raises(UserError) as err:
+        export_pdf(contract, tmp_path / "x.pdf")
+    assert err.value.where == "Project" and "㎡ (U+33A1)" in err.value.message
+    assert "type them another way" in err.value.message
+    assert not (tmp_path / "x.pdf").exists()
 
 
 def test_failed_export_leaves_the_previous_file_untouched(tmp_path, monkeypatch):
@@ -242,6 +254,7 @@ def test_character_without_glyph_in_the_cost_table_is_refused(tmp_path):
     with pytest.raises(UserError) as err:
         export_pdf(contract, tmp_path / "x.pdf")
     assert "U+1F600" in err.value.message
+    assert err.value.where == f"Annex {contract.annexes[2].no}, row 2, Remark"
 
 
 def test_rotated_attached_page_gets_its_footer_upright(tmp_path):

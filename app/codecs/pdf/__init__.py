@@ -18,7 +18,7 @@ from app.base.fileio import atomic_path
 from app.base.i18n import _
 from app.codecs.pdf.annexes import merge_attachments
 from app.codecs.pdf.fonts import FontPreference, choose_fonts, register, windows_fonts_folder
-from app.codecs.pdf.glyphs import printed_texts, refuse_missing_glyphs
+from app.codecs.pdf.glyphs import contract_places, printed_texts, refuse_missing_glyphs
 from app.codecs.pdf.pages import Cancelled, Layout, canvas_maker
 from app.codecs.pdf.seals import CrossPageSeal
 from app.codecs.pdf.story import build_story
@@ -62,7 +62,7 @@ class PdfOptions:
 
 
 def _check_glyphs(story: list[Flowable], contract: Contract, fonts: tuple[str, str]) -> None:
-    refuse_missing_glyphs("".join(printed_texts(story)) + contract.number, fonts)
+    refuse_missing_glyphs("".join(printed_texts(story)) + contract.number, fonts, contract_places(contract))
 
 
 def render_pdf(contract: Contract, options: PdfOptions | None = None) -> bytes:
