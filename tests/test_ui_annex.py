@@ -84,7 +84,7 @@ def test_the_annex_tab_follows_a_language_switch(tab, qapp):
     try:
         switch_language(qapp, "zh_CN")
         assert tab.annex_list.item(2).text() == "附件3：费用明细表"
-        assert tab.history_button.text() == "撤销历史……"
+        assert tab.history_button.text() == "撤销历史…"
         assert tab.text_page.attach_button.text() != "Attach PDF…"
         assert tab.table_editor.delete_action.text() != "Delete rows"
     finally:

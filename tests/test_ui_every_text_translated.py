@@ -65,7 +65,7 @@ def test_every_tab_and_open_dialog_follow_a_switch_both_ways(qtbot, qapp, window
         QApplication.processEvents()
         _walk_and_check(window, dialog, language)
     review = window.pages[REVIEW]
-    assert review.mark_button.text() == "标记为已审核……"
+    assert review.mark_button.text() == "标记为已审核…"
     assert review.comments.add_button.text() == "添加批注"
 
 

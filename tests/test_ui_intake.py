@@ -233,7 +233,7 @@ def test_the_dialog_in_chinese_and_after_a_switch(qtbot, window, tmp_path):
     switch_language(QApplication.instance(), "zh_CN")
     try:
         dialog = open_text(qtbot, window, mof_sectioned_docx(tmp_path / "services.docx"))
-        assert window.act_import_text.text() == "导入合同文本(&T)……"
+        assert window.act_import_text.text() == "导入合同文本(&T)…"
         assert dialog.store_button.text() == "存为新合同" and dialog.tabs.tabText(0) == "识别出的字段"
         assert field_item(dialog, "jurisdiction").text(READING) == "推测"
         assert dialog.checks.topLevelItem(0).text(0) == "错误（1）"

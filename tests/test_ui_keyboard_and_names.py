@@ -150,4 +150,33 @@ def test_the_review_menu_offers_the_tabs_steps():
     from ui.main_window import REVIEW_STEPS
     from ui.review_tab import STATE_BUTTONS
 
-    assert tuple(REVIEW_STEPS) == tuple(STATE_BUTTONS)
+    assert tuple((state, text.replace("&", "")) for state, text in REVIEW_STEPS) == tuple(STATE_BUTTONS)
+
+
+def _alt_letter(text: str) -> str | None:
+    found = re.search(r"&(\w)", text.replace("&&", ""))
+    return found.group(1).upper() if found else None
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_every_menu_item_has_its_own_alt_letter_and_no_tab_takes_a_menus(qtbot, qapp, window, language):
+    """File had O twice (打开数据库, 导出 JSON) and P twice (导出 PDF, 打印); the Review menu's steps and View's
+    提醒 had none; 附件's 税率(&V) took View's Alt+V."""
+    from PySide6.QtWidgets import QAbstractButton, QLabel
+
+    switch_language(qapp, language)
+    bar = [_alt_letter(action.text()) for action in window.menuBar().actions()]
+    for menu_action in window.menuBar().actions():
+        items = [a for a in menu_action.menu().actions() if not a.isSeparator()]
+        letters = [_alt_letter(a.text()) for a in items]
+        assert None not in letters, [a.text() for a in items]
+        assert len(set(letters)) == len(letters), [a.text() for a in items]
+    for tab in TAB_ORDER:
+        page = window.pages[tab]
+        window.tabs.setCurrentWidget(page)
+        if tab == ANNEXES:
+            page.select_annex("3")  # the cost table, with its footer's rates
+        shown = [w for kind in (QLabel, QAbstractButton) for w in page.findChildren(kind) if w.isVisibleTo(page)]
+        taken = [_alt_letter(w.text()) for w in shown if _alt_letter(w.text())]
+        assert not set(taken) & set(bar), (tab, taken)
+        assert len(set(taken)) == len(taken), (tab, taken)

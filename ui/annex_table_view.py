@@ -143,7 +143,7 @@ class TotalsFooter(QFrame):
 
     def retranslate(self) -> None:
         self.discount_label.setText(_("&Discount rate:"))
-        self.vat_label.setText(_("&VAT rate:"))
+        self.vat_label.setText(_("VA&T rate:"))
         self.kind_label.setText(_("Contract &sum:"))
         for edit in (self.discount_edit, self.vat_edit):
             edit.setPlaceholderText(_("none"))

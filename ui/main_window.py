@@ -80,14 +80,14 @@ TAB_TITLES = {
     REVIEW: N_("Review"),
 }
 TAB_ORDER = tuple(TAB_TITLES)
-#: Review → the state steps: the 审阅 tab's buttons (ui.review_tab.STATE_BUTTONS, same texts), named here so
-#: that the menu does not import the tab at start-up.
+#: Review → the state steps: the 审阅 tab's buttons (ui.review_tab.STATE_BUTTONS), with the menu's Alt letters, named
+#: here so that the menu does not import the tab at start-up.
 REVIEW_STEPS = (
-    (Status.REVIEW, N_("Send for review")),
-    (Status.APPROVED, N_("Approve")),
-    (Status.SIGNED, N_("Mark as signed")),
-    (Status.ARCHIVED, N_("Archive")),
-    (Status.DRAFT, N_("Back to draft")),
+    (Status.REVIEW, N_("&Send for review")),
+    (Status.APPROVED, N_("&Approve")),
+    (Status.SIGNED, N_("Mark as si&gned")),
+    (Status.ARCHIVED, N_("Ar&chive")),
+    (Status.DRAFT, N_("&Back to draft")),
 )
 #: The contract list's share of the window's width when no splitter position is remembered.
 LIST_SHARE_PERCENT = 35
@@ -231,7 +231,11 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.reminders.open_contract.connect(self._open_from_reminder)
         self.reminders.status_message.connect(self.show_status)
         self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, self.reminders)
-        self.view_menu.addAction(self.reminders.toggleViewAction())
+        toggle = self.reminders.toggleViewAction()
+        self.view_menu.addAction(toggle)
+        # The dock names its menu item after its title, which has no Alt letter: the menu's own text, after it.
+        self.reminders.windowTitleChanged.connect(lambda _title: toggle.setText(_("&Reminders")))
+        toggle.setText(_("&Reminders"))
         # One line until the reminders are computed; the list opens (150 px, or as the clerk left it) if any fall due.
         self.after_paint(self.reminders.refresh)
 
@@ -440,9 +444,9 @@ class MainWindow(RetranslateMixin, QMainWindow):
             self.act_import_json: _("Import &JSON…"),
             self.act_import_xlsx: _("Import cost table from &Excel…"),
             self.act_import_text: _("Import contract &text…"),
-            self.act_export_pdf: _("Export &PDF…"),
+            self.act_export_pdf: _("Export P&DF…"),
             self.act_export_xlsx: _("Export E&xcel…"),
-            self.act_export_json: _("Export JS&ON…"),
+            self.act_export_json: _("Export J&SON…"),
             self.act_archive: _("&Archive packet…"),
             self.act_ledger: _("Contract &ledger…"),
             self.act_office: _("&Office settings…"),
