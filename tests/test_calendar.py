@@ -165,6 +165,7 @@ def test_cli_import_is_all_or_nothing_then_covers_the_year(cli, db, tmp_path):
     listed = cli("calendar", "list", "--year", "2027", "--json")
     assert json.loads(listed.out) == []  # nothing of the bad file was stored
     assert "no schedule for 2027" in listed.err
+    assert "imported with: contractdesk calendar import FILE.csv" in listed.err  # the command line names its way
 
     part = tmp_path / "2027-part.csv"
     part.write_text("date,kind,name\n2027-01-01,holiday,元旦\n2027-02-06,workday,春节调休上班\n", encoding="utf-8")

@@ -103,3 +103,36 @@ def test_the_preview_window_leaves_room_for_the_taskbar_and_its_title_bar():
     assert placed.width() == 900 and placed.left() == (1366 - 900) // 2
     roomy = fit_on_screen(QSize(900, 1000), QRect(0, 0, 1920, 1160))
     assert roomy.size() == QSize(900, 1000)
+
+
+def test_a_year_without_holidays_is_added_from_the_schedule_tab_not_by_a_command(qtbot, window, db, tmp_path,
+                                                                                   monkeypatch):
+    """The 付款与期限 tab's warning told the clerk to run "contractdesk calendar import", which the window could not
+    do; it now offers a button beside the warning, which asks before replacing the days already stored."""
+    from datetime import date
+
+    from app.store.calendar import holiday_rows
+    from tests.conftest import record_signing
+    from tests.test_calendar import _full_year_csv
+    from ui.main_window import SCHEDULE
+
+    record_signing(db, day=date.today())  # the schedule runs two years on: beyond what the bundled calendar covers
+    window.operations.reload(N)
+    tab = window.pages[SCHEDULE]
+    window.tabs.setCurrentWidget(tab)
+    years = tab.schedule.uncovered_years
+    assert years and "contractdesk" not in tab.warnings.text()
+    assert tab.warnings.isVisible() and tab.calendar_button.isVisible()
+    year = years[0]
+    csv = tmp_path / f"{year}.csv"
+    csv.write_text(_full_year_csv(year), encoding="utf-8")
+    monkeypatch.setattr("PySide6.QtWidgets.QFileDialog.getOpenFileName", lambda *a, **k: (str(csv), ""))
+    assert tab.import_holiday_schedule() == 15
+    assert len(holiday_rows(db, year)) == 15
+    assert year not in tab.schedule.uncovered_years and f"for {year}" not in tab.warnings.text()
+    asked: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a, **k: asked.append(text)
+                        or QMessageBox.StandardButton.No)
+    csv.write_text(f"date,kind,name\n{year}-01-01,holiday,元旦\n", encoding="utf-8")
+    assert tab.import_holiday_schedule() == 0  # declined: the 15 days stay
+    assert asked and "15 days" in asked[0] and len(holiday_rows(db, year)) == 15

@@ -12,16 +12,19 @@ tab only shows it and runs the dialogs' ops through the window's Operations.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
+    QFileDialog,
     QFrame,
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
+    QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
@@ -90,6 +93,11 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
         self.warnings = QLabel()
         self.warnings.setWordWrap(True)
         self.warnings.setObjectName("scheduleWarnings")
+        # Shown with a year's missing holiday schedule: the warning says what is missing, the button adds it.
+        self.calendar_button = QPushButton()
+        self.calendar_button.setObjectName("importHolidaySchedule")
+        self.calendar_button.clicked.connect(lambda: self.import_holiday_schedule())
+        self.calendar_button.hide()
 
         self.steps_box = QGroupBox()
         self.stage_label = QLabel()
@@ -158,7 +166,10 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
         scroll.setWidget(self.splitter)
         scroll.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the tab's first stop is its first control, not the area
         layout = QVBoxLayout(self)
-        layout.addWidget(self.warnings)
+        warning_row = QHBoxLayout()
+        warning_row.addWidget(self.warnings, 1)
+        warning_row.addWidget(self.calendar_button, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(warning_row)
         layout.addWidget(scroll, 1)
         self.retranslate_ui()
         self.follow(self.operations)
@@ -180,6 +191,8 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
             (self.skip_button, _("Skip a step…"), _("Skip a step, with a reason kept in the audit trail")),
             (self.return_button, _("Send back…"), _("Send the contract back for changes before it is sealed")),
             (self.entry_button, _("Ledger entry…"), _("Kind, procurement method, major contract, term")),
+            (self.calendar_button, _("Import holiday schedule…"),
+             _("Add a year's public holidays and make-up working days from the State Council notice (a CSV file)")),
             (self.pay_button, _("Record a payment…"), _("Record a payment made (part payments allowed)")),
             (self.unpay_button, _("Remove payment…"), _("Remove a payment recorded by mistake, with a reason")),
         ):
@@ -268,6 +281,7 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
         warnings = self.schedule.warnings if self.schedule else []
         self.warnings.setText("\n".join(warnings))
         self.warnings.setVisible(bool(warnings))
+        self.calendar_button.setVisible(bool(self.schedule and self.schedule.uncovered_years))
 
     def _show_payments(self) -> None:
         self.payments.clear()
@@ -317,6 +331,39 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
         dialog.finished.connect(dialog.deleteLater)
         dialog.accepted.connect(lambda: self.status_message.emit(_("Recorded")))
         dialog.open()
+
+    def import_holiday_schedule(self, path: str | None = None) -> int:
+        """Import a holiday schedule typed from the State Council notice (a CSV of 日期,类型,名称); the days of its
+        years already stored are replaced, after asking. Returns how many days were imported (0: none)."""
+        from app.ops.calendar import import_schedule
+        from app.store.calendar import holiday_rows
+
+        if path is None:
+            path, _filter = QFileDialog.getOpenFileName(self, _("Import the State Council holiday schedule"), "",
+                                                        _("Holiday schedule (*.csv)"))
+            if not path:
+                return 0
+        from app.codecs.calendar_csv import read_calendar_csv
+
+        try:
+            years = sorted({d.day.year for d in read_calendar_csv(Path(path))})
+        except UserError as exc:
+            QMessageBox.warning(self, _("Holiday schedule not imported"), str(exc))
+            return 0
+        stored = [d for year in years for d in holiday_rows(self.db, year)]
+        if stored and QMessageBox.question(
+            self, _("Replace the holiday schedule"),
+            _("The calendar already holds {n} days for {years}. Replace them with the file's schedule?").format(
+                n=len(stored), years=_(", ").join(map(str, years)))) != QMessageBox.StandardButton.Yes:
+            return 0
+        try:
+            days = self.operations.call(import_schedule, Path(path), replace_years=True).value
+        except UserError as exc:
+            QMessageBox.warning(self, _("Holiday schedule not imported"), str(exc))
+            return 0
+        self.status_message.emit(_("{n} days imported for {years}").format(
+            n=len(days), years=_(", ").join(map(str, years))))
+        return len(days)
 
     def record_step(self):
         from ui.step_dialogs import StepDialog

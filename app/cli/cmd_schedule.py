@@ -95,9 +95,12 @@ def _today(args) -> date:
     return parse_date_arg(args.today, "--today") if args.today else date.today()
 
 
-def _warn(warnings: list[str]) -> None:
+def _warn(warnings: list[str], *, uncovered: bool) -> None:
+    """Print the warnings; `uncovered`: some are years without a (complete) holiday schedule, so say how to add one."""
     for warning in warnings:
         print(_("warning") + f": {warning}", file=sys.stderr)
+    if uncovered:
+        print(_("The State Council schedule is imported with: contractdesk calendar import FILE.csv"), file=sys.stderr)
 
 
 def run_schedule(args) -> int:
@@ -120,7 +123,7 @@ def run_schedule(args) -> int:
         if item.done_on and item.done_on != item.date:
             detail += "; " + _("done on {date}").format(date=item.done_on.isoformat())
         print(f"{'':<10}  {'':<24}  {detail}")
-    _warn(schedule.warnings)
+    _warn(schedule.warnings, uncovered=bool(schedule.uncovered_years))
     return 0
 
 
@@ -151,7 +154,7 @@ def run_due(args) -> int:
         print(_("nothing falls due within {n} days").format(n=within))
     for entry in result.entries:
         print(f"{entry.item.date}  {entry.item.status:<24}  {entry.number}  {entry.item.what}")
-    _warn(result.warnings)
+    _warn(result.warnings, uncovered=bool(result.uncovered_years))
     return 0
 
 
@@ -222,22 +225,21 @@ def run_calendar_list(args) -> int:
     else:
         for r in rows:
             print(f"{r.day.isoformat()}\t{r.kind.value}\t{r.name}")
-    _warn(warnings)
+    _warn(warnings, uncovered=bool(warnings))
     return 0
 
 
 def run_calendar_import(args) -> int:
-    from app.codecs.calendar_csv import read_calendar_csv
-    from app.ops.calendar import set_days
+    from app.ops.calendar import import_schedule
     from app.store.calendar import load_calendar
 
-    days = read_calendar_csv(Path(args.file))
     db = open_store(args)
+    days = import_schedule(db, Path(args.file), replace_years=args.replace_years).value
     years = sorted({d.day.year for d in days})
-    set_days(db, days, clear_years=years if args.replace_years else ())
     print(_("{n} days imported for {years}").format(n=len(days), years=", ".join(map(str, years))))
     calendar = load_calendar(db)
-    _warn([calendar.uncovered_warning(y) for y in years if y not in calendar.covered_years])
+    missing = [y for y in years if y not in calendar.covered_years]
+    _warn([calendar.uncovered_warning(y) for y in missing], uncovered=bool(missing))
     return 0
 
 

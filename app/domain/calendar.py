@@ -106,16 +106,16 @@ class WorkCalendar:
         return [year for year in range(low, high + 1) if year not in self._covered]
 
     def uncovered_warning(self, year: int) -> str:
-        """The one wording used everywhere a computation reaches a year without a (complete) schedule."""
+        """The one wording used everywhere a computation reaches a year without a (complete) schedule. How to add
+        one is the adapter's to say: the command line names its command, the window offers a button."""
         missing = self._missing.get(year)
         if missing:
             # The year has rows, but not those every schedule has: typed in part.
             return _(
                 "the holiday calendar's schedule for {year} looks incomplete (no {missing}): dates in {year} are "
-                "counted with the listed days and weekends only; import the full State Council schedule "
-                "(contractdesk calendar import)"
+                "counted with the listed days and weekends only; import the full State Council schedule"
             ).format(year=year, missing=_(", ").join(missing))
         return _(
             "the holiday calendar has no schedule for {year}: dates in {year} are counted with weekends only; "
-            "add the State Council schedule (contractdesk calendar import)"
+            "add the State Council schedule"
         ).format(year=year)

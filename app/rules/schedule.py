@@ -102,6 +102,9 @@ class Schedule:
     today: date
     items: list[ScheduleItem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    #: The years reached without a (complete) holiday schedule: their warnings are among `warnings`, and the
+    #: window and the command line each say how to add one.
+    uncovered_years: list[int] = field(default_factory=list)
 
     def next_item(self) -> ScheduleItem | None:
         """The most pressing dated item that still wants action (what the contract list shows)."""
@@ -292,8 +295,9 @@ class _Builder:
                 None,
                 _("a proposal to change or end the contract"),
             )
-        self.warnings.extend(self.cal.uncovered_warning(year) for year in sorted(self._uncovered))
-        return Schedule(self.c.number, self.today, self.items, self.warnings)
+        years = sorted(self._uncovered)
+        self.warnings.extend(self.cal.uncovered_warning(year) for year in years)
+        return Schedule(self.c.number, self.today, self.items, self.warnings, years)
 
     def _deemed_acceptance(self, acceptance_deadline: date | None) -> None:
         """Clause 2.2 of the sample: deemed accepted when neither the acceptance window nor 3 working days after a
@@ -410,6 +414,7 @@ class DueEntry:
 class DueList:
     entries: list[DueEntry]
     warnings: list[str]
+    uncovered_years: list[int] = field(default_factory=list)  # as Schedule's
 
 
 def due_within(contracts: Iterable[Contract], calendar: WorkCalendar, today: date, within_days: int) -> DueList:
@@ -435,4 +440,4 @@ def due_among(schedules: Iterable[tuple[str, str, Iterable[ScheduleItem]]], cale
     for entry in entries:
         if entry.item.date is not None:
             years.update(calendar.uncovered_years(entry.item.date, entry.item.date))
-    return DueList(entries, [calendar.uncovered_warning(y) for y in sorted(years)])
+    return DueList(entries, [calendar.uncovered_warning(y) for y in sorted(years)], sorted(years))
