@@ -86,6 +86,9 @@ def test_compare_view_highlights_added_and_removed_text(qtbot, tab, db):
 
 def test_comments_panel_adds_resolves_and_reopens(qtbot, tab, db):
     panel = tab.comments
+    assert panel.kind_label.text() == "Comment on:" and panel.kind_label.buddy() is panel.kind_combo
+    panel.kind_combo.setCurrentIndex(panel.kind_combo.findData("contract"))
+    assert panel.target_edit.isHidden()  # the whole contract: no empty box without a name beside the combo
     panel.kind_combo.setCurrentIndex(panel.kind_combo.findData("clause"))
     panel.target_edit.setText("4.1")
     panel.text_edit.setPlainText("标点需改")

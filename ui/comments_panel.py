@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -65,7 +66,10 @@ class CommentsPanel(QWidget):
         self.add_button = QPushButton()
         self.resolve_button = QPushButton()
         self.reopen_button = QPushButton()
+        self.kind_label = QLabel()
+        self.kind_label.setBuddy(self.kind_combo)
         target_row = QHBoxLayout()
+        target_row.addWidget(self.kind_label)
         target_row.addWidget(self.kind_combo)
         target_row.addWidget(self.target_edit, 1)
         target_row.addWidget(self.add_button)
@@ -91,6 +95,7 @@ class CommentsPanel(QWidget):
     def retranslate_ui(self) -> None:
         self.tree.setHeaderLabels([_("Comment"), _("State")])
         self.show_resolved.setText(_("Show resolved"))
+        self.kind_label.setText(_("Comment on:"))
         for i, kind in enumerate(TARGET_KINDS):
             self.kind_combo.setItemText(i, _(TARGET_LABELS[kind]))
         self.text_edit.setPlaceholderText(_("Write a comment…"))
@@ -107,7 +112,7 @@ class CommentsPanel(QWidget):
         hints = {"contract": "", "field": _("field, e.g. total"), "clause": _("clause number, e.g. 4.1"), "row": _("annex#row, e.g. 3#2")}
         kind = self.kind_combo.currentData()
         self.target_edit.setPlaceholderText(hints.get(kind, ""))
-        self.target_edit.setEnabled(kind != "contract")
+        self.target_edit.setVisible(kind != "contract")  # the whole contract: nothing to name (no empty box)
 
     def set_contract(self, number: str | None) -> None:
         """Show another contract; a comment being written stays with its own contract until it is added."""
