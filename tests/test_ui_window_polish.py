@@ -136,3 +136,28 @@ def test_a_year_without_holidays_is_added_from_the_schedule_tab_not_by_a_command
     csv.write_text(f"date,kind,name\n{year}-01-01,holiday,元旦\n", encoding="utf-8")
     assert tab.import_holiday_schedule() == 0  # declined: the 15 days stay
     assert asked and "15 days" in asked[0] and len(holiday_rows(db, year)) == 15
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_no_tab_takes_the_contract_lists_width_away(qtbot, qapp, window, language):
+    """条款's eight buttons in a row, 材料's, 审阅's state steps and the cost table's tools made those tabs 700–870 px
+    wide at least: opening one took the width from the contract list (430 → 196 px at 1024×700) for good. The rows
+    now wrap (ui.flow_layout)."""
+    from ui.i18n import switch_language
+    from ui.main_window import TAB_ORDER
+
+    switch_language(qapp, language)
+    try:
+        window.resize(1024, 700)
+        window.splitter.setSizes([322, 1024 - 322])
+        qtbot.wait(20)
+        before = window.splitter.sizes()[0]
+        for tab in TAB_ORDER:
+            window.tabs.setCurrentWidget(window.pages[tab])
+            if tab == ANNEXES:
+                window.pages[tab].select_annex("3")
+            qtbot.wait(20)
+            assert window.pages[tab].minimumSizeHint().width() <= 620, tab
+        assert window.splitter.sizes()[0] == before
+    finally:
+        switch_language(qapp, "en")

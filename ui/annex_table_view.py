@@ -66,6 +66,7 @@ from ui.annex_commands import (
 )
 from ui.annex_delegates import DecimalDelegate, RateDelegate, TextDelegate
 from ui.annex_table_model import COMPUTED, VIEW_COLUMNS, CostTableModel
+from ui.flow_layout import FlowLayout
 from ui.i18n import RetranslateMixin
 from ui.operations import affects
 
@@ -410,8 +411,7 @@ class CostTableEditor(RetranslateMixin, QWidget):
         self.footer.discount_edit.editingFinished.connect(lambda: self._option_edited(self.footer.discount_edit))
         self.footer.vat_edit.editingFinished.connect(lambda: self._option_edited(self.footer.vat_edit))
         self.footer.kind_combo.currentIndexChanged.connect(self._kind_chosen)
-        self.toolbar = QHBoxLayout()
-        self.toolbar.setContentsMargins(0, 0, 0, 0)
+        self.toolbar = FlowLayout()  # wraps when the tab is narrow (ui.flow_layout)
         self.toolbar.setSpacing(2)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -454,8 +454,7 @@ class CostTableEditor(RetranslateMixin, QWidget):
         for action in (self.insert_action, self.delete_action, None, self.indent_action, self.outdent_action,
                        self.up_action, self.down_action, None, self.section_action, self.item_action,
                        self.renumber_action):
-            if action is None:
-                self.toolbar.addSpacing(8)
+            if action is None:  # a group ends: the flow keeps one spacing between buttons
                 continue
             button = QToolButton()
             button.setDefaultAction(action)
@@ -463,9 +462,8 @@ class CostTableEditor(RetranslateMixin, QWidget):
             button.setAutoRaise(True)
             self.toolbar.addWidget(button)
             self.tool_buttons.append(button)
-        self.toolbar.addSpacing(8)
-        self.filter_edit.setMinimumWidth(140)
-        self.toolbar.addWidget(self.filter_edit, 1)
+        self.filter_edit.setMinimumWidth(180)
+        self.toolbar.addWidget(self.filter_edit)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:

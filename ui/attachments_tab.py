@@ -16,7 +16,6 @@ from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
     QInputDialog,
     QLabel,
@@ -39,6 +38,7 @@ from app.store.db import Database
 from app.values.file_types import PATTERNS, size_text
 from ui.background import BackgroundCall, run_in_background
 from ui.change_feed import FollowsContract
+from ui.flow_layout import FlowLayout
 from ui.i18n import RetranslateMixin
 from ui.operations import operations_for
 from ui.problem_label import PROBLEM_STYLE
@@ -123,10 +123,9 @@ class AttachmentsTab(FollowsContract, RetranslateMixin, QWidget):
         self.compare_button.clicked.connect(self.compare_scans)
         self.hint = QLabel()
         self.hint.setWordWrap(True)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps when the tab is narrow (ui.flow_layout)
         buttons.addWidget(self.kind)
         buttons.addWidget(self.attach_button)
-        buttons.addStretch(1)
         for button in (self.open_button, self.save_button, self.remove_button, self.compare_button):
             buttons.addWidget(button)
         layout = QVBoxLayout(self)

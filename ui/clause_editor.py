@@ -39,6 +39,7 @@ from ui.clause_tree_model import ClauseTreeModel
 from ui.edit_commands import ClauseTreeCommand
 from ui.field_widgets import ContractEditorBase, pass_undo_to_window
 from ui.fill_in_edit import FillInEdit
+from ui.flow_layout import FlowLayout
 from ui.problem_label import PROBLEM_STYLE
 from ui.worded_command import Wording
 
@@ -81,7 +82,7 @@ class ClauseEditor(ContractEditorBase):
         self.tree.setColumnWidth(0, 110)
         self.tree.selectionModel().currentChanged.connect(self._current_changed)
 
-        toolbar = QHBoxLayout()
+        toolbar = FlowLayout()  # wraps when the tab is narrow (ui.flow_layout)
         toolbar.setSpacing(4)
         actions: dict[str, Callable[[], None]] = {
             "add_button": self.add_clause,
@@ -98,7 +99,6 @@ class ClauseEditor(ContractEditorBase):
             button.clicked.connect(actions[attr])
             setattr(self, attr, button)
             toolbar.addWidget(button)
-        toolbar.addStretch(1)
 
         self.no_edit = QLineEdit()
         self.no_edit.editingFinished.connect(lambda: self._commit_attr("no", self.no_edit.text().strip()))

@@ -26,6 +26,7 @@ from app.ops import review as review_ops
 from app.rules.field_text import describe_target
 from app.store import comments as store
 from app.store.db import Database
+from ui.flow_layout import FlowLayout
 from ui.operations import operations_for
 
 
@@ -68,10 +69,10 @@ class CommentsPanel(QWidget):
         self.reopen_button = QPushButton()
         self.kind_label = QLabel()
         self.kind_label.setBuddy(self.kind_combo)
-        target_row = QHBoxLayout()
+        target_row = FlowLayout()  # wraps when the tab is narrow (ui.flow_layout)
         target_row.addWidget(self.kind_label)
         target_row.addWidget(self.kind_combo)
-        target_row.addWidget(self.target_edit, 1)
+        target_row.addWidget(self.target_edit)
         target_row.addWidget(self.add_button)
         buttons = QHBoxLayout()
         buttons.addWidget(self.show_resolved)

@@ -11,7 +11,6 @@ from html import escape
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QGroupBox,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QListWidget,
@@ -37,6 +36,7 @@ from app.store.db import Database
 from app.values.money import format_amount
 from ui.change_feed import FollowsContract
 from ui.comments_panel import CommentsPanel
+from ui.flow_layout import FlowLayout
 from ui.guardrail_dialog import ask_despite
 from ui.i18n import RetranslateMixin
 from ui.operations import operations_for
@@ -77,9 +77,9 @@ class ReviewTab(FollowsContract, RetranslateMixin, QWidget):
         self.read_only_label = QLabel()
         self.read_only_label.setObjectName("readOnlyNote")
         self.state_buttons: dict[Status, QPushButton] = {}
-        header = QHBoxLayout()
+        header = FlowLayout()  # wraps when the tab is narrow (ui.flow_layout)
         header.addWidget(self.state_label)
-        header.addWidget(self.read_only_label, 1)
+        header.addWidget(self.read_only_label)
         for target, _text in STATE_BUTTONS:
             button = QPushButton()
             button.clicked.connect(lambda _checked=False, t=target: self.request_state(t))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from app.base.clock import local_time
 from app.base.errors import UserError
@@ -15,6 +15,7 @@ from app.rules.field_text import field_name, field_value
 from app.store import revisions
 from app.store.db import Database
 from app.store.revisions import CURRENT, RevisionInfo
+from ui.flow_layout import FlowLayout
 from ui.problem_label import PROBLEM_RED
 
 ADDED_STYLE = "color:#1b7f2a;text-decoration:underline"
@@ -83,10 +84,12 @@ class RevisionCompare(QWidget):
         self.from_combo, self.to_combo = QComboBox(), QComboBox()
         self.browser = QTextBrowser()
         self.browser.setOpenExternalLinks(False)
-        row = QHBoxLayout()
+        for combo in (self.from_combo, self.to_combo):  # a revision's whole name, never cut ("1 导入 —")
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMinimumWidth(80)  # in a narrow pane it narrows (the row wraps first), its tooltip whole
+        row = FlowLayout()  # wraps when the tab is narrow (ui.flow_layout)
         for w in (self.from_label, self.from_combo, self.to_label, self.to_combo):
             row.addWidget(w)
-        row.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(row)
@@ -142,6 +145,8 @@ class RevisionCompare(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
+        for combo in (self.from_combo, self.to_combo):
+            combo.setToolTip(combo.currentText())
         if self.number is None or self.from_combo.count() == 0:
             self.last_diff = None
             self.browser.clear()
