@@ -445,3 +445,34 @@ def test_every_new_control_has_an_accessible_name(qtbot, window):
             if widget.isVisibleTo(tab) and not isinstance(widget.parent(), QComboBox):
                 name = widget.accessibleName() or (widget.text() if hasattr(widget, "text") else "")
                 assert name, widget.objectName() or type(widget).__name__
+
+
+def test_the_lists_next_deadline_follows_a_payment_recorded_and_removed(qtbot, db, db_path, settings):
+    """The list kept showing instalment 1 after it was paid in full; with its payment removed it showed
+    instalment 2, and the overdue instalment 1 appeared nowhere in the list."""
+    from app.ops.payments import record_payment, remove_payment
+    from ui.contract_list_model import DEADLINE
+
+    files.store_contract(db)
+    for ev in sc.EVENTS[:6]:
+        record_step(db, N, ev, today=sc.TODAY)
+    for name in ("signed_a", "signed_b"):
+        set_event(db, N, name, sc.SIGNED)
+    for ev in sc.EVENTS[6:8]:  # filed: the payments are what falls due next
+        record_step(db, N, ev, today=sc.TODAY)
+    w = show_window(qtbot, db, db_path, settings, today=sc.TODAY)
+    w.list_view.select_number(N)
+    model = w.list_view.model
+
+    def listed() -> str:
+        row = next(r for r in range(model.rowCount()) if model.index(r, 0).data() == N)
+        qtbot.waitUntil(lambda: model.index(row, DEADLINE).data() != "…")  # worked out after the row is drawn
+        return model.index(row, DEADLINE).data()
+
+    unpaid = listed()
+    assert "Instalment 1" in unpaid
+    done = [w.operations.run(record_payment, N, p, today=sc.TODAY).value for p in sc.PAYMENTS[:2]]  # 24,000 in full
+    assert "Instalment 1" not in listed()
+    w.operations.run(remove_payment, N, done[-1].id, reason="记错了")
+    assert listed().startswith(unpaid) and "¥14,000.00 unpaid" in listed()  # back, part paid
+    wait_for_background()

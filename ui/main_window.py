@@ -621,7 +621,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
             model.reload()
         elif changes.touches(Part.CONTRACTS):
             self._after_import(changes.number) if changes.version is not None else self._after_delete(changes.number)
-        elif changes.touches(Part.CALENDAR):
+        elif changes.touches(Part.CALENDAR, Part.OFFICE):  # every contract's deadlines
             model.reload()
         elif changes.number is not None and changes.parts & LISTED and model.refresh_contract(changes.number):
             model.reload()  # sorted or filtered: the row goes where it now belongs (or leaves the filter)

@@ -44,9 +44,10 @@ class Part(StrEnum):
 #: What the contract says (its text, numbers and tables), as opposed to the records kept about it.
 CONTENT = frozenset({Part.FIELDS, Part.PARTIES, Part.TERMS, Part.EVENTS, Part.PAYMENTS, Part.CLAUSES, Part.ANNEXES,
                      Part.ROWS, Part.SIGNING})
-#: What the contract list shows of a contract.
+#: What the contract list shows of a contract (its 下一期限 is the contract's standing: the steps, the payments made
+#: and the office's periods count too).
 LISTED = frozenset({Part.CONTRACTS, Part.FIELDS, Part.PARTIES, Part.STATE, Part.COMMENTS, Part.EVENTS, Part.PAYMENTS,
-                    Part.TERMS, Part.CALENDAR})
+                    Part.TERMS, Part.CALENDAR, Part.LIFECYCLE, Part.PAYMENTS_MADE, Part.OFFICE})
 
 _PATH_PARTS = {
     "parties": Part.PARTIES,
