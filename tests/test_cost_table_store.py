@@ -142,6 +142,11 @@ def test_a_product_too_large_is_refused_where_it_is_typed(db):
     with pytest.raises(UserError) as caught:
         update_cells(db, SAMPLE_NUMBER, aid, [annex_rows.CellChange(first, "quantity", D("1000000000000000"))])
     assert caught.value.message == "quantity × unit price is more than the largest amount of a row (49,999,999,999.99)"
+    assert caught.value.where == "row 1, Quantity"
+    second = annex_rows.fetch_rows(db, aid).ids[1]  # a unit price typed too large is named, not the quantity
+    with pytest.raises(UserError) as caught:
+        update_cells(db, SAMPLE_NUMBER, aid, [annex_rows.CellChange(second, "unit_price", D("1000000000000000"))])
+    assert caught.value.where == "row 2, Unit price"
     with pytest.raises(UserError):
         insert_rows(db, SAMPLE_NUMBER, aid, None, [("服务器", "", "台", "1000000000000000", "1000000000000000", "")])
     assert contracts.version_of(db, SAMPLE_NUMBER) == version

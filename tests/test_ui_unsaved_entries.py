@@ -152,3 +152,46 @@ def test_the_contract_opened_last_is_opened_again_at_start(qtbot, window, db, db
     third = MainWindow(db, str(db_path), store=store)  # gone: the first contract instead
     qtbot.addWidget(third)
     assert third.number == N
+
+
+def test_a_refused_cost_cell_is_kept_on_screen_and_asked_about(qtbot, window, db):
+    """"abc" typed as a quantity without Enter, then another contract: no question, the text gone. Enter erased it
+    too, leaving the old value and a tooltip. It now stays in its cell, marked, through redraws, and is asked about."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit
+
+    from tests.test_ui_annex import type_into_cell
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # the cell editor's focus counts
+    annexes = window.pages[ANNEXES]
+    window.tabs.setCurrentWidget(annexes)
+    annexes.select_annex("3")
+    editor = annexes.table_editor
+    quantity = editor.model.column_index("quantity")
+    type_into_cell(qtbot, editor, 0, quantity, "abc")  # Enter: refused
+    cell = editor.model.index(0, quantity)
+    assert cell.data() == "abc" and "not a number" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    annexes.refresh()  # a redraw (an edit elsewhere) keeps it
+    assert editor.model.index(0, quantity).data() == "abc"
+    asked = _answer(QMessageBox.ButtonRole.RejectRole)
+    window.list_view.select_number(OTHER)
+    assert asked and "Annex 3 · row 1, Quantity: “abc”" in asked[0]
+    assert window.number == N and window.tabs.currentWidget() is annexes
+    assert editor.table.currentIndex() == editor.model.index(0, quantity)
+
+    type_into_cell(qtbot, editor, 0, quantity, "3")  # corrected: stored, nothing left to ask
+    assert contracts.load(db, N).annex("3").table[0].quantity == 3 and annexes.refused_entries() == {}
+
+    window.activateWindow()  # the question's box had the focus
+    qtbot.waitUntil(window.isActiveWindow)
+    editor.table.setCurrentIndex(editor.model.index(1, quantity))  # typed, no Enter, then another contract
+    editor.table.setFocus()
+    qtbot.keyClick(editor.table, Qt.Key.Key_F2)
+    line = next(w for w in editor.table.findChildren(QLineEdit) if w.isVisible())
+    line.selectAll()
+    qtbot.keyClicks(line, "x1")
+    asked = _answer(QMessageBox.ButtonRole.DestructiveRole)
+    window.list_view.select_number(OTHER)
+    assert asked and "row 2, Quantity: “x1”" in asked[0] and window.number == OTHER
+    assert contracts.load(db, N).annex("3").table[1].quantity == 1  # nothing stored

@@ -151,7 +151,9 @@ class CostTableModel(QAbstractTableModel):
         self._view: list[int] | None = None
         self._sort: tuple[str, Qt.SortOrder] | None = None
         self._filter = ""
-        self._errors: dict[tuple[int, str], str] = {}
+        #: Refused entries by (row id, column): (why not, what was typed). The cell shows what was typed, marked,
+        #: until it is corrected or discarded, as a refused 概要 field does (nothing typed vanishes unseen).
+        self._errors: dict[tuple[int, str], tuple[str, str]] = {}
         self._loading = False
         self._last_position: int | None = None
         self.live = LiveFigures(self.cost_rows)
@@ -167,8 +169,9 @@ class CostTableModel(QAbstractTableModel):
         self.beginResetModel()
         if number is not None or annex_id is None:
             self.number = number
+        if annex_id != self.annex_id:  # a redraw of the same table keeps the refused entries on screen
+            self._errors.clear()
         self.annex_id = annex_id
-        self._errors.clear()
         self._view = None
         self._sort = None
         self._filter = ""
@@ -373,7 +376,14 @@ class CostTableModel(QAbstractTableModel):
         return getattr(x, column)
 
     def cell_error(self, view_row: int, column: str) -> str | None:
-        return self._errors.get((self.row_id(view_row), column))
+        refused = self._errors.get((self.row_id(view_row), column))
+        return refused[0] if refused is not None else None
+
+    def refused_cells(self) -> dict[tuple[int, str], tuple[str, str]]:
+        """Entries typed but refused: (row number counted from 1, column) → (what was typed, why not)."""
+        return {(self._index[rid] + 1, column): (typed, message)
+                for (rid, column), (message, typed) in self._errors.items() if rid in self._index}
+
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid():
@@ -401,6 +411,10 @@ class CostTableModel(QAbstractTableModel):
         if not index.isValid():
             return None
         column = self.columns[index.column()]
+        if role in (_DISPLAY, _EDIT) and self._errors:
+            refused = self._errors.get((self.row_id(index.row()), column))
+            if refused is not None:
+                return refused[1]
         if role == _DISPLAY:
             return self._display(self.stored_index(index.row()), column)
         if role == _EDIT:
@@ -483,9 +497,9 @@ class CostTableModel(QAbstractTableModel):
         return x is not None and stated != (x.net if x.net is not None else ZERO)
 
     def _tooltip(self, i: int, column: str) -> str | None:
-        error = self._errors.get((self._ids[i], column))
-        if error:
-            return error
+        refused = self._errors.get((self._ids[i], column))
+        if refused:
+            return refused[0]
         section = self._cols["kind"][i] is _SECTION
         if column == "amount":
             if section and self._stated_differs(i):
@@ -559,11 +573,13 @@ class CostTableModel(QAbstractTableModel):
         try:
             parsed = cost_cells.parse_cell(column, value if isinstance(value, (str, Decimal)) else str(value), where)
         except UserError as exc:
-            self._errors[(row_id, column)] = exc.message
+            self._errors[(row_id, column)] = (exc.message, value if isinstance(value, str) else str(value))
             self.dataChanged.emit(index, index)
             self.problem.emit(str(exc))
             return False
         had_error = self._errors.pop((row_id, column), None) is not None
+        if had_error:
+            self.problem.emit("")  # corrected: the refusal said on the status bar no longer stands
         current = self._cols[column][stored]
         if parsed == current and (column not in _NUMERIC or str(parsed) == str(current)):
             if had_error:

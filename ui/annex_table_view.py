@@ -708,6 +708,8 @@ class CostTableEditor(RetranslateMixin, QWidget):
         except AmountError as exc:
             self.status_message.emit(self._refuse_rate(edit, exc))
             return
+        if edit.property("refused"):
+            self.status_message.emit("")  # corrected: the refusal said on the status bar no longer stands
         self._mark_option(edit, None)
         edit.setModified(False)
         current = self.model.options
@@ -725,7 +727,7 @@ class CostTableEditor(RetranslateMixin, QWidget):
     def _refuse_rate(self, edit: QLineEdit, error: AmountError) -> str:
         """Mark `edit`'s entry refused for `error`; the message naming the rate."""
         label = _(TABLE_OPTION_LABELS["discount" if edit is self.footer.discount_edit else "vat_rate"])
-        message = f"{label}: {error.message}"
+        message = _("{field}: {value}").format(field=label, value=error.message)  # the colon full-width in Chinese
         self._mark_option(edit, message, error.message)
         return message
 
@@ -734,6 +736,20 @@ class CostTableEditor(RetranslateMixin, QWidget):
         return {option: (edit.text(), str(edit.property("problem"))) for option, edit in
                 (("discount", self.footer.discount_edit), ("vat_rate", self.footer.vat_edit))
                 if edit.property("refused")}
+
+    def refused_cells(self) -> dict[tuple[int, str], tuple[str, str]]:
+        """Cells typed but refused: (row counted from 1, column) → (what was typed, why not)."""
+        return self.model.refused_cells()
+
+    def focus_cell(self, row: int, column: str) -> None:
+        """Put the cursor on the cell of stored row `row` (counted from 1) and `column`, in view."""
+        view_row = self.model.view_row(row - 1)
+        if view_row is None or column not in self.model.columns:
+            return
+        index = self.model.index(view_row, self.model.column_index(column))
+        self.table.setCurrentIndex(index)
+        self.table.scrollTo(index)
+        self.table.setFocus()
 
     def focus_rate(self, option: str) -> None:
         (self.footer.discount_edit if option == "discount" else self.footer.vat_edit).setFocus()

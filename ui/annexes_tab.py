@@ -240,7 +240,10 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
         annex = self._current
         if annex is None or annex.kind is not AnnexKind.TABLE:
             return {}
-        return {f"annex:{annex.no}#{option}": entry for option, entry in self.table_page.refused_rates().items()}
+        found = {f"annex:{annex.no}#{option}": entry for option, entry in self.table_page.refused_rates().items()}
+        found.update({f"annex:{annex.no}#{row}.{column}": entry
+                      for (row, column), entry in self.table_page.refused_cells().items()})
+        return found
 
     def focus_where(self, where: str) -> bool:
         """Show the annex `where` names ("annex:3", "annex:3#vat_rate": with that rate's field in focus)."""
@@ -249,7 +252,10 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
             self.select_annex(no)
         except KeyError:
             return False
-        if option:
+        row, _dot, column = option.partition(".")
+        if row.isdigit():  # "annex:3#5.quantity": a cell of the cost table
+            self.table_page.focus_cell(int(row), column)
+        elif option:
             self.table_page.focus_rate(option)
         return True
 

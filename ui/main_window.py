@@ -537,6 +537,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
     def may_leave_contract(self) -> bool:
         """True when leaving the open contract loses nothing typed, or the clerk chose to discard it; False
         (the clerk taken back to the entry) when they go back to correct it."""
+        self.finish_typing()  # an entry still in its editor (a cost cell's, say) is stored or refused first
         entries = refused_entries(self._editor_tabs())
         if not entries or ask_to_discard(self, entries):
             return True

@@ -18,6 +18,7 @@ from app.base.errors import UserError
 from app.base.i18n import N_, _
 from app.domain import BankAccount, Contract, DueAfter, party_name
 from app.domain.field_path import split_path
+from app.rules.cost_cells import COLUMN_LABELS, cell_where
 from app.values.credit_code import credit_code_problem
 from app.values.dates import DateError, out_of_range, parse_date, parse_year_month
 from app.values.digits import fold_width
@@ -154,6 +155,9 @@ def where_label(where: str) -> str:
         place = _("Annex {no}").format(no=no)
         if option in TABLE_OPTION_LABELS:
             return _("{place} · {field}").format(place=place, field=_(TABLE_OPTION_LABELS[option]))
+        row, _dot, column = option.partition(".")  # "annex:3#5.quantity": a cell of its cost table
+        if row.isdigit() and column in COLUMN_LABELS:
+            return _("{place} · {field}").format(place=place, field=cell_where(int(row), column))
         return place
     if where in PLACE_LABELS:
         return _(PLACE_LABELS[where])

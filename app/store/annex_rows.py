@@ -44,7 +44,7 @@ from app.rules.cost_cells import (
 from app.store.db import Database
 from app.store.schema import AnnexRow, ContractRow, CostRowRow
 from app.values.annex_pdf import check_pdf
-from app.values.money import MAX_TABLE_ROWS, check_row_amount
+from app.values.money import MAX_TABLE_ROWS, check_row_amount, row_amount_problem
 
 _TABLE: Table = cast(Table, CostRowRow.__table__)
 
@@ -335,14 +335,16 @@ def update_cells_in(s: Session, annex_id: int, changes: Sequence[CellChange]) ->
     table = _TABLE
     ids = sorted({c.row_id for c in checked})
     before: dict[int, tuple] = {}
+    positions: dict[int, int] = {}
     for chunk_start in range(0, len(ids), 500):
         chunk = ids[chunk_start : chunk_start + 500]
         for r in s.execute(
-            select(table.c.id, *[table.c[n] for n in ROW_COLUMNS]).where(
+            select(table.c.id, table.c.position, *[table.c[n] for n in ROW_COLUMNS]).where(
                 table.c.annex_id == annex_id, table.c.id.in_(chunk)
             )
         ):
-            before[r[0]] = tuple(r[1:])
+            positions[r[0]] = r[1]
+            before[r[0]] = tuple(r[2:])
     missing = [i for i in ids if i not in before]
     if missing:
         raise Conflict(_("the row was deleted meanwhile; reload the annex"), str(missing[0]))
@@ -350,12 +352,16 @@ def update_cells_in(s: Session, annex_id: int, changes: Sequence[CellChange]) ->
     at = ROW_COLUMNS.index("quantity"), ROW_COLUMNS.index("unit_price")
     numbers = {rid: [before[rid][at[0]], before[rid][at[1]]]
                for rid in {c.row_id for c in checked if c.column in NUMBER_COLUMNS}}
+    typed: dict[int, str] = {}  # the number cell of each row that was changed (named if the product is refused)
     for c in checked:
         if c.column in NUMBER_COLUMNS:
             numbers[c.row_id][NUMBER_COLUMNS.index(c.column)] = c.value
-    for quantity, unit_price in numbers.values():
-        if quantity is not None:  # a row priced by unit only (按实结算) has no amount to bound
-            check_row_amount(quantity, unit_price, column_label("quantity"))
+            typed[c.row_id] = c.column
+    for rid, (quantity, unit_price) in numbers.items():
+        if quantity is not None and row_amount_problem(quantity, unit_price):  # 按实结算 rows have no amount
+            row = (s.scalar(select(func.count()).where(table.c.annex_id == annex_id,
+                                                       table.c.position < positions[rid])) or 0) + 1
+            check_row_amount(quantity, unit_price, cell_where(row, typed[rid]))
     by_column: dict[str, list[dict]] = {}
     for c in checked:
         by_column.setdefault(c.column, []).append({"rid": c.row_id, "val": c.value})
