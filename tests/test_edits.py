@@ -46,7 +46,9 @@ def test_year_month():
      ("total", "１４２４４３０", Decimal("1424430.00")), ("payments[2].amount", "", None),
      ("terms.delivery_days", "三十", 30), ("terms.delivery_days", "", None), ("terms.copies.a", "2", 2),
      ("events.accepted", "2025年9月29日", date(2025, 9, 29)), ("parties.b.credit_code", "91410500721816077t", "91410500721816077T"),
-     ("payee", "甲方", "a"), ("tax_inclusive", "否", False), ("currency", "cny", "CNY"), ("drafted", "2025年5月", "2025-05")],
+     ("payee", "甲方", "a"), ("tax_inclusive", "否", False), ("currency", "cny", "CNY"), ("drafted", "2025年5月", "2025-05"),
+     ("currency", "usd", "USD"), ("parties.b.bank.account_no", "６２２２　０２１０ 0101", "6222 0210 0101"),
+     ("parties.b.bank.account_no", "1706-0201-2904", "1706-0201-2904"), ("parties.b.bank.account_no", "", "")],
 )
 def test_field_parsers(path, typed, stored):
     assert parse_value(path, typed) == stored
@@ -60,7 +62,12 @@ def test_field_parsers(path, typed, stored):
      # A comma for a decimal point is refused, not read as a ten times larger amount.
      ("total", "1424430,5", "not an amount"), ("payments[0].amount", "1,42443", "not an amount"),
      # A year no contract has (2205 typed for 2025) is refused, typed or picked.
-     ("events.accepted", "2205-10-15", "outside the years"), ("signing.b.date", date(9999, 12, 31), "outside the years")],
+     ("events.accepted", "2205-10-15", "outside the years"), ("signing.b.date", date(9999, 12, 31), "outside the years"),
+     # Stored as typed before (walked through the window): letters in an account number, a currency no one has,
+     # a negative count called "not a whole number", and 99999999999 days of delivery.
+     ("parties.b.bank.account_no", "abc", "not an account number"), ("parties.a.bank.account_no", "-1", "account"),
+     ("currency", "XYZ", "not a currency code"), ("currency", "RMB", "人民币 is CNY"),
+     ("terms.copies.total", "-3", "negative"), ("terms.delivery_days", "99999999999", "more than 36,500")],
 )
 def test_field_parsers_refuse_with_the_field_named(path, typed, words):
     with pytest.raises(UserError) as err:

@@ -183,7 +183,7 @@ def test_messages_chosen_at_run_time_are_translated():
     [
         ("cell:unit_price", "1.234", "小数超过 2 位"),
         ("cell:quantity", "1.23456", "小数超过 4 位"),
-        ("total", "1.234", "\"1.234\" 的小数超过两位"),
+        ("total", "1.234", "“1.234” 的小数超过两位"),
         ("parties.b.credit_code", "91410500MA3X4A5B1！", "不允许出现字符"),
     ],
 )

@@ -240,4 +240,4 @@ def test_a_character_the_font_cannot_print_refuses_the_ledger_pdf(walked, tmp_pa
     with pytest.raises(UserError) as err:
         export_ledger_pdf([replace(walked.row, title=walked.row.title + "\U0001f600")], out, office="办公室",
                           today=sc.TODAY)
-    assert "U+1F600" in err.value.message and err.value.where == "font" and not out.exists()
+    assert "U+1F600" in err.value.message and err.value.where == "PDF font" and not out.exists()

@@ -39,6 +39,7 @@ class Kind(StrEnum):
     DATE = "date"  # optional
     YEAR_MONTH = "year_month"
     CREDIT_CODE = "credit_code"
+    ACCOUNT_NO = "account_no"  # a bank account number: digits, spaced or hyphenated as printed
     PAYEE = "payee"
     DUE_AFTER = "due_after"
     IMAGE = "image"
@@ -95,7 +96,7 @@ def _specs() -> dict[str, FieldSpec]:
             (f"parties.{role}.credit_code", N_("Unified social credit code"), Kind.CREDIT_CODE),
             (f"parties.{role}.bank.account_name", N_("Account name"), Kind.TEXT),
             (f"parties.{role}.bank.bank_name", N_("Bank"), Kind.TEXT),
-            (f"parties.{role}.bank.account_no", N_("Account number"), Kind.TEXT),
+            (f"parties.{role}.bank.account_no", N_("Account number"), Kind.ACCOUNT_NO),
             (f"parties.{role}.bank.address", N_("Bank address"), Kind.TEXT),
             (f"parties.{role}.bank.phone", N_("Phone"), Kind.TEXT),
             (f"signing.{role}.seal_caption", N_("Seal caption"), Kind.TEXT),
@@ -113,6 +114,9 @@ IDENTIFIER_FIELDS = frozenset({"party_a_number", "party_b_number"})
 _INDEX = re.compile(r"\[(\d+)\]")
 _NAME = re.compile(r"[a-z_]+")
 _CURRENCY = re.compile(r"[A-Z]{3}")
+_ACCOUNT_NO = re.compile(r"[0-9](?:[0-9 -]*[0-9])?")
+#: The largest count a field takes (a hundred years of days): 99999999999 typed for 90 is refused, not stored.
+MAX_COUNT = 36_500
 _TRUE = {"1", "true", "yes", "y", "是", "含税", "on"}
 _FALSE = {"0", "false", "no", "n", "否", "不含税", "off", ""}
 
@@ -174,8 +178,33 @@ def _count(text: str, path: str) -> int:
     raw = fold_width(text).strip()
     value = cn_to_int(raw) if raw else None  # 30 or 三十
     if value is None:
+        if raw[:1] == "-" and cn_to_int(raw[1:].strip()) is not None:
+            raise UserError(_("\"{value}\" is negative: a count is 0 or more").format(value=text), path)
         raise UserError(_("\"{value}\" is not a whole number").format(value=text), path)
+    if value > MAX_COUNT:
+        raise UserError(_("\"{value}\" is more than {max}").format(value=text, max=f"{MAX_COUNT:,}"), path)
     return value
+
+
+def _currency(text: str, path: str) -> str:
+    """An ISO 4217 code (CNY, USD …), as Babel's data knows them; RMB is refused with its code named."""
+    code = fold_width(text).strip().upper()
+    if not _CURRENCY.fullmatch(code):
+        raise UserError(_("\"{value}\" is not a three-letter currency code such as CNY").format(value=text), path)
+    from babel.numbers import is_currency
+
+    if not is_currency(code):
+        raise UserError(_("\"{value}\" is not a currency code (人民币 is CNY)").format(value=text), path)
+    return code
+
+
+def _account_no(text: str, path: str) -> str:
+    """A bank account number as printed: digits, with spaces or hyphens between them; full-width digits read."""
+    number = fold_width(text).strip()
+    if number and not _ACCOUNT_NO.fullmatch(number):
+        raise UserError(_("\"{value}\" is not an account number (digits, spaces and hyphens)").format(value=text),
+                        path)
+    return number
 
 
 def _plausible(day: date | None, path: str) -> date | None:
@@ -231,10 +260,9 @@ def parse_value(path: str, raw: Any) -> Any:
     if kind is Kind.TEXT:
         return check_identifier(stripped, path) if path in IDENTIFIER_FIELDS else stripped
     if kind is Kind.CURRENCY:
-        code = fold_width(stripped).upper()
-        if not _CURRENCY.fullmatch(code):
-            raise UserError(_("\"{value}\" is not a three-letter currency code such as CNY").format(value=text), path)
-        return code
+        return _currency(stripped, path)
+    if kind is Kind.ACCOUNT_NO:
+        return _account_no(stripped, path)
     if kind in (Kind.AMOUNT, Kind.OPTIONAL_AMOUNT):
         if not stripped:
             if kind is Kind.OPTIONAL_AMOUNT:

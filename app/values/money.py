@@ -286,4 +286,4 @@ def _shown(value: Any) -> str:
     text = str(value)
     if len(text) > SHOWN_CHARS:
         text = text[:SHOWN_CHARS] + "…"
-    return f'"{text}"' if isinstance(value, str) else text
+    return _('"{text}"').format(text=text) if isinstance(value, str) else text  # “…” in Chinese
