@@ -292,7 +292,7 @@ def parse_value(path: str, raw: Any) -> Any:
         if code:
             problem = credit_code_problem(code)
             if problem:
-                raise UserError(_("the unified social credit code is invalid: {problem}").format(problem=_(problem)), path)
+                raise UserError(_(problem), path)  # the field's name is said once, by the place
         return code
     if kind is Kind.PAYEE:
         word = stripped.lower()
