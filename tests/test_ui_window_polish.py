@@ -161,3 +161,24 @@ def test_no_tab_takes_the_contract_lists_width_away(qtbot, qapp, window, languag
         assert window.splitter.sizes()[0] == before
     finally:
         switch_language(qapp, "en")
+
+
+def test_the_amount_in_words_is_whole_in_a_1024_pixel_window(qtbot, qapp, window):
+    """At 1024×700 the 合计's 大写 stood one or two characters a line beside the digits ("肆 / 佰"), the rest cut."""
+    from ui.i18n import switch_language
+
+    switch_language(qapp, "zh_CN")
+    try:
+        window.resize(1024, 700)
+        window.splitter.setSizes([322, 1024 - 322])
+        window.tabs.setCurrentWidget(window.pages[SUMMARY])
+        qtbot.wait(20)
+        total = window.pages[SUMMARY].editors["total"]
+        upper = total.upper
+        assert upper.text() == "肆佰贰拾柒万叁仟贰佰玖拾元整"
+        # under the digits, over the field's whole width (this machine's fallback face is narrower than a
+        # clerk's Chinese one, so the width itself is compared, not the lines it makes here)
+        assert upper.width() >= total.edit.width() and upper.geometry().top() >= total.edit.geometry().bottom()
+        assert upper.height() >= 2 * upper.fontMetrics().lineSpacing()
+    finally:
+        switch_language(qapp, "en")

@@ -153,14 +153,14 @@ class FieldLineEdit(RetranslateMixin, QLineEdit):
 
 
 class AmountEdit(QWidget):
-    """An amount with its uppercase (大写) beside it, updated as the user types."""
+    """An amount with its uppercase (大写) under it, updated as the user types: under, not beside, so that in a
+    narrow form (1024 px) it wraps over the field's whole width instead of standing one character a line."""
 
     def __init__(self, path: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.edit = FieldLineEdit(path)
         self.edit.setAlignment(Qt.AlignmentFlag.AlignRight)
-        # The digits must stay readable in a narrow form: the edit keeps room for a nine-digit amount and
-        # the uppercase wraps instead of squeezing it.
+        # The digits must stay readable in a narrow form: the edit keeps room for a nine-digit amount.
         self.edit.setMinimumWidth(self.edit.fontMetrics().horizontalAdvance("000,000,000.00") + 16)
         self.upper = QLabel()
         self.upper.setObjectName("amountUpper")
@@ -170,11 +170,12 @@ class AmountEdit(QWidget):
         # taller than the window's font): the uppercase of a longer amount never pushes the form down
         two_lines = self.upper.fontMetrics().boundingRect(
             QRect(0, 0, 1000, 1000), Qt.TextFlag.TextWordWrap, "肆佰\n玖拾元整").height()
-        self.upper.setFixedHeight(max(two_lines, self.edit.sizeHint().height()))
-        layout = QHBoxLayout(self)
+        self.upper.setFixedHeight(two_lines)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.edit, 2, Qt.AlignmentFlag.AlignTop)  # a red frame never shifts it
-        layout.addWidget(self.upper, 3)
+        layout.setSpacing(2)
+        layout.addWidget(self.edit)
+        layout.addWidget(self.upper)
         self.edit.textChanged.connect(self._update_upper)
 
     def _update_upper(self) -> None:
