@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from app.domain import Status
 from app.store import contracts
 from tests.conftest import SAMPLE_NUMBER, show_window, wait_for_background
-from ui.contract_list_model import DEADLINE, NUMBER_ROLE, PAGE_SIZE, TOTAL
+from ui.contract_list_model import DEADLINE, NUMBER, NUMBER_ROLE, PAGE_SIZE, STATUS, TITLE, TOTAL
 from ui.main_window import ANNEXES, CHECKS, CLAUSES, REVIEW, SCHEDULE, SIGNING, SUMMARY, MainWindow
 
 TODAY = date(2025, 6, 1)
@@ -640,11 +640,29 @@ def test_chinese_text_has_a_font_even_on_a_machine_without_one(qapp):
     assert QFontDatabase.families().count("Noto Serif CJK SC") <= 1
 
 
-def test_a_first_windows_list_shows_the_total_whole(qtbot, window):
-    """At a first window's width (1229 px, the list 35% of it) the 合计 was cut mid-number ("4,273,")."""
+def test_a_first_windows_list_shows_the_status_and_the_next_deadline(qtbot, window):
+    """At a first window's width (1229 px, the list 35% of it) 状态 and 下一期限 stood beyond the list's right edge,
+    after 对方 and 合计: what needs doing could not be seen without scrolling."""
     window.resize(1229, 768)
     window._default_split()
     qtbot.waitUntil(lambda: window.list_view.width() < 500, timeout=3000)
     table = window.list_view.table
     header = table.horizontalHeader()
-    assert header.sectionViewportPosition(TOTAL) + header.sectionSize(TOTAL) <= table.viewport().width()
+    visible = table.viewport().width()
+    assert header.sectionViewportPosition(STATUS) + header.sectionSize(STATUS) <= visible
+    assert header.sectionViewportPosition(DEADLINE) + table.fontMetrics().horizontalAdvance("2026-08-14 ") <= visible
+    assert header.sectionSize(TOTAL) >= table.fontMetrics().horizontalAdvance("4,273,290.00")  # whole when shown
+
+
+def test_the_lists_columns_stay_as_the_clerk_dragged_them(qtbot, db, db_path, settings):
+    first = show_window(qtbot, db, db_path, settings, today=TODAY, size=None)
+    header = first.list_view.table.horizontalHeader()
+    header.moveSection(header.visualIndex(TOTAL), 1)  # 合计 dragged next to 编号
+    header.resizeSection(TITLE, 150)
+    first.save_layout()
+    first.close()
+    again = show_window(qtbot, db, db_path, settings, today=TODAY, size=None)
+    header = again.list_view.table.horizontalHeader()
+    assert header.visualIndex(TOTAL) == 1 and header.sectionSize(TITLE) == 150
+    assert again.list_view.model.index(0, NUMBER).data() == SAMPLE_NUMBER  # still sorted by number
+    wait_for_background()

@@ -6,6 +6,7 @@ count (a second query) waits a little longer. Selecting a row emits `contract_se
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QItemSelection, Qt, QTimer, Signal
@@ -23,7 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.base.i18n import _, ngettext
 from app.domain import Status
-from ui.contract_list_model import NUMBER_ROLE, TITLE, TOTAL, ContractListModel
+from ui.contract_list_model import DEADLINE, NUMBER, NUMBER_ROLE, OTHER_PARTY, STATUS, TITLE, TOTAL, ContractListModel
 from ui.first_paint import start_view
 from ui.i18n import RetranslateMixin
 
@@ -33,6 +34,9 @@ if TYPE_CHECKING:
 SEARCH_DELAY_MS = 150
 COUNT_DELAY_MS = 400
 
+
+#: The columns' order on screen (the model's stays NUMBER … DEADLINE).
+VISUAL_ORDER = (NUMBER, TITLE, STATUS, DEADLINE, OTHER_PARTY, TOTAL)
 
 class ContractListView(RetranslateMixin, QWidget):
     """Search + filter + table. `select_number` selects a contract programmatically."""
@@ -69,10 +73,14 @@ class ContractListView(RetranslateMixin, QWidget):
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        # 编号, 标题 and 对方 leave the 合计 whole in a first window's list (35% of 1229 px); titles and parties elide
+        header.setStretchLastSection(False)
         for column, width in enumerate((136, 100, 88, 92, 56, 170)):
             header.resizeSection(column, width)
+        # What needs doing first: 状态 and 下一期限 after 编号 and 标题 (a first window's list, 35% of 1229 px, shows
+        # them; 对方 and 合计 follow). The clerk may drag the columns; the window keeps their order (ui.settings).
+        for visual, column in enumerate(VISUAL_ORDER):
+            header.moveSection(header.visualIndex(column), visual)
+        header.setSectionsMovable(True)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TOTAL, QHeaderView.ResizeMode.Fixed)  # sized from its amounts: never clipped
         self.count_label = QLabel()
@@ -133,6 +141,30 @@ class ContractListView(RetranslateMixin, QWidget):
         width = max(widest, title + 16) + 2 * self.table.style().pixelMetric(self.table.style().PixelMetric.PM_FocusFrameHMargin) + 12
         if header.sectionSize(TOTAL) != width:
             header.resizeSection(TOTAL, width)
+
+    def column_layout(self) -> str:
+        """The columns in their order on screen with their widths, as JSON [[column, width], …] (ui.settings)."""
+        header = self.table.horizontalHeader()
+        return json.dumps([[header.logicalIndex(v), header.sectionSize(header.logicalIndex(v))]
+                           for v in range(header.count())])
+
+    def apply_column_layout(self, saved: str | None) -> None:
+        """Put the columns in the order and widths `column_layout` gave; anything else leaves them as they are.
+        (Not QHeaderView.restoreState: that also sorts by the saved column, a query before the window's paint.)"""
+        try:
+            layout = json.loads(saved) if saved else None
+        except ValueError:
+            return
+        header = self.table.horizontalHeader()
+        if not isinstance(layout, list) or not all(
+                isinstance(entry, list) and len(entry) == 2 and all(type(n) is int for n in entry) for entry in layout):
+            return
+        if sorted(c for c, _w in layout) != list(range(header.count())) or not all(20 <= w <= 2000 for _c, w in layout):
+            return
+        for visual, (column, width) in enumerate(layout):
+            header.moveSection(header.visualIndex(column), visual)
+            if column != TOTAL:  # sized from its amounts
+                header.resizeSection(column, width)
 
     def set_our_party(self, role: str) -> None:
         """The office is party `role` ("a"/"b"): the 对方 column shows the other one."""

@@ -1339,6 +1339,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         splitter = keys.read_bytes(self.store, keys.SPLITTER_KEY)
         if splitter is None or not self.splitter.restoreState(splitter):
             self._default_split()
+        self.list_view.apply_column_layout(keys.read_text(self.store, keys.LIST_COLUMNS_KEY))  # as the clerk left it
 
     def _default_split(self) -> None:
         """The list gets about a third of the window, the contract's tabs the rest. Sizes set before the
@@ -1358,6 +1359,7 @@ class MainWindow(RetranslateMixin, QMainWindow):
         self.store.setValue(keys.GEOMETRY_KEY, self.saveGeometry())
         self.store.setValue(keys.WINDOW_STATE_KEY, self.saveState())
         self.store.setValue(keys.SPLITTER_KEY, self.splitter.saveState())
+        self.store.setValue(keys.LIST_COLUMNS_KEY, self.list_view.column_layout())
         self.store.sync()
 
     def closeEvent(self, event: QCloseEvent) -> None:

@@ -24,6 +24,7 @@ EXPORT_FOLDER_KEY = "export/folder"
 EXPORT_PDF_FONT_KEY = "export/pdfFont"  # an app.codecs.pdf.fonts.FontPreference value
 USER_NAME_KEY = "user/name"  # the name review records carry (app.base.clock)
 ANNEX_HEADER_KEY = "annex/header"  # the cost table's column widths
+LIST_COLUMNS_KEY = "list/columns"  # the contract list's columns as the clerk left them: JSON [[column, width], …]
 LAST_CONTRACT_KEY = "contract/last"  # [database, number] of the contract opened last, reopened at start
 OUR_PARTY_KEY = "office/ourParty"  # "a" or "b": which party the office is in its contracts
 COMMENT_DRAFTS_KEY = "review/commentDrafts"  # JSON {database: {contract number: a comment written, not yet added}}
