@@ -72,8 +72,13 @@ def paid(qtbot, db, db_path, settings):
 
 def test_removing_a_payment_with_its_button_asks_why(paid, db, monkeypatch):
     _window, tab = paid
-    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("凭证号录错", True)))
+    asked: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda _p, _t, text, *a, **k: asked.append(text)
+                                                              or ("凭证号录错", True)))
+    row = tab.payments.selectedItems()[0]
+    named = f"Instalment {row.text(1)}: ¥{row.text(2)} paid on {row.text(0)}\n"
     tab.unpay_button.click()
+    assert asked and asked[0].startswith(named)  # the question names the payment it removes
     assert tab.payments.topLevelItemCount() == 0
     removed = [e for e in audit.entries(db, sc.NUMBER) if e.what == "payment removed"]
     assert len(removed) == 1 and "凭证号录错" in (removed[0].new or "")

@@ -404,8 +404,11 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
         if self.number is None or not selected:
             return
         payment_id = selected[0].data(0, Qt.ItemDataRole.UserRole)
-        if reason is None:
-            reason, ok = QInputDialog.getText(self, _("Remove payment"), _("Why is this payment removed?"))
+        if reason is None:  # the question names the payment, so that the clerk sees it is the one meant
+            row = selected[0]
+            which = _("Instalment {n}: ¥{amount} paid on {date}").format(n=row.text(1), amount=row.text(2),
+                                                                         date=row.text(0))
+            reason, ok = QInputDialog.getText(self, _("Remove payment"), which + "\n" + _("Why is this payment removed?"))
             if not ok:
                 return
         try:
