@@ -455,6 +455,8 @@ def test_import_cost_table_from_excel(qtbot, window, db, sample, tmp_path, monke
     assert [r.quantity for r in contracts.load(db, SAMPLE_NUMBER).annex("3").table] == [1, 1, 1]
     import_excel(qtbot, window, workbook)
     assert "3 rows" in asked[1]
+    # the question says what the workbook changes, not only how many rows it has
+    assert "row 3 → 3: Quantity: 1 → 2" in asked[1] and "total 4,273,290.00 → 5,697,720.00" in asked[1]
     assert [r.quantity for r in contracts.load(db, SAMPLE_NUMBER).annex("3").table] == [Decimal(1), Decimal(1), Decimal(2)]
     qtbot.waitUntil(lambda: "error" in window.windowTitle(), timeout=3000)  # the table no longer adds up to the total
     assert "cost-table-total" in [window.check_tab.tree.topLevelItem(i).toolTip(2) for i in range(window.check_tab.tree.topLevelItemCount())]

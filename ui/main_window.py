@@ -89,6 +89,8 @@ REVIEW_STEPS = (
     (Status.ARCHIVED, N_("Ar&chive")),
     (Status.DRAFT, N_("&Back to draft")),
 )
+#: How many of a workbook's changes the import's question lists before "… and N more".
+MAX_LINES_ASKED = 8
 #: The contract list's share of the window's width when no splitter position is remembered.
 LIST_SHARE_PERCENT = 35
 #: How long edits must pause before the title's error count is checked again (the 校验 tab checks at once).
@@ -1029,11 +1031,15 @@ class MainWindow(RetranslateMixin, QMainWindow):
         if diff.is_empty:
             self.show_status(_("The workbook holds the same table; nothing changed"))
             return
-        answer = QMessageBox.question(
-            self, _("Import cost table"),
-            _("Replace the table of annex {no} ({old} rows) with the {new} rows of the workbook?").format(
-                no=annex_no, old=old_rows, new=len(table.rows)),
-        )
+        from app.review.report import table_lines
+
+        lines = [line.strip() for line in table_lines(diff)]  # what the import changes, as the review reports it
+        shown = lines[:-1][:MAX_LINES_ASKED] + (
+            [_("… and {n} more").format(n=len(lines) - 1 - MAX_LINES_ASKED)] if len(lines) - 1 > MAX_LINES_ASKED
+            else []) + lines[-1:]
+        question = _("Replace the table of annex {no} ({old} rows) with the {new} rows of the workbook?").format(
+            no=annex_no, old=old_rows, new=len(table.rows))
+        answer = QMessageBox.question(self, _("Import cost table"), question + "\n\n" + "\n".join(shown))
         if answer != QMessageBox.StandardButton.Yes:
             return
         try:  # compared with the contract as read before: stored only if nothing changed since
