@@ -71,6 +71,7 @@ def type_into_cell(qtbot, editor, row: int, column: int, text: str) -> None:
 def test_the_tab_lists_the_annexes_and_shows_text_or_table(tab):
     names = [tab.annex_list.item(i).text() for i in range(tab.annex_list.count())]
     assert names == ["Annex 1: 技术规范书", "Annex 2: 网络与信息安全协议书", "Annex 3: 费用明细表"]
+    assert tab.annex_list.item(1).toolTip() == "Annex 2: 网络与信息安全协议书\nText annex"  # whole, when the list cuts it
     assert tab.pages.currentWidget() is tab.text_page
     assert tab.text_page.text_edit.toPlainText() == "（源合同文本未附本附件正文，待补充。）"
     tab.select_annex("3")

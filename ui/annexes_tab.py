@@ -178,8 +178,11 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
         for row, annex in enumerate(self._annexes):
             item = self.annex_list.item(row)
             if item is not None:
-                item.setText(_("Annex {no}: {title}").format(no=annex.no, title=annex.title))
-                item.setToolTip(_("Cost table") if annex.kind is AnnexKind.TABLE else _("Text annex"))
+                name = _("Annex {no}: {title}").format(no=annex.no, title=annex.title)
+                item.setText(name)
+                # the whole name too: a narrow list cuts it ("附件2：网络与信息安全协…")
+                kind = _("Cost table") if annex.kind is AnnexKind.TABLE else _("Text annex")
+                item.setToolTip(f"{name}\n{kind}")
         if self._current is not None and self._current.kind is AnnexKind.TEXT:
             self.text_page.title.setText(_("Annex {no}: {title}").format(no=self._current.no, title=self._current.title))
 
