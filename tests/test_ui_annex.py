@@ -119,7 +119,9 @@ def test_edit_cells_through_the_delegate_updates_db_total_and_uppercase(qtbot, e
 
 @pytest.mark.parametrize(
     ("text", "reason"),
-    [("abc", "not a number"), ("-5", "must not be negative"), ("1.234", "more than 2 decimal places")],
+    [("abc", "not a number"), ("-5", "must not be negative"), ("1.234", "more than 2 decimal places"),
+     # within a unit price's bound, beyond the row's (quantity × unit price): refused in the cell the same way
+     ("1000000000000000", "quantity × unit price is more than the largest amount of a row (49,999,999,999.99)")],
 )
 def test_invalid_input_is_refused_with_tooltip_and_status(qtbot, tab, editor, db, text, reason):
     before = stored(db)

@@ -161,6 +161,7 @@ def test_undo_from_another_tab_brings_the_edit_it_undoes_into_sight(qtbot, windo
     window.act_undo.trigger()
     assert window.tabs.currentWidget() is form
     assert form.editors["title"].text() == contracts.load(db, N).title == old
+    assert window.statusBar().currentMessage() == "Undone: Edit Title"  # what was undone is said
     show(window, CLAUSES)
     window.act_redo.trigger()
     assert window.tabs.currentWidget() is form
@@ -188,3 +189,16 @@ def test_once_signed_the_edits_before_are_no_longer_offered_to_undo(qtbot, windo
     assert window.act_undo.isEnabled()
     window.act_undo.trigger()
     assert contracts.load(db, N).events.accepted is None and contracts.load(db, N).project == "雪亮工程四期"
+
+
+def test_undo_is_not_offered_for_an_entry_that_changed_nothing(qtbot, window, db):
+    """币种: RMB refused, then CNY (what was stored) confirmed: Undo stayed enabled and did nothing."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    form = show(window, SUMMARY)
+    currency = form.editors["currency"]
+    for typed in ("RMB", "CNY"):
+        retype(currency, typed)
+        currency.editingFinished.emit()
+    assert currency.text() == "CNY" and not currency.isUndoAvailable()
+    assert not window.act_undo.isEnabled()

@@ -40,7 +40,7 @@ from app.store.annex_rows import (
     TableOptions,
 )
 from app.store.db import Database
-from app.values.money import format_amount
+from app.values.money import check_row_amount, format_amount
 from ui.annex_commands import EditCellsCommand
 from ui.operations import operations_for
 
@@ -572,6 +572,11 @@ class CostTableModel(QAbstractTableModel):
         where = cost_cells.cell_where(stored + 1, column)
         try:
             parsed = cost_cells.parse_cell(column, value if isinstance(value, (str, Decimal)) else str(value), where)
+            if column in ("quantity", "unit_price"):  # the row's amount has a bound too: said here, in the cell
+                quantity = parsed if column == "quantity" else self._cols["quantity"][stored]
+                unit_price = parsed if column == "unit_price" else self._cols["unit_price"][stored]
+                if isinstance(quantity, Decimal) and isinstance(unit_price, Decimal):  # 按实结算: no amount
+                    check_row_amount(quantity, unit_price, where)
         except UserError as exc:
             self._errors[(row_id, column)] = (exc.message, value if isinstance(value, str) else str(value))
             self.dataChanged.emit(index, index)

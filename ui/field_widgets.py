@@ -148,6 +148,8 @@ class FieldLineEdit(RetranslateMixin, QLineEdit):
         if value != self.stored:
             self.stored = value
             self.commit.emit(self.path, value)
+        elif self.isUndoAvailable():  # the stored value again ("cny", or after a refused entry): shown as stored, its
+            self.show_value(value)  # typing history gone, so that Undo is not offered for an entry that changed nothing
         elif self.text() != format_value(self.path, value):
             self.show_value(value)  # the stored value typed another way (full-width, spaces): shown as stored
 

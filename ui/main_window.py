@@ -850,17 +850,25 @@ class MainWindow(RetranslateMixin, QMainWindow):
         """Edit → Undo on the current tab's stack; what is being typed is stored first, so it is what is undone."""
         self.finish_typing()
         stack = self.undo_group.activeStack()
-        if stack is not None and stack.canUndo():
-            self._reveal(stack.command(stack.index() - 1))
+        if stack is None or not stack.canUndo():
+            return
+        self._reveal(stack.command(stack.index() - 1))
+        what = stack.undoText()
         self.undo_group.undo()
+        if stack.canRedo() and stack.redoText() == what:  # done (a refused one is dropped and says why itself)
+            self.show_status(_("Undone: {what}").format(what=what))
 
     def redo(self) -> None:
         """Edit → Redo; what is being typed is stored first (a new edit, after which there is nothing to redo)."""
         self.finish_typing()
         stack = self.undo_group.activeStack()
-        if stack is not None and stack.canRedo():
-            self._reveal(stack.command(stack.index()))
+        if stack is None or not stack.canRedo():
+            return
+        self._reveal(stack.command(stack.index()))
+        what = stack.redoText()
         self.undo_group.redo()
+        if stack.canUndo() and stack.undoText() == what:
+            self.show_status(_("Redone: {what}").format(what=what))
 
     def _reveal(self, command) -> None:
         """Bring forward the tab whose edit Undo or Redo is about to change, its field focused: 概要, 条款 and

@@ -45,6 +45,7 @@ from app.rules.schedule import ItemState, Schedule, ScheduleItem
 from app.store.db import Database
 from app.values.money import format_amount
 from ui.change_feed import FollowsContract
+from ui.flow_layout import FlowLayout
 from ui.i18n import RetranslateMixin
 from ui.operations import operations_for
 from ui.problem_label import PROBLEM_RED
@@ -116,11 +117,9 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
         self.skip_button.clicked.connect(lambda: self.reason_step(skip=True))
         self.return_button.clicked.connect(lambda: self.reason_step(skip=False))
         self.entry_button.clicked.connect(self.edit_record)
-        buttons = QHBoxLayout()
-        for button in (self.record_button, self.skip_button, self.return_button):
+        buttons = FlowLayout()  # wraps when the tab is narrow (ui.flow_layout)
+        for button in (self.record_button, self.skip_button, self.return_button, self.entry_button):
             buttons.addWidget(button)
-        buttons.addStretch(1)
-        buttons.addWidget(self.entry_button)
         rows = self.steps.fontMetrics().height() + 4
         self.steps.setMinimumHeight(rows * 9 + 6)  # the eight steps and the header, without scrolling
         box = QVBoxLayout(self.steps_box)
@@ -135,6 +134,7 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
         self.paid_box = QGroupBox()
         self.paid_label = QLabel()
         self.paid_label.setObjectName("paidTotals")
+        self.paid_label.setWordWrap(True)  # a narrow tab wraps the totals instead of scrolling sideways
         self.payments = _tree("paymentsMade", 6)
         self.pay_button = QPushButton()
         self.pay_button.setObjectName("recordPayment")
