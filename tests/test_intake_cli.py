@@ -32,7 +32,7 @@ def test_intake_in_chinese(capsys, db_path):
     code, out, _err = run(capsys, "--db", str(db_path), "--lang", "zh_CN", "intake", str(SOURCE))
     assert code == 0
     assert "[已识别] 乙方 · 统一社会信用代码：91410500721816077T（第 63 行）" in out
-    assert "条款编号缺少 第十一条" in out
+    assert "条款编号缺少第十一条" in out
 
 
 def test_errors_in_the_arithmetic_exit_1_and_json_names_each_place(tmp_path, capsys, db_path):

@@ -56,7 +56,7 @@ def column_title(column: str, f: TableFigures | None) -> str:
 #: Titles the reader accepts for each column, compared after `header_key` normalisation.
 HEADER_ALIASES: dict[str, tuple[str, ...]] = {
     "item": ("项目", "名称", "项目名称", "品名", "费用项目", "item", "name", "description"),
-    "spec": ("规格", "规格型号", "型号", "规格及型号", "spec", "specification", "model"),
+    "spec": ("规格", "规格/内容", "规格型号", "型号", "规格及型号", "spec", "specification", "model"),
     "unit": ("单位", "计量单位", "unit", "uom"),
     "quantity": ("数量", "quantity", "qty"),
     "unit_price": ("单价", "单价元", "综合单价", "基准单价", "基准价", "unitprice", "price", "baseunitprice"),
