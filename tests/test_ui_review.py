@@ -149,3 +149,20 @@ def test_the_form_of_a_signed_contract_shows_what_its_amendments_changed(qtbot, 
     assert "Total: 4,300,000.00 since BC-1" in form.read_only_note.text()
     assert form.editors["total"].toolTip() == "Effective value: 4,300,000.00 since BC-1"
     assert "4,273,290.00" in form.editors["total"].findChild(QLineEdit).text()  # the signed value stays shown
+
+
+def test_a_long_comment_shows_whole_with_its_clause_and_author_line(qtbot, tab):
+    """A long comment was cut to two lines ("…用来看…"), its "条款 4.1 · who · when" line gone."""
+    from PySide6.QtCore import QRect, Qt
+
+    panel = tab.comments
+    panel.kind_combo.setCurrentIndex(panel.kind_combo.findData("clause"))
+    panel.target_edit.setText("4.1")
+    panel.text_edit.setPlainText("这里的付款期限与附件三不一致，请核对后再提交；违约金比例也需要法务确认是否超过法定上限。" * 6)
+    panel.add_button.click()
+    item = panel.tree.topLevelItem(0)
+    width = panel.tree.columnWidth(0) - 8
+    needed = panel.tree.fontMetrics().boundingRect(QRect(0, 0, width, 100_000), Qt.TextFlag.TextWordWrap,
+                                                   item.text(0)).height()
+    assert needed > 3 * panel.tree.fontMetrics().lineSpacing()  # the text wraps over more than its two lines
+    assert panel.tree.visualItemRect(item).height() >= needed
