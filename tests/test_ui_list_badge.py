@@ -33,3 +33,17 @@ def test_open_comments_show_a_badge_until_resolved(qtbot, db):
         set_comment_resolved(db, SAMPLE_NUMBER, comment.uid, True)
     model.refresh_contract(SAMPLE_NUMBER)
     assert model.data(_number_cell(model), Qt.ItemDataRole.DecorationRole) is None
+
+
+def test_the_badge_leaves_the_number_whole(qtbot, db):
+    """With open comments the badge cut CMHA-AY-202500441 to "CMHA-AY-2025…" in a first window's list."""
+    from ui.contract_list_view import ContractListView
+
+    add_comment(db, SAMPLE_NUMBER, "clause", "4.1", "标点重复")
+    view = ContractListView(db)
+    qtbot.addWidget(view)
+    view.model.refresh_contract(SAMPLE_NUMBER)
+    table = view.table
+    badge = view.model.data(_number_cell(view.model), Qt.ItemDataRole.DecorationRole)
+    needed = badge.width() + 8 + table.fontMetrics().horizontalAdvance(SAMPLE_NUMBER) + 8
+    assert table.horizontalHeader().sectionSize(NUMBER) >= needed

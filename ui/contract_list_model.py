@@ -145,6 +145,10 @@ class ContractListModel(QAbstractTableModel):
             return f"party_{self.other_party}"
         return SORT_KEYS[column] if 0 <= column < len(SORT_KEYS) else None
 
+    def number_texts(self) -> list[str]:
+        """The registry numbers of the rows read, for sizing their column."""
+        return [s.number for s in self._rows]
+
     def total_texts(self) -> list[str]:
         """The totals as the list shows them, for sizing their column."""
         return [format_amount(s.total) for s in self._rows]

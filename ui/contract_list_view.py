@@ -35,6 +35,8 @@ SEARCH_DELAY_MS = 150
 COUNT_DELAY_MS = 400
 
 
+#: Beside a registry number: the open comments' badge (18 px), its gap and the cell's margins.
+BADGE_ROOM = 44
 #: The columns' order on screen (the model's stays NUMBER … DEADLINE).
 VISUAL_ORDER = (NUMBER, TITLE, STATUS, DEADLINE, OTHER_PARTY, TOTAL)
 
@@ -76,6 +78,10 @@ class ContractListView(RetranslateMixin, QWidget):
         header.setStretchLastSection(False)
         for column, width in enumerate((136, 100, 88, 92, 56, 170)):
             header.resizeSection(column, width)
+        # 编号 as wide as the longest number read, with room for the open comments' badge beside it (it cut
+        # CMHA-AY-202500441 to "CMHA-AY-2025…"); the clerk's own width, if any, is put back later (apply_column_layout)
+        widest = max((self.table.fontMetrics().horizontalAdvance(n) for n in self.model.number_texts()), default=0)
+        header.resizeSection(NUMBER, max(136, widest + BADGE_ROOM))
         # What needs doing first: 状态 and 下一期限 after 编号 and 标题 (a first window's list, 35% of 1229 px, shows
         # them; 对方 and 合计 follow). The clerk may drag the columns; the window keeps their order (ui.settings).
         for visual, column in enumerate(VISUAL_ORDER):
