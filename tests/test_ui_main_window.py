@@ -147,6 +147,11 @@ def test_sorting_by_total_and_back(qtbot, window, db):
     assert order in (["T-0001", "T-0002", SAMPLE_NUMBER], [SAMPLE_NUMBER, "T-0002", "T-0001"])
     window.list_view.table.sortByColumn(TOTAL, Qt.SortOrder.DescendingOrder)
     assert listed(window) == [SAMPLE_NUMBER, "T-0002", "T-0001"]
+    # 下一期限 cannot be sorted by: a click leaves the arrow on 合计, where the rows are still sorted
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton,
+                     pos=header.rect().topLeft() + _section_centre(header, DEADLINE))
+    assert (header.sortIndicatorSection(), header.sortIndicatorOrder()) == (TOTAL, Qt.SortOrder.DescendingOrder)
+    assert listed(window) == [SAMPLE_NUMBER, "T-0002", "T-0001"]
 
 
 def test_the_list_follows_an_edit_into_its_sort_order_and_out_of_its_filter(qtbot, window, db):

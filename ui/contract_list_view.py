@@ -87,6 +87,10 @@ class ContractListView(RetranslateMixin, QWidget):
         for visual, column in enumerate(VISUAL_ORDER):
             header.moveSection(header.visualIndex(column), visual)
         header.setSectionsMovable(True)
+        # 下一期限 is worked out per row, not stored: it cannot be sorted by, so its header takes no sort arrow (the
+        # arrow moved there while the rows stayed in the last order)
+        self._sorted_by = (header.sortIndicatorSection(), header.sortIndicatorOrder())
+        header.sortIndicatorChanged.connect(self._sort_indicator_moved)
         header.setSectionResizeMode(TITLE, QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(TOTAL, QHeaderView.ResizeMode.Fixed)  # sized from its amounts: never clipped
         self.count_label = QLabel()
@@ -147,6 +151,20 @@ class ContractListView(RetranslateMixin, QWidget):
         width = max(widest, title + 16) + 2 * self.table.style().pixelMetric(self.table.style().PixelMetric.PM_FocusFrameHMargin) + 12
         if header.sectionSize(TOTAL) != width:
             header.resizeSection(TOTAL, width)
+
+    def _sort_indicator_moved(self, column: int, order: Qt.SortOrder) -> None:
+        from PySide6.QtGui import QCursor
+        from PySide6.QtWidgets import QToolTip
+
+        header = self.table.horizontalHeader()
+        if self.model.sort_key(column) is not None:
+            self._sorted_by = (column, order)
+            return
+        header.blockSignals(True)
+        header.setSortIndicator(*self._sorted_by)
+        header.blockSignals(False)
+        QToolTip.showText(QCursor.pos(), _("The list cannot be sorted by its next deadline; the reminders list what "
+                                           "falls due first"), header)
 
     def column_layout(self) -> str:
         """The columns in their order on screen with their widths, as JSON [[column, width], …] (ui.settings)."""
