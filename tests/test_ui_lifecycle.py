@@ -350,7 +350,7 @@ def test_the_reminders_summary_counts_what_can_be_done_now_apart_from_what_falls
                        reminder("c", date(2026, 1, 10), ItemState.OPEN), reminder("d", date(2026, 2, 1), ItemState.OPEN)]
     panel.computed = True
     panel._show()
-    assert panel.summary.text() == "1 overdue; 1 due this week; 2 can be done now"
+    assert panel.summary.text() == "1 overdue; 1 due within a week; 2 can be done now"
 
 
 def test_the_reminders_dock_is_one_line_until_something_falls_due(qtbot, window, db):
@@ -366,7 +366,7 @@ def test_the_reminders_dock_is_one_line_until_something_falls_due(qtbot, window,
         panel.list.topLevelItem(i).setSelected(True)
     panel.dismiss_selected()
     qtbot.waitUntil(lambda: panel.compact is True)
-    assert panel.list.isHidden() and panel.summary.text() == "Nothing is overdue or due this week."
+    assert panel.list.isHidden() and panel.summary.text() == "Nothing is overdue or due within a week."
     one_line = panel.height()
     assert one_line < 2 * panel.summary.sizeHint().height() + panel.dismiss_button.sizeHint().height()
     form_height = window.tabs.height()

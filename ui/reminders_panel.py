@@ -1,4 +1,4 @@
-"""The reminders panel the window shows on opening: what is overdue and what falls due this week across all
+"""The reminders panel the window shows on opening: what is overdue and what falls due within a week across all
 contracts (payments, acceptance, review answers, filing, renewals 90/60/30 days ahead), from app.reminders.
 
 The clerk dismisses items one by one (kept per user in the database; an item comes back if its date moves) and
@@ -182,16 +182,16 @@ class RemindersPanel(RetranslateMixin, QDockWidget):
                     row.setForeground(col, QBrush(OVERDUE))
             self.list.addTopLevelItem(row)
         if not self.computed:
-            self.summary.setText(_("Looking for what is overdue or due this week…"))
+            self.summary.setText(_("Looking for what is overdue or due within a week…"))
         elif not self.reminders:
-            self.summary.setText(_("Nothing is overdue or due this week."))
-        else:  # what can be done since a date (an invoice that may be issued) is not "due this week"
+            self.summary.setText(_("Nothing is overdue or due within a week."))
+        else:  # what can be done since a date (an invoice that may be issued) is not "due within a week"
             from app.rules.schedule import ItemState
 
             ready = sum(1 for r in self.reminders if r.state is ItemState.OPEN)
             soon = len(self.reminders) - overdue - ready
             parts = [ngettext("{n} overdue", "{n} overdue", overdue).format(n=overdue),
-                     ngettext("{n} due this week", "{n} due this week", soon).format(n=soon)]
+                     ngettext("{n} due within a week", "{n} due within a week", soon).format(n=soon)]
             if ready:
                 parts.append(ngettext("{n} can be done now", "{n} can be done now", ready).format(n=ready))
             self.summary.setText(_("; ").join(parts))
