@@ -152,15 +152,28 @@ def test_gbk_text_stored_with_its_unit_price_only_row(qtbot, window, db, tmp_pat
     assert window.number == "TY-FW-2025-032"
 
 
-def test_cancel_stores_nothing(qtbot, window, db, db_path, tmp_path):
+def test_cancel_stores_nothing(qtbot, window, db, db_path, tmp_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[str] = []
+
+    def answer(box):  # the corrections are asked about: first "go back", then "discard"
+        asked.append(box.text())
+        choice = "&Go back to it" if len(asked) == 1 else "&Discard"
+        next(b for b in box.buttons() if b.text() == choice).click()
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
     before = database_digest(db_path)
     dialog = open_text(qtbot, window, services_gbk(tmp_path / "services.txt"))
     type_value(qtbot, dialog, field_item(dialog, "signing.a.signatory"), "张明")
     dialog.fields.setCurrentItem(field_item(dialog, "total"))
     qtbot.keyClick(dialog.fields, Qt.Key.Key_Return)  # Enter in the list is not "store"
     assert dialog.isVisible() and not contracts.exists(db, "TY-FW-2025-032")
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)  # Escape threw the corrections away without a word
+    assert asked == ["1 value corrected here will be lost: the draft is not taken in."] and dialog.isVisible()
+    assert field_item(dialog, "signing.a.signatory").text(VALUE) == "张明"
     dialog.cancel_button.click()
-    assert not dialog.isVisible()
+    assert len(asked) == 2 and not dialog.isVisible()
     assert not contracts.exists(db, "TY-FW-2025-032")
     assert database_digest(db_path) == before
     assert window.number == SAMPLE_NUMBER

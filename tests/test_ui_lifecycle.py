@@ -476,3 +476,28 @@ def test_the_lists_next_deadline_follows_a_payment_recorded_and_removed(qtbot, d
     w.operations.run(remove_payment, N, done[-1].id, reason="记错了")
     assert listed().startswith(unpaid) and "¥14,000.00 unpaid" in listed()  # back, part paid
     wait_for_background()
+
+
+def test_cancel_in_office_settings_asks_before_dropping_changes(qtbot, window, db, monkeypatch):
+    """Escape dropped a changed office name and review period without a word."""
+    from PySide6.QtWidgets import QMessageBox
+
+    asked: list[str] = []
+
+    def answer(box):
+        asked.append(box.text())
+        choice = "&Go back to it" if len(asked) == 1 else "&Discard"
+        next(b for b in box.buttons() if b.text() == choice).click()
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    untouched = window.open_office_settings()
+    untouched.reject()  # nothing changed: closed without a question
+    assert not asked and not untouched.isVisible()
+    dialog = window.open_office_settings()
+    dialog.office.setText("汤阴县人民政府办公室")
+    dialog.review_period.count.setValue(12)
+    dialog.reject()  # Escape: asked, and "go back" keeps the dialog with what was typed
+    assert asked == ["The changes to the office's settings will be lost."] and dialog.isVisible()
+    assert dialog.office.text() == "汤阴县人民政府办公室"
+    dialog.reject()  # discarded: nothing stored
+    assert not dialog.isVisible() and load_settings(db) == sc.TEST_OFFICE

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.base.errors import UserError
-from app.base.i18n import N_, _
+from app.base.i18n import N_, _, ngettext
 from app.codecs.intake.document import Span
 from app.codecs.intake.labels import field_label
 from app.domain import Contract, CostRow, party_name
@@ -745,7 +745,16 @@ class IntakeDialog(RetranslateMixin, QDialog):
         self.accept()
 
     def reject(self) -> None:
-        """Cancel (or Escape, or Close) stores nothing; a reading still running is left to end on its own."""
+        """Cancel (or Escape, or Close) stores nothing, asking first when values were corrected here; a reading
+        still running is left to end on its own."""
+        if self.edits:
+            from ui.unsaved_entries import ask_to_discard_changes
+
+            if not ask_to_discard_changes(self, ngettext(
+                    "{n} value corrected here will be lost: the draft is not taken in.",
+                    "{n} values corrected here will be lost: the draft is not taken in.",
+                    len(self.edits)).format(n=len(self.edits))):
+                return
         if self.worker is not None:
             self.worker.cancel()
             self.worker = None

@@ -169,6 +169,7 @@ class OfficeSettingsDialog(QDialog):
         layout.addWidget(self.error)
         layout.addLayout(bottom)
         self.show_settings(stored.settings)
+        self.shown = stored.settings  # what Cancel compares with, so that it asks before dropping changes
         self.resize(760, 600)
 
     # ------------------------------------------------------------------ building
@@ -400,6 +401,20 @@ class OfficeSettingsDialog(QDialog):
     def show_error(self, message: str) -> None:
         self.error.setText(message)
         self.error.show()
+
+    def reject(self) -> None:
+        """Cancel (or Escape, or Close): the office's settings stay as stored, asking first when they were changed
+        here (an entry that cannot be read counts as a change)."""
+        try:
+            changed = self.settings() != self.shown
+        except UserError:
+            changed = True
+        if changed:
+            from ui.unsaved_entries import ask_to_discard_changes
+
+            if not ask_to_discard_changes(self, _("The changes to the office's settings will be lost.")):
+                return
+        super().reject()
 
     def save(self) -> bool:
         from app.ops.office import save_office_settings

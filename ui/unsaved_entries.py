@@ -39,3 +39,19 @@ def ask_to_discard(parent: QWidget, entries: dict[str, tuple[QWidget, str, str]]
     box.setObjectName("unsavedEntries")
     box.exec()
     return box.clickedButton() is discard
+
+
+def ask_to_discard_changes(parent: QWidget, what: str) -> bool:
+    """Before a dialog's Cancel (or Escape) throws away what the clerk changed in it: True to discard, False to go
+    back to the dialog (the default, and Escape). `what` says what would be lost."""
+    box = QMessageBox(parent)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle(_("Discard the changes?"))
+    box.setText(what)
+    back = box.addButton(_("&Go back to it"), QMessageBox.ButtonRole.RejectRole)
+    discard = box.addButton(_("&Discard"), QMessageBox.ButtonRole.DestructiveRole)
+    box.setDefaultButton(back)
+    box.setEscapeButton(back)
+    box.setObjectName("discardChanges")
+    box.exec()
+    return box.clickedButton() is discard
