@@ -703,18 +703,31 @@ class IntakeDialog(RetranslateMixin, QDialog):
                     self._tint(item, ROW_COLOURS["corrected"])
                     item.setText(READING, _("corrected"))
                 self.details.setText("")
+                self._review_again()
         finally:
             self._filling = False
         self.message.setProperty("error", False)
         self._update_state()
+
+    def _review_again(self) -> None:
+        """The arithmetic review of the contract as corrected: an instalment typed right clears the finding that
+        quoted it wrong (the tab and the summary kept both errors while the corrected value was stored)."""
+        from dataclasses import replace
+
+        from app.codecs.intake import review
+
+        self.read.report = review(replace(self.read.result, contract=self.corrected_contract()))
+        self._fill_checks()
 
     # ------------------------------------------------------------------ storing
 
     def corrected_contract(self) -> Contract:
         """The recognised contract with the clerk's corrections."""
         assert self.reading is not None
-        contract: Contract = self.read.result.contract
-        for path, value in self.edits.items():
+        import copy
+
+        contract: Contract = copy.deepcopy(self.read.result.contract)  # the reading stays as read: an edit undone
+        for path, value in self.edits.items():  # leaves no trace of it
             if path == "number":
                 contract.number = value
             else:
