@@ -76,11 +76,11 @@ class LedgerDialog(QDialog):
             self.year.add_value(str(year), year)
         form.addRow(_("Year (signed, else drafted):"), self.year)
         self.state = ValueCombo()
-        self.state.setAccessibleName(_("State"))
-        self.state.add_value(_("every state"), None)
+        self.state.setAccessibleName(_("Stage"))
+        self.state.add_value(_("every stage"), None)
         for stage in Stage:
             self.state.add_value(stage.label, stage)
-        form.addRow(_("State:"), self.state)
+        form.addRow(_("Stage:"), self.state)  # the office's steps (办理阶段), not the list's 状态
         self.counterparty = QLineEdit()
         self.counterparty.setAccessibleName(_("Counterparty"))
         self.counterparty.setPlaceholderText(_("any part of the name"))

@@ -66,7 +66,7 @@ PDF_COLUMNS: tuple[tuple[str, str, float, str], ...] = (
     ("unpaid", N_("Unpaid"), 19, "RIGHT"),
     ("next_due", N_("Next due"), 20, "LEFT"),
     ("overdue", N_("Overdue amount"), 19, "RIGHT"),
-    ("stage", N_("State"), 12, "CENTER"),
+    ("stage", N_("Stage"), 12, "CENTER"),
     ("filed_on", N_("Filing date"), 15, "CENTER"),
     ("archived_on", N_("Archiving date"), 15, "CENTER"),
 )
@@ -174,7 +174,7 @@ def _statistics(stats: list[YearStatistics], s: _Styles) -> list[Flowable]:
         tables = []
         for heading, groups in (
             (_("By kind"), [(kind_label(k), t) for k, t in year_stats.by_kind.items()]),
-            (_("By state"), [(st.label, t) for st, t in year_stats.by_stage.items()]),
+            (_("By stage"), [(st.label, t) for st, t in year_stats.by_stage.items()]),
         ):
             rows = [[heading, _("Contracts"), _("Amount")]]
             rows += [[label, str(t.count), format_amount(t.amount)] for label, t in groups]
@@ -203,7 +203,7 @@ def _strings(rows: list[LedgerRow], stats: list[YearStatistics], heading: str, c
     for n, row in enumerate(rows, start=1):
         parts += [_text(row, n, k) for k, _t, _w, _a in PDF_COLUMNS]
     parts += [kind_label(k) for y in stats for k in y.by_kind] + [st.label for y in stats for st in y.by_stage]
-    parts += [_("Yearly statistics"), _("By kind"), _("By state"), _("Contracts"), _("Amount"), _(TOTAL_LABEL),
+    parts += [_("Yearly statistics"), _("By kind"), _("By stage"), _("Contracts"), _("Amount"), _(TOTAL_LABEL),
               _("year not known"), ngettext("{n} contract", "{n} contracts", len(rows)).format(n=len(rows)), "0123456789第页共年"]
     return "".join(parts)
 

@@ -64,7 +64,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("next_due", N_("Next due"), "date", 11),
     Column("next_due_what", N_("Due for"), "text", 18),
     Column("overdue", N_("Overdue amount"), "money", 14),
-    Column("stage", N_("State"), "text", 10),
+    Column("stage", N_("Stage"), "text", 10),
     Column("filed_on", N_("Filing date"), "date", 11),
     Column("archived_on", N_("Archiving date"), "date", 11),
 )
@@ -226,7 +226,7 @@ def _write_statistics(sheet: Sheet, ledger: str, rows_last: int, stats: list[Yea
         put.add([put.text(f"A{put.next_row}", year_text, cells.plain_label)])
         for heading, key, groups in (
             (_("By kind"), "kind", [(kind_label(k), t) for k, t in year_stats.by_kind.items()]),
-            (_("By state"), "stage", [(s.label, t) for s, t in year_stats.by_stage.items()]),
+            (_("By stage"), "stage", [(s.label, t) for s, t in year_stats.by_stage.items()]),
         ):
             r = put.next_row
             put.add([put.text(f"{col}{r}", text, cells.header)
