@@ -203,7 +203,7 @@ def test_the_pdf_is_landscape_with_the_header_on_every_page_and_fonts_embedded(w
     assert squash(sc.NUMBER) in text and "华安家具有限公司" in text
     total_paid = sum(r.paid for r in rows)
     assert f"{total_paid:,.2f}" in text
-    assert "年度统计" in text and "按合同类型" in text and "按状态" in text
+    assert "年度统计" in text and "按合同类型" in text and "按办理阶段" in text
     wide = tmp_path / "numbers.pdf"  # a number like the sample's, and a date, each on one line of its cell
     export_ledger_pdf([replace(walked.row, number="CMHA-AY-202500441")], wide, office="办公室", today=sc.TODAY)
     layout = subprocess.run(["pdftotext", "-layout", str(wide), "-"], capture_output=True, text=True, check=True).stdout
