@@ -673,3 +673,20 @@ def test_the_lists_columns_stay_as_the_clerk_dragged_them(qtbot, db, db_path, se
     assert header.visualIndex(TOTAL) == 1 and header.sectionSize(TITLE) == 150
     assert again.list_view.model.index(0, NUMBER).data() == SAMPLE_NUMBER  # still sorted by number
     wait_for_background()
+
+
+def test_a_long_finding_wraps_whole_in_the_check_tab(qtbot, window):
+    """The signatory finding was cut at "a written authorisatio…", hiding the clause it cites at its end."""
+    from PySide6.QtCore import QRect
+
+    from ui.main_window import CHECKS
+
+    window.tabs.setCurrentWidget(window.pages[CHECKS])
+    tree = window.check_tab.tree
+    tree.setColumnWidth(3, 240)  # a narrow window's share
+    qtbot.wait(10)
+    longest = max((tree.topLevelItem(i) for i in range(tree.topLevelItemCount())), key=lambda it: len(it.text(3)))
+    needed = tree.fontMetrics().boundingRect(QRect(0, 0, tree.columnWidth(3) - 8, 100_000), Qt.TextFlag.TextWordWrap,
+                                             longest.text(3)).height()
+    assert needed > 2 * tree.fontMetrics().lineSpacing()  # it does wrap at this width
+    assert tree.visualItemRect(longest).height() >= needed

@@ -28,6 +28,7 @@ from app.store.db import Database
 from ui.change_feed import FollowsContract
 from ui.i18n import RetranslateMixin
 from ui.operations import operations_for
+from ui.wrapped_text import wrap_column
 
 WHERE_ROLE = Qt.ItemDataRole.UserRole
 
@@ -51,12 +52,12 @@ class CheckTab(FollowsContract, RetranslateMixin, QWidget):
         self.tree = QTreeWidget()
         self.tree.setObjectName("checkFindings")
         self.tree.setRootIsDecorated(False)
-        self.tree.setUniformRowHeights(True)
         self.tree.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.tree.setColumnCount(4)
         self.tree.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.tree.header().setStretchLastSection(True)
         self.tree.itemActivated.connect(self._activated)  # double-click, Enter
+        wrap_column(self.tree, 3)  # a long finding wraps whole (its clause reference at the end had been cut)
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(self.tree, 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -12,8 +12,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTreeWidget,
     QTreeWidgetItem,
     QVBoxLayout,
@@ -30,24 +28,7 @@ from app.store import comments as store
 from app.store.db import Database
 from ui.flow_layout import FlowLayout
 from ui.operations import operations_for
-
-
-class _WrappedText(QStyledItemDelegate):
-    """Rows as tall as their text wrapped at the column's width: Qt's own hint measured a long comment (Chinese
-    has no spaces to break at) as its two written lines, so it was cut, its "条款 4.1 · who · when" line gone."""
-
-    def __init__(self, tree: QTreeWidget) -> None:
-        super().__init__(tree)
-        self._tree = tree
-
-    def sizeHint(self, option: QStyleOptionViewItem, index) -> QSize:
-        hint = super().sizeHint(option, index)
-        width = self._tree.columnWidth(index.column()) - 8
-        if width <= 0:
-            return hint
-        text = str(index.data() or "")
-        height = option.fontMetrics.boundingRect(QRect(0, 0, width, 100_000), Qt.TextFlag.TextWordWrap, text).height()
-        return QSize(hint.width(), max(hint.height(), height + 6))
+from ui.wrapped_text import wrap_column
 
 
 class CommentsPanel(QWidget):
@@ -68,16 +49,13 @@ class CommentsPanel(QWidget):
         self.drafts: dict[str, str] = {}  # contract number → a comment written but not yet added
         self.tree = QTreeWidget()
         self.tree.setColumnCount(self.COLUMNS)
-        self.tree.setUniformRowHeights(False)  # two lines per comment
-        self.tree.setWordWrap(True)
         self.tree.header().setStretchLastSection(False)
         self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         self.tree.header().setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
         self.tree.setRootIsDecorated(False)
-        # a long comment's rows are as tall as its text needs at the column's width now, not at the first layout's
-        # (it was cut to two lines, its "条款 4.1 · who · when" line gone)
-        self.tree.setItemDelegateForColumn(0, _WrappedText(self.tree))
-        self.tree.header().sectionResized.connect(lambda *_args: self.tree.doItemsLayout())
+        # a long comment's row is as tall as its text wrapped (it was cut to two lines, its "条款 4.1 · who · when"
+        # line gone)
+        wrap_column(self.tree, 0)
         self.tree.setSelectionMode(QTreeWidget.SelectionMode.SingleSelection)
         self.show_resolved = QCheckBox()
         self.show_resolved.setChecked(True)
