@@ -108,6 +108,9 @@ def test_the_contract_walks_through_every_step_in_the_window(qtbot, window, db, 
     assert (filing.text(1), filing.text(2), filing.text(3)) == ("2026-03-02", "done 4 days late",
                                                                "filed with 2 of 2 offices")
     # Payments: part payments, the schedule shows what is unpaid.
+    first = tab.record_payment()
+    assert first.amount.text() == "24,000.00"  # instalment 1's unpaid amount suggested, grouped as on screen
+    first.reject()
     for p in sc.PAYMENTS:
         dialog = tab.record_payment()
         choose(dialog.instalment, p.instalment)

@@ -339,7 +339,7 @@ class PaymentDialog(_OpDialog):
         no = self.instalment.value()
         found = next((i for i in self.standing.instalments if i.no == no), None)
         if found is not None and found.unpaid > 0:
-            self.amount.setText(format_amount(found.unpaid, grouping=False))
+            self.amount.setText(format_amount(found.unpaid))  # grouped as every amount on screen: 424,430.00
 
     def run(self) -> bool:
         from app.ops.payments import record_payment
