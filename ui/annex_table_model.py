@@ -384,7 +384,6 @@ class CostTableModel(QAbstractTableModel):
         return {(self._index[rid] + 1, column): (typed, message)
                 for (rid, column), (message, typed) in self._errors.items() if rid in self._index}
 
-
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
         if parent.isValid():
             return 0

@@ -40,6 +40,7 @@ BADGE_ROOM = 44
 #: The columns' order on screen (the model's stays NUMBER … DEADLINE).
 VISUAL_ORDER = (NUMBER, TITLE, STATUS, DEADLINE, OTHER_PARTY, TOTAL)
 
+
 class ContractListView(RetranslateMixin, QWidget):
     """Search + filter + table. `select_number` selects a contract programmatically."""
 

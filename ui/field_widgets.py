@@ -148,10 +148,10 @@ class FieldLineEdit(RetranslateMixin, QLineEdit):
         if value != self.stored:
             self.stored = value
             self.commit.emit(self.path, value)
-        elif self.isUndoAvailable():  # the stored value again ("cny", or after a refused entry): shown as stored, its
-            self.show_value(value)  # typing history gone, so that Undo is not offered for an entry that changed nothing
-        elif self.text() != format_value(self.path, value):
-            self.show_value(value)  # the stored value typed another way (full-width, spaces): shown as stored
+        elif self.isUndoAvailable() or self.text() != format_value(self.path, value):
+            # the stored value again, typed another way (full-width, "cny") or after a refused entry: shown as stored,
+            # its typing history gone, so that Undo is not offered for an entry that changed nothing
+            self.show_value(value)
 
 
 class AmountEdit(QWidget):
@@ -592,9 +592,9 @@ class ContractEditorBase(FollowsContract, RetranslateMixin, QWidget):
 
     def retranslate_ui(self) -> None:
         note = _("This contract is signed: signed contracts change only through an amendment. The fields are read-only.")
-        dated = any(path.startswith("events.") or path.endswith(".date") for path in getattr(self, "editors", {}))
-        contract = getattr(self, "contract", None)
-        if dated and contract is not None and contract.status is Status.SIGNED:
+        contract = getattr(self, "contract", None)  # a tab with an editor that a signed contract leaves open says so
+        if contract is not None and contract.status is Status.SIGNED and any(
+                field_allowed(Status.SIGNED, path, None) for path in getattr(self, "editors", {})):
             note = _("This contract is signed: signed contracts change only through an amendment. The fields are "
                      "read-only, except the dates still recorded after signing: acceptance requested, reminder sent, "
                      "accepted, and a signing date left blank.")

@@ -1041,10 +1041,9 @@ class MainWindow(RetranslateMixin, QMainWindow):
             return
         from app.review.report import table_lines
 
-        lines = [line.strip() for line in table_lines(diff)]  # what the import changes, as the review reports it
-        shown = lines[:-1][:MAX_LINES_ASKED] + (
-            [_("… and {n} more").format(n=len(lines) - 1 - MAX_LINES_ASKED)] if len(lines) - 1 > MAX_LINES_ASKED
-            else []) + lines[-1:]
+        *changes, total = [line.strip() for line in table_lines(diff)]  # as the review reports it, the total last
+        more = len(changes) - MAX_LINES_ASKED
+        shown = [*changes[:MAX_LINES_ASKED], *([_("… and {n} more").format(n=more)] if more > 0 else []), total]
         question = _("Replace the table of annex {no} ({old} rows) with the {new} rows of the workbook?").format(
             no=annex_no, old=old_rows, new=len(table.rows))
         answer = QMessageBox.question(self, _("Import cost table"), question + "\n\n" + "\n".join(shown))

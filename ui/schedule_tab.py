@@ -333,9 +333,11 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
         dialog.open()
 
     def import_holiday_schedule(self, path: str | None = None) -> int:
-        """Import a holiday schedule typed from the State Council notice (a CSV of 日期,类型,名称); the days of its
-        years already stored are replaced, after asking. Returns how many days were imported (0: none)."""
-        from app.ops.calendar import import_schedule
+        """Import a holiday schedule typed from the State Council notice (a CSV of 日期,类型,名称; every line checked
+        before anything is stored); the days of its years already stored are replaced, after asking. Returns how many
+        days were imported (0: none)."""
+        from app.codecs.calendar_csv import read_calendar_csv
+        from app.ops.calendar import set_days
         from app.store.calendar import holiday_rows
 
         if path is None:
@@ -343,21 +345,20 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
                                                         _("Holiday schedule (*.csv)"))
             if not path:
                 return 0
-        from app.codecs.calendar_csv import read_calendar_csv
-
         try:
-            years = sorted({d.day.year for d in read_calendar_csv(Path(path))})
+            days = read_calendar_csv(Path(path))
         except UserError as exc:
             QMessageBox.warning(self, _("Holiday schedule not imported"), str(exc))
             return 0
+        years = sorted({d.day.year for d in days})
         stored = [d for year in years for d in holiday_rows(self.db, year)]
         if stored and QMessageBox.question(
             self, _("Replace the holiday schedule"),
             _("The calendar already holds {n} days for {years}. Replace them with the file's schedule?").format(
                 n=len(stored), years=_(", ").join(map(str, years)))) != QMessageBox.StandardButton.Yes:
             return 0
-        try:
-            days = self.operations.call(import_schedule, Path(path), replace_years=True).value
+        try:  # the file is the whole schedule of its years: what was stored for them goes first
+            self.operations.call(set_days, days, clear_years=years)
         except UserError as exc:
             QMessageBox.warning(self, _("Holiday schedule not imported"), str(exc))
             return 0

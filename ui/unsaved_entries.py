@@ -26,32 +26,30 @@ def ask_to_discard(parent: QWidget, entries: dict[str, tuple[QWidget, str, str]]
     """True when the clerk discards the entries, False to go back to them."""
     lines = [_("{field}: “{value}” — {problem}").format(field=where_label(path), value=text, problem=problem)
              for path, (_tab, text, problem) in entries.items()]
-    box = QMessageBox(parent)
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(_("Entry not saved"))
-    box.setText(_("This entry cannot be saved as it is:") if len(lines) == 1
-                else _("These entries cannot be saved as they are:"))
-    box.setInformativeText("\n".join(lines) + "\n\n" + _("Go back and correct it, or discard what was typed?"))
-    back = box.addButton(_("&Go back to it"), QMessageBox.ButtonRole.RejectRole)
-    discard = box.addButton(_("&Discard"), QMessageBox.ButtonRole.DestructiveRole)
-    box.setDefaultButton(back)
-    box.setEscapeButton(back)
-    box.setObjectName("unsavedEntries")
-    box.exec()
-    return box.clickedButton() is discard
+    return _go_back_or_discard(
+        parent, "unsavedEntries", _("Entry not saved"),
+        _("This entry cannot be saved as it is:") if len(lines) == 1 else _("These entries cannot be saved as they are:"),
+        "\n".join(lines) + "\n\n" + _("Go back and correct it, or discard what was typed?"))
 
 
 def ask_to_discard_changes(parent: QWidget, what: str) -> bool:
     """Before a dialog's Cancel (or Escape) throws away what the clerk changed in it: True to discard, False to go
     back to the dialog (the default, and Escape). `what` says what would be lost."""
+    return _go_back_or_discard(parent, "discardChanges", _("Discard the changes?"), what)
+
+
+def _go_back_or_discard(parent: QWidget, name: str, title: str, text: str, details: str = "") -> bool:
+    """The one question of this module: 返回修改 (the default, and Escape) or 放弃; True when discarded."""
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(_("Discard the changes?"))
-    box.setText(what)
+    box.setWindowTitle(title)
+    box.setText(text)
+    if details:
+        box.setInformativeText(details)
     back = box.addButton(_("&Go back to it"), QMessageBox.ButtonRole.RejectRole)
     discard = box.addButton(_("&Discard"), QMessageBox.ButtonRole.DestructiveRole)
     box.setDefaultButton(back)
     box.setEscapeButton(back)
-    box.setObjectName("discardChanges")
+    box.setObjectName(name)
     box.exec()
     return box.clickedButton() is discard

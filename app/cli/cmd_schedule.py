@@ -230,12 +230,14 @@ def run_calendar_list(args) -> int:
 
 
 def run_calendar_import(args) -> int:
-    from app.ops.calendar import import_schedule
+    from app.codecs.calendar_csv import read_calendar_csv
+    from app.ops.calendar import set_days
     from app.store.calendar import load_calendar
 
+    days = read_calendar_csv(Path(args.file))  # every line checked before the database is opened
     db = open_store(args)
-    days = import_schedule(db, Path(args.file), replace_years=args.replace_years).value
     years = sorted({d.day.year for d in days})
+    set_days(db, days, clear_years=years if args.replace_years else ())
     print(_("{n} days imported for {years}").format(n=len(days), years=", ".join(map(str, years))))
     calendar = load_calendar(db)
     missing = [y for y in years if y not in calendar.covered_years]
