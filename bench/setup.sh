@@ -3,8 +3,9 @@
 # use today) and a Chinese font for it. Debian/Ubuntu only; needs root or sudo. Safe to run again.
 set -eu
 if command -v soffice >/dev/null 2>&1 && soffice --headless --version >/dev/null 2>&1 \
-   && ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1; then
-  echo "LibreOffice Writer is already installed: $(soffice --headless --version)"
+   && ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1 \
+   && fc-list :lang=zh 2>/dev/null | grep -q .; then
+  echo "LibreOffice Writer and a Chinese font are already installed: $(soffice --headless --version)"
   exit 0
 fi
 if ! command -v apt-get >/dev/null 2>&1; then

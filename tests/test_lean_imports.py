@@ -1,4 +1,4 @@
-"""ReportLab's import without the two costs the app never uses (app/base/lean_imports.py, issue 21): what it skips
+"""ReportLab's import without the costs the app never uses (app/base/lean_imports.py, issue 21): what it skips
 is not paid at import, and each thing behaves as before the first time it is used."""
 
 from __future__ import annotations
@@ -30,11 +30,16 @@ from pyhanko.pdf_utils.font.opentype import GlyphAccumulator  # the signature st
 import uharfbuzz
 seen["real_module"] = type(sys.modules["uharfbuzz"]).__name__
 seen["same_face"] = ttfonts.uharfbuzz.Face is uharfbuzz.Face
+seen["pillow_loaded"] = type(sys.modules.get("PIL.Image")).__name__
+from reportlab.lib.utils import ImageReader
+from app.base.resources import resource
+seen["image_size"] = list(ImageReader(str(resource("icons", "contractdesk.png"))).getSize())
+seen["pillow_after_use"] = type(sys.modules.get("PIL.Image")).__name__
 print(json.dumps(seen))
 """
 
 
-def test_a_fresh_export_process_skips_the_pattern_and_harfbuzz_until_used():
+def test_a_fresh_export_process_skips_the_pattern_harfbuzz_and_pillow_until_used():
     done = subprocess.run([sys.executable, "-c", FRESH], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     seen = json.loads(done.stdout.strip().splitlines()[-1])
@@ -42,6 +47,8 @@ def test_a_fresh_export_process_skips_the_pattern_and_harfbuzz_until_used():
     assert not seen["harfbuzz_loaded"] and not seen["harfbuzz_in_modules"]
     assert seen["uri"] and not seen["not_uri"] and seen["compiled_after_use"] == "Pattern"
     assert seen["shaping_face"] == "Face" and seen["real_module"] == "module" and seen["same_face"]
+    assert seen["pillow_loaded"] == "NoneType"  # no picture drawn yet
+    assert seen["image_size"][0] > 0 and seen["pillow_after_use"] == "module"
 
 
 def test_a_pattern_compiled_on_use_matches_as_the_compiled_one():

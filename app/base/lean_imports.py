@@ -8,6 +8,8 @@ before the window is ready for editing, and a little of its first paint.
   paragraph style with `shaping` asks for (ours never do: Chinese needs none). While that module loads, its import
   gets a stand-in that imports uharfbuzz the first time it is used; an import after that (pyHanko's, for the
   signature stamp) gets the real module.
+- `reportlab.lib.utils` imports Pillow's Image module (≈8 ms with its EXIF tables) for the images a page may hold:
+  only a packet with a picture in it draws one. While that module loads, its import gets a stand-in the same way.
 - `logging.handlers` imports socket and pickle for its network handlers; the log's rotating file handler needs
   neither. While it loads, those imports get stand-ins in the same way (pickle is ≈1.5 ms before the window's first
   paint; socket the database lock imports anyway, for the computer's name).
@@ -145,6 +147,7 @@ def _served_compiled_code(name: str) -> Callable[[], AbstractContextManager[None
 TRIMS: dict[str, Callable[[], AbstractContextManager[None]]] = {
     "reportlab.platypus.paragraph": _wide_patterns_compiled_on_use,
     "reportlab.pdfbase.ttfonts": _imported_on_use("uharfbuzz"),
+    "reportlab.lib.utils": _imported_on_use("PIL.Image"),
     "logging.handlers": _imported_on_use("socket", "pickle"),
     "sqlalchemy.util": _imported_on_use("importlib.metadata"),
     "sqlalchemy.util.compat": _imported_on_use("asyncio"),
