@@ -120,9 +120,27 @@ def test_any_other_call_takes_the_general_route(base, members, keywords, monkeyp
         except (TypeError, ValueError) as error:
             outcomes.append(type(error))
         else:
-            outcomes.append([(n, m._value_, type(vars(made_).get(n)).__name__) for n, m in made_.__members__.items()])
+            outcomes.append((made_.__module__, [(n, m._value_, type(vars(made_).get(n)).__name__)
+                                                for n, m in made_.__members__.items()]))
     assert outcomes[0] == outcomes[1]
     assert lean_enums.made_fast == before
+
+
+class Shade(enum.Flag):  # a place for the pickled members below
+    pass
+
+
+def test_an_enum_of_ours_in_pyside6s_shape_belongs_to_its_module_and_pickles(monkeypatch):
+    """The fast route names the caller's module as the general route does (PySide6 renames its own afterwards)."""
+    global Shade
+    before = lean_enums.made_fast
+    made_ = enum.Flag("Shade", [("LIGHT", 1), ("DARK", 2)], boundary=enum.KEEP)
+    assert lean_enums.made_fast == before + 1
+    assert made_.__module__ == __name__
+    monkeypatch.setattr(sys.modules[__name__], "Shade", made_)
+    assert pickle.loads(pickle.dumps(made_.LIGHT | made_.DARK)) == made_.LIGHT | made_.DARK
+    general = lean_enums._general(enum.Flag, "Shade", [("LIGHT", 1)], boundary=enum.KEEP, module=__name__)
+    assert general.__module__ == made_.__module__
 
 
 def test_qt_values_outside_an_enum_still_pass():

@@ -11,9 +11,10 @@ through `enum._simple_enum`, which builds the members directly and takes half th
 `boundary=KEEP` and nothing else given, with no name that is private, repeated or already an attribute of the base
 class (a member named `real` or `name` needs the descriptor handling of the general route). The result is made the
 same as the general route's: its members are plain class attributes (not `property` redirects, as `_simple_enum`
-leaves them under 3.11), and its `__doc__` and `_generate_next_value_` are the general route's. Every other call —
-a dict of members, a module or qualname given, shiboken's stand-in for a missing value, any enum of ours — goes
-the general way. tests/test_lean_enums.py makes every enum of QtCore, QtGui and QtWidgets both ways and compares
+leaves them under 3.11), its `__doc__` and `_generate_next_value_` are the general route's, and its `__module__`
+is the caller's, found as the general route finds it (for every call: this frame sits in between). Every other call —
+a string or dict of members, a module or qualname given, shiboken's stand-in for a missing value — goes the general
+way. tests/test_lean_enums.py makes every enum of QtCore, QtGui and QtWidgets both ways and compares
 members, aliases, lookups, flags' masks and operators, repr, str, format, hash and pickling.
 """
 
@@ -21,6 +22,7 @@ from __future__ import annotations
 
 import builtins
 import enum
+import sys
 from typing import Any
 
 _general = vars(enum.EnumType)["_create_"]  # the standard route (a plain function of the metaclass)
@@ -44,11 +46,23 @@ def _general_made(base: type) -> dict[str, Any]:
 _AS_GENERAL = {base: _general_made(base) for base in _BOUNDARY}
 
 
-def _plain_members(base: type, names: list[Any]) -> dict[str, int] | None:
+def _callers_module() -> str | None:
+    """The module of the code that called the enum class (two frames up from `_create_`, as the general route looks
+    from its own frame), or None when it cannot be told."""
+    try:
+        return sys._getframemodulename(3)  # type: ignore[attr-defined]  # 3.12 and later
+    except AttributeError:
+        try:
+            return sys._getframe(3).f_globals["__name__"]
+        except (AttributeError, ValueError, KeyError):
+            return None
+
+
+def _plain_members(base: type, names: list[Any]) -> dict[str, Any] | None:
     """`names` as a name → value dict when each is a (name, int) pair the fast route makes exactly as the general one
     does; None otherwise."""
     taken = _TAKEN[base]
-    members: dict[str, int] = {}
+    members: dict[str, Any] = {}
     for item in names:
         if builtins.type(item) is not tuple or len(item) != 2:
             return None
@@ -64,11 +78,15 @@ def _create_(cls: Any, class_name: Any, names: Any = None, *, module: Any = None
              type: Any = None, start: int = 1, boundary: Any = None) -> Any:  # the stdlib's own parameter names
     """`EnumType._create_`, the functional API's worker: PySide6's calls the fast way, every other the general way."""
     global made_fast
-    if (_simple_enum is not None and cls in _BOUNDARY and boundary is enum.KEEP and module is None
-            and qualname is None and type is None and start == 1 and builtins.type(class_name) is str
-            and builtins.type(names) is list):
-        members = _plain_members(cls, names)
+    shiboken_shape = (cls in _BOUNDARY and boundary is enum.KEEP and module is None
+                      and qualname is None and type is None and start == 1 and builtins.type(class_name) is str
+                      and builtins.type(names) is list)
+    if module is None:  # the caller's module, found as the general route finds it (this frame sits in between)
+        module = _callers_module()
+    if shiboken_shape and module is not None and _simple_enum is not None:
+        members: dict[str, Any] | None = _plain_members(cls, names)
         if members is not None:
+            members["__module__"] = module
             made = _simple_enum(cls, boundary=_BOUNDARY[cls])(builtins.type(class_name, (), members))
             for name, member in made._member_map_.items():  # plain attributes, as the general route leaves them
                 builtins.type.__setattr__(made, name, member)
