@@ -217,3 +217,33 @@ def test_retranslate_to_chinese(form):
     form.retranslate_ui()
     set_language("en")
     assert form.labels["total"].text()
+
+
+def test_an_instalment_entry_corrected_after_a_redraw_is_no_longer_refused(form, db):
+    """Refused entries in an instalment row, then another field of the row stored (the rows are redrawn), then both
+    corrected to the stored values: nothing is refused any more, neither on screen nor when leaving, even while the
+    redrawn rows' old editors wait for deletion (a modal dialog's loop, say, defers it)."""
+    years, days = form.editor_for("payments[1].due.years"), form.editor_for("payments[1].due.days")
+    stored_years, stored_days = years.text(), days.text()
+    retype(years, "-1")
+    years.editingFinished.emit()
+    retype(days, "1.5")
+    days.editingFinished.emit()
+    assert years.error and days.error
+    months = form.editor_for("payments[1].due.months")
+    retype(months, "13")
+    months.editingFinished.emit()  # stored: the rows are redrawn, the refused entries put back
+    assert contracts.load(db, N).payments[1].due.months == 13
+    years, days = form.editor_for("payments[1].due.years"), form.editor_for("payments[1].due.days")
+    assert (years.text(), days.text()) == ("-1", "1.5") and years.error and days.error
+    for edit, text in ((years, stored_years), (days, stored_days)):
+        retype(edit, text)
+        edit.editingFinished.emit()
+    assert form.refused_entries() == {}
+    retype(months, "0")
+    months = form.editor_for("payments[1].due.months")
+    retype(months, "2")
+    months.editingFinished.emit()  # another redraw: no stale entry comes back
+    years = form.editor_for("payments[1].due.years")
+    assert years.text() == stored_years and not years.error
+    assert form.refused_entries() == {} and form.message.text() == ""

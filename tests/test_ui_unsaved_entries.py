@@ -195,3 +195,38 @@ def test_a_refused_cost_cell_is_kept_on_screen_and_asked_about(qtbot, window, db
     window.list_view.select_number(OTHER)
     assert asked and "row 2, Quantity: “x1”" in asked[0] and window.number == OTHER
     assert contracts.load(db, N).annex("3").table[1].quantity == 1  # nothing stored
+
+
+def test_a_cost_cell_left_by_switching_tabs_keeps_the_annex_undo_history(qtbot, window, db):
+    """A quantity stored with Enter, another typed and left by clicking 概要: both stored, and both undoable when the
+    clerk comes back (the tab switch had wiped the annex's undo history, the earlier edit's step with it)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit
+
+    from tests.test_ui_annex import type_into_cell
+
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # the cell editor's focus counts
+    annexes = window.pages[ANNEXES]
+    window.tabs.setCurrentWidget(annexes)
+    annexes.select_annex("3")
+    editor = annexes.table_editor
+    quantity = editor.model.column_index("quantity")
+    type_into_cell(qtbot, editor, 2, quantity, "2")
+    assert annexes.undo_stack.count() == 1
+    editor.table.setCurrentIndex(editor.model.index(2, quantity))
+    editor.table.setFocus()
+    qtbot.keyClick(editor.table, Qt.Key.Key_F2)
+    line = next(w for w in editor.table.findChildren(QLineEdit) if w.isVisible())
+    line.selectAll()
+    qtbot.keyClick(line, Qt.Key.Key_Delete)
+    qtbot.keyClick(line, "3")
+    tab_bar = window.tabs.tabBar()
+    qtbot.mouseClick(tab_bar, Qt.MouseButton.LeftButton, pos=tab_bar.tabRect(0).center())  # 概要, no Enter
+    assert window.tabs.currentIndex() == 0
+    assert contracts.load(db, N).annex("3").table[2].quantity == 3
+    qtbot.mouseClick(tab_bar, Qt.MouseButton.LeftButton, pos=tab_bar.tabRect(window.tabs.indexOf(annexes)).center())
+    assert annexes.undo_stack.count() == 2 and window.act_undo.isEnabled()
+    window.act_undo.trigger()
+    window.act_undo.trigger()
+    assert contracts.load(db, N).annex("3").table[2].quantity == 1

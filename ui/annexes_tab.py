@@ -323,12 +323,15 @@ class AnnexesTab(FollowsContract, RetranslateMixin, QWidget):
     def refresh(self) -> None:
         self.refresh_for(None)
 
+    def writing(self) -> bool:
+        return self._own.active or self.table_page.model.writing
+
     def refresh_for(self, changes: Changes | None) -> None:
         """Show what `changes` changed (None: anything may have); this tab's own edits are already drawn."""
         model = self.table_page.model
         if changes is None or changes.touches(Part.STATE, Part.DATABASE):
             self._show_state()
-        if self._own.active or model.writing:
+        if self.writing():
             return
         if changes is None or changes.touches(Part.ANNEXES, Part.ROWS, Part.DATABASE):
             self._undo_stack.clear()  # changed elsewhere: this tab's steps may no longer apply

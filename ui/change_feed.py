@@ -33,11 +33,17 @@ class FollowsContract:
     def _contract_changed(self, changes: Changes) -> None:
         if not affects(changes, self.number, self.SHOWS):
             return
-        if self.isHidden() and self.parentWidget() is not None:  # type: ignore[attr-defined]
+        if self.isHidden() and self.parentWidget() is not None and not self.writing():  # type: ignore[attr-defined]
             self._out_of_date = True
             self._missed = changes if self._missed is None else merged(self._missed, changes)
             return
         self.refresh_for(changes)
+
+    def writing(self) -> bool:
+        """True while one of the view's own commands writes. Its change then goes to `refresh_for` at once, hidden or
+        not (a cost-table cell left by clicking another tab is stored as its tab hides): noted as missed, it would be
+        redrawn as a change made elsewhere when the tab shows again, and the tab's undo history dropped with it."""
+        return False
 
     def refresh_for(self, changes: Changes) -> None:
         """Redraw after `changes` (by default: everything)."""

@@ -328,6 +328,13 @@ class ContractForm(ContractEditorBase):
         self.add_payment_button.setEnabled(not read_only)
         self.remove_payment_button.setEnabled(not read_only and bool(self.payment_editors))
 
+    def line_edits(self) -> list[FieldLineEdit]:
+        """The form's editors and the instalment rows' current ones: a redraw replaces the rows' editors, and the old
+        ones, hidden until the event loop deletes them, must not bring back an entry the clerk has since corrected."""
+        rows = [editor for row in self.payment_editors for editor in row.values()]
+        return [edit for editor in [*self.editors.values(), *rows]
+                if (edit := line_edit_of(editor)) is not None and isinstance(edit, FieldLineEdit)]
+
     def editor_for(self, path: str) -> QWidget | None:
         """The editor of a field path (payments[1].amount included), or None."""
         if path in self.editors:

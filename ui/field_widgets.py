@@ -466,19 +466,24 @@ class ContractEditorBase(FollowsContract, RetranslateMixin, QWidget):
     def refused_entries(self) -> dict[str, tuple[str, str]]:
         """Entries on screen that cannot be stored: path → (what was typed, why not). Leaving the contract
         would lose them; the window asks first (ui.unsaved_entries)."""
-        return {edit.path: (edit.text(), edit.error) for edit in self.findChildren(FieldLineEdit)
+        return {edit.path: (edit.text(), edit.error) for edit in self.line_edits()
                 if edit.error and not edit.isReadOnly()}  # a signed contract's events stay open (apply_read_only)
+
+    def line_edits(self) -> list[FieldLineEdit]:
+        """The tab's field editors on screen (a tab that replaces editors when it redraws leaves the old ones out:
+        they stay alive until the event loop deletes them, later still under a modal dialog's loop)."""
+        return self.findChildren(FieldLineEdit)
 
     def _pending_entries(self) -> dict[str, str]:
         """The invalid entries on screen, by field path: never stored, so a redraw must not erase them."""
-        return {edit.path: edit.text() for edit in self.findChildren(FieldLineEdit) if edit.error}
+        return {edit.path: edit.text() for edit in self.line_edits() if edit.error}
 
     def _restore_pending(self, pending: dict[str, str]) -> None:
         """Put the clerk's invalid entries back after a redraw (another field's commit redraws the
         contract), still marked and explained, so none vanishes unseen; a locked editor drops its entry."""
         if not pending:
             return
-        for edit in self.findChildren(FieldLineEdit):
+        for edit in self.line_edits():
             if edit.path in pending and not edit.isReadOnly():
                 edit.setText(pending[edit.path])
                 edit.validate()
