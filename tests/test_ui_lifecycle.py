@@ -187,6 +187,7 @@ def test_a_payment_date_typed_with_the_keyboard_is_the_date_stored(qtbot, db, db
     dialog.date.set_day(sc.TODAY.replace(year=sc.TODAY.year + 1))
     dialog.submit()
     assert dialog.isVisible() and "after today" in dialog.error.text()
+    assert dialog.error.text().startswith("Paid on: ")  # as the field is labelled, not "Date"
     dialog.date.set_day(p.paid_on)
     dialog.submit()
     assert not dialog.isVisible()
@@ -504,3 +505,50 @@ def test_cancel_in_office_settings_asks_before_dropping_changes(qtbot, window, d
     assert dialog.office.text() == "汤阴县人民政府办公室"
     dialog.reject()  # discarded: nothing stored
     assert not dialog.isVisible() and load_settings(db) == sc.TEST_OFFICE
+
+
+def test_an_invoice_is_recorded_in_the_window_and_its_instalment_falls_due_from_it(qtbot, db, db_path, settings):
+    """The sample's instalments are payable 30 days after their invoices: until one was recorded (only the command
+    line could) the schedule, the reminders and the ledger could only say that the payment waits for it."""
+    from app.domain import Invoice
+    from app.store import contracts
+    from tests.conftest import SAMPLE_NUMBER
+
+    w = show_window(qtbot, db, db_path, settings, today=date(2025, 6, 30))
+    w.list_view.select_number(SAMPLE_NUMBER)
+    w.operations.run(set_event, SAMPLE_NUMBER, "accepted", date(2025, 5, 20))
+    tab = show(w, SCHEDULE)
+
+    def first_payment() -> tuple[str, str]:
+        row = next(tab.tree.topLevelItem(i) for i in range(tab.tree.topLevelItemCount())
+                   if tab.tree.topLevelItem(i).text(0).startswith("Instalment 1: pay"))
+        return row.text(1), row.text(3)
+
+    assert first_payment()[0] == "waits for: the invoice for instalment 1 (can be issued from 2025-05-20)"
+    assert tab.invoice_button.isEnabled() and tab.invoice_button.text() == "Record an invoice…"
+    dialog = tab.record_invoice()
+    assert dialog.instalment.value() == 1  # the first instalment still without its invoice
+    dialog.date.edit.setText("2025-13-26")
+    dialog.submit()
+    assert dialog.isVisible() and dialog.error.text().startswith("Invoice date: ")
+    assert contracts.load(db, SAMPLE_NUMBER).events.invoices == []
+    dialog.date.set_day(date(2025, 5, 26))
+    dialog.note.setText("No. 00123")
+    dialog.submit()
+    assert not dialog.isVisible()
+    assert contracts.load(db, SAMPLE_NUMBER).events.invoices == [Invoice(date(2025, 5, 26), 1, "No. 00123")]
+    assert first_payment() == ("2025-06-25", "overdue by 5 days")  # 30 days after the invoice
+    again = tab.record_invoice()
+    assert again.instalment.value() == 2
+    choose(again.instalment, 1)
+    assert again.instalment.currentText().endswith("(invoice of 2025-05-26 recorded)")
+    again.reject()
+    wait_for_background()
+
+
+def test_the_deadlines_list_shows_seven_rows_on_a_768_pixel_screen(qtbot, window):
+    """At 1366×768 the three parts of 付款与期限 had shown three deadlines at a time between the steps and the payments
+    made; the deadlines now keep seven rows, and the tab scrolls before they shrink."""
+    tab = show(window, SCHEDULE)
+    qtbot.waitUntil(lambda: tab.tree.viewport().height() > 0)
+    assert tab.tree.viewport().height() >= 7 * tab.tree.sizeHintForRow(0)

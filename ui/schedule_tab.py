@@ -4,9 +4,10 @@ schedule, and the payments made.
 The steps (app.rules.lifecycle: counterparty check … archiving) show when each was done, how late, what it still needs
 (the approval level the amount requires, the offices not filed with yet); buttons record the next step, skip one
 or send the contract back (with a reason), record a payment and keep the ledger entry. The schedule's rows say
-what, when it falls due (or what it still waits for), the amount for a payment and what of it is unpaid, and its
-state compared with today. Calendar warnings show above. Everything is computed by app.rules.lifecycle.standing; the
-tab only shows it and runs the dialogs' ops through the window's Operations.
+what, when it falls due (or what it still waits for: an instalment's invoice, recorded with the button under them),
+the amount for a payment and what of it is unpaid, and its state compared with today. Calendar warnings show above.
+Everything is computed by app.rules.lifecycle.standing; the tab only shows it and runs the dialogs' ops through the
+window's Operations.
 """
 
 from __future__ import annotations
@@ -129,7 +130,13 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
 
         self.schedule_box = QGroupBox()
         self.tree = _tree("scheduleItems", 5)
-        QVBoxLayout(self.schedule_box).addWidget(self.tree)
+        self.tree.setMinimumHeight(rows * 8 + 6)  # seven deadlines and the header: the tab scrolls before it shrinks
+        self.invoice_button = QPushButton()
+        self.invoice_button.setObjectName("recordInvoice")
+        self.invoice_button.clicked.connect(self.record_invoice)
+        box = QVBoxLayout(self.schedule_box)
+        box.addWidget(self.tree, 1)
+        box.addWidget(self.invoice_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         self.paid_box = QGroupBox()
         self.paid_label = QLabel()
@@ -154,10 +161,12 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
         self.splitter = QSplitter(Qt.Orientation.Vertical)
         for widget in (self.steps_box, self.schedule_box, self.paid_box):
             self.splitter.addWidget(widget)
-        self.splitter.setStretchFactor(0, 4)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setStretchFactor(2, 2)
-        self.splitter.setSizes([400, 300, 200])  # proportions: the eight steps first
+        # The eight steps fit their box; what is left goes to the deadlines, the longest list (fourteen rows for the
+        # sample), and the payments made keep a few rows: a 768-pixel screen had shown three deadlines at a time.
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([self.steps_box.minimumSizeHint().height(), 2000, 150])
         # The three parts need more height than a 768-pixel screen leaves with the reminders open: then the tab
         # scrolls, and the window never grows past the screen.
         scroll = QScrollArea()
@@ -193,6 +202,9 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
             (self.entry_button, _("Ledger entry…"), _("Kind, procurement method, major contract, term")),
             (self.calendar_button, _("Import holiday schedule…"),
              _("Add a year's public holidays and make-up working days from the State Council notice (a CSV file)")),
+            (self.invoice_button, _("Record an invoice…"),
+             _("Record the invoice the payee issued for an instalment: a payment due after its invoice is counted "
+               "from it")),
             (self.pay_button, _("Record a payment…"), _("Record a payment made (part payments allowed)")),
             (self.unpay_button, _("Remove payment…"), _("Remove a payment recorded by mistake, with a reason")),
         ):
@@ -317,6 +329,7 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
         for button in (self.record_button, self.skip_button, self.return_button):
             button.setEnabled(open_steps)
         self.entry_button.setEnabled(has)
+        self.invoice_button.setEnabled(st is not None and bool(st.instalments))
         refusal = self._payment_refusal()
         self.pay_button.setEnabled(st is not None and bool(st.instalments) and refusal is None)
         self.pay_button.setToolTip(_("Record a payment made (part payments allowed)") if refusal is None
@@ -387,6 +400,14 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
 
         if self.standing is not None:
             self._dialog(PaymentDialog(self.operations, self.standing, self.today, self))
+            return self.dialog
+        return None
+
+    def record_invoice(self):
+        from ui.step_dialogs import InvoiceDialog
+
+        if self.standing is not None:
+            self._dialog(InvoiceDialog(self.operations, self.standing, self.today, self))
             return self.dialog
         return None
 

@@ -129,7 +129,11 @@ class _OpDialog(QDialog):
             if self.run():
                 self.accept()
         except UserError as exc:  # named as the dialog names the field, not by the rules' key
-            self.show_error(str(UserError(exc.message, field_label(exc.where))))
+            self.show_error(str(UserError(exc.message, self.field_label(exc.where))))
+
+    def field_label(self, where: str) -> str:
+        """The label of the field a refusal names (a dialog whose date has its own label says so)."""
+        return field_label(where)
 
     def add(self, label: str, widget: W) -> W:
         if not widget.accessibleName():
@@ -335,6 +339,9 @@ class PaymentDialog(_OpDialog):
         self.instalment.currentIndexChanged.connect(self._suggest)
         self._suggest()
 
+    def field_label(self, where: str) -> str:
+        return _("Paid on") if where == "date" else field_label(where)
+
     def _suggest(self) -> None:
         no = self.instalment.value()
         found = next((i for i in self.standing.instalments if i.no == no), None)
@@ -353,6 +360,42 @@ class PaymentDialog(_OpDialog):
         payment = PaymentMade(self.instalment.value(), picked(self.date), amount, self.voucher.text().strip(),
                               self.note.text().strip())
         self.operations.run(record_payment, self.standing.number, payment, today=self.today)
+        return True
+
+
+class InvoiceDialog(_OpDialog):
+    """Record an invoice the payee issued for an instalment: an instalment payable so many days after its invoice
+    falls due from the invoice's date, and until it is recorded the schedule can only say that it waits for it."""
+
+    def __init__(self, operations: Operations, standing: Standing, today: date, parent: QWidget | None = None) -> None:
+        super().__init__(_("Record an invoice on {number}").format(number=standing.number), parent)
+        self.operations, self.standing = operations, standing
+        invoiced = {i.payment: i.date for i in standing.contract.events.invoices if i.payment is not None}
+        items = []
+        for i in standing.instalments:
+            text = _("Instalment {n}: ¥{amount}").format(
+                n=i.no, amount=format_amount(i.amount) if i.amount is not None else "—")
+            if i.no in invoiced:
+                text += " " + _("(invoice of {date} recorded)").format(date=invoiced[i.no].isoformat())
+            items.append((text, i.no))
+        self.instalment = _combo(_("Instalment"), items)
+        waiting = next((i.no for i in standing.instalments if i.no not in invoiced and i.unpaid > 0), None)
+        if waiting is not None:  # the first instalment still without its invoice
+            self.instalment.set_value(waiting)
+        self.add(_("Instalment:"), self.instalment)
+        self.date = self.add(_("Invoice date:"), date_edit(today, _("Invoice date")))
+        self.note = self.add(_("Invoice number or note:"), _line(_("Invoice number or note")))
+
+    def field_label(self, where: str) -> str:
+        return _("Invoice date") if where == "date" else field_label(where)
+
+    def run(self) -> bool:
+        from app.ops.contracts import add_invoice
+
+        if self.instalment.value() is None:
+            raise UserError(_("the contract has no instalments"), _("Instalment"))
+        self.operations.run(add_invoice, self.standing.number, picked(self.date), self.instalment.value(),
+                            self.note.text().strip())
         return True
 
 
@@ -399,4 +442,4 @@ class RecordDialog(_OpDialog):
         return True
 
 
-__all__ = ["PaymentDialog", "ReasonDialog", "RecordDialog", "StepDialog"]
+__all__ = ["InvoiceDialog", "PaymentDialog", "ReasonDialog", "RecordDialog", "StepDialog"]

@@ -147,7 +147,7 @@ def add_invoice(db: Database, number: str, when: date, payment: int | None, note
 
     def mutate(contract: Contract) -> Invoice:
         if payment is not None and not 1 <= payment <= max(1, len(contract.payments)):
-            raise UserError(_("the contract has no instalment {n}").format(n=payment), "--payment")
+            raise UserError(_("the contract has no instalment {n}").format(n=payment), "payment")
         contract.events.invoices.append(invoice)
         return invoice
 
