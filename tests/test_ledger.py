@@ -241,3 +241,34 @@ def test_a_character_the_font_cannot_print_refuses_the_ledger_pdf(walked, tmp_pa
         export_ledger_pdf([replace(walked.row, title=walked.row.title + "\U0001f600")], out, office="办公室",
                           today=sc.TODAY)
     assert "U+1F600" in err.value.message and err.value.where == "PDF font" and not out.exists()
+
+
+def test_a_draft_signed_by_its_dates_is_not_listed_as_signed_like_any_other(db, tmp_path):
+    """Both signing dates typed into a draft: its deadlines run from them, and the ledger handed to the leadership had
+    listed it as 已签署 beside the contracts approved and signed. Its stage now says no approval was recorded."""
+    from app.ops.contracts import set_event
+    from app.ops.standings import standing
+    from tests.conftest import SAMPLE_NUMBER
+
+    today = date(2025, 6, 30)
+    assert standing(db, SAMPLE_NUMBER, today).ledger_row().stage is Stage.DRAFT
+    for name in ("signed_a", "signed_b"):
+        set_event(db, SAMPLE_NUMBER, name, date(2025, 5, 22))
+    st = standing(db, SAMPLE_NUMBER, today)
+    row = st.ledger_row()
+    assert row.stage is Stage.SIGNED and row.stage_text == "signed (no approval recorded)"
+    assert st.lifecycle.stage_text == row.stage_text
+    out = tmp_path / "ledger.xlsx"
+    export_ledger_xlsx([row], out, office="测试县人民政府办公室", today=today)
+    assert load_workbook(out)["Contract ledger"][f"{LETTER['stage']}{FIRST_ROW}"].value == \
+        "signed (no approval recorded)"
+    set_language("zh_CN")
+    try:
+        assert row.stage_text == "已签署（未登记审批）"
+    finally:
+        set_language("en")
+
+
+def test_a_contract_approved_before_signing_has_no_note(walked):
+    assert walked.row.stage is Stage.ARCHIVED and walked.row.stage_text == "archived"
+    assert not walked.row.approval_unrecorded

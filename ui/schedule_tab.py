@@ -244,7 +244,7 @@ class ScheduleTab(FollowsContract, RetranslateMixin, QWidget):
             self.stage_label.setText("")
             return
         lc = st.lifecycle
-        parts = [_("Stage: {stage}").format(stage=lc.stage.label),
+        parts = [_("Stage: {stage}").format(stage=lc.stage_text),
                  _("approval needed: {level}").format(level=lc.required_approval.label)]
         if lc.major:
             parts.append(_("major contract"))

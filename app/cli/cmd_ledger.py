@@ -92,7 +92,7 @@ def run_ledger(args) -> int:
     elif not (args.xlsx or args.pdf):
         for r in rows:
             print(f"{r.number}\t{r.title}\t{r.counterparty}\t{format_amount(r.amount)}\t{format_amount(r.paid)}\t"
-                  f"{format_amount(r.unpaid)}\t{r.stage.label}")
+                  f"{format_amount(r.unpaid)}\t{r.stage_text}")
         paid = sum((r.paid for r in rows), Decimal("0.00"))
         print(ngettext("{n} contract; paid ¥{paid}", "{n} contracts; paid ¥{paid}", len(rows)).format(
             n=len(rows), paid=format_amount(paid)))

@@ -200,7 +200,7 @@ def run_steps(args) -> int:
     lc = st.lifecycle
     print(f"{st.number}  {st.contract.title}")
     print(_("as of {date}: {stage}; approval needed: {level}").format(
-        date=today.isoformat(), stage=lc.stage.label, level=lc.required_approval.label))
+        date=today.isoformat(), stage=lc.stage_text, level=lc.required_approval.label))
     for v in lc.steps:
         when = v.done_on.isoformat() if v.done_on else (v.item.date.isoformat() if v.item and v.item.date else "—")
         print(f"{when:<10}  {v.step.label}  {v.status}  {v.detail}".rstrip())

@@ -111,7 +111,7 @@ def _text(row: LedgerRow, n: int, key: str) -> str:
         "signed_on": row.signed_on.isoformat() if row.signed_on else "",
         "term": row.term_text,
         "next_due": row.next_due_text,
-        "stage": row.stage.label,
+        "stage": row.stage_text,
         "filed_on": row.filed_on.isoformat() if row.filed_on else "",
         "archived_on": row.archived_on.isoformat() if row.archived_on else "",
     }[key]

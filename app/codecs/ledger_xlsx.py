@@ -102,7 +102,7 @@ def cell_value(row: LedgerRow, index: int, key: str) -> object:
         "next_due": row.next_due,
         "next_due_what": row.next_due_what,
         "overdue": row.overdue,
-        "stage": row.stage.label,
+        "stage": row.stage_text,
         "filed_on": row.filed_on,
         "archived_on": row.archived_on,
     }[key]

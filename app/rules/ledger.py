@@ -15,7 +15,7 @@ from decimal import Decimal
 from app.base.i18n import N_, _
 from app.domain import Contract
 from app.domain.kinds import ContractKind, ProcurementMethod
-from app.rules.lifecycle.steps import Lifecycle, Stage, Step, StepState
+from app.rules.lifecycle.steps import Lifecycle, Stage, Step, StepState, stage_text
 from app.rules.office import OfficeSettings
 from app.rules.payments_made import ZERO, InstalmentPaid, totals
 from app.values.money import format_amount
@@ -44,6 +44,11 @@ class LedgerRow:
     filed_on: date | None
     archived_on: date | None
     year: int | None
+    approval_unrecorded: bool = False  # signed by its dates with no approval recorded (Lifecycle.approval_unrecorded)
+
+    @property
+    def stage_text(self) -> str:
+        return stage_text(self.stage, self.approval_unrecorded)
 
     @property
     def kind_label(self) -> str:
@@ -107,6 +112,7 @@ def ledger_row(
         next_due_what=_("instalment {n}: ¥{amount}").format(n=nxt.no, amount=format_amount(nxt.unpaid)) if nxt else "",
         overdue=paid.overdue,
         stage=lifecycle.stage,
+        approval_unrecorded=lifecycle.approval_unrecorded,
         filed_on=filing.done_on if filing.state is StepState.DONE else None,
         archived_on=archiving.done_on if archiving.state is StepState.DONE else None,
         year=signed.year if signed else _drafted_year(contract),

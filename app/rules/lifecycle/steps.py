@@ -215,6 +215,13 @@ STAGE_LABELS = {
 }
 
 
+def stage_text(stage: Stage, approval_unrecorded: bool) -> str:
+    """The stage as the 付款与期限 tab, the ledger and the command line say it."""
+    if approval_unrecorded:
+        return _("{stage} (no approval recorded)").format(stage=stage.label)
+    return stage.label
+
+
 @dataclass
 class StepView:
     """One step as the window and the CLI show it. `item` carries the deadline where the step has one."""
@@ -270,6 +277,13 @@ class Lifecycle:
     filings: list[Event] = field(default_factory=list)
     pauses: list[Pause] = field(default_factory=list)
     round: int = 0  # legality review rounds started (a refused opinion or a return starts another)
+    #: Signed by its signing dates (so its deadlines run) while no approval is recorded: a draft whose two dates were
+    #: typed in, say. Said beside the stage, so that a ledger does not show it as signed like any other.
+    approval_unrecorded: bool = False
+
+    @property
+    def stage_text(self) -> str:
+        return stage_text(self.stage, self.approval_unrecorded)
 
     def view(self, step: Step) -> StepView:
         return next(v for v in self.steps if v.step is step)
@@ -701,10 +715,12 @@ def _run(events: Iterable[Event], ctx: Context, new: Event | None = None) -> tup
 
 
 def _lifecycle(m: _Machine, events: list[Event], ctx: Context) -> Lifecycle:
+    stage = _stage(m, ctx)
     return Lifecycle(
         events=events,
         steps=_views(m, ctx),
-        stage=_stage(m, ctx),
+        stage=stage,
+        approval_unrecorded=stage in (Stage.SIGNED, Stage.FILED) and not m.settled(Step.APPROVAL),
         required_approval=ctx.required_approval,
         major=ctx.is_major,
         seal_register=list(m.seals),
