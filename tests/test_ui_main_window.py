@@ -261,10 +261,20 @@ def test_new_contract(window, monkeypatch, db):
     window.new_contract()
     assert contracts.exists(db, "NEW-1")
     assert window.number == "NEW-1" and "NEW-1" in listed(window)
-    warnings = []
-    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: warnings.append(a[2]))
-    window.new_contract()  # the same number again
-    assert warnings and "already exists" in warnings[0]
+    asked = []
+    answers = iter([("NEW-1", True), ("  ", True), ("NEW-2", True)])
+
+    def answer(_parent, _title, label, _echo=None, text=""):
+        asked.append((label, text))
+        return next(answers)
+
+    monkeypatch.setattr(QInputDialog, "getText", answer)
+    window.new_contract()  # the same number again, then a blank one: asked again each time, with why and what was typed
+    assert asked[0] == ("Contract number:", "")
+    assert asked[1][0].startswith("Contract number:\nNot created: ") and "already exists" in asked[1][0]
+    assert asked[1][1] == "NEW-1"
+    assert asked[2][1] == "  " and len(asked) == 3
+    assert contracts.exists(db, "NEW-2") and window.number == "NEW-2"
 
 
 def test_import_json_and_a_bad_file(window, db, tmp_path, sample, monkeypatch):

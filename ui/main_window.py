@@ -889,16 +889,21 @@ class MainWindow(RetranslateMixin, QMainWindow):
         return self.number
 
     def new_contract(self) -> None:
-        number, ok = QInputDialog.getText(self, _("New contract"), _("Contract number:"))
-        if not ok:
-            return
-        from app.ops import contracts as contract_ops  # SQLAlchemy: not before the first paint (ui.first_paint)
+        """Ask for the new contract's number; a number refused (blank, taken) is asked for again with what was typed
+        and why, so that the clerk corrects it instead of starting over."""
+        label, typed = _("Contract number:"), ""
+        while True:
+            number, ok = QInputDialog.getText(self, _("New contract"), label, QLineEdit.EchoMode.Normal, typed)
+            if not ok:
+                return
+            from app.ops import contracts as contract_ops  # SQLAlchemy: not before the first paint (ui.first_paint)
 
-        try:
-            self.operations.run(contract_ops.create_contract, number.strip(), _("New contract"), versioned=False)
-        except UserError as exc:
-            QMessageBox.warning(self, _("New contract"), str(exc))
-            return
+            try:
+                self.operations.run(contract_ops.create_contract, number.strip(), _("New contract"), versioned=False)
+            except UserError as exc:
+                label, typed = _("Contract number:") + "\n" + _("Not created: {reason}").format(reason=exc), number
+                continue
+            break
         if self.number == number.strip():  # opened: straight to its first field, so typing can start
             form = self._page(SUMMARY)
             self.ensure_loaded(SUMMARY)
