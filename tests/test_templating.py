@@ -190,3 +190,16 @@ def test_a_text_being_typed_is_compiled_in_memory_only(monkeypatch):
     folder = cache_dir("clauses")
     assert not folder.exists() or not any(folder.iterdir())
     assert compiles.count("第【{{ n }}】") == 1  # the second render reused the code in memory
+
+
+def test_every_insertable_field_renders_and_amounts_come_in_both_formats(sample):
+    """The insert-field menu offered the total as plain digits or as 1,234.00 but the first instalment only as plain
+    digits, so a clause mixed 【386,500.00】 with 【115950】; each amount is now offered both ways."""
+    from app.rules.templating import FIELD_CATALOG
+
+    shown = {expression: render_contract_text("{{ " + expression + " }}", sample).text
+             for expression, _label in FIELD_CATALOG}
+    assert shown["total | money"] == "4,273,290.00" and shown["total | yuan"] == "4273290"
+    assert shown["payments[0].amount | money"] == "1,424,430.00"
+    assert shown["payments[0].amount | yuan"] == "1424430"
+    assert shown["payments[0].amount | rmb_upper"] == "壹佰肆拾贰万肆仟肆佰叁拾元整"  # every one rendered, none refused

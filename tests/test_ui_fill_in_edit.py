@@ -44,7 +44,7 @@ def test_a_clause_shows_names_and_gives_back_its_template_exactly(box):
     text = "甲方：【{{ party_a.name }}】，合计（大写：{{total|rmb_upper}}）\n第二行\u00a0【¥{{ payments[0].amount | yuan }} 元】"
     box.set_template(text)
     assert box.template() == text
-    assert box.shown_text() == "甲方：【甲方名称】，合计（大写：合同总价（大写））\n第二行\u00a0【¥首期款 元】"
+    assert box.shown_text() == "甲方：【甲方名称】，合计（大写：合同总价（大写））\n第二行\u00a0【¥首期款（纯数字） 元】"
     assert "{{" not in box.toPlainText() and box.toPlainText().count(OBJECT) == 3
     assert not box.document().isUndoAvailable()  # loading is not an edit
 
