@@ -182,3 +182,23 @@ def test_the_amount_in_words_is_whole_in_a_1024_pixel_window(qtbot, qapp, window
         assert upper.height() >= 2 * upper.fontMetrics().lineSpacing()
     finally:
         switch_language(qapp, "en")
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_the_review_tabs_changes_keep_the_widest_part_at_1024_pixels(qtbot, qapp, window, language):
+    """At 1024×700 the revisions kept their 260 px and the comments their row of buttons, and the changes between
+    them were squeezed to ≈100 px, a field name one letter a line. Each part now gives up width, the changes least."""
+    from ui.i18n import switch_language
+    from ui.main_window import REVIEW
+
+    switch_language(qapp, language)
+    try:
+        window.resize(1024, 700)
+        window.splitter.setSizes([280, 1024 - 280])
+        review = window.pages[REVIEW]
+        window.tabs.setCurrentWidget(review)
+        qtbot.wait(20)
+        changes, comments = review.compare_box.width(), review.comments_box.width()
+        assert changes >= 300 and changes > comments and changes > review.revisions_box.width()
+    finally:
+        switch_language(qapp, "en")

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
@@ -76,9 +75,8 @@ class CommentsPanel(QWidget):
         target_row.addWidget(self.kind_combo)
         target_row.addWidget(self.target_edit)
         target_row.addWidget(self.add_button)
-        buttons = QHBoxLayout()
+        buttons = FlowLayout()  # wraps too: at 1024 px the row had kept the changes beside it 146 px wide
         buttons.addWidget(self.show_resolved)
-        buttons.addStretch(1)
         buttons.addWidget(self.resolve_button)
         buttons.addWidget(self.reopen_button)
         layout = QVBoxLayout(self)

@@ -114,7 +114,10 @@ class ReviewTab(FollowsContract, RetranslateMixin, QWidget):
         splitter = QSplitter(Qt.Orientation.Horizontal)
         for w in (left, self.compare_box, self.comments_box):
             splitter.addWidget(w)
-        splitter.setStretchFactor(1, 2)
+        # Each part gives up width as the window narrows, the changes least: at 1024 px the revisions had kept
+        # their 260 px and the comments their buttons' row while the changes shrank to a column of single letters.
+        splitter.setStretchFactor(0, 1)
+        splitter.setStretchFactor(1, 3)
         splitter.setStretchFactor(2, 1)
         splitter.setSizes([260, 520, 360])  # proportions; the revision names and the diff need the room
         layout = QVBoxLayout(self)
@@ -199,6 +202,7 @@ class ReviewTab(FollowsContract, RetranslateMixin, QWidget):
             text = RevisionCompare.revision_label(r)
             item = QListWidgetItem(("✔ " if r.reviewed else "") + text)
             item.setData(Qt.ItemDataRole.UserRole, r.seq)
+            item.setToolTip(item.text())  # whole, where a narrow window cuts it
             self.revision_list.addItem(item)
         self.compare.set_revisions(self.number, revs)
 
