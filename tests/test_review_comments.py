@@ -127,3 +127,17 @@ def test_stored_utc_times_are_shown_on_the_local_clock(monkeypatch):
     finally:
         monkeypatch.delenv("TZ")
         time.tzset()
+
+
+def test_a_comment_on_a_cost_table_row_is_named_as_the_clerk_reads_it():
+    """The comment's question, the review report and the workbook said "cost-table row 3#2", the stored key."""
+    from app.base.i18n import set_language
+    from app.rules.field_text import describe_target
+
+    assert describe_target("row", "3#2") == "Annex 3 · row 2"
+    assert describe_target("clause", "4.1") == "Clause 4.1"
+    set_language("zh_CN")
+    try:
+        assert describe_target("row", "3#2") == "附件3 · 第 2 行"
+    finally:
+        set_language("en")

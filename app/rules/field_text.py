@@ -84,9 +84,11 @@ def field_value(path: str, value: Any) -> str:
 
 
 def describe_target(kind: str, target: str) -> str:
-    """A comment's target as a reader sees it: "Clause 4.1", "Total", "cost-table row 3#2", "contract"."""
+    """A comment's target as a reader sees it: "Clause 4.1", "Total", "Annex 3 · row 2", "contract"."""
     if kind == "field":
         return where_label(target)
     if kind == "clause":
         return _("Clause {no}").format(no=target)
+    if kind == "row" and "#" in target:  # "3#2": annex 3's cost-table row 2
+        return where_label(f"annex:{target}")
     return f"{_(TARGET_LABELS.get(kind, kind))} {target}".strip()

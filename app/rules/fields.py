@@ -162,6 +162,8 @@ def where_label(where: str) -> str:
         row, _dot, column = option.partition(".")  # "annex:3#5.quantity": a cell of its cost table
         if row.isdigit() and column in COLUMN_LABELS:
             return _("{place} · {field}").format(place=place, field=cell_where(int(row), column))
+        if row.isdigit() and not column:  # "annex:3#5": a row of it (a review comment's target)
+            return _("{place} · {field}").format(place=place, field=_("row {row}").format(row=int(row)))
         return place
     if where in PLACE_LABELS:
         return _(PLACE_LABELS[where])
