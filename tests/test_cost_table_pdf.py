@@ -176,3 +176,15 @@ def _split_without_keep(split):
         self.keep_with_next = [False] * len(self.rows)
         return split(self, width, height)
     return plain
+
+
+def test_a_unit_of_several_characters_prints_on_one_line(tmp_path):
+    """人·月 had printed 人· over 月 in the 单位 column; a unit of up to four characters now stays whole."""
+    contract = sample_contract()
+    contract.annex("3").table = [CostRow("运维服务", "驻场", "人·月", D("12"), D("15000.00"), ""),
+                                 CostRow("云存储", "500TB", "TB·年", D("500"), D("120.00"), "")]
+    out = tmp_path / "units.pdf"
+    export_pdf(contract, out)
+    page = page_count(out)
+    words = [w[0] for w in word_boxes(out, page)]
+    assert "人·月" in words and "TB·年" in words, words

@@ -41,6 +41,8 @@ COST_HEADER = ("序号", "项目", "规格/内容", "单位", "数量", "单价�
 COST_WIDTHS_MM = (10, 21, 33, 9, 10, 21, 24, 23)  # 151 mm: the frame's width less its paddings
 TABLE_WIDTH = sum(COST_WIDTHS_MM) * mm
 PAD_X = 3  # left and right cell padding, points
+#: Text columns whose values print whole on one line when they can: the row's number and its unit.
+WHOLE = ("no", "unit")
 PAD_Y = 3  # top and bottom cell padding, points
 HEADER_FILL = colors.Color(0.92, 0.92, 0.92)
 SECTION_FILL = colors.Color(0.97, 0.97, 0.97)
@@ -149,8 +151,10 @@ def _widths(cols: list[Column], texts: dict[str, list[tuple[str, bool]]], size: 
     below their minimum."""
     need: dict[str, float] = {}
     for col in cols:
-        if col.numeric or col.key == "no":
+        if col.numeric or col.key in WHOLE:
             widest = max((stringWidth(t, bold if b else body, size) for t, b in texts.get(col.key, ())), default=0.0)
+            if col.key in WHOLE:  # a unit of up to four characters on one line (人·月 had printed 人· over 月)
+                widest = min(widest, stringWidth("人·工·月", body, size))
             need[col.key] = widest + 2 * PAD_X + 1
     defaults = dict(zip([c.key for c in columns_for_flat()], [w * mm for w in COST_WIDTHS_MM], strict=True)) if flat else {}
     widths: dict[str, float] = {}
@@ -166,13 +170,14 @@ def _widths(cols: list[Column], texts: dict[str, list[tuple[str, bool]]], size: 
     weight = sum(c.weight for c in text_cols)
     for col in text_cols:
         widths[col.key] = room * col.weight / weight
-    # a number column (序号) among the text columns still fits its widest value
-    if "no" in need and widths["no"] < need["no"]:
-        extra = need["no"] - widths["no"]
-        widths["no"] = need["no"]
-        others = [c for c in text_cols if c.key != "no"]
-        for col in others:
-            widths[col.key] -= extra * col.weight / sum(c.weight for c in others)
+    # 序号 and 单位 among the text columns still fit their values on one line (a unit of up to four characters)
+    for key in WHOLE:
+        if key in need and widths[key] < need[key]:
+            extra = need[key] - widths[key]
+            widths[key] = need[key]
+            others = [c for c in text_cols if c.key not in WHOLE]
+            for col in others:
+                widths[col.key] -= extra * col.weight / sum(c.weight for c in others)
     fits = all(widths[c.key] >= c.min_mm * mm - 0.01 for c in text_cols)
     return [widths[c.key] for c in cols], fits
 
@@ -387,7 +392,7 @@ def cost_table(rows: list[CostRow], s: Styles, *, contract_total: Decimal | None
     totals = _total_values(f)
     # the numbers each column must hold on one line; 按实结算 may wrap (noted under "<key>:words")
     texts: dict[str, list[tuple[str, bool]]] = {k: [] for k in keys}
-    measured = [c.key for c in cols if c.numeric or c.key == "no"]
+    measured = [c.key for c in cols if c.numeric or c.key in WHOLE]
     for row, v in zip(table, values, strict=True):
         for k in measured:
             if v[k] == SETTLED:
