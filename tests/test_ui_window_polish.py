@@ -202,3 +202,24 @@ def test_the_review_tabs_changes_keep_the_widest_part_at_1024_pixels(qtbot, qapp
         assert changes >= 300 and changes > comments and changes > review.revisions_box.width()
     finally:
         switch_language(qapp, "en")
+
+
+@pytest.mark.parametrize("language", ["zh_CN", "en"])
+def test_every_instalment_column_is_in_sight_at_1366_pixels(qtbot, qapp, window, language):
+    """Each count column (年数, 月数, 天数, 收到发票后天数) took a line edit's ≈125 px, and the contract's wording, the
+    last column, needed the table's scrollbar at 1366×768."""
+    from ui.i18n import switch_language
+
+    switch_language(qapp, language)
+    try:
+        window.resize(1366, 768)
+        window.splitter.setSizes([280, 1366 - 280])
+        form = window.pages[SUMMARY]
+        window.tabs.setCurrentWidget(form)
+        qtbot.wait(20)
+        table = form.payments_table
+        assert table.rowCount() == 3
+        assert table.horizontalHeader().length() <= table.viewport().width()
+        assert table.columnWidth(table.columnCount() - 1) >= 100  # the wording has room of its own
+    finally:
+        switch_language(qapp, "en")

@@ -258,6 +258,13 @@ class ContractForm(ContractEditorBase):
             QWidget.setTabOrder(editors_in_order[-1], self.add_payment_button)
             QWidget.setTabOrder(self.add_payment_button, self.remove_payment_button)
         table.resizeColumnsToContents()
+        # The counts hold a few digits: as wide as their header (a line edit would ask for ≈125 px each, and at
+        # 1366 px the contract's wording, the last column, was off to the right).
+        metrics = table.fontMetrics()
+        for col, (name, title) in enumerate(PAYMENT_COLUMNS):
+            if name.startswith("due.") and name != "due.after":
+                table.setColumnWidth(col, max(metrics.horizontalAdvance(_(title)), metrics.horizontalAdvance("00000"))
+                                     + 20)
         # The uppercase column is as wide as the longest uppercase below a billion, whatever the rows hold now:
         # a redraw after an edit must not move the fields to its right (a longer one wraps, its tooltip whole).
         table.setColumnWidth(1, table.fontMetrics().horizontalAdvance(rmb_upper(WIDEST_UPPERCASE)) + 16)
