@@ -225,6 +225,7 @@ class ContractForm(ContractEditorBase):
             return
         self.setEnabled(True)
         self.number_value.setText(contract.number)
+        self.number_value.setCursorPosition(0)  # its beginning in a narrow form, as every field shows it
         self.status_value.setText(contract.status.label)
         for path, editor in self.editors.items():
             editor.show_value(get_value(contract, path))  # type: ignore[attr-defined]
