@@ -14,6 +14,7 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QApplication
 
 from app.base.i18n import _
+from app.base.pdfium import lock as pdfium_lock
 from app.ops.selftest import FAILED, OK, PDF_PRINTER, SKIPPED, Step
 from ui.print_preview import paint_pdf
 
@@ -52,11 +53,12 @@ def print_check(pdf: bytes, folder: Path, printer_name: str = PDF_PRINTER) -> St
         return Step("print", FAILED, _("{file} is not a PDF").format(file=target))
     import pypdfium2 as pdfium
 
-    doc = pdfium.PdfDocument(data)
-    try:
-        pages = len(doc)
-    finally:
-        doc.close()
+    with pdfium_lock:
+        doc = pdfium.PdfDocument(data)
+        try:
+            pages = len(doc)
+        finally:
+            doc.close()
     if pages != sheets:
         return Step("print", FAILED, _("{sheets} sheets printed, {pages} pages came out").format(
             sheets=sheets, pages=pages))

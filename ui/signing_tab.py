@@ -29,6 +29,7 @@ from shiboken6 import isValid
 from app.base.errors import UserError
 from app.base.fileio import os_reason
 from app.base.i18n import N_, _
+from app.base.pdfium import lock as pdfium_lock
 from app.domain import Contract
 from app.rules.fields import get_value, parse_value
 from app.store.db import Database
@@ -72,11 +73,16 @@ def signing_page_png(contract: Contract, dpi: int = PREVIEW_DPI) -> bytes:
         buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,
         topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
     ).build(story)
-    pdf = pypdfium2.PdfDocument(buffer.getvalue())
-    try:
-        image = pdf[0].render(scale=dpi / 72).to_pil()
-    finally:
-        pdf.close()
+    with pdfium_lock:  # a worker thread's render: print preview may be rendering too (app.base.pdfium)
+        pdf = pypdfium2.PdfDocument(buffer.getvalue())
+        try:
+            page = pdf[0]
+            try:
+                image = page.render(scale=dpi / 72).to_pil()
+            finally:
+                page.close()
+        finally:
+            pdf.close()
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()

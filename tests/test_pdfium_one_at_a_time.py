@@ -1,0 +1,48 @@
+"""app/base/pdfium.py: PDFium is never entered by two threads at once (it is not thread-safe: the self-test's render
+crashed a test process while a window test's signing preview was still rendering on its worker thread)."""
+
+from __future__ import annotations
+
+import pypdfium2
+import pytest
+
+from app.base import pdfium
+from app.codecs.sample import sample_contract
+from app.ops import selftest
+
+
+@pytest.fixture
+def opened(monkeypatch):
+    """Every PDFium document opened, with whether the opening thread held the lock."""
+    seen: list[bool] = []
+    real = pypdfium2.PdfDocument
+
+    def opening(*args, **kwargs):
+        seen.append(pdfium.lock._is_owned())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pypdfium2, "PdfDocument", opening)
+    return seen
+
+
+def test_every_render_holds_the_lock(opened, qapp):
+    from ui.print_preview import page_count, render_pages
+    from ui.signing_tab import signing_page_png
+
+    pdf = selftest.sample_pdf()
+    assert selftest.check_render(pdf).status == selftest.OK
+    assert page_count(pdf) >= 1 and len(render_pages(pdf, dpi=20, first=0, last=0)) == 1
+    assert signing_page_png(sample_contract(), dpi=20).startswith(b"\x89PNG")
+    assert opened == [True] * 4
+
+
+def test_every_module_that_uses_pdfium_takes_the_lock():
+    """A new use of PDFium (a preview of an attached PDF, say) is made the same way, or this fails."""
+    from tests.conftest import ROOT
+
+    users = [path for folder in ("app", "ui") for path in (ROOT / folder).rglob("*.py")
+             if "import pypdfium2" in path.read_text(encoding="utf-8")]
+    assert len(users) == 4, users
+    for path in users:
+        text = path.read_text(encoding="utf-8")
+        assert "pdfium_lock" in text or "one_at_a_time.lock" in text, path
