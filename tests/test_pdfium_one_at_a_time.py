@@ -36,13 +36,19 @@ def test_every_render_holds_the_lock(opened, qapp):
     assert opened == [True] * 4
 
 
-def test_every_module_that_uses_pdfium_takes_the_lock():
-    """A new use of PDFium (a preview of an attached PDF, say) is made the same way, or this fails."""
+def test_pdfium_is_used_through_one_module_only():
+    """A new use of PDFium (a preview of an attached PDF, say) goes through app.base.pdfium, or this fails."""
     from tests.conftest import ROOT
 
-    users = [path for folder in ("app", "ui") for path in (ROOT / folder).rglob("*.py")
+    users = [path.relative_to(ROOT).as_posix() for folder in ("app", "ui") for path in (ROOT / folder).rglob("*.py")
              if "import pypdfium2" in path.read_text(encoding="utf-8")]
-    assert len(users) == 4, users
-    for path in users:
-        text = path.read_text(encoding="utf-8")
-        assert "pdfium_lock" in text or "one_at_a_time.lock" in text, path
+    assert users == ["app/base/pdfium.py"]
+
+
+def test_a_pdf_pdfium_cannot_read_is_refused_with_a_message():
+    from app.base.errors import UserError
+
+    with pytest.raises(UserError) as refused, pdfium.document(b"%PDF-1.4 not really"):
+        pass
+    assert refused.value.where == "pdf" and "cannot be read" in refused.value.message
+    assert not pdfium.lock._is_owned()  # released on the way out

@@ -154,21 +154,38 @@ def test_the_contract_opened_last_is_opened_again_at_start(qtbot, window, db, db
     assert third.number == N
 
 
-def test_a_refused_cost_cell_is_kept_on_screen_and_asked_about(qtbot, window, db):
-    """"abc" typed as a quantity without Enter, then another contract: no question, the text gone. Enter erased it
-    too, leaving the old value and a tooltip. It now stays in its cell, marked, through redraws, and is asked about."""
-    from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QLineEdit
-
-    from tests.test_ui_annex import type_into_cell
-
+def _cost_table(qtbot, window):
+    """The sample's cost table (附件3) shown in an active window: (the 附件 tab, its table editor, the quantity column)."""
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)  # the cell editor's focus counts
     annexes = window.pages[ANNEXES]
     window.tabs.setCurrentWidget(annexes)
     annexes.select_annex("3")
     editor = annexes.table_editor
-    quantity = editor.model.column_index("quantity")
+    return annexes, editor, editor.model.column_index("quantity")
+
+
+def _type_without_enter(qtbot, editor, row: int, column: int, text: str) -> None:
+    """Open the cell's editor (F2) and type `text` over it, leaving the editor open."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QLineEdit
+
+    editor.table.setCurrentIndex(editor.model.index(row, column))
+    editor.table.setFocus()
+    qtbot.keyClick(editor.table, Qt.Key.Key_F2)
+    line = next(w for w in editor.table.findChildren(QLineEdit) if w.isVisible())
+    line.selectAll()
+    qtbot.keyClicks(line, text)
+
+
+def test_a_refused_cost_cell_is_kept_on_screen_and_asked_about(qtbot, window, db):
+    """"abc" typed as a quantity without Enter, then another contract: no question, the text gone. Enter erased it
+    too, leaving the old value and a tooltip. It now stays in its cell, marked, through redraws, and is asked about."""
+    from PySide6.QtCore import Qt
+
+    from tests.test_ui_annex import type_into_cell
+
+    annexes, editor, quantity = _cost_table(qtbot, window)
     type_into_cell(qtbot, editor, 0, quantity, "abc")  # Enter: refused
     cell = editor.model.index(0, quantity)
     assert cell.data() == "abc" and "not a number" in cell.data(Qt.ItemDataRole.ToolTipRole)
@@ -185,12 +202,7 @@ def test_a_refused_cost_cell_is_kept_on_screen_and_asked_about(qtbot, window, db
 
     window.activateWindow()  # the question's box had the focus
     qtbot.waitUntil(window.isActiveWindow)
-    editor.table.setCurrentIndex(editor.model.index(1, quantity))  # typed, no Enter, then another contract
-    editor.table.setFocus()
-    qtbot.keyClick(editor.table, Qt.Key.Key_F2)
-    line = next(w for w in editor.table.findChildren(QLineEdit) if w.isVisible())
-    line.selectAll()
-    qtbot.keyClicks(line, "x1")
+    _type_without_enter(qtbot, editor, 1, quantity, "x1")  # typed, no Enter, then another contract
     asked = _answer(QMessageBox.ButtonRole.DestructiveRole)
     window.list_view.select_number(OTHER)
     assert asked and "row 2, Quantity: “x1”" in asked[0] and window.number == OTHER
@@ -201,26 +213,13 @@ def test_a_cost_cell_left_by_switching_tabs_keeps_the_annex_undo_history(qtbot, 
     """A quantity stored with Enter, another typed and left by clicking 概要: both stored, and both undoable when the
     clerk comes back (the tab switch had wiped the annex's undo history, the earlier edit's step with it)."""
     from PySide6.QtCore import Qt
-    from PySide6.QtWidgets import QLineEdit
 
     from tests.test_ui_annex import type_into_cell
 
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)  # the cell editor's focus counts
-    annexes = window.pages[ANNEXES]
-    window.tabs.setCurrentWidget(annexes)
-    annexes.select_annex("3")
-    editor = annexes.table_editor
-    quantity = editor.model.column_index("quantity")
+    annexes, editor, quantity = _cost_table(qtbot, window)
     type_into_cell(qtbot, editor, 2, quantity, "2")
     assert annexes.undo_stack.count() == 1
-    editor.table.setCurrentIndex(editor.model.index(2, quantity))
-    editor.table.setFocus()
-    qtbot.keyClick(editor.table, Qt.Key.Key_F2)
-    line = next(w for w in editor.table.findChildren(QLineEdit) if w.isVisible())
-    line.selectAll()
-    qtbot.keyClick(line, Qt.Key.Key_Delete)
-    qtbot.keyClick(line, "3")
+    _type_without_enter(qtbot, editor, 2, quantity, "3")
     tab_bar = window.tabs.tabBar()
     qtbot.mouseClick(tab_bar, Qt.MouseButton.LeftButton, pos=tab_bar.tabRect(0).center())  # 概要, no Enter
     assert window.tabs.currentIndex() == 0

@@ -3,6 +3,8 @@ preview that fits a 1366×768 screen and draws its pages sharp."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 import pytest
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QMessageBox
@@ -184,42 +186,39 @@ def test_the_amount_in_words_is_whole_in_a_1024_pixel_window(qtbot, qapp, window
         switch_language(qapp, "en")
 
 
+@contextmanager
+def _tab_at(qtbot, qapp, window, language: str, tab: str, width: int, height: int, list_width: int = 280):
+    """The window at width×height in `language`, the contract list `list_width` wide, showing `tab`: its page."""
+    from ui.i18n import switch_language
+
+    switch_language(qapp, language)
+    try:
+        window.resize(width, height)
+        window.splitter.setSizes([list_width, width - list_width])
+        window.tabs.setCurrentWidget(window.pages[tab])
+        qtbot.wait(20)
+        yield window.pages[tab]
+    finally:
+        switch_language(qapp, "en")
+
+
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
 def test_the_review_tabs_changes_keep_the_widest_part_at_1024_pixels(qtbot, qapp, window, language):
     """At 1024×700 the revisions kept their 260 px and the comments their row of buttons, and the changes between
     them were squeezed to ≈100 px, a field name one letter a line. Each part now gives up width, the changes least."""
-    from ui.i18n import switch_language
     from ui.main_window import REVIEW
 
-    switch_language(qapp, language)
-    try:
-        window.resize(1024, 700)
-        window.splitter.setSizes([280, 1024 - 280])
-        review = window.pages[REVIEW]
-        window.tabs.setCurrentWidget(review)
-        qtbot.wait(20)
+    with _tab_at(qtbot, qapp, window, language, REVIEW, 1024, 700) as review:
         changes, comments = review.compare_box.width(), review.comments_box.width()
         assert changes >= 300 and changes > comments and changes > review.revisions_box.width()
-    finally:
-        switch_language(qapp, "en")
 
 
 @pytest.mark.parametrize("language", ["zh_CN", "en"])
 def test_every_instalment_column_is_in_sight_at_1366_pixels(qtbot, qapp, window, language):
     """Each count column (年数, 月数, 天数, 收到发票后天数) took a line edit's ≈125 px, and the contract's wording, the
     last column, needed the table's scrollbar at 1366×768."""
-    from ui.i18n import switch_language
-
-    switch_language(qapp, language)
-    try:
-        window.resize(1366, 768)
-        window.splitter.setSizes([280, 1366 - 280])
-        form = window.pages[SUMMARY]
-        window.tabs.setCurrentWidget(form)
-        qtbot.wait(20)
+    with _tab_at(qtbot, qapp, window, language, SUMMARY, 1366, 768) as form:
         table = form.payments_table
         assert table.rowCount() == 3
         assert table.horizontalHeader().length() <= table.viewport().width()
         assert table.columnWidth(table.columnCount() - 1) >= 100  # the wording has room of its own
-    finally:
-        switch_language(qapp, "en")

@@ -14,9 +14,8 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from PySide6.QtWidgets import QApplication
 
 from app.base.i18n import _
-from app.base.pdfium import lock as pdfium_lock
 from app.ops.selftest import FAILED, OK, PDF_PRINTER, SKIPPED, Step
-from ui.print_preview import paint_pdf
+from ui.print_preview import page_count, paint_pdf
 
 #: How long the spooler may take to hand the driver's file over.
 SPOOL_SECONDS = 60
@@ -51,14 +50,7 @@ def print_check(pdf: bytes, folder: Path, printer_name: str = PDF_PRINTER) -> St
     data = target.read_bytes()
     if not data.startswith(b"%PDF"):
         return Step("print", FAILED, _("{file} is not a PDF").format(file=target))
-    import pypdfium2 as pdfium
-
-    with pdfium_lock:
-        doc = pdfium.PdfDocument(data)
-        try:
-            pages = len(doc)
-        finally:
-            doc.close()
+    pages = page_count(data)
     if pages != sheets:
         return Step("print", FAILED, _("{sheets} sheets printed, {pages} pages came out").format(
             sheets=sheets, pages=pages))

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import QDialog, QWidget
 
 from app.base.errors import UserError
 from app.base.i18n import _
-from app.base.pdfium import lock as pdfium_lock
+from app.base.pdfium import document, page_image
 
 #: Rasterising above this resolution only costs memory; 300 dpi is print quality for text and seals.
 MAX_DPI = 300
@@ -29,31 +29,12 @@ TITLE_ALLOWANCE, EDGE = 40, 12
 
 
 def page_count(pdf: bytes) -> int:
-    import pypdfium2 as pdfium
-
-    with pdfium_lock:
-        doc = pdfium.PdfDocument(pdf)
-        try:
-            return len(doc)
-        finally:
-            doc.close()
-
-
-def _open(pdf: bytes):
-    import pypdfium2 as pdfium
-
-    try:
-        return pdfium.PdfDocument(pdf)
-    except pdfium.PdfiumError as exc:
-        raise UserError(_("the PDF cannot be read: {error}").format(error=exc), "pdf") from exc
+    with document(pdf) as doc:
+        return len(doc)
 
 
 def _page_image(doc, n: int, dpi: int) -> QImage:
-    page = doc[n]
-    try:
-        pil = page.render(scale=dpi / 72).to_pil().convert("RGB")
-    finally:
-        page.close()
+    pil = page_image(doc, n, dpi / 72).convert("RGB")
     data = pil.tobytes("raw", "RGB")
     image = QImage(data, pil.width, pil.height, 3 * pil.width, QImage.Format.Format_RGB888).copy()
     image.setDotsPerMeterX(round(dpi / 0.0254))
@@ -63,13 +44,9 @@ def _page_image(doc, n: int, dpi: int) -> QImage:
 
 def render_pages(pdf: bytes, dpi: int = PREVIEW_DPI, first: int = 0, last: int | None = None) -> list[QImage]:
     """Pages first..last (0-based, inclusive) of `pdf` as images at `dpi`."""
-    with pdfium_lock:
-        doc = _open(pdf)
-        try:
-            stop = len(doc) - 1 if last is None else min(last, len(doc) - 1)
-            return [_page_image(doc, n, dpi) for n in range(first, stop + 1)]
-        finally:
-            doc.close()
+    with document(pdf) as doc:
+        stop = len(doc) - 1 if last is None else min(last, len(doc) - 1)
+        return [_page_image(doc, n, dpi) for n in range(first, stop + 1)]
 
 
 def paint_pdf(printer: QPrinter, pdf: bytes, dpi: int | None = None) -> int:
@@ -88,22 +65,18 @@ def paint_pdf(printer: QPrinter, pdf: bytes, dpi: int | None = None) -> int:
     painter.setRenderHints(QPainter.RenderHint.SmoothPixmapTransform | QPainter.RenderHint.Antialiasing)
     painted = 0
     try:
-        with pdfium_lock:  # the signing page's preview may be rendering on a worker thread (app.base.pdfium)
-            doc = _open(pdf)
-            try:
-                for n in range(first, last + 1):
-                    if painted:
-                        printer.newPage()
-                    image = _page_image(doc, n, dpi)
-                    area = QRectF(printer.pageLayout().paintRectPixels(printer.resolution()))
-                    area.moveTo(0, 0)
-                    size = image.size().toSizeF().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
-                    target = QRectF(area.x() + (area.width() - size.width()) / 2,
-                                    area.y() + (area.height() - size.height()) / 2, size.width(), size.height())
-                    painter.drawImage(target, image)
-                    painted += 1
-            finally:
-                doc.close()
+        with document(pdf) as doc:
+            for n in range(first, last + 1):
+                if painted:
+                    printer.newPage()
+                image = _page_image(doc, n, dpi)
+                area = QRectF(printer.pageLayout().paintRectPixels(printer.resolution()))
+                area.moveTo(0, 0)
+                size = image.size().toSizeF().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+                target = QRectF(area.x() + (area.width() - size.width()) / 2,
+                                area.y() + (area.height() - size.height()) / 2, size.width(), size.height())
+                painter.drawImage(target, image)
+                painted += 1
     finally:
         painter.end()
     return painted

@@ -29,7 +29,7 @@ from shiboken6 import isValid
 from app.base.errors import UserError
 from app.base.fileio import os_reason
 from app.base.i18n import N_, _
-from app.base.pdfium import lock as pdfium_lock
+from app.base.pdfium import document, page_image
 from app.domain import Contract
 from app.rules.fields import get_value, parse_value
 from app.store.db import Database
@@ -48,7 +48,6 @@ MAX_IMAGE_BYTES = 20 * 1024 * 1024
 
 def signing_page_png(contract: Contract, dpi: int = PREVIEW_DPI) -> bytes:
     """The signing page alone, laid out by the PDF exporter's own flowables and rendered to PNG."""
-    import pypdfium2
     from reportlab.platypus import SimpleDocTemplate
 
     from app.codecs.pdf.fonts import choose_fonts, register
@@ -73,16 +72,8 @@ def signing_page_png(contract: Contract, dpi: int = PREVIEW_DPI) -> bytes:
         buffer, pagesize=(PAGE_WIDTH, PAGE_HEIGHT), leftMargin=MARGIN_LEFT, rightMargin=MARGIN_RIGHT,
         topMargin=MARGIN_TOP, bottomMargin=MARGIN_BOTTOM,
     ).build(story)
-    with pdfium_lock:  # a worker thread's render: print preview may be rendering too (app.base.pdfium)
-        pdf = pypdfium2.PdfDocument(buffer.getvalue())
-        try:
-            page = pdf[0]
-            try:
-                image = page.render(scale=dpi / 72).to_pil()
-            finally:
-                page.close()
-        finally:
-            pdf.close()
+    with document(buffer.getvalue()) as pdf:  # on a worker thread: one caller at a time (app.base.pdfium)
+        image = page_image(pdf, 0, dpi / 72)
     out = io.BytesIO()
     image.save(out, format="PNG")
     return out.getvalue()

@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.base.errors import UserError
-from app.base.i18n import _
+from app.base.i18n import N_, _
 from app.codecs.office_settings import Approver
 from app.domain.kinds import ContractKind, ProcurementMethod
 from app.rules.lifecycle.record import ContractRecord
@@ -104,6 +104,8 @@ class _OpDialog(QDialog):
 
     #: Runs the dialog's op; True when it was stored. Each dialog below defines it.
     run: Callable[[], bool]
+    #: How the dialog labels its date (a refusal of the rules' "date" is named so).
+    DATE_LABEL = N_("Date")
 
     def __init__(self, title: str, parent: QWidget | None) -> None:
         super().__init__(parent)
@@ -129,11 +131,8 @@ class _OpDialog(QDialog):
             if self.run():
                 self.accept()
         except UserError as exc:  # named as the dialog names the field, not by the rules' key
-            self.show_error(str(UserError(exc.message, self.field_label(exc.where))))
-
-    def field_label(self, where: str) -> str:
-        """The label of the field a refusal names (a dialog whose date has its own label says so)."""
-        return field_label(where)
+            where = _(self.DATE_LABEL) if exc.where == "date" else field_label(exc.where)
+            self.show_error(str(UserError(exc.message, where)))
 
     def add(self, label: str, widget: W) -> W:
         if not widget.accessibleName():
@@ -319,6 +318,8 @@ class ReasonDialog(_OpDialog):
 class PaymentDialog(_OpDialog):
     """Record a payment made: the instalment (with what it still has unpaid), the date, amount and voucher."""
 
+    DATE_LABEL = N_("Paid on")
+
     def __init__(self, operations: Operations, standing: Standing, today: date, parent: QWidget | None = None) -> None:
         super().__init__(_("Record a payment on {number}").format(number=standing.number), parent)
         self.operations, self.standing, self.today = operations, standing, today
@@ -332,15 +333,12 @@ class PaymentDialog(_OpDialog):
         if first_open is not None:
             self.instalment.set_value(first_open)
         self.add(_("Instalment:"), self.instalment)
-        self.date = self.add(_("Paid on:"), date_edit(today, _("Paid on")))
+        self.date = self.add(_("Paid on:"), date_edit(today, _(self.DATE_LABEL)))
         self.amount = self.add(_("Amount (¥):"), _line(_("Amount")))
         self.voucher = self.add(_("Voucher number:"), _line(_("Voucher number")))
         self.note = self.add(_("Note:"), _line(_("Note")))
         self.instalment.currentIndexChanged.connect(self._suggest)
         self._suggest()
-
-    def field_label(self, where: str) -> str:
-        return _("Paid on") if where == "date" else field_label(where)
 
     def _suggest(self) -> None:
         no = self.instalment.value()
@@ -367,6 +365,8 @@ class InvoiceDialog(_OpDialog):
     """Record an invoice the payee issued for an instalment: an instalment payable so many days after its invoice
     falls due from the invoice's date, and until it is recorded the schedule can only say that it waits for it."""
 
+    DATE_LABEL = N_("Invoice date")
+
     def __init__(self, operations: Operations, standing: Standing, today: date, parent: QWidget | None = None) -> None:
         super().__init__(_("Record an invoice on {number}").format(number=standing.number), parent)
         self.operations, self.standing = operations, standing
@@ -383,11 +383,8 @@ class InvoiceDialog(_OpDialog):
         if waiting is not None:  # the first instalment still without its invoice
             self.instalment.set_value(waiting)
         self.add(_("Instalment:"), self.instalment)
-        self.date = self.add(_("Invoice date:"), date_edit(today, _("Invoice date")))
+        self.date = self.add(_("Invoice date:"), date_edit(today, _(self.DATE_LABEL)))
         self.note = self.add(_("Invoice number or note:"), _line(_("Invoice number or note")))
-
-    def field_label(self, where: str) -> str:
-        return _("Invoice date") if where == "date" else field_label(where)
 
     def run(self) -> bool:
         from app.ops.contracts import add_invoice

@@ -50,21 +50,11 @@ def sample_pdf(**options) -> bytes:
 
 def check_render(pdf: bytes) -> Step:
     """PDFium (pypdfium2, as print preview uses it) renders the packet's first page with ink on it."""
-    import pypdfium2 as pdfium
+    from app.base.pdfium import document, page_image
 
-    from app.base import pdfium as one_at_a_time
-
-    with one_at_a_time.lock:  # the window may be rendering on another thread (app.base.pdfium)
-        doc = pdfium.PdfDocument(pdf)
-        try:
-            pages = len(doc)
-            page = doc[0]
-            try:
-                image = page.render(scale=1).to_pil().convert("L")
-            finally:
-                page.close()
-        finally:
-            doc.close()
+    with document(pdf) as doc:
+        pages = len(doc)
+        image = page_image(doc, 0, 1).convert("L")
     histogram = image.histogram()
     dark = sum(histogram[:128]) / (image.width * image.height)
     if pages < 1 or dark < 0.002:

@@ -41,9 +41,9 @@ COST_HEADER = ("序号", "项目", "规格/内容", "单位", "数量", "单价�
 COST_WIDTHS_MM = (10, 21, 33, 9, 10, 21, 24, 23)  # 151 mm: the frame's width less its paddings
 TABLE_WIDTH = sum(COST_WIDTHS_MM) * mm
 PAD_X = 3  # left and right cell padding, points
+PAD_Y = 3  # top and bottom cell padding, points
 #: Text columns whose values print whole on one line when they can: the row's number and its unit.
 WHOLE = ("no", "unit")
-PAD_Y = 3  # top and bottom cell padding, points
 HEADER_FILL = colors.Color(0.92, 0.92, 0.92)
 SECTION_FILL = colors.Color(0.97, 0.97, 0.97)
 #: Font sizes tried, largest first, until the numbers fit the page's width.
